@@ -1,0 +1,305 @@
+// The abstract syntax tree of a rule file, as the parser produces it: plain structs whose
+// nodes carry the byte span they came from, so later stages can point diagnostics at them.
+// Names are not resolved here; the checker (mandate/check) does that.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "mandate/diagnostic.hpp"
+#include "mandate/rational.hpp"
+
+namespace mandate::ast {
+
+// A heap-allocated value with value semantics, for recursive nodes. Never null unless moved from.
+template <class T>
+class box {
+public:
+    box() : p_(std::make_unique<T>()) {}
+    box(T value) : p_(std::make_unique<T>(std::move(value))) {}  // NOLINT: implicit by design
+    box(const box& other) : p_(std::make_unique<T>(*other.p_)) {}
+    box(box&&) noexcept = default;
+    box& operator=(const box& other) {
+        if (this != &other) p_ = std::make_unique<T>(*other.p_);
+        return *this;
+    }
+    box& operator=(box&&) noexcept = default;
+    T& operator*() { return *p_; }
+    const T& operator*() const { return *p_; }
+    T* operator->() { return p_.get(); }
+    const T* operator->() const { return p_.get(); }
+
+private:
+    std::unique_ptr<T> p_;
+};
+
+// An identifier as written, with where it was written.
+struct name {
+    span loc;
+    std::string text;
+};
+
+// A calendar date as written; the checker decides whether it is a real date.
+struct date_lit {
+    span loc;
+    int year = 0, month = 0, day = 0;
+};
+
+enum class time_unit { day, week, month };
+
+// `N day|days|week|weeks|month|months`.
+struct duration {
+    span loc;
+    std::int64_t count = 0;
+    time_unit unit = time_unit::day;
+};
+
+enum class period_unit { day, week, month, quarter, year };
+
+// `day`, `week`, `month`, `quarter`, `year`, `N days`, `N weeks`.
+struct period {
+    span loc;
+    period_unit unit = period_unit::month;
+    std::int64_t count = 1;  // > 1 only for `N days` / `N weeks`
+    bool counted = false;    // written with a count ("1 days" counts from the window start too)
+};
+
+// ---------------------------------------------------------------- expressions
+
+struct expr;
+
+enum class binop { or_, and_, eq, ne, lt, le, gt, ge, in, add, sub, mul, div };
+enum class unop { not_, neg };
+
+struct number_lit {
+    rational value;
+    std::string text;  // as written, without the percent sign
+    bool percent = false;
+};
+struct bool_lit {
+    bool value = false;
+};
+struct string_lit {
+    std::string value;  // escapes resolved
+};
+struct date_value {
+    date_lit value;
+};
+struct duration_value {
+    duration value;
+};
+struct list_lit {
+    std::vector<expr> items;
+};
+// A bare name: an event field inside `where`, or a unit variable.
+struct name_ref {
+    std::string text;
+};
+struct unary {
+    unop op = unop::not_;
+    box<expr> operand;
+};
+struct binary {
+    binop op = binop::and_;
+    box<expr> lhs, rhs;
+};
+
+// `EVENT[.FIELD] [of VAR] [where PRED]`, the input of every event aggregate.
+struct event_source {
+    span loc;
+    name event;
+    std::optional<name> field;
+    std::optional<name> of_var;
+    std::optional<box<expr>> where;
+};
+
+enum class aggregate_kind { count, sum, distinct, min, max, gap, all, any, coverage };
+
+struct aggregate {
+    aggregate_kind kind = aggregate_kind::count;
+    event_source source;
+    std::optional<box<expr>> predicate;  // all/any: the PRED2 after ':'
+    std::vector<name> kinds;             // coverage: the denominator's kinds
+    std::optional<name> within_var;      // coverage: `within VAR`
+};
+
+struct streak {
+    period per;
+    box<expr> body;
+};
+
+struct violations {
+    std::vector<name> obligations;  // empty: every obligation not downstream of the enclosing rule
+    name of_var;
+};
+
+struct fired {
+    name outcome;
+    name of_var;
+};
+
+struct expr {
+    span loc;
+    std::uint32_t depth = 1;  // height of this subtree; the parser bounds it
+    std::variant<number_lit, bool_lit, string_lit, date_value, duration_value, list_lit, name_ref, unary, binary,
+                 aggregate, streak, violations, fired>
+        node;
+};
+
+// ---------------------------------------------------------------- declarations
+
+enum class week_day { monday, tuesday, wednesday, thursday, friday, saturday, sunday };
+
+struct plan_property {
+    span loc;
+    name key;  // title, source, timezone, week_start
+    std::optional<std::string> text;  // string-valued properties
+    std::optional<name> word;         // week_start's day name
+};
+
+struct plan_decl {
+    span loc;
+    name id;
+    std::vector<plan_property> properties;
+};
+
+struct phase_decl {
+    span loc;
+    name id;
+    std::optional<std::string> label;
+    date_lit from, to;
+};
+
+struct kind_decl {
+    span loc;
+    name id;
+    std::optional<std::string> label;
+    std::vector<name> parents;  // `within K | K`
+};
+
+enum class base_type { int_, number, bool_, text, date, ref, set };
+
+struct field_type {
+    span loc;
+    base_type base = base_type::text;
+    std::vector<name> ref_kinds;                   // ref
+    std::optional<box<field_type>> element;        // set<T>
+};
+
+struct field_decl {
+    span loc;
+    name id;
+    bool optional = false;
+    field_type type;
+};
+
+struct event_decl {
+    span loc;
+    name id;
+    std::optional<std::string> label;
+    std::vector<field_decl> fields;
+};
+
+// Clauses of obligations and outcomes, in the order written.
+struct cite_clause {
+    span loc;
+    std::string text;
+};
+struct each_clause {
+    span loc;
+    name var;
+    std::vector<name> kinds;
+};
+struct during_clause {
+    span loc;
+    name phase;
+};
+struct window_clause {  // `from DATE to DATE`
+    span loc;
+    date_lit from, to;
+};
+struct every_clause {
+    span loc;
+    bool full = false;
+    period per;
+    bool cumulative = false;
+    std::optional<date_lit> cumulative_from;
+};
+struct by_clause {
+    span loc;
+    date_lit date;
+};
+// `after|before TRIGGER within DURATION`; TRIGGER is `EVENT [of VAR] [where PRED]` or `outcome NAME`.
+struct trigger_clause {
+    span loc;
+    bool before = false;
+    bool outcome = false;
+    name target;
+    std::optional<name> of_var;
+    std::optional<expr> where;
+    duration within;
+};
+struct require_clause {  // `require` in obligations, `when` in outcomes
+    span loc;
+    bool when = false;
+    expr condition;
+};
+struct grace_clause {
+    span loc;
+    duration length;
+};
+struct warn_clause {
+    span loc;
+    duration length;
+};
+
+using clause = std::variant<cite_clause, each_clause, during_clause, window_clause, every_clause, by_clause,
+                            trigger_clause, require_clause, grace_clause, warn_clause>;
+
+// An obligation or an outcome: the two share every clause but `require`/`when`.
+struct rule_decl {
+    span loc;
+    bool outcome = false;
+    name id;
+    std::optional<std::string> label;
+    std::vector<clause> clauses;
+};
+
+using declaration = std::variant<plan_decl, phase_decl, kind_decl, event_decl, rule_decl>;
+
+// A `#` comment, kept for the formatter.
+struct comment {
+    span loc;
+    std::string text;     // including the '#'
+    bool own_line = false;  // nothing but whitespace before it on its line
+};
+
+struct file {
+    std::vector<declaration> declarations;
+    std::vector<comment> comments;
+};
+
+// Where a declaration starts and what it is called.
+span span_of(const declaration& d);
+const name& id_of(const declaration& d);
+const char* keyword_of(const declaration& d);
+span span_of(const clause& c);
+const char* keyword_of(const clause& c);
+
+// The words LANGUAGE.md reserves; they cannot name anything.
+bool is_reserved_word(std::string_view word);
+extern const char* const reserved_words[];
+extern const std::size_t reserved_word_count;
+
+const char* to_string(binop op);
+const char* to_string(aggregate_kind k);
+const char* to_string(period_unit u);
+const char* to_string(time_unit u, bool plural);
+const char* to_string(base_type t);
+
+}  // namespace mandate::ast

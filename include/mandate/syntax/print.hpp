@@ -1,0 +1,28 @@
+// Two printed forms of the AST: an S-expression dump that shows its exact structure (golden
+// tests compare it; with a source it also shows each node's line:column), and canonical
+// source text for expressions (used by `mandate fmt` and by reports to name measures).
+#pragma once
+
+#include <string>
+
+#include "mandate/diagnostic.hpp"
+#include "mandate/syntax/ast.hpp"
+
+namespace mandate::syntax {
+
+// The whole file as S-expressions, one declaration per top-level form. With `positions`,
+// nodes carry `@line:column` of where they start in `*positions`.
+std::string to_sexpr(const ast::file& file, const source_file* positions = nullptr);
+std::string to_sexpr(const ast::expr& e, const source_file* positions = nullptr);
+
+// Canonical source text of an expression: single spaces around binary operators, only the
+// parentheses the precedence needs. parse(to_source(e)) has the structure of e.
+std::string to_source(const ast::expr& e);
+std::string to_source(const ast::duration& d);
+std::string to_source(const ast::period& p);
+std::string to_source(const ast::date_lit& d);
+std::string to_source(const ast::field_type& t);
+// A string literal with quotes and escapes.
+std::string quote(const std::string& text);
+
+}  // namespace mandate::syntax

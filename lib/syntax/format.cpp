@@ -1,0 +1,279 @@
+#include "mandate/syntax/format.hpp"
+
+#include <algorithm>
+
+#include "mandate/syntax/print.hpp"
+
+namespace mandate::syntax {
+namespace {
+
+// One output line of code, anchored at the source span it prints.
+struct line {
+    int indent = 0;
+    std::string text;
+    span source;               // the code this line prints
+    bool block_edge = false;   // first line of a declaration that needs a blank line around it
+    bool first_in_block = false;
+    std::vector<std::string> leading;   // own-line comments before it
+    std::vector<span> leading_spans;
+    std::vector<std::string> trailing;  // comments after it on its line
+    std::uint32_t trailing_end = 0;
+};
+
+std::string pad(std::string s, std::size_t width) {
+    const std::size_t w = display_width(s);
+    if (w < width) s.append(width - w, ' ');
+    return s;
+}
+
+bool blank_between(const std::string& text, std::uint32_t from, std::uint32_t to) {
+    if (to > text.size() || from >= to) return false;
+    bool seen_newline = false;
+    for (std::uint32_t i = from; i < to; ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            if (seen_newline) return true;
+            seen_newline = true;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+            seen_newline = false;
+        }
+    }
+    return false;
+}
+
+bool multi_line(const ast::declaration& d) {
+    if (std::holds_alternative<ast::plan_decl>(d) || std::holds_alternative<ast::rule_decl>(d)) return true;
+    if (const auto* e = std::get_if<ast::event_decl>(&d)) return !e->fields.empty();
+    return false;
+}
+
+class formatter {
+public:
+    explicit formatter(const source_file& source) : source_(source) {}
+
+    std::string run(const ast::file& file) {
+        comments_ = file.comments;
+        const auto& decls = file.declarations;
+        for (std::size_t i = 0; i < decls.size();) {
+            // Runs of consecutive one-line phases or kinds are aligned together.
+            std::size_t j = i + 1;
+            if (!multi_line(decls[i]) && !std::holds_alternative<ast::event_decl>(decls[i])) {
+                while (j < decls.size() && decls[j].index() == decls[i].index() &&
+                       !blank_between(source_.text(), ast::span_of(decls[j - 1]).end, ast::span_of(decls[j]).begin) &&
+                       !has_comment_between(ast::span_of(decls[j - 1]).end, ast::span_of(decls[j]).begin))
+                    ++j;
+            }
+            group(decls, i, j);
+            i = j;
+        }
+        attach_comments(file.comments);
+        return emit();
+    }
+
+private:
+    bool has_comment_between(std::uint32_t from, std::uint32_t to) const {
+        for (const auto& c : comments_)
+            if (c.loc.begin >= from && c.loc.begin < to) return true;
+        return false;
+    }
+
+    void add(int indent, std::string text, span source, bool block_edge = false, bool first_in_block = false) {
+        line l;
+        l.indent = indent;
+        l.text = std::move(text);
+        l.source = source;
+        l.block_edge = block_edge;
+        l.first_in_block = first_in_block;
+        lines_.push_back(std::move(l));
+    }
+
+    static std::string label_text(const std::optional<std::string>& label) { return label ? quote(*label) : ""; }
+
+    void group(const std::vector<ast::declaration>& decls, std::size_t from, std::size_t to) {
+        std::size_t name_width = 0, label_width = 0;
+        for (std::size_t i = from; i < to; ++i) {
+            name_width = std::max(name_width, ast::id_of(decls[i]).text.size());
+            if (const auto* p = std::get_if<ast::phase_decl>(&decls[i])) label_width = std::max(label_width, display_width(label_text(p->label)));
+            if (const auto* k = std::get_if<ast::kind_decl>(&decls[i])) label_width = std::max(label_width, display_width(label_text(k->label)));
+        }
+        for (std::size_t i = from; i < to; ++i) std::visit([&](const auto& d) { decl(d, name_width, label_width); }, decls[i]);
+    }
+
+    // "name label rest" with name and label padded for alignment, no trailing spaces.
+    static std::string columns(const std::string& keyword, const std::string& name, std::size_t name_width,
+                               const std::string& label, std::size_t label_width, const std::string& rest) {
+        std::string out = keyword + " ";
+        if (label.empty() && rest.empty()) return out + name;
+        out += pad(name, name_width) + " ";
+        if (label_width > 0) {
+            if (rest.empty()) return out + label;
+            out += pad(label, label_width) + " ";
+        }
+        return out + rest;
+    }
+
+    void decl(const ast::plan_decl& p, std::size_t, std::size_t) {
+        add(0, "plan " + p.id.text + " {", p.loc, true);
+        std::size_t width = 0;
+        for (const auto& prop : p.properties) width = std::max(width, prop.key.text.size());
+        bool first = true;
+        for (const auto& prop : p.properties) {
+            std::string value = prop.text ? quote(*prop.text) : (prop.word ? prop.word->text : "");
+            add(2, pad(prop.key.text, width) + " " + value, prop.loc, false, first);
+            first = false;
+        }
+        add(0, "}", span{p.loc.end - 1, p.loc.end});
+    }
+
+    void decl(const ast::phase_decl& p, std::size_t name_width, std::size_t label_width) {
+        add(0,
+            columns("phase", p.id.text, name_width, label_text(p.label), label_width,
+                    "from " + to_source(p.from) + " to " + to_source(p.to)),
+            p.loc);
+    }
+
+    void decl(const ast::kind_decl& k, std::size_t name_width, std::size_t label_width) {
+        std::string rest;
+        if (!k.parents.empty()) {
+            rest = "within ";
+            for (std::size_t i = 0; i < k.parents.size(); ++i) rest += (i ? " | " : "") + k.parents[i].text;
+        }
+        add(0, columns("kind", k.id.text, name_width, label_text(k.label), label_width, rest), k.loc);
+    }
+
+    void decl(const ast::event_decl& e, std::size_t, std::size_t) {
+        std::string head = "event " + e.id.text + (e.label ? " " + quote(*e.label) : "");
+        if (e.fields.empty()) {
+            add(0, head + " {}", e.loc);
+            return;
+        }
+        add(0, head + " {", e.loc, true);
+        std::size_t width = 0;
+        for (const auto& f : e.fields) width = std::max(width, f.id.text.size() + (f.optional ? 2 : 1));
+        bool first = true;
+        for (const auto& f : e.fields) {
+            add(2, pad(f.id.text + (f.optional ? "?:" : ":"), width) + " " + to_source(f.type), f.loc, false, first);
+            first = false;
+        }
+        add(0, "}", span{e.loc.end - 1, e.loc.end});
+    }
+
+    void decl(const ast::rule_decl& r, std::size_t, std::size_t) {
+        add(0, std::string(r.outcome ? "outcome " : "obligation ") + r.id.text + (r.label ? " " + quote(*r.label) : "") +
+                   " {",
+            r.loc, true);
+        std::size_t width = 0;
+        for (const auto& c : r.clauses) width = std::max(width, std::string(ast::keyword_of(c)).size());
+        bool first = true;
+        for (const auto& c : r.clauses) {
+            add(2, pad(ast::keyword_of(c), width) + " " + std::visit([](const auto& x) { return body(x); }, c),
+                ast::span_of(c), false, first);
+            first = false;
+        }
+        add(0, "}", span{r.loc.end - 1, r.loc.end});
+    }
+
+    static std::string body(const ast::cite_clause& c) { return quote(c.text); }
+    static std::string body(const ast::each_clause& c) {
+        std::string out = c.var.text + ": ";
+        for (std::size_t i = 0; i < c.kinds.size(); ++i) out += (i ? " | " : "") + c.kinds[i].text;
+        return out;
+    }
+    static std::string body(const ast::during_clause& c) { return c.phase.text; }
+    static std::string body(const ast::window_clause& c) { return to_source(c.from) + " to " + to_source(c.to); }
+    static std::string body(const ast::every_clause& c) {
+        std::string out = std::string(c.full ? "full " : "") + to_source(c.per);
+        if (c.cumulative) out += " cumulative";
+        if (c.cumulative_from) out += " from " + to_source(*c.cumulative_from);
+        return out;
+    }
+    static std::string body(const ast::by_clause& c) { return to_source(c.date); }
+    static std::string body(const ast::trigger_clause& c) {
+        std::string out = c.outcome ? "outcome " + c.target.text : c.target.text;
+        if (c.of_var) out += " of " + c.of_var->text;
+        if (c.where) out += " where " + to_source(*c.where);
+        return out + " within " + to_source(c.within);
+    }
+    static std::string body(const ast::require_clause& c) { return to_source(c.condition); }
+    static std::string body(const ast::grace_clause& c) { return to_source(c.length); }
+    static std::string body(const ast::warn_clause& c) { return to_source(c.length); }
+
+    void attach_comments(const std::vector<ast::comment>& comments) {
+        for (const auto& c : comments) {
+            if (!c.own_line) {
+                // Trails the last line that starts before it.
+                auto it = std::upper_bound(lines_.begin(), lines_.end(), c.loc.begin,
+                                           [](std::uint32_t off, const line& l) { return off < l.source.begin; });
+                if (it != lines_.begin()) {
+                    std::prev(it)->trailing.push_back(c.text);
+                    std::prev(it)->trailing_end = std::max(std::prev(it)->trailing_end, c.loc.end);
+                    continue;
+                }
+            }
+            auto it = std::upper_bound(lines_.begin(), lines_.end(), c.loc.begin,
+                                       [](std::uint32_t off, const line& l) { return off < l.source.begin; });
+            if (it == lines_.end()) {
+                tail_.push_back(c);
+            } else {
+                it->leading.push_back(c.text);
+                it->leading_spans.push_back(c.loc);
+            }
+        }
+    }
+
+    std::string emit() {
+        std::string out;
+        const std::string& text = source_.text();
+        std::uint32_t previous_end = 0;
+        bool previous_block_end = false;
+        bool any = false;
+        auto newline_gap = [&](bool wanted) {
+            if (any && wanted) out += "\n";
+        };
+        for (std::size_t i = 0; i < lines_.size(); ++i) {
+            line& l = lines_[i];
+            const std::string indent(static_cast<std::size_t>(l.indent), ' ');
+            // Comments just before a closing brace stay inside the block.
+            const std::string comment_indent(static_cast<std::size_t>(l.text == "}" ? 2 : l.indent), ' ');
+            const bool top = l.indent == 0 && l.text != "}";
+            // A block, or anything after a block, gets a blank line before it.
+            const bool forced = top && (l.block_edge || previous_block_end);
+            for (std::size_t k = 0; k < l.leading.size(); ++k) {
+                const bool blank = !l.first_in_block || k > 0 ? blank_between(text, previous_end, l.leading_spans[k].begin) : false;
+                newline_gap((k == 0 && forced) || blank);
+                out += comment_indent + l.leading[k] + "\n";
+                previous_end = l.leading_spans[k].end;
+                any = true;
+            }
+            const bool blank = !l.first_in_block && l.text != "}" && blank_between(text, previous_end, l.source.begin);
+            newline_gap((l.leading.empty() && forced) || blank);
+            out += indent + l.text;
+            for (const auto& t : l.trailing) out += "  " + t;
+            out += "\n";
+            any = true;
+            previous_end = std::max(l.source.end, l.trailing_end);
+            if (l.indent == 0) previous_block_end = l.text == "}";
+        }
+        for (std::size_t k = 0; k < tail_.size(); ++k) {
+            newline_gap(blank_between(text, previous_end, tail_[k].loc.begin) || (k == 0 && previous_block_end));
+            out += tail_[k].text + "\n";
+            previous_end = tail_[k].loc.end;
+            any = true;
+        }
+        return out;
+    }
+
+    const source_file& source_;
+    std::vector<ast::comment> comments_;
+    std::vector<line> lines_;
+    std::vector<ast::comment> tail_;
+};
+
+}  // namespace
+
+std::string format(const ast::file& file, const source_file& source) {
+    formatter f(source);
+    return f.run(file);
+}
+
+}  // namespace mandate::syntax

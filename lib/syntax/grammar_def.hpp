@@ -1,0 +1,663 @@
+// Definition of the rule-language grammar (LANGUAGE.md). Included only by grammar.cpp.
+//
+// Rules build the AST with semantic actions rather than Fusion attribute propagation: every
+// node needs its span, expressions fold into a tree as they are read, and clause lists are
+// variants of std::variant, which X3 does not propagate into. Expectation points (`>`) follow
+// each keyword and bracket so an error lands where the author erred, and rule names are the
+// readable labels the diagnostics print ("expected a period: ...").
+#pragma once
+
+#include <boost/fusion/include/at_c.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+#include "grammar.hpp"
+
+namespace mandate::syntax::parser {
+
+using boost::fusion::at_c;
+using x3::_attr;
+using x3::_pass;
+using x3::_val;
+using x3::_where;
+
+// ------------------------------------------------------------------ building blocks
+
+// Sets `loc` on the value of the rule it wraps, from where its match starts (after skipping)
+// to where it ends. X3's own on_success hook cannot do this for rules with semantic actions:
+// it receives `unused` for their attribute.
+template <class Subject>
+struct located_directive : x3::unary_parser<Subject, located_directive<Subject>> {
+    using base_type = x3::unary_parser<Subject, located_directive<Subject>>;
+    static bool const is_pass_through_unary = true;
+    explicit located_directive(Subject const& subject) : base_type(subject) {}
+
+    template <class Iterator, class Context, class RContext, class Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
+               Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        const Iterator start = first;
+        if (!this->subject.parse(first, last, context, rcontext, attr)) return false;
+        const parse_state& state = x3::get<state_tag>(context);
+        set_loc(rcontext, span{static_cast<std::uint32_t>(start - state.base), static_cast<std::uint32_t>(first - state.base)}, 0);
+        return true;
+    }
+
+private:
+    template <class T>
+    static auto set_loc(T& node, span s, int) -> decltype(node.loc = s, void()) {
+        node.loc = s;
+    }
+    template <class T>
+    static void set_loc(T&, span, long) {}
+};
+
+struct located_gen {
+    template <class Subject>
+    located_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](Subject const& subject) const {
+        return located_directive<typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(subject));
+    }
+};
+inline constexpr located_gen located{};
+
+inline bool is_idchar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// A keyword: the word followed by a character that cannot continue an identifier.
+// Its own parser type so that an expectation failure names it as 'word'.
+struct keyword_parser : x3::parser<keyword_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    constexpr explicit keyword_parser(const char* w) : word(w) {}
+
+    template <class Iterator, class Context, class RContext, class Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute&) const {
+        x3::skip_over(first, last, context);
+        Iterator i = first;
+        for (const char* p = word; *p; ++p, ++i)
+            if (i == last || *i != *p) return false;
+        if (i != last && is_idchar(*i)) return false;
+        first = i;
+        return true;
+    }
+
+    const char* word;
+};
+
+// Raises nesting depth while its subject parses; deep input becomes a diagnostic, not a crash.
+template <class Subject>
+struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
+    using base_type = x3::unary_parser<Subject, nest_directive<Subject>>;
+    static bool const is_pass_through_unary = true;
+    explicit nest_directive(Subject const& subject) : base_type(subject) {}
+
+    template <class Iterator, class Context, class RContext, class Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
+               Attribute& attr) const {
+        parse_state& state = x3::get<state_tag>(context);
+        if (state.nesting >= max_nesting)
+            throw semantic_error{first, "expression nested too deeply (the limit is " + std::to_string(max_nesting) +
+                                            " levels)"};
+        ++state.nesting;
+        struct restore {
+            int& n;
+            ~restore() { --n; }
+        } guard{state.nesting};
+        return this->subject.parse(first, last, context, rcontext, attr);
+    }
+};
+
+struct nest_gen {
+    template <class Subject>
+    nest_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](Subject const& subject) const {
+        return nest_directive<typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(subject));
+    }
+};
+inline constexpr nest_gen nest{};
+
+}  // namespace mandate::syntax::parser
+
+namespace boost::spirit::x3 {
+// An action or directive is expected when its subject is: name it by its subject.
+template <class Subject, class Action>
+struct get_info<action<Subject, Action>> {
+    using result_type = std::string;
+    std::string operator()(action<Subject, Action> const& p) const { return what(p.subject); }
+};
+template <class Subject>
+struct get_info<mandate::syntax::parser::nest_directive<Subject>> {
+    using result_type = std::string;
+    std::string operator()(mandate::syntax::parser::nest_directive<Subject> const& p) const { return what(p.subject); }
+};
+
+template <>
+struct get_info<mandate::syntax::parser::keyword_parser> {
+    using result_type = std::string;
+    std::string operator()(mandate::syntax::parser::keyword_parser const& p) const {
+        return std::string("'") + p.word + "'";
+    }
+};
+}  // namespace boost::spirit::x3
+
+namespace mandate::syntax::parser {
+
+inline keyword_parser kw(const char* word) { return keyword_parser(word); }
+
+inline bool is_reserved(const std::string& word) { return ast::is_reserved_word(word); }
+
+// ------------------------------------------------------------------ actions
+
+inline const auto assign = [](auto& ctx) { _val(ctx) = std::move(_attr(ctx)); };
+
+template <class Member>
+auto set(Member member) {
+    return [member](auto& ctx) { _val(ctx).*member = std::move(_attr(ctx)); };
+}
+
+template <class Member>
+auto push(Member member) {
+    return [member](auto& ctx) { (_val(ctx).*member).push_back(std::move(_attr(ctx))); };
+}
+
+template <class Member, class Value>
+auto set_to(Member member, Value value) {
+    return [member, value](auto& ctx) { _val(ctx).*member = value; };
+}
+
+inline std::uint32_t offset_of(const char* p, const parse_state& state) {
+    return static_cast<std::uint32_t>(p - state.base);
+}
+
+// Wraps a node into an expression one level above its children, enforcing the depth limit.
+// The span is set by `located` on the rule that builds the node (binary nodes set their own).
+template <class Node>
+ast::expr make_expr(Node node, std::uint32_t child_depth, const char* where) {
+    ast::expr e;
+    e.depth = child_depth + 1;
+    if (e.depth > static_cast<std::uint32_t>(max_expr_depth))
+        throw semantic_error{where, "expression too deeply nested (the limit is " + std::to_string(max_expr_depth) +
+                                        " levels)"};
+    e.node = std::move(node);
+    return e;
+}
+
+inline ast::expr make_binary(ast::binop op, ast::expr lhs, ast::expr rhs, const char* where) {
+    const span loc{lhs.loc.begin, rhs.loc.end};
+    const std::uint32_t depth = std::max(lhs.depth, rhs.depth);
+    ast::expr e = make_expr(ast::binary{op, std::move(lhs), std::move(rhs)}, depth, where);
+    e.loc = loc;
+    return e;
+}
+
+template <ast::binop Op>
+struct fold_fixed {
+    template <class Ctx>
+    void operator()(Ctx& ctx) const {
+        _val(ctx) = make_binary(Op, std::move(_val(ctx)), std::move(_attr(ctx)), _where(ctx).begin());
+    }
+};
+
+// For `(op_symbol > operand)`, whose attribute is (binop, expr).
+inline const auto fold_op = [](auto& ctx) {
+    auto& attr = _attr(ctx);
+    _val(ctx) = make_binary(at_c<0>(attr), std::move(_val(ctx)), std::move(at_c<1>(attr)), _where(ctx).begin());
+};
+
+template <ast::unop Op>
+struct make_unary {
+    template <class Ctx>
+    void operator()(Ctx& ctx) const {
+        ast::expr& operand = _attr(ctx);
+        const std::uint32_t depth = operand.depth;
+        _val(ctx) = make_expr(ast::unary{Op, std::move(operand)}, depth, _where(ctx).begin());
+    }
+};
+
+inline void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// ------------------------------------------------------------------ symbol tables
+
+struct comparison_symbols : x3::symbols<ast::binop> {
+    comparison_symbols() {
+        add("==", ast::binop::eq)("!=", ast::binop::ne)("<=", ast::binop::le)(">=", ast::binop::ge)(
+            "<", ast::binop::lt)(">", ast::binop::gt);
+    }
+};
+struct additive_symbols : x3::symbols<ast::binop> {
+    additive_symbols() { add("+", ast::binop::add)("-", ast::binop::sub); }
+};
+struct multiplicative_symbols : x3::symbols<ast::binop> {
+    multiplicative_symbols() { add("*", ast::binop::mul)("/", ast::binop::div); }
+};
+struct time_unit_symbols : x3::symbols<ast::time_unit> {
+    time_unit_symbols() {
+        add("day", ast::time_unit::day)("days", ast::time_unit::day)("week", ast::time_unit::week)(
+            "weeks", ast::time_unit::week)("month", ast::time_unit::month)("months", ast::time_unit::month);
+    }
+};
+struct count_unit_symbols : x3::symbols<ast::period_unit> {
+    count_unit_symbols() {
+        add("day", ast::period_unit::day)("days", ast::period_unit::day)("week", ast::period_unit::week)(
+            "weeks", ast::period_unit::week);
+    }
+};
+struct period_word_symbols : x3::symbols<ast::period_unit> {
+    period_word_symbols() {
+        add("day", ast::period_unit::day)("week", ast::period_unit::week)("month", ast::period_unit::month)(
+            "quarter", ast::period_unit::quarter)("year", ast::period_unit::year);
+    }
+};
+struct simple_aggregate_symbols : x3::symbols<ast::aggregate_kind> {
+    simple_aggregate_symbols() {
+        add("count", ast::aggregate_kind::count)("sum", ast::aggregate_kind::sum)(
+            "distinct", ast::aggregate_kind::distinct)("min", ast::aggregate_kind::min)("max", ast::aggregate_kind::max)(
+            "gap", ast::aggregate_kind::gap);
+    }
+};
+struct quantifier_symbols : x3::symbols<ast::aggregate_kind> {
+    quantifier_symbols() { add("all", ast::aggregate_kind::all)("any", ast::aggregate_kind::any); }
+};
+
+inline const comparison_symbols comparison_op;
+inline const additive_symbols additive_op;
+inline const multiplicative_symbols multiplicative_op;
+inline const time_unit_symbols time_unit_word;
+inline const count_unit_symbols count_unit_word;
+inline const period_word_symbols period_word;
+inline const simple_aggregate_symbols simple_aggregate_word;
+inline const quantifier_symbols quantifier_word;
+
+inline const auto idchar = x3::char_("A-Za-z0-9_");
+inline const auto digit = x3::char_("0-9");
+
+// A symbol that must end where a word ends ("days" but not "daysx").
+template <class Symbols>
+auto word_of(Symbols const& symbols) {
+    return x3::lexeme[symbols >> !idchar];
+}
+
+// ------------------------------------------------------------------ rule ids and rules
+
+#define MANDATE_RULE(name, attribute, label) \
+    struct name##_class;                     \
+    const x3::rule<name##_class, attribute> name = label;
+
+MANDATE_RULE(identifier, ast::name, "an identifier")
+MANDATE_RULE(string_literal, std::string, "a string")
+MANDATE_RULE(label, std::string, "a string")
+MANDATE_RULE(date, ast::date_lit, "a date (YYYY-MM-DD)")
+MANDATE_RULE(duration, ast::duration, "a duration: N days, N weeks, N months")
+MANDATE_RULE(period, ast::period, "a period: day, week, month, quarter, year, N days, N weeks")
+MANDATE_RULE(kind_list, std::vector<ast::name>, "a kind")
+
+MANDATE_RULE(or_expr, ast::expr, "an expression")
+MANDATE_RULE(and_expr, ast::expr, "an expression")
+MANDATE_RULE(not_expr, ast::expr, "an expression")
+MANDATE_RULE(comparison, ast::expr, "an expression")
+MANDATE_RULE(additive, ast::expr, "an expression")
+MANDATE_RULE(multiplicative, ast::expr, "an expression")
+MANDATE_RULE(unary_expr, ast::expr, "an expression")
+MANDATE_RULE(primary, ast::expr, "an expression")
+MANDATE_RULE(numeric, ast::expr, "a number")
+MANDATE_RULE(list_literal, ast::expr, "a list")
+MANDATE_RULE(event_source, ast::event_source, "an event type")
+MANDATE_RULE(aggregate_call, ast::expr, "an aggregate")
+MANDATE_RULE(violations_args, ast::violations, "'of VAR' or obligation names")
+
+MANDATE_RULE(cite_clause, ast::cite_clause, "a cite clause")
+MANDATE_RULE(each_clause, ast::each_clause, "an each clause")
+MANDATE_RULE(during_clause, ast::during_clause, "a during clause")
+MANDATE_RULE(window_clause, ast::window_clause, "a from clause")
+MANDATE_RULE(every_clause, ast::every_clause, "an every clause")
+MANDATE_RULE(by_clause, ast::by_clause, "a by clause")
+MANDATE_RULE(trigger_clause, ast::trigger_clause, "an after or before clause")
+MANDATE_RULE(trigger_target, ast::trigger_clause, "a trigger: EVENT [of VAR] [where PRED] or outcome NAME")
+MANDATE_RULE(require_clause, ast::require_clause, "a require clause")
+MANDATE_RULE(grace_clause, ast::grace_clause, "a grace clause")
+MANDATE_RULE(warn_clause, ast::warn_clause, "a warn clause")
+MANDATE_RULE(clause, ast::clause, "a clause")
+MANDATE_RULE(end_of_rule, x3::unused_type,
+             "a clause (cite, each, during, from, every, by, after, before, require, when, grace, warn) or '}'")
+
+MANDATE_RULE(plan_property, ast::plan_property, "a plan property")
+MANDATE_RULE(property_value, ast::plan_property, "a value: a string or a name")
+MANDATE_RULE(end_of_plan, x3::unused_type, "a plan property (title, source, timezone, week_start) or '}'")
+MANDATE_RULE(plan_decl, ast::plan_decl, "a plan")
+MANDATE_RULE(phase_decl, ast::phase_decl, "a phase")
+MANDATE_RULE(kind_decl, ast::kind_decl, "a kind")
+MANDATE_RULE(field_type, ast::field_type, "a field type: int, number, bool, text, date, ref KIND, set<T>")
+MANDATE_RULE(element_type, ast::field_type, "an element type: int, number, bool, text, date, ref KIND")
+MANDATE_RULE(field_decl, ast::field_decl, "a field")
+MANDATE_RULE(end_of_event, x3::unused_type, "a field (NAME: TYPE) or '}'")
+MANDATE_RULE(event_decl, ast::event_decl, "an event")
+MANDATE_RULE(rule_decl, ast::rule_decl, "an obligation or outcome")
+
+#undef MANDATE_RULE
+
+struct declaration_class {};
+struct expression_class {};
+const declaration_type declaration_rule = "a declaration: plan, phase, kind, event, obligation, outcome";
+const expression_type expression_rule = "an expression";
+
+// ------------------------------------------------------------------ lexical
+
+const auto raw_identifier = x3::lexeme[x3::raw[x3::char_("A-Za-z_") >> *idchar]];
+const auto identifier_body = raw_identifier[([](auto& ctx) {
+    std::string word(_attr(ctx).begin(), _attr(ctx).end());
+    if (is_reserved(word)) {
+        _pass(ctx) = false;
+        return;
+    }
+    _val(ctx).text = std::move(word);
+})];
+
+const auto hex_code = x3::uint_parser<std::uint32_t, 16, 1, 6>{};
+const auto string_literal_body = x3::lexeme[
+    '"' > *( ('\\' > ( x3::char_("\"\\nt")[([](auto& ctx) {
+                            const char c = _attr(ctx);
+                            _val(ctx) += c == 'n' ? '\n' : (c == 't' ? '\t' : c);
+                        })]
+                     | (x3::lit('u') > '{' > hex_code[([](auto& ctx) {
+                            const std::uint32_t cp = _attr(ctx);
+                            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                                throw semantic_error{_where(ctx).begin(), "\\u{...} names no Unicode character"};
+                            append_utf8(_val(ctx), cp);
+                        })] > '}')))
+           | (~x3::char_("\"\\\n"))[([](auto& ctx) { _val(ctx) += _attr(ctx); })]
+           )
+    > '"'];
+const auto label_body = string_literal;
+
+const auto year4 = x3::uint_parser<int, 10, 4, 4>{};
+const auto two_digits = x3::uint_parser<int, 10, 2, 2>{};
+const auto date_body = x3::lexeme[
+    year4[set(&ast::date_lit::year)] >> '-' >> two_digits[set(&ast::date_lit::month)] >> '-' >>
+    two_digits[set(&ast::date_lit::day)] >> !idchar];
+
+const auto count_number = x3::lexeme[x3::uint_parser<std::int64_t>{} >> !x3::char_(".")];
+const auto duration_body = count_number[set(&ast::duration::count)] > word_of(time_unit_word)[set(&ast::duration::unit)];
+
+const auto period_body =
+    (count_number[set(&ast::period::count)] >> word_of(count_unit_word)[([](auto& ctx) {
+         _val(ctx).unit = _attr(ctx);
+         _val(ctx).counted = true;
+     })])
+    | word_of(period_word)[set(&ast::period::unit)];
+
+const auto kind_list_body = identifier % '|';
+
+// ------------------------------------------------------------------ expressions
+
+const auto expression_rule_body = nest[or_expr];
+const auto or_expr_body = and_expr[assign] >> *(kw("or") > and_expr[fold_fixed<ast::binop::or_>{}]);
+const auto and_expr_body = not_expr[assign] >> *(kw("and") > not_expr[fold_fixed<ast::binop::and_>{}]);
+const auto not_expr_body = (kw("not") > nest[not_expr])[make_unary<ast::unop::not_>{}] | comparison[assign];
+const auto comparison_body = additive[assign] >>
+                            -((comparison_op > additive)[fold_op] | (kw("in") > additive)[fold_fixed<ast::binop::in>{}]);
+const auto additive_body = multiplicative[assign] >> *((additive_op > multiplicative)[fold_op]);
+const auto multiplicative_body = unary_expr[assign] >> *((multiplicative_op > unary_expr)[fold_op]);
+const auto unary_expr_body = (x3::lit('-') > nest[unary_expr])[make_unary<ast::unop::neg>{}] | primary[assign];
+
+// 12, 0.5, 15%, 21 days
+const auto numeric_body =
+    x3::lexeme[x3::raw[+digit >> -('.' >> +digit)]][([](auto& ctx) {
+        const auto range = _attr(ctx);
+        std::string text(range.begin(), range.end());
+        auto value = rational::parse_decimal(text);
+        if (!value) throw semantic_error{range.begin(), "number '" + text + "' is out of range"};
+        const auto dot = text.find('.');
+        if (dot != std::string::npos && text.size() - dot - 1 > 6)
+            throw semantic_error{range.begin(), "number '" + text + "' has more than 6 fractional digits"};
+        _val(ctx).node = ast::number_lit{*value, std::move(text), false};
+    })]
+    >> -(x3::lit('%')[([](auto& ctx) {
+            auto& number = std::get<ast::number_lit>(_val(ctx).node);
+            number.value = number.value / rational(100);
+            number.percent = true;
+        })]
+         | word_of(time_unit_word)[([](auto& ctx) {
+               auto& number = std::get<ast::number_lit>(_val(ctx).node);
+               if (!number.value.is_integer() || number.value.num() > INT64_MAX)
+                   throw semantic_error{_where(ctx).begin(), "a duration needs a whole number of days, weeks or months"};
+               ast::duration d;
+               d.count = static_cast<std::int64_t>(number.value.num());
+               d.unit = _attr(ctx);
+               _val(ctx).node = ast::duration_value{d};
+           })]);
+
+const auto list_literal_body =
+    (x3::lit('[') > -(nest[or_expr] % ',') > ']')[([](auto& ctx) {
+        ast::list_lit list;
+        std::uint32_t depth = 0;
+        if (auto& items = _attr(ctx)) {
+            for (auto& item : *items) depth = std::max(depth, item.depth);
+            list.items = std::move(*items);
+        }
+        _val(ctx) = make_expr(std::move(list), depth, _where(ctx).begin());
+    })];
+
+const auto event_source_body = identifier[set(&ast::event_source::event)] >>
+                              -('.' > identifier[set(&ast::event_source::field)]) >>
+                              -(kw("of") > identifier[set(&ast::event_source::of_var)]) >>
+                              -(kw("where") > expression_rule[set(&ast::event_source::where)]);
+
+inline std::uint32_t source_depth(const ast::event_source& s) { return s.where ? (*s.where)->depth : 0; }
+
+const auto violations_args_body =
+    (kw("of") > identifier[set(&ast::violations::of_var)]) |
+    ((identifier[push(&ast::violations::obligations)] % ',') > kw("of") > identifier[set(&ast::violations::of_var)]);
+
+const auto aggregate_call_body =
+    (word_of(simple_aggregate_word) > '(' > event_source > ')')[([](auto& ctx) {
+        auto& attr = _attr(ctx);
+        ast::aggregate a;
+        a.kind = at_c<0>(attr);
+        a.source = std::move(at_c<1>(attr));
+        const auto depth = source_depth(a.source);
+        _val(ctx) = make_expr(std::move(a), depth, _where(ctx).begin());
+    })]
+    | (word_of(quantifier_word) > '(' > event_source > ':' > expression_rule > ')')[([](auto& ctx) {
+          auto& attr = _attr(ctx);
+          ast::aggregate a;
+          a.kind = at_c<0>(attr);
+          a.source = std::move(at_c<1>(attr));
+          const auto depth = std::max(source_depth(a.source), at_c<2>(attr).depth);
+          a.predicate = std::move(at_c<2>(attr));
+          _val(ctx) = make_expr(std::move(a), depth, _where(ctx).begin());
+      })]
+    | (kw("coverage") > '(' > event_source > ',' > kind_list > kw("within") > identifier > ')')[([](auto& ctx) {
+          auto& attr = _attr(ctx);
+          ast::aggregate a;
+          a.kind = ast::aggregate_kind::coverage;
+          a.source = std::move(at_c<0>(attr));
+          a.kinds = std::move(at_c<1>(attr));
+          a.within_var = std::move(at_c<2>(attr));
+          const auto depth = source_depth(a.source);
+          _val(ctx) = make_expr(std::move(a), depth, _where(ctx).begin());
+      })]
+    | (kw("streak") > '(' > period > ',' > expression_rule > ')')[([](auto& ctx) {
+          auto& attr = _attr(ctx);
+          const auto depth = at_c<1>(attr).depth;
+          _val(ctx) = make_expr(ast::streak{std::move(at_c<0>(attr)), std::move(at_c<1>(attr))}, depth,
+                                _where(ctx).begin());
+      })]
+    | (kw("violations") > '(' > violations_args > ')')[([](auto& ctx) {
+          _val(ctx) = make_expr(std::move(_attr(ctx)), 0, _where(ctx).begin());
+      })]
+    | (kw("fired") > '(' > identifier > kw("of") > identifier > ')')[([](auto& ctx) {
+          auto& attr = _attr(ctx);
+          _val(ctx) = make_expr(ast::fired{std::move(at_c<0>(attr)), std::move(at_c<1>(attr))}, 0, _where(ctx).begin());
+      })];
+
+const auto primary_body =
+    date[([](auto& ctx) { _val(ctx).node = ast::date_value{_attr(ctx)}; })]
+    | numeric[assign]
+    | string_literal[([](auto& ctx) { _val(ctx).node = ast::string_lit{std::move(_attr(ctx))}; })]
+    | kw("true")[([](auto& ctx) { _val(ctx).node = ast::bool_lit{true}; })]
+    | kw("false")[([](auto& ctx) { _val(ctx).node = ast::bool_lit{false}; })]
+    | list_literal[assign]
+    | (x3::lit('(') > expression_rule > ')')[assign]
+    | aggregate_call[assign]
+    | identifier[([](auto& ctx) { _val(ctx).node = ast::name_ref{std::move(_attr(ctx).text)}; })];
+
+// ------------------------------------------------------------------ clauses
+
+const auto cite_clause_body = kw("cite") > string_literal[set(&ast::cite_clause::text)];
+const auto each_clause_body =
+    kw("each") > identifier[set(&ast::each_clause::var)] > ':' > kind_list[set(&ast::each_clause::kinds)];
+const auto during_clause_body = kw("during") > identifier[set(&ast::during_clause::phase)];
+const auto window_clause_body =
+    kw("from") > date[set(&ast::window_clause::from)] > kw("to") > date[set(&ast::window_clause::to)];
+// `cumulative from DATE` must not swallow a following window clause `from DATE to DATE`.
+const auto every_clause_body =
+    kw("every") > -kw("full")[set_to(&ast::every_clause::full, true)] > period[set(&ast::every_clause::per)] >
+    -(kw("cumulative")[set_to(&ast::every_clause::cumulative, true)] >>
+      -(kw("from") >> date >> !kw("to"))[set(&ast::every_clause::cumulative_from)]);
+const auto by_clause_body = kw("by") > date[set(&ast::by_clause::date)];
+const auto trigger_target_body =
+    (kw("outcome")[set_to(&ast::trigger_clause::outcome, true)] > identifier[set(&ast::trigger_clause::target)])
+    | (identifier[set(&ast::trigger_clause::target)] >> -(kw("of") > identifier[set(&ast::trigger_clause::of_var)]) >>
+       -(kw("where") > expression_rule[set(&ast::trigger_clause::where)]));
+const auto trigger_clause_body =
+    (kw("after") | kw("before")[set_to(&ast::trigger_clause::before, true)]) >
+    trigger_target[([](auto& ctx) {
+        auto& target = _attr(ctx);
+        auto& v = _val(ctx);
+        v.outcome = target.outcome;
+        v.target = std::move(target.target);
+        v.of_var = std::move(target.of_var);
+        v.where = std::move(target.where);
+    })] > kw("within") > duration[set(&ast::trigger_clause::within)];
+const auto require_clause_body =
+    (kw("require") | kw("when")[set_to(&ast::require_clause::when, true)]) >
+    expression_rule[set(&ast::require_clause::condition)];
+const auto grace_clause_body = kw("grace") > duration[set(&ast::grace_clause::length)];
+const auto warn_clause_body = kw("warn") > duration[set(&ast::warn_clause::length)];
+
+const auto clause_body = cite_clause[assign] | each_clause[assign] | during_clause[assign] | window_clause[assign] |
+                        every_clause[assign] | by_clause[assign] | trigger_clause[assign] | require_clause[assign] |
+                        grace_clause[assign] | warn_clause[assign];
+const auto end_of_rule_body = x3::lit('}');
+
+// ------------------------------------------------------------------ declarations
+
+const auto property_value_body = string_literal[set(&ast::plan_property::text)] |
+                                identifier[set(&ast::plan_property::word)];
+const auto plan_property_body = identifier[set(&ast::plan_property::key)] > property_value[([](auto& ctx) {
+    _val(ctx).text = std::move(_attr(ctx).text);
+    _val(ctx).word = std::move(_attr(ctx).word);
+})];
+const auto end_of_plan_body = x3::lit('}');
+const auto plan_decl_body = kw("plan") > identifier[set(&ast::plan_decl::id)] > '{' >
+                           *plan_property[push(&ast::plan_decl::properties)] > end_of_plan;
+
+const auto phase_decl_body = kw("phase") > identifier[set(&ast::phase_decl::id)] >
+                            -label[set(&ast::phase_decl::label)] > kw("from") > date[set(&ast::phase_decl::from)] >
+                            kw("to") > date[set(&ast::phase_decl::to)];
+
+const auto kind_decl_body = kw("kind") > identifier[set(&ast::kind_decl::id)] > -label[set(&ast::kind_decl::label)] >
+                           -(kw("within") > kind_list[set(&ast::kind_decl::parents)]);
+
+const auto element_type_body =
+    kw("int")[set_to(&ast::field_type::base, ast::base_type::int_)]
+    | kw("number")[set_to(&ast::field_type::base, ast::base_type::number)]
+    | kw("bool")[set_to(&ast::field_type::base, ast::base_type::bool_)]
+    | kw("text")[set_to(&ast::field_type::base, ast::base_type::text)]
+    | kw("date")[set_to(&ast::field_type::base, ast::base_type::date)]
+    | (kw("ref")[set_to(&ast::field_type::base, ast::base_type::ref)] > kind_list[set(&ast::field_type::ref_kinds)]);
+const auto field_type_body =
+    element_type[assign]
+    | (kw("set")[set_to(&ast::field_type::base, ast::base_type::set)] > '<' >
+       element_type[set(&ast::field_type::element)] > '>');
+const auto field_decl_body = identifier[set(&ast::field_decl::id)] >>
+                            -x3::lit('?')[set_to(&ast::field_decl::optional, true)] > ':' >
+                            field_type[set(&ast::field_decl::type)];
+const auto end_of_event_body = x3::lit('}');
+const auto event_decl_body = kw("event") > identifier[set(&ast::event_decl::id)] >
+                            -label[set(&ast::event_decl::label)] > '{' >
+                            *(field_decl[push(&ast::event_decl::fields)] >> -x3::lit(',')) > end_of_event;
+
+const auto rule_decl_body = (kw("obligation") | kw("outcome")[set_to(&ast::rule_decl::outcome, true)]) >
+                           identifier[set(&ast::rule_decl::id)] > -label[set(&ast::rule_decl::label)] > '{' >
+                           *clause[push(&ast::rule_decl::clauses)] > end_of_rule;
+
+const auto declaration_rule_body = plan_decl[assign] | phase_decl[assign] | kind_decl[assign] | event_decl[assign] |
+                                  rule_decl[assign];
+
+// Every rule records its span.
+const auto identifier_def = located[identifier_body];
+const auto string_literal_def = located[string_literal_body];
+const auto label_def = located[label_body];
+const auto date_def = located[date_body];
+const auto duration_def = located[duration_body];
+const auto kind_list_def = located[kind_list_body];
+const auto expression_rule_def = located[expression_rule_body];
+const auto or_expr_def = located[or_expr_body];
+const auto and_expr_def = located[and_expr_body];
+const auto not_expr_def = located[not_expr_body];
+const auto comparison_def = located[comparison_body];
+const auto additive_def = located[additive_body];
+const auto multiplicative_def = located[multiplicative_body];
+const auto unary_expr_def = located[unary_expr_body];
+const auto event_source_def = located[event_source_body];
+const auto cite_clause_def = located[cite_clause_body];
+const auto during_clause_def = located[during_clause_body];
+const auto by_clause_def = located[by_clause_body];
+const auto grace_clause_def = located[grace_clause_body];
+const auto warn_clause_def = located[warn_clause_body];
+const auto clause_def = located[clause_body];
+const auto end_of_rule_def = located[end_of_rule_body];
+const auto property_value_def = located[property_value_body];
+const auto plan_property_def = located[plan_property_body];
+const auto end_of_plan_def = located[end_of_plan_body];
+const auto plan_decl_def = located[plan_decl_body];
+const auto phase_decl_def = located[phase_decl_body];
+const auto kind_decl_def = located[kind_decl_body];
+const auto field_decl_def = located[field_decl_body];
+const auto end_of_event_def = located[end_of_event_body];
+const auto event_decl_def = located[event_decl_body];
+const auto rule_decl_def = located[rule_decl_body];
+const auto declaration_rule_def = located[declaration_rule_body];
+const auto period_def = located[period_body];
+const auto numeric_def = located[numeric_body];
+const auto list_literal_def = located[list_literal_body];
+const auto violations_args_def = located[violations_args_body];
+const auto aggregate_call_def = located[aggregate_call_body];
+const auto primary_def = located[primary_body];
+const auto each_clause_def = located[each_clause_body];
+const auto window_clause_def = located[window_clause_body];
+const auto every_clause_def = located[every_clause_body];
+const auto trigger_target_def = located[trigger_target_body];
+const auto trigger_clause_def = located[trigger_clause_body];
+const auto require_clause_def = located[require_clause_body];
+const auto element_type_def = located[element_type_body];
+const auto field_type_def = located[field_type_body];
+
+BOOST_SPIRIT_DEFINE(identifier, string_literal, label, date, duration, period, kind_list, or_expr, and_expr, not_expr,
+                    comparison, additive, multiplicative, unary_expr, primary, numeric, list_literal, event_source,
+                    aggregate_call, violations_args, cite_clause, each_clause, during_clause, window_clause,
+                    every_clause, by_clause, trigger_clause, trigger_target, require_clause, grace_clause,
+                    warn_clause, clause, end_of_rule, plan_property, property_value, end_of_plan, plan_decl,
+                    phase_decl, kind_decl, field_type, element_type, field_decl, end_of_event, event_decl, rule_decl,
+                    declaration_rule, expression_rule)
+
+}  // namespace mandate::syntax::parser

@@ -1,0 +1,190 @@
+// The parser driver: calls the grammar one declaration at a time, turns X3's expectation
+// failures into diagnostics, and recovers at the next declaration.
+#include "mandate/syntax/parse.hpp"
+
+#include <cstring>
+
+#include "grammar.hpp"
+
+namespace mandate::syntax {
+namespace {
+
+namespace x3 = boost::spirit::x3;
+using parser::iterator_type;
+
+bool is_idchar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+const char* const declaration_keywords[] = {"plan", "phase", "kind", "event", "obligation", "outcome"};
+
+bool starts_declaration(const char* p, const char* last) {
+    for (const char* kw : declaration_keywords) {
+        const std::size_t n = std::strlen(kw);
+        if (static_cast<std::size_t>(last - p) >= n && std::memcmp(p, kw, n) == 0 && (p + n == last || !is_idchar(p[n])))
+            return true;
+    }
+    return false;
+}
+
+// The start of the first line after `from` that opens with a declaration keyword in column 1.
+const char* recovery_point(const char* from, const char* last) {
+    const char* p = from;
+    for (;;) {
+        p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(last - p)));
+        if (p == nullptr) return last;
+        ++p;
+        if (starts_declaration(p, last)) return p;
+    }
+}
+
+const char* skip_blank(const char* p, const char* last) {
+    const auto& skipper = parser::skipper;
+    while (p != last && skipper.parse(p, last, x3::unused, x3::unused, x3::unused)) {
+    }
+    return p;
+}
+
+// What stands at `p`, for "expected X, found Y".
+std::string describe_found(const char* p, const char* last) {
+    if (p == last) return "end of file";
+    if (is_idchar(*p)) {
+        const char* q = p;
+        while (q != last && is_idchar(*q)) ++q;
+        std::string word(p, q);
+        return "'" + word + "'";
+    }
+    if (*p == '"') return "a string";
+    // One UTF-8 character.
+    const char* q = p + 1;
+    while (q != last && (static_cast<unsigned char>(*q) & 0xC0) == 0x80) ++q;
+    return "'" + std::string(p, q) + "'";
+}
+
+std::string expected_message(const std::string& which, const char* p, const char* last) {
+    std::string message = "expected " + which + ", found " + describe_found(p, last);
+    if (which == "an identifier" && p != last && is_idchar(*p)) {
+        const char* q = p;
+        while (q != last && is_idchar(*q)) ++q;
+        if (ast::is_reserved_word(std::string_view(p, static_cast<std::size_t>(q - p)))) message += ", a reserved word";
+    }
+    return message;
+}
+
+template <class Attribute, class Rule>
+bool parse_one(const Rule& rule, const char*& first, const char* last, parser::parse_state& state, Attribute& attr) {
+    const auto skipper_context = x3::make_context<x3::skipper_tag>(parser::skipper);
+    const auto context = x3::make_context<parser::state_tag>(state, skipper_context);
+    return rule.parse(first, last, context, x3::unused, attr);
+}
+
+}  // namespace
+
+std::vector<ast::comment> scan_comments(std::string_view text) {
+    std::vector<ast::comment> comments;
+    bool in_string = false;
+    bool line_blank = true;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            in_string = false;
+            line_blank = true;
+            continue;
+        }
+        if (in_string) {
+            if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') ++i;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+            line_blank = false;
+        } else if (c == '#') {
+            std::size_t end = text.find('\n', i);
+            if (end == std::string_view::npos) end = text.size();
+            std::size_t trimmed = end;
+            while (trimmed > i && (text[trimmed - 1] == '\r' || text[trimmed - 1] == ' ' || text[trimmed - 1] == '\t'))
+                --trimmed;
+            comments.push_back({span{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(trimmed)},
+                                std::string(text.substr(i, trimmed - i)), line_blank});
+            i = end - 1;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+            line_blank = false;
+        }
+    }
+    return comments;
+}
+
+parse_output parse(const source_file& source) {
+    parse_output out;
+    const std::string& text = source.text();
+    if (text.size() > max_source_bytes) {
+        out.diagnostics.push_back(make_diagnostic(
+            source, span{0, 0}, "rule file is larger than the limit of " + std::to_string(max_source_bytes) + " bytes"));
+        return out;
+    }
+    out.file.comments = scan_comments(text);
+
+    const char* const begin = text.data();
+    const char* const last = begin + text.size();
+    const char* first = begin;
+    parser::parse_state state{begin, 0};
+    auto report = [&](const char* at, std::string message) {
+        const auto offset = static_cast<std::uint32_t>(at - begin);
+        const char* end = at;
+        while (end != last && is_idchar(*end)) ++end;
+        out.diagnostics.push_back(
+            make_diagnostic(source, span{offset, static_cast<std::uint32_t>(end - begin)}, std::move(message)));
+    };
+
+    for (;;) {
+        first = skip_blank(first, last);
+        if (first == last) break;
+        const char* const start = first;
+        try {
+            ast::declaration declaration;
+            state.nesting = 0;
+            if (parse_one(parser::declaration(), first, last, state, declaration)) {
+                out.file.declarations.push_back(std::move(declaration));
+                continue;
+            }
+            report(start, expected_message("a declaration: plan, phase, kind, event, obligation, outcome", start, last));
+            first = recovery_point(start, last);
+        } catch (const x3::expectation_failure<iterator_type>& failure) {
+            const char* at = skip_blank(failure.where(), last);
+            report(at, expected_message(failure.which(), at, last));
+            first = recovery_point(at, last);
+        } catch (const parser::semantic_error& error) {
+            report(error.where, error.message);
+            first = recovery_point(error.where, last);
+        }
+    }
+    return out;
+}
+
+result<ast::expr> parse_expression(const source_file& source) {
+    const std::string& text = source.text();
+    const char* const begin = text.data();
+    const char* const last = begin + text.size();
+    const char* first = begin;
+    parser::parse_state state{begin, 0};
+    auto fail = [&](const char* at, std::string message) {
+        const auto offset = static_cast<std::uint32_t>(at - begin);
+        return result<ast::expr>(std::vector<diagnostic>{make_diagnostic(source, span{offset, offset}, std::move(message))});
+    };
+    try {
+        ast::expr e;
+        if (!parse_one(parser::expression(), first, last, state, e))
+            return fail(skip_blank(first, last), expected_message("an expression", skip_blank(first, last), last));
+        first = skip_blank(first, last);
+        if (first != last) return fail(first, "unexpected " + describe_found(first, last) + " after the expression");
+        return result<ast::expr>(std::move(e));
+    } catch (const x3::expectation_failure<iterator_type>& failure) {
+        const char* at = skip_blank(failure.where(), last);
+        return fail(at, expected_message(failure.which(), at, last));
+    } catch (const parser::semantic_error& error) {
+        return fail(error.where, error.message);
+    }
+}
+
+}  // namespace mandate::syntax

@@ -1,0 +1,188 @@
+// The checked plan: every name resolved to an index, every expression typed, dates real,
+// windows and schedules settled, the dependency order of rules known, and each requirement's
+// monotonicity computed. Produced by mandate::check::check(); consumed by the graph compiler.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mandate/calendar/date.hpp"
+#include "mandate/diagnostic.hpp"
+#include "mandate/rational.hpp"
+#include "mandate/syntax/ast.hpp"
+
+namespace mandate::check {
+
+using calendar::day;
+
+// ------------------------------------------------------------------ types
+
+enum class type_kind : std::uint8_t { error, boolean, integer, number, text, date, duration, ref, set, list };
+
+// A value type. `element` is meaningful for set and list; `kinds` for ref (and set/list of ref):
+// the entity kinds a ref may name, empty meaning any kind.
+struct type {
+    type_kind kind = type_kind::error;
+    type_kind element = type_kind::error;
+    std::vector<int> kinds;
+
+    static type of(type_kind k) { return type{k, type_kind::error, {}}; }
+    bool is(type_kind k) const { return kind == k; }
+    bool numeric() const { return kind == type_kind::integer || kind == type_kind::number; }
+};
+
+// "an int", "a set<text>", "a percent"... for messages.
+std::string describe(const type& t);
+
+// ------------------------------------------------------------------ declarations
+
+struct phase {
+    std::string id, label;
+    day from = 0, to = 0;
+    span loc;
+};
+
+struct kind {
+    std::string id, label;
+    std::vector<int> parents;  // allowed parent kinds; empty: a root kind
+    span loc;
+};
+
+struct field {
+    std::string id;
+    type t;
+    bool optional = false;
+    span loc;
+};
+
+// Built-in fields every event has, at these indices of event_type::fields.
+inline constexpr int field_id = 0;
+inline constexpr int field_time = 1;
+inline constexpr int field_unit = 2;
+inline constexpr int first_declared_field = 3;
+
+struct event_type {
+    std::string id, label;
+    std::vector<field> fields;  // id, time, unit, then the declared ones
+    span loc;
+    int find_field(std::string_view name) const;
+};
+
+// ------------------------------------------------------------------ expressions
+
+enum class op : std::uint8_t {
+    literal, field, var, list,
+    not_, neg, add, sub, mul, div, eq, ne, lt, le, gt, ge, in, and_, or_,
+    count, sum, distinct, min, max, gap, all, any, coverage,
+    streak, violations, fired
+};
+
+bool is_aggregate(op o);
+bool is_comparison(op o);
+
+enum class time_unit : std::uint8_t { day, week, month };
+struct duration {
+    std::int64_t count = 0;
+    time_unit unit = time_unit::day;
+    // Fixed length in days; months have none (callers check unit first).
+    std::int64_t days() const { return unit == time_unit::week ? count * 7 : count; }
+};
+
+enum class period_unit : std::uint8_t { day, week, month, quarter, year };
+struct period {
+    period_unit unit = period_unit::month;
+    std::int64_t count = 1;
+    bool counted = false;  // `N days` / `N weeks`: counted from the window start, not the calendar
+};
+
+// A literal value in an expression.
+struct literal {
+    rational number;        // integer and number literals, percents (exact)
+    bool boolean = false;
+    std::string text;
+    day date = 0;
+    duration length;
+    bool percent = false;   // written with '%' (for messages)
+};
+
+// A typed expression. Children in `args`; aggregates keep their `where` predicate and the
+// all/any predicate at the indices `where_arg` / `pred_arg` (-1: none).
+struct texpr {
+    op o = op::literal;
+    type t;
+    span loc;
+    std::string text;  // canonical source text, used to name measures in reports
+
+    literal value;                 // literal
+    std::vector<texpr> args;       // operands; list items
+    int event = -1;                // aggregates: event type index
+    int field = -1;                // field reference, or the aggregate's EVENT.FIELD
+    bool scoped = false;           // aggregates: `of VAR` given (events of the unit and below)
+    int where_arg = -1, pred_arg = -1;
+    std::vector<int> kinds;        // coverage: denominator kinds
+    period per;                    // streak
+    std::vector<int> rules;        // violations / fired: rule indices (violations: resolved list)
+    bool all_obligations = false;  // violations(of VAR): the list was computed, not written
+};
+
+// ------------------------------------------------------------------ obligations and outcomes
+
+enum class monotonicity : std::uint8_t { none, monotone, anti_monotone };
+const char* to_string(monotonicity m);
+
+// LANGUAGE.md's monotonicity of a boolean requirement (exactly the forms it lists).
+monotonicity classify(const texpr& requirement);
+
+enum class schedule_kind : std::uint8_t { whole, every, by, after, before };
+
+struct trigger {
+    bool outcome = false;
+    int target = -1;  // event type, or rule index of the outcome
+    bool scoped = false;
+    std::optional<texpr> where;
+};
+
+struct rule {
+    std::string id, label;
+    bool outcome = false;
+    std::vector<std::string> cites;
+    std::string var;             // `each VAR`; empty when the rule has no `each` (one instance)
+    std::vector<int> unit_kinds;
+    day window_from = 0, window_to = 0;
+    schedule_kind schedule = schedule_kind::whole;
+    period per;                  // every
+    bool full = false;
+    bool cumulative = false;
+    day cumulative_from = 0;     // set when cumulative (window start unless given)
+    day by = 0;                  // by
+    trigger trig;                // after / before
+    duration within;             // after / before
+    std::optional<duration> grace, warn;
+    texpr condition;             // require / when
+    monotonicity mono = monotonicity::none;
+    std::vector<int> reads;      // rules whose buckets `condition` reads (violations, fired)
+    span loc;
+};
+
+struct plan {
+    std::string id, title, source;
+    int utc_offset_minutes = 0;
+    calendar::weekday week_start = calendar::weekday::monday;
+    std::vector<phase> phases;
+    std::vector<kind> kinds;
+    std::vector<event_type> events;
+    std::vector<rule> rules;  // obligations and outcomes in file order
+    std::vector<int> order;   // rule indices in dependency order (what a rule reads comes first)
+    day span_from = 0, span_to = 0;  // first phase start .. last phase end (0..0 without phases)
+    bool has_span = false;
+
+    int find_kind(std::string_view id) const;
+    int find_event(std::string_view id) const;
+    int find_rule(std::string_view id) const;
+    int find_phase(std::string_view id) const;
+};
+
+}  // namespace mandate::check

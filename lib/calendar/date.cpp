@@ -1,0 +1,103 @@
+#include "mandate/calendar/date.hpp"
+
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace mandate::calendar {
+namespace {
+
+namespace greg = boost::gregorian;
+
+const greg::date epoch(1970, 1, 1);
+const long epoch_day_number = static_cast<long>(epoch.day_number());
+
+greg::date to_boost(day d) { return epoch + greg::days(d); }
+
+day from_boost(const greg::date& g) { return static_cast<day>(static_cast<long>(g.day_number()) - epoch_day_number); }
+
+}  // namespace
+
+bool is_leap_year(int year) { return greg::gregorian_calendar::is_leap_year(static_cast<unsigned short>(year)); }
+
+int days_in_month(int year, int month) {
+    return greg::gregorian_calendar::end_of_month_day(static_cast<unsigned short>(year), static_cast<unsigned short>(month));
+}
+
+bool is_valid(int year, int month, int day_of_month) {
+    return year >= min_year && year <= max_year && month >= 1 && month <= 12 && day_of_month >= 1 &&
+           day_of_month <= days_in_month(year, month);
+}
+
+day from_ymd(int year, int month, int day_of_month) {
+    return from_boost(greg::date(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
+                                 static_cast<unsigned short>(day_of_month)));
+}
+
+ymd to_ymd(day d) {
+    const auto g = to_boost(d).year_month_day();
+    return ymd{g.year, g.month, g.day};
+}
+
+std::string to_iso(day d) {
+    const ymd v = to_ymd(d);
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", v.year, v.month, v.day);
+    return buf;
+}
+
+std::optional<day> parse_iso(std::string_view t) {
+    if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+    int parts[3] = {0, 0, 0};
+    const int starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
+    for (int k = 0; k < 3; ++k) {
+        for (int i = 0; i < lengths[k]; ++i) {
+            const char c = t[static_cast<std::size_t>(starts[k] + i)];
+            if (c < '0' || c > '9') return std::nullopt;
+            parts[k] = parts[k] * 10 + (c - '0');
+        }
+    }
+    if (!is_valid(parts[0], parts[1], parts[2])) return std::nullopt;
+    return from_ymd(parts[0], parts[1], parts[2]);
+}
+
+weekday weekday_of(day d) {
+    // Boost numbers Sunday 0 .. Saturday 6.
+    const int sunday_based = to_boost(d).day_of_week().as_number();
+    return static_cast<weekday>((sunday_based + 6) % 7);
+}
+
+day add_months(day d, std::int64_t n) {
+    const ymd v = to_ymd(d);
+    std::int64_t index = static_cast<std::int64_t>(v.year) * 12 + (v.month - 1) + n;
+    int year = static_cast<int>(index / 12);
+    int month = static_cast<int>(index % 12) + 1;
+    if (year < min_year) return from_ymd(min_year, 1, 1);
+    if (year > max_year) return from_ymd(max_year, 12, 31);
+    const int dom = std::min(v.day, days_in_month(year, month));
+    return from_ymd(year, month, dom);
+}
+
+day month_start(day d) {
+    const ymd v = to_ymd(d);
+    return from_ymd(v.year, v.month, 1);
+}
+
+day quarter_start(day d) {
+    const ymd v = to_ymd(d);
+    return from_ymd(v.year, (v.month - 1) / 3 * 3 + 1, 1);
+}
+
+day year_start(day d) { return from_ymd(to_ymd(d).year, 1, 1); }
+
+day week_start(day d, weekday first) {
+    const int offset = (static_cast<int>(weekday_of(d)) - static_cast<int>(first) + 7) % 7;
+    return d - offset;
+}
+
+day next_month_start(day d) { return add_months(month_start(d), 1); }
+day next_quarter_start(day d) { return add_months(quarter_start(d), 3); }
+day next_year_start(day d) { return add_months(year_start(d), 12); }
+
+}  // namespace mandate::calendar

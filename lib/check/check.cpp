@@ -1,0 +1,1233 @@
+#include "mandate/check/check.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "mandate/syntax/parse.hpp"
+#include "mandate/syntax/print.hpp"
+
+namespace mandate::check {
+namespace {
+
+const char* const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// ", did you mean 'campaign'?" when one known name is close enough.
+std::string suggestion(const std::string& wrong, const std::vector<std::string>& known) {
+    std::string best;
+    std::size_t best_distance = std::max<std::size_t>(2, wrong.size() / 3) + 1;
+    for (const auto& k : known) {
+        const std::size_t d = edit_distance(wrong, k);
+        if (d < best_distance) {
+            best_distance = d;
+            best = k;
+        }
+    }
+    return best.empty() ? "" : ", did you mean '" + best + "'?";
+}
+
+template <class T>
+std::vector<std::string> ids_of(const std::vector<T>& items) {
+    std::vector<std::string> out;
+    for (const auto& i : items) out.push_back(i.id);
+    return out;
+}
+
+bool fixed_length(const duration& d) { return d.unit != time_unit::month; }
+
+duration to_duration(const ast::duration& d) {
+    duration out;
+    out.count = d.count;
+    out.unit = d.unit == ast::time_unit::day ? time_unit::day : (d.unit == ast::time_unit::week ? time_unit::week : time_unit::month);
+    return out;
+}
+
+period to_period(const ast::period& p) {
+    period out;
+    out.count = p.count;
+    out.counted = p.counted;
+    switch (p.unit) {
+        case ast::period_unit::day: out.unit = period_unit::day; break;
+        case ast::period_unit::week: out.unit = period_unit::week; break;
+        case ast::period_unit::month: out.unit = period_unit::month; break;
+        case ast::period_unit::quarter: out.unit = period_unit::quarter; break;
+        case ast::period_unit::year: out.unit = period_unit::year; break;
+    }
+    return out;
+}
+
+// What an expression may see: the rule's unit variable, and inside `where` / all/any
+// predicates the fields of one event type.
+struct scope {
+    const rule* owner = nullptr;
+    int rule_index = -1;
+    int event = -1;  // >= 0 inside an event predicate
+};
+
+class checker {
+public:
+    checker(const ast::file& file, const source_file& source) : file_(file), source_(source) {}
+
+    result<plan> run() {
+        collect_plan();
+        declare_names();
+        check_phases();
+        check_kinds();
+        check_events();
+        compute_span();
+        for (std::size_t i = 0; i < rule_decls_.size(); ++i) check_rule(static_cast<int>(i));
+        resolve_dependencies();
+        if (!diagnostics_.empty()) {
+            std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const diagnostic& a, const diagnostic& b) {
+                return a.where.begin < b.where.begin;
+            });
+            return result<plan>(std::move(diagnostics_));
+        }
+        return result<plan>(std::move(plan_));
+    }
+
+private:
+    // ---------------------------------------------------------------- reporting
+
+    void error(span where, std::string message) {
+        diagnostics_.push_back(make_diagnostic(source_, where, std::move(message)));
+    }
+
+    std::string at(span where) const {
+        const position p = source_.position_of(where.begin);
+        return std::to_string(p.line) + ":" + std::to_string(p.column);
+    }
+
+    std::optional<day> date_of(const ast::date_lit& d) {
+        if (d.year < calendar::min_year || d.year > calendar::max_year) {
+            error(d.loc, syntax::to_source(d) + " is not a supported date: years run from " +
+                             std::to_string(calendar::min_year) + " to " + std::to_string(calendar::max_year));
+            return std::nullopt;
+        }
+        if (d.month < 1 || d.month > 12) {
+            error(d.loc, syntax::to_source(d) + " is not a date: there is no month " + std::to_string(d.month));
+            return std::nullopt;
+        }
+        const int days = calendar::days_in_month(d.year, d.month);
+        if (d.day < 1 || d.day > days) {
+            error(d.loc, syntax::to_source(d) + " is not a date: " + month_names[d.month - 1] + " " +
+                             std::to_string(d.year) + " has " + std::to_string(days) + " days");
+            return std::nullopt;
+        }
+        return calendar::from_ymd(d.year, d.month, d.day);
+    }
+
+    // ---------------------------------------------------------------- declarations
+
+    void collect_plan() {
+        const ast::plan_decl* found = nullptr;
+        for (const auto& d : file_.declarations) {
+            if (const auto* p = std::get_if<ast::plan_decl>(&d)) {
+                if (found) {
+                    error(p->loc, "a second plan block: a rule file holds exactly one (the first is at " +
+                                      at(found->loc) + ")");
+                    continue;
+                }
+                found = p;
+            }
+        }
+        if (!found) {
+            error(span{0, 0}, "no plan block: a rule file needs `plan ID { ... }`");
+            return;
+        }
+        plan_.id = found->id.text;
+        std::map<std::string, span> seen;
+        for (const auto& prop : found->properties) {
+            const std::string& key = prop.key.text;
+            if (auto it = seen.find(key); it != seen.end()) {
+                error(prop.key.loc, "plan property '" + key + "' is given twice (first at " + at(it->second) + ")");
+                continue;
+            }
+            seen[key] = prop.key.loc;
+            auto need_text = [&]() -> const std::string* {
+                if (prop.text) return &*prop.text;
+                error(prop.word->loc, "plan property '" + key + "' takes a string");
+                return nullptr;
+            };
+            if (key == "title") {
+                if (auto t = need_text()) plan_.title = *t;
+            } else if (key == "source") {
+                if (auto t = need_text()) plan_.source = *t;
+            } else if (key == "timezone") {
+                if (auto t = need_text()) {
+                    auto offset = parse_offset(*t);
+                    if (!offset)
+                        error(prop.loc, "timezone \"" + *t + "\" is not a UTC offset like \"+08:00\" (named zones are not supported)");
+                    else
+                        plan_.utc_offset_minutes = *offset;
+                }
+            } else if (key == "week_start") {
+                static const char* const days[] = {"monday", "tuesday", "wednesday", "thursday",
+                                                   "friday", "saturday", "sunday"};
+                if (!prop.word) {
+                    error(prop.loc, "week_start takes a day name: monday ... sunday");
+                    continue;
+                }
+                bool ok = false;
+                for (int i = 0; i < 7; ++i)
+                    if (prop.word->text == days[i]) {
+                        plan_.week_start = static_cast<calendar::weekday>(i);
+                        ok = true;
+                    }
+                if (!ok)
+                    error(prop.word->loc, "week_start takes a day name: monday, tuesday, wednesday, thursday, friday, "
+                                          "saturday or sunday, not '" + prop.word->text + "'");
+            } else {
+                error(prop.key.loc, "unknown plan property '" + key + "'; expected title, source, timezone or week_start" +
+                                        suggestion(key, {"title", "source", "timezone", "week_start"}));
+            }
+        }
+    }
+
+    static std::optional<int> parse_offset(const std::string& t) {
+        if (t == "Z" || t == "UTC") return 0;
+        if (t.size() != 6 || (t[0] != '+' && t[0] != '-') || t[3] != ':') return std::nullopt;
+        auto digit = [&](std::size_t i) { return t[i] >= '0' && t[i] <= '9'; };
+        if (!digit(1) || !digit(2) || !digit(4) || !digit(5)) return std::nullopt;
+        const int hours = (t[1] - '0') * 10 + (t[2] - '0');
+        const int minutes = (t[4] - '0') * 10 + (t[5] - '0');
+        if (hours > 14 || minutes > 59) return std::nullopt;
+        const int total = hours * 60 + minutes;
+        return t[0] == '-' ? -total : total;
+    }
+
+    template <class Decl>
+    void declare(std::unordered_map<std::string, int>& table, std::unordered_map<std::string, span>& where,
+                 const Decl& d, const char* what, int index) {
+        auto [it, inserted] = table.emplace(d.id.text, index);
+        if (!inserted) {
+            error(d.id.loc, std::string(what) + " '" + d.id.text + "' is declared twice (first at " +
+                                at(where[d.id.text]) + ")");
+            return;
+        }
+        where[d.id.text] = d.id.loc;
+    }
+
+    void declare_names() {
+        std::unordered_map<std::string, span> phase_at, kind_at, event_at, rule_at;
+        for (const auto& d : file_.declarations) {
+            if (const auto* p = std::get_if<ast::phase_decl>(&d)) {
+                declare(phase_index_, phase_at, *p, "phase", static_cast<int>(phase_decls_.size()));
+                phase_decls_.push_back(p);
+            } else if (const auto* k = std::get_if<ast::kind_decl>(&d)) {
+                declare(kind_index_, kind_at, *k, "kind", static_cast<int>(kind_decls_.size()));
+                kind_decls_.push_back(k);
+            } else if (const auto* e = std::get_if<ast::event_decl>(&d)) {
+                declare(event_index_, event_at, *e, "event type", static_cast<int>(event_decls_.size()));
+                event_decls_.push_back(e);
+            } else if (const auto* r = std::get_if<ast::rule_decl>(&d)) {
+                // Obligations and outcomes share one namespace: `violations`, `fired` and
+                // `after outcome` name them without saying which.
+                declare(rule_index_, rule_at, *r, r->outcome ? "outcome" : "obligation",
+                        static_cast<int>(rule_decls_.size()));
+                rule_decls_.push_back(r);
+            }
+        }
+        // Entries for every declaration (duplicates included) keep indices aligned with decls.
+        for (const auto* p : phase_decls_) plan_.phases.push_back(phase{p->id.text, p->label.value_or(""), 0, 0, p->loc});
+        for (const auto* k : kind_decls_) plan_.kinds.push_back(kind{k->id.text, k->label.value_or(""), {}, k->loc});
+        for (const auto* e : event_decls_) {
+            event_type t;
+            t.id = e->id.text;
+            t.label = e->label.value_or("");
+            t.loc = e->loc;
+            plan_.events.push_back(std::move(t));
+        }
+        for (const auto* r : rule_decls_) {
+            rule x;
+            x.id = r->id.text;
+            x.label = r->label.value_or("");
+            x.outcome = r->outcome;
+            x.loc = r->loc;
+            plan_.rules.push_back(std::move(x));
+        }
+    }
+
+    int lookup(const std::unordered_map<std::string, int>& table, const ast::name& n, const char* what,
+               const std::vector<std::string>& known) {
+        auto it = table.find(n.text);
+        if (it != table.end()) return it->second;
+        error(n.loc, std::string("unknown ") + what + " '" + n.text + "'" + suggestion(n.text, known));
+        return -1;
+    }
+
+    int lookup_kind(const ast::name& n) { return lookup(kind_index_, n, "kind", ids_of(plan_.kinds)); }
+
+    std::vector<int> lookup_kinds(const std::vector<ast::name>& names) {
+        std::vector<int> out;
+        for (const auto& n : names) {
+            const int k = lookup_kind(n);
+            if (k >= 0 && std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+        }
+        return out;
+    }
+
+    void check_phases() {
+        for (std::size_t i = 0; i < phase_decls_.size(); ++i) {
+            const auto* p = phase_decls_[i];
+            auto from = date_of(p->from), to = date_of(p->to);
+            if (from && to) {
+                if (*from > *to)
+                    error(p->from.loc, "phase '" + p->id.text + "' starts after it ends (" + syntax::to_source(p->from) +
+                                           " is after " + syntax::to_source(p->to) + ")");
+                plan_.phases[i].from = *from;
+                plan_.phases[i].to = *to;
+                phase_ok_.push_back(true);
+            } else {
+                phase_ok_.push_back(false);
+            }
+        }
+    }
+
+    void check_kinds() {
+        for (std::size_t i = 0; i < kind_decls_.size(); ++i) plan_.kinds[i].parents = lookup_kinds(kind_decls_[i]->parents);
+    }
+
+    type field_type_of(const ast::field_type& t) {
+        switch (t.base) {
+            case ast::base_type::int_: return type::of(type_kind::integer);
+            case ast::base_type::number: return type::of(type_kind::number);
+            case ast::base_type::bool_: return type::of(type_kind::boolean);
+            case ast::base_type::text: return type::of(type_kind::text);
+            case ast::base_type::date: return type::of(type_kind::date);
+            case ast::base_type::ref: {
+                type out = type::of(type_kind::ref);
+                out.kinds = lookup_kinds(t.ref_kinds);
+                return out;
+            }
+            case ast::base_type::set: {
+                type element = t.element ? field_type_of(**t.element) : type::of(type_kind::error);
+                type out = type::of(type_kind::set);
+                out.element = element.kind;
+                out.kinds = element.kinds;
+                return out;
+            }
+        }
+        return type::of(type_kind::error);
+    }
+
+    void check_events() {
+        for (std::size_t i = 0; i < event_decls_.size(); ++i) {
+            const auto* e = event_decls_[i];
+            auto& t = plan_.events[i];
+            t.fields.push_back(field{"id", type::of(type_kind::text), false, e->loc});
+            t.fields.push_back(field{"time", type::of(type_kind::date), false, e->loc});
+            t.fields.push_back(field{"unit", type::of(type_kind::ref), false, e->loc});
+            std::map<std::string, span> seen;
+            for (const auto& f : e->fields) {
+                if (f.id.text == "id" || f.id.text == "time" || f.id.text == "unit") {
+                    error(f.id.loc, "field '" + f.id.text + "' is built in: every event has id, time and unit");
+                    continue;
+                }
+                if (auto it = seen.find(f.id.text); it != seen.end()) {
+                    error(f.id.loc, "field '" + f.id.text + "' of event type '" + e->id.text +
+                                        "' is declared twice (first at " + at(it->second) + ")");
+                    continue;
+                }
+                seen[f.id.text] = f.id.loc;
+                t.fields.push_back(field{f.id.text, field_type_of(f.type), f.optional, f.loc});
+            }
+        }
+    }
+
+    void compute_span() {
+        bool any = false;
+        for (std::size_t i = 0; i < plan_.phases.size(); ++i) {
+            if (!phase_ok_[i]) continue;
+            const auto& p = plan_.phases[i];
+            if (!any || p.from < plan_.span_from) plan_.span_from = p.from;
+            if (!any || p.to > plan_.span_to) plan_.span_to = p.to;
+            any = true;
+        }
+        plan_.has_span = any;
+    }
+
+    // ---------------------------------------------------------------- rules
+
+    template <class Clause>
+    const Clause* single(const ast::rule_decl& r, const char* what) {
+        const Clause* found = nullptr;
+        for (const auto& c : r.clauses) {
+            if (const auto* x = std::get_if<Clause>(&c)) {
+                if (found) {
+                    error(x->loc, std::string("'") + ast::keyword_of(c) + "' is given twice in " +
+                                      (r.outcome ? "outcome '" : "obligation '") + r.id.text + "' (first at " +
+                                      at(found->loc) + ")");
+                    continue;
+                }
+                found = x;
+            }
+        }
+        (void)what;
+        return found;
+    }
+
+    void check_rule(int index) {
+        const ast::rule_decl& d = *rule_decls_[static_cast<std::size_t>(index)];
+        rule& r = plan_.rules[static_cast<std::size_t>(index)];
+        const char* what = d.outcome ? "outcome" : "obligation";
+
+        for (const auto& c : d.clauses)
+            if (const auto* cite = std::get_if<ast::cite_clause>(&c)) r.cites.push_back(cite->text);
+
+        if (const auto* each = single<ast::each_clause>(d, "each")) {
+            r.var = each->var.text;
+            r.unit_kinds = lookup_kinds(each->kinds);
+        }
+
+        // The window.
+        const auto* during = single<ast::during_clause>(d, "during");
+        const auto* window = single<ast::window_clause>(d, "from");
+        bool window_ok = true;
+        if (during && window) {
+            error(window->loc, std::string("the window is given twice: 'during ") + during->phase.text +
+                                   "' and 'from ... to ...'; keep one");
+            window_ok = false;
+        } else if (during) {
+            const int p = lookup(phase_index_, during->phase, "phase", ids_of(plan_.phases));
+            if (p >= 0 && phase_ok_[static_cast<std::size_t>(p)]) {
+                r.window_from = plan_.phases[static_cast<std::size_t>(p)].from;
+                r.window_to = plan_.phases[static_cast<std::size_t>(p)].to;
+            } else {
+                window_ok = false;
+            }
+        } else if (window) {
+            auto from = date_of(window->from), to = date_of(window->to);
+            if (from && to) {
+                if (*from > *to) {
+                    error(window->from.loc, "the window starts after it ends (" + syntax::to_source(window->from) +
+                                                " is after " + syntax::to_source(window->to) + ")");
+                    window_ok = false;
+                }
+                r.window_from = *from;
+                r.window_to = *to;
+            } else {
+                window_ok = false;
+            }
+        } else if (plan_.has_span) {
+            r.window_from = plan_.span_from;
+            r.window_to = plan_.span_to;
+        } else {
+            error(d.id.loc, std::string(what) + " '" + d.id.text +
+                                "' has no window: the plan declares no phase, so give 'during PHASE' or 'from DATE to DATE'");
+            window_ok = false;
+        }
+
+        // The schedule: at most one of every / by / after / before.
+        const auto* every = single<ast::every_clause>(d, "every");
+        const auto* by = single<ast::by_clause>(d, "by");
+        std::vector<const ast::trigger_clause*> triggers;
+        for (const auto& c : d.clauses)
+            if (const auto* t = std::get_if<ast::trigger_clause>(&c)) triggers.push_back(t);
+        std::vector<std::pair<span, std::string>> schedules;
+        if (every) schedules.emplace_back(every->loc, "every");
+        if (by) schedules.emplace_back(by->loc, "by");
+        for (const auto* t : triggers) schedules.emplace_back(t->loc, t->before ? "before" : "after");
+        std::sort(schedules.begin(), schedules.end(),
+                  [](const auto& a, const auto& b) { return a.first.begin < b.first.begin; });
+        if (schedules.size() > 1) {
+            error(schedules[1].first, "'" + schedules[1].second + "' conflicts with '" + schedules[0].second + "' at " +
+                                          at(schedules[0].first) + ": a rule has one schedule (every, by, after or before)");
+        }
+
+        if (every && schedules.size() <= 1) {
+            r.schedule = schedule_kind::every;
+            r.per = to_period(every->per);
+            r.full = every->full;
+            r.cumulative = every->cumulative;
+            if (r.per.count < 1) error(every->per.loc, "a period needs a count of at least 1");
+            if (r.per.count > 100000) error(every->per.loc, "a period of more than 100000 days or weeks");
+            r.cumulative_from = r.window_from;
+            if (every->cumulative_from) {
+                if (auto from = date_of(*every->cumulative_from)) {
+                    r.cumulative_from = *from;
+                    if (window_ok && *from > r.window_from)
+                        error(every->cumulative_from->loc,
+                              "'cumulative from " + syntax::to_source(*every->cumulative_from) +
+                                  "' starts after the window does (" + calendar::to_iso(r.window_from) +
+                                  "); a cumulative start may only lie before it");
+                }
+            }
+        } else if (by && schedules.size() <= 1) {
+            r.schedule = schedule_kind::by;
+            if (auto date = date_of(by->date)) {
+                r.by = *date;
+                if (window_ok && *date < r.window_from)
+                    error(by->date.loc, "the deadline " + syntax::to_source(by->date) + " is before the window starts (" +
+                                            calendar::to_iso(r.window_from) + ")");
+            }
+        } else if (triggers.size() == 1 && schedules.size() <= 1) {
+            const auto* t = triggers.front();
+            r.schedule = t->before ? schedule_kind::before : schedule_kind::after;
+            r.within = to_duration(t->within);
+            if (t->within.count < 1) error(t->within.loc, "'within' needs a length of at least 1 day");
+            check_trigger(index, *t);
+        }
+
+        if (const auto* grace = single<ast::grace_clause>(d, "grace")) r.grace = to_duration(grace->length);
+        if (const auto* warn = single<ast::warn_clause>(d, "warn")) {
+            if (d.outcome)
+                error(warn->loc, "an outcome has no 'warn': warnings flag obligation buckets at risk");
+            else
+                r.warn = to_duration(warn->length);
+        }
+
+        // The condition.
+        const auto* condition = single<ast::require_clause>(d, "require");
+        if (!condition) {
+            error(d.id.loc, std::string(what) + " '" + d.id.text + "' has no " +
+                                (d.outcome ? "'when' clause" : "'require' clause"));
+        } else {
+            if (condition->when != d.outcome)
+                error(condition->loc, d.outcome ? "an outcome states its condition with 'when', not 'require'"
+                                                : "an obligation states its requirement with 'require', not 'when'");
+            scope s{&r, index, -1};
+            r.condition = typecheck(condition->condition, s);
+            if (r.condition.t.kind != type_kind::error && r.condition.t.kind != type_kind::boolean)
+                error(condition->condition.loc, std::string(d.outcome ? "a condition" : "a requirement") +
+                                                    " must be true or false, not " + describe_expr(r.condition));
+            r.mono = classify(r.condition);
+        }
+    }
+
+    void check_trigger(int index, const ast::trigger_clause& t) {
+        rule& r = plan_.rules[static_cast<std::size_t>(index)];
+        r.trig.outcome = t.outcome;
+        if (t.outcome) {
+            auto it = rule_index_.find(t.target.text);
+            if (it == rule_index_.end()) {
+                error(t.target.loc, "unknown outcome '" + t.target.text + "'" + suggestion(t.target.text, outcome_ids()));
+                return;
+            }
+            if (!plan_.rules[static_cast<std::size_t>(it->second)].outcome) {
+                error(t.target.loc, "'" + t.target.text + "' is an obligation; 'after outcome' names an outcome");
+                return;
+            }
+            r.trig.target = it->second;
+            const auto& source = plan_.rules[static_cast<std::size_t>(it->second)];
+            (void)source;
+            return;
+        }
+        r.trig.target = lookup(event_index_, t.target, "event type", ids_of(plan_.events));
+        if (t.of_var) r.trig.scoped = check_var(*t.of_var, r);
+        if (t.where && r.trig.target >= 0) {
+            scope s{&r, index, r.trig.target};
+            texpr w = typecheck(*t.where, s);
+            if (w.t.kind != type_kind::error && w.t.kind != type_kind::boolean)
+                error(t.where->loc, "a where predicate must be true or false, not " + describe_expr(w));
+            r.trig.where = std::move(w);
+        }
+    }
+
+    std::vector<std::string> outcome_ids() const {
+        std::vector<std::string> out;
+        for (const auto& r : plan_.rules)
+            if (r.outcome) out.push_back(r.id);
+        return out;
+    }
+    std::vector<std::string> obligation_ids() const {
+        std::vector<std::string> out;
+        for (const auto& r : plan_.rules)
+            if (!r.outcome) out.push_back(r.id);
+        return out;
+    }
+
+    bool check_var(const ast::name& v, const rule& r) {
+        if (r.var.empty()) {
+            error(v.loc, "'of " + v.text + "' needs the rule to say 'each " + v.text + ": KIND'");
+            return false;
+        }
+        if (v.text != r.var) {
+            error(v.loc, "unknown unit variable '" + v.text + "'; this rule's is '" + r.var + "'");
+            return false;
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    static texpr make(op o, type t, span loc) {
+        texpr e;
+        e.o = o;
+        e.t = std::move(t);
+        e.loc = loc;
+        return e;
+    }
+
+    static texpr poisoned(span loc) { return make(op::literal, type::of(type_kind::error), loc); }
+
+    std::string describe_expr(const texpr& e) const {
+        if (e.o == op::literal && e.value.percent) return "a percent";
+        std::string d = describe(e.t);
+        if (e.t.kind == type_kind::ref && !e.t.kinds.empty()) {
+            d = "a ref to ";
+            for (std::size_t i = 0; i < e.t.kinds.size(); ++i)
+                d += (i ? " | " : "") + plan_.kinds[static_cast<std::size_t>(e.t.kinds[static_cast<std::size_t>(i)])].id;
+        }
+        return d;
+    }
+
+    texpr typecheck(const ast::expr& e, const scope& s) {
+        texpr out = std::visit([&](const auto& n) { return node(e, n, s); }, e.node);
+        out.loc = e.loc;
+        if (out.text.empty()) out.text = syntax::to_source(e);
+        return out;
+    }
+
+    texpr node(const ast::expr& e, const ast::number_lit& n, const scope&) {
+        texpr out = make(op::literal,
+                         type::of(n.value.is_integer() && !n.percent ? type_kind::integer : type_kind::number), e.loc);
+        out.value.number = n.value;
+        out.value.percent = n.percent;
+        return out;
+    }
+    texpr node(const ast::expr& e, const ast::bool_lit& b, const scope&) {
+        texpr out = make(op::literal, type::of(type_kind::boolean), e.loc);
+        out.value.boolean = b.value;
+        return out;
+    }
+    texpr node(const ast::expr& e, const ast::string_lit& str, const scope&) {
+        texpr out = make(op::literal, type::of(type_kind::text), e.loc);
+        out.value.text = str.value;
+        return out;
+    }
+    texpr node(const ast::expr& e, const ast::date_value& d, const scope&) {
+        auto date = date_of(d.value);
+        if (!date) return poisoned(e.loc);
+        texpr out = make(op::literal, type::of(type_kind::date), e.loc);
+        out.value.date = *date;
+        return out;
+    }
+    texpr node(const ast::expr& e, const ast::duration_value& d, const scope&) {
+        texpr out = make(op::literal, type::of(type_kind::duration), e.loc);
+        out.value.length = to_duration(d.value);
+        return out;
+    }
+    texpr node(const ast::expr& e, const ast::list_lit&, const scope&) {
+        error(e.loc, "a list can only stand on the right of 'in'");
+        return poisoned(e.loc);
+    }
+    texpr node(const ast::expr& e, const ast::name_ref& n, const scope& s) {
+        if (s.event >= 0) {
+            const auto& ev = plan_.events[static_cast<std::size_t>(s.event)];
+            const int f = ev.find_field(n.text);
+            if (f >= 0) {
+                texpr out = make(op::field, ev.fields[static_cast<std::size_t>(f)].t, e.loc);
+                out.field = f;
+                out.event = s.event;
+                return out;
+            }
+            if (s.owner && !s.owner->var.empty() && n.text == s.owner->var) {
+                texpr out = make(op::var, type::of(type_kind::ref), e.loc);
+                out.t.kinds = s.owner->unit_kinds;
+                return out;
+            }
+            error(e.loc, "event type '" + ev.id + "' has no field '" + n.text + "'" + suggestion(n.text, ids_of(ev.fields)));
+            return poisoned(e.loc);
+        }
+        if (s.owner && !s.owner->var.empty() && n.text == s.owner->var)
+            error(e.loc, "the unit variable '" + n.text + "' stands after 'of' or inside a where predicate, not alone");
+        else
+            error(e.loc, "unknown name '" + n.text + "'; event fields are visible only inside where and all/any predicates");
+        return poisoned(e.loc);
+    }
+
+    texpr node(const ast::expr& e, const ast::unary& u, const scope& s) {
+        texpr operand = typecheck(*u.operand, s);
+        if (operand.t.kind == type_kind::error) return poisoned(e.loc);
+        if (u.op == ast::unop::not_) {
+            if (!operand.t.is(type_kind::boolean)) {
+                error(u.operand->loc, "'not' needs true or false, not " + describe_expr(operand));
+                return poisoned(e.loc);
+            }
+            texpr out = make(op::not_, type::of(type_kind::boolean), e.loc);
+            out.args.push_back(std::move(operand));
+            return out;
+        }
+        if (!operand.t.numeric() && !operand.t.is(type_kind::duration)) {
+            error(u.operand->loc, "'-' needs a number or a duration, not " + describe_expr(operand));
+            return poisoned(e.loc);
+        }
+        texpr out = make(op::neg, operand.t, e.loc);
+        out.args.push_back(std::move(operand));
+        return out;
+    }
+
+    bool comparable(const texpr& a, const texpr& b, ast::binop o, span where) {
+        const type_kind x = a.t.kind, y = b.t.kind;
+        auto textual = [](type_kind k) { return k == type_kind::text || k == type_kind::ref; };
+        const bool ordering = o == ast::binop::lt || o == ast::binop::le || o == ast::binop::gt || o == ast::binop::ge;
+        if (a.t.numeric() && b.t.numeric()) return true;
+        if ((x == type_kind::date && y == type_kind::date)) return true;
+        if (x == type_kind::duration && y == type_kind::duration) {
+            for (const texpr* side : {&a, &b})
+                if (side->o == op::literal && !fixed_length(side->value.length)) {
+                    error(side->loc, "a month has no fixed length in days; compare durations in days or weeks");
+                    return false;
+                }
+            return true;
+        }
+        if ((textual(x) && textual(y)) || (x == type_kind::boolean && y == type_kind::boolean)) {
+            if (ordering) {
+                error(where, std::string(x == type_kind::boolean ? "true/false values" : "texts and refs") +
+                                 " can only be compared with == and !=");
+                return false;
+            }
+            return true;
+        }
+        if (x == type_kind::set || y == type_kind::set) {
+            error(where, "a set field can only be used with 'in', distinct() and coverage()");
+            return false;
+        }
+        error(where, "cannot compare " + describe_expr(a) + " with " + describe_expr(b));
+        return false;
+    }
+
+    texpr node(const ast::expr& e, const ast::binary& b, const scope& s) {
+        using ast::binop;
+        if (b.op == binop::in) return membership(e, b, s);
+        texpr lhs = typecheck(*b.lhs, s);
+        texpr rhs = typecheck(*b.rhs, s);
+        if (lhs.t.kind == type_kind::error || rhs.t.kind == type_kind::error) return poisoned(e.loc);
+        const char* symbol = ast::to_string(b.op);
+        switch (b.op) {
+            case binop::and_:
+            case binop::or_: {
+                for (const texpr* side : {&lhs, &rhs})
+                    if (!side->t.is(type_kind::boolean)) {
+                        error(side->loc, std::string("'") + symbol + "' needs true or false on both sides, not " +
+                                             describe_expr(*side));
+                        return poisoned(e.loc);
+                    }
+                return binary_node(b.op == binop::and_ ? op::and_ : op::or_, type::of(type_kind::boolean), e.loc,
+                                   std::move(lhs), std::move(rhs));
+            }
+            case binop::eq: case binop::ne: case binop::lt: case binop::le: case binop::gt: case binop::ge: {
+                if (!comparable(lhs, rhs, b.op, e.loc)) return poisoned(e.loc);
+                static const op ops[] = {op::eq, op::ne, op::lt, op::le, op::gt, op::ge};
+                const op o = ops[static_cast<int>(b.op) - static_cast<int>(binop::eq)];
+                return binary_node(o, type::of(type_kind::boolean), e.loc, std::move(lhs), std::move(rhs));
+            }
+            case binop::add: case binop::sub: case binop::mul: case binop::div:
+                return arithmetic(e, b.op, std::move(lhs), std::move(rhs));
+            case binop::in: break;
+        }
+        return poisoned(e.loc);
+    }
+
+    static texpr binary_node(op o, type t, span loc, texpr lhs, texpr rhs) {
+        texpr out = make(o, std::move(t), loc);
+        out.args.push_back(std::move(lhs));
+        out.args.push_back(std::move(rhs));
+        return out;
+    }
+
+    texpr arithmetic(const ast::expr& e, ast::binop o, texpr lhs, texpr rhs) {
+        const type_kind x = lhs.t.kind, y = rhs.t.kind;
+        const op code = o == ast::binop::add ? op::add : o == ast::binop::sub ? op::sub : o == ast::binop::mul ? op::mul : op::div;
+        if (lhs.t.numeric() && rhs.t.numeric()) {
+            const bool integral = x == type_kind::integer && y == type_kind::integer && o != ast::binop::div;
+            return binary_node(code, type::of(integral ? type_kind::integer : type_kind::number), e.loc, std::move(lhs),
+                               std::move(rhs));
+        }
+        if (o == ast::binop::add || o == ast::binop::sub) {
+            if (x == type_kind::duration && y == type_kind::duration)
+                return binary_node(code, type::of(type_kind::duration), e.loc, std::move(lhs), std::move(rhs));
+            if (x == type_kind::date && y == type_kind::duration)
+                return binary_node(code, type::of(type_kind::date), e.loc, std::move(lhs), std::move(rhs));
+            if (x == type_kind::date && y == type_kind::date && o == ast::binop::sub)
+                return binary_node(code, type::of(type_kind::duration), e.loc, std::move(lhs), std::move(rhs));
+        }
+        const texpr& bad = lhs.t.numeric() ? rhs : lhs;
+        error(bad.loc, std::string("'") + ast::to_string(o) + "' needs numbers, not " + describe_expr(bad));
+        return poisoned(e.loc);
+    }
+
+    texpr membership(const ast::expr& e, const ast::binary& b, const scope& s) {
+        texpr lhs = typecheck(*b.lhs, s);
+        texpr out = make(op::in, type::of(type_kind::boolean), e.loc);
+        if (const auto* list = std::get_if<ast::list_lit>(&b.rhs->node)) {
+            texpr items = make(op::list, type::of(type_kind::list), b.rhs->loc);
+            items.text = syntax::to_source(*b.rhs);
+            bool ok = lhs.t.kind != type_kind::error;
+            for (const auto& item : list->items) {
+                texpr x = typecheck(item, s);
+                if (x.t.kind == type_kind::error) {
+                    ok = false;
+                    continue;
+                }
+                if (x.o != op::literal) {
+                    error(item.loc, "a list holds literal values");
+                    ok = false;
+                    continue;
+                }
+                if (ok && !comparable(lhs, x, ast::binop::eq, item.loc)) ok = false;
+                items.args.push_back(std::move(x));
+            }
+            if (!ok) return poisoned(e.loc);
+            items.t.element = lhs.t.kind;
+            out.args.push_back(std::move(lhs));
+            out.args.push_back(std::move(items));
+            return out;
+        }
+        texpr rhs = typecheck(*b.rhs, s);
+        if (lhs.t.kind == type_kind::error || rhs.t.kind == type_kind::error) return poisoned(e.loc);
+        if (rhs.t.kind != type_kind::set) {
+            error(b.rhs->loc, "'in' needs a list like [\"park\", \"square\"] or a set field on its right, not " +
+                                  describe_expr(rhs));
+            return poisoned(e.loc);
+        }
+        texpr element = make(op::literal, type::of(rhs.t.element), rhs.loc);
+        element.t.kinds = rhs.t.kinds;
+        if (!comparable(lhs, element, ast::binop::eq, e.loc)) return poisoned(e.loc);
+        out.args.push_back(std::move(lhs));
+        out.args.push_back(std::move(rhs));
+        return out;
+    }
+
+    texpr node(const ast::expr& e, const ast::aggregate& a, const scope& s) {
+        using ast::aggregate_kind;
+        const int ev = lookup(event_index_, a.source.event, "event type", ids_of(plan_.events));
+        texpr out = make(op::count, type::of(type_kind::integer), e.loc);
+        static const op ops[] = {op::count, op::sum, op::distinct, op::min, op::max, op::gap, op::all, op::any, op::coverage};
+        out.o = ops[static_cast<int>(a.kind)];
+        out.event = ev;
+        bool ok = ev >= 0;
+        if (a.source.of_var) {
+            if (a.kind == aggregate_kind::coverage) {
+                // coverage counts entities under `within VAR`, whoever reported the event
+                error(a.source.of_var->loc, "coverage takes no 'of': its entities are those under 'within VAR'");
+                ok = false;
+            } else {
+                out.scoped = s.owner && check_var(*a.source.of_var, *s.owner);
+                ok = ok && out.scoped;
+            }
+        }
+        const char* name = ast::to_string(a.kind);
+        const bool wants_field = a.kind == aggregate_kind::sum || a.kind == aggregate_kind::distinct ||
+                                 a.kind == aggregate_kind::min || a.kind == aggregate_kind::max ||
+                                 a.kind == aggregate_kind::coverage;
+        const field* f = nullptr;
+        if (ok) {
+            const auto& type_decl = plan_.events[static_cast<std::size_t>(ev)];
+            if (a.source.field && !wants_field) {
+                error(a.source.field->loc, std::string(name) + " counts events: write " + name + "(" + type_decl.id +
+                                               " ...) without '." + a.source.field->text + "'");
+                ok = false;
+            } else if (!a.source.field && wants_field) {
+                error(a.source.event.loc, std::string(name) + " needs a field: write " + name + "(" + type_decl.id + ".FIELD ...)");
+                ok = false;
+            } else if (a.source.field) {
+                const int fi = type_decl.find_field(a.source.field->text);
+                if (fi < 0) {
+                    error(a.source.field->loc, "event type '" + type_decl.id + "' has no field '" + a.source.field->text +
+                                                   "'" + suggestion(a.source.field->text, ids_of(type_decl.fields)));
+                    ok = false;
+                } else {
+                    out.field = fi;
+                    f = &type_decl.fields[static_cast<std::size_t>(fi)];
+                }
+            }
+        }
+        if (ok && f) {
+            const type& ft = f->t;
+            switch (a.kind) {
+                case aggregate_kind::sum:
+                    if (!ft.numeric()) {
+                        error(a.source.field->loc, "sum needs a numeric field; '" + f->id + "' is " + describe(ft));
+                        ok = false;
+                    } else {
+                        out.t = type::of(ft.kind);
+                    }
+                    break;
+                case aggregate_kind::min:
+                case aggregate_kind::max:
+                    if (!ft.numeric() && !ft.is(type_kind::date)) {
+                        error(a.source.field->loc,
+                              std::string(name) + " needs a numeric or date field; '" + f->id + "' is " + describe(ft));
+                        ok = false;
+                    } else {
+                        out.t = type::of(ft.kind);
+                    }
+                    break;
+                case aggregate_kind::coverage: {
+                    const bool refs = ft.is(type_kind::ref) || (ft.is(type_kind::set) && ft.element == type_kind::ref);
+                    if (!refs) {
+                        error(a.source.field->loc, "coverage needs a ref field (or a set of refs); '" + f->id + "' is " +
+                                                       describe(ft));
+                        ok = false;
+                    }
+                    out.t = type::of(type_kind::number);
+                    break;
+                }
+                default: break;  // distinct counts any field
+            }
+        }
+        if (a.kind == aggregate_kind::gap) out.t = type::of(type_kind::duration);
+        if (a.kind == aggregate_kind::all || a.kind == aggregate_kind::any) out.t = type::of(type_kind::boolean);
+        if (a.kind == aggregate_kind::coverage) {
+            out.t = type::of(type_kind::number);
+            out.kinds = lookup_kinds(a.kinds);
+            if (out.kinds.size() != a.kinds.size()) ok = false;
+            if (a.within_var && s.owner) {
+                if (!check_var(*a.within_var, *s.owner)) ok = false;
+            }
+            if (ok && f && !f->t.kinds.empty()) {
+                bool overlap = false;
+                for (int k : out.kinds)
+                    if (std::find(f->t.kinds.begin(), f->t.kinds.end(), k) != f->t.kinds.end()) overlap = true;
+                if (!overlap) {
+                    std::string named, wanted;
+                    for (std::size_t i = 0; i < f->t.kinds.size(); ++i)
+                        named += (i ? " | " : "") + plan_.kinds[static_cast<std::size_t>(f->t.kinds[i])].id;
+                    for (std::size_t i = 0; i < out.kinds.size(); ++i)
+                        wanted += (i ? " | " : "") + plan_.kinds[static_cast<std::size_t>(out.kinds[i])].id;
+                    error(e.loc, "field '" + f->id + "' names " + named + ", never " + wanted +
+                                     ": this coverage could never count anything");
+                    ok = false;
+                }
+            }
+        }
+        if (ev >= 0 && a.source.where) {
+            scope inner = s;
+            inner.event = ev;
+            texpr w = typecheck(**a.source.where, inner);
+            if (w.t.kind != type_kind::error && !w.t.is(type_kind::boolean)) {
+                error((*a.source.where)->loc, "a where predicate must be true or false, not " + describe_expr(w));
+                ok = false;
+            }
+            if (w.t.kind == type_kind::error) ok = false;
+            out.where_arg = static_cast<int>(out.args.size());
+            out.args.push_back(std::move(w));
+        }
+        if (ev >= 0 && a.predicate) {
+            scope inner = s;
+            inner.event = ev;
+            texpr p = typecheck(**a.predicate, inner);
+            if (p.t.kind != type_kind::error && !p.t.is(type_kind::boolean)) {
+                error((*a.predicate)->loc, std::string(name) + " needs a predicate that is true or false, not " + describe_expr(p));
+                ok = false;
+            }
+            if (p.t.kind == type_kind::error) ok = false;
+            out.pred_arg = static_cast<int>(out.args.size());
+            out.args.push_back(std::move(p));
+        }
+        if (!ok) return poisoned(e.loc);
+        return out;
+    }
+
+    texpr node(const ast::expr& e, const ast::streak& st, const scope& s) {
+        texpr body = typecheck(*st.body, s);
+        if (body.t.kind == type_kind::error) return poisoned(e.loc);
+        if (!body.t.is(type_kind::boolean)) {
+            error(st.body->loc, "streak counts periods in which a condition holds; this is " + describe_expr(body));
+            return poisoned(e.loc);
+        }
+        if (st.per.count < 1) {
+            error(st.per.loc, "a period needs a count of at least 1");
+            return poisoned(e.loc);
+        }
+        texpr out = make(op::streak, type::of(type_kind::integer), e.loc);
+        out.per = to_period(st.per);
+        out.args.push_back(std::move(body));
+        return out;
+    }
+
+    texpr node(const ast::expr& e, const ast::violations& v, const scope& s) {
+        texpr out = make(op::violations, type::of(type_kind::integer), e.loc);
+        bool ok = s.owner && check_var(v.of_var, *s.owner);
+        for (const auto& n : v.obligations) {
+            auto it = rule_index_.find(n.text);
+            if (it == rule_index_.end()) {
+                error(n.loc, "unknown obligation '" + n.text + "'" + suggestion(n.text, obligation_ids()));
+                ok = false;
+            } else if (plan_.rules[static_cast<std::size_t>(it->second)].outcome) {
+                error(n.loc, "'" + n.text + "' is an outcome; violations() counts obligation buckets");
+                ok = false;
+            } else {
+                out.rules.push_back(it->second);
+            }
+        }
+        out.all_obligations = v.obligations.empty();
+        if (!ok) return poisoned(e.loc);
+        return out;
+    }
+
+    texpr node(const ast::expr& e, const ast::fired& f, const scope& s) {
+        texpr out = make(op::fired, type::of(type_kind::boolean), e.loc);
+        bool ok = s.owner && check_var(f.of_var, *s.owner);
+        auto it = rule_index_.find(f.outcome.text);
+        if (it == rule_index_.end()) {
+            error(f.outcome.loc, "unknown outcome '" + f.outcome.text + "'" + suggestion(f.outcome.text, outcome_ids()));
+            ok = false;
+        } else if (!plan_.rules[static_cast<std::size_t>(it->second)].outcome) {
+            error(f.outcome.loc, "'" + f.outcome.text + "' is an obligation; fired() names an outcome");
+            ok = false;
+        } else {
+            out.rules.push_back(it->second);
+        }
+        if (!ok) return poisoned(e.loc);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- dependencies
+
+    static void collect_reads(const texpr& e, std::vector<const texpr*>& out) {
+        if (e.o == op::violations || e.o == op::fired) out.push_back(&e);
+        for (const auto& a : e.args) collect_reads(a, out);
+    }
+
+    void resolve_dependencies() {
+        const std::size_t n = plan_.rules.size();
+        // depends[r]: rules r depends on, with the reason, for cycle messages.
+        std::vector<std::vector<std::pair<int, std::string>>> depends(n);
+        std::vector<std::vector<texpr*>> unnamed(n);
+        for (std::size_t r = 0; r < n; ++r) {
+            rule& x = plan_.rules[r];
+            if ((x.schedule == schedule_kind::after || x.schedule == schedule_kind::before) && x.trig.outcome &&
+                x.trig.target >= 0)
+                depends[r].emplace_back(x.trig.target, "is triggered by");
+            std::vector<const texpr*> reads;
+            collect_reads(x.condition, reads);
+            for (const texpr* e : reads) {
+                if (e->all_obligations) {
+                    unnamed[r].push_back(const_cast<texpr*>(e));
+                    continue;
+                }
+                for (int q : e->rules) depends[r].emplace_back(q, "reads");
+            }
+        }
+        // An unnamed violations(of VAR) reads every obligation that does not depend on its own
+        // rule. To stay acyclic whatever the others read, the other unnamed readers are taken to
+        // read every obligation when computing what depends on a rule.
+        std::vector<bool> is_unnamed(n);
+        for (std::size_t r = 0; r < n; ++r) is_unnamed[r] = !unnamed[r].empty();
+        for (std::size_t r = 0; r < n; ++r) {
+            if (!is_unnamed[r]) continue;
+            std::vector<bool> downstream(n, false);
+            std::vector<int> stack{static_cast<int>(r)};
+            downstream[r] = true;
+            while (!stack.empty()) {
+                const int q = stack.back();
+                stack.pop_back();
+                for (std::size_t t = 0; t < n; ++t) {
+                    if (downstream[t]) continue;
+                    bool edge = false;
+                    for (const auto& dep : depends[t])
+                        if (dep.first == q) edge = true;
+                    if (!edge && is_unnamed[t] && t != r && !plan_.rules[static_cast<std::size_t>(q)].outcome) edge = true;
+                    if (edge) {
+                        downstream[t] = true;
+                        stack.push_back(static_cast<int>(t));
+                    }
+                }
+            }
+            std::vector<int> reads;
+            for (std::size_t q = 0; q < n; ++q)
+                if (!plan_.rules[q].outcome && !downstream[q]) reads.push_back(static_cast<int>(q));
+            for (texpr* e : unnamed[r]) e->rules = reads;
+            for (int q : reads) depends[r].emplace_back(q, "reads");
+        }
+        for (std::size_t r = 0; r < n; ++r) {
+            std::set<int> reads;
+            std::vector<const texpr*> exprs;
+            collect_reads(plan_.rules[r].condition, exprs);
+            for (const texpr* e : exprs) reads.insert(e->rules.begin(), e->rules.end());
+            plan_.rules[r].reads.assign(reads.begin(), reads.end());
+        }
+        // Cycles, then a dependency order that keeps file order where it is free.
+        std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
+        std::vector<int> path;
+        bool cyclic = false;
+        std::function<void(int)> visit = [&](int r) {
+            if (cyclic) return;
+            state[static_cast<std::size_t>(r)] = 1;
+            path.push_back(r);
+            for (const auto& [q, why] : depends[static_cast<std::size_t>(r)]) {
+                if (state[static_cast<std::size_t>(q)] == 1) {
+                    cyclic = true;
+                    std::string message = "a cycle between rules: ";
+                    auto it = std::find(path.begin(), path.end(), q);
+                    std::vector<int> ring(it, path.end());
+                    for (std::size_t i = 0; i < ring.size(); ++i) {
+                        const int a = ring[i];
+                        const int b = i + 1 < ring.size() ? ring[i + 1] : q;
+                        std::string reason = "depends on";
+                        for (const auto& d : depends[static_cast<std::size_t>(a)])
+                            if (d.first == b) reason = d.second;
+                        message += (i ? ", which " : "") + std::string(plan_.rules[static_cast<std::size_t>(a)].outcome ? "outcome '" : "obligation '") +
+                                   plan_.rules[static_cast<std::size_t>(a)].id + "' " + reason + " '" +
+                                   plan_.rules[static_cast<std::size_t>(b)].id + "'";
+                    }
+                    error(rule_decls_[static_cast<std::size_t>(q)]->id.loc, message);
+                    return;
+                }
+                if (state[static_cast<std::size_t>(q)] == 0) visit(q);
+                if (cyclic) return;
+            }
+            path.pop_back();
+            state[static_cast<std::size_t>(r)] = 2;
+            plan_.order.push_back(r);
+        };
+        for (std::size_t r = 0; r < n && !cyclic; ++r)
+            if (state[r] == 0) visit(static_cast<int>(r));
+    }
+
+    const ast::file& file_;
+    const source_file& source_;
+    std::vector<diagnostic> diagnostics_;
+    plan plan_;
+    std::unordered_map<std::string, int> phase_index_, kind_index_, event_index_, rule_index_;
+    std::vector<const ast::phase_decl*> phase_decls_;
+    std::vector<const ast::kind_decl*> kind_decls_;
+    std::vector<const ast::event_decl*> event_decls_;
+    std::vector<const ast::rule_decl*> rule_decls_;
+    std::vector<bool> phase_ok_;
+};
+
+bool is_constant(const texpr& e) {
+    if (e.o == op::field || e.o == op::var || is_aggregate(e.o) || e.o == op::streak || e.o == op::violations ||
+        e.o == op::fired)
+        return false;
+    for (const auto& a : e.args)
+        if (!is_constant(a)) return false;
+    return true;
+}
+
+}  // namespace
+
+std::string describe(const type& t) {
+    switch (t.kind) {
+        case type_kind::error: return "an error";
+        case type_kind::boolean: return "true or false";
+        case type_kind::integer: return "an int";
+        case type_kind::number: return "a number";
+        case type_kind::text: return "a text";
+        case type_kind::date: return "a date";
+        case type_kind::duration: return "a duration";
+        case type_kind::ref: return "a ref";
+        case type_kind::set: {
+            type element = type::of(t.element);
+            std::string d = describe(element);
+            const auto space = d.find(' ');
+            return "a set<" + (element.kind == type_kind::boolean ? std::string("bool") : d.substr(space + 1)) + ">";
+        }
+        case type_kind::list: return "a list";
+    }
+    return "?";
+}
+
+int event_type::find_field(std::string_view name) const {
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i].id == name) return static_cast<int>(i);
+    return -1;
+}
+
+namespace {
+template <class T>
+int find_by_id(const std::vector<T>& items, std::string_view id) {
+    for (std::size_t i = 0; i < items.size(); ++i)
+        if (items[i].id == id) return static_cast<int>(i);
+    return -1;
+}
+}  // namespace
+
+int plan::find_kind(std::string_view id) const { return find_by_id(kinds, id); }
+int plan::find_event(std::string_view id) const { return find_by_id(events, id); }
+int plan::find_rule(std::string_view id) const { return find_by_id(rules, id); }
+int plan::find_phase(std::string_view id) const { return find_by_id(phases, id); }
+
+bool is_aggregate(op o) {
+    switch (o) {
+        case op::count: case op::sum: case op::distinct: case op::min: case op::max: case op::gap: case op::all:
+        case op::any: case op::coverage: return true;
+        default: return false;
+    }
+}
+
+bool is_comparison(op o) {
+    switch (o) {
+        case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: return true;
+        default: return false;
+    }
+}
+
+const char* to_string(monotonicity m) {
+    switch (m) {
+        case monotonicity::none: return "none";
+        case monotonicity::monotone: return "monotone";
+        case monotonicity::anti_monotone: return "anti-monotone";
+    }
+    return "?";
+}
+
+monotonicity classify(const texpr& e) {
+    switch (e.o) {
+        case op::any: return monotonicity::monotone;
+        case op::all: return monotonicity::anti_monotone;
+        case op::and_:
+        case op::or_: {
+            const monotonicity a = classify(e.args[0]), b = classify(e.args[1]);
+            return a == b ? a : monotonicity::none;
+        }
+        case op::ge: case op::gt: case op::le: case op::lt: case op::eq: {
+            const texpr& lhs = e.args[0];
+            const texpr& rhs = e.args[1];
+            if ((lhs.o != op::count && lhs.o != op::distinct) || !is_constant(rhs)) return monotonicity::none;
+            if (e.o == op::ge || e.o == op::gt) return monotonicity::monotone;
+            if (e.o == op::le || e.o == op::lt) return monotonicity::anti_monotone;
+            // `== 0`: only the literal zero (possibly written 0.0) qualifies.
+            if (rhs.o == op::literal && rhs.value.number == rational(0)) return monotonicity::anti_monotone;
+            return monotonicity::none;
+        }
+        default: return monotonicity::none;
+    }
+}
+
+result<plan> check(const ast::file& file, const source_file& source) {
+    checker c(file, source);
+    return c.run();
+}
+
+result<plan> load(const source_file& source) {
+    auto parsed = syntax::parse(source);
+    if (!parsed.ok()) {
+        // Still check what parsed, to report every error of the file in one run; but names
+        // declared in a broken declaration are missing, so only keep checker errors that do
+        // not stem from an unknown name.
+        auto checked = check(parsed.file, source);
+        std::vector<diagnostic> all = std::move(parsed.diagnostics);
+        for (const auto& d : checked.diagnostics())
+            if (d.message.rfind("unknown ", 0) != 0 && d.message.find("has no window") == std::string::npos &&
+                d.message.rfind("no plan block", 0) != 0)
+                all.push_back(d);
+        std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
+        return result<plan>(std::move(all));
+    }
+    return check(parsed.file, source);
+}
+
+}  // namespace mandate::check

@@ -1,0 +1,27 @@
+// The subcommands of the `mandate` program. Each takes its arguments (without the command
+// name) and returns the process exit code.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mandate::cli {
+
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+int lint(const std::vector<std::string>& args);
+int fmt(const std::vector<std::string>& args);
+int check(const std::vector<std::string>& args);
+int graph(const std::vector<std::string>& args);
+int explain(const std::vector<std::string>& args);
+
+// Reads a whole file ("-" is standard input); throws usage_error naming the file on failure.
+std::string read_file(const std::string& path);
+// Writes via a temporary file and rename, so a reader never sees half a file.
+void write_file_atomic(const std::string& path, const std::string& contents);
+
+}  // namespace mandate::cli

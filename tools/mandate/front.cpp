@@ -1,0 +1,99 @@
+// lint and fmt: the front-end commands.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "mandate/check/check.hpp"
+#include "mandate/syntax/format.hpp"
+#include "mandate/syntax/parse.hpp"
+
+namespace mandate::cli {
+
+std::string read_file(const std::string& path) {
+    if (path == "-") {
+        std::ostringstream ss;
+        ss << std::cin.rdbuf();
+        return ss.str();
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw usage_error("cannot read " + path + ": " + std::strerror(errno));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void write_file_atomic(const std::string& path, const std::string& contents) {
+    const std::string temporary = path + ".tmp-mandate";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) throw usage_error("cannot write " + temporary + ": " + std::strerror(errno));
+        out << contents;
+        out.flush();
+        if (!out) throw usage_error("cannot write " + temporary + ": " + std::strerror(errno));
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        const std::string reason = std::strerror(errno);
+        std::remove(temporary.c_str());
+        throw usage_error("cannot replace " + path + ": " + reason);
+    }
+}
+
+int lint(const std::vector<std::string>& args) {
+    if (args.empty()) throw usage_error("usage: mandate lint FILE...");
+    std::size_t errors = 0;
+    for (const auto& path : args) {
+        source_file source(path == "-" ? "<stdin>" : path, read_file(path));
+        const auto checked = check::load(source);
+        for (const auto& d : checked.diagnostics()) std::cerr << render(d, source);
+        errors += checked.diagnostics().size();
+    }
+    if (errors > 0) {
+        std::cerr << errors << (errors == 1 ? " error\n" : " errors\n");
+        return 2;
+    }
+    return 0;
+}
+
+int fmt(const std::vector<std::string>& args) {
+    bool check_only = false;
+    std::vector<std::string> files;
+    for (const auto& a : args) {
+        if (a == "--check") check_only = true;
+        else if (a.size() > 1 && a[0] == '-') throw usage_error("unknown option " + a);
+        else files.push_back(a);
+    }
+    if (files.empty()) throw usage_error("usage: mandate fmt [--check] FILE...");
+    int status = 0;
+    for (const auto& path : files) {
+        source_file source(path == "-" ? "<stdin>" : path, read_file(path));
+        const auto parsed = syntax::parse(source);
+        if (!parsed.ok()) {
+            for (const auto& d : parsed.diagnostics) std::cerr << render(d, source);
+            status = 2;
+            continue;
+        }
+        const std::string formatted = syntax::format(parsed.file, source);
+        if (path == "-") {
+            if (check_only) {
+                if (formatted != source.text()) status = std::max(status, 1);
+            } else {
+                std::cout << formatted;
+            }
+            continue;
+        }
+        if (formatted == source.text()) continue;
+        if (check_only) {
+            std::cout << "would reformat " << path << "\n";
+            status = std::max(status, 1);
+        } else {
+            write_file_atomic(path, formatted);
+        }
+    }
+    return status;
+}
+
+}  // namespace mandate::cli

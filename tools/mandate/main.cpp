@@ -1,0 +1,64 @@
+// The `mandate` command-line program: lint, fmt, check, graph, explain.
+// Exit codes: 0 ran (violations are data, not errors), 1 records rejected under --strict or
+// files that fmt --check would change, 2 usage or rule-file errors.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+
+namespace {
+
+const char* const usage_text = R"(usage: mandate COMMAND [ARGS]
+
+commands:
+  lint FILE...                 check rule files; print every diagnostic
+  fmt [--check] FILE...        rewrite rule files in canonical layout (- : stdin to stdout);
+                               --check only reports files that would change (exit 1)
+  check PLAN --events FILE... [--registry FILE...] [--as-of DATE]
+        [--format table|json|csv] [-o FILE] [--rejects FILE] [--strict]
+                               evaluate records against a plan and report
+  graph PLAN                   print the evaluation graph as Graphviz DOT
+  explain PLAN --events FILE... --obligation ID --unit ID [--period DATE] [--as-of DATE]
+                               why a bucket has its status
+  version                      print the version
+
+exit codes: 0 ran, 1 rejected records under --strict (or fmt --check found changes),
+            2 usage or rule-file errors
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+        std::fputs(usage_text, args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    try {
+        if (command == "lint") return mandate::cli::lint(args);
+        if (command == "fmt") return mandate::cli::fmt(args);
+        if (command == "check") return mandate::cli::check(args);
+        if (command == "graph") return mandate::cli::graph(args);
+        if (command == "explain") return mandate::cli::explain(args);
+        if (command == "version" || command == "--version") {
+            std::printf("mandate %s\n", MANDATE_VERSION);
+            return 0;
+        }
+    } catch (const mandate::cli::usage_error& e) {
+        std::fprintf(stderr, "mandate %s: %s\n", command.c_str(), e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mandate %s: %s\n", command.c_str(), e.what());
+        return 2;
+    }
+    std::fprintf(stderr, "mandate: unknown command '%s'\n\n%s", command.c_str(), usage_text);
+    return 2;
+}

@@ -1,0 +1,61 @@
+// Buckets: how a window is cut into periods (`every`, `by`, the whole window), and the
+// sub-periods of `streak`. Also event times: parsing and conversion to the plan's local date.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "mandate/calendar/date.hpp"
+#include "mandate/check/model.hpp"
+
+namespace mandate::calendar {
+
+// One bucket: its reported period [from, to], and the first day it is reported. For a
+// cumulative bucket `from` is the cumulative start while `visible` is the start of the
+// calendar period that ends it; otherwise visible == from.
+struct bucket {
+    day from = 0, to = 0;
+    day visible = 0;
+    friend bool operator==(const bucket& a, const bucket& b) {
+        return a.from == b.from && a.to == b.to && a.visible == b.visible;
+    }
+};
+
+// Cuts [first, last] into periods of `p`: calendar periods (weeks begin on `week_start`)
+// clipped to the range, or, for counted periods (N days, N weeks), runs of N from `first`
+// with the last one clipped. `full` drops periods the range cuts short.
+std::vector<bucket> split(day first, day last, const check::period& p, weekday week_start, bool full);
+
+// The buckets of a rule with a calendar schedule (whole window, every, by). Triggered
+// schedules (after/before) have no fixed buckets: see triggered_bucket.
+std::vector<bucket> rule_buckets(const check::rule& r, weekday week_start);
+
+// The bucket a trigger dated `d` opens for rule `r` (after/before), clipped to its window;
+// nullopt when d lies outside the window.
+std::optional<bucket> triggered_bucket(const check::rule& r, day d);
+
+// d + length (sign +1) or d - length (sign -1), months calendar-aware.
+day shift(day d, const check::duration& length, int sign);
+// The first day on which a bucket ending `end` is closed: end + grace + 1 day.
+day close_day(day end, const std::optional<check::duration>& grace);
+
+// ---------------------------------------------------------------- event times
+
+// A parsed `time`: its local date in the plan's zone, and a key that is equal for two
+// times exactly when they denote the same date (date-only) or the same instant.
+struct event_time {
+    day local = 0;
+    bool has_clock = false;
+    std::int64_t instant_ns = 0;  // UTC nanoseconds since the epoch (has_clock only)
+    friend bool operator==(const event_time& a, const event_time& b) {
+        return a.has_clock == b.has_clock && (a.has_clock ? a.instant_ns == b.instant_ns : a.local == b.local);
+    }
+};
+
+// Parses "YYYY-MM-DD", or "YYYY-MM-DDTHH:MM[:SS[.fraction]]" optionally followed by "Z" or
+// "+HH:MM"/"-HH:MM" (no offset: local time in the plan's zone). nullopt when malformed.
+std::optional<event_time> parse_time(std::string_view text, int plan_offset_minutes);
+
+}  // namespace mandate::calendar

@@ -1,0 +1,81 @@
+// The engine: all mutable evaluation state for one compiled plan. Records (entities, events,
+// retractions) arrive one at a time or in bulk, in any order; a report can be asked for as of
+// any date and depends only on the set of accepted records and that date. Hosts may
+// subscribe to status changes, evaluated as of a date they choose.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mandate/eval/report.hpp"
+#include "mandate/graph/plan.hpp"
+
+namespace mandate {
+
+struct engine_options {
+    // Evidence lists (event ids, missing entities) keep at most this many entries per row.
+    std::size_t evidence_limit = 20;
+    // Compute evidence at all (off for bulk runs that only need statuses).
+    bool evidence = true;
+};
+
+// What add() did with a record.
+enum class add_status : std::uint8_t { accepted, rejected };
+
+// A change of one bucket's state, for subscribers.
+struct status_change {
+    bool outcome = false;
+    std::string rule;
+    std::optional<std::string> unit;
+    period span;
+    // Obligations: nullopt when the bucket did not exist before (or no longer exists after).
+    std::optional<mandate::status> before, after;
+    // Outcomes: fired/final before and after (nullopt: the bucket did not exist).
+    std::optional<bool> fired_before, fired_after, final_before, final_after;
+};
+
+// Not thread-safe: one engine per thread, or external locking. The compiled plan it holds is
+// immutable and may be shared between engines.
+class engine {
+public:
+    explicit engine(std::shared_ptr<const graph::compiled_plan> plan, engine_options options = {});
+    ~engine();
+    engine(engine&&) noexcept;
+    engine& operator=(engine&&) noexcept;
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+
+    // Adds one JSON record. `source` and `line` locate it in rejections. A rejected record is
+    // counted and listed in reports; last_error() says why.
+    add_status add(std::string_view json, std::string_view source = "", std::uint64_t line = 0);
+    // Adds every line of a JSON Lines stream (blank lines are skipped, not counted). Reads in
+    // blocks: memory does not grow with the stream's size or a line's length. Returns the
+    // number of records read.
+    std::uint64_t add_jsonl(std::istream& in, std::string_view source);
+    const std::string& last_error() const;
+
+    // The report as of `as_of` (a local date in the plan's zone).
+    report evaluate(calendar::day as_of);
+    // The latest event date seen (applied or not), if any.
+    std::optional<calendar::day> latest_event_date() const;
+
+    // Subscribers are called after each add() for every bucket whose state changed, as of
+    // the watch date (default: the latest event date seen).
+    using subscriber = std::function<void(const status_change&)>;
+    int subscribe(subscriber callback);
+    void unsubscribe(int token);
+    void set_watch_date(std::optional<calendar::day> as_of);
+
+    const graph::compiled_plan& plan() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace mandate

@@ -1,0 +1,118 @@
+// A report: for each obligation bucket its status with the evidence, for each outcome bucket
+// whether it fired and is final, and the accounting of every record read. A value type: a
+// function of the accepted record set and the as-of date only (DESIGN.md, "Report").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mandate/calendar/date.hpp"
+#include "mandate/rational.hpp"
+
+namespace mandate {
+
+namespace graph {
+class compiled_plan;
+}
+
+enum class status : std::uint8_t { pending, satisfied, violated };
+const char* to_string(status s);
+
+struct period {
+    calendar::day from = 0, to = 0;
+    friend bool operator==(const period& a, const period& b) { return a.from == b.from && a.to == b.to; }
+};
+
+// A reported value: null (undefined, or not a single comparison), an exact number, a date,
+// a duration in days, or true/false.
+struct reported_value {
+    enum class kind : std::uint8_t { null, number, date, days, boolean };
+    kind k = kind::null;
+    rational number;        // number; days
+    calendar::day date = 0;
+    bool boolean = false;
+
+    bool is_null() const { return k == kind::null; }
+    // Canonical text: "2", "0.7", "2023-05-01", "20" (days), "true"; "null" when null.
+    std::string to_string() const;
+};
+
+struct gap_evidence {
+    calendar::day from = 0, to = 0;  // the longest run without the event
+    std::int64_t days = 0;
+};
+
+struct ratio_evidence {
+    reported_value numerator, denominator;
+};
+
+struct coverage_evidence {
+    std::int64_t covered = 0, of = 0;
+    std::vector<std::string> missing;  // entities not yet covered (at most evidence_limit)
+};
+
+struct evidence {
+    std::vector<std::string> events;  // ids of the events counted (at most evidence_limit)
+    std::uint64_t event_count = 0;    // how many there were
+    std::vector<std::pair<std::string, reported_value>> measures;  // aggregate text -> value
+    std::optional<gap_evidence> gap;
+    std::optional<ratio_evidence> ratio;
+    std::optional<coverage_evidence> coverage;
+};
+
+struct result_row {
+    int rule = -1;  // index into the plan's rules
+    std::string obligation;
+    std::optional<std::string> unit;
+    period span;
+    mandate::status status = status::pending;
+    bool met = false;
+    bool at_risk = false;
+    reported_value value;
+    std::optional<std::string> reason;  // "no data" when a comparison met an undefined value
+    mandate::evidence evidence;
+};
+
+struct outcome_row {
+    int rule = -1;
+    std::string outcome;
+    std::optional<std::string> unit;
+    period span;
+    bool fired = false;
+    bool final = false;
+    std::optional<calendar::day> final_on;  // first day it is final (its trigger date when fired)
+    mandate::evidence evidence;
+};
+
+struct input_counts {
+    std::uint64_t read = 0, entities = 0, applied = 0, duplicates = 0, retracted = 0, retractions = 0,
+                  unresolved = 0, rejected = 0;
+};
+
+struct rejection {
+    std::string source;
+    std::uint64_t line = 0;
+    std::string reason;
+};
+
+struct ignored_field {
+    std::string type, field;
+    std::uint64_t records = 0;
+};
+
+struct report {
+    std::string plan;       // the plan's id
+    std::string revision;   // SHA-256 of the rule file
+    calendar::day as_of = 0;
+    std::vector<result_row> results;    // by obligation (file order), unit, period
+    std::vector<outcome_row> outcomes;  // by outcome (file order), unit, period
+    input_counts inputs;
+    std::vector<rejection> rejected;    // by source, line
+    std::vector<ignored_field> ignored_fields;
+    std::shared_ptr<const graph::compiled_plan> compiled;  // for labels and cite lines
+};
+
+}  // namespace mandate

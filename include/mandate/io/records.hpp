@@ -1,0 +1,86 @@
+// Reading the records a host sends (JSON Lines: entities, events, retractions) into typed
+// values checked against a plan's kinds and event types. A record that does not fit gets a
+// reason; nothing is dropped silently. Uses simdjson's On-Demand parser; number fields are
+// read exactly from their text (0.1 is 1/10).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mandate/calendar/schedule.hpp"
+#include "mandate/check/model.hpp"
+
+namespace mandate::io {
+
+// Default size limit of one record.
+inline constexpr std::size_t default_max_record_bytes = 256 * 1024;
+// Bytes a buffer handed to record_parser::parse must have readable after the record.
+std::size_t required_padding();
+
+enum class record_kind { entity, event, retraction };
+
+// `number` values are held in millionths (LANGUAGE.md: at most 6 fractional digits).
+inline constexpr std::int64_t number_scale = 1000000;
+// Largest magnitude of a `number` value, in millionths.
+inline constexpr std::int64_t max_scaled_number = 9000000000000000000;
+
+// One typed field value. Strings are views valid until the next parse.
+struct field_value {
+    bool present = false;
+    std::int64_t integer = 0;  // int; number in millionths; bool 0/1; date day
+    std::string_view text;     // text, ref
+    std::uint32_t members_begin = 0, members_end = 0;  // set: range in parsed_record::members
+};
+
+struct parsed_record {
+    record_kind kind = record_kind::event;
+
+    // entity
+    std::string_view entity, parent, name;
+    bool has_parent = false, has_name = false;
+    int kind_index = -1;
+    std::optional<calendar::day> since, until;
+    std::int64_t version = 0;
+
+    // event
+    std::string_view id, unit;
+    int type = -1;
+    calendar::event_time time;
+    std::vector<field_value> fields;   // indexed like check::event_type::fields (built-ins unused)
+    std::vector<field_value> members;  // set members of all set fields
+    std::vector<std::string_view> ignored;  // names of fields the type does not declare
+
+    // retraction
+    std::string_view retract;
+};
+
+// Parses records against one plan. Reusable; not thread-safe (one per thread).
+class record_parser {
+public:
+    explicit record_parser(const check::plan& plan);
+    ~record_parser();
+    record_parser(const record_parser&) = delete;
+    record_parser& operator=(const record_parser&) = delete;
+
+    // Parses the record at data[0, length). `capacity` bytes starting at `data` must be
+    // readable, with capacity >= length + required_padding(). Returns false with error() set
+    // when the record is rejected.
+    bool parse(const char* data, std::size_t length, std::size_t capacity);
+    // Same, copying into an internal padded buffer first (for callers without padding).
+    bool parse(std::string_view line);
+
+    const parsed_record& record() const { return record_; }
+    const std::string& error() const { return error_; }
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+    parsed_record record_;
+    std::string error_;
+};
+
+}  // namespace mandate::io

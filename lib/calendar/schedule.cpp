@@ -1,0 +1,158 @@
+#include "mandate/calendar/schedule.hpp"
+
+#include <algorithm>
+
+namespace mandate::calendar {
+namespace {
+
+// Start of the calendar period holding d, and the start of the next one.
+std::pair<day, day> calendar_period(day d, check::period_unit unit, weekday week_start) {
+    switch (unit) {
+        case check::period_unit::day: return {d, d + 1};
+        case check::period_unit::week: {
+            const day s = calendar::week_start(d, week_start);
+            return {s, s + 7};
+        }
+        case check::period_unit::month: return {month_start(d), next_month_start(d)};
+        case check::period_unit::quarter: return {quarter_start(d), next_quarter_start(d)};
+        case check::period_unit::year: return {year_start(d), next_year_start(d)};
+    }
+    return {d, d + 1};
+}
+
+}  // namespace
+
+std::vector<bucket> split(day first, day last, const check::period& p, weekday week_start, bool full) {
+    std::vector<bucket> out;
+    if (first > last) return out;
+    if (p.counted) {
+        const std::int64_t length = p.unit == check::period_unit::week ? p.count * 7 : p.count;
+        if (length <= 0) return out;
+        for (std::int64_t s = first; s <= last; s += length) {
+            const std::int64_t e = s + length - 1;
+            if (full && e > last) break;
+            const day from = static_cast<day>(s), to = static_cast<day>(std::min<std::int64_t>(e, last));
+            out.push_back(bucket{from, to, from});
+        }
+        return out;
+    }
+    for (day s = first; s <= last;) {
+        const auto [start, next] = calendar_period(s, p.unit, week_start);
+        const bool cut = start < first || next - 1 > last;
+        if (!(full && cut)) {
+            const day from = std::max(start, first), to = std::min<day>(next - 1, last);
+            out.push_back(bucket{from, to, from});
+        }
+        s = next;
+    }
+    return out;
+}
+
+std::vector<bucket> rule_buckets(const check::rule& r, weekday week_start) {
+    switch (r.schedule) {
+        case check::schedule_kind::whole: return {bucket{r.window_from, r.window_to, r.window_from}};
+        case check::schedule_kind::by: return {bucket{r.window_from, r.by, r.window_from}};
+        case check::schedule_kind::every: {
+            std::vector<bucket> out = split(r.window_from, r.window_to, r.per, week_start, r.full);
+            if (r.cumulative)
+                for (auto& b : out) b.from = r.cumulative_from;  // `visible` stays the period's own start
+            return out;
+        }
+        case check::schedule_kind::after:
+        case check::schedule_kind::before: return {};
+    }
+    return {};
+}
+
+day shift(day d, const check::duration& length, int sign) {
+    if (length.unit == check::time_unit::month) return add_months(d, sign * length.count);
+    const std::int64_t moved = static_cast<std::int64_t>(d) + sign * length.days();
+    return static_cast<day>(std::clamp<std::int64_t>(moved, -10000000, 10000000));
+}
+
+day close_day(day end, const std::optional<check::duration>& grace) {
+    return (grace ? shift(end, *grace, +1) : end) + 1;
+}
+
+std::optional<bucket> triggered_bucket(const check::rule& r, day d) {
+    if (d < r.window_from || d > r.window_to) return std::nullopt;
+    if (r.schedule == check::schedule_kind::after) {
+        const day to = std::min(shift(d, r.within, +1) - 1, r.window_to);
+        return bucket{d, std::max(to, d), d};
+    }
+    const day from = std::max(shift(d, r.within, -1) + 1, r.window_from);
+    return bucket{std::min(from, d), d, std::min(from, d)};
+}
+
+namespace {
+
+bool digits(std::string_view t, std::size_t at, std::size_t n, int& out) {
+    if (at + n > t.size()) return false;
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+        if (t[i] < '0' || t[i] > '9') return false;
+        v = v * 10 + (t[i] - '0');
+    }
+    out = v;
+    return true;
+}
+
+}  // namespace
+
+std::optional<event_time> parse_time(std::string_view t, int plan_offset_minutes) {
+    if (t.size() < 10) return std::nullopt;
+    const auto date = parse_iso(t.substr(0, 10));
+    if (!date) return std::nullopt;
+    event_time out;
+    if (t.size() == 10) {
+        out.local = *date;
+        return out;
+    }
+    if (t[10] != 'T' && t[10] != 't' && t[10] != ' ') return std::nullopt;
+    int hour = 0, minute = 0, second = 0;
+    std::size_t i = 11;
+    if (t.size() < i + 5 || !digits(t, i, 2, hour) || t[i + 2] != ':' || !digits(t, i + 3, 2, minute))
+        return std::nullopt;
+    i += 5;
+    std::int64_t nanos = 0;
+    if (i < t.size() && t[i] == ':') {
+        if (!digits(t, i + 1, 2, second)) return std::nullopt;
+        i += 3;
+        if (i < t.size() && (t[i] == '.' || t[i] == ',')) {
+            ++i;
+            int count = 0;
+            while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+                if (count < 9) nanos = nanos * 10 + (t[i] - '0');
+                ++count;
+                ++i;
+            }
+            if (count == 0) return std::nullopt;
+            for (int k = std::min(count, 9); k < 9; ++k) nanos *= 10;
+        }
+    }
+    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+    int offset = plan_offset_minutes;
+    if (i < t.size()) {
+        if ((t[i] == 'Z' || t[i] == 'z') && i + 1 == t.size()) {
+            offset = 0;
+        } else if ((t[i] == '+' || t[i] == '-') && t.size() == i + 6 && t[i + 3] == ':') {
+            int oh = 0, om = 0;
+            if (!digits(t, i + 1, 2, oh) || !digits(t, i + 4, 2, om) || oh > 23 || om > 59) return std::nullopt;
+            offset = (t[i] == '-' ? -1 : 1) * (oh * 60 + om);
+        } else {
+            return std::nullopt;
+        }
+    }
+    // Minutes since the epoch, local to the written offset, then UTC, then the plan's zone.
+    const std::int64_t written_minutes = static_cast<std::int64_t>(*date) * 1440 + hour * 60 + minute;
+    const std::int64_t utc_minutes = written_minutes - offset;
+    const std::int64_t plan_minutes = utc_minutes + plan_offset_minutes;
+    std::int64_t local_day = plan_minutes / 1440;
+    if (plan_minutes % 1440 != 0 && plan_minutes < 0) --local_day;
+    out.local = static_cast<day>(local_day);
+    out.has_clock = true;
+    out.instant_ns = (utc_minutes * 60 + second) * 1000000000LL + nanos;
+    return out;
+}
+
+}  // namespace mandate::calendar

@@ -1,0 +1,13 @@
+#include "mandate/check/check.hpp"
+#include "mandate/mandate.hpp"
+
+namespace mandate {
+
+result<plan> compile(std::string_view source, std::string name) {
+    const source_file file(name, std::string(source));
+    auto checked = check::load(file);
+    if (!checked.ok()) return result<plan>(checked.diagnostics());
+    return result<plan>(graph::compile(std::move(checked.value()), source, std::move(name)));
+}
+
+}  // namespace mandate

@@ -1,0 +1,1243 @@
+// The engine: keeps the record store and per-source indexes current as records arrive, and
+// evaluates the compiled graph as of a date into a report.
+#include "mandate/eval/engine.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <istream>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "mandate/io/records.hpp"
+#include "store.hpp"
+
+namespace mandate {
+
+using namespace eval;
+using graph::node;
+using graph::node_id;
+using graph::node_kind;
+using graph::no_node;
+
+const char* to_string(status s) {
+    switch (s) {
+        case status::pending: return "pending";
+        case status::satisfied: return "satisfied";
+        case status::violated: return "violated";
+    }
+    return "?";
+}
+
+std::string reported_value::to_string() const {
+    switch (k) {
+        case kind::null: return "null";
+        case kind::number: return number.to_string();
+        case kind::days: return number.to_string();
+        case kind::date: return calendar::to_iso(date);
+        case kind::boolean: return boolean ? "true" : "false";
+    }
+    return "null";
+}
+
+namespace {
+
+// ---------------------------------------------------------------- runtime values
+
+struct val {
+    enum class kind : std::uint8_t { undef, boolean, number, date, duration, str };
+    kind k = kind::undef;
+    bool b = false;
+    rational n;          // number
+    std::int64_t i = 0;  // date day, duration days, string id
+
+    static val undef() { return {}; }
+    static val boolean(bool v) {
+        val x;
+        x.k = kind::boolean;
+        x.b = v;
+        return x;
+    }
+    static val number(rational v) {
+        val x;
+        x.k = kind::number;
+        x.n = v;
+        return x;
+    }
+    static val date(std::int64_t d) {
+        val x;
+        x.k = kind::date;
+        x.i = d;
+        return x;
+    }
+    static val days(std::int64_t d) {
+        val x;
+        x.k = kind::duration;
+        x.i = d;
+        return x;
+    }
+    static val str(std::int64_t id) {
+        val x;
+        x.k = kind::str;
+        x.i = id;
+        return x;
+    }
+    bool truthy() const { return k == kind::boolean && b; }
+};
+
+reported_value to_reported(const val& v) {
+    reported_value r;
+    switch (v.k) {
+        case val::kind::undef:
+        case val::kind::str: break;
+        case val::kind::boolean:
+            r.k = reported_value::kind::boolean;
+            r.boolean = v.b;
+            break;
+        case val::kind::number:
+            r.k = reported_value::kind::number;
+            r.number = v.n;
+            break;
+        case val::kind::date:
+            r.k = reported_value::kind::date;
+            r.date = static_cast<calendar::day>(v.i);
+            break;
+        case val::kind::duration:
+            r.k = reported_value::kind::days;
+            r.number = rational(v.i);
+            break;
+    }
+    return r;
+}
+
+struct entry {
+    day d;
+    std::uint32_t row;
+    bool operator<(const entry& o) const { return d < o.d || (d == o.d && row < o.row); }
+};
+
+// Events of one source, in date order: per scope unit when scoped, else all together.
+struct source_index {
+    std::unordered_map<std::uint32_t, std::vector<entry>> by_unit;
+    std::vector<entry> all;
+    bool sorted = true;
+
+    std::vector<entry>& list(std::uint32_t unit) { return unit == none ? all : by_unit[unit]; }
+    const std::vector<entry>* find(std::uint32_t unit, bool scoped) const {
+        if (!scoped) return &all;
+        auto it = by_unit.find(unit);
+        return it == by_unit.end() ? nullptr : &it->second;
+    }
+};
+
+// For coverage: the events naming each entity, per (source, field).
+struct coverage_index {
+    int source = -1;
+    int field = -1;
+    std::unordered_map<std::uint32_t, std::vector<entry>> by_target;
+    bool sorted = true;
+};
+
+void push_sorted(std::vector<entry>& list, entry e, bool& sorted) {
+    if (!list.empty() && e < list.back()) sorted = false;
+    list.push_back(e);
+}
+
+std::pair<std::vector<entry>::const_iterator, std::vector<entry>::const_iterator> range_of(const std::vector<entry>& list,
+                                                                                            day from, day to) {
+    auto lo = std::lower_bound(list.begin(), list.end(), entry{from, 0});
+    auto hi = std::lower_bound(lo, list.end(), entry{to == INT_MAX ? to : to + 1, 0});
+    return {lo, hi};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- engine state
+
+struct engine_state {
+    engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
+        : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model) {
+        sources.resize(plan->sources().size());
+        sources_of_type.resize(model.events.size());
+        for (std::size_t s = 0; s < plan->sources().size(); ++s)
+            sources_of_type[static_cast<std::size_t>(plan->sources()[s].event)].push_back(static_cast<int>(s));
+        coverage_of_node.assign(plan->nodes().size(), -1);
+        literal_ids.assign(plan->nodes().size(), no_string);
+        for (std::size_t n = 0; n < plan->nodes().size(); ++n) {
+            const node& x = plan->nodes()[n];
+            if (x.kind == node_kind::constant && x.type.kind == check::type_kind::text)
+                literal_ids[n] = st.strings.intern(x.value.text);
+            if (x.kind == node_kind::aggregate && x.op == check::op::coverage) {
+                int found = -1;
+                for (std::size_t c = 0; c < coverages.size(); ++c)
+                    if (coverages[c].source == x.source && coverages[c].field == x.field) found = static_cast<int>(c);
+                if (found < 0) {
+                    coverage_index ci;
+                    ci.source = x.source;
+                    ci.field = x.field;
+                    coverages.push_back(std::move(ci));
+                    found = static_cast<int>(coverages.size() - 1);
+                }
+                coverage_of_node[n] = found;
+            }
+        }
+    }
+
+    std::shared_ptr<const graph::compiled_plan> plan;
+    const check::plan& model;
+    engine_options options;
+    eval::store st;
+    io::record_parser parser;
+    std::string last_error;
+
+    std::vector<source_index> sources;
+    std::vector<std::vector<int>> sources_of_type;
+    std::vector<coverage_index> coverages;
+    std::vector<int> coverage_of_node;
+    std::vector<string_id> literal_ids;
+    bool indexes_built = false;
+
+    std::map<int, engine::subscriber> subscribers;
+    int next_token = 1;
+    std::optional<day> watch_date;
+    std::map<std::string, std::pair<int, int>> snapshot;  // key -> (status or fired, final)
+    bool snapshot_taken = false;
+
+    // ------------------------------------------------------------ event-level evaluation
+
+    val field_value(int type, std::uint32_t row, int field) const {
+        const table& t = st.tables[static_cast<std::size_t>(type)];
+        switch (field) {
+            case check::field_id: return val::str(t.id[row]);
+            case check::field_time: return val::date(t.date[row]);
+            case check::field_unit: return val::str(t.unit[row]);
+            default: break;
+        }
+        const column& c = t.columns[static_cast<std::size_t>(field)];
+        if (!c.present[row]) return val::undef();
+        const std::int64_t v = c.value[row];
+        switch (c.kind) {
+            case check::type_kind::integer: return val::number(rational(v));
+            case check::type_kind::number: return val::number(rational(v, io::number_scale));
+            case check::type_kind::boolean: return val::boolean(v != 0);
+            case check::type_kind::date: return val::date(v);
+            case check::type_kind::text:
+            case check::type_kind::ref: return val::str(v);
+            default: return val::undef();
+        }
+    }
+
+    val constant(node_id id) const {
+        const node& n = plan->at(id);
+        switch (n.type.kind) {
+            case check::type_kind::boolean: return val::boolean(n.value.boolean);
+            case check::type_kind::integer:
+            case check::type_kind::number: return val::number(n.value.number);
+            case check::type_kind::date: return val::date(n.value.date);
+            case check::type_kind::duration: return val::days(n.value.length.days());
+            case check::type_kind::text: return val::str(literal_ids[static_cast<std::size_t>(id)]);
+            default: return val::undef();
+        }
+    }
+
+    // Evaluates a node that reads one event (filters, all/any predicates).
+    val event_eval(node_id id, int type, std::uint32_t row, std::uint32_t unit) const {
+        const node& n = plan->at(id);
+        switch (n.kind) {
+            case node_kind::constant: return constant(id);
+            case node_kind::field: return field_value(type, row, n.field);
+            case node_kind::unit_var: return unit == none ? val::undef() : val::str(st.entities[unit].id);
+            case node_kind::unary: {
+                const val a = event_eval(n.args[0], type, row, unit);
+                return unary(n.op, a);
+            }
+            case node_kind::binary: {
+                if (n.op == check::op::and_ || n.op == check::op::or_) {
+                    const bool a = event_eval(n.args[0], type, row, unit).truthy();
+                    if (n.op == check::op::and_ && !a) return val::boolean(false);
+                    if (n.op == check::op::or_ && a) return val::boolean(true);
+                    return val::boolean(event_eval(n.args[1], type, row, unit).truthy());
+                }
+                bool undefined = false;
+                return binary(n.op, event_eval(n.args[0], type, row, unit), event_eval(n.args[1], type, row, unit), undefined);
+            }
+            case node_kind::in: {
+                const val x = event_eval(n.args[0], type, row, unit);
+                if (x.k == val::kind::undef) return val::boolean(false);
+                const node& rhs = plan->at(n.args[1]);
+                if (rhs.kind == node_kind::list) {
+                    for (node_id item : rhs.args) {
+                        bool undefined = false;
+                        if (binary(check::op::eq, x, constant(item), undefined).truthy()) return val::boolean(true);
+                    }
+                    return val::boolean(false);
+                }
+                // A set field on the right.
+                const table& t = st.tables[static_cast<std::size_t>(type)];
+                const column& c = t.columns[static_cast<std::size_t>(rhs.field)];
+                if (!c.present[row]) return val::boolean(false);
+                for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) {
+                    val member;
+                    const std::int64_t v = t.members[m];
+                    switch (c.element) {
+                        case check::type_kind::integer: member = val::number(rational(v)); break;
+                        case check::type_kind::number: member = val::number(rational(v, io::number_scale)); break;
+                        case check::type_kind::boolean: member = val::boolean(v != 0); break;
+                        case check::type_kind::date: member = val::date(v); break;
+                        default: member = val::str(v); break;
+                    }
+                    bool undefined = false;
+                    if (binary(check::op::eq, x, member, undefined).truthy()) return val::boolean(true);
+                }
+                return val::boolean(false);
+            }
+            default: return val::undef();
+        }
+    }
+
+    static val unary(check::op op, const val& a) {
+        if (op == check::op::not_) return val::boolean(!a.truthy());
+        if (a.k == val::kind::number) {
+            try {
+                return val::number(-a.n);
+            } catch (const arithmetic_overflow&) {
+                return val::undef();
+            }
+        }
+        if (a.k == val::kind::duration) return val::days(-a.i);
+        return val::undef();
+    }
+
+    // Arithmetic and comparison. A comparison with an undefined side is false and sets
+    // `undefined`; arithmetic with one is undefined.
+    static val binary(check::op op, const val& a, const val& b, bool& undefined) {
+        if (check::is_comparison(op)) {
+            if (a.k == val::kind::undef || b.k == val::kind::undef) {
+                undefined = true;
+                return val::boolean(false);
+            }
+            int c = 0;
+            if (a.k == val::kind::number && b.k == val::kind::number) {
+                c = compare(a.n, b.n);
+            } else if (a.k == val::kind::boolean && b.k == val::kind::boolean) {
+                c = a.b == b.b ? 0 : 1;
+            } else if (a.k == b.k) {
+                c = a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+            } else {
+                return val::boolean(false);
+            }
+            switch (op) {
+                case check::op::eq: return val::boolean(c == 0);
+                case check::op::ne: return val::boolean(c != 0);
+                case check::op::lt: return val::boolean(c < 0);
+                case check::op::le: return val::boolean(c <= 0);
+                case check::op::gt: return val::boolean(c > 0);
+                case check::op::ge: return val::boolean(c >= 0);
+                default: return val::boolean(false);
+            }
+        }
+        if (a.k == val::kind::undef || b.k == val::kind::undef) return val::undef();
+        try {
+            if (a.k == val::kind::number && b.k == val::kind::number) {
+                switch (op) {
+                    case check::op::add: return val::number(a.n + b.n);
+                    case check::op::sub: return val::number(a.n - b.n);
+                    case check::op::mul: return val::number(a.n * b.n);
+                    case check::op::div:
+                        if (b.n == rational(0)) return val::undef();
+                        return val::number(a.n / b.n);
+                    default: break;
+                }
+            }
+            if (a.k == val::kind::duration && b.k == val::kind::duration)
+                return op == check::op::add ? val::days(a.i + b.i) : val::days(a.i - b.i);
+            if (a.k == val::kind::date && b.k == val::kind::duration)
+                return op == check::op::add ? val::date(a.i + b.i) : val::date(a.i - b.i);
+            if (a.k == val::kind::date && b.k == val::kind::date) return val::days(a.i - b.i);
+        } catch (const arithmetic_overflow&) {
+            return val::undef();
+        } catch (const std::domain_error&) {
+            return val::undef();
+        }
+        return val::undef();
+    }
+
+    // ------------------------------------------------------------ indexes
+
+    bool passes_filter(const graph::source& s, int type, std::uint32_t row) const {
+        if (s.filter == no_node || s.filter_uses_unit) return true;
+        return event_eval(s.filter, type, row, none).truthy();
+    }
+
+    void index_row(int type, std::uint32_t row) {
+        const table& t = st.tables[static_cast<std::size_t>(type)];
+        const day d = t.date[row];
+        for (int s : sources_of_type[static_cast<std::size_t>(type)]) {
+            const graph::source& src = plan->sources()[static_cast<std::size_t>(s)];
+            if (!passes_filter(src, type, row)) continue;
+            source_index& index = sources[static_cast<std::size_t>(s)];
+            if (src.scoped) {
+                // Every ancestor-or-self of the event's unit whose kind some instance has.
+                for (std::uint32_t e = t.unit_entity[row], guard = 0; e != none && guard < 4096; e = st.entities[e].parent, ++guard) {
+                    const int kind = st.entities[e].kind;
+                    if (std::find(src.scope_kinds.begin(), src.scope_kinds.end(), kind) != src.scope_kinds.end())
+                        push_sorted(index.by_unit[e], entry{d, row}, index.sorted);
+                }
+            } else {
+                push_sorted(index.all, entry{d, row}, index.sorted);
+            }
+        }
+        for (coverage_index& ci : coverages) {
+            const graph::source& src = plan->sources()[static_cast<std::size_t>(ci.source)];
+            if (src.event != type || !passes_filter(src, type, row)) continue;
+            const column& c = t.columns[static_cast<std::size_t>(ci.field)];
+            if (!c.present[row]) continue;
+            auto add_target = [&](std::int64_t id) {
+                auto it = st.entity_of.find(static_cast<string_id>(id));
+                if (it == st.entity_of.end()) return;
+                push_sorted(ci.by_target[it->second], entry{d, row}, ci.sorted);
+            };
+            if (c.kind == check::type_kind::set) {
+                for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) add_target(t.members[m]);
+            } else {
+                add_target(c.value[row]);
+            }
+        }
+    }
+
+    void clear_indexes() {
+        for (auto& s : sources) {
+            s.by_unit.clear();
+            s.all.clear();
+            s.sorted = true;
+        }
+        for (auto& c : coverages) {
+            c.by_target.clear();
+            c.sorted = true;
+        }
+        indexes_built = false;
+    }
+
+    void build_indexes() {
+        clear_indexes();
+        for (std::size_t t = 0; t < st.tables.size(); ++t)
+            for (std::uint32_t row = 0; row < st.tables[t].size(); ++row)
+                if (st.tables[t].state[row] == row_state::applied) index_row(static_cast<int>(t), row);
+        indexes_built = true;
+    }
+
+    // Brings the hierarchy and the indexes up to date, and sorts what arrived out of order.
+    void prepare() {
+        if (st.hierarchy_dirty) {
+            st.resolve();
+            indexes_built = false;
+        }
+        if (!indexes_built) build_indexes();
+        for (auto& s : sources) {
+            if (s.sorted) continue;
+            std::sort(s.all.begin(), s.all.end());
+            for (auto& [unit, list] : s.by_unit) std::sort(list.begin(), list.end());
+            s.sorted = true;
+        }
+        for (auto& c : coverages) {
+            if (c.sorted) continue;
+            for (auto& [target, list] : c.by_target) std::sort(list.begin(), list.end());
+            c.sorted = true;
+        }
+    }
+
+    void apply_effect(const store::event_effect& effect) {
+        if (effect.removed_row != none) {
+            clear_indexes();  // removals are rare; rebuild lazily
+            return;
+        }
+        if (effect.applied_row != none && indexes_built && !st.hierarchy_dirty) index_row(effect.applied_type, effect.applied_row);
+    }
+
+    // ------------------------------------------------------------ adding records
+
+    add_status add_parsed(bool ok, std::uint32_t source, std::uint64_t line) {
+        const location where{source, line};
+        if (!ok) {
+            last_error = parser.error();
+            st.parse_rejections.emplace_back(where, last_error);
+            return add_status::rejected;
+        }
+        last_error.clear();
+        const io::parsed_record& r = parser.record();
+        switch (r.kind) {
+            case io::record_kind::entity:
+                st.add_entity(r, where);
+                indexes_built = false;
+                break;
+            case io::record_kind::retraction: apply_effect(st.add_retraction(r.retract)); break;
+            case io::record_kind::event: apply_effect(st.add_event(r, where)); break;
+        }
+        return add_status::accepted;
+    }
+
+    void notify();
+    report evaluate(day as_of, bool with_evidence);
+};
+
+// ---------------------------------------------------------------- one evaluation
+
+namespace {
+
+struct bucket_state {
+    std::uint32_t unit = none;
+    day from = 0, to = 0;
+    status st = status::pending;
+    bool met = false, at_risk = false, no_data = false;
+    val value;
+    bool has_value = false;  // the condition is a single comparison
+    bool fired = false, final = false;
+    day final_on = 0;
+    day close = 0;
+};
+
+struct rule_results {
+    std::vector<bucket_state> rows;
+    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> by_unit;  // [begin, end)
+};
+
+struct memo_key {
+    node_id node;
+    std::uint32_t unit;
+    day from, to;
+    bool operator==(const memo_key& o) const { return node == o.node && unit == o.unit && from == o.from && to == o.to; }
+};
+struct memo_hash {
+    std::size_t operator()(const memo_key& k) const {
+        std::uint64_t h = static_cast<std::uint64_t>(k.node) * 0x9E3779B97F4A7C15ull;
+        h ^= (static_cast<std::uint64_t>(k.unit) + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull;
+        h ^= (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.from)) << 32 | static_cast<std::uint32_t>(k.to)) * 0x94D049BB133111EBull;
+        return static_cast<std::size_t>(h ^ (h >> 31));
+    }
+};
+
+}  // namespace
+
+class evaluation {
+public:
+    evaluation(engine_state& e, day as_of) : e_(e), plan_(*e.plan), model_(e.model), as_of_(as_of) {
+        results_.resize(model_.rules.size());
+    }
+
+    void run() {
+        for (int r : model_.order) run_rule(r);
+    }
+
+    const rule_results& results(int r) const { return results_[static_cast<std::size_t>(r)]; }
+
+    struct context {
+        std::uint32_t unit = none;
+        day from = 0, to = 0;
+        const check::rule* rule = nullptr;
+        bool undefined = false;  // a comparison met an undefined value
+    };
+
+    val eval(node_id id, context& ctx) {
+        const node& n = plan_.at(id);
+        switch (n.kind) {
+            case node_kind::constant: return e_.constant(id);
+            case node_kind::unary: return engine_state::unary(n.op, eval(n.args[0], ctx));
+            case node_kind::binary: {
+                if (n.op == check::op::and_ || n.op == check::op::or_) {
+                    // Both sides are evaluated so that `undefined` is reported the same way
+                    // whatever short-circuits.
+                    const bool a = eval(n.args[0], ctx).truthy();
+                    const bool b = eval(n.args[1], ctx).truthy();
+                    return val::boolean(n.op == check::op::and_ ? a && b : a || b);
+                }
+                const val a = eval(n.args[0], ctx);
+                const val b = eval(n.args[1], ctx);
+                return engine_state::binary(n.op, a, b, ctx.undefined);
+            }
+            case node_kind::in: {
+                const val x = eval(n.args[0], ctx);
+                if (x.k == val::kind::undef) {
+                    ctx.undefined = true;
+                    return val::boolean(false);
+                }
+                const node& rhs = plan_.at(n.args[1]);
+                for (node_id item : rhs.args) {
+                    bool undefined = false;
+                    if (engine_state::binary(check::op::eq, x, e_.constant(item), undefined).truthy()) return val::boolean(true);
+                }
+                return val::boolean(false);
+            }
+            case node_kind::aggregate: return memoized(id, ctx, [&] { return aggregate(id, ctx, nullptr); });
+            case node_kind::streak: return memoized(id, ctx, [&] { return streak(n, ctx); });
+            case node_kind::violations: return violations(n, ctx);
+            case node_kind::fired: return fired(n, ctx);
+            default: return val::undef();
+        }
+    }
+
+    // Evidence gathered while an aggregate is computed for a report row.
+    struct collector {
+        std::vector<std::pair<day, string_id>> events;
+        std::optional<gap_evidence> gap;
+        std::optional<coverage_evidence> coverage;
+        std::size_t limit = 20;
+    };
+
+    val aggregate(node_id id, const context& ctx, collector* evidence) {
+        const node& n = plan_.at(id);
+        const graph::source& src = plan_.sources()[static_cast<std::size_t>(n.source)];
+        const table& t = e_.st.tables[static_cast<std::size_t>(src.event)];
+        const day last = std::min(ctx.to, as_of_);
+        const day first = ctx.from;
+        if (n.op == check::op::coverage) return coverage(id, ctx, first, last, evidence);
+        std::vector<std::uint32_t> rows;
+        if (first <= last) {
+            if (const std::vector<entry>* list = e_.sources[static_cast<std::size_t>(n.source)].find(ctx.unit, src.scoped)) {
+                auto [lo, hi] = range_of(*list, first, last);
+                for (auto it = lo; it != hi; ++it) {
+                    if (src.filter_uses_unit && !e_.event_eval(src.filter, src.event, it->row, ctx.unit).truthy()) continue;
+                    rows.push_back(it->row);
+                }
+            }
+        }
+        if (evidence && n.op != check::op::gap)
+            for (std::uint32_t row : rows) evidence->events.emplace_back(t.date[row], t.id[row]);
+        switch (n.op) {
+            case check::op::count: return val::number(rational(static_cast<std::int64_t>(rows.size())));
+            case check::op::sum: {
+                const column& c = t.columns[static_cast<std::size_t>(n.field)];
+                int128 total = 0;
+                for (std::uint32_t row : rows)
+                    if (c.present[row]) total += c.value[row];
+                return val::number(c.kind == check::type_kind::number ? rational(total, io::number_scale) : rational(total, 1));
+            }
+            case check::op::distinct: {
+                std::unordered_set<std::int64_t> seen;
+                for (std::uint32_t row : rows) {
+                    if (n.field < check::first_declared_field) {
+                        const val v = e_.field_value(src.event, row, n.field);
+                        seen.insert(v.i);
+                        continue;
+                    }
+                    const column& c = t.columns[static_cast<std::size_t>(n.field)];
+                    if (!c.present[row]) continue;
+                    if (c.kind == check::type_kind::set) {
+                        for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) seen.insert(t.members[m]);
+                    } else {
+                        seen.insert(c.value[row]);
+                    }
+                }
+                return val::number(rational(static_cast<std::int64_t>(seen.size())));
+            }
+            case check::op::min:
+            case check::op::max: {
+                std::optional<val> best;
+                for (std::uint32_t row : rows) {
+                    const val v = e_.field_value(src.event, row, n.field);
+                    if (v.k == val::kind::undef) continue;
+                    bool undefined = false;
+                    if (!best || engine_state::binary(n.op == check::op::min ? check::op::lt : check::op::gt, v, *best, undefined).truthy())
+                        best = v;
+                }
+                return best ? *best : val::undef();
+            }
+            case check::op::gap: {
+                // Longest run of days in [first, last] without such an event.
+                day previous = first - 1;
+                std::int64_t longest = 0;
+                day gap_from = first, gap_to = first - 1;
+                auto consider = [&](day next) {
+                    const std::int64_t length = static_cast<std::int64_t>(next) - previous - 1;
+                    if (length > longest) {
+                        longest = length;
+                        gap_from = previous + 1;
+                        gap_to = next - 1;
+                    }
+                };
+                for (std::uint32_t row : rows) {
+                    const day d = t.date[row];
+                    if (d <= previous) continue;
+                    consider(d);
+                    previous = d;
+                }
+                if (first <= last) consider(last + 1);
+                if (evidence && longest > 0) evidence->gap = gap_evidence{gap_from, gap_to, longest};
+                return val::days(longest);
+            }
+            case check::op::all:
+            case check::op::any: {
+                const bool all = n.op == check::op::all;
+                for (std::uint32_t row : rows) {
+                    const bool holds = e_.event_eval(n.predicate, src.event, row, ctx.unit).truthy();
+                    if (all && !holds) return val::boolean(false);
+                    if (!all && holds) return val::boolean(true);
+                }
+                return val::boolean(all);
+            }
+            default: return val::undef();
+        }
+    }
+
+    // Entities of `kinds` strictly below `unit`, active on `on`.
+    void under(std::uint32_t unit, const std::vector<int>& kinds, day on, std::vector<std::uint32_t>& out) const {
+        if (unit == none) return;
+        std::vector<std::uint32_t> stack(e_.st.entities[unit].children.begin(), e_.st.entities[unit].children.end());
+        while (!stack.empty()) {
+            const std::uint32_t x = stack.back();
+            stack.pop_back();
+            const entity& ent = e_.st.entities[x];
+            if (std::binary_search(kinds.begin(), kinds.end(), ent.kind) && ent.active_on(on)) out.push_back(x);
+            stack.insert(stack.end(), ent.children.begin(), ent.children.end());
+        }
+    }
+
+    val coverage(node_id id, const context& ctx, day first, day last, collector* evidence) {
+        const node& n = plan_.at(id);
+        const graph::source& src = plan_.sources()[static_cast<std::size_t>(n.source)];
+        const coverage_index& ci = e_.coverages[static_cast<std::size_t>(e_.coverage_of_node[static_cast<std::size_t>(id)])];
+        std::vector<std::uint32_t> denominator;
+        under(ctx.unit, n.kinds, ctx.to, denominator);
+        if (denominator.empty()) {
+            if (evidence) evidence->coverage = coverage_evidence{0, 0, {}};
+            return val::undef();
+        }
+        std::int64_t covered = 0;
+        std::vector<std::uint32_t> missing;
+        for (std::uint32_t x : denominator) {
+            bool hit = false;
+            if (first <= last) {
+                auto it = ci.by_target.find(x);
+                if (it != ci.by_target.end()) {
+                    auto [lo, hi] = range_of(it->second, first, last);
+                    for (auto e = lo; e != hi && !hit; ++e) {
+                        if (src.filter_uses_unit && !e_.event_eval(src.filter, src.event, e->row, ctx.unit).truthy()) continue;
+                        hit = true;
+                        if (evidence) {
+                            const table& t = e_.st.tables[static_cast<std::size_t>(src.event)];
+                            evidence->events.emplace_back(t.date[e->row], t.id[e->row]);
+                        }
+                    }
+                }
+            }
+            if (hit) ++covered;
+            else missing.push_back(x);
+        }
+        if (evidence) {
+            coverage_evidence c{covered, static_cast<std::int64_t>(denominator.size()), {}};
+            std::sort(missing.begin(), missing.end(), [&](std::uint32_t a, std::uint32_t b) {
+                return e_.st.text(e_.st.entities[a].id) < e_.st.text(e_.st.entities[b].id);
+            });
+            for (std::size_t i = 0; i < missing.size() && i < evidence->limit; ++i)
+                c.missing.emplace_back(e_.st.text(e_.st.entities[missing[i]].id));
+            evidence->coverage = std::move(c);
+        }
+        return val::number(rational(covered, static_cast<std::int64_t>(denominator.size())));
+    }
+
+    val streak(const node& n, context& ctx) {
+        const auto subs = calendar::split(ctx.from, ctx.to, n.per, model_.week_start, false);
+        std::int64_t run = 0, best = 0;
+        for (const auto& sub : subs) {
+            if (as_of_ < calendar::close_day(sub.to, ctx.rule->grace)) break;  // only closed sub-periods
+            context inner = ctx;
+            inner.from = sub.from;
+            inner.to = sub.to;
+            if (eval(n.args[0], inner).truthy()) {
+                best = std::max(best, ++run);
+            } else {
+                run = 0;
+            }
+        }
+        return val::number(rational(best));
+    }
+
+    val violations(const node& n, const context& ctx) {
+        std::int64_t count = 0;
+        for (int q : n.rules) {
+            for_buckets(q, ctx.unit, [&](const bucket_state& b) {
+                if (b.to >= ctx.from && b.to <= ctx.to && b.st == status::violated) ++count;
+            });
+        }
+        return val::number(rational(count));
+    }
+
+    val fired(const node& n, const context& ctx) {
+        bool any = false;
+        for (int q : n.rules)
+            for_buckets(q, ctx.unit, [&](const bucket_state& b) {
+                if (b.to >= ctx.from && b.to <= ctx.to && b.fired) any = true;
+            });
+        return val::boolean(any);
+    }
+
+    template <class F>
+    void for_buckets(int rule, std::uint32_t unit, F&& f) const {
+        const rule_results& rr = results_[static_cast<std::size_t>(rule)];
+        auto it = rr.by_unit.find(unit);
+        if (it == rr.by_unit.end()) return;
+        for (std::uint32_t i = it->second.first; i < it->second.second; ++i) f(rr.rows[i]);
+    }
+
+    template <class F>
+    val memoized(node_id id, const context& ctx, F&& compute) {
+        const memo_key key{id, plan_.at(id).uses_unit ? ctx.unit : none, ctx.from, ctx.to};
+        auto it = memo_.find(key);
+        if (it != memo_.end()) return it->second;
+        val v = compute();
+        memo_.emplace(key, v);
+        return v;
+    }
+
+    // ------------------------------------------------------------ rules
+
+    std::vector<std::uint32_t> instances(const check::rule& rule) const {
+        if (rule.var.empty()) return {none};
+        std::vector<std::uint32_t> units;
+        for (int k : rule.unit_kinds) {
+            const auto& list = e_.st.by_kind[static_cast<std::size_t>(k)];
+            units.insert(units.end(), list.begin(), list.end());
+        }
+        std::sort(units.begin(), units.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return e_.st.text(e_.st.entities[a].id) < e_.st.text(e_.st.entities[b].id);
+        });
+        units.erase(std::unique(units.begin(), units.end()), units.end());
+        return units;
+    }
+
+    std::vector<calendar::bucket> buckets_for(int r, std::uint32_t unit) const {
+        const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
+        const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+        std::vector<calendar::bucket> out;
+        if (rule.schedule != check::schedule_kind::after && rule.schedule != check::schedule_kind::before) {
+            for (const auto& b : rn.buckets)
+                if (b.visible <= as_of_) out.push_back(b);
+            return out;
+        }
+        std::vector<day> days;
+        if (rule.trig.outcome) {
+            if (rule.trig.target >= 0)
+                for_buckets(rule.trig.target, unit, [&](const bucket_state& b) {
+                    if (b.fired && b.final) days.push_back(b.final_on);
+                });
+        } else if (rn.trigger_source >= 0) {
+            const graph::source& src = plan_.sources()[static_cast<std::size_t>(rn.trigger_source)];
+            const std::vector<entry>* list = e_.sources[static_cast<std::size_t>(rn.trigger_source)].find(unit, src.scoped);
+            if (list) {
+                auto [lo, hi] = range_of(*list, rule.window_from, std::min(rule.window_to, as_of_));
+                for (auto it = lo; it != hi; ++it) {
+                    if (src.filter_uses_unit && !e_.event_eval(src.filter, src.event, it->row, unit).truthy()) continue;
+                    days.push_back(it->d);
+                }
+            }
+        }
+        std::sort(days.begin(), days.end());
+        days.erase(std::unique(days.begin(), days.end()), days.end());
+        for (day d : days) {
+            if (d > as_of_) continue;
+            if (auto b = calendar::triggered_bucket(rule, d)) out.push_back(*b);
+        }
+        std::sort(out.begin(), out.end(), [](const calendar::bucket& a, const calendar::bucket& b) {
+            return a.from < b.from || (a.from == b.from && a.to < b.to);
+        });
+        return out;
+    }
+
+    void run_rule(int r) {
+        const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
+        const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+        rule_results& out = results_[static_cast<std::size_t>(r)];
+        for (std::uint32_t unit : instances(rule)) {
+            const auto begin = static_cast<std::uint32_t>(out.rows.size());
+            for (const auto& b : buckets_for(r, unit)) {
+                if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+                out.rows.push_back(judge(rule, rn, unit, b));
+            }
+            out.by_unit[unit] = {begin, static_cast<std::uint32_t>(out.rows.size())};
+        }
+    }
+
+    bucket_state judge(const check::rule& rule, const graph::rule_node& rn, std::uint32_t unit, const calendar::bucket& b) {
+        bucket_state s;
+        s.unit = unit;
+        s.from = b.from;
+        s.to = b.to;
+        s.close = calendar::close_day(b.to, rule.grace);
+        context ctx{unit, b.from, b.to, &rule, false};
+        const bool holds = eval(rn.condition, ctx).truthy();
+        const bool closed = as_of_ >= s.close;
+        s.met = holds;
+        if (rule.outcome) {
+            s.fired = holds;
+            day final_on = s.close;
+            for (int q : rule.reads) {
+                const bool obligation = !model_.rules[static_cast<std::size_t>(q)].outcome;
+                for_buckets(q, unit, [&](const bucket_state& x) {
+                    if (x.to < b.from || x.to > b.to) return;
+                    final_on = std::max(final_on, obligation ? x.close : x.final_on);
+                });
+            }
+            s.final_on = final_on;
+            s.final = as_of_ >= final_on;
+            return s;
+        }
+        if (closed) {
+            s.st = holds ? status::satisfied : status::violated;
+        } else if (rule.mono == check::monotonicity::monotone && holds) {
+            s.st = status::satisfied;
+        } else if (rule.mono == check::monotonicity::anti_monotone && !holds) {
+            s.st = status::violated;
+        } else {
+            s.st = status::pending;
+        }
+        if (rn.compared != no_node) {
+            s.has_value = true;
+            context value_ctx{unit, b.from, b.to, &rule, false};
+            s.value = eval(rn.compared, value_ctx);
+        }
+        s.no_data = ctx.undefined;
+        s.at_risk = s.st == status::pending && !holds && rule.warn &&
+                    as_of_ >= calendar::shift(b.to, *rule.warn, -1);
+        return s;
+    }
+
+    // Evidence for one reported row: recomputes the row's measures with a collector.
+    evidence evidence_for(const check::rule& rule, const graph::rule_node& rn, const bucket_state& s) {
+        evidence ev;
+        collector c;
+        c.limit = e_.options.evidence_limit;
+        context ctx{s.unit, s.from, s.to, &rule, false};
+        for (node_id m : rn.aggregates) {
+            const node& n = plan_.at(m);
+            val v;
+            if (n.kind == node_kind::aggregate) {
+                v = aggregate(m, ctx, &c);
+            } else {
+                v = eval(m, ctx);
+            }
+            ev.measures.emplace_back(n.text, to_reported(v));
+        }
+        std::sort(c.events.begin(), c.events.end());
+        c.events.erase(std::unique(c.events.begin(), c.events.end()), c.events.end());
+        ev.event_count = c.events.size();
+        for (std::size_t i = 0; i < c.events.size() && i < c.limit; ++i) ev.events.emplace_back(e_.st.text(c.events[i].second));
+        ev.gap = c.gap;
+        ev.coverage = std::move(c.coverage);
+        if (rn.compared != no_node) {
+            const node& lhs = plan_.at(rn.compared);
+            if (lhs.kind == node_kind::binary && lhs.op == check::op::div) {
+                context r{s.unit, s.from, s.to, &rule, false};
+                ev.ratio = ratio_evidence{to_reported(eval(lhs.args[0], r)), to_reported(eval(lhs.args[1], r))};
+            }
+        }
+        return ev;
+    }
+
+private:
+    engine_state& e_;
+    const graph::compiled_plan& plan_;
+    const check::plan& model_;
+    day as_of_;
+    std::vector<rule_results> results_;
+    std::unordered_map<memo_key, val, memo_hash> memo_;
+};
+
+report engine_state::evaluate(day as_of, bool with_evidence) {
+    prepare();
+    evaluation ev(*this, as_of);
+    ev.run();
+
+    report out;
+    out.plan = model.id;
+    out.revision = plan->revision();
+    out.as_of = as_of;
+    out.compiled = plan;
+    auto unit_name = [&](std::uint32_t unit) -> std::optional<std::string> {
+        if (unit == none) return std::nullopt;
+        return std::string(st.text(st.entities[unit].id));
+    };
+    for (std::size_t r = 0; r < model.rules.size(); ++r) {
+        const check::rule& rule = model.rules[r];
+        const graph::rule_node& rn = plan->rules()[r];
+        for (const bucket_state& s : ev.results(static_cast<int>(r)).rows) {
+            if (rule.outcome) {
+                outcome_row row;
+                row.rule = static_cast<int>(r);
+                row.outcome = rule.id;
+                row.unit = unit_name(s.unit);
+                row.span = period{s.from, s.to};
+                row.fired = s.fired;
+                row.final = s.final;
+                if (s.final) row.final_on = s.final_on;
+                if (with_evidence) row.evidence = ev.evidence_for(rule, rn, s);
+                out.outcomes.push_back(std::move(row));
+                continue;
+            }
+            result_row row;
+            row.rule = static_cast<int>(r);
+            row.obligation = rule.id;
+            row.unit = unit_name(s.unit);
+            row.span = period{s.from, s.to};
+            row.status = s.st;
+            row.met = s.met;
+            row.at_risk = s.at_risk;
+            if (s.has_value) row.value = to_reported(s.value);
+            if (s.no_data) row.reason = "no data";
+            if (with_evidence) row.evidence = ev.evidence_for(rule, rn, s);
+            out.results.push_back(std::move(row));
+        }
+    }
+
+    // Accounting: every record read lands in exactly one class.
+    input_counts& in = out.inputs;
+    std::vector<rejection>& rejected = out.rejected;
+    auto where = [&](const location& l) { return std::make_pair(l.source < st.sources.size() ? st.sources[l.source] : std::string(), l.line); };
+    for (const auto& [l, reason] : st.parse_rejections) {
+        auto [source, line] = where(l);
+        rejected.push_back(rejection{source, line, reason});
+    }
+    for (const entity& e : st.entities) {
+        std::int64_t standing_version = e.standing >= 0 ? e.records[static_cast<std::size_t>(e.standing)].version : -1;
+        for (const entity_record& rec : e.records) {
+            bool conflicted = false;
+            for (const entity_record& o : e.records)
+                if (o.version == rec.version && !o.same_content(rec)) conflicted = true;
+            std::string reason;
+            if (conflicted) {
+                reason = "entity '" + std::string(st.text(e.id)) + "' version " + std::to_string(rec.version) +
+                         " is in conflict: records with this version differ";
+            } else if (e.state == entity_state::rejected && rec.version == standing_version) {
+                const entity_record& s = e.records[static_cast<std::size_t>(e.standing)];
+                reason = "entity '" + std::string(st.text(e.id)) + "': its parent '" + std::string(st.text(s.parent)) +
+                         "' is of a kind a " + model.kinds[static_cast<std::size_t>(e.kind)].id + " may not be within";
+            }
+            if (reason.empty()) {
+                ++in.entities;
+            } else {
+                auto [source, line] = where(rec.where);
+                rejected.push_back(rejection{source, line, reason});
+            }
+        }
+    }
+    in.retractions = st.retraction_records;
+    for (std::uint32_t i = 0; i < st.slots.size(); ++i) {
+        const event_slot& s = st.slots[i];
+        if (s.copies == 0) continue;
+        std::string reason;
+        if (s.conflict) {
+            reason = "event id '" + std::string(st.text(st.tables[static_cast<std::size_t>(s.type)].id[s.row])) +
+                     "' is in conflict: records with this id differ";
+        } else if (s.row != none && st.tables[static_cast<std::size_t>(s.type)].state[s.row] == row_state::rejected_ref) {
+            reason = st.tables[static_cast<std::size_t>(s.type)].bad_ref[s.row];
+        }
+        if (!reason.empty()) {
+            auto [source, line] = where(s.first);
+            rejected.push_back(rejection{source, line, reason});
+            if (auto extra = st.extra_copies.find(i); extra != st.extra_copies.end())
+                for (const location& l : extra->second) {
+                    auto [source2, line2] = where(l);
+                    rejected.push_back(rejection{source2, line2, reason});
+                }
+            continue;
+        }
+        in.duplicates += s.copies - 1;
+        if (s.retracted) {
+            ++in.retracted;
+            continue;
+        }
+        const row_state state = st.tables[static_cast<std::size_t>(s.type)].state[s.row];
+        if (state == row_state::applied) ++in.applied;
+        else ++in.unresolved;
+    }
+    in.rejected = rejected.size();
+    in.read = in.entities + in.applied + in.duplicates + in.retracted + in.retractions + in.unresolved + in.rejected;
+    std::sort(rejected.begin(), rejected.end(), [](const rejection& a, const rejection& b) {
+        return a.source < b.source || (a.source == b.source && a.line < b.line);
+    });
+    for (const auto& [key, count] : st.ignored)
+        out.ignored_fields.push_back(ignored_field{model.events[static_cast<std::size_t>(key.type)].id,
+                                                   std::string(st.text(key.field)), count});
+    std::sort(out.ignored_fields.begin(), out.ignored_fields.end(), [](const ignored_field& a, const ignored_field& b) {
+        return a.type < b.type || (a.type == b.type && a.field < b.field);
+    });
+    return out;
+}
+
+void engine_state::notify() {
+    if (subscribers.empty()) return;
+    const std::optional<day> when = watch_date ? watch_date : st.latest_event;
+    if (!when) return;
+    const report now = evaluate(*when, false);
+    std::map<std::string, std::pair<int, int>> current;
+    std::map<std::string, status_change> describe;
+    auto key_of = [](bool outcome, const std::string& rule, const std::optional<std::string>& unit, const period& p) {
+        return std::string(outcome ? "o|" : "r|") + rule + "|" + unit.value_or("") + "|" + std::to_string(p.from) + "|" +
+               std::to_string(p.to);
+    };
+    for (const auto& r : now.results) {
+        const std::string k = key_of(false, r.obligation, r.unit, r.span);
+        current[k] = {static_cast<int>(r.status), 0};
+        status_change c;
+        c.rule = r.obligation;
+        c.unit = r.unit;
+        c.span = r.span;
+        describe[k] = c;
+    }
+    for (const auto& o : now.outcomes) {
+        const std::string k = key_of(true, o.outcome, o.unit, o.span);
+        current[k] = {o.fired ? 1 : 0, o.final ? 1 : 0};
+        status_change c;
+        c.outcome = true;
+        c.rule = o.outcome;
+        c.unit = o.unit;
+        c.span = o.span;
+        describe[k] = c;
+    }
+    std::vector<status_change> changes;
+    for (const auto& [k, state] : current) {
+        auto before = snapshot.find(k);
+        if (before != snapshot.end() && before->second == state) continue;
+        status_change c = describe[k];
+        if (c.outcome) {
+            c.fired_after = state.first != 0;
+            c.final_after = state.second != 0;
+            if (before != snapshot.end()) {
+                c.fired_before = before->second.first != 0;
+                c.final_before = before->second.second != 0;
+            }
+        } else {
+            c.after = static_cast<status>(state.first);
+            if (before != snapshot.end()) c.before = static_cast<status>(before->second.first);
+        }
+        changes.push_back(std::move(c));
+    }
+    for (const auto& [k, state] : snapshot) {
+        if (current.count(k)) continue;
+        // A bucket that no longer exists (a retracted trigger, a retired unit).
+        status_change c;
+        const auto parts = k;
+        c.outcome = k[0] == 'o';
+        const std::size_t a = k.find('|', 2), b = k.find('|', a + 1);
+        c.rule = k.substr(2, a - 2);
+        const std::string unit = k.substr(a + 1, b - a - 1);
+        if (!unit.empty()) c.unit = unit;
+        const std::size_t d = k.find('|', b + 1);
+        c.span = period{static_cast<day>(std::stol(k.substr(b + 1, d - b - 1))), static_cast<day>(std::stol(k.substr(d + 1)))};
+        if (c.outcome) {
+            c.fired_before = state.first != 0;
+            c.final_before = state.second != 0;
+        } else {
+            c.before = static_cast<status>(state.first);
+        }
+        changes.push_back(std::move(c));
+    }
+    snapshot = std::move(current);
+    for (const auto& c : changes)
+        for (const auto& [token, callback] : subscribers) callback(c);
+}
+
+// ---------------------------------------------------------------- engine
+
+struct engine::impl : engine_state {
+    using engine_state::engine_state;
+};
+
+engine::engine(std::shared_ptr<const graph::compiled_plan> plan, engine_options options)
+    : impl_(std::make_unique<impl>(std::move(plan), options)) {}
+engine::~engine() = default;
+engine::engine(engine&&) noexcept = default;
+engine& engine::operator=(engine&&) noexcept = default;
+
+const graph::compiled_plan& engine::plan() const { return *impl_->plan; }
+const std::string& engine::last_error() const { return impl_->last_error; }
+std::optional<calendar::day> engine::latest_event_date() const { return impl_->st.latest_event; }
+
+add_status engine::add(std::string_view json, std::string_view source, std::uint64_t line) {
+    const std::uint32_t source_index = impl_->st.source_index(source);
+    const bool ok = impl_->parser.parse(json);
+    const add_status result = impl_->add_parsed(ok, source_index, line);
+    impl_->notify();
+    return result;
+}
+
+std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
+    engine_state& m = *impl_;
+    const std::uint32_t source_index = m.st.source_index(source);
+    const std::size_t padding = io::required_padding();
+    const std::size_t limit = io::default_max_record_bytes;
+    const std::size_t block = 1 << 20;
+    std::vector<char> buffer(block + limit + padding + 1);
+    std::size_t filled = 0;   // bytes of the current window
+    std::uint64_t line = 0, records = 0;
+    bool skipping = false;    // inside a line longer than the limit
+    bool eof = false;
+    while (!eof || filled > 0) {
+        if (!eof && filled < block + limit) {
+            in.read(buffer.data() + filled, static_cast<std::streamsize>(block + limit - filled));
+            filled += static_cast<std::size_t>(in.gcount());
+            if (in.gcount() == 0 || !in) eof = true;
+        }
+        std::size_t start = 0;
+        for (;;) {
+            char* begin = buffer.data() + start;
+            char* newline = static_cast<char*>(std::memchr(begin, '\n', filled - start));
+            if (!newline && !eof) break;
+            std::size_t length = newline ? static_cast<std::size_t>(newline - begin) : filled - start;
+            const std::size_t next = newline ? start + length + 1 : filled;
+            if (skipping) {
+                skipping = newline == nullptr && !eof;
+                start = next;
+                if (!newline) break;
+                continue;
+            }
+            ++line;
+            if (length > 0 && begin[length - 1] == '\r') --length;
+            bool blank = true;
+            for (std::size_t i = 0; i < length && blank; ++i)
+                blank = begin[i] == ' ' || begin[i] == '\t' || begin[i] == '\r';
+            if (!blank) {
+                ++records;
+                // The rest of the window (and the padding after it) stays readable.
+                const std::size_t capacity = buffer.size() - start;
+                const bool ok = length <= limit && m.parser.parse(begin, length, capacity);
+                if (length > limit) {
+                    m.last_error = "record longer than the limit of " + std::to_string(limit) + " bytes";
+                    m.st.parse_rejections.emplace_back(location{source_index, line}, m.last_error);
+                } else {
+                    m.add_parsed(ok, source_index, line);
+                    m.notify();
+                }
+            }
+            start = next;
+            if (start >= filled) break;
+        }
+        // Keep the unfinished line; a line that fills the window is too long: skip it.
+        const std::size_t rest = filled - std::min(start, filled);
+        if (rest > limit) {
+            ++line;
+            ++records;
+            m.last_error = "record longer than the limit of " + std::to_string(limit) + " bytes";
+            m.st.parse_rejections.emplace_back(location{source_index, line}, m.last_error);
+            skipping = true;
+            filled = 0;
+            continue;
+        }
+        std::memmove(buffer.data(), buffer.data() + start, rest);
+        filled = rest;
+        if (eof && filled == 0) break;
+    }
+    return records;
+}
+
+report engine::evaluate(calendar::day as_of) { return impl_->evaluate(as_of, impl_->options.evidence); }
+
+int engine::subscribe(subscriber callback) {
+    const int token = impl_->next_token++;
+    impl_->subscribers.emplace(token, std::move(callback));
+    return token;
+}
+
+void engine::unsubscribe(int token) { impl_->subscribers.erase(token); }
+
+void engine::set_watch_date(std::optional<calendar::day> as_of) { impl_->watch_date = as_of; }
+
+}  // namespace mandate

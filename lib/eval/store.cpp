@@ -1,0 +1,329 @@
+#include "store.hpp"
+
+#include <algorithm>
+#include <functional>
+
+namespace mandate::eval {
+
+store::store(const check::plan& plan) : plan_(plan) {
+    tables.resize(plan.events.size());
+    for (std::size_t t = 0; t < plan.events.size(); ++t) {
+        const auto& fields = plan.events[t].fields;
+        tables[t].columns.resize(fields.size());
+        for (std::size_t f = 0; f < fields.size(); ++f) {
+            tables[t].columns[f].kind = fields[f].t.kind;
+            tables[t].columns[f].element = fields[f].t.element;
+        }
+    }
+    by_kind.resize(plan.kinds.size());
+}
+
+std::uint32_t store::source_index(std::string_view name) {
+    for (std::size_t i = 0; i < sources.size(); ++i)
+        if (sources[i] == name) return static_cast<std::uint32_t>(i);
+    sources.emplace_back(name);
+    return static_cast<std::uint32_t>(sources.size() - 1);
+}
+
+namespace {
+
+bool is_string_kind(check::type_kind k) { return k == check::type_kind::text || k == check::type_kind::ref; }
+
+}  // namespace
+
+std::uint32_t store::append_row(const io::parsed_record& r) {
+    table& t = tables[static_cast<std::size_t>(r.type)];
+    const auto row = static_cast<std::uint32_t>(t.size());
+    t.id.push_back(strings.intern(r.id));
+    t.date.push_back(r.time.local);
+    t.instant.push_back(r.time.has_clock ? r.time.instant_ns : r.time.local);
+    t.has_clock.push_back(r.time.has_clock ? 1 : 0);
+    t.unit.push_back(strings.intern(r.unit));
+    t.unit_entity.push_back(none);
+    t.state.push_back(row_state::unresolved);
+    t.bad_ref.emplace_back();
+    for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
+        column& c = t.columns[f];
+        const io::field_value& v = r.fields[f];
+        c.present.push_back(v.present ? 1 : 0);
+        if (c.kind == check::type_kind::set) {
+            const auto begin = static_cast<std::uint32_t>(t.members.size());
+            for (std::uint32_t m = v.members_begin; m < v.members_end; ++m) {
+                const io::field_value& member = r.members[m];
+                t.members.push_back(is_string_kind(c.element) ? strings.intern(member.text) : member.integer);
+            }
+            // A set: members sorted and unique, so equal sets compare equal.
+            std::sort(t.members.begin() + begin, t.members.end());
+            t.members.erase(std::unique(t.members.begin() + begin, t.members.end()), t.members.end());
+            c.set_begin.push_back(begin);
+            c.set_end.push_back(static_cast<std::uint32_t>(t.members.size()));
+            c.value.push_back(0);
+        } else {
+            c.value.push_back(v.present ? (is_string_kind(c.kind) ? strings.intern(v.text) : v.integer) : 0);
+        }
+    }
+    return row;
+}
+
+bool store::same_row(int type, std::uint32_t row, const io::parsed_record& r) const {
+    const table& t = tables[static_cast<std::size_t>(type)];
+    if (r.type != type) return false;
+    const bool clock = r.time.has_clock;
+    if ((t.has_clock[row] != 0) != clock) return false;
+    if (t.instant[row] != (clock ? r.time.instant_ns : r.time.local)) return false;
+    if (strings.find(r.unit) != t.unit[row]) return false;
+    for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
+        const column& c = t.columns[f];
+        const io::field_value& v = r.fields[f];
+        if ((c.present[row] != 0) != v.present) return false;
+        if (!v.present) continue;
+        if (c.kind == check::type_kind::set) {
+            std::vector<std::int64_t> theirs;
+            for (std::uint32_t m = v.members_begin; m < v.members_end; ++m) {
+                const io::field_value& member = r.members[m];
+                if (is_string_kind(c.element)) {
+                    const string_id id = strings.find(member.text);
+                    if (id == no_string) return false;
+                    theirs.push_back(id);
+                } else {
+                    theirs.push_back(member.integer);
+                }
+            }
+            std::sort(theirs.begin(), theirs.end());
+            theirs.erase(std::unique(theirs.begin(), theirs.end()), theirs.end());
+            if (!std::equal(theirs.begin(), theirs.end(), t.members.begin() + c.set_begin[row],
+                            t.members.begin() + c.set_end[row]))
+                return false;
+            continue;
+        }
+        if (is_string_kind(c.kind)) {
+            if (strings.find(v.text) != static_cast<string_id>(c.value[row])) return false;
+        } else if (c.value[row] != v.integer) {
+            return false;
+        }
+    }
+    return true;
+}
+
+store::event_effect store::add_event(const io::parsed_record& r, location where) {
+    event_effect effect;
+    if (!latest_event || r.time.local > *latest_event) latest_event = r.time.local;
+    for (std::string_view field : r.ignored) ++ignored[ignored_key{r.type, strings.intern(field)}];
+    const string_id id = strings.intern(r.id);
+    auto [it, inserted] = slot_of.emplace(id, static_cast<std::uint32_t>(slots.size()));
+    if (inserted) slots.emplace_back();
+    const std::uint32_t slot_index = it->second;
+    event_slot& s = slots[slot_index];
+    ++s.copies;
+    if (s.copies == 1) {
+        s.first = where;
+    } else {
+        extra_copies[slot_index].push_back(where);
+    }
+    if (s.conflict) return effect;
+    if (s.row == none) {
+        // The first copy (perhaps after its retraction).
+        s.type = r.type;
+        s.row = append_row(r);
+        table& t = tables[static_cast<std::size_t>(r.type)];
+        if (s.retracted) {
+            t.state[s.row] = row_state::dead;
+        } else if (!hierarchy_dirty) {
+            resolve_row(r.type, s.row);
+            if (t.state[s.row] == row_state::applied) {
+                effect.applied_row = s.row;
+                effect.applied_type = r.type;
+            }
+        }
+        return effect;
+    }
+    if (same_row(s.type, s.row, r)) return effect;  // a duplicate
+    // The same id with other content: every copy is rejected, whatever came first.
+    s.conflict = true;
+    table& t = tables[static_cast<std::size_t>(s.type)];
+    if (t.state[s.row] == row_state::applied) {
+        effect.removed_row = s.row;
+        effect.removed_type = s.type;
+    }
+    t.state[s.row] = row_state::dead;
+    return effect;
+}
+
+store::event_effect store::add_retraction(std::string_view id_text) {
+    event_effect effect;
+    ++retraction_records;
+    const string_id id = strings.intern(id_text);
+    auto [it, inserted] = slot_of.emplace(id, static_cast<std::uint32_t>(slots.size()));
+    if (inserted) slots.emplace_back();
+    event_slot& s = slots[it->second];
+    if (s.retracted) return effect;
+    s.retracted = true;
+    if (s.row != none) {
+        table& t = tables[static_cast<std::size_t>(s.type)];
+        if (t.state[s.row] == row_state::applied) {
+            effect.removed_row = s.row;
+            effect.removed_type = s.type;
+        }
+        t.state[s.row] = row_state::dead;
+    }
+    return effect;
+}
+
+void store::add_entity(const io::parsed_record& r, location where) {
+    ++entity_records;
+    const string_id id = strings.intern(r.entity);
+    auto [it, inserted] = entity_of.emplace(id, static_cast<std::uint32_t>(entities.size()));
+    if (inserted) {
+        entities.emplace_back();
+        entities.back().id = id;
+    }
+    entity_record rec;
+    rec.kind = r.kind_index;
+    rec.parent = r.has_parent ? strings.intern(r.parent) : no_string;
+    rec.name = r.has_name ? strings.intern(r.name) : no_string;
+    rec.since = r.since;
+    rec.until = r.until;
+    rec.version = r.version;
+    rec.where = where;
+    entities[it->second].records.push_back(rec);
+    hierarchy_dirty = true;
+}
+
+bool store::is_ancestor_or_self(std::uint32_t ancestor, std::uint32_t e) const {
+    for (std::uint32_t guard = 0; e != none && guard < 1000; ++guard) {
+        if (e == ancestor) return true;
+        e = entities[e].parent;
+    }
+    return false;
+}
+
+void store::resolve() {
+    // Standing versions: the highest version whose records all agree.
+    for (entity& e : entities) {
+        e.standing = -1;
+        std::int64_t best = -1;
+        for (std::size_t i = 0; i < e.records.size(); ++i) {
+            const entity_record& r = e.records[i];
+            if (r.version <= best) continue;
+            bool agrees = true;
+            for (const entity_record& o : e.records)
+                if (o.version == r.version && !o.same_content(r)) agrees = false;
+            if (agrees) {
+                best = r.version;
+                e.standing = static_cast<int>(i);
+            }
+        }
+        e.children.clear();
+        e.parent = none;
+        if (e.standing >= 0) {
+            const entity_record& r = e.records[static_cast<std::size_t>(e.standing)];
+            e.kind = r.kind;
+            e.since = r.since.value_or(no_day_before);
+            e.until = r.until.value_or(no_day_after);
+        } else {
+            e.kind = -1;
+        }
+    }
+    // Resolution follows parents; a cycle or a missing parent leaves an entity unresolved.
+    enum class mark : std::uint8_t { fresh, visiting, done };
+    std::vector<mark> marks(entities.size(), mark::fresh);
+    // Parent chains deeper than this are treated as unresolved (bounds the recursion).
+    constexpr int max_depth = 4096;
+    std::function<entity_state(std::uint32_t, int)> settle = [&](std::uint32_t index, int depth) -> entity_state {
+        entity& e = entities[index];
+        if (marks[index] == mark::done) return e.state;
+        if (marks[index] == mark::visiting || depth > max_depth) return entity_state::unresolved;
+        marks[index] = mark::visiting;
+        entity_state state = entity_state::unresolved;
+        if (e.standing < 0) {
+            state = entity_state::rejected;
+        } else {
+            const entity_record& r = e.records[static_cast<std::size_t>(e.standing)];
+            if (r.parent == no_string) {
+                state = entity_state::resolved;
+            } else if (auto p = entity_of.find(r.parent); p != entity_of.end()) {
+                const entity_state parent_state = settle(p->second, depth + 1);
+                if (parent_state == entity_state::resolved) {
+                    const auto& allowed = plan_.kinds[static_cast<std::size_t>(e.kind)].parents;
+                    const int parent_kind = entities[p->second].kind;
+                    if (allowed.empty() || std::find(allowed.begin(), allowed.end(), parent_kind) != allowed.end()) {
+                        state = entity_state::resolved;
+                        e.parent = p->second;
+                    } else {
+                        state = entity_state::rejected;
+                    }
+                }
+            }
+        }
+        e.state = state;
+        marks[index] = mark::done;
+        return state;
+    };
+    for (std::uint32_t i = 0; i < entities.size(); ++i) settle(i, 0);
+    for (auto& list : by_kind) list.clear();
+    for (std::uint32_t i = 0; i < entities.size(); ++i) {
+        entity& e = entities[i];
+        if (e.state != entity_state::resolved) {
+            e.parent = none;
+            continue;
+        }
+        if (e.parent != none) entities[e.parent].children.push_back(i);
+        by_kind[static_cast<std::size_t>(e.kind)].push_back(i);
+    }
+    for (auto& list : by_kind)
+        std::sort(list.begin(), list.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return text(entities[a].id) < text(entities[b].id); });
+    for (std::size_t t = 0; t < tables.size(); ++t)
+        for (std::uint32_t row = 0; row < tables[t].size(); ++row) resolve_row(static_cast<int>(t), row);
+    hierarchy_dirty = false;
+}
+
+void store::resolve_row(int type, std::uint32_t row) {
+    table& t = tables[static_cast<std::size_t>(type)];
+    if (t.state[row] == row_state::dead) return;
+    auto resolved = [&](string_id id) -> std::uint32_t {
+        auto it = entity_of.find(id);
+        if (it == entity_of.end() || entities[it->second].state != entity_state::resolved) return none;
+        return it->second;
+    };
+    bool unresolved = false;
+    std::string bad;
+    t.unit_entity[row] = resolved(t.unit[row]);
+    if (t.unit_entity[row] == none) unresolved = true;
+    const auto& fields = plan_.events[static_cast<std::size_t>(type)].fields;
+    for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
+        const column& c = t.columns[f];
+        const bool refs = c.kind == check::type_kind::ref || (c.kind == check::type_kind::set && c.element == check::type_kind::ref);
+        if (!refs || !c.present[row]) continue;
+        auto check_one = [&](string_id id) {
+            const std::uint32_t e = resolved(id);
+            if (e == none) {
+                unresolved = true;
+                return;
+            }
+            const auto& kinds = fields[f].t.kinds;
+            const int kind = entities[e].kind;
+            if (bad.empty() && !kinds.empty() && std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+                std::string expected;
+                for (std::size_t k = 0; k < kinds.size(); ++k)
+                    expected += (k ? " | " : "") + plan_.kinds[static_cast<std::size_t>(kinds[k])].id;
+                bad = "field '" + fields[f].id + "' names '" + std::string(text(id)) + "', a " +
+                      plan_.kinds[static_cast<std::size_t>(kind)].id + "; expected " + expected;
+            }
+        };
+        if (c.kind == check::type_kind::set) {
+            for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) check_one(static_cast<string_id>(t.members[m]));
+        } else {
+            check_one(static_cast<string_id>(c.value[row]));
+        }
+    }
+    if (!bad.empty()) {
+        t.state[row] = row_state::rejected_ref;
+        t.bad_ref[row] = std::move(bad);
+    } else {
+        t.state[row] = unresolved ? row_state::unresolved : row_state::applied;
+        t.bad_ref[row].clear();
+    }
+}
+
+}  // namespace mandate::eval

@@ -1,0 +1,154 @@
+// The engine's record store: entities with their versions and resolved hierarchy, event rows
+// in one column table per event type, and the state of every event id (copies, conflict,
+// retraction). Everything a report is computed from; nothing here depends on an as-of date.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mandate/calendar/date.hpp"
+#include "mandate/check/model.hpp"
+#include "mandate/io/records.hpp"
+#include "string_pool.hpp"
+
+namespace mandate::eval {
+
+using calendar::day;
+inline constexpr std::uint32_t none = 0xFFFFFFFFu;
+inline constexpr day no_day_before = INT_MIN;
+inline constexpr day no_day_after = INT_MAX;
+
+struct location {
+    std::uint32_t source = 0;  // index into store::sources
+    std::uint64_t line = 0;
+};
+
+// ---------------------------------------------------------------- entities
+
+struct entity_record {
+    int kind = -1;
+    string_id parent = no_string, name = no_string;
+    std::optional<day> since, until;
+    std::int64_t version = 0;
+    location where;
+
+    bool same_content(const entity_record& o) const {
+        return kind == o.kind && parent == o.parent && name == o.name && since == o.since && until == o.until;
+    }
+};
+
+enum class entity_state : std::uint8_t { unresolved, resolved, rejected };
+
+struct entity {
+    string_id id = no_string;
+    std::vector<entity_record> records;
+    // Derived by store::resolve():
+    entity_state state = entity_state::unresolved;
+    int standing = -1;  // index into records of the version that stands
+    int kind = -1;
+    std::uint32_t parent = none;  // entity index
+    day since = no_day_before, until = no_day_after;
+    std::vector<std::uint32_t> children;  // resolved children
+
+    bool active_on(day d) const { return since <= d && d < until; }
+    bool active_during(day from, day to) const { return since <= to && until > from; }
+};
+
+// ---------------------------------------------------------------- events
+
+// A column of one declared field. Texts and refs are string ids; numbers are millionths.
+struct column {
+    check::type_kind kind = check::type_kind::text;
+    check::type_kind element = check::type_kind::error;
+    std::vector<std::int64_t> value;
+    std::vector<std::uint8_t> present;
+    std::vector<std::uint32_t> set_begin, set_end;  // set fields: range in table::members
+};
+
+enum class row_state : std::uint8_t { unresolved, applied, rejected_ref, dead };
+
+struct table {
+    std::vector<string_id> id;
+    std::vector<day> date;
+    std::vector<std::int64_t> instant;      // dedup key: UTC ns, or the date for date-only times
+    std::vector<std::uint8_t> has_clock;
+    std::vector<string_id> unit;
+    std::vector<std::uint32_t> unit_entity;  // resolved entity index, or none
+    std::vector<row_state> state;
+    std::vector<std::string> bad_ref;        // reason for rejected_ref rows (sparse: empty otherwise)
+    std::vector<column> columns;             // indexed like check::event_type::fields (built-ins empty)
+    std::vector<std::int64_t> members;
+
+    std::size_t size() const { return id.size(); }
+};
+
+// One event id: how many copies arrived, whether they conflict, whether it is retracted.
+struct event_slot {
+    int type = -1;
+    std::uint32_t row = none;  // the first accepted copy
+    std::uint32_t copies = 0;
+    bool conflict = false;
+    bool retracted = false;
+    location first;
+};
+
+struct ignored_key {
+    int type;
+    string_id field;
+    bool operator==(const ignored_key& o) const { return type == o.type && field == o.field; }
+};
+struct ignored_key_hash {
+    std::size_t operator()(const ignored_key& k) const { return std::hash<std::uint64_t>()((std::uint64_t(k.type) << 32) ^ k.field); }
+};
+
+class store {
+public:
+    explicit store(const check::plan& plan);
+
+    string_pool strings;
+    std::vector<std::string> sources;
+    std::vector<entity> entities;
+    std::unordered_map<string_id, std::uint32_t> entity_of;  // entity id -> index
+    std::vector<table> tables;                               // per event type
+    std::vector<event_slot> slots;
+    std::unordered_map<string_id, std::uint32_t> slot_of;    // event id -> slot
+    std::unordered_map<std::uint32_t, std::vector<location>> extra_copies;  // slot -> locations of copies 2..n
+    std::vector<std::pair<location, std::string>> parse_rejections;
+    std::unordered_map<ignored_key, std::uint64_t, ignored_key_hash> ignored;
+    std::uint64_t entity_records = 0, retraction_records = 0;
+    std::optional<day> latest_event;
+    bool hierarchy_dirty = false;
+    std::vector<std::vector<std::uint32_t>> by_kind;  // resolved entities of each kind, by id
+
+    std::uint32_t source_index(std::string_view name);
+
+    // What an added event did, so the caller can keep indexes current.
+    struct event_effect {
+        std::uint32_t applied_row = none;  // a row that became applied
+        int applied_type = -1;
+        std::uint32_t removed_row = none;  // an applied row that stopped counting
+        int removed_type = -1;
+    };
+    event_effect add_event(const io::parsed_record& r, location where);
+    event_effect add_retraction(std::string_view id);
+    void add_entity(const io::parsed_record& r, location where);
+
+    // Recomputes standing versions, resolution and the hierarchy, then every row's state.
+    void resolve();
+    // Decides one row's state from the current hierarchy.
+    void resolve_row(int type, std::uint32_t row);
+
+    bool is_ancestor_or_self(std::uint32_t ancestor, std::uint32_t e) const;
+    std::string_view text(string_id id) const { return strings.view(id); }
+
+private:
+    const check::plan& plan_;
+    std::uint32_t append_row(const io::parsed_record& r);
+    bool same_row(int type, std::uint32_t row, const io::parsed_record& r) const;
+};
+
+}  // namespace mandate::eval

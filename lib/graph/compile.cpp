@@ -1,0 +1,215 @@
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "mandate/graph/plan.hpp"
+
+namespace mandate::graph {
+
+std::string sha256_hex(std::string_view bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+    std::string out;
+    char buf[3];
+    for (unsigned int i = 0; i < length; ++i) {
+        std::snprintf(buf, sizeof buf, "%02x", digest[i]);
+        out += buf;
+    }
+    return out;
+}
+
+// Builds the graph, giving structurally equal sub-expressions one node (hash-consing on a
+// printed key of kind, operator, payload and child ids).
+class compiler {
+public:
+    explicit compiler(check::plan model) { out_ = std::make_shared<compiled_plan>(); out_->model_ = std::move(model); }
+
+    std::shared_ptr<const compiled_plan> run(std::string_view text, std::string name) {
+        out_->revision_ = sha256_hex(text);
+        out_->name_ = std::move(name);
+        const check::plan& m = out_->model_;
+        for (std::size_t r = 0; r < m.rules.size(); ++r) {
+            const check::rule& rule = m.rules[r];
+            current_kinds_ = rule.unit_kinds;
+            current_var_ = rule.var;
+            rule_node rn;
+            rn.rule = static_cast<int>(r);
+            rn.condition = lower(rule.condition);
+            const node& cond = out_->nodes_[static_cast<std::size_t>(rn.condition)];
+            if (check::is_comparison(cond.op) || cond.op == check::op::in) rn.compared = cond.args[0];
+            rn.buckets = calendar::rule_buckets(rule, m.week_start);
+            if ((rule.schedule == check::schedule_kind::after || rule.schedule == check::schedule_kind::before) &&
+                !rule.trig.outcome && rule.trig.target >= 0) {
+                const node_id filter = rule.trig.where ? lower(*rule.trig.where) : no_node;
+                rn.trigger_source = make_source(rule.trig.target, filter, rule.trig.scoped);
+            }
+            collect_measures(rn.condition, rn.aggregates);
+            out_->rules_.push_back(std::move(rn));
+        }
+        return out_;
+    }
+
+private:
+    node_id intern(node n, const std::string& key) {
+        auto it = index_.find(key);
+        if (it != index_.end()) return it->second;
+        const auto id = static_cast<node_id>(out_->nodes_.size());
+        out_->nodes_.push_back(std::move(n));
+        index_.emplace(key, id);
+        return id;
+    }
+
+    static std::string literal_key(const check::texpr& e) {
+        const check::literal& v = e.value;
+        switch (e.t.kind) {
+            case check::type_kind::boolean: return v.boolean ? "true" : "false";
+            case check::type_kind::integer:
+            case check::type_kind::number: return "n" + v.number.to_fraction_string();
+            case check::type_kind::text: return "s" + std::to_string(v.text.size()) + ":" + v.text;
+            case check::type_kind::date: return "d" + std::to_string(v.date);
+            case check::type_kind::duration:
+                return "p" + std::to_string(v.length.count) + "/" + std::to_string(static_cast<int>(v.length.unit));
+            default: return "?";
+        }
+    }
+
+    int make_source(int event, node_id filter, bool scoped) {
+        const std::string key = std::to_string(event) + "|" + std::to_string(filter) + "|" + (scoped ? "s" : "-");
+        auto it = source_index_.find(key);
+        int id;
+        if (it != source_index_.end()) {
+            id = it->second;
+        } else {
+            id = static_cast<int>(out_->sources_.size());
+            source s;
+            s.event = event;
+            s.filter = filter;
+            s.scoped = scoped;
+            s.filter_uses_unit = filter != no_node && out_->nodes_[static_cast<std::size_t>(filter)].uses_unit;
+            const auto& et = out_->model_.events[static_cast<std::size_t>(event)];
+            s.text = et.id + (scoped ? " of " + std::string(current_var()) : "") +
+                     (filter != no_node ? " where " + out_->nodes_[static_cast<std::size_t>(filter)].text : "");
+            out_->sources_.push_back(std::move(s));
+            source_index_.emplace(key, id);
+        }
+        auto& kinds = out_->sources_[static_cast<std::size_t>(id)].scope_kinds;
+        if (scoped)
+            for (int k : current_kinds_)
+                if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) kinds.push_back(k);
+        return id;
+    }
+
+    const std::string& current_var() const { return current_var_; }
+
+    node_id lower(const check::texpr& e) {
+        node n;
+        n.op = e.o;
+        n.type = e.t;
+        n.text = e.text;
+        std::string key = std::to_string(static_cast<int>(e.o)) + "|" + std::to_string(static_cast<int>(e.t.kind));
+        auto child = [&](const check::texpr& c) {
+            const node_id id = lower(c);
+            const node& cn = out_->nodes_[static_cast<std::size_t>(id)];
+            n.event_level = n.event_level || cn.event_level;
+            n.uses_unit = n.uses_unit || cn.uses_unit;
+            n.args.push_back(id);
+            key += "|" + std::to_string(id);
+        };
+        switch (e.o) {
+            case check::op::literal:
+                n.kind = node_kind::constant;
+                n.value = e.value;
+                key += "|" + literal_key(e);
+                break;
+            case check::op::field:
+                n.kind = node_kind::field;
+                n.field = e.field;
+                n.event_level = true;
+                key += "|" + std::to_string(e.event) + "." + std::to_string(e.field);
+                break;
+            case check::op::var:
+                n.kind = node_kind::unit_var;
+                n.event_level = true;
+                n.uses_unit = true;
+                break;
+            case check::op::list:
+                n.kind = node_kind::list;
+                for (const auto& a : e.args) child(a);
+                break;
+            case check::op::not_:
+            case check::op::neg:
+                n.kind = node_kind::unary;
+                child(e.args[0]);
+                break;
+            case check::op::in:
+                n.kind = node_kind::in;
+                child(e.args[0]);
+                child(e.args[1]);
+                break;
+            case check::op::streak:
+                n.kind = node_kind::streak;
+                n.per = e.per;
+                key += "|" + std::to_string(static_cast<int>(e.per.unit)) + "/" + std::to_string(e.per.count) +
+                       (e.per.counted ? "c" : "");
+                child(e.args[0]);
+                break;
+            case check::op::violations:
+            case check::op::fired:
+                n.kind = e.o == check::op::fired ? node_kind::fired : node_kind::violations;
+                n.rules = e.rules;
+                for (int r : e.rules) key += "|r" + std::to_string(r);
+                break;
+            default:
+                if (check::is_aggregate(e.o)) {
+                    n.kind = node_kind::aggregate;
+                    const node_id filter = e.where_arg >= 0 ? lower(e.args[static_cast<std::size_t>(e.where_arg)]) : no_node;
+                    n.source = make_source(e.event, filter, e.scoped);
+                    n.field = e.field;
+                    n.predicate = e.pred_arg >= 0 ? lower(e.args[static_cast<std::size_t>(e.pred_arg)]) : no_node;
+                    n.kinds = e.kinds;
+                    std::sort(n.kinds.begin(), n.kinds.end());
+                    const source& s = out_->sources_[static_cast<std::size_t>(n.source)];
+                    n.uses_unit = s.scoped || s.filter_uses_unit || e.o == check::op::coverage;
+                    if (n.predicate != no_node && out_->nodes_[static_cast<std::size_t>(n.predicate)].uses_unit) n.uses_unit = true;
+                    key += "|s" + std::to_string(n.source) + "|f" + std::to_string(n.field) + "|p" +
+                           std::to_string(n.predicate);
+                    for (int k : n.kinds) key += "|k" + std::to_string(k);
+                    break;
+                }
+                n.kind = node_kind::binary;
+                child(e.args[0]);
+                child(e.args[1]);
+                break;
+        }
+        if (n.kind == node_kind::streak || n.kind == node_kind::violations || n.kind == node_kind::fired) n.uses_unit = true;
+        return intern(std::move(n), key);
+    }
+
+    void collect_measures(node_id id, std::vector<node_id>& out) {
+        const node& n = out_->nodes_[static_cast<std::size_t>(id)];
+        if (n.kind == node_kind::aggregate || n.kind == node_kind::streak || n.kind == node_kind::violations ||
+            n.kind == node_kind::fired) {
+            if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+            return;  // a streak's inner aggregates are per sub-period, not measures of the bucket
+        }
+        if (n.event_level) return;
+        for (node_id a : n.args) collect_measures(a, out);
+    }
+
+    std::shared_ptr<compiled_plan> out_;
+    std::map<std::string, node_id> index_;
+    std::map<std::string, int> source_index_;
+    std::vector<int> current_kinds_;
+    std::string current_var_;
+};
+
+std::shared_ptr<const compiled_plan> compile(check::plan checked, std::string_view text, std::string name) {
+    compiler c(std::move(checked));
+    return c.run(text, std::move(name));
+}
+
+}  // namespace mandate::graph

@@ -1,0 +1,373 @@
+#include "mandate/io/records.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace mandate::io {
+
+namespace od = simdjson::ondemand;
+
+std::size_t required_padding() { return simdjson::SIMDJSON_PADDING; }
+
+namespace {
+
+// A JSON value captured in one forward pass, before we know how to interpret it.
+struct json_value {
+    enum class kind : std::uint8_t { null, boolean, number, string, array, object } k = kind::null;
+    bool boolean = false;
+    std::string_view text;  // string contents (unescaped) or the number's token
+    std::uint32_t begin = 0, end = 0;  // array: elements in impl::elements (depth 1 only)
+};
+
+struct json_field {
+    std::string_view key;
+    json_value value;
+};
+
+bool valid_json_number(std::string_view t) {
+    std::size_t i = 0;
+    if (i < t.size() && t[i] == '-') ++i;
+    if (i >= t.size()) return false;
+    if (t[i] == '0') {
+        ++i;
+    } else if (t[i] >= '1' && t[i] <= '9') {
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    } else {
+        return false;
+    }
+    if (i < t.size() && t[i] == '.') {
+        ++i;
+        const std::size_t start = i;
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+        if (i == start) return false;
+    }
+    if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+        ++i;
+        if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+        const std::size_t start = i;
+        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+        if (i == start) return false;
+    }
+    return i == t.size();
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+const char* describe_json(json_value::kind k) {
+    switch (k) {
+        case json_value::kind::null: return "null";
+        case json_value::kind::boolean: return "true/false";
+        case json_value::kind::number: return "a number";
+        case json_value::kind::string: return "a string";
+        case json_value::kind::array: return "a list";
+        case json_value::kind::object: return "an object";
+    }
+    return "?";
+}
+
+}  // namespace
+
+struct record_parser::impl {
+    explicit impl(const check::plan& p) : plan(p) {}
+
+    const check::plan& plan;
+    od::parser parser{default_max_record_bytes + 1024};
+    std::vector<json_field> fields;
+    std::vector<json_value> elements;
+    std::string padded;  // for parse(string_view)
+    std::string message;
+
+    bool fail(std::string m) {
+        message = std::move(m);
+        return false;
+    }
+
+    // Captures (depth 1) or only validates (deeper) a value.
+    bool capture(od::value v, json_value& out, int depth) {
+        od::json_type t;
+        if (v.type().get(t)) return fail("not valid JSON");
+        switch (t) {
+            case od::json_type::string: {
+                out.k = json_value::kind::string;
+                if (v.get_string().get(out.text)) return fail("not valid JSON: a malformed string");
+                return true;
+            }
+            case od::json_type::number: {
+                out.k = json_value::kind::number;
+                out.text = trim(v.raw_json_token());
+                if (!valid_json_number(out.text)) return fail("not valid JSON: malformed number '" + std::string(out.text) + "'");
+                return true;
+            }
+            case od::json_type::boolean: {
+                out.k = json_value::kind::boolean;
+                if (v.get_bool().get(out.boolean)) return fail("not valid JSON: expected true or false");
+                return true;
+            }
+            case od::json_type::null: {
+                out.k = json_value::kind::null;
+                bool is_null = false;
+                if (v.is_null().get(is_null) || !is_null) return fail("not valid JSON: expected null");
+                return true;
+            }
+            case od::json_type::array: {
+                out.k = json_value::kind::array;
+                if (depth > 32) return fail("nested too deeply");
+                od::array a;
+                if (v.get_array().get(a)) return fail("not valid JSON");
+                std::vector<json_value> mine;
+                for (auto element : a) {
+                    od::value ev;
+                    if (element.get(ev)) return fail("not valid JSON: a malformed list");
+                    json_value x;
+                    if (!capture(ev, x, depth + 1)) return false;
+                    if (depth == 1) mine.push_back(x);
+                }
+                out.begin = static_cast<std::uint32_t>(elements.size());
+                elements.insert(elements.end(), mine.begin(), mine.end());
+                out.end = static_cast<std::uint32_t>(elements.size());
+                return true;
+            }
+            case od::json_type::object: {
+                out.k = json_value::kind::object;
+                if (depth > 32) return fail("nested too deeply");
+                od::object o;
+                if (v.get_object().get(o)) return fail("not valid JSON");
+                for (auto field : o) {
+                    std::string_view key;
+                    if (field.unescaped_key().get(key)) return fail("not valid JSON: a malformed key");
+                    od::value fv;
+                    if (field.value().get(fv)) return fail("not valid JSON");
+                    json_value x;
+                    if (!capture(fv, x, depth + 1)) return false;
+                }
+                return true;
+            }
+        }
+        return fail("not valid JSON");
+    }
+
+    bool read_object(const char* data, std::size_t length, std::size_t capacity) {
+        fields.clear();
+        elements.clear();
+        od::document doc;
+        if (parser.iterate(data, length, capacity).get(doc)) return fail("not valid JSON");
+        od::object object;
+        auto error = doc.get_object().get(object);
+        if (error) {
+            od::json_type t;
+            if (doc.type().get(t) == simdjson::SUCCESS && t != od::json_type::object)
+                return fail("a record must be a JSON object");
+            return fail("not valid JSON");
+        }
+        for (auto field : object) {
+            json_field f;
+            if (field.unescaped_key().get(f.key)) return fail("not valid JSON: a malformed key");
+            od::value v;
+            if (field.value().get(v)) return fail("not valid JSON");
+            if (!capture(v, f.value, 1)) return false;
+            fields.push_back(f);
+        }
+        const char* trailing = nullptr;
+        if (doc.current_location().get(trailing) == simdjson::SUCCESS) return fail("not valid JSON: text after the record");
+        return true;
+    }
+
+    const json_value* find(std::string_view key) const {
+        for (const auto& f : fields)
+            if (f.key == key) return &f.value;
+        return nullptr;
+    }
+};
+
+record_parser::record_parser(const check::plan& plan) : impl_(std::make_unique<impl>(plan)) {}
+record_parser::~record_parser() = default;
+
+bool record_parser::parse(std::string_view line) {
+    impl_->padded.assign(line.data(), line.size());
+    impl_->padded.append(required_padding(), ' ');
+    return parse(impl_->padded.data(), line.size(), impl_->padded.size());
+}
+
+namespace {
+
+std::string quoted(std::string_view s) {
+    std::string out = "'";
+    out.append(s.substr(0, 80));
+    if (s.size() > 80) out += "...";
+    return out + "'";
+}
+
+}  // namespace
+
+bool record_parser::parse(const char* data, std::size_t length, std::size_t capacity) {
+    impl& m = *impl_;
+    parsed_record& r = record_;
+    auto reject = [&](std::string reason) {
+        error_ = std::move(reason);
+        return false;
+    };
+    if (length > default_max_record_bytes)
+        return reject("record longer than the limit of " + std::to_string(default_max_record_bytes) + " bytes");
+    if (!m.read_object(data, length, capacity)) return reject(m.message);
+
+    auto string_field = [&](std::string_view key, std::string_view& out, bool required) -> bool {
+        const json_value* v = m.find(key);
+        if (!v || v->k == json_value::kind::null) {
+            if (required) error_ = "field '" + std::string(key) + "' is missing";
+            return !required;
+        }
+        if (v->k != json_value::kind::string) {
+            error_ = "field '" + std::string(key) + "' must be a string, not " + describe_json(v->k);
+            return false;
+        }
+        out = v->text;
+        return true;
+    };
+
+    // -------------------------------------------------------------- retraction
+    if (m.find("retract")) {
+        r.kind = record_kind::retraction;
+        if (!string_field("retract", r.retract, true)) return false;
+        if (r.retract.empty()) return reject("field 'retract' must name an event id");
+        return true;
+    }
+
+    // -------------------------------------------------------------- entity
+    if (m.find("entity")) {
+        r.kind = record_kind::entity;
+        r.parent = r.name = {};
+        r.since = r.until = std::nullopt;
+        r.version = 0;
+        std::string_view kind;
+        if (!string_field("entity", r.entity, true) || !string_field("kind", kind, true)) return false;
+        if (r.entity.empty()) return reject("field 'entity' must not be empty");
+        r.kind_index = m.plan.find_kind(kind);
+        if (r.kind_index < 0) return reject("unknown kind " + quoted(kind));
+        r.has_parent = m.find("parent") && m.find("parent")->k != json_value::kind::null;
+        if (!string_field("parent", r.parent, false)) return false;
+        if (r.has_parent && r.parent.empty()) return reject("field 'parent' must not be empty");
+        r.has_name = m.find("name") && m.find("name")->k != json_value::kind::null;
+        if (!string_field("name", r.name, false)) return false;
+        for (const char* key : {"since", "until"}) {
+            std::string_view text;
+            const json_value* v = m.find(key);
+            if (!v || v->k == json_value::kind::null) continue;
+            if (!string_field(key, text, true)) return false;
+            auto d = calendar::parse_iso(text);
+            if (!d) return reject("field '" + std::string(key) + "' must be a date like 2023-01-01, not " + quoted(text));
+            (key[0] == 's' ? r.since : r.until) = d;
+        }
+        if (const json_value* v = m.find("version"); v && v->k != json_value::kind::null) {
+            auto number = v->k == json_value::kind::number ? rational::parse_decimal(v->text) : std::nullopt;
+            if (!number || !number->is_integer() || number->num() < 0 || number->num() > INT64_MAX)
+                return reject("field 'version' must be a whole number >= 0");
+            r.version = static_cast<std::int64_t>(number->num());
+        }
+        return true;
+    }
+
+    // -------------------------------------------------------------- event
+    if (!m.find("id")) return reject("a record needs \"entity\", \"id\" (an event) or \"retract\"");
+    r.kind = record_kind::event;
+    std::string_view type, time;
+    if (!string_field("id", r.id, true)) return false;
+    if (r.id.empty()) return reject("field 'id' must not be empty");
+    if (!string_field("type", type, true)) return false;
+    r.type = m.plan.find_event(type);
+    if (r.type < 0) return reject("unknown event type " + quoted(type));
+    const check::event_type& et = m.plan.events[static_cast<std::size_t>(r.type)];
+    if (!string_field("time", time, true)) return false;
+    auto parsed_time = calendar::parse_time(time, m.plan.utc_offset_minutes);
+    if (!parsed_time)
+        return reject("field 'time' must be a date or a date-time like 2023-04-15T09:30:00+08:00, not " + quoted(time));
+    r.time = *parsed_time;
+    if (!string_field("unit", r.unit, true)) return false;
+    if (r.unit.empty()) return reject("field 'unit' must not be empty");
+
+    r.fields.assign(et.fields.size(), field_value{});
+    r.members.clear();
+    r.ignored.clear();
+
+    // One scalar (of a field, or a member of a set field) into `out`.
+    auto scalar = [&](const check::field& f, check::type_kind k, const json_value& v, field_value& out,
+                      bool member) -> bool {
+        auto wrong = [&](const char* one, const char* many) {
+            return reject("field '" + f.id + "' must " + (member ? std::string("hold only ") + many : std::string("be ") + one));
+        };
+        switch (k) {
+            case check::type_kind::integer: {
+                auto number = v.k == json_value::kind::number ? rational::parse_decimal(v.text) : std::nullopt;
+                if (!number || !number->is_integer()) return wrong("a whole number", "whole numbers");
+                if (number->num() > INT64_MAX || number->num() < -INT64_MAX) return reject("field '" + f.id + "' is out of range");
+                out.integer = static_cast<std::int64_t>(number->num());
+                break;
+            }
+            case check::type_kind::number: {
+                auto number = v.k == json_value::kind::number ? rational::parse_decimal(v.text) : std::nullopt;
+                if (!number) return wrong("a number", "numbers");
+                if (!number->is_decimal(6)) return reject("field '" + f.id + "' has more than 6 fractional digits");
+                const rational scaled = *number * rational(number_scale);
+                if (scaled.num() > max_scaled_number || scaled.num() < -max_scaled_number)
+                    return reject("field '" + f.id + "' is out of range");
+                out.integer = static_cast<std::int64_t>(scaled.num());
+                break;
+            }
+            case check::type_kind::boolean:
+                if (v.k != json_value::kind::boolean) return wrong("true or false", "true or false values");
+                out.integer = v.boolean ? 1 : 0;
+                break;
+            case check::type_kind::text:
+                if (v.k != json_value::kind::string) return wrong("a string", "strings");
+                out.text = v.text;
+                break;
+            case check::type_kind::ref:
+                if (v.k != json_value::kind::string || v.text.empty()) return wrong("an entity id (a string)", "entity ids (strings)");
+                out.text = v.text;
+                break;
+            case check::type_kind::date: {
+                auto d = v.k == json_value::kind::string ? calendar::parse_iso(v.text) : std::nullopt;
+                if (!d) return wrong("a date like 2023-05-31", "dates like 2023-05-31");
+                out.integer = *d;
+                break;
+            }
+            default: return reject("field '" + f.id + "' has a type records cannot carry");
+        }
+        out.present = true;
+        return true;
+    };
+
+    for (std::size_t i = check::first_declared_field; i < et.fields.size(); ++i) {
+        const check::field& f = et.fields[i];
+        const json_value* v = m.find(f.id);
+        if (!v || v->k == json_value::kind::null) {
+            if (!f.optional) return reject("field '" + f.id + "' is missing");
+            continue;
+        }
+        field_value& out = r.fields[i];
+        if (f.t.kind == check::type_kind::set) {
+            if (v->k != json_value::kind::array) return reject("field '" + f.id + "' must be a list");
+            out.members_begin = static_cast<std::uint32_t>(r.members.size());
+            for (std::uint32_t e = v->begin; e < v->end; ++e) {
+                field_value member;
+                if (!scalar(f, f.t.element, m.elements[e], member, true)) return false;
+                r.members.push_back(member);
+            }
+            out.members_end = static_cast<std::uint32_t>(r.members.size());
+            out.present = true;
+            continue;
+        }
+        if (!scalar(f, f.t.kind, *v, out, false)) return false;
+    }
+    for (const auto& f : m.fields) {
+        if (f.key == "id" || f.key == "type" || f.key == "time" || f.key == "unit") continue;
+        if (et.find_field(f.key) < 0) r.ignored.push_back(f.key);
+    }
+    return true;
+}
+
+}  // namespace mandate::io

@@ -1,0 +1,1459 @@
+// The reference evaluator (see reference.hpp). Everything is recomputed from the record list
+// for one as-of date T: records are parsed and classified, the entity registry and the applied
+// events are derived from the whole set, then every rule is evaluated in dependency order by
+// scanning all events for every aggregate of every bucket.
+//
+// Decisions where LANGUAGE.md and the brief are silent (the report of the work lists them too):
+// - JSON is strict RFC 8259 (UTF-8 checked, no trailing commas, no leading zeros, lone
+//   surrogates rejected); an object with a repeated key is rejected; nesting deeper than 256 is
+//   rejected; a line longer than 256 KiB is rejected.
+// - A record with "entity" is an entity record, else with "retract" a retraction, else with
+//   "id" an event (the first key of these three that is present decides).
+// - `null` for any optional key (entity parent/name/since/until/version, optional event
+//   fields) means absent.
+// - Entity `version` accepts any JSON number with an integral value that fits 64 bits
+//   (1.0 is 1), like int fields.
+// - Record time offsets accept -23:59..+23:59; hours 00-23, minutes and seconds 00-59
+//   (no leap second), a fraction of any number of digits after the seconds only.
+// - Ids are any JSON string, the empty string included.
+// - The parent-kind check of an entity uses the standing record of its parent, whatever that
+//   parent's own status (so the check never depends on another check: order-free).
+// - An obligation without `each` triggered by an outcome takes triggers from every unit of
+//   the outcome; an obligation with `each` only from the entity the outcome fired for.
+// - A duration holding months (e.g. `gap(..) + 1 month`) has no length in days: comparing or
+//   printing it is undefined. Date + months uses calendar::add_months.
+// - An instance is active during a cumulative bucket when it is active at some day of the
+//   reported period (cumulative start .. bucket end).
+#include "reference/reference.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+#include "mandate/rational.hpp"
+
+namespace mandate::reference {
+namespace {
+
+using i64 = std::int64_t;
+using check::op;
+using check::texpr;
+using check::type_kind;
+
+// ================================================================ dates
+
+// Any day number as "YYYY-MM-DD" (Hinnant's civil_from_days), so that no input can make the
+// printing throw.
+std::string iso(i64 z) {
+    z += 719468;
+    const i64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const i64 doe = z - era * 146097;
+    const i64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    i64 y = yoe + era * 400;
+    const i64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const i64 mp = (5 * doy + 2) / 153;
+    const i64 d = doy - (153 * mp + 2) / 5 + 1;
+    const i64 m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2) ++y;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
+                  static_cast<long long>(d));
+    return buf;
+}
+
+const i64 first_day = calendar::from_ymd(calendar::min_year, 1, 1);
+const i64 last_day = calendar::from_ymd(calendar::max_year, 12, 31);
+
+// Counts in durations are clamped far beyond any real calendar span, so day arithmetic stays
+// small; 10^8 days and 10^6 months exceed 1400..9999.
+i64 clamp_count(i64 n, i64 limit) { return std::max(-limit, std::min(limit, n)); }
+
+// d + n months (calendar-aware, clamped to the month's end); out-of-range days clamp.
+i64 plus_months(i64 d, i64 n) {
+    if (d < first_day) d = first_day;
+    if (d > last_day) d = last_day;
+    return calendar::add_months(static_cast<calendar::day>(d), clamp_count(n, 1000000));
+}
+
+// d + k * duration (k = +1 or -1), calendar-aware for months.
+i64 shift(i64 d, const check::duration& len, int k) {
+    if (len.unit == check::time_unit::month) return plus_months(d, k * len.count);
+    const i64 days = clamp_count(len.count, 100000000) * (len.unit == check::time_unit::week ? 7 : 1);
+    return d + k * days;
+}
+
+// The first day after a bucket ending on e is judged: T > e + grace (T >= close day).
+i64 close_day(i64 e, const std::optional<check::duration>& grace) {
+    if (!grace) return e + 1;
+    return shift(e, *grace, 1) + 1;
+}
+
+struct period_span {
+    i64 s, e;
+};
+
+// Splits [s, e] into `every PERIOD` buckets: calendar periods clipped to [s, e], or counted
+// periods laid from s with the last one clipped. `full` drops buckets cut short. Buckets
+// starting after `limit` are not generated (they have not started).
+std::vector<period_span> split(i64 s, i64 e, const check::period& p, calendar::weekday week_first, bool full,
+                               i64 limit) {
+    std::vector<period_span> out;
+    if (p.counted) {
+        const i64 len = std::max<i64>(1, clamp_count(p.count, 100000000) * (p.unit == check::period_unit::week ? 7 : 1));
+        for (i64 cur = s; cur <= e && cur <= limit; cur += len) {
+            const i64 end = std::min(cur + len - 1, e);
+            if (full && end - cur + 1 < len) continue;
+            out.push_back({cur, end});
+        }
+        return out;
+    }
+    for (i64 cur = s; cur <= e && cur <= limit;) {
+        const auto c = static_cast<calendar::day>(cur);
+        i64 start = cur, next = cur + 1;
+        switch (p.unit) {
+            case check::period_unit::day: break;
+            case check::period_unit::week:
+                start = calendar::week_start(c, week_first);
+                next = start + 7;
+                break;
+            case check::period_unit::month:
+                start = calendar::month_start(c);
+                next = calendar::next_month_start(c);
+                break;
+            case check::period_unit::quarter:
+                start = calendar::quarter_start(c);
+                next = calendar::next_quarter_start(c);
+                break;
+            case check::period_unit::year:
+                start = calendar::year_start(c);
+                next = calendar::next_year_start(c);
+                break;
+        }
+        if (next <= cur) next = last_day + 1;  // calendar::add_months clamps at the calendar's end
+        const i64 bucket_s = std::max(start, s), bucket_e = std::min(next - 1, e);
+        const bool whole = start >= s && next - 1 <= e;
+        if (!full || whole) out.push_back({bucket_s, bucket_e});
+        cur = bucket_e + 1;
+    }
+    return out;
+}
+
+// ================================================================ JSON
+
+struct jv {
+    enum kind_t { null_, boolean, number, string, array, object } k = null_;
+    bool b = false;
+    std::string s;  // a string's value, or a number's token exactly as written
+    std::vector<jv> items;
+    std::vector<std::pair<std::string, jv>> members;
+
+    const jv* get(const std::string& key) const {
+        for (const auto& m : members)
+            if (m.first == key) return &m.second;
+        return nullptr;
+    }
+};
+
+bool valid_utf8(const std::string& t) {
+    std::size_t i = 0;
+    while (i < t.size()) {
+        const auto c = static_cast<unsigned char>(t[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        int n = 0;
+        unsigned cp = 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + static_cast<std::size_t>(n) >= t.size()) return false;  // the continuation bytes are missing
+        for (int k = 1; k <= n; ++k) {
+            const auto cc = static_cast<unsigned char>(t[i + static_cast<std::size_t>(k)]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += static_cast<std::size_t>(n) + 1;
+    }
+    return true;
+}
+
+class json_reader {
+public:
+    explicit json_reader(const std::string& text) : t_(text) {}
+
+    std::optional<jv> document() {
+        if (!valid_utf8(t_)) return std::nullopt;
+        jv v;
+        space();
+        if (!value(v, 0)) return std::nullopt;
+        space();
+        if (i_ != t_.size()) return std::nullopt;
+        return v;
+    }
+
+private:
+    void space() {
+        while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r')) ++i_;
+    }
+    bool peek(char c) const { return i_ < t_.size() && t_[i_] == c; }
+    bool literal(const char* word) {
+        const std::string w(word);
+        if (t_.compare(i_, w.size(), w) != 0) return false;
+        i_ += w.size();
+        return true;
+    }
+    static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+    bool value(jv& v, int depth) {
+        if (depth > 256 || i_ >= t_.size()) return false;
+        const char c = t_[i_];
+        if (c == '{') return object(v, depth);
+        if (c == '[') return array(v, depth);
+        if (c == '"') {
+            v.k = jv::string;
+            return string(v.s);
+        }
+        if (c == 't' && literal("true")) {
+            v.k = jv::boolean;
+            v.b = true;
+            return true;
+        }
+        if (c == 'f' && literal("false")) {
+            v.k = jv::boolean;
+            v.b = false;
+            return true;
+        }
+        if (c == 'n' && literal("null")) {
+            v.k = jv::null_;
+            return true;
+        }
+        if (c == '-' || digit(c)) return number(v);
+        return false;
+    }
+
+    bool object(jv& v, int depth) {
+        v.k = jv::object;
+        ++i_;
+        space();
+        if (peek('}')) {
+            ++i_;
+            return true;
+        }
+        for (;;) {
+            space();
+            if (!peek('"')) return false;
+            std::string key;
+            if (!string(key)) return false;
+            if (v.get(key)) return false;  // a repeated key: the record is ambiguous
+            space();
+            if (!peek(':')) return false;
+            ++i_;
+            space();
+            jv item;
+            if (!value(item, depth + 1)) return false;
+            v.members.emplace_back(std::move(key), std::move(item));
+            space();
+            if (peek(',')) {
+                ++i_;
+                continue;
+            }
+            if (peek('}')) {
+                ++i_;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    bool array(jv& v, int depth) {
+        v.k = jv::array;
+        ++i_;
+        space();
+        if (peek(']')) {
+            ++i_;
+            return true;
+        }
+        for (;;) {
+            space();
+            jv item;
+            if (!value(item, depth + 1)) return false;
+            v.items.push_back(std::move(item));
+            space();
+            if (peek(',')) {
+                ++i_;
+                continue;
+            }
+            if (peek(']')) {
+                ++i_;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    bool number(jv& v) {
+        const std::size_t start = i_;
+        if (peek('-')) ++i_;
+        if (peek('0')) {
+            ++i_;
+        } else if (i_ < t_.size() && t_[i_] >= '1' && t_[i_] <= '9') {
+            while (i_ < t_.size() && digit(t_[i_])) ++i_;
+        } else {
+            return false;
+        }
+        if (peek('.')) {
+            ++i_;
+            if (i_ >= t_.size() || !digit(t_[i_])) return false;
+            while (i_ < t_.size() && digit(t_[i_])) ++i_;
+        }
+        if (peek('e') || peek('E')) {
+            ++i_;
+            if (peek('+') || peek('-')) ++i_;
+            if (i_ >= t_.size() || !digit(t_[i_])) return false;
+            while (i_ < t_.size() && digit(t_[i_])) ++i_;
+        }
+        v.k = jv::number;
+        v.s = t_.substr(start, i_ - start);
+        return true;
+    }
+
+    bool hex4(unsigned& out) {
+        if (i_ + 4 > t_.size()) return false;
+        out = 0;
+        for (int k = 0; k < 4; ++k) {
+            const char c = t_[i_++];
+            out <<= 4;
+            if (c >= '0' && c <= '9') out |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') out |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') out |= static_cast<unsigned>(c - 'A' + 10);
+            else return false;
+        }
+        return true;
+    }
+
+    static void put_utf8(std::string& out, unsigned cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+
+    bool string(std::string& out) {
+        ++i_;  // the opening quote
+        for (;;) {
+            if (i_ >= t_.size()) return false;
+            const char c = t_[i_++];
+            if (c == '"') return true;
+            if (static_cast<unsigned char>(c) < 0x20) return false;
+            if (c != '\\') {
+                out += c;
+                continue;
+            }
+            if (i_ >= t_.size()) return false;
+            const char e = t_[i_++];
+            switch (e) {
+                case '"': out += '"'; break;
+                case '\\': out += '\\'; break;
+                case '/': out += '/'; break;
+                case 'b': out += '\b'; break;
+                case 'f': out += '\f'; break;
+                case 'n': out += '\n'; break;
+                case 'r': out += '\r'; break;
+                case 't': out += '\t'; break;
+                case 'u': {
+                    unsigned cp = 0;
+                    if (!hex4(cp)) return false;
+                    if (cp >= 0xDC00 && cp <= 0xDFFF) return false;
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {
+                        unsigned low = 0;
+                        if (!(i_ + 1 < t_.size() && t_[i_] == '\\' && t_[i_ + 1] == 'u')) return false;
+                        i_ += 2;
+                        if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    }
+                    put_utf8(out, cp);
+                    break;
+                }
+                default: return false;
+            }
+        }
+    }
+
+    const std::string& t_;
+    std::size_t i_ = 0;
+};
+
+// ================================================================ typed values
+
+enum class vk : std::uint8_t { undef, num, boolean, text, date, dur, set };
+
+struct val {
+    vk k = vk::undef;
+    rational n;
+    bool b = false;
+    std::string s;           // text and ref
+    i64 d = 0;               // date: day number; dur: days
+    i64 months = 0;          // dur: months
+    std::vector<val> items;  // set members, sorted by key, without repeats
+};
+
+val undef() { return val{}; }
+val num(rational r) {
+    val v;
+    v.k = vk::num;
+    v.n = r;
+    return v;
+}
+val boolean(bool b) {
+    val v;
+    v.k = vk::boolean;
+    v.b = b;
+    return v;
+}
+val text(std::string s) {
+    val v;
+    v.k = vk::text;
+    v.s = std::move(s);
+    return v;
+}
+val date(i64 d) {
+    val v;
+    v.k = vk::date;
+    v.d = d;
+    return v;
+}
+val dur(i64 days, i64 months) {
+    val v;
+    v.k = vk::dur;
+    v.d = days;
+    v.months = months;
+    return v;
+}
+
+// A text naming a value exactly: equal keys ⇔ equal typed values (numbers by value).
+std::string key(const val& v) {
+    switch (v.k) {
+        case vk::undef: return "?";
+        case vk::num: return "n" + v.n.to_fraction_string();
+        case vk::boolean: return v.b ? "b1" : "b0";
+        case vk::text: return "t" + v.s;
+        case vk::date: return "d" + std::to_string(v.d);
+        case vk::dur: return "u" + std::to_string(v.d) + "/" + std::to_string(v.months);
+        case vk::set: {
+            std::string out = "s";
+            for (const auto& m : v.items) {
+                const std::string k = key(m);
+                out += std::to_string(k.size()) + ":" + k;
+            }
+            return out;
+        }
+    }
+    return "?";
+}
+
+// Equality of two values; nullopt when undefined.
+std::optional<bool> equal(const val& a, const val& b) {
+    if (a.k == vk::undef || b.k == vk::undef || a.k != b.k) return std::nullopt;
+    switch (a.k) {
+        case vk::num: return a.n == b.n;
+        case vk::boolean: return a.b == b.b;
+        case vk::text: return a.s == b.s;
+        case vk::date: return a.d == b.d;
+        case vk::dur:
+            if (a.months != 0 || b.months != 0) return std::nullopt;
+            return a.d == b.d;
+        default: return std::nullopt;
+    }
+}
+
+// Ordering of two values (-1, 0, 1); nullopt when undefined or unordered.
+std::optional<int> order(const val& a, const val& b) {
+    if (a.k == vk::undef || b.k == vk::undef || a.k != b.k) return std::nullopt;
+    switch (a.k) {
+        case vk::num: return compare(a.n, b.n);
+        case vk::date: return a.d < b.d ? -1 : (a.d > b.d ? 1 : 0);
+        case vk::dur:
+            if (a.months != 0 || b.months != 0) return std::nullopt;
+            return a.d < b.d ? -1 : (a.d > b.d ? 1 : 0);
+        case vk::text: return a.s < b.s ? -1 : (a.s > b.s ? 1 : 0);
+        default: return std::nullopt;
+    }
+}
+
+// The report's canonical text of a value; nullopt when it has none.
+std::optional<std::string> canonical(const val& v) {
+    switch (v.k) {
+        case vk::num: return v.n.to_string();
+        case vk::boolean: return std::string(v.b ? "true" : "false");
+        case vk::text: return v.s;
+        case vk::date: return iso(v.d);
+        case vk::dur:
+            if (v.months != 0) return std::nullopt;
+            return std::to_string(v.d);
+        default: return std::nullopt;
+    }
+}
+
+// A JSON value read as a field of type (kind, element); nullopt when it does not fit.
+std::optional<val> typed(const jv& j, type_kind kind, type_kind element) {
+    switch (kind) {
+        case type_kind::integer: {
+            if (j.k != jv::number) return std::nullopt;
+            const auto r = rational::parse_decimal(j.s);
+            if (!r || !r->is_integer()) return std::nullopt;
+            if (r->num() > static_cast<int128>(INT64_MAX) || r->num() < static_cast<int128>(INT64_MIN))
+                return std::nullopt;
+            return num(*r);
+        }
+        case type_kind::number: {
+            if (j.k != jv::number) return std::nullopt;
+            const auto r = rational::parse_decimal(j.s);
+            if (!r || !r->is_decimal(6)) return std::nullopt;
+            return num(*r);
+        }
+        case type_kind::boolean:
+            if (j.k != jv::boolean) return std::nullopt;
+            return boolean(j.b);
+        case type_kind::text:
+        case type_kind::ref:
+            if (j.k != jv::string) return std::nullopt;
+            return text(j.s);
+        case type_kind::date: {
+            if (j.k != jv::string) return std::nullopt;
+            const auto d = calendar::parse_iso(j.s);
+            if (!d) return std::nullopt;
+            return date(*d);
+        }
+        case type_kind::set: {
+            if (j.k != jv::array) return std::nullopt;
+            if (element == type_kind::set || element == type_kind::list || element == type_kind::error) return std::nullopt;
+            std::map<std::string, val> members;
+            for (const auto& item : j.items) {
+                auto m = typed(item, element, type_kind::error);
+                if (!m) return std::nullopt;
+                members.emplace(key(*m), std::move(*m));
+            }
+            val v;
+            v.k = vk::set;
+            for (auto& m : members) v.items.push_back(std::move(m.second));
+            return v;
+        }
+        default: return std::nullopt;
+    }
+}
+
+// ================================================================ records
+
+enum class category { rejected, entity, retraction, duplicate, retracted, unresolved, applied };
+
+struct entity_record {
+    std::size_t line = 0;
+    std::string id;
+    int kind = -1;
+    std::optional<std::string> parent, name;
+    std::optional<i64> since, until;
+    i64 version = 0;
+
+    bool same_content(const entity_record& o) const {
+        return kind == o.kind && parent == o.parent && name == o.name && since == o.since && until == o.until;
+    }
+};
+
+struct event_record {
+    std::size_t line = 0;
+    int type = -1;
+    bool clock = false;   // a date-time (compared as an instant), not a date
+    i64 utc_seconds = 0;  // the instant, without its fraction
+    std::string fraction; // fractional seconds, without trailing zeros
+    i64 day = 0;          // the local date in the plan's zone
+    std::vector<std::optional<val>> fields;  // id, time, unit, then the declared fields
+
+    const std::string& id() const { return fields[check::field_id]->s; }
+    const std::string& unit() const { return fields[check::field_unit]->s; }
+
+    bool same_content(const event_record& o) const {
+        if (type != o.type || clock != o.clock) return false;
+        if (clock ? (utc_seconds != o.utc_seconds || fraction != o.fraction) : day != o.day) return false;
+        if (unit() != o.unit()) return false;
+        for (std::size_t f = check::first_declared_field; f < fields.size(); ++f) {
+            if (fields[f].has_value() != o.fields[f].has_value()) return false;
+            if (fields[f] && key(*fields[f]) != key(*o.fields[f])) return false;
+        }
+        return true;
+    }
+};
+
+struct time_value {
+    bool clock = false;
+    i64 utc_seconds = 0;
+    std::string fraction;
+    i64 day = 0;
+};
+
+i64 floor_div(i64 a, i64 b) {
+    i64 q = a / b;
+    if (a % b != 0 && ((a < 0) != (b < 0))) --q;
+    return q;
+}
+
+// "YYYY-MM-DD", or "YYYY-MM-DDTHH:MM[:SS[.fff]]" with an optional "Z" / "+HH:MM" / "-HH:MM".
+std::optional<time_value> parse_time(const std::string& t, int plan_offset) {
+    time_value out;
+    const auto date_part = calendar::parse_iso(std::string_view(t).substr(0, 10));
+    if (!date_part) return std::nullopt;
+    out.day = *date_part;
+    if (t.size() == 10) return out;
+    auto two = [&](std::size_t at, int max, int& v) {
+        if (at + 2 > t.size()) return false;
+        const char a = t[at], b = t[at + 1];
+        if (a < '0' || a > '9' || b < '0' || b > '9') return false;
+        v = (a - '0') * 10 + (b - '0');
+        return v <= max;
+    };
+    int hh = 0, mm = 0, ss = 0;
+    if (t.size() < 16 || t[10] != 'T' || !two(11, 23, hh) || t[13] != ':' || !two(14, 59, mm)) return std::nullopt;
+    std::size_t i = 16;
+    if (i < t.size() && t[i] == ':') {
+        if (!two(i + 1, 59, ss)) return std::nullopt;
+        i += 3;
+        if (i < t.size() && t[i] == '.') {
+            ++i;
+            const std::size_t start = i;
+            while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+            if (i == start) return std::nullopt;
+            out.fraction = t.substr(start, i - start);
+            while (!out.fraction.empty() && out.fraction.back() == '0') out.fraction.pop_back();
+        }
+    }
+    int offset = plan_offset;
+    if (i < t.size()) {
+        if (t[i] == 'Z' && i + 1 == t.size()) {
+            offset = 0;
+        } else if ((t[i] == '+' || t[i] == '-') && i + 6 == t.size() && t[i + 3] == ':') {
+            int oh = 0, om = 0;
+            if (!two(i + 1, 23, oh) || !two(i + 4, 59, om)) return std::nullopt;
+            offset = (t[i] == '-' ? -1 : 1) * (oh * 60 + om);
+        } else {
+            return std::nullopt;
+        }
+    }
+    out.clock = true;
+    const i64 utc_minutes = out.day * 1440 + hh * 60 + mm - offset;
+    out.utc_seconds = utc_minutes * 60 + ss;
+    out.day = floor_div(utc_minutes + plan_offset, 1440);
+    return out;
+}
+
+// A JSON key holding a string, absent (or null), or something else (a bad record).
+enum class presence { absent, string, bad };
+presence string_at(const jv& o, const char* name, std::string& out) {
+    const jv* v = o.get(name);
+    if (!v || v->k == jv::null_) return presence::absent;
+    if (v->k != jv::string) return presence::bad;
+    out = v->s;
+    return presence::string;
+}
+
+// ================================================================ the registry
+
+struct entity {
+    entity_record standing;
+    bool bad_parent_kind = false;  // its parent is of a kind its own kind may not sit under
+    bool resolved = false;
+};
+
+bool contains(const std::vector<int>& xs, int x) { return std::find(xs.begin(), xs.end(), x) != xs.end(); }
+
+// Active at some day of [s, e]: since <= e and (no until or until > s).
+bool active_during(const entity& x, i64 s, i64 e) {
+    return (!x.standing.since || *x.standing.since <= e) && (!x.standing.until || *x.standing.until > s);
+}
+// Active on day d: since <= d < until.
+bool active_at(const entity& x, i64 d) {
+    return (!x.standing.since || *x.standing.since <= d) && (!x.standing.until || d < *x.standing.until);
+}
+
+// ================================================================ evaluation
+
+struct event {
+    int type = -1;
+    i64 day = 0;
+    std::vector<std::optional<val>> fields;
+    const std::string& unit() const { return fields[check::field_unit]->s; }
+};
+
+struct bucket {
+    i64 from = 0, to = 0;  // the reported period; aggregates run over [from, min(to, T)]
+};
+
+struct irow {
+    std::optional<std::string> unit;
+    i64 from = 0, to = 0;
+    // obligations
+    const char* status = "pending";
+    bool met = false, at_risk = false, closed = false;
+    std::optional<std::string> value, reason;
+    // outcomes
+    bool fired = false, final = false;
+    i64 close = 0;        // the first day the bucket is closed
+    i64 first_final = 0;  // outcomes: the first day the bucket is final
+};
+
+struct context {
+    const std::optional<std::string>* unit = nullptr;  // the instance's unit
+    i64 s = 0, e = 0;                                  // the range: [s, e], events up to T
+    const event* ev = nullptr;                         // inside where / all / any predicates
+    const check::rule* rule = nullptr;
+};
+
+class evaluator {
+public:
+    evaluator(const check::plan& plan, const std::vector<std::string>& lines, i64 as_of)
+        : plan_(plan), lines_(lines), T_(as_of) {}
+
+    report run() {
+        report out;
+        read_records(out.counts);
+        rows_.assign(plan_.rules.size(), {});
+        for (int r : plan_.order)
+            if (r >= 0 && static_cast<std::size_t>(r) < plan_.rules.size()) compute(r);
+        for (std::size_t r = 0; r < plan_.rules.size(); ++r) {
+            auto rows = rows_[r];
+            std::sort(rows.begin(), rows.end(), [](const irow& a, const irow& b) {
+                if (a.unit != b.unit) return !a.unit || (b.unit && *a.unit < *b.unit);
+                if (a.from != b.from) return a.from < b.from;
+                return a.to < b.to;
+            });
+            const check::rule& rule = plan_.rules[r];
+            for (const irow& x : rows) {
+                row y;
+                y.rule = rule.id;
+                y.unit = x.unit;
+                y.from = iso(x.from);
+                y.to = iso(x.to);
+                if (rule.outcome) {
+                    y.fired = x.fired;
+                    y.final = x.final;
+                    out.outcomes.push_back(std::move(y));
+                } else {
+                    y.status = x.status;
+                    y.met = x.met;
+                    y.at_risk = x.at_risk;
+                    y.value = x.value;
+                    y.reason = x.reason;
+                    out.results.push_back(std::move(y));
+                }
+            }
+        }
+        return out;
+    }
+
+private:
+    // ------------------------------------------------------------ records
+
+    std::optional<entity_record> read_entity(const jv& o, std::size_t line) {
+        entity_record r;
+        r.line = line;
+        if (string_at(o, "entity", r.id) != presence::string) return std::nullopt;
+        std::string kind;
+        if (string_at(o, "kind", kind) != presence::string) return std::nullopt;
+        r.kind = plan_.find_kind(kind);
+        if (r.kind < 0) return std::nullopt;
+        std::string text;
+        switch (string_at(o, "parent", text)) {
+            case presence::bad: return std::nullopt;
+            case presence::string: r.parent = text; break;
+            case presence::absent: break;
+        }
+        switch (string_at(o, "name", text)) {
+            case presence::bad: return std::nullopt;
+            case presence::string: r.name = text; break;
+            case presence::absent: break;
+        }
+        for (auto [name, slot] : {std::pair<const char*, std::optional<i64>*>{"since", &r.since}, {"until", &r.until}}) {
+            switch (string_at(o, name, text)) {
+                case presence::bad: return std::nullopt;
+                case presence::string: {
+                    const auto d = calendar::parse_iso(text);
+                    if (!d) return std::nullopt;
+                    *slot = *d;
+                    break;
+                }
+                case presence::absent: break;
+            }
+        }
+        if (const jv* v = o.get("version"); v && v->k != jv::null_) {
+            auto n = typed(*v, type_kind::integer, type_kind::error);
+            if (!n) return std::nullopt;
+            r.version = static_cast<i64>(n->n.num());
+        }
+        return r;
+    }
+
+    std::optional<event_record> read_event(const jv& o, std::size_t line) {
+        event_record r;
+        r.line = line;
+        std::string id, type, time, unit;
+        if (string_at(o, "id", id) != presence::string) return std::nullopt;
+        if (string_at(o, "type", type) != presence::string) return std::nullopt;
+        r.type = plan_.find_event(type);
+        if (r.type < 0) return std::nullopt;
+        if (string_at(o, "time", time) != presence::string) return std::nullopt;
+        const auto t = parse_time(time, plan_.utc_offset_minutes);
+        if (!t) return std::nullopt;
+        r.clock = t->clock;
+        r.utc_seconds = t->utc_seconds;
+        r.fraction = t->fraction;
+        r.day = t->day;
+        if (string_at(o, "unit", unit) != presence::string) return std::nullopt;
+        const check::event_type& et = plan_.events[static_cast<std::size_t>(r.type)];
+        r.fields.assign(et.fields.size(), std::nullopt);
+        r.fields[check::field_id] = text(id);
+        r.fields[check::field_time] = date(r.day);
+        r.fields[check::field_unit] = text(unit);
+        for (std::size_t f = check::first_declared_field; f < et.fields.size(); ++f) {
+            const check::field& decl = et.fields[f];
+            const jv* v = o.get(decl.id);
+            if (!v || v->k == jv::null_) {
+                if (!decl.optional) return std::nullopt;
+                continue;
+            }
+            auto x = typed(*v, decl.t.kind, decl.t.element);
+            if (!x) return std::nullopt;
+            r.fields[f] = std::move(*x);
+        }
+        return r;
+    }
+
+    bool registered_and_resolved(const std::string& id) const {
+        auto it = registry_.find(id);
+        return it != registry_.end() && it->second.resolved;
+    }
+
+    void read_records(inputs& counts) {
+        const std::size_t n = lines_.size();
+        std::vector<category> cat(n, category::rejected);
+        std::vector<entity_record> entity_records;
+        std::vector<event_record> event_records;
+        std::set<std::string> retracted_ids;
+
+        for (std::size_t line = 0; line < n; ++line) {
+            const std::string& text = lines_[line];
+            if (text.size() > 256 * 1024) continue;
+            auto doc = json_reader(text).document();
+            if (!doc || doc->k != jv::object) continue;
+            if (doc->get("entity")) {
+                if (auto r = read_entity(*doc, line)) {
+                    cat[line] = category::entity;
+                    entity_records.push_back(std::move(*r));
+                }
+            } else if (const jv* target = doc->get("retract")) {
+                if (target->k == jv::string) {
+                    cat[line] = category::retraction;
+                    retracted_ids.insert(target->s);
+                }
+            } else if (doc->get("id")) {
+                if (auto r = read_event(*doc, line)) {
+                    cat[line] = category::applied;  // refined below
+                    event_records.push_back(std::move(*r));
+                }
+            }
+        }
+
+        // Entities: per id and version; equal versions that differ conflict (all rejected); the
+        // highest remaining version stands.
+        std::map<std::string, std::map<i64, std::vector<const entity_record*>>> by_id;
+        for (const auto& r : entity_records) by_id[r.id][r.version].push_back(&r);
+        std::map<std::string, std::vector<std::size_t>> standing_lines;
+        for (const auto& [id, versions] : by_id) {
+            bool found = false;
+            for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+                const auto& group = it->second;
+                bool conflict = false;
+                for (const auto* r : group)
+                    if (!r->same_content(*group.front())) conflict = true;
+                if (conflict) {
+                    for (const auto* r : group) cat[r->line] = category::rejected;
+                    continue;
+                }
+                if (!found) {
+                    found = true;
+                    registry_[id].standing = *group.front();
+                    for (const auto* r : group) standing_lines[id].push_back(r->line);
+                }
+            }
+        }
+        // A parent of a kind the entity's kind may not sit under: the standing records are
+        // rejected. The check reads the parent's standing record whatever its own status.
+        for (auto& [id, x] : registry_) {
+            const auto& allowed = plan_.kinds[static_cast<std::size_t>(x.standing.kind)].parents;
+            if (!x.standing.parent || allowed.empty()) continue;
+            auto p = registry_.find(*x.standing.parent);
+            if (p == registry_.end()) continue;
+            if (!contains(allowed, p->second.standing.kind)) {
+                x.bad_parent_kind = true;
+                for (std::size_t line : standing_lines[id]) cat[line] = category::rejected;
+            }
+        }
+        // Resolution: no parent, or a resolved parent; cycles and missing parents never resolve.
+        std::map<std::string, int> state;  // 1 resolved, 2 unresolved
+        for (auto& [id, x] : registry_) {
+            std::vector<std::string> path;
+            std::set<std::string> on_path;
+            std::string cur = id;
+            bool result = false;
+            for (;;) {
+                if (auto s = state.find(cur); s != state.end()) {
+                    result = s->second == 1;
+                    break;
+                }
+                if (on_path.count(cur)) {
+                    result = false;
+                    break;
+                }
+                auto it = registry_.find(cur);
+                if (it == registry_.end() || it->second.bad_parent_kind) {
+                    result = false;
+                    break;
+                }
+                path.push_back(cur);
+                on_path.insert(cur);
+                if (!it->second.standing.parent) {
+                    result = true;
+                    break;
+                }
+                cur = *it->second.standing.parent;
+            }
+            for (const auto& p : path) state[p] = result ? 1 : 2;
+            (void)x;
+        }
+        for (auto& [id, x] : registry_) x.resolved = state[id] == 1;
+
+        // Events: per id; differing content rejects every record of the id.
+        std::map<std::string, std::vector<const event_record*>> events_by_id;
+        for (const auto& r : event_records) events_by_id[r.id()].push_back(&r);
+        for (const auto& [id, copies] : events_by_id) {
+            bool conflict = false;
+            for (const auto* r : copies)
+                if (!r->same_content(*copies.front())) conflict = true;
+            const event_record& first = *copies.front();  // copies are in line order
+            bool rejected = conflict, unresolved = false;
+            if (!rejected) {
+                const check::event_type& et = plan_.events[static_cast<std::size_t>(first.type)];
+                if (!registered_and_resolved(first.unit())) unresolved = true;
+                for (std::size_t f = check::first_declared_field; f < first.fields.size(); ++f) {
+                    const check::type& t = et.fields[f].t;
+                    const bool refs = t.kind == type_kind::ref || (t.kind == type_kind::set && t.element == type_kind::ref);
+                    if (!refs || !first.fields[f]) continue;
+                    std::vector<std::string> named;
+                    if (t.kind == type_kind::ref) named.push_back(first.fields[f]->s);
+                    else
+                        for (const auto& m : first.fields[f]->items) named.push_back(m.s);
+                    for (const auto& e : named) {
+                        if (!registered_and_resolved(e)) {
+                            unresolved = true;
+                        } else if (!t.kinds.empty() && !contains(t.kinds, registry_.at(e).standing.kind)) {
+                            rejected = true;
+                        }
+                    }
+                }
+            }
+            for (std::size_t k = 0; k < copies.size(); ++k) {
+                category& c = cat[copies[k]->line];
+                if (rejected) c = category::rejected;
+                else if (k > 0) c = category::duplicate;
+                else if (retracted_ids.count(id)) c = category::retracted;
+                else if (unresolved) c = category::unresolved;
+                else c = category::applied;
+            }
+            if (!rejected && !retracted_ids.count(id) && !unresolved) {
+                event e;
+                e.type = first.type;
+                e.day = first.day;
+                e.fields = first.fields;
+                events_.push_back(std::move(e));
+            }
+        }
+
+        counts.read = static_cast<long>(n);
+        for (category c : cat) {
+            switch (c) {
+                case category::rejected: ++counts.rejected; break;
+                case category::entity: ++counts.entities; break;
+                case category::retraction: ++counts.retractions; break;
+                case category::duplicate: ++counts.duplicates; break;
+                case category::retracted: ++counts.retracted; break;
+                case category::unresolved: ++counts.unresolved; break;
+                case category::applied: ++counts.applied; break;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ hierarchy
+
+    // u is v or lies below v (by the standing parents).
+    bool at_or_under(const std::string& u, const std::string& v) const {
+        std::string cur = u;
+        for (std::size_t steps = 0; steps <= registry_.size(); ++steps) {
+            if (cur == v) return true;
+            auto it = registry_.find(cur);
+            if (it == registry_.end() || !it->second.standing.parent) return false;
+            cur = *it->second.standing.parent;
+        }
+        return false;
+    }
+    bool strictly_under(const std::string& u, const std::string& v) const {
+        auto it = registry_.find(u);
+        if (it == registry_.end() || !it->second.standing.parent) return false;
+        return at_or_under(*it->second.standing.parent, v);
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    bool truth(const texpr& x, const context& c) const {
+        const val v = eval(x, c);
+        return v.k == vk::boolean && v.b;
+    }
+
+    // The events an aggregate ranges over: its type, dated in [s, min(e, T)], of the unit and
+    // below when scoped, passing `where`.
+    std::vector<const event*> matching(const texpr& a, const context& c) const {
+        std::vector<const event*> out;
+        const i64 hi = std::min(c.e, T_);
+        for (const event& ev : events_) {
+            if (ev.type != a.event || ev.day < c.s || ev.day > hi) continue;
+            if (a.scoped && (!c.unit || !*c.unit || !at_or_under(ev.unit(), **c.unit))) continue;
+            if (a.where_arg >= 0) {
+                context inner = c;
+                inner.ev = &ev;
+                if (!truth(a.args[static_cast<std::size_t>(a.where_arg)], inner)) continue;
+            }
+            out.push_back(&ev);
+        }
+        return out;
+    }
+
+    static const std::optional<val>* field_of(const event& ev, int f) {
+        if (f < 0 || static_cast<std::size_t>(f) >= ev.fields.size()) return nullptr;
+        return &ev.fields[static_cast<std::size_t>(f)];
+    }
+
+    val eval(const texpr& x, const context& c) const {
+        try {
+            return eval_unguarded(x, c);
+        } catch (const std::exception&) {  // overflow, division by zero, calendar range
+            return undef();
+        }
+    }
+
+    val arithmetic(op o, const val& a, const val& b) const {
+        if (a.k == vk::undef || b.k == vk::undef) return undef();
+        if (a.k == vk::num && b.k == vk::num) {
+            switch (o) {
+                case op::add: return num(a.n + b.n);
+                case op::sub: return num(a.n - b.n);
+                case op::mul: return num(a.n * b.n);
+                case op::div:
+                    if (b.n == rational(0)) return undef();
+                    return num(a.n / b.n);
+                default: return undef();
+            }
+        }
+        const int sign = o == op::sub ? -1 : 1;
+        if (o != op::add && o != op::sub) return undef();
+        if (a.k == vk::dur && b.k == vk::dur) return dur(a.d + sign * b.d, a.months + sign * b.months);
+        if (a.k == vk::date && b.k == vk::dur) {
+            i64 d = a.d;
+            if (b.months != 0) {
+                if (d < first_day || d > last_day) return undef();
+                d = plus_months(d, sign * b.months);
+            }
+            return date(d + sign * b.d);
+        }
+        if (a.k == vk::date && b.k == vk::date && o == op::sub) return dur(a.d - b.d, 0);
+        return undef();
+    }
+
+    val eval_unguarded(const texpr& x, const context& c) const {
+        switch (x.o) {
+            case op::literal:
+                switch (x.t.kind) {
+                    case type_kind::integer:
+                    case type_kind::number: return num(x.value.number);
+                    case type_kind::boolean: return boolean(x.value.boolean);
+                    case type_kind::text:
+                    case type_kind::ref: return text(x.value.text);
+                    case type_kind::date: return date(x.value.date);
+                    case type_kind::duration: {
+                        const check::duration& l = x.value.length;
+                        if (l.unit == check::time_unit::month) return dur(0, clamp_count(l.count, 1000000));
+                        return dur(clamp_count(l.count, 100000000) * (l.unit == check::time_unit::week ? 7 : 1), 0);
+                    }
+                    default: return undef();
+                }
+            case op::field: {
+                if (!c.ev || c.ev->type != x.event) return undef();
+                const auto* f = field_of(*c.ev, x.field);
+                if (!f || !f->has_value()) return undef();
+                return **f;
+            }
+            case op::var:
+                if (!c.unit || !*c.unit) return undef();
+                return text(**c.unit);
+            case op::list: return undef();
+            case op::not_: return boolean(!truth(x.args.at(0), c));
+            case op::neg: {
+                const val a = eval(x.args.at(0), c);
+                if (a.k == vk::num) return num(-a.n);
+                if (a.k == vk::dur) return dur(-a.d, -a.months);
+                return undef();
+            }
+            case op::add:
+            case op::sub:
+            case op::mul:
+            case op::div: return arithmetic(x.o, eval(x.args.at(0), c), eval(x.args.at(1), c));
+            case op::eq:
+            case op::ne: {
+                const auto r = equal(eval(x.args.at(0), c), eval(x.args.at(1), c));
+                if (!r) return boolean(false);
+                return boolean(x.o == op::eq ? *r : !*r);
+            }
+            case op::lt:
+            case op::le:
+            case op::gt:
+            case op::ge: {
+                const auto r = order(eval(x.args.at(0), c), eval(x.args.at(1), c));
+                if (!r) return boolean(false);
+                switch (x.o) {
+                    case op::lt: return boolean(*r < 0);
+                    case op::le: return boolean(*r <= 0);
+                    case op::gt: return boolean(*r > 0);
+                    default: return boolean(*r >= 0);
+                }
+            }
+            case op::in: {
+                const val lhs = eval(x.args.at(0), c);
+                if (lhs.k == vk::undef) return boolean(false);
+                const texpr& rhs = x.args.at(1);
+                if (rhs.o == op::list) {
+                    for (const auto& item : rhs.args) {
+                        const auto r = equal(lhs, eval(item, c));
+                        if (r && *r) return boolean(true);
+                    }
+                    return boolean(false);
+                }
+                const val set = eval(rhs, c);
+                if (set.k != vk::set) return boolean(false);
+                for (const auto& m : set.items) {
+                    const auto r = equal(lhs, m);
+                    if (r && *r) return boolean(true);
+                }
+                return boolean(false);
+            }
+            case op::and_: {
+                const bool a = truth(x.args.at(0), c), b = truth(x.args.at(1), c);
+                return boolean(a && b);
+            }
+            case op::or_: {
+                const bool a = truth(x.args.at(0), c), b = truth(x.args.at(1), c);
+                return boolean(a || b);
+            }
+            case op::count: return num(rational(static_cast<i64>(matching(x, c).size())));
+            case op::sum: {
+                rational total(0);
+                for (const event* ev : matching(x, c)) {
+                    const auto* f = field_of(*ev, x.field);
+                    if (f && f->has_value() && (*f)->k == vk::num) total = total + (*f)->n;
+                }
+                return num(total);
+            }
+            case op::distinct: {
+                std::set<std::string> seen;
+                for (const event* ev : matching(x, c)) {
+                    const auto* f = field_of(*ev, x.field);
+                    if (!f || !f->has_value()) continue;
+                    if ((*f)->k == vk::set)
+                        for (const auto& m : (*f)->items) seen.insert(key(m));
+                    else
+                        seen.insert(key(**f));
+                }
+                return num(rational(static_cast<i64>(seen.size())));
+            }
+            case op::min:
+            case op::max: {
+                std::optional<val> best;
+                for (const event* ev : matching(x, c)) {
+                    const auto* f = field_of(*ev, x.field);
+                    if (!f || !f->has_value()) continue;
+                    const val& v = **f;
+                    if (v.k != vk::num && v.k != vk::date) continue;
+                    if (!best) {
+                        best = v;
+                        continue;
+                    }
+                    const auto r = order(v, *best);
+                    if (r && (x.o == op::min ? *r < 0 : *r > 0)) best = v;
+                }
+                if (!best) return undef();
+                return *best;
+            }
+            case op::gap: {
+                const i64 lo = c.s, hi = std::min(c.e, T_);
+                if (hi < lo) return dur(0, 0);
+                std::set<i64> days;
+                for (const event* ev : matching(x, c)) days.insert(ev->day);
+                i64 best = 0, previous = lo - 1;
+                for (i64 d : days) {
+                    best = std::max(best, d - previous - 1);
+                    previous = d;
+                }
+                best = std::max(best, hi - previous);
+                return dur(best, 0);
+            }
+            case op::all:
+            case op::any: {
+                const bool want_all = x.o == op::all;
+                for (const event* ev : matching(x, c)) {
+                    context inner = c;
+                    inner.ev = ev;
+                    const bool holds = x.pred_arg >= 0 && truth(x.args.at(static_cast<std::size_t>(x.pred_arg)), inner);
+                    if (want_all && !holds) return boolean(false);
+                    if (!want_all && holds) return boolean(true);
+                }
+                return boolean(want_all);
+            }
+            case op::coverage: {
+                if (!c.unit || !*c.unit) return undef();
+                std::set<std::string> named;
+                for (const event* ev : matching(x, c)) {
+                    const auto* f = field_of(*ev, x.field);
+                    if (!f || !f->has_value()) continue;
+                    if ((*f)->k == vk::set)
+                        for (const auto& m : (*f)->items) named.insert(m.s);
+                    else
+                        named.insert((*f)->s);
+                }
+                i64 denominator = 0, numerator = 0;
+                for (const auto& [id, ent] : registry_) {
+                    if (!ent.resolved || !contains(x.kinds, ent.standing.kind)) continue;
+                    if (!strictly_under(id, **c.unit) || !active_at(ent, c.e)) continue;
+                    ++denominator;
+                    if (named.count(id)) ++numerator;
+                }
+                if (denominator == 0) return undef();
+                return num(rational(static_cast<int128>(numerator), static_cast<int128>(denominator)));
+            }
+            case op::streak: {
+                const auto subs = split(c.s, c.e, x.per, plan_.week_start, false, T_);
+                i64 best = 0, run = 0;
+                for (const auto& sub : subs) {
+                    if (T_ < close_day(sub.e, c.rule ? c.rule->grace : std::nullopt)) break;
+                    context inner = c;
+                    inner.s = sub.s;
+                    inner.e = sub.e;
+                    if (truth(x.args.at(0), inner)) {
+                        best = std::max(best, ++run);
+                    } else {
+                        run = 0;
+                    }
+                }
+                return num(rational(best));
+            }
+            case op::violations: {
+                i64 n = 0;
+                if (!c.unit || !*c.unit) return num(rational(0));
+                for (int q : x.rules) {
+                    if (q < 0 || static_cast<std::size_t>(q) >= rows_.size()) continue;
+                    for (const irow& r : rows_[static_cast<std::size_t>(q)])
+                        if (r.unit == **c.unit && r.to >= c.s && r.to <= c.e && std::string(r.status) == "violated") ++n;
+                }
+                return num(rational(n));
+            }
+            case op::fired: {
+                if (!c.unit || !*c.unit || x.rules.empty()) return boolean(false);
+                const int q = x.rules.front();
+                if (q < 0 || static_cast<std::size_t>(q) >= rows_.size()) return boolean(false);
+                for (const irow& r : rows_[static_cast<std::size_t>(q)])
+                    if (r.unit == **c.unit && r.to >= c.s && r.to <= c.e && r.fired) return boolean(true);
+                return boolean(false);
+            }
+        }
+        return undef();
+    }
+
+    // ------------------------------------------------------------ buckets
+
+    // The buckets of rule r for one instance that have started by T.
+    std::vector<bucket> buckets(const check::rule& r, const std::optional<std::string>& unit) const {
+        std::vector<bucket> out;
+        const i64 wf = r.window_from, wt = r.window_to;
+        switch (r.schedule) {
+            case check::schedule_kind::whole:
+                if (T_ >= wf) out.push_back({wf, wt});
+                break;
+            case check::schedule_kind::by:
+                if (T_ >= wf) out.push_back({wf, r.by});
+                break;
+            case check::schedule_kind::every:
+                // A cumulative bucket runs from the cumulative start and appears once its own
+                // (clipped) period starts; split() only yields periods started by T.
+                for (const auto& sub : split(wf, wt, r.per, plan_.week_start, r.full, T_))
+                    out.push_back({r.cumulative ? static_cast<i64>(r.cumulative_from) : sub.s, sub.e});
+                break;
+            case check::schedule_kind::after:
+            case check::schedule_kind::before: {
+                std::set<i64> dates;
+                if (r.trig.outcome) {
+                    const int q = r.trig.target;
+                    if (q >= 0 && static_cast<std::size_t>(q) < rows_.size())
+                        for (const irow& x : rows_[static_cast<std::size_t>(q)]) {
+                            if (!x.final || !x.fired) continue;
+                            if (!r.var.empty() && x.unit != unit) continue;
+                            if (x.first_final > T_) continue;
+                            dates.insert(x.first_final);
+                        }
+                } else {
+                    context c;
+                    c.unit = &unit;
+                    c.s = wf;
+                    c.e = wt;
+                    c.rule = &r;
+                    for (const event& ev : events_) {
+                        if (ev.type != r.trig.target || ev.day > T_) continue;
+                        if (r.trig.scoped && (!unit || !at_or_under(ev.unit(), *unit))) continue;
+                        if (r.trig.where) {
+                            context inner = c;
+                            inner.ev = &ev;
+                            if (!truth(*r.trig.where, inner)) continue;
+                        }
+                        dates.insert(ev.day);
+                    }
+                }
+                for (i64 d : dates) {
+                    if (d < wf || d > wt) continue;
+                    if (r.schedule == check::schedule_kind::after)
+                        out.push_back({d, std::min(shift(d, r.within, 1) - 1, wt)});
+                    else
+                        out.push_back({std::max(shift(d, r.within, -1) + 1, wf), d});
+                }
+                break;
+            }
+        }
+        return out;
+    }
+
+    void compute(int index) {
+        const check::rule& r = plan_.rules[static_cast<std::size_t>(index)];
+        std::vector<std::optional<std::string>> units;
+        if (r.var.empty()) {
+            units.emplace_back(std::nullopt);
+        } else {
+            for (const auto& [id, ent] : registry_)
+                if (ent.resolved && contains(r.unit_kinds, ent.standing.kind)) units.emplace_back(id);
+        }
+        auto& rows = rows_[static_cast<std::size_t>(index)];
+        for (const auto& unit : units) {
+            for (const bucket& b : buckets(r, unit)) {
+                if (unit && !active_during(registry_.at(*unit), b.from, b.to)) continue;
+                irow x;
+                x.unit = unit;
+                x.from = b.from;
+                x.to = b.to;
+                context c;
+                c.unit = &unit;
+                c.s = b.from;
+                c.e = b.to;
+                c.rule = &r;
+                x.met = truth(r.condition, c);
+                x.close = close_day(b.to, r.grace);
+                x.closed = T_ >= x.close;
+                if (r.outcome) {
+                    x.fired = x.met;
+                    bool final = x.closed;
+                    i64 first_final = x.close;
+                    for (int q : r.reads) {
+                        if (q < 0 || static_cast<std::size_t>(q) >= rows_.size()) continue;
+                        const bool outcome = plan_.rules[static_cast<std::size_t>(q)].outcome;
+                        for (const irow& y : rows_[static_cast<std::size_t>(q)]) {
+                            if (y.unit != unit || y.to < b.from || y.to > b.to) continue;
+                            if (outcome) {
+                                final = final && y.final;
+                                first_final = std::max(first_final, y.first_final);
+                            } else {
+                                final = final && y.closed;
+                                first_final = std::max(first_final, y.close);
+                            }
+                        }
+                    }
+                    x.final = final;
+                    x.first_final = first_final;
+                } else {
+                    switch (r.mono) {
+                        case check::monotonicity::monotone:
+                            x.status = x.met ? "satisfied" : (x.closed ? "violated" : "pending");
+                            break;
+                        case check::monotonicity::anti_monotone:
+                            x.status = !x.met ? "violated" : (x.closed ? "satisfied" : "pending");
+                            break;
+                        case check::monotonicity::none:
+                            x.status = x.closed ? (x.met ? "satisfied" : "violated") : "pending";
+                            break;
+                    }
+                    if (std::string(x.status) == "pending" && !x.met && r.warn) {
+                        if (r.warn->unit == check::time_unit::month)
+                            x.at_risk = T_ >= plus_months(b.to, -r.warn->count);
+                        else
+                            x.at_risk = b.to - T_ <= clamp_count(r.warn->count, 100000000) *
+                                                         (r.warn->unit == check::time_unit::week ? 7 : 1);
+                    }
+                    if (check::is_comparison(r.condition.o) || r.condition.o == op::in) {
+                        const auto text = canonical(eval(r.condition.args.at(0), c));
+                        if (text) x.value = text;
+                        else x.reason = "no data";
+                    }
+                }
+                rows.push_back(std::move(x));
+            }
+        }
+    }
+
+    const check::plan& plan_;
+    const std::vector<std::string>& lines_;
+    const i64 T_;
+    std::map<std::string, entity> registry_;  // the standing entities, by id
+    std::vector<event> events_;               // the applied events
+    std::vector<std::vector<irow>> rows_;     // per rule, as computed in dependency order
+};
+
+}  // namespace
+
+report evaluate(const check::plan& plan, const std::vector<std::string>& lines, calendar::day as_of) {
+    return evaluator(plan, lines, as_of).run();
+}
+
+}  // namespace mandate::reference

@@ -63,7 +63,8 @@ std::string describe_found(const char* p, const char* last) {
 
 std::string expected_message(const std::string& which, const char* p, const char* last) {
     std::string message = "expected " + which + ", found " + describe_found(p, last);
-    if (which == "an identifier" && p != last && is_idchar(*p)) {
+    const bool wants_name = which == "an identifier" || which.find("NAME") != std::string::npos;
+    if (wants_name && p != last && is_idchar(*p)) {
         const char* q = p;
         while (q != last && is_idchar(*q)) ++q;
         if (ast::is_reserved_word(std::string_view(p, static_cast<std::size_t>(q - p)))) message += ", a reserved word";

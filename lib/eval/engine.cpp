@@ -916,8 +916,13 @@ public:
             }
             ev.measures.emplace_back(n.text, to_reported(v));
         }
+        // By date, then by id text: interned ids number strings in arrival order, and the
+        // report must not depend on that.
         std::sort(c.events.begin(), c.events.end());
         c.events.erase(std::unique(c.events.begin(), c.events.end()), c.events.end());
+        std::sort(c.events.begin(), c.events.end(), [&](const auto& a, const auto& b) {
+            return a.first != b.first ? a.first < b.first : e_.st.text(a.second) < e_.st.text(b.second);
+        });
         ev.event_count = c.events.size();
         for (std::size_t i = 0; i < c.events.size() && i < c.limit; ++i) ev.events.emplace_back(e_.st.text(c.events[i].second));
         ev.gap = c.gap;

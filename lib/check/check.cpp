@@ -227,7 +227,7 @@ private:
     }
 
     void declare_names() {
-        std::unordered_map<std::string, span> phase_at, kind_at, event_at, rule_at;
+        std::unordered_map<std::string, span> phase_at, kind_at, event_at, obligation_at, outcome_at;
         for (const auto& d : file_.declarations) {
             if (const auto* p = std::get_if<ast::phase_decl>(&d)) {
                 declare(phase_index_, phase_at, *p, "phase", static_cast<int>(phase_decls_.size()));
@@ -239,10 +239,12 @@ private:
                 declare(event_index_, event_at, *e, "event type", static_cast<int>(event_decls_.size()));
                 event_decls_.push_back(e);
             } else if (const auto* r = std::get_if<ast::rule_decl>(&d)) {
-                // Obligations and outcomes share one namespace: `violations`, `fired` and
-                // `after outcome` name them without saying which.
-                declare(rule_index_, rule_at, *r, r->outcome ? "outcome" : "obligation",
-                        static_cast<int>(rule_decls_.size()));
+                // Obligations and outcomes are separate namespaces (LANGUAGE.md); the place a
+                // name stands in says which one it belongs to.
+                if (r->outcome)
+                    declare(outcome_index_, outcome_at, *r, "outcome", static_cast<int>(rule_decls_.size()));
+                else
+                    declare(obligation_index_, obligation_at, *r, "obligation", static_cast<int>(rule_decls_.size()));
                 rule_decls_.push_back(r);
             }
         }
@@ -517,18 +519,15 @@ private:
         rule& r = plan_.rules[static_cast<std::size_t>(index)];
         r.trig.outcome = t.outcome;
         if (t.outcome) {
-            auto it = rule_index_.find(t.target.text);
-            if (it == rule_index_.end()) {
-                error(t.target.loc, "unknown outcome '" + t.target.text + "'" + suggestion(t.target.text, outcome_ids()));
-                return;
-            }
-            if (!plan_.rules[static_cast<std::size_t>(it->second)].outcome) {
-                error(t.target.loc, "'" + t.target.text + "' is an obligation; 'after outcome' names an outcome");
+            auto it = outcome_index_.find(t.target.text);
+            if (it == outcome_index_.end()) {
+                if (obligation_index_.count(t.target.text))
+                    error(t.target.loc, "'" + t.target.text + "' is an obligation; 'after outcome' names an outcome");
+                else
+                    error(t.target.loc, "unknown outcome '" + t.target.text + "'" + suggestion(t.target.text, outcome_ids()));
                 return;
             }
             r.trig.target = it->second;
-            const auto& source = plan_.rules[static_cast<std::size_t>(it->second)];
-            (void)source;
             return;
         }
         r.trig.target = lookup(event_index_, t.target, "event type", ids_of(plan_.events));
@@ -622,6 +621,10 @@ private:
         return out;
     }
     texpr node(const ast::expr& e, const ast::duration_value& d, const scope&) {
+        if (d.value.unit == ast::time_unit::month) {
+            error(e.loc, "a month has no fixed length in days; in expressions write days or weeks");
+            return poisoned(e.loc);
+        }
         texpr out = make(op::literal, type::of(type_kind::duration), e.loc);
         out.value.length = to_duration(d.value);
         return out;
@@ -810,6 +813,10 @@ private:
 
     texpr node(const ast::expr& e, const ast::aggregate& a, const scope& s) {
         using ast::aggregate_kind;
+        if (s.event >= 0) {
+            error(e.loc, std::string(ast::to_string(a.kind)) + "() cannot stand inside a predicate about one event");
+            return poisoned(e.loc);
+        }
         const int ev = lookup(event_index_, a.source.event, "event type", ids_of(plan_.events));
         texpr out = make(op::count, type::of(type_kind::integer), e.loc);
         static const op ops[] = {op::count, op::sum, op::distinct, op::min, op::max, op::gap, op::all, op::any, op::coverage};
@@ -940,6 +947,10 @@ private:
     }
 
     texpr node(const ast::expr& e, const ast::streak& st, const scope& s) {
+        if (s.event >= 0) {
+            error(e.loc, "streak() cannot stand inside a predicate about one event");
+            return poisoned(e.loc);
+        }
         texpr body = typecheck(*st.body, s);
         if (body.t.kind == type_kind::error) return poisoned(e.loc);
         if (!body.t.is(type_kind::boolean)) {
@@ -957,15 +968,19 @@ private:
     }
 
     texpr node(const ast::expr& e, const ast::violations& v, const scope& s) {
+        if (s.event >= 0) {
+            error(e.loc, "violations() cannot stand inside a predicate about one event");
+            return poisoned(e.loc);
+        }
         texpr out = make(op::violations, type::of(type_kind::integer), e.loc);
         bool ok = s.owner && check_var(v.of_var, *s.owner);
         for (const auto& n : v.obligations) {
-            auto it = rule_index_.find(n.text);
-            if (it == rule_index_.end()) {
-                error(n.loc, "unknown obligation '" + n.text + "'" + suggestion(n.text, obligation_ids()));
-                ok = false;
-            } else if (plan_.rules[static_cast<std::size_t>(it->second)].outcome) {
-                error(n.loc, "'" + n.text + "' is an outcome; violations() counts obligation buckets");
+            auto it = obligation_index_.find(n.text);
+            if (it == obligation_index_.end()) {
+                if (outcome_index_.count(n.text))
+                    error(n.loc, "'" + n.text + "' is an outcome; violations() counts obligation buckets");
+                else
+                    error(n.loc, "unknown obligation '" + n.text + "'" + suggestion(n.text, obligation_ids()));
                 ok = false;
             } else {
                 out.rules.push_back(it->second);
@@ -977,14 +992,18 @@ private:
     }
 
     texpr node(const ast::expr& e, const ast::fired& f, const scope& s) {
+        if (s.event >= 0) {
+            error(e.loc, "fired() cannot stand inside a predicate about one event");
+            return poisoned(e.loc);
+        }
         texpr out = make(op::fired, type::of(type_kind::boolean), e.loc);
         bool ok = s.owner && check_var(f.of_var, *s.owner);
-        auto it = rule_index_.find(f.outcome.text);
-        if (it == rule_index_.end()) {
-            error(f.outcome.loc, "unknown outcome '" + f.outcome.text + "'" + suggestion(f.outcome.text, outcome_ids()));
-            ok = false;
-        } else if (!plan_.rules[static_cast<std::size_t>(it->second)].outcome) {
-            error(f.outcome.loc, "'" + f.outcome.text + "' is an obligation; fired() names an outcome");
+        auto it = outcome_index_.find(f.outcome.text);
+        if (it == outcome_index_.end()) {
+            if (obligation_index_.count(f.outcome.text))
+                error(f.outcome.loc, "'" + f.outcome.text + "' is an obligation; fired() names an outcome");
+            else
+                error(f.outcome.loc, "unknown outcome '" + f.outcome.text + "'" + suggestion(f.outcome.text, outcome_ids()));
             ok = false;
         } else {
             out.rules.push_back(it->second);
@@ -1069,7 +1088,11 @@ private:
             for (const auto& [q, why] : depends[static_cast<std::size_t>(r)]) {
                 if (state[static_cast<std::size_t>(q)] == 1) {
                     cyclic = true;
-                    std::string message = "a cycle between rules: ";
+                    auto named = [&](int x) {
+                        const rule& rr = plan_.rules[static_cast<std::size_t>(x)];
+                        return std::string(rr.outcome ? "outcome '" : "obligation '") + rr.id + "'";
+                    };
+                    std::string message = "a cycle: ";
                     auto it = std::find(path.begin(), path.end(), q);
                     std::vector<int> ring(it, path.end());
                     for (std::size_t i = 0; i < ring.size(); ++i) {
@@ -1078,9 +1101,7 @@ private:
                         std::string reason = "depends on";
                         for (const auto& d : depends[static_cast<std::size_t>(a)])
                             if (d.first == b) reason = d.second;
-                        message += (i ? ", which " : "") + std::string(plan_.rules[static_cast<std::size_t>(a)].outcome ? "outcome '" : "obligation '") +
-                                   plan_.rules[static_cast<std::size_t>(a)].id + "' " + reason + " '" +
-                                   plan_.rules[static_cast<std::size_t>(b)].id + "'";
+                        message += (i ? ", and " : "") + named(a) + " " + reason + " " + named(b);
                     }
                     error(rule_decls_[static_cast<std::size_t>(q)]->id.loc, message);
                     return;
@@ -1100,7 +1121,7 @@ private:
     const source_file& source_;
     std::vector<diagnostic> diagnostics_;
     plan plan_;
-    std::unordered_map<std::string, int> phase_index_, kind_index_, event_index_, rule_index_;
+    std::unordered_map<std::string, int> phase_index_, kind_index_, event_index_, obligation_index_, outcome_index_;
     std::vector<const ast::phase_decl*> phase_decls_;
     std::vector<const ast::kind_decl*> kind_decls_;
     std::vector<const ast::event_decl*> event_decls_;
@@ -1157,7 +1178,20 @@ int find_by_id(const std::vector<T>& items, std::string_view id) {
 
 int plan::find_kind(std::string_view id) const { return find_by_id(kinds, id); }
 int plan::find_event(std::string_view id) const { return find_by_id(events, id); }
-int plan::find_rule(std::string_view id) const { return find_by_id(rules, id); }
+int plan::find_rule(std::string_view id) const {
+    const int obligation = find_obligation(id);
+    return obligation >= 0 ? obligation : find_outcome(id);
+}
+int plan::find_obligation(std::string_view id) const {
+    for (std::size_t i = 0; i < rules.size(); ++i)
+        if (!rules[i].outcome && rules[i].id == id) return static_cast<int>(i);
+    return -1;
+}
+int plan::find_outcome(std::string_view id) const {
+    for (std::size_t i = 0; i < rules.size(); ++i)
+        if (rules[i].outcome && rules[i].id == id) return static_cast<int>(i);
+    return -1;
+}
 int plan::find_phase(std::string_view id) const { return find_by_id(phases, id); }
 
 bool is_aggregate(op o) {

@@ -201,7 +201,6 @@ struct engine_state {
     int next_token = 1;
     std::optional<day> watch_date;
     std::map<std::string, std::pair<int, int>> snapshot;  // key -> (status or fired, final)
-    bool snapshot_taken = false;
 
     // ------------------------------------------------------------ event-level evaluation
 
@@ -422,7 +421,7 @@ struct engine_state {
         clear_indexes();
         for (std::size_t t = 0; t < st.tables.size(); ++t)
             for (std::uint32_t row = 0; row < st.tables[t].size(); ++row)
-                if (st.tables[t].state[row] == row_state::applied) index_row(static_cast<int>(t), row);
+                if (st.tables[t].counts(row)) index_row(static_cast<int>(t), row);
         indexes_built = true;
     }
 
@@ -469,14 +468,69 @@ struct engine_state {
             case io::record_kind::entity:
                 st.add_entity(r, where);
                 indexes_built = false;
+                last_error = entity_rejection(r);
                 break;
             case io::record_kind::retraction: apply_effect(st.add_retraction(r.retract)); break;
-            case io::record_kind::event: apply_effect(st.add_event(r, where)); break;
+            case io::record_kind::event:
+                apply_effect(st.add_event(r, where));
+                last_error = event_rejection(r.id);
+                break;
         }
-        return add_status::accepted;
+        return last_error.empty() ? add_status::accepted : add_status::rejected;
     }
 
-    void notify();
+    // Why an event just added is rejected, when that is known already: its id is in conflict,
+    // or a ref names an entity of the wrong kind. Empty otherwise.
+    std::string event_rejection(std::string_view id) const {
+        const string_id sid = st.strings.find(id);
+        auto it = st.slot_of.find(sid);
+        if (it == st.slot_of.end()) return {};
+        const event_slot& s = st.slots[it->second];
+        if (s.conflict) return "event id '" + std::string(id) + "' is in conflict: records with this id differ";
+        if (s.row == none) return {};
+        const table& t = st.tables[static_cast<std::size_t>(s.type)];
+        if (!st.hierarchy_dirty) return t.state[s.row] == row_state::rejected_ref ? t.bad_ref[s.row] : std::string();
+        // The hierarchy is being changed by entity records: judge this row's refs on the spot.
+        for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
+            const column& c = t.columns[f];
+            const bool refs = c.kind == check::type_kind::ref || (c.kind == check::type_kind::set && c.element == check::type_kind::ref);
+            if (!refs || !c.present[s.row]) continue;
+            if (c.kind == check::type_kind::set) {
+                for (std::uint32_t m = c.set_begin[s.row]; m < c.set_end[s.row]; ++m)
+                    if (auto why = st.wrong_kind(s.type, f, static_cast<string_id>(t.members[m]), false); !why.empty()) return why;
+            } else if (auto why = st.wrong_kind(s.type, f, static_cast<string_id>(c.value[s.row]), false); !why.empty()) {
+                return why;
+            }
+        }
+        return {};
+    }
+
+    // Why an entity record just added is rejected, when that is known already: another record
+    // of its version disagrees, or its parent is registered with a kind it may not be within.
+    std::string entity_rejection(const io::parsed_record& r) const {
+        const entity& e = st.entities[st.entity_of.at(st.strings.find(r.entity))];
+        const entity_record& mine = e.records.back();
+        for (const entity_record& other : e.records)
+            if (other.version == mine.version && !other.same_content(mine))
+                return "entity '" + std::string(r.entity) + "' version " + std::to_string(mine.version) +
+                       " is in conflict: records with this version differ";
+        if (mine.parent == no_string) return {};
+        auto p = st.entity_of.find(mine.parent);
+        if (p == st.entity_of.end()) return {};
+        // The parent's kind as its standing version says.
+        const entity& parent = st.entities[p->second];
+        const int standing = store::standing_of(parent);
+        const int parent_kind = standing < 0 ? -1 : parent.records[static_cast<std::size_t>(standing)].kind;
+        const auto& allowed = model.kinds[static_cast<std::size_t>(mine.kind)].parents;
+        if (parent_kind < 0 || allowed.empty() || std::find(allowed.begin(), allowed.end(), parent_kind) != allowed.end())
+            return {};
+        return "entity '" + std::string(r.entity) + "': its parent '" + std::string(r.parent) + "' is a " +
+               model.kinds[static_cast<std::size_t>(parent_kind)].id + ", and a " + model.kinds[static_cast<std::size_t>(mine.kind)].id +
+               " may not be within one";
+    }
+
+    // Tells subscribers what changed since the last snapshot; with seed_only, only takes one.
+    void notify(bool seed_only = false);
     report evaluate(day as_of, bool with_evidence);
 };
 
@@ -568,7 +622,21 @@ public:
                 return val::boolean(false);
             }
             case node_kind::aggregate: return memoized(id, ctx, [&] { return aggregate(id, ctx, nullptr); });
-            case node_kind::streak: return memoized(id, ctx, [&] { return streak(n, ctx); });
+            case node_kind::streak: {
+                // A comparison inside the streak that met an undefined value marks the row
+                // "no data" too; the flag is memoised with the value.
+                const memo_key key{id, ctx.unit, ctx.from, ctx.to};
+                if (auto it = streak_memo_.find(key); it != streak_memo_.end()) {
+                    ctx.undefined = ctx.undefined || it->second.second;
+                    return it->second.first;
+                }
+                context inner = ctx;
+                inner.undefined = false;
+                const val v = streak(n, inner);
+                streak_memo_.emplace(key, std::make_pair(v, inner.undefined));
+                ctx.undefined = ctx.undefined || inner.undefined;
+                return v;
+            }
             case node_kind::violations: return violations(n, ctx);
             case node_kind::fired: return fired(n, ctx);
             default: return val::undef();
@@ -742,7 +810,9 @@ public:
             context inner = ctx;
             inner.from = sub.from;
             inner.to = sub.to;
-            if (eval(n.args[0], inner).truthy()) {
+            const bool holds = eval(n.args[0], inner).truthy();
+            ctx.undefined = ctx.undefined || inner.undefined;
+            if (holds) {
                 best = std::max(best, ++run);
             } else {
                 run = 0;
@@ -815,10 +885,17 @@ public:
         }
         std::vector<day> days;
         if (rule.trig.outcome) {
-            if (rule.trig.target >= 0)
-                for_buckets(rule.trig.target, unit, [&](const bucket_state& b) {
-                    if (b.fired && b.final) days.push_back(b.final_on);
-                });
+            auto collect = [&](const bucket_state& b) {
+                if (b.fired && b.final) days.push_back(b.final_on);
+            };
+            if (rule.trig.target >= 0) {
+                if (unit == none) {
+                    // A rule without `each` takes the triggers of every unit the outcome fired for.
+                    for (const auto& b : results_[static_cast<std::size_t>(rule.trig.target)].rows) collect(b);
+                } else {
+                    for_buckets(rule.trig.target, unit, collect);
+                }
+            }
         } else if (rn.trigger_source >= 0) {
             const graph::source& src = plan_.sources()[static_cast<std::size_t>(rn.trigger_source)];
             const std::vector<entry>* list = e_.sources[static_cast<std::size_t>(rn.trigger_source)].find(unit, src.scoped);
@@ -944,6 +1021,7 @@ private:
     day as_of_;
     std::vector<rule_results> results_;
     std::unordered_map<memo_key, val, memo_hash> memo_;
+    std::unordered_map<memo_key, std::pair<val, bool>, memo_hash> streak_memo_;
 };
 
 report engine_state::evaluate(day as_of, bool with_evidence) {
@@ -1032,6 +1110,7 @@ report engine_state::evaluate(day as_of, bool with_evidence) {
             reason = "event id '" + std::string(st.text(st.tables[static_cast<std::size_t>(s.type)].id[s.row])) +
                      "' is in conflict: records with this id differ";
         } else if (s.row != none && st.tables[static_cast<std::size_t>(s.type)].state[s.row] == row_state::rejected_ref) {
+            // Rejected comes before retracted: a retracted copy with a bad ref is rejected.
             reason = st.tables[static_cast<std::size_t>(s.type)].bad_ref[s.row];
         }
         if (!reason.empty()) {
@@ -1067,10 +1146,13 @@ report engine_state::evaluate(day as_of, bool with_evidence) {
     return out;
 }
 
-void engine_state::notify() {
+void engine_state::notify(bool seed_only) {
     if (subscribers.empty()) return;
     const std::optional<day> when = watch_date ? watch_date : st.latest_event;
-    if (!when) return;
+    if (!when) {
+        snapshot.clear();
+        return;
+    }
     const report now = evaluate(*when, false);
     std::map<std::string, std::pair<int, int>> current;
     std::map<std::string, status_change> describe;
@@ -1136,6 +1218,7 @@ void engine_state::notify() {
         changes.push_back(std::move(c));
     }
     snapshot = std::move(current);
+    if (seed_only) return;
     for (const auto& c : changes)
         for (const auto& [token, callback] : subscribers) callback(c);
 }
@@ -1237,12 +1320,19 @@ report engine::evaluate(calendar::day as_of) { return impl_->evaluate(as_of, imp
 
 int engine::subscribe(subscriber callback) {
     const int token = impl_->next_token++;
+    const bool first = impl_->subscribers.empty();
     impl_->subscribers.emplace(token, std::move(callback));
+    // A new listener hears of changes from now on, not of the state the engine is in.
+    if (first) impl_->notify(true);
     return token;
 }
 
 void engine::unsubscribe(int token) { impl_->subscribers.erase(token); }
 
-void engine::set_watch_date(std::optional<calendar::day> as_of) { impl_->watch_date = as_of; }
+void engine::set_watch_date(std::optional<calendar::day> as_of) {
+    impl_->watch_date = as_of;
+    // Moving the watch date is not a change records made: start from the new date's state.
+    impl_->notify(true);
+}
 
 }  // namespace mandate

@@ -41,6 +41,7 @@ std::uint32_t store::append_row(const io::parsed_record& r) {
     t.unit.push_back(strings.intern(r.unit));
     t.unit_entity.push_back(none);
     t.state.push_back(row_state::unresolved);
+    t.alive.push_back(1);
     t.bad_ref.emplace_back();
     for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
         column& c = t.columns[f];
@@ -126,11 +127,10 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
         s.type = r.type;
         s.row = append_row(r);
         table& t = tables[static_cast<std::size_t>(r.type)];
-        if (s.retracted) {
-            t.state[s.row] = row_state::dead;
-        } else if (!hierarchy_dirty) {
+        t.alive[s.row] = s.retracted ? 0 : 1;
+        if (!hierarchy_dirty) {
             resolve_row(r.type, s.row);
-            if (t.state[s.row] == row_state::applied) {
+            if (t.counts(s.row)) {
                 effect.applied_row = s.row;
                 effect.applied_type = r.type;
             }
@@ -141,11 +141,11 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
     // The same id with other content: every copy is rejected, whatever came first.
     s.conflict = true;
     table& t = tables[static_cast<std::size_t>(s.type)];
-    if (t.state[s.row] == row_state::applied) {
+    if (t.counts(s.row)) {
         effect.removed_row = s.row;
         effect.removed_type = s.type;
     }
-    t.state[s.row] = row_state::dead;
+    t.alive[s.row] = 0;
     return effect;
 }
 
@@ -160,11 +160,11 @@ store::event_effect store::add_retraction(std::string_view id_text) {
     s.retracted = true;
     if (s.row != none) {
         table& t = tables[static_cast<std::size_t>(s.type)];
-        if (t.state[s.row] == row_state::applied) {
+        if (t.counts(s.row)) {
             effect.removed_row = s.row;
             effect.removed_type = s.type;
         }
-        t.state[s.row] = row_state::dead;
+        t.alive[s.row] = 0;
     }
     return effect;
 }
@@ -197,22 +197,70 @@ bool store::is_ancestor_or_self(std::uint32_t ancestor, std::uint32_t e) const {
     return false;
 }
 
+int store::standing_of(const entity& e) {
+    int standing = -1;
+    std::int64_t best = -1;
+    for (std::size_t i = 0; i < e.records.size(); ++i) {
+        const entity_record& r = e.records[i];
+        if (r.version <= best) continue;
+        bool agrees = true;
+        for (const entity_record& o : e.records)
+            if (o.version == r.version && !o.same_content(r)) agrees = false;
+        if (agrees) {
+            best = r.version;
+            standing = static_cast<int>(i);
+        }
+    }
+    return standing;
+}
+
+entity_state store::state_now(std::uint32_t index) const {
+    // Walk up: each entity needs a standing version, and a parent that is registered, of an
+    // allowed kind, and resolved in turn. A chain longer than this is treated as a cycle.
+    std::uint32_t e = index;
+    for (int depth = 0; depth < 4096; ++depth) {
+        const int standing = standing_of(entities[e]);
+        if (standing < 0) return depth == 0 ? entity_state::rejected : entity_state::unresolved;
+        const entity_record& r = entities[e].records[static_cast<std::size_t>(standing)];
+        if (r.parent == no_string) return entity_state::resolved;
+        auto p = entity_of.find(r.parent);
+        if (p == entity_of.end()) return entity_state::unresolved;
+        const int parent_standing = standing_of(entities[p->second]);
+        if (parent_standing < 0) return entity_state::unresolved;
+        const int parent_kind = entities[p->second].records[static_cast<std::size_t>(parent_standing)].kind;
+        const auto& allowed = plan_.kinds[static_cast<std::size_t>(r.kind)].parents;
+        if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), parent_kind) == allowed.end())
+            return depth == 0 ? entity_state::rejected : entity_state::unresolved;
+        e = p->second;
+    }
+    return entity_state::unresolved;
+}
+
+std::string store::wrong_kind(int type, std::size_t f, string_id target, bool use_cache) const {
+    auto it = entity_of.find(target);
+    if (it == entity_of.end()) return {};
+    const entity& ent = entities[it->second];
+    int kind = -1;
+    if (use_cache) {
+        if (ent.state != entity_state::resolved) return {};
+        kind = ent.kind;
+    } else {
+        if (state_now(it->second) != entity_state::resolved) return {};
+        kind = ent.records[static_cast<std::size_t>(standing_of(ent))].kind;
+    }
+    const auto& field = plan_.events[static_cast<std::size_t>(type)].fields[f];
+    const auto& kinds = field.t.kinds;
+    if (kinds.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) return {};
+    std::string expected;
+    for (std::size_t k = 0; k < kinds.size(); ++k) expected += (k ? " | " : "") + plan_.kinds[static_cast<std::size_t>(kinds[k])].id;
+    return "field '" + field.id + "' names '" + std::string(text(target)) + "', a " +
+           plan_.kinds[static_cast<std::size_t>(kind)].id + "; expected " + expected;
+}
+
 void store::resolve() {
     // Standing versions: the highest version whose records all agree.
     for (entity& e : entities) {
-        e.standing = -1;
-        std::int64_t best = -1;
-        for (std::size_t i = 0; i < e.records.size(); ++i) {
-            const entity_record& r = e.records[i];
-            if (r.version <= best) continue;
-            bool agrees = true;
-            for (const entity_record& o : e.records)
-                if (o.version == r.version && !o.same_content(r)) agrees = false;
-            if (agrees) {
-                best = r.version;
-                e.standing = static_cast<int>(i);
-            }
-        }
+        e.standing = standing_of(e);
         e.children.clear();
         e.parent = none;
         if (e.standing >= 0) {
@@ -280,7 +328,6 @@ void store::resolve() {
 
 void store::resolve_row(int type, std::uint32_t row) {
     table& t = tables[static_cast<std::size_t>(type)];
-    if (t.state[row] == row_state::dead) return;
     auto resolved = [&](string_id id) -> std::uint32_t {
         auto it = entity_of.find(id);
         if (it == entity_of.end() || entities[it->second].state != entity_state::resolved) return none;
@@ -290,26 +337,16 @@ void store::resolve_row(int type, std::uint32_t row) {
     std::string bad;
     t.unit_entity[row] = resolved(t.unit[row]);
     if (t.unit_entity[row] == none) unresolved = true;
-    const auto& fields = plan_.events[static_cast<std::size_t>(type)].fields;
     for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
         const column& c = t.columns[f];
         const bool refs = c.kind == check::type_kind::ref || (c.kind == check::type_kind::set && c.element == check::type_kind::ref);
         if (!refs || !c.present[row]) continue;
         auto check_one = [&](string_id id) {
-            const std::uint32_t e = resolved(id);
-            if (e == none) {
+            if (resolved(id) == none) {
                 unresolved = true;
                 return;
             }
-            const auto& kinds = fields[f].t.kinds;
-            const int kind = entities[e].kind;
-            if (bad.empty() && !kinds.empty() && std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
-                std::string expected;
-                for (std::size_t k = 0; k < kinds.size(); ++k)
-                    expected += (k ? " | " : "") + plan_.kinds[static_cast<std::size_t>(kinds[k])].id;
-                bad = "field '" + fields[f].id + "' names '" + std::string(text(id)) + "', a " +
-                      plan_.kinds[static_cast<std::size_t>(kind)].id + "; expected " + expected;
-            }
+            if (bad.empty()) bad = wrong_kind(type, f, id, true);
         };
         if (c.kind == check::type_kind::set) {
             for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) check_one(static_cast<string_id>(t.members[m]));

@@ -69,7 +69,10 @@ struct column {
     std::vector<std::uint32_t> set_begin, set_end;  // set fields: range in table::members
 };
 
-enum class row_state : std::uint8_t { unresolved, applied, rejected_ref, dead };
+// A row's resolution against the hierarchy. Whether it counts at all (not retracted, not in
+// conflict) is tracked apart, in table::alive, so a retracted row with a bad ref is still
+// counted as rejected: rejected comes first in LANGUAGE.md's order.
+enum class row_state : std::uint8_t { unresolved, applied, rejected_ref };
 
 struct table {
     std::vector<string_id> id;
@@ -79,11 +82,13 @@ struct table {
     std::vector<string_id> unit;
     std::vector<std::uint32_t> unit_entity;  // resolved entity index, or none
     std::vector<row_state> state;
+    std::vector<std::uint8_t> alive;         // 0 once retracted or in conflict
     std::vector<std::string> bad_ref;        // reason for rejected_ref rows (sparse: empty otherwise)
     std::vector<column> columns;             // indexed like check::event_type::fields (built-ins empty)
     std::vector<std::int64_t> members;
 
     std::size_t size() const { return id.size(); }
+    bool counts(std::uint32_t row) const { return alive[row] && state[row] == row_state::applied; }
 };
 
 // One event id: how many copies arrived, whether they conflict, whether it is retracted.
@@ -143,6 +148,15 @@ public:
     void resolve_row(int type, std::uint32_t row);
 
     bool is_ancestor_or_self(std::uint32_t ancestor, std::uint32_t e) const;
+
+    // The index of the version that stands (the highest whose records agree), or -1.
+    static int standing_of(const entity& e);
+    // An entity's state worked out on the spot from the records, walking its parent chain
+    // only: for answering add() without re-resolving the whole hierarchy.
+    entity_state state_now(std::uint32_t index) const;
+    // Why a ref to `target` in field `f` of event type `type` is rejected: the entity is
+    // registered and resolved but of a kind the field does not allow. Empty otherwise.
+    std::string wrong_kind(int type, std::size_t f, string_id target, bool use_cache) const;
     std::string_view text(string_id id) const { return strings.view(id); }
 
 private:

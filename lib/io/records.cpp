@@ -157,11 +157,15 @@ struct record_parser::impl {
         od::document doc;
         if (parser.iterate(data, length, capacity).get(doc)) return fail("not valid JSON");
         od::object object;
-        auto error = doc.get_object().get(object);
-        if (error) {
-            od::json_type t;
-            if (doc.type().get(t) == simdjson::SUCCESS && t != od::json_type::object)
-                return fail("a record must be a JSON object");
+        if (doc.get_object().get(object)) {
+            // Valid JSON of another shape, or not JSON at all?
+            std::string_view text(data, length);
+            while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+            while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+            const bool scalar = text == "true" || text == "false" || text == "null" || valid_json_number(text) ||
+                                (text.size() >= 2 && text.front() == '"' && text.back() == '"');
+            const bool array = !text.empty() && text.front() == '[' && text.back() == ']';
+            if (scalar || array) return fail("a record must be a JSON object, not " + std::string(scalar ? "a single value" : "a list"));
             return fail("not valid JSON");
         }
         for (auto field : object) {

@@ -65,6 +65,25 @@ inline bool is_idchar(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+// Between fields of an event: a comma, or a line break (a comment ends a line too), or the
+// closing brace. Looks at the raw text: the skipper would hide the line break.
+struct field_separator_parser : x3::parser<field_separator_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <class Iterator, class Context, class RContext, class Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+        Iterator i = first;
+        while (i != last && (*i == ' ' || *i == '\t' || *i == '\r')) ++i;
+        if (i == last || *i == '\n' || *i == '#' || *i == '}') return true;
+        if (*i == ',') {
+            first = i + 1;
+            return true;
+        }
+        return false;
+    }
+};
+
 // A keyword: the word followed by a character that cannot continue an identifier.
 // Its own parser type so that an expectation failure names it as 'word'.
 struct keyword_parser : x3::parser<keyword_parser> {
@@ -304,6 +323,9 @@ auto word_of(Symbols const& symbols) {
 MANDATE_RULE(identifier, ast::name, "an identifier")
 MANDATE_RULE(string_literal, std::string, "a string")
 MANDATE_RULE(label, std::string, "a string")
+MANDATE_RULE(escape, std::string, "an escape: \\\", \\\\, \\n, \\t or \\u{XXXX}")
+MANDATE_RULE(code_point, std::uint32_t, "a code point in hexadecimal, like 4E2D")
+MANDATE_RULE(time_unit_word_rule, ast::time_unit, "a unit: days, weeks or months")
 MANDATE_RULE(date, ast::date_lit, "a date (YYYY-MM-DD)")
 MANDATE_RULE(duration, ast::duration, "a duration: N days, N weeks, N months")
 MANDATE_RULE(period, ast::period, "a period: day, week, month, quarter, year, N days, N weeks")
@@ -348,6 +370,7 @@ MANDATE_RULE(field_type, ast::field_type, "a field type: int, number, bool, text
 MANDATE_RULE(element_type, ast::field_type, "an element type: int, number, bool, text, date, ref KIND")
 MANDATE_RULE(field_decl, ast::field_decl, "a field")
 MANDATE_RULE(end_of_event, x3::unused_type, "a field (NAME: TYPE) or '}'")
+MANDATE_RULE(field_separator, x3::unused_type, "',' or a new line between fields")
 MANDATE_RULE(event_decl, ast::event_decl, "an event")
 MANDATE_RULE(rule_decl, ast::rule_decl, "an obligation or outcome")
 
@@ -371,17 +394,20 @@ const auto identifier_body = raw_identifier[([](auto& ctx) {
 })];
 
 const auto hex_code = x3::uint_parser<std::uint32_t, 16, 1, 6>{};
+const auto code_point_body = hex_code[([](auto& ctx) {
+    const std::uint32_t cp = _attr(ctx);
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        throw semantic_error{_where(ctx).begin(), "\\u{...} names no Unicode character"};
+    _val(ctx) = cp;
+})];
+const auto escape_body =
+    x3::char_("\"\\nt")[([](auto& ctx) {
+        const char c = _attr(ctx);
+        _val(ctx) = std::string(1, c == 'n' ? '\n' : (c == 't' ? '\t' : c));
+    })]
+    | (x3::lit('u') > '{' > code_point[([](auto& ctx) { append_utf8(_val(ctx), _attr(ctx)); })] > '}');
 const auto string_literal_body = x3::lexeme[
-    '"' > *( ('\\' > ( x3::char_("\"\\nt")[([](auto& ctx) {
-                            const char c = _attr(ctx);
-                            _val(ctx) += c == 'n' ? '\n' : (c == 't' ? '\t' : c);
-                        })]
-                     | (x3::lit('u') > '{' > hex_code[([](auto& ctx) {
-                            const std::uint32_t cp = _attr(ctx);
-                            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-                                throw semantic_error{_where(ctx).begin(), "\\u{...} names no Unicode character"};
-                            append_utf8(_val(ctx), cp);
-                        })] > '}')))
+    '"' > *( ('\\' > escape[([](auto& ctx) { _val(ctx) += _attr(ctx); })])
            | (~x3::char_("\"\\\n"))[([](auto& ctx) { _val(ctx) += _attr(ctx); })]
            )
     > '"'];
@@ -393,8 +419,13 @@ const auto date_body = x3::lexeme[
     year4[set(&ast::date_lit::year)] >> '-' >> two_digits[set(&ast::date_lit::month)] >> '-' >>
     two_digits[set(&ast::date_lit::day)] >> !idchar];
 
-const auto count_number = x3::lexeme[x3::uint_parser<std::int64_t>{} >> !x3::char_(".")];
-const auto duration_body = count_number[set(&ast::duration::count)] > word_of(time_unit_word)[set(&ast::duration::unit)];
+// A number directly followed by a letter ("21days") is a mistake worth naming.
+const auto glued_word = (&x3::char_("A-Za-z_"))[([](auto& ctx) -> void {
+    throw semantic_error{_where(ctx).begin(), "write a space between a number and the word after it, as in '21 days'"};
+})];
+const auto count_number = x3::lexeme[x3::uint_parser<std::int64_t>{} >> !x3::char_(".") >> -glued_word];
+const auto time_unit_word_rule_body = word_of(time_unit_word)[assign];
+const auto duration_body = count_number[set(&ast::duration::count)] > time_unit_word_rule[set(&ast::duration::unit)];
 
 const auto period_body =
     (count_number[set(&ast::period::count)] >> word_of(count_unit_word)[([](auto& ctx) {
@@ -411,38 +442,48 @@ const auto expression_rule_body = nest[or_expr];
 const auto or_expr_body = and_expr[assign] >> *(kw("or") > and_expr[fold_fixed<ast::binop::or_>{}]);
 const auto and_expr_body = not_expr[assign] >> *(kw("and") > not_expr[fold_fixed<ast::binop::and_>{}]);
 const auto not_expr_body = (kw("not") > nest[not_expr])[make_unary<ast::unop::not_>{}] | comparison[assign];
+const auto chained = (&comparison_op)[([](auto& ctx) -> void {
+    throw semantic_error{_where(ctx).begin(), "comparisons do not chain: write 'a <= x and x <= b'"};
+})];
 const auto comparison_body = additive[assign] >>
-                            -((comparison_op > additive)[fold_op] | (kw("in") > additive)[fold_fixed<ast::binop::in>{}]);
+                            -((comparison_op > additive)[fold_op] | (kw("in") > additive)[fold_fixed<ast::binop::in>{}]) >>
+                            -chained;
 const auto additive_body = multiplicative[assign] >> *((additive_op > multiplicative)[fold_op]);
 const auto multiplicative_body = unary_expr[assign] >> *((multiplicative_op > unary_expr)[fold_op]);
 const auto unary_expr_body = (x3::lit('-') > nest[unary_expr])[make_unary<ast::unop::neg>{}] | primary[assign];
 
 // 12, 0.5, 15%, 21 days
+const auto percent_apart = x3::lit('%')[([](auto& ctx) -> void {
+    throw semantic_error{_where(ctx).begin() - 1, "write the percent sign right after the number, as in '15%'"};
+})];
 const auto numeric_body =
-    x3::lexeme[x3::raw[+digit >> -('.' >> +digit)]][([](auto& ctx) {
-        const auto range = _attr(ctx);
-        std::string text(range.begin(), range.end());
-        auto value = rational::parse_decimal(text);
-        if (!value) throw semantic_error{range.begin(), "number '" + text + "' is out of range"};
-        const auto dot = text.find('.');
-        if (dot != std::string::npos && text.size() - dot - 1 > 6)
-            throw semantic_error{range.begin(), "number '" + text + "' has more than 6 fractional digits"};
-        _val(ctx).node = ast::number_lit{*value, std::move(text), false};
-    })]
-    >> -(x3::lit('%')[([](auto& ctx) {
+    x3::lexeme[
+        x3::raw[+digit >> -('.' >> +digit)][([](auto& ctx) {
+            const auto range = _attr(ctx);
+            std::string text(range.begin(), range.end());
+            auto value = rational::parse_decimal(text);
+            if (!value) throw semantic_error{range.begin(), "number '" + text + "' is out of range"};
+            const auto dot = text.find('.');
+            if (dot != std::string::npos && text.size() - dot - 1 > 6)
+                throw semantic_error{range.begin(), "number '" + text + "' has more than 6 fractional digits"};
+            _val(ctx).node = ast::number_lit{*value, std::move(text), false};
+        })]
+        >> -x3::lit('%')[([](auto& ctx) {
             auto& number = std::get<ast::number_lit>(_val(ctx).node);
             number.value = number.value / rational(100);
             number.percent = true;
         })]
-         | word_of(time_unit_word)[([](auto& ctx) {
-               auto& number = std::get<ast::number_lit>(_val(ctx).node);
-               if (!number.value.is_integer() || number.value.num() > INT64_MAX)
-                   throw semantic_error{_where(ctx).begin(), "a duration needs a whole number of days, weeks or months"};
-               ast::duration d;
-               d.count = static_cast<std::int64_t>(number.value.num());
-               d.unit = _attr(ctx);
-               _val(ctx).node = ast::duration_value{d};
-           })]);
+        >> -glued_word]
+    >> -percent_apart
+    >> -time_unit_word_rule[([](auto& ctx) {
+           auto& number = std::get<ast::number_lit>(_val(ctx).node);
+           if (number.percent || !number.value.is_integer() || number.value.num() > INT64_MAX)
+               throw semantic_error{_where(ctx).begin(), "a duration needs a whole number of days, weeks or months"};
+           ast::duration d;
+           d.count = static_cast<std::int64_t>(number.value.num());
+           d.unit = _attr(ctx);
+           _val(ctx).node = ast::duration_value{d};
+       })];
 
 const auto list_literal_body =
     (x3::lit('[') > -(nest[or_expr] % ',') > ']')[([](auto& ctx) {
@@ -592,9 +633,10 @@ const auto field_decl_body = identifier[set(&ast::field_decl::id)] >>
                             -x3::lit('?')[set_to(&ast::field_decl::optional, true)] > ':' >
                             field_type[set(&ast::field_decl::type)];
 const auto end_of_event_body = x3::lit('}');
+const auto field_separator_body = field_separator_parser{};
 const auto event_decl_body = kw("event") > identifier[set(&ast::event_decl::id)] >
                             -label[set(&ast::event_decl::label)] > '{' >
-                            *(field_decl[push(&ast::event_decl::fields)] >> -x3::lit(',')) > end_of_event;
+                            *(field_decl[push(&ast::event_decl::fields)] > field_separator) > end_of_event;
 
 const auto rule_decl_body = (kw("obligation") | kw("outcome")[set_to(&ast::rule_decl::outcome, true)]) >
                            identifier[set(&ast::rule_decl::id)] > -label[set(&ast::rule_decl::label)] > '{' >
@@ -651,8 +693,12 @@ const auto trigger_clause_def = located[trigger_clause_body];
 const auto require_clause_def = located[require_clause_body];
 const auto element_type_def = located[element_type_body];
 const auto field_type_def = located[field_type_body];
+const auto escape_def = located[escape_body];
+const auto code_point_def = located[code_point_body];
+const auto time_unit_word_rule_def = located[time_unit_word_rule_body];
+const auto field_separator_def = field_separator_body;
 
-BOOST_SPIRIT_DEFINE(identifier, string_literal, label, date, duration, period, kind_list, or_expr, and_expr, not_expr,
+BOOST_SPIRIT_DEFINE(identifier, string_literal, escape, code_point, time_unit_word_rule, field_separator, label, date, duration, period, kind_list, or_expr, and_expr, not_expr,
                     comparison, additive, multiplicative, unary_expr, primary, numeric, list_literal, event_source,
                     aggregate_call, violations_args, cite_clause, each_clause, during_clause, window_clause,
                     every_clause, by_clause, trigger_clause, trigger_target, require_clause, grace_clause,

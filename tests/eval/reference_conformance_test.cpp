@@ -42,14 +42,15 @@ std::string slurp(const fs::path& p) {
     return s.str();
 }
 
-// One element per line; a final newline does not start another record.
+// One record per line of a JSON Lines file; blank lines are not records (docs/choices.md 20).
 std::vector<std::string> split_lines(const std::string& text) {
     std::vector<std::string> out;
     std::size_t start = 0;
     while (start < text.size()) {
         std::size_t end = text.find('\n', start);
         if (end == std::string::npos) end = text.size();
-        out.push_back(text.substr(start, end - start));
+        std::string line = text.substr(start, end - start);
+        if (line.find_first_not_of(" \t\r") != std::string::npos) out.push_back(std::move(line));
         start = end + 1;
     }
     return out;

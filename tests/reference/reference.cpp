@@ -3,27 +3,31 @@
 // events are derived from the whole set, then every rule is evaluated in dependency order by
 // scanning all events for every aggregate of every bucket.
 //
-// Decisions where LANGUAGE.md and the brief are silent (the report of the work lists them too):
-// - JSON is strict RFC 8259 (UTF-8 checked, no trailing commas, no leading zeros, lone
-//   surrogates rejected); an object with a repeated key is rejected; nesting deeper than 256 is
-//   rejected; a line longer than 256 KiB is rejected.
-// - A record with "entity" is an entity record, else with "retract" a retraction, else with
-//   "id" an event (the first key of these three that is present decides).
-// - `null` for any optional key (entity parent/name/since/until/version, optional event
-//   fields) means absent.
-// - Entity `version` accepts any JSON number with an integral value that fits 64 bits
-//   (1.0 is 1), like int fields.
-// - Record time offsets accept -23:59..+23:59; hours 00-23, minutes and seconds 00-59
-//   (no leap second), a fraction of any number of digits after the seconds only.
-// - Ids are any JSON string, the empty string included.
-// - The parent-kind check of an entity uses the standing record of its parent, whatever that
-//   parent's own status (so the check never depends on another check: order-free).
+// Decisions where LANGUAGE.md is silent. Those of docs/choices.md are followed (numbers 13,
+// 14, 16-19, 22-29 there); the others, mostly about malformed records, are:
+// - JSON is RFC 8259 (UTF-8 checked, no trailing commas, no leading zeros, lone surrogates
+//   rejected), nested at most 256 deep; a repeated key: the first one counts. A line longer
+//   than 256 KiB is rejected. Every element of `lines` is a record: a caller reading a JSON
+//   Lines file skips its blank lines (docs/choices.md 20).
+// - The kind of record is decided by the first of these keys present (even if null):
+//   "retract" (a retraction), "entity", "id" (an event); none of them: rejected.
+// - `null` for an optional key means absent (entity parent/name/since/until/version, optional
+//   event fields); for a required one the record is rejected.
+// - Ids (entity, parent, event id, unit, retract, ref values) must not be empty strings.
+// - Entity `version`: a JSON number with an integral value, 0 <= version < 2^63 (1.0 is 1).
+// - `int` fields hold -(2^63 - 1) .. 2^63 - 1; `number` fields at most 6 fractional digits and
+//   a magnitude of at most 9·10^12 (docs/choices.md 13).
+// - Event times: hours 00-23, minutes and seconds 00-59, a fraction only after seconds (to the
+//   nanosecond), offsets -23:59..+23:59; 't' or ' ' may stand for 'T', 'z' for 'Z', ',' for '.'.
+// - An entity whose parent is unresolved is unresolved, whatever the parent's kind: the
+//   parent-kind check is made once the parent resolves (as refs of events are).
 // - An obligation without `each` triggered by an outcome takes triggers from every unit of
 //   the outcome; an obligation with `each` only from the entity the outcome fired for.
 // - A duration holding months (e.g. `gap(..) + 1 month`) has no length in days: comparing or
 //   printing it is undefined. Date + months uses calendar::add_months.
 // - An instance is active during a cumulative bucket when it is active at some day of the
 //   reported period (cumulative start .. bucket end).
+// - The aggregates inside a trigger's `where` (if any) range over the rule's window.
 #include "reference/reference.hpp"
 
 #include <algorithm>
@@ -149,6 +153,7 @@ struct jv {
     std::vector<jv> items;
     std::vector<std::pair<std::string, jv>> members;
 
+    // The first member with that key (a repeated key: the first one counts).
     const jv* get(const std::string& key) const {
         for (const auto& m : members)
             if (m.first == key) return &m.second;
@@ -258,7 +263,6 @@ private:
             if (!peek('"')) return false;
             std::string key;
             if (!string(key)) return false;
-            if (v.get(key)) return false;  // a repeated key: the record is ambiguous
             space();
             if (!peek(':')) return false;
             ++i_;
@@ -526,7 +530,7 @@ std::optional<val> typed(const jv& j, type_kind kind, type_kind element) {
             if (j.k != jv::number) return std::nullopt;
             const auto r = rational::parse_decimal(j.s);
             if (!r || !r->is_integer()) return std::nullopt;
-            if (r->num() > static_cast<int128>(INT64_MAX) || r->num() < static_cast<int128>(INT64_MIN))
+            if (r->num() > static_cast<int128>(INT64_MAX) || r->num() < -static_cast<int128>(INT64_MAX))
                 return std::nullopt;
             return num(*r);
         }
@@ -534,14 +538,18 @@ std::optional<val> typed(const jv& j, type_kind kind, type_kind element) {
             if (j.k != jv::number) return std::nullopt;
             const auto r = rational::parse_decimal(j.s);
             if (!r || !r->is_decimal(6)) return std::nullopt;
+            const rational limit(9000000000000);  // docs/choices.md 13: |value| <= 9·10^12
+            if (*r > limit || *r < -limit) return std::nullopt;
             return num(*r);
         }
         case type_kind::boolean:
             if (j.k != jv::boolean) return std::nullopt;
             return boolean(j.b);
         case type_kind::text:
-        case type_kind::ref:
             if (j.k != jv::string) return std::nullopt;
+            return text(j.s);
+        case type_kind::ref:
+            if (j.k != jv::string || j.s.empty()) return std::nullopt;
             return text(j.s);
         case type_kind::date: {
             if (j.k != jv::string) return std::nullopt;
@@ -622,6 +630,8 @@ i64 floor_div(i64 a, i64 b) {
 }
 
 // "YYYY-MM-DD", or "YYYY-MM-DDTHH:MM[:SS[.fff]]" with an optional "Z" / "+HH:MM" / "-HH:MM".
+// Also accepted, as the engine does: 't' or ' ' for 'T', 'z' for 'Z', ',' for '.'. Fractions
+// count to the nanosecond (further digits are ignored).
 std::optional<time_value> parse_time(const std::string& t, int plan_offset) {
     time_value out;
     const auto date_part = calendar::parse_iso(std::string_view(t).substr(0, 10));
@@ -636,23 +646,24 @@ std::optional<time_value> parse_time(const std::string& t, int plan_offset) {
         return v <= max;
     };
     int hh = 0, mm = 0, ss = 0;
-    if (t.size() < 16 || t[10] != 'T' || !two(11, 23, hh) || t[13] != ':' || !two(14, 59, mm)) return std::nullopt;
+    const bool separator = t.size() > 10 && (t[10] == 'T' || t[10] == 't' || t[10] == ' ');
+    if (t.size() < 16 || !separator || !two(11, 23, hh) || t[13] != ':' || !two(14, 59, mm)) return std::nullopt;
     std::size_t i = 16;
     if (i < t.size() && t[i] == ':') {
         if (!two(i + 1, 59, ss)) return std::nullopt;
         i += 3;
-        if (i < t.size() && t[i] == '.') {
+        if (i < t.size() && (t[i] == '.' || t[i] == ',')) {
             ++i;
             const std::size_t start = i;
             while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
             if (i == start) return std::nullopt;
-            out.fraction = t.substr(start, i - start);
+            out.fraction = t.substr(start, std::min<std::size_t>(i - start, 9));
             while (!out.fraction.empty() && out.fraction.back() == '0') out.fraction.pop_back();
         }
     }
     int offset = plan_offset;
     if (i < t.size()) {
-        if (t[i] == 'Z' && i + 1 == t.size()) {
+        if ((t[i] == 'Z' || t[i] == 'z') && i + 1 == t.size()) {
             offset = 0;
         } else if ((t[i] == '+' || t[i] == '-') && i + 6 == t.size() && t[i + 3] == ':') {
             int oh = 0, om = 0;
@@ -729,6 +740,7 @@ struct context {
     i64 s = 0, e = 0;                                  // the range: [s, e], events up to T
     const event* ev = nullptr;                         // inside where / all / any predicates
     const check::rule* rule = nullptr;
+    bool* no_data = nullptr;  // set when a comparison of the requirement meets an undefined value
 };
 
 class evaluator {
@@ -779,7 +791,7 @@ private:
     std::optional<entity_record> read_entity(const jv& o, std::size_t line) {
         entity_record r;
         r.line = line;
-        if (string_at(o, "entity", r.id) != presence::string) return std::nullopt;
+        if (string_at(o, "entity", r.id) != presence::string || r.id.empty()) return std::nullopt;
         std::string kind;
         if (string_at(o, "kind", kind) != presence::string) return std::nullopt;
         r.kind = plan_.find_kind(kind);
@@ -787,7 +799,10 @@ private:
         std::string text;
         switch (string_at(o, "parent", text)) {
             case presence::bad: return std::nullopt;
-            case presence::string: r.parent = text; break;
+            case presence::string:
+                if (text.empty()) return std::nullopt;
+                r.parent = text;
+                break;
             case presence::absent: break;
         }
         switch (string_at(o, "name", text)) {
@@ -809,7 +824,7 @@ private:
         }
         if (const jv* v = o.get("version"); v && v->k != jv::null_) {
             auto n = typed(*v, type_kind::integer, type_kind::error);
-            if (!n) return std::nullopt;
+            if (!n || n->n < rational(0)) return std::nullopt;
             r.version = static_cast<i64>(n->n.num());
         }
         return r;
@@ -819,7 +834,7 @@ private:
         event_record r;
         r.line = line;
         std::string id, type, time, unit;
-        if (string_at(o, "id", id) != presence::string) return std::nullopt;
+        if (string_at(o, "id", id) != presence::string || id.empty()) return std::nullopt;
         if (string_at(o, "type", type) != presence::string) return std::nullopt;
         r.type = plan_.find_event(type);
         if (r.type < 0) return std::nullopt;
@@ -830,7 +845,7 @@ private:
         r.utc_seconds = t->utc_seconds;
         r.fraction = t->fraction;
         r.day = t->day;
-        if (string_at(o, "unit", unit) != presence::string) return std::nullopt;
+        if (string_at(o, "unit", unit) != presence::string || unit.empty()) return std::nullopt;
         const check::event_type& et = plan_.events[static_cast<std::size_t>(r.type)];
         r.fields.assign(et.fields.size(), std::nullopt);
         r.fields[check::field_id] = text(id);
@@ -867,15 +882,15 @@ private:
             if (text.size() > 256 * 1024) continue;
             auto doc = json_reader(text).document();
             if (!doc || doc->k != jv::object) continue;
-            if (doc->get("entity")) {
+            if (const jv* target = doc->get("retract")) {
+                if (target->k == jv::string && !target->s.empty()) {
+                    cat[line] = category::retraction;
+                    retracted_ids.insert(target->s);
+                }
+            } else if (doc->get("entity")) {
                 if (auto r = read_entity(*doc, line)) {
                     cat[line] = category::entity;
                     entity_records.push_back(std::move(*r));
-                }
-            } else if (const jv* target = doc->get("retract")) {
-                if (target->k == jv::string) {
-                    cat[line] = category::retraction;
-                    retracted_ids.insert(target->s);
                 }
             } else if (doc->get("id")) {
                 if (auto r = read_event(*doc, line)) {
@@ -908,51 +923,57 @@ private:
                 }
             }
         }
-        // A parent of a kind the entity's kind may not sit under: the standing records are
-        // rejected. The check reads the parent's standing record whatever its own status.
-        for (auto& [id, x] : registry_) {
-            const auto& allowed = plan_.kinds[static_cast<std::size_t>(x.standing.kind)].parents;
-            if (!x.standing.parent || allowed.empty()) continue;
-            auto p = registry_.find(*x.standing.parent);
-            if (p == registry_.end()) continue;
-            if (!contains(allowed, p->second.standing.kind)) {
-                x.bad_parent_kind = true;
-                for (std::size_t line : standing_lines[id]) cat[line] = category::rejected;
-            }
-        }
-        // Resolution: no parent, or a resolved parent; cycles and missing parents never resolve.
-        std::map<std::string, int> state;  // 1 resolved, 2 unresolved
-        for (auto& [id, x] : registry_) {
+        // Resolution: an entity without a parent is resolved; one whose parent is resolved is
+        // resolved when the parent's kind is allowed for its kind (or its kind has no `within`),
+        // and rejected otherwise (its standing records count as rejected); any other entity
+        // (parent missing, unresolved, rejected, or a parent cycle) is unresolved. Walked
+        // iteratively up the parent chain, then settled from the top down.
+        enum settled { no_parent, is_resolved, is_unresolved, is_rejected };
+        std::map<std::string, int> state;
+        for (const auto& entry : registry_) {
+            if (state.count(entry.first)) continue;
             std::vector<std::string> path;
             std::set<std::string> on_path;
-            std::string cur = id;
-            bool result = false;
+            std::string cur = entry.first;
+            int above = is_unresolved;  // the state of the parent of path.back()
             for (;;) {
-                if (auto s = state.find(cur); s != state.end()) {
-                    result = s->second == 1;
-                    break;
-                }
-                if (on_path.count(cur)) {
-                    result = false;
+                if (auto known = state.find(cur); known != state.end()) {
+                    above = known->second;
                     break;
                 }
                 auto it = registry_.find(cur);
-                if (it == registry_.end() || it->second.bad_parent_kind) {
-                    result = false;
+                if (it == registry_.end() || on_path.count(cur)) {  // not registered, or a cycle
+                    above = is_unresolved;
                     break;
                 }
                 path.push_back(cur);
                 on_path.insert(cur);
                 if (!it->second.standing.parent) {
-                    result = true;
+                    above = no_parent;
                     break;
                 }
                 cur = *it->second.standing.parent;
             }
-            for (const auto& p : path) state[p] = result ? 1 : 2;
-            (void)x;
+            for (auto node = path.rbegin(); node != path.rend(); ++node) {
+                const entity& x = registry_.at(*node);
+                int st = is_unresolved;
+                if (above == no_parent) {
+                    st = is_resolved;
+                } else if (above == is_resolved) {
+                    const auto& allowed = plan_.kinds[static_cast<std::size_t>(x.standing.kind)].parents;
+                    const int parent_kind = registry_.at(*x.standing.parent).standing.kind;
+                    st = allowed.empty() || contains(allowed, parent_kind) ? is_resolved : is_rejected;
+                }
+                state[*node] = st;
+                above = st;
+            }
         }
-        for (auto& [id, x] : registry_) x.resolved = state[id] == 1;
+        for (auto& [id, x] : registry_) {
+            x.resolved = state[id] == is_resolved;
+            x.bad_parent_kind = state[id] == is_rejected;
+            if (x.bad_parent_kind)
+                for (std::size_t line : standing_lines[id]) cat[line] = category::rejected;
+        }
 
         // Events: per id; differing content rejects every record of the id.
         std::map<std::string, std::vector<const event_record*>> events_by_id;
@@ -1099,6 +1120,14 @@ private:
         return undef();
     }
 
+    // docs/choices.md 26: `reason: "no data"` whenever a comparison (or `in`) of the
+    // requirement meets an undefined value. Comparisons inside where / all / any predicates
+    // are about one event, not about the bucket's data, and do not count; those of a streak
+    // body do (they are comparisons of the requirement over its sub-periods).
+    static void note_undefined(const context& c, const val& a, const val& b) {
+        if (c.no_data && !c.ev && (a.k == vk::undef || b.k == vk::undef)) *c.no_data = true;
+    }
+
     val eval_unguarded(const texpr& x, const context& c) const {
         switch (x.o) {
             case op::literal:
@@ -1139,7 +1168,9 @@ private:
             case op::div: return arithmetic(x.o, eval(x.args.at(0), c), eval(x.args.at(1), c));
             case op::eq:
             case op::ne: {
-                const auto r = equal(eval(x.args.at(0), c), eval(x.args.at(1), c));
+                const val a = eval(x.args.at(0), c), b = eval(x.args.at(1), c);
+                note_undefined(c, a, b);
+                const auto r = equal(a, b);
                 if (!r) return boolean(false);
                 return boolean(x.o == op::eq ? *r : !*r);
             }
@@ -1147,7 +1178,9 @@ private:
             case op::le:
             case op::gt:
             case op::ge: {
-                const auto r = order(eval(x.args.at(0), c), eval(x.args.at(1), c));
+                const val a = eval(x.args.at(0), c), b = eval(x.args.at(1), c);
+                note_undefined(c, a, b);
+                const auto r = order(a, b);
                 if (!r) return boolean(false);
                 switch (x.o) {
                     case op::lt: return boolean(*r < 0);
@@ -1158,6 +1191,7 @@ private:
             }
             case op::in: {
                 const val lhs = eval(x.args.at(0), c);
+                note_undefined(c, lhs, lhs);
                 if (lhs.k == vk::undef) return boolean(false);
                 const texpr& rhs = x.args.at(1);
                 if (rhs.o == op::list) {
@@ -1389,7 +1423,10 @@ private:
                 c.s = b.from;
                 c.e = b.to;
                 c.rule = &r;
+                bool no_data = false;
+                c.no_data = &no_data;
                 x.met = truth(r.condition, c);
+                c.no_data = nullptr;
                 x.close = close_day(b.to, r.grace);
                 x.closed = T_ >= x.close;
                 if (r.outcome) {
@@ -1431,11 +1468,9 @@ private:
                             x.at_risk = b.to - T_ <= clamp_count(r.warn->count, 100000000) *
                                                          (r.warn->unit == check::time_unit::week ? 7 : 1);
                     }
-                    if (check::is_comparison(r.condition.o) || r.condition.o == op::in) {
-                        const auto text = canonical(eval(r.condition.args.at(0), c));
-                        if (text) x.value = text;
-                        else x.reason = "no data";
-                    }
+                    if (check::is_comparison(r.condition.o) || r.condition.o == op::in)
+                        x.value = canonical(eval(r.condition.args.at(0), c));
+                    if (no_data) x.reason = "no data";
                 }
                 rows.push_back(std::move(x));
             }

@@ -21,7 +21,7 @@ struct row {
     std::string status;                // "satisfied" | "violated" | "pending"
     bool met = false, at_risk = false;
     std::optional<std::string> value;  // canonical text; nullopt when not a single comparison or undefined
-    std::optional<std::string> reason; // "no data" when the compared left side is undefined, else nullopt
+    std::optional<std::string> reason; // "no data" when a comparison of the requirement met an undefined value
     // outcomes:
     bool fired = false, final = false;
 };

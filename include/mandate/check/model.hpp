@@ -181,7 +181,11 @@ struct plan {
 
     int find_kind(std::string_view id) const;
     int find_event(std::string_view id) const;
+    // Obligations and outcomes are separate namespaces: find_rule looks for an obligation
+    // first, then an outcome.
     int find_rule(std::string_view id) const;
+    int find_obligation(std::string_view id) const;
+    int find_outcome(std::string_view id) const;
     int find_phase(std::string_view id) const;
 };
 

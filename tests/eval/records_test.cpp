@@ -1,0 +1,511 @@
+// Records and the engine's invariants (LANGUAGE.md, "Records a host sends"; docs/choices.md
+// items 13-21): duplicates, conflicts, retractions, unresolved references, entity versions,
+// the accounting of every record, ignored fields, rejections and JSON Lines reading.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "eval/helpers.hpp"
+
+namespace {
+
+using namespace evaltest;
+
+const std::string plan_text = R"(
+plan p { timezone "+08:00" }
+phase campaign "c" from 2023-04-01 to 2023-06-30
+kind town "t"
+kind village "v" within town
+kind household "h" within village
+event patrol "p" { hours: number, people: int }
+event activity "a" { methods: set<text>, note?: text }
+event visit "x" { household: ref household }
+obligation patrols "pp" {
+  each v: village
+  during campaign
+  every month
+  require count(patrol of v) >= 1
+}
+obligation hours "hh" {
+  each v: village
+  during campaign
+  every month
+  require sum(patrol.hours of v) >= 1
+}
+obligation activities "aa" {
+  each v: village
+  during campaign
+  every month
+  require count(activity of v) >= 1
+}
+obligation town_activities "ta" {
+  each t: town
+  during campaign
+  every month
+  require count(activity of t) >= 1
+}
+obligation visits "xx" {
+  each v: village
+  during campaign
+  every month
+  require count(visit of v) >= 1
+}
+)";
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(Records, DuplicatesCountOnceWhateverTheKeyOrderNumberFormOrOffset) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"id": "d1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 2}
+{"people": 2.0, "unit": "v1", "hours": 1.0, "time": "2023-04-05", "type": "patrol", "id": "d1"}
+{"id": "d2", "type": "patrol", "time": "2023-04-05T10:00:00+08:00", "unit": "v1", "hours": 0.5, "people": 1}
+{"id": "d2", "type": "patrol", "time": "2023-04-05T02:00:00Z", "unit": "v1", "hours": 0.50, "people": 1}
+{"id": "d3", "type": "activity", "time": "2023-04-06", "unit": "v1", "methods": ["banner", "desk"]}
+{"id": "d3", "type": "activity", "time": "2023-04-06", "unit": "v1", "methods": ["desk", "banner", "desk"]}
+{"id": "d1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 2, "colour": "red"}
+)");
+    auto r = h.at("2023-04-10");
+    // Three events, each counted once: d1 + d2 patrols (1 + 0.5 hours), d3 one activity.
+    EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "2"));
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "pending", true, "1.5"));
+    EXPECT_TRUE(row_is(r, "activities", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    // 9 records: 2 entities, 3 applied, 4 duplicates (the copy with an undeclared field too:
+    // docs/choices.md item 16).
+    EXPECT_EQ(r.inputs.read, 9u);
+    EXPECT_EQ(r.inputs.entities, 2u);
+    EXPECT_EQ(r.inputs.applied, 3u);
+    EXPECT_EQ(r.inputs.duplicates, 4u);
+    EXPECT_EQ(r.inputs.rejected, 0u);
+}
+
+TEST(Records, ConflictingIdsAreAllRejectedInEitherOrder) {
+    const char* first = R"({"id": "c1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 2})";
+    const char* second = R"({"id": "c1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 2, "people": 2})";
+    for (int order = 0; order < 2; ++order) {
+        SCOPED_TRACE(order == 0 ? "first, second" : "second, first");
+        harness h(plan_text);
+        h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"})");
+        h.add(order == 0 ? first : second);
+        h.add(order == 0 ? second : first);
+        auto r = h.at("2023-04-10");
+        EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-04-01", "2023-04-30", "pending", false, "0"));
+        EXPECT_EQ(r.inputs.read, 4u);
+        EXPECT_EQ(r.inputs.rejected, 2u);
+        EXPECT_EQ(r.inputs.applied, 0u);
+        ASSERT_EQ(r.rejected.size(), 2u);
+        EXPECT_EQ(r.rejected[0].line, 3u);
+        EXPECT_EQ(r.rejected[1].line, 4u);
+        EXPECT_EQ(r.rejected[0].source, "test");
+    }
+    // A third copy equal to the first is in conflict too: all three rejected.
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"})");
+    h.add(first);
+    h.add(second);
+    h.add(first);
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.rejected, 3u);
+    EXPECT_EQ(r.inputs.duplicates, 0u);
+    EXPECT_EQ(r.inputs.applied, 0u);
+}
+
+TEST(Records, RetractionsBeforeAndAfterTheEventAndOfUnknownIds) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"retract": "r1"}
+{"id": "r1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 2}
+{"id": "r2", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 1, "people": 2}
+{"retract": "r2"}
+{"id": "r2", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 1, "people": 2}
+{"retract": "nobody"}
+{"id": "r3", "type": "patrol", "time": "2023-05-06", "unit": "v1", "hours": 3, "people": 2}
+)");
+    auto r = h.at("2023-05-10");
+    // r1 and r2 never count; r3 does (May).
+    EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-04-01", "2023-04-30", "violated", false, "0"));
+    EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-05-01", "2023-05-31", "satisfied", true, "1"));
+    // 9 records: 2 entities, 3 retractions, r2's second copy a duplicate (duplicate comes before
+    // retracted), r1 and r2 retracted, r3 applied.
+    EXPECT_EQ(r.inputs.read, 9u);
+    EXPECT_EQ(r.inputs.entities, 2u);
+    EXPECT_EQ(r.inputs.retractions, 3u);
+    EXPECT_EQ(r.inputs.duplicates, 1u);
+    EXPECT_EQ(r.inputs.retracted, 2u);
+    EXPECT_EQ(r.inputs.applied, 1u);
+    // The unknown id's event arriving later is retracted as well.
+    EXPECT_TRUE(h.accept(R"({"id": "nobody", "type": "patrol", "time": "2023-05-07", "unit": "v1", "hours": 1, "people": 1})"));
+    r = h.at("2023-05-10");
+    EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-05-01", "2023-05-31", "satisfied", true, "1"));
+    EXPECT_EQ(r.inputs.retracted, 3u);
+    EXPECT_EQ(r.inputs.read, 10u);
+}
+
+TEST(Records, AnEventWaitsForItsUnitAndAppliesWhenItArrives) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"id": "e1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 2}
+{"id": "e2", "type": "patrol", "time": "2023-04-05", "unit": "ghost", "hours": 1, "people": 2}
+)");
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.unresolved, 2u);
+    EXPECT_EQ(r.inputs.applied, 0u);
+    EXPECT_TRUE(h.accept(R"({"entity": "v1", "kind": "village", "parent": "t1"})"));
+    r = h.at("2023-04-10");
+    // e1 now applies; e2's unit never arrives: still unresolved.
+    EXPECT_EQ(r.inputs.unresolved, 1u);
+    EXPECT_EQ(r.inputs.applied, 1u);
+    EXPECT_EQ(r.inputs.entities, 2u);
+    EXPECT_EQ(r.inputs.read, 4u);
+    EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    EXPECT_EQ(spans(r, "patrols", "ghost"), "");
+}
+
+TEST(Records, ARefToAnUnregisteredEntityWaitsAndOneOfTheWrongKindIsRejected) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"id": "x1", "type": "visit", "time": "2023-04-05", "unit": "v1", "household": "h1"}
+)");
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.unresolved, 1u);
+    EXPECT_TRUE(row_is(r, "visits", "v1", "2023-04-01", "2023-04-30", "pending", false, "0"));
+    EXPECT_TRUE(h.accept(R"({"entity": "h1", "kind": "household", "parent": "v1"})"));
+    r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.unresolved, 0u);
+    EXPECT_TRUE(row_is(r, "visits", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    // A ref naming a registered village where a household is expected: rejected, and the
+    // reason names the field.
+    h.add(R"({"id": "x2", "type": "visit", "time": "2023-04-06", "unit": "v1", "household": "v1"})");
+    r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.rejected, 1u);
+    ASSERT_EQ(r.rejected.size(), 1u);
+    EXPECT_EQ(r.rejected[0].line, 5u);
+    EXPECT_TRUE(contains(r.rejected[0].reason, "household")) << r.rejected[0].reason;
+    EXPECT_TRUE(row_is(r, "visits", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    EXPECT_EQ(r.inputs.read, 5u);
+}
+
+// engine.hpp: add() says what it did with a record, and last_error() says why it was rejected.
+// Where the rejection is already known when the record arrives, add() must say so.
+TEST(Records, AddReturnsRejectedWhenTheRejectionIsKnownOnArrival) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"id": "c1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 2}
+)");
+    EXPECT_EQ(h.add(R"({"id": "c1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 2, "people": 2})"),
+              mandate::add_status::rejected);
+    EXPECT_FALSE(h.engine().last_error().empty());
+    EXPECT_EQ(h.add(R"({"id": "x2", "type": "visit", "time": "2023-04-06", "unit": "v1", "household": "v1"})"),
+              mandate::add_status::rejected);
+    EXPECT_TRUE(contains(h.engine().last_error(), "household")) << h.engine().last_error();
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.rejected, 3u);
+}
+
+TEST(Records, RefToAnEntityRegisteredLaterWithTheWrongKindIsRejected) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"id": "x1", "type": "visit", "time": "2023-04-05", "unit": "v1", "household": "t2"}
+)");
+    // t2 turns out to be a town: the held event is rejected (docs/choices.md item 18).
+    EXPECT_TRUE(h.accept(R"({"entity": "t2", "kind": "town"})"));
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.rejected, 1u);
+    EXPECT_EQ(r.inputs.unresolved, 0u);
+    EXPECT_EQ(r.inputs.entities, 3u);
+    EXPECT_TRUE(row_is(r, "visits", "v1", "2023-04-01", "2023-04-30", "pending", false, "0"));
+}
+
+TEST(Records, EntityVersionsTheHighestAgreeingVersionStands) {
+    harness h(plan_text);
+    // Sent highest first: version 1 adds an `until`; the two version-2 records disagree.
+    h.add(R"({"entity": "t1", "kind": "town"})");
+    h.add(R"({"entity": "v1", "kind": "village", "parent": "t1", "version": 1, "until": "2023-05-01"})");
+    h.add(R"({"entity": "v1", "kind": "village", "parent": "t1", "version": 2, "until": "2023-04-15"})");
+    h.add(R"({"entity": "v1", "kind": "village", "parent": "t1", "version": 2, "until": "2023-04-20"})");
+    h.add(R"({"entity": "v1", "kind": "village", "parent": "t1"})");
+    auto r = h.at("2023-07-01");
+    // Version 1 stands: v1 is active until 04-30, so it has an April bucket only (a May
+    // instance needs until > 05-01).
+    EXPECT_EQ(spans(r, "patrols", "v1"), "2023-04-01..2023-04-30");
+    EXPECT_EQ(r.inputs.read, 5u);
+    EXPECT_EQ(r.inputs.rejected, 2u);
+    EXPECT_EQ(r.inputs.entities, 3u);
+    // A higher version without `until` replaces version 1: active again all along.
+    EXPECT_TRUE(h.accept(R"({"entity": "v1", "kind": "village", "parent": "t1", "version": 3})"));
+    r = h.at("2023-07-01");
+    EXPECT_EQ(spans(r, "patrols", "v1"), "2023-04-01..2023-04-30 2023-05-01..2023-05-31 2023-06-01..2023-06-30");
+}
+
+TEST(Records, AnEntityWhoseParentArrivesLater) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"id": "a1", "type": "activity", "time": "2023-04-05", "unit": "v1", "methods": []}
+)");
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.entities, 1u);
+    EXPECT_EQ(r.inputs.unresolved, 1u);
+    EXPECT_TRUE(h.accept(R"({"entity": "t1", "kind": "town"})"));
+    r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.entities, 2u);
+    EXPECT_EQ(r.inputs.applied, 1u);
+    EXPECT_EQ(r.inputs.unresolved, 0u);
+    // a1 counts for v1 and, through `of t`, for its town.
+    EXPECT_TRUE(row_is(r, "activities", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    EXPECT_TRUE(row_is(r, "town_activities", "t1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    // A village whose parent is a household (village is within town only): rejected.
+    EXPECT_TRUE(h.accept(R"({"entity": "h1", "kind": "household", "parent": "v1"})"));
+    h.add(R"({"entity": "v9", "kind": "village", "parent": "h1"})");
+    r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.rejected, 1u);
+    EXPECT_EQ(spans(r, "patrols", "v9"), "");
+}
+
+TEST(Records, AnEntityWhoseOnlyVersionConflictsIsNotRegistered) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1", "since": "2023-01-01"}
+)");
+    // The disagreement is known as the second version-0 record arrives: add() says so.
+    EXPECT_FALSE(h.accept(R"({"entity": "v1", "kind": "village", "parent": "t1", "since": "2023-02-01"})"));
+    h.feed_ok(R"(
+{"id": "p1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 1}
+)");
+    // Both version-0 records are rejected and there is no lower version: v1 is not
+    // registered, so p1 waits as unresolved and v1 has no buckets.
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.rejected, 2u);
+    EXPECT_EQ(r.inputs.entities, 1u);
+    EXPECT_EQ(r.inputs.unresolved, 1u);
+    EXPECT_EQ(spans(r, "patrols", "v1"), "");
+}
+
+TEST(Records, AParentCycleStaysUnresolved) {
+    harness h(R"(
+plan p { timezone "+08:00" }
+phase campaign "c" from 2023-04-01 to 2023-04-30
+kind org "o"
+event meeting "m" {}
+obligation meets "m" {
+  each o: org
+  during campaign
+  require count(meeting of o) >= 1
+}
+)");
+    // A kind with no `within` accepts any parent; o1 and o2 name each other.
+    h.feed_ok(R"(
+{"entity": "o1", "kind": "org", "parent": "o2"}
+{"entity": "o2", "kind": "org", "parent": "o1"}
+{"entity": "o3", "kind": "org", "parent": "o4"}
+{"entity": "o4", "kind": "org"}
+{"id": "m1", "type": "meeting", "time": "2023-04-05", "unit": "o1"}
+{"id": "m3", "type": "meeting", "time": "2023-04-05", "unit": "o3"}
+)");
+    auto r = h.at("2023-05-01");
+    EXPECT_EQ(r.inputs.entities, 4u);
+    EXPECT_EQ(r.inputs.unresolved, 1u);
+    EXPECT_EQ(r.inputs.applied, 1u);
+    EXPECT_EQ(spans(r, "meets", "o1"), "");
+    // o3 lies under o4 (any parent allowed): m3 counts for both.
+    EXPECT_TRUE(row_is(r, "meets", "o3", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    EXPECT_TRUE(row_is(r, "meets", "o4", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+}
+
+TEST(Records, NumberFormsNullsAndMagnitudes) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"id": "n1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1e-1, "people": 1.0}
+{"id": "n2", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 2.5e1, "people": 1e2}
+{"id": "n3", "type": "activity", "time": "2023-04-06", "unit": "v1", "methods": [], "note": null}
+)");
+    // int accepts integral values (1.0 = 1, 1e2 = 100); exponents are read exactly; null for
+    // an optional field is absent (docs/choices.md items 13, 14).
+    auto r = h.at("2023-05-01");
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "25.1"));
+    EXPECT_EQ(r.inputs.applied, 3u);
+    // Magnitudes above 9e12 are rejected (docs/choices.md item 13).
+    EXPECT_EQ(h.add(R"({"id": "n4", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 9000000000001, "people": 1})"),
+              mandate::add_status::rejected);
+    EXPECT_TRUE(h.accept(R"({"id": "n5", "type": "patrol", "time": "2023-04-07", "unit": "v1", "hours": 9000000000000, "people": 1})"));
+    r = h.at("2023-05-01");
+    EXPECT_EQ(r.inputs.rejected, 1u);
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "9000000000025.1"));
+}
+
+TEST(Records, EveryCopyOfAWrongKindRefIsRejected) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+)");
+    const char* bad = R"({"id": "x1", "type": "visit", "time": "2023-04-06", "unit": "v1", "household": "t1"})";
+    h.add(bad);
+    h.add(bad);
+    // docs/choices.md item 18: rejected, every copy of its id (rejected comes before duplicate).
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.rejected, 2u);
+    EXPECT_EQ(r.inputs.duplicates, 0u);
+    EXPECT_EQ(r.inputs.read, 4u);
+}
+
+TEST(Records, ARecordRejectedForItsOwnContentDoesNotPutItsIdInConflict) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"id": "e1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 2, "people": 1}
+)");
+    EXPECT_EQ(h.add(R"({"id": "e1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": "two", "people": 1})"),
+              mandate::add_status::rejected);
+    EXPECT_EQ(h.add(R"({"id": "e1", "type": "nonsense", "time": "2023-04-05", "unit": "v1"})"),
+              mandate::add_status::rejected);
+    // docs/choices.md item 17: e1 stands; the two bad records are rejected on their own.
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.applied, 1u);
+    EXPECT_EQ(r.inputs.rejected, 2u);
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "pending", true, "2"));
+}
+
+TEST(Records, AnEntityUnderAParentOfAKindNotAllowedIsRejectedWhenTheParentArrives) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "v9", "kind": "village", "parent": "h1"}
+{"id": "p1", "type": "patrol", "time": "2023-04-05", "unit": "v9", "hours": 2, "people": 1}
+)");
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.entities, 1u);
+    EXPECT_EQ(r.inputs.unresolved, 1u);
+    // h1 turns out to be a household: a village may only be within a town. v9's record is now
+    // rejected (docs/choices.md item 19), and p1 names an entity that is not registered.
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"entity": "h1", "kind": "household", "parent": "v1"}
+)");
+    r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.read, 5u);
+    EXPECT_EQ(r.inputs.entities, 3u);
+    EXPECT_EQ(r.inputs.rejected, 1u);
+    EXPECT_EQ(r.inputs.unresolved, 1u);
+    EXPECT_EQ(spans(r, "patrols", "v9"), "");
+}
+
+TEST(Records, IgnoredFieldsAreListedWithTheirRecordCounts) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"id": "a1", "type": "activity", "time": "2023-04-05", "unit": "v1", "methods": ["x"], "colour": "red"}
+{"id": "a2", "type": "activity", "time": "2023-04-06", "unit": "v1", "methods": ["x"], "colour": "blue", "notes": "n"}
+{"id": "p1", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 1, "people": 1, "hourz": 2}
+{"id": "a3", "type": "activity", "time": "2023-04-07", "unit": "v1", "methods": ["x"], "note": "declared"}
+)");
+    auto r = h.at("2023-04-10");
+    auto count_of = [&](const std::string& type, const std::string& field) -> long {
+        for (const auto& f : r.ignored_fields)
+            if (f.type == type && f.field == field) return static_cast<long>(f.records);
+        return -1;
+    };
+    EXPECT_EQ(count_of("activity", "colour"), 2);
+    EXPECT_EQ(count_of("activity", "notes"), 1);
+    EXPECT_EQ(count_of("patrol", "hourz"), 1);
+    EXPECT_EQ(count_of("activity", "note"), -1);  // declared (optional)
+    EXPECT_EQ(r.ignored_fields.size(), 3u);
+    EXPECT_EQ(r.inputs.applied, 4u);
+}
+
+TEST(Records, RejectedRecordsSayWhyAndWhere) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+)");
+    struct bad {
+        const char* json;
+        const char* mention;
+    };
+    const bad cases[] = {
+        {R"({"id": "b1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1)", "JSON"},
+        {R"({"id": "b2", "type": "inspection", "time": "2023-04-05", "unit": "v1"})", "inspection"},
+        {R"({"id": "b3", "type": "patrol", "time": "2023-04-05", "unit": "v1", "people": 1})", "'hours'"},
+        {R"({"id": "b4", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": "1", "people": 1})", "'hours'"},
+        {R"({"id": "b5", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 0.1234567, "people": 1})", "'hours'"},
+        {R"({"id": "b6", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 1.5})", "'people'"},
+        {R"({"id": "b7", "type": "patrol", "time": "2023-13-05", "unit": "v1", "hours": 1, "people": 1})", "'time'"},
+        {R"({"type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 1})", "id"},
+        {R"({"id": "b9", "type": "patrol", "time": "2023-04-05", "hours": 1, "people": 1})", "'unit'"},
+        {R"({"entity": "q1", "kind": "county"})", "county"},
+        {R"({"id": "b11", "type": "activity", "time": "2023-04-05", "unit": "v1", "methods": "banner"})", "'methods'"},
+        {R"({"id": "b12", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": null, "people": 1})", "'hours'"},
+        {R"([1, 2, 3])", "object"},
+    };
+    for (const auto& c : cases) EXPECT_EQ(h.add(c.json), mandate::add_status::rejected) << c.json;
+    // A valid record after them is still read.
+    EXPECT_TRUE(h.accept(R"({"id": "ok", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 0.123456, "people": 1})"));
+    auto r = h.at("2023-04-10");
+    const std::size_t n = sizeof cases / sizeof cases[0];
+    EXPECT_EQ(r.inputs.rejected, n);
+    EXPECT_EQ(r.inputs.read, n + 3);
+    EXPECT_EQ(r.inputs.applied, 1u);
+    ASSERT_EQ(r.rejected.size(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+        SCOPED_TRACE(cases[i].json);
+        EXPECT_EQ(r.rejected[i].source, "test");
+        EXPECT_EQ(r.rejected[i].line, i + 3);
+        EXPECT_TRUE(contains(r.rejected[i].reason, cases[i].mention)) << r.rejected[i].reason;
+    }
+    // 0.123456 has 6 fractional digits: accepted exactly.
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "pending", false, "0.123456"));
+}
+
+TEST(Records, JsonLinesWithBlankLinesCrLfAndAnOverlongLine) {
+    harness h(plan_text);
+    std::string big = R"({"id": "big", "type": "activity", "time": "2023-04-05", "unit": "v1", "methods": ["x"], "note": ")";
+    big += std::string(300 * 1024, 'n');
+    big += R"("})";
+    std::string text;
+    text += "{\"entity\": \"t1\", \"kind\": \"town\"}\r\n";                                                  // line 1
+    text += "\r\n";                                                                                          // line 2
+    text += "\n";                                                                                            // line 3
+    text += "{\"entity\": \"v1\", \"kind\": \"village\", \"parent\": \"t1\"}\r\n";                          // line 4
+    text += big + "\n";                                                                                      // line 5
+    text += "{\"id\": \"a1\", \"type\": \"activity\", \"time\": \"2023-04-05\", \"unit\": \"v1\", \"methods\": [\"x\"]}\r\n";  // 6
+    text += "{\"id\": \"p1\", \"type\": \"patrol\", \"time\": \"2023-04-05\", \"unit\": \"v1\", \"hours\": 1.5, \"people\": 1}";  // 7
+    std::istringstream in(text);
+    const std::uint64_t read = h.engine().add_jsonl(in, "events.jsonl");
+    // 5 records: the blank lines (also the CRLF one) are not records.
+    EXPECT_EQ(read, 5u);
+    auto r = h.at("2023-04-10");
+    EXPECT_EQ(r.inputs.read, 5u);
+    EXPECT_EQ(r.inputs.entities, 2u);
+    EXPECT_EQ(r.inputs.applied, 2u);
+    EXPECT_EQ(r.inputs.rejected, 1u);
+    ASSERT_EQ(r.rejected.size(), 1u);
+    EXPECT_EQ(r.rejected[0].source, "events.jsonl");
+    EXPECT_EQ(r.rejected[0].line, 5u);
+    EXPECT_TRUE(contains(r.rejected[0].reason, "limit")) << r.rejected[0].reason;
+    // The CRLF line ends did not spoil the records: a1 and p1 (1.5 hours) count.
+    EXPECT_TRUE(row_is(r, "activities", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "pending", true, "1.5"));
+}
+
+}  // namespace

@@ -1,0 +1,225 @@
+// Random record streams for differential testing, driven by a plan's own schema: entities of
+// every kind under parents of allowed kinds, events of every type with fields of the right
+// types (texts drawn from the plan's own literals so filters match), and the awkward records
+// a host sends: duplicates in another key order, conflicting ids, retractions before and after
+// their event, unknown units, refs to the wrong kind, malformed lines, entity versions.
+// Deterministic for a seed, whatever the platform (splitmix64, no std distributions).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mandate/calendar/date.hpp"
+#include "mandate/check/model.hpp"
+
+namespace mandate::testing {
+
+class rng {
+public:
+    explicit rng(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull) {}
+    std::uint64_t next() {
+        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    // Uniform in [0, n).
+    std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
+    std::int64_t between(std::int64_t lo, std::int64_t hi) { return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1))); }
+    bool chance(int percent) { return below(100) < static_cast<std::uint64_t>(percent); }
+    template <class T>
+    const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+
+private:
+    std::uint64_t state_;
+};
+
+struct stream_shape {
+    int min_events = 30, max_events = 140;
+    int max_entities_per_kind = 3;
+};
+
+namespace detail {
+
+inline void collect_texts(const check::texpr& e, std::set<std::string>& out) {
+    if (e.o == check::op::literal && e.t.kind == check::type_kind::text) out.insert(e.value.text);
+    for (const auto& a : e.args) collect_texts(a, out);
+}
+
+inline std::string quote(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace detail
+
+// A stream of JSON lines for `plan`.
+inline std::vector<std::string> random_stream(const check::plan& plan, std::uint64_t seed, stream_shape shape = {}) {
+    rng r(seed);
+    std::vector<std::string> lines;
+    const calendar::day first = plan.has_span ? plan.span_from : calendar::from_ymd(2023, 1, 1);
+    const calendar::day last = plan.has_span ? plan.span_to : calendar::from_ymd(2023, 12, 31);
+
+    // Texts worth using: the plan's literals, plus a stranger.
+    std::set<std::string> text_set{"other", "x"};
+    for (const auto& rule : plan.rules) {
+        detail::collect_texts(rule.condition, text_set);
+        if (rule.trig.where) detail::collect_texts(*rule.trig.where, text_set);
+    }
+    const std::vector<std::string> texts(text_set.begin(), text_set.end());
+
+    // Entities: kinds in an order where allowed parents come first (fixpoint over the kinds).
+    std::vector<std::vector<std::string>> of_kind(plan.kinds.size());
+    std::vector<std::string> all_entities;
+    std::vector<bool> done(plan.kinds.size(), false);
+    std::vector<std::string> entity_lines;
+    for (std::size_t pass = 0; pass < plan.kinds.size() + 1; ++pass) {
+        for (std::size_t k = 0; k < plan.kinds.size(); ++k) {
+            if (done[k]) continue;
+            const auto& parents = plan.kinds[k].parents;
+            std::vector<std::string> candidates;
+            for (int p : parents) candidates.insert(candidates.end(), of_kind[static_cast<std::size_t>(p)].begin(), of_kind[static_cast<std::size_t>(p)].end());
+            if (!parents.empty() && candidates.empty() && pass < plan.kinds.size()) continue;
+            done[k] = true;
+            const int count = static_cast<int>(r.between(1, shape.max_entities_per_kind));
+            for (int i = 0; i < count; ++i) {
+                const std::string id = plan.kinds[k].id.substr(0, 3) + std::to_string(k) + "_" + std::to_string(i);
+                std::string line = "{\"entity\": " + detail::quote(id) + ", \"kind\": " + detail::quote(plan.kinds[k].id);
+                if (!candidates.empty()) line += ", \"parent\": " + detail::quote(r.pick(candidates));
+                if (r.chance(15)) line += ", \"since\": " + detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last))));
+                if (r.chance(10)) line += ", \"until\": " + detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last + 30))));
+                line += "}";
+                entity_lines.push_back(line);
+                of_kind[k].push_back(id);
+                all_entities.push_back(id);
+                if (r.chance(8)) {
+                    // A later version retiring the entity mid-plan.
+                    entity_lines.push_back("{\"entity\": " + detail::quote(id) + ", \"kind\": " + detail::quote(plan.kinds[k].id) +
+                                           (candidates.empty() ? "" : ", \"parent\": " + detail::quote(r.pick(candidates))) +
+                                           ", \"version\": 1, \"until\": " +
+                                           detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last)))) + "}");
+                }
+            }
+        }
+    }
+    if (all_entities.empty()) all_entities.push_back("nobody");
+    if (r.chance(20)) entity_lines.push_back("{\"entity\": \"orphan\", \"kind\": " + detail::quote(plan.kinds.front().id) +
+                                             ", \"parent\": \"missing_parent\"}");
+    if (r.chance(15) && !entity_lines.empty()) {
+        // Two records of one version that disagree.
+        const std::string id = all_entities.front();
+        entity_lines.push_back("{\"entity\": " + detail::quote(id) + ", \"kind\": " + detail::quote(plan.kinds.back().id) + "}");
+    }
+
+    // Events.
+    std::vector<std::string> event_lines;
+    std::vector<std::string> event_ids;
+    const int events = static_cast<int>(r.between(shape.min_events, shape.max_events));
+    for (int i = 0; i < events && !plan.events.empty(); ++i) {
+        const auto& type = r.pick(plan.events);
+        const std::string id = "e" + std::to_string(i);
+        const auto d = static_cast<calendar::day>(r.between(first - 15, last + 45));
+        std::string time = calendar::to_iso(d);
+        switch (r.below(4)) {
+            case 0: break;
+            case 1: time += "T" + std::to_string(10 + r.below(10)) + ":30:00+08:00"; break;
+            case 2: time += "T" + std::string(r.chance(50) ? "16:30:00Z" : "02:15:00Z"); break;
+            default: time += "T23:59:00"; break;
+        }
+        std::string unit = r.chance(3) ? "ghost" : r.pick(all_entities);
+        std::vector<std::string> parts;
+        parts.push_back("\"id\": " + detail::quote(id));
+        parts.push_back("\"type\": " + detail::quote(type.id));
+        parts.push_back("\"time\": " + detail::quote(time));
+        parts.push_back("\"unit\": " + detail::quote(unit));
+        for (std::size_t f = check::first_declared_field; f < type.fields.size(); ++f) {
+            const auto& field = type.fields[f];
+            if (field.optional && r.chance(30)) continue;
+            auto scalar = [&](check::type_kind k, const std::vector<int>& kinds) -> std::string {
+                switch (k) {
+                    case check::type_kind::integer: return std::to_string(r.between(0, 20));
+                    case check::type_kind::number: {
+                        const std::int64_t cents = r.between(0, 20000);
+                        return std::to_string(cents / 100) + "." + std::to_string(cents % 100 / 10) + std::to_string(cents % 10);
+                    }
+                    case check::type_kind::boolean: return r.chance(60) ? "true" : "false";
+                    case check::type_kind::text: return detail::quote(r.pick(texts));
+                    case check::type_kind::date: return detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last))));
+                    case check::type_kind::ref: {
+                        std::vector<std::string> candidates;
+                        for (int k2 : kinds) candidates.insert(candidates.end(), of_kind[static_cast<std::size_t>(k2)].begin(), of_kind[static_cast<std::size_t>(k2)].end());
+                        if (candidates.empty() || r.chance(4)) return detail::quote(r.pick(all_entities));  // perhaps a wrong kind
+                        return detail::quote(r.pick(candidates));
+                    }
+                    default: return "null";
+                }
+            };
+            std::string value;
+            if (field.t.kind == check::type_kind::set) {
+                value = "[";
+                const int n = static_cast<int>(r.between(0, 3));
+                for (int m = 0; m < n; ++m) value += (m ? ", " : "") + scalar(field.t.element, field.t.kinds);
+                value += "]";
+            } else {
+                value = scalar(field.t.kind, field.t.kinds);
+            }
+            if (r.chance(2)) value = "\"wrong type\"";
+            parts.push_back(detail::quote(field.id) + ": " + value);
+        }
+        if (r.chance(5)) parts.push_back("\"colour\": \"red\"");
+        auto render = [&](std::vector<std::string> p) {
+            std::string line = "{";
+            for (std::size_t k = 0; k < p.size(); ++k) line += (k ? ", " : "") + p[k];
+            return line + "}";
+        };
+        event_lines.push_back(render(parts));
+        event_ids.push_back(id);
+        if (r.chance(8)) {
+            // The same event again, keys in another order.
+            std::vector<std::string> shuffled = parts;
+            std::reverse(shuffled.begin(), shuffled.end());
+            event_lines.push_back(render(shuffled));
+        }
+        if (r.chance(3) && parts.size() > 4) {
+            // The same id with other content: a conflict.
+            std::vector<std::string> other = parts;
+            other[2] = "\"time\": " + detail::quote(calendar::to_iso(d + 1));
+            event_lines.push_back(render(other));
+        }
+    }
+    std::vector<std::string> extra;
+    for (int i = 0; i < events / 15; ++i) {
+        if (!event_ids.empty()) extra.push_back("{\"retract\": " + detail::quote(r.pick(event_ids)) + "}");
+    }
+    if (r.chance(30)) extra.push_back("{\"retract\": \"never_sent\"}");
+    if (r.chance(30)) extra.push_back("{\"id\": \"broken\", \"type\": ");
+    if (r.chance(20)) extra.push_back("{\"id\": \"u1\", \"type\": \"no_such_type\", \"time\": \"2023-05-01\", \"unit\": \"x\"}");
+
+    // Arrival order: sometimes entities first, sometimes everything mixed.
+    lines = entity_lines;
+    lines.insert(lines.end(), event_lines.begin(), event_lines.end());
+    lines.insert(lines.end(), extra.begin(), extra.end());
+    if (r.chance(60)) {
+        for (std::size_t i = lines.size(); i > 1; --i) std::swap(lines[i - 1], lines[r.below(i)]);
+    }
+    return lines;
+}
+
+// As-of dates worth asking about for a plan: inside, at the edges, and after.
+inline std::vector<calendar::day> random_dates(const check::plan& plan, std::uint64_t seed, int count) {
+    rng r(seed ^ 0xA5A5A5A5u);
+    const calendar::day first = plan.has_span ? plan.span_from : calendar::from_ymd(2023, 1, 1);
+    const calendar::day last = plan.has_span ? plan.span_to : calendar::from_ymd(2023, 12, 31);
+    std::vector<calendar::day> out;
+    for (int i = 0; i < count; ++i) out.push_back(static_cast<calendar::day>(r.between(first, last + 70)));
+    return out;
+}
+
+}  // namespace mandate::testing

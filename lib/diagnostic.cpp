@@ -1,6 +1,8 @@
 #include "mandate/diagnostic.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 
 namespace mandate {
 namespace {
@@ -45,16 +47,36 @@ bool is_wide(char32_t cp) {
 
 source_file::source_file(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
     line_starts_.push_back(0);
-    for (std::uint32_t i = 0; i < text_.size(); ++i)
-        if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    std::uint32_t column = 1, since_checkpoint = 0;
+    for (std::uint32_t i = 0; i < text_.size(); ++i) {
+        if (text_[i] == '\n') {
+            line_starts_.push_back(i + 1);
+            column = 1;
+            since_checkpoint = 0;
+            continue;
+        }
+        if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) {
+            if (++since_checkpoint >= 4096) {
+                checkpoints_.emplace_back(i, column);
+                since_checkpoint = 0;
+            }
+            ++column;
+        }
+    }
 }
 
 position source_file::position_of(std::uint32_t offset) const {
     offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
     auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
     const auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
-    const std::uint32_t start = line_starts_[line - 1];
+    std::uint32_t start = line_starts_[line - 1];
     std::uint32_t column = 1;
+    // Resume from the last checkpoint of this line before the offset, if any.
+    auto cp = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), std::make_pair(offset, UINT32_MAX));
+    if (cp != checkpoints_.begin() && std::prev(cp)->first >= start) {
+        start = std::prev(cp)->first;
+        column = std::prev(cp)->second;
+    }
     std::string_view s(text_);
     for (std::size_t i = start; i < offset;) {
         next_code_point(s, i);
@@ -98,24 +120,36 @@ std::string headline(const diagnostic& d) {
 
 std::string render(const diagnostic& d, const source_file& source) {
     std::string out = headline(d) + "\n";
-    const std::string_view line = source.line_text(d.pos.line);
+    std::string_view line = source.line_text(d.pos.line);
     if (line.empty() && source.text().empty()) return out;
     const std::string number = std::to_string(d.pos.line);
     const std::string gutter(number.size(), ' ');
+    const auto line_start = static_cast<std::uint32_t>(line.data() - source.text().data());
+    std::size_t at = d.where.begin >= line_start ? std::min<std::size_t>(d.where.begin - line_start, line.size()) : 0;
+    std::size_t end = d.where.end > d.where.begin ? std::min<std::size_t>(d.where.end - line_start, line.size()) : at;
+    // A long line is shown as a window around the spot, marked with ellipses.
+    constexpr std::size_t context = 80;
+    std::string prefix, suffix;
+    if (line.size() > 2 * context + 40) {
+        auto boundary = [&](std::size_t i) {
+            while (i > 0 && i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) --i;
+            return i;
+        };
+        const std::size_t from = boundary(at > context ? at - context : 0);
+        const std::size_t to = std::max(boundary(std::min(line.size(), std::max(end, at) + context)), at);
+        if (from > 0) prefix = "…";
+        if (to < line.size()) suffix = "…";
+        line = line.substr(from, to - from);
+        at -= from;
+        end = std::min(end - std::min(end, from), line.size());
+    }
     // Tabs are shown as single spaces so the caret lines up whatever the terminal's tab width.
     std::string shown(line);
     std::replace(shown.begin(), shown.end(), '\t', ' ');
-    out += " " + number + " | " + shown + "\n";
-    // Caret: under the code points before the column, measured in display width.
-    std::size_t bytes_before = 0;
-    for (std::uint32_t col = 1; col < d.pos.column && bytes_before < line.size(); ++col) next_code_point(line, bytes_before);
-    const std::size_t pad = display_width(line.substr(0, bytes_before));
+    out += " " + number + " | " + prefix + shown + suffix + "\n";
+    const std::size_t pad = display_width(prefix) + display_width(line.substr(0, at));
     std::size_t underline = 1;
-    const std::uint32_t line_start = d.where.begin - static_cast<std::uint32_t>(bytes_before);
-    if (d.where.end > d.where.begin) {
-        const std::size_t end_in_line = std::min<std::size_t>(d.where.end - line_start, line.size());
-        if (end_in_line > bytes_before) underline = std::max<std::size_t>(1, display_width(line.substr(bytes_before, end_in_line - bytes_before)));
-    }
+    if (end > at) underline = std::max<std::size_t>(1, display_width(line.substr(at, end - at)));
     out += " " + gutter + " | " + std::string(pad, ' ') + "^" + std::string(underline - 1, '~') + "\n";
     return out;
 }

@@ -39,6 +39,8 @@ private:
     std::string name_;
     std::string text_;
     std::vector<std::uint32_t> line_starts_;
+    // Every 4 KiB of a long line: (offset, column there), so a column is found quickly.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> checkpoints_;
 };
 
 enum class severity { error, warning, note };

@@ -30,8 +30,16 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     return row[b.size()];
 }
 
-// ", did you mean 'campaign'?" when one known name is close enough.
-std::string suggestion(const std::string& wrong, const std::vector<std::string>& known) {
+// ", did you mean 'campaign'?" when one known name is close enough. Only the first few unknown
+// names of a file get a suggestion: they are for a person reading the first errors, and a
+// machine-made file with thousands would otherwise cost a quadratic search.
+thread_local int suggestions_left = 0;
+
+template <class Candidates>
+std::string suggestion(const std::string& wrong, Candidates&& candidates) {
+    if (suggestions_left <= 0) return "";
+    --suggestions_left;
+    const std::vector<std::string> known = candidates();
     std::string best;
     std::size_t best_distance = std::max<std::size_t>(2, wrong.size() / 3) + 1;
     for (const auto& k : known) {
@@ -197,7 +205,7 @@ private:
                                           "saturday or sunday, not '" + prop.word->text + "'");
             } else {
                 error(prop.key.loc, "unknown plan property '" + key + "'; expected title, source, timezone or week_start" +
-                                        suggestion(key, {"title", "source", "timezone", "week_start"}));
+                                        suggestion(key, [] { return std::vector<std::string>{"title", "source", "timezone", "week_start"}; }));
             }
         }
     }
@@ -268,15 +276,16 @@ private:
         }
     }
 
+    template <class Candidates>
     int lookup(const std::unordered_map<std::string, int>& table, const ast::name& n, const char* what,
-               const std::vector<std::string>& known) {
+               Candidates&& known) {
         auto it = table.find(n.text);
         if (it != table.end()) return it->second;
         error(n.loc, std::string("unknown ") + what + " '" + n.text + "'" + suggestion(n.text, known));
         return -1;
     }
 
-    int lookup_kind(const ast::name& n) { return lookup(kind_index_, n, "kind", ids_of(plan_.kinds)); }
+    int lookup_kind(const ast::name& n) { return lookup(kind_index_, n, "kind", [&] { return ids_of(plan_.kinds); }); }
 
     std::vector<int> lookup_kinds(const std::vector<ast::name>& names) {
         std::vector<int> out;
@@ -409,7 +418,7 @@ private:
                                    "' and 'from ... to ...'; keep one");
             window_ok = false;
         } else if (during) {
-            const int p = lookup(phase_index_, during->phase, "phase", ids_of(plan_.phases));
+            const int p = lookup(phase_index_, during->phase, "phase", [&] { return ids_of(plan_.phases); });
             if (p >= 0 && phase_ok_[static_cast<std::size_t>(p)]) {
                 r.window_from = plan_.phases[static_cast<std::size_t>(p)].from;
                 r.window_to = plan_.phases[static_cast<std::size_t>(p)].to;
@@ -524,13 +533,13 @@ private:
                 if (obligation_index_.count(t.target.text))
                     error(t.target.loc, "'" + t.target.text + "' is an obligation; 'after outcome' names an outcome");
                 else
-                    error(t.target.loc, "unknown outcome '" + t.target.text + "'" + suggestion(t.target.text, outcome_ids()));
+                    error(t.target.loc, "unknown outcome '" + t.target.text + "'" + suggestion(t.target.text, [&] { return outcome_ids(); }));
                 return;
             }
             r.trig.target = it->second;
             return;
         }
-        r.trig.target = lookup(event_index_, t.target, "event type", ids_of(plan_.events));
+        r.trig.target = lookup(event_index_, t.target, "event type", [&] { return ids_of(plan_.events); });
         if (t.of_var) r.trig.scoped = check_var(*t.of_var, r);
         if (t.where && r.trig.target >= 0) {
             scope s{&r, index, r.trig.target};
@@ -648,7 +657,7 @@ private:
                 out.t.kinds = s.owner->unit_kinds;
                 return out;
             }
-            error(e.loc, "event type '" + ev.id + "' has no field '" + n.text + "'" + suggestion(n.text, ids_of(ev.fields)));
+            error(e.loc, "event type '" + ev.id + "' has no field '" + n.text + "'" + suggestion(n.text, [&] { return ids_of(ev.fields); }));
             return poisoned(e.loc);
         }
         if (s.owner && !s.owner->var.empty() && n.text == s.owner->var)
@@ -817,7 +826,7 @@ private:
             error(e.loc, std::string(ast::to_string(a.kind)) + "() cannot stand inside a predicate about one event");
             return poisoned(e.loc);
         }
-        const int ev = lookup(event_index_, a.source.event, "event type", ids_of(plan_.events));
+        const int ev = lookup(event_index_, a.source.event, "event type", [&] { return ids_of(plan_.events); });
         texpr out = make(op::count, type::of(type_kind::integer), e.loc);
         static const op ops[] = {op::count, op::sum, op::distinct, op::min, op::max, op::gap, op::all, op::any, op::coverage};
         out.o = ops[static_cast<int>(a.kind)];
@@ -851,7 +860,7 @@ private:
                 const int fi = type_decl.find_field(a.source.field->text);
                 if (fi < 0) {
                     error(a.source.field->loc, "event type '" + type_decl.id + "' has no field '" + a.source.field->text +
-                                                   "'" + suggestion(a.source.field->text, ids_of(type_decl.fields)));
+                                                   "'" + suggestion(a.source.field->text, [&] { return ids_of(type_decl.fields); }));
                     ok = false;
                 } else {
                     out.field = fi;
@@ -980,7 +989,7 @@ private:
                 if (outcome_index_.count(n.text))
                     error(n.loc, "'" + n.text + "' is an outcome; violations() counts obligation buckets");
                 else
-                    error(n.loc, "unknown obligation '" + n.text + "'" + suggestion(n.text, obligation_ids()));
+                    error(n.loc, "unknown obligation '" + n.text + "'" + suggestion(n.text, [&] { return obligation_ids(); }));
                 ok = false;
             } else {
                 out.rules.push_back(it->second);
@@ -1003,7 +1012,7 @@ private:
             if (obligation_index_.count(f.outcome.text))
                 error(f.outcome.loc, "'" + f.outcome.text + "' is an obligation; fired() names an outcome");
             else
-                error(f.outcome.loc, "unknown outcome '" + f.outcome.text + "'" + suggestion(f.outcome.text, outcome_ids()));
+                error(f.outcome.loc, "unknown outcome '" + f.outcome.text + "'" + suggestion(f.outcome.text, [&] { return outcome_ids(); }));
             ok = false;
         } else {
             out.rules.push_back(it->second);
@@ -1043,32 +1052,44 @@ private:
         // rule. To stay acyclic whatever the others read, the other unnamed readers are taken to
         // read every obligation when computing what depends on a rule.
         std::vector<bool> is_unnamed(n);
-        for (std::size_t r = 0; r < n; ++r) is_unnamed[r] = !unnamed[r].empty();
+        std::vector<int> unnamed_readers;
         for (std::size_t r = 0; r < n; ++r) {
-            if (!is_unnamed[r]) continue;
+            is_unnamed[r] = !unnamed[r].empty();
+            if (is_unnamed[r]) unnamed_readers.push_back(static_cast<int>(r));
+        }
+        // dependents[q]: the rules that depend on q through an explicit edge.
+        std::vector<std::vector<int>> dependents(n);
+        for (std::size_t t = 0; t < n; ++t)
+            for (const auto& dep : depends[t]) dependents[static_cast<std::size_t>(dep.first)].push_back(static_cast<int>(t));
+        for (int r : unnamed_readers) {
+            // Everything that depends on r, reading the other unnamed readers as depending on
+            // every obligation. Linear in rules and edges.
             std::vector<bool> downstream(n, false);
-            std::vector<int> stack{static_cast<int>(r)};
-            downstream[r] = true;
+            std::vector<int> stack{r};
+            downstream[static_cast<std::size_t>(r)] = true;
+            bool readers_added = false;
             while (!stack.empty()) {
                 const int q = stack.back();
                 stack.pop_back();
-                for (std::size_t t = 0; t < n; ++t) {
-                    if (downstream[t]) continue;
-                    bool edge = false;
-                    for (const auto& dep : depends[t])
-                        if (dep.first == q) edge = true;
-                    if (!edge && is_unnamed[t] && t != r && !plan_.rules[static_cast<std::size_t>(q)].outcome) edge = true;
-                    if (edge) {
-                        downstream[t] = true;
-                        stack.push_back(static_cast<int>(t));
+                for (int t : dependents[static_cast<std::size_t>(q)])
+                    if (!downstream[static_cast<std::size_t>(t)]) {
+                        downstream[static_cast<std::size_t>(t)] = true;
+                        stack.push_back(t);
                     }
+                if (!readers_added && !plan_.rules[static_cast<std::size_t>(q)].outcome) {
+                    readers_added = true;
+                    for (int t : unnamed_readers)
+                        if (t != r && !downstream[static_cast<std::size_t>(t)]) {
+                            downstream[static_cast<std::size_t>(t)] = true;
+                            stack.push_back(t);
+                        }
                 }
             }
             std::vector<int> reads;
             for (std::size_t q = 0; q < n; ++q)
                 if (!plan_.rules[q].outcome && !downstream[q]) reads.push_back(static_cast<int>(q));
-            for (texpr* e : unnamed[r]) e->rules = reads;
-            for (int q : reads) depends[r].emplace_back(q, "reads");
+            for (texpr* e : unnamed[static_cast<std::size_t>(r)]) e->rules = reads;
+            for (int q : reads) depends[static_cast<std::size_t>(r)].emplace_back(q, "reads");
         }
         for (std::size_t r = 0; r < n; ++r) {
             std::set<int> reads;
@@ -1242,6 +1263,7 @@ monotonicity classify(const texpr& e) {
 }
 
 result<plan> check(const ast::file& file, const source_file& source) {
+    suggestions_left = 50;
     checker c(file, source);
     return c.run();
 }

@@ -20,6 +20,7 @@ inline constexpr int max_expr_depth = 256;   // depth of the expression tree, e.
 struct parse_state {
     const char* base = nullptr;  // start of the source text: spans are offsets from here
     int nesting = 0;
+    const char* number_start = nullptr;  // the number being read, for errors about it
 };
 struct state_tag;
 

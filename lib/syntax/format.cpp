@@ -58,9 +58,11 @@ public:
             // Runs of consecutive one-line phases or kinds are aligned together.
             std::size_t j = i + 1;
             if (!multi_line(decls[i]) && !std::holds_alternative<ast::event_decl>(decls[i])) {
+                // An own-line comment anywhere from the previous declaration's start ends the run:
+                // once laid out it stands between the two. A trailing comment does not.
                 while (j < decls.size() && decls[j].index() == decls[i].index() &&
                        !blank_between(source_.text(), ast::span_of(decls[j - 1]).end, ast::span_of(decls[j]).begin) &&
-                       !has_comment_between(ast::span_of(decls[j - 1]).end, ast::span_of(decls[j]).begin))
+                       !has_own_line_comment_between(ast::span_of(decls[j - 1]).begin, ast::span_of(decls[j]).begin))
                     ++j;
             }
             group(decls, i, j);
@@ -71,9 +73,9 @@ public:
     }
 
 private:
-    bool has_comment_between(std::uint32_t from, std::uint32_t to) const {
+    bool has_own_line_comment_between(std::uint32_t from, std::uint32_t to) const {
         for (const auto& c : comments_)
-            if (c.loc.begin >= from && c.loc.begin < to) return true;
+            if (c.own_line && c.loc.begin >= from && c.loc.begin < to) return true;
         return false;
     }
 
@@ -248,8 +250,11 @@ private:
             const bool blank = !l.first_in_block && l.text != "}" && blank_between(text, previous_end, l.source.begin);
             newline_gap((l.leading.empty() && forced) || blank);
             out += indent + l.text;
-            for (const auto& t : l.trailing) out += "  " + t;
+            if (!l.trailing.empty()) out += "  " + l.trailing.front();
             out += "\n";
+            // More than one trailing comment (a clause written over several lines): the others
+            // follow on lines of their own, since a line holds only one comment.
+            for (std::size_t k = 1; k < l.trailing.size(); ++k) out += comment_indent + l.trailing[k] + "\n";
             any = true;
             previous_end = std::max(l.source.end, l.trailing_end);
             if (l.indent == 0) previous_block_end = l.text == "}";

@@ -394,10 +394,13 @@ const auto identifier_body = raw_identifier[([](auto& ctx) {
 })];
 
 const auto hex_code = x3::uint_parser<std::uint32_t, 16, 1, 6>{};
-const auto code_point_body = hex_code[([](auto& ctx) {
-    const std::uint32_t cp = _attr(ctx);
+const auto code_point_body = x3::raw[hex_code][([](auto& ctx) {
+    // raw[] keeps where the digits start, for the error; X3's _where is the text after them.
+    const auto range = _attr(ctx);
+    std::uint32_t cp = 0;
+    for (const char c : range) cp = cp * 16 + static_cast<std::uint32_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        throw semantic_error{_where(ctx).begin(), "\\u{...} names no Unicode character"};
+        throw semantic_error{range.begin(), "\\u{...} names no Unicode character"};
     _val(ctx) = cp;
 })];
 const auto escape_body =
@@ -460,9 +463,11 @@ const auto numeric_body =
     x3::lexeme[
         x3::raw[+digit >> -('.' >> +digit)][([](auto& ctx) {
             const auto range = _attr(ctx);
+            x3::get<state_tag>(ctx).number_start = range.begin();
             std::string text(range.begin(), range.end());
             auto value = rational::parse_decimal(text);
-            if (!value) throw semantic_error{range.begin(), "number '" + text + "' is out of range"};
+            if (!value || (value->is_integer() && (value->num() > INT64_MAX)))
+                throw semantic_error{range.begin(), "number '" + text + "' is out of range (whole numbers are 64-bit)"};
             const auto dot = text.find('.');
             if (dot != std::string::npos && text.size() - dot - 1 > 6)
                 throw semantic_error{range.begin(), "number '" + text + "' has more than 6 fractional digits"};
@@ -478,7 +483,7 @@ const auto numeric_body =
     >> -time_unit_word_rule[([](auto& ctx) {
            auto& number = std::get<ast::number_lit>(_val(ctx).node);
            if (number.percent || !number.value.is_integer() || number.value.num() > INT64_MAX)
-               throw semantic_error{_where(ctx).begin(), "a duration needs a whole number of days, weeks or months"};
+               throw semantic_error{x3::get<state_tag>(ctx).number_start, "a duration needs a whole number of days, weeks or months"};
            ast::duration d;
            d.count = static_cast<std::int64_t>(number.value.num());
            d.unit = _attr(ctx);

@@ -156,8 +156,11 @@ parse_output parse(const source_file& source) {
             report(start, expected_message("a declaration: plan, phase, kind, event, obligation, outcome", start, last));
             first = recovery_point(start, last);
         } catch (const x3::expectation_failure<iterator_type>& failure) {
-            const char* at = skip_blank(failure.where(), last);
-            report(at, expected_message(failure.which(), at, last));
+            // A string left open is reported where the line ends, not on the next line.
+            const bool open_string = failure.which() == "'\"'";
+            const char* at = open_string ? failure.where() : skip_blank(failure.where(), last);
+            report(at, open_string ? std::string("this string is not closed on its line")
+                                   : expected_message(failure.which(), at, last));
             first = recovery_point(at, last);
         } catch (const parser::semantic_error& error) {
             const char* at = skip_blank(error.where, last);

@@ -18,9 +18,9 @@ namespace {
 using testing::golden_dir;
 using testing::read_text;
 
-class ast_golden : public ::testing::TestWithParam<const char*> {};
+class syntax_ast_golden : public ::testing::TestWithParam<const char*> {};
 
-TEST_P(ast_golden, matches) {
+TEST_P(syntax_ast_golden, matches) {
     const std::string stem = golden_dir() + "/ast/" + GetParam();
     const source_file source(std::string(GetParam()) + ".mandate", read_text(stem + ".mandate"));
     const auto parsed = syntax::parse(source);
@@ -33,7 +33,7 @@ TEST_P(ast_golden, matches) {
     EXPECT_EQ(printed, read_text(stem + ".ast"));
 }
 
-INSTANTIATE_TEST_SUITE_P(golden, ast_golden,
+INSTANTIATE_TEST_SUITE_P(golden, syntax_ast_golden,
                          ::testing::Values("declarations", "clauses", "aggregates", "expressions"));
 
 // ---------------------------------------------------------------- structural facts
@@ -56,7 +56,7 @@ const ast::binary& as_binary(const ast::expr& e) { return std::get<ast::binary>(
 const ast::name_ref& as_name(const ast::expr& e) { return std::get<ast::name_ref>(e.node); }
 const ast::number_lit& as_number(const ast::expr& e) { return std::get<ast::number_lit>(e.node); }
 
-TEST(ast_structure, percent_is_exactly_three_twentieths) {
+TEST(syntax_ast_structure, percent_is_exactly_three_twentieths) {
     const ast::expr e = expr_ok("15%");
     const auto& n = as_number(e);
     EXPECT_TRUE(n.percent);
@@ -66,7 +66,7 @@ TEST(ast_structure, percent_is_exactly_three_twentieths) {
     EXPECT_EQ(n.value.den(), 20);
 }
 
-TEST(ast_structure, subtraction_associates_to_the_left) {
+TEST(syntax_ast_structure, subtraction_associates_to_the_left) {
     // a - b - c is (a - b) - c
     const ast::expr e = expr_ok("a - b - c");
     const auto& top = as_binary(e);
@@ -78,7 +78,7 @@ TEST(ast_structure, subtraction_associates_to_the_left) {
     EXPECT_EQ(as_name(*inner.rhs).text, "b");
 }
 
-TEST(ast_structure, division_associates_to_the_left) {
+TEST(syntax_ast_structure, division_associates_to_the_left) {
     const ast::expr e = expr_ok("x / y / z");
     const auto& top = as_binary(e);
     EXPECT_EQ(top.op, ast::binop::div);
@@ -87,7 +87,7 @@ TEST(ast_structure, division_associates_to_the_left) {
     EXPECT_EQ(as_name(*as_binary(*top.lhs).lhs).text, "x");
 }
 
-TEST(ast_structure, precedence_of_or_and_not_comparison_and_arithmetic) {
+TEST(syntax_ast_structure, precedence_of_or_and_not_comparison_and_arithmetic) {
     // a or (b and (not (c == (1 + (2 * 3)))))
     const ast::expr e = expr_ok("a or b and not c == 1 + 2 * 3");
     const auto& or_ = as_binary(e);
@@ -110,7 +110,7 @@ TEST(ast_structure, precedence_of_or_and_not_comparison_and_arithmetic) {
     EXPECT_EQ(as_number(*mul.rhs).value, rational(3));
 }
 
-TEST(ast_structure, parentheses_group_and_are_printed_only_where_needed) {
+TEST(syntax_ast_structure, parentheses_group_and_are_printed_only_where_needed) {
     EXPECT_EQ(syntax::to_source(expr_ok("a - (b - c)")), "a - (b - c)");
     EXPECT_EQ(syntax::to_source(expr_ok("(a - b) - c")), "a - b - c");
     EXPECT_EQ(syntax::to_source(expr_ok("x / (y / z)")), "x / (y / z)");
@@ -129,7 +129,7 @@ TEST(ast_structure, parentheses_group_and_are_printed_only_where_needed) {
     EXPECT_EQ(syntax::to_source(expr_ok("a - -1")), "a - -1");
 }
 
-TEST(ast_structure, where_and_predicate_bind_inside_the_aggregate) {
+TEST(syntax_ast_structure, where_and_predicate_bind_inside_the_aggregate) {
     // `any(E where P: Q)`: the where predicate and the ':' predicate are separate subtrees.
     const ast::expr e = expr_ok("any(training of u where attendees > 0: expected == 10)");
     const auto& a = std::get<ast::aggregate>(e.node);
@@ -143,7 +143,7 @@ TEST(ast_structure, where_and_predicate_bind_inside_the_aggregate) {
     EXPECT_EQ(as_binary(**a.predicate).op, ast::binop::eq);
 }
 
-TEST(ast_structure, literal_values) {
+TEST(syntax_ast_structure, literal_values) {
     EXPECT_EQ(as_number(expr_ok("0.1")).value, rational(1, 10));
     EXPECT_FALSE(as_number(expr_ok("0.1")).percent);
     EXPECT_EQ(as_number(expr_ok("12")).value, rational(12));
@@ -169,7 +169,7 @@ TEST(ast_structure, literal_values) {
     EXPECT_FALSE(std::get<ast::bool_lit>(expr_ok("false").node).value);
 }
 
-TEST(ast_structure, string_escapes_are_resolved) {
+TEST(syntax_ast_structure, string_escapes_are_resolved) {
     // \" \\ \n \t and \u{4E2D} (中, E4 B8 AD in UTF-8) and \u{1F600} (F0 9F 98 80).
     const ast::expr e = expr_ok(R"("a\"b\\c\nd\te\u{4E2D}\u{1F600}")");
     EXPECT_EQ(std::get<ast::string_lit>(e.node).value,
@@ -178,7 +178,7 @@ TEST(ast_structure, string_escapes_are_resolved) {
     EXPECT_EQ(std::get<ast::string_lit>(expr_ok("\"中文\"").node).value, "中文");
 }
 
-TEST(ast_structure, in_takes_a_list) {
+TEST(syntax_ast_structure, in_takes_a_list) {
     const ast::expr e = expr_ok(R"(venue in ["park", "square"])");
     const auto& b = as_binary(e);
     EXPECT_EQ(b.op, ast::binop::in);
@@ -189,7 +189,7 @@ TEST(ast_structure, in_takes_a_list) {
     EXPECT_TRUE(std::get<ast::list_lit>(as_binary(expr_ok("x in []")).rhs->node).items.empty());
 }
 
-TEST(ast_structure, declarations_in_order_with_their_parts) {
+TEST(syntax_ast_structure, declarations_in_order_with_their_parts) {
     const ast::file f = parse_ok(read_text(golden_dir() + "/ast/declarations.mandate"));
     ASSERT_EQ(f.declarations.size(), 13u);
     const auto& plan = std::get<ast::plan_decl>(f.declarations[0]);
@@ -225,7 +225,7 @@ TEST(ast_structure, declarations_in_order_with_their_parts) {
     EXPECT_TRUE(std::get<ast::event_decl>(f.declarations[12]).fields.empty());
 }
 
-TEST(ast_structure, cumulative_from_does_not_swallow_a_window) {
+TEST(syntax_ast_structure, cumulative_from_does_not_swallow_a_window) {
     // `every 1 week cumulative from D1 from D2 to D3`: D1 is the cumulative start, then a window.
     const ast::file f =
         parse_ok("obligation o { every 1 week cumulative from 2022-12-31 from 2023-01-01 to 2023-01-31 }");
@@ -249,7 +249,7 @@ TEST(ast_structure, cumulative_from_does_not_swallow_a_window) {
     EXPECT_TRUE(std::holds_alternative<ast::window_clause>(s.clauses[1]));
 }
 
-TEST(ast_structure, comments_are_collected_everywhere) {
+TEST(syntax_ast_structure, comments_are_collected_everywhere) {
     // expressions.mandate has comments on lines 1, 2, 3, 4, 5, 7, 8, 9, 24, 25 and 28; those on
     // lines 1, 3, 8 and 28 stand alone on their line.
     const std::string text = read_text(golden_dir() + "/ast/expressions.mandate");
@@ -267,7 +267,7 @@ TEST(ast_structure, comments_are_collected_everywhere) {
     EXPECT_EQ(parsed.file.comments[1].text, "# after the brace");
 }
 
-TEST(ast_structure, hash_inside_a_string_is_not_a_comment) {
+TEST(syntax_ast_structure, hash_inside_a_string_is_not_a_comment) {
     const auto comments = syntax::scan_comments("cite \"a#b \\\"#c\" # real\n");
     ASSERT_EQ(comments.size(), 1u);
     EXPECT_EQ(comments[0].text, "# real");

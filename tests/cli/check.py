@@ -1,0 +1,75 @@
+"""mandate check / graph / explain: outputs, formats and exit codes (argv[1] is the binary)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN = sys.argv[1]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CASE = os.path.join(ROOT, "tests", "conformance", "14-records")
+PLAN = os.path.join(CASE, "plan.mandate")
+RECORDS = os.path.join(CASE, "records.jsonl")
+failures = []
+
+
+def run(*args, stdin=None):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, input=stdin)
+
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "report.json")
+    rejects = os.path.join(tmp, "rejects.jsonl")
+    p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "json", "-o", out, "--rejects", rejects)
+    expect(p.returncode == 0, f"check exits 0 with rejections when not --strict, got {p.returncode}: {p.stderr}")
+    report = json.load(open(out, encoding="utf-8"))
+    expect(report["schema"] == "mandate.report/1", "schema")
+    expect(report["as_of"] == "2023-05-10", "as_of")
+    expect(len(report["revision"]) == 64, "revision is a SHA-256")
+    # The case's two rejected records: the conflicting e3 copies (lines 6 and 7).
+    expect([(r["line"], r["source"].endswith("records.jsonl")) for r in report["rejected"]] == [(6, True), (7, True)],
+           f"rejected rows: {report['rejected']}")
+    lines = [json.loads(l) for l in open(rejects, encoding="utf-8")]
+    expect([l["line"] for l in lines] == [6, 7], f"--rejects lists both: {lines}")
+    expect("2 records rejected" in p.stderr, f"stderr notes rejections: {p.stderr!r}")
+
+    p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--strict", "--format", "json")
+    expect(p.returncode == 1, f"--strict with rejections exits 1, got {p.returncode}")
+
+    p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "csv")
+    rows = p.stdout.splitlines()
+    expect(rows[0] == "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final", f"csv header: {rows[:1]}")
+    expect("obligation,twice,v1,2023-04-01,2023-04-30,satisfied,true,false,2,,," in rows, f"csv row for v1: {rows}")
+
+    p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "table")
+    expect("twice" in p.stdout and "13 read" in p.stdout, f"table output: {p.stdout}")
+
+    # Records from standard input; --as-of defaults to the latest event date (2023-04-20 here).
+    p = run("check", PLAN, "--events", "-", "--format", "json", stdin=open(RECORDS, encoding="utf-8").read())
+    expect(p.returncode == 0 and json.loads(p.stdout)["as_of"] == "2023-04-20", f"stdin and default as-of: {p.stderr}")
+
+    expect(run("check", PLAN, "--events", RECORDS, "--as-of", "2023-02-30").returncode == 2, "bad --as-of exits 2")
+    expect(run("check", PLAN, "--events", os.path.join(tmp, "missing.jsonl"), "--as-of", "2023-05-10").returncode == 2,
+           "missing events file exits 2")
+    broken = os.path.join(tmp, "broken.mandate")
+    open(broken, "w").write("plan p {}\nobligation o { every fortnight }\n")
+    p = run("check", broken, "--events", RECORDS, "--as-of", "2023-05-10")
+    expect(p.returncode == 2 and "broken.mandate:2:22: error: expected a period" in p.stderr, f"broken plan: {p.stderr}")
+    expect(run("check", PLAN, "--events", RECORDS, "--format", "xml", "--as-of", "2023-05-10").returncode == 2, "bad format")
+
+    p = run("graph", os.path.join(ROOT, "rules", "goutang-2023.mandate"))
+    expect(p.returncode == 0 and p.stdout.startswith('digraph "goutang_antifraud_2023" {'), "graph prints DOT")
+
+    p = run("explain", PLAN, "--events", RECORDS, "--obligation", "twice", "--unit", "v9", "--as-of", "2023-05-10")
+    expect(p.returncode == 0 and "violated" in p.stdout and "e4" in p.stdout, f"explain v9: {p.stdout}")
+    expect(run("explain", PLAN, "--events", RECORDS, "--obligation", "nope", "--unit", "v9").returncode == 2,
+           "explain of an unknown obligation exits 2")
+
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)

@@ -140,6 +140,12 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
     if (same_row(s.type, s.row, r)) return effect;  // a duplicate
     // The same id with other content: every copy is rejected, whatever came first.
     s.conflict = true;
+    return stop_counting(s);
+}
+
+store::event_effect store::stop_counting(const event_slot& s) {
+    event_effect effect;
+    if (s.row == none) return effect;
     table& t = tables[static_cast<std::size_t>(s.type)];
     if (t.counts(s.row)) {
         effect.removed_row = s.row;
@@ -158,15 +164,7 @@ store::event_effect store::add_retraction(std::string_view id_text) {
     event_slot& s = slots[it->second];
     if (s.retracted) return effect;
     s.retracted = true;
-    if (s.row != none) {
-        table& t = tables[static_cast<std::size_t>(s.type)];
-        if (t.counts(s.row)) {
-            effect.removed_row = s.row;
-            effect.removed_type = s.type;
-        }
-        t.alive[s.row] = 0;
-    }
-    return effect;
+    return stop_counting(s);
 }
 
 void store::add_entity(const io::parsed_record& r, location where) {

@@ -160,6 +160,8 @@ public:
     std::string_view text(string_id id) const { return strings.view(id); }
 
 private:
+    // The slot's row no longer counts (retracted, or its id in conflict).
+    event_effect stop_counting(const event_slot& s);
     const check::plan& plan_;
     std::uint32_t append_row(const io::parsed_record& r);
     bool same_row(int type, std::uint32_t row, const io::parsed_record& r) const;

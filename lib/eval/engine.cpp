@@ -392,9 +392,9 @@ struct engine_state {
             const column& c = t.columns[static_cast<std::size_t>(ci.field)];
             if (!c.present[row]) continue;
             auto add_target = [&](std::int64_t id) {
-                auto it = st.entity_of.find(static_cast<string_id>(id));
-                if (it == st.entity_of.end()) return;
-                push_sorted(ci.by_target[it->second], entry{d, row}, ci.sorted);
+                const std::uint32_t target = st.entity_of.get(static_cast<string_id>(id));
+                if (target == none) return;
+                push_sorted(ci.by_target[target], entry{d, row}, ci.sorted);
             };
             if (c.kind == check::type_kind::set) {
                 for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) add_target(t.members[m]);
@@ -455,7 +455,9 @@ struct engine_state {
 
     // ------------------------------------------------------------ adding records
 
-    add_status add_parsed(bool ok, std::uint32_t source, std::uint64_t line) {
+    // `explain`: work out why a record is rejected when that is known on arrival (add()'s
+    // answer); bulk loads do not ask, and the report counts rejections either way.
+    add_status add_parsed(bool ok, std::uint32_t source, std::uint64_t line, bool explain = true) {
         const location where{source, line};
         if (!ok) {
             last_error = parser.error();
@@ -468,12 +470,12 @@ struct engine_state {
             case io::record_kind::entity:
                 st.add_entity(r, where);
                 indexes_built = false;
-                last_error = entity_rejection(r);
+                if (explain) last_error = entity_rejection(r);
                 break;
             case io::record_kind::retraction: apply_effect(st.add_retraction(r.retract)); break;
             case io::record_kind::event:
                 apply_effect(st.add_event(r, where));
-                last_error = event_rejection(r.id);
+                if (explain) last_error = event_rejection(r.id);
                 break;
         }
         return last_error.empty() ? add_status::accepted : add_status::rejected;
@@ -483,13 +485,13 @@ struct engine_state {
     // or a ref names an entity of the wrong kind. Empty otherwise.
     std::string event_rejection(std::string_view id) const {
         const string_id sid = st.strings.find(id);
-        auto it = st.slot_of.find(sid);
-        if (it == st.slot_of.end()) return {};
-        const event_slot& s = st.slots[it->second];
+        const std::uint32_t slot = st.slot_of.get(sid);
+        if (slot == none) return {};
+        const event_slot& s = st.slots[slot];
         if (s.conflict) return "event id '" + std::string(id) + "' is in conflict: records with this id differ";
         if (s.row == none) return {};
         const table& t = st.tables[static_cast<std::size_t>(s.type)];
-        if (!st.hierarchy_dirty) return t.state[s.row] == row_state::rejected_ref ? t.bad_ref[s.row] : std::string();
+        if (!st.hierarchy_dirty) return t.state[s.row] == row_state::rejected_ref ? t.bad_ref.at(s.row) : std::string();
         // The hierarchy is being changed by entity records: judge this row's refs on the spot.
         for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
             const column& c = t.columns[f];
@@ -508,17 +510,17 @@ struct engine_state {
     // Why an entity record just added is rejected, when that is known already: another record
     // of its version disagrees, or its parent is registered with a kind it may not be within.
     std::string entity_rejection(const io::parsed_record& r) const {
-        const entity& e = st.entities[st.entity_of.at(st.strings.find(r.entity))];
+        const entity& e = st.entities[st.entity_of.get(st.strings.find(r.entity))];
         const entity_record& mine = e.records.back();
         for (const entity_record& other : e.records)
             if (other.version == mine.version && !other.same_content(mine))
                 return "entity '" + std::string(r.entity) + "' version " + std::to_string(mine.version) +
                        " is in conflict: records with this version differ";
         if (mine.parent == no_string) return {};
-        auto p = st.entity_of.find(mine.parent);
-        if (p == st.entity_of.end()) return {};
+        const std::uint32_t p = st.entity_of.get(mine.parent);
+        if (p == none) return {};
         // The parent's kind as its standing version says.
-        const entity& parent = st.entities[p->second];
+        const entity& parent = st.entities[p];
         const int standing = store::standing_of(parent);
         const int parent_kind = standing < 0 ? -1 : parent.records[static_cast<std::size_t>(standing)].kind;
         const auto& allowed = model.kinds[static_cast<std::size_t>(mine.kind)].parents;
@@ -1111,7 +1113,7 @@ report engine_state::evaluate(day as_of, bool with_evidence) {
                      "' is in conflict: records with this id differ";
         } else if (s.row != none && st.tables[static_cast<std::size_t>(s.type)].state[s.row] == row_state::rejected_ref) {
             // Rejected comes before retracted: a retracted copy with a bad ref is rejected.
-            reason = st.tables[static_cast<std::size_t>(s.type)].bad_ref[s.row];
+            reason = st.tables[static_cast<std::size_t>(s.type)].bad_ref.at(s.row);
         }
         if (!reason.empty()) {
             auto [source, line] = where(s.first);
@@ -1291,7 +1293,7 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
                     m.last_error = "record longer than the limit of " + std::to_string(limit) + " bytes";
                     m.st.parse_rejections.emplace_back(location{source_index, line}, m.last_error);
                 } else {
-                    m.add_parsed(ok, source_index, line);
+                    m.add_parsed(ok, source_index, line, false);
                     m.notify();
                 }
             }

@@ -42,7 +42,6 @@ std::uint32_t store::append_row(const io::parsed_record& r) {
     t.unit_entity.push_back(none);
     t.state.push_back(row_state::unresolved);
     t.alive.push_back(1);
-    t.bad_ref.emplace_back();
     for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
         column& c = t.columns[f];
         const io::field_value& v = r.fields[f];
@@ -111,9 +110,8 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
     if (!latest_event || r.time.local > *latest_event) latest_event = r.time.local;
     for (std::string_view field : r.ignored) ++ignored[ignored_key{r.type, strings.intern(field)}];
     const string_id id = strings.intern(r.id);
-    auto [it, inserted] = slot_of.emplace(id, static_cast<std::uint32_t>(slots.size()));
+    const auto [slot_index, inserted] = slot_of.insert(id, static_cast<std::uint32_t>(slots.size()));
     if (inserted) slots.emplace_back();
-    const std::uint32_t slot_index = it->second;
     event_slot& s = slots[slot_index];
     ++s.copies;
     if (s.copies == 1) {
@@ -159,9 +157,9 @@ store::event_effect store::add_retraction(std::string_view id_text) {
     event_effect effect;
     ++retraction_records;
     const string_id id = strings.intern(id_text);
-    auto [it, inserted] = slot_of.emplace(id, static_cast<std::uint32_t>(slots.size()));
+    const auto [slot_index, inserted] = slot_of.insert(id, static_cast<std::uint32_t>(slots.size()));
     if (inserted) slots.emplace_back();
-    event_slot& s = slots[it->second];
+    event_slot& s = slots[slot_index];
     if (s.retracted) return effect;
     s.retracted = true;
     return stop_counting(s);
@@ -170,7 +168,7 @@ store::event_effect store::add_retraction(std::string_view id_text) {
 void store::add_entity(const io::parsed_record& r, location where) {
     ++entity_records;
     const string_id id = strings.intern(r.entity);
-    auto [it, inserted] = entity_of.emplace(id, static_cast<std::uint32_t>(entities.size()));
+    const auto [index, inserted] = entity_of.insert(id, static_cast<std::uint32_t>(entities.size()));
     if (inserted) {
         entities.emplace_back();
         entities.back().id = id;
@@ -183,7 +181,7 @@ void store::add_entity(const io::parsed_record& r, location where) {
     rec.until = r.until;
     rec.version = r.version;
     rec.where = where;
-    entities[it->second].records.push_back(rec);
+    entities[index].records.push_back(rec);
     hierarchy_dirty = true;
 }
 
@@ -221,29 +219,29 @@ entity_state store::state_now(std::uint32_t index) const {
         if (standing < 0) return depth == 0 ? entity_state::rejected : entity_state::unresolved;
         const entity_record& r = entities[e].records[static_cast<std::size_t>(standing)];
         if (r.parent == no_string) return entity_state::resolved;
-        auto p = entity_of.find(r.parent);
-        if (p == entity_of.end()) return entity_state::unresolved;
-        const int parent_standing = standing_of(entities[p->second]);
+        const std::uint32_t parent = entity_of.get(r.parent);
+        if (parent == none) return entity_state::unresolved;
+        const int parent_standing = standing_of(entities[parent]);
         if (parent_standing < 0) return entity_state::unresolved;
-        const int parent_kind = entities[p->second].records[static_cast<std::size_t>(parent_standing)].kind;
+        const int parent_kind = entities[parent].records[static_cast<std::size_t>(parent_standing)].kind;
         const auto& allowed = plan_.kinds[static_cast<std::size_t>(r.kind)].parents;
         if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), parent_kind) == allowed.end())
             return depth == 0 ? entity_state::rejected : entity_state::unresolved;
-        e = p->second;
+        e = parent;
     }
     return entity_state::unresolved;
 }
 
 std::string store::wrong_kind(int type, std::size_t f, string_id target, bool use_cache) const {
-    auto it = entity_of.find(target);
-    if (it == entity_of.end()) return {};
-    const entity& ent = entities[it->second];
+    const std::uint32_t index = entity_of.get(target);
+    if (index == none) return {};
+    const entity& ent = entities[index];
     int kind = -1;
     if (use_cache) {
         if (ent.state != entity_state::resolved) return {};
         kind = ent.kind;
     } else {
-        if (state_now(it->second) != entity_state::resolved) return {};
+        if (state_now(index) != entity_state::resolved) return {};
         kind = ent.records[static_cast<std::size_t>(standing_of(ent))].kind;
     }
     const auto& field = plan_.events[static_cast<std::size_t>(type)].fields[f];
@@ -287,14 +285,14 @@ void store::resolve() {
             const entity_record& r = e.records[static_cast<std::size_t>(e.standing)];
             if (r.parent == no_string) {
                 state = entity_state::resolved;
-            } else if (auto p = entity_of.find(r.parent); p != entity_of.end()) {
-                const entity_state parent_state = settle(p->second, depth + 1);
+            } else if (const std::uint32_t p = entity_of.get(r.parent); p != none) {
+                const entity_state parent_state = settle(p, depth + 1);
                 if (parent_state == entity_state::resolved) {
                     const auto& allowed = plan_.kinds[static_cast<std::size_t>(e.kind)].parents;
-                    const int parent_kind = entities[p->second].kind;
+                    const int parent_kind = entities[p].kind;
                     if (allowed.empty() || std::find(allowed.begin(), allowed.end(), parent_kind) != allowed.end()) {
                         state = entity_state::resolved;
-                        e.parent = p->second;
+                        e.parent = p;
                     } else {
                         state = entity_state::rejected;
                     }
@@ -327,9 +325,9 @@ void store::resolve() {
 void store::resolve_row(int type, std::uint32_t row) {
     table& t = tables[static_cast<std::size_t>(type)];
     auto resolved = [&](string_id id) -> std::uint32_t {
-        auto it = entity_of.find(id);
-        if (it == entity_of.end() || entities[it->second].state != entity_state::resolved) return none;
-        return it->second;
+        const std::uint32_t e = entity_of.get(id);
+        if (e == none || entities[e].state != entity_state::resolved) return none;
+        return e;
     };
     bool unresolved = false;
     std::string bad;
@@ -357,7 +355,7 @@ void store::resolve_row(int type, std::uint32_t row) {
         t.bad_ref[row] = std::move(bad);
     } else {
         t.state[row] = unresolved ? row_state::unresolved : row_state::applied;
-        t.bad_ref[row].clear();
+        t.bad_ref.erase(row);
     }
 }
 

@@ -3,6 +3,7 @@
 // retraction). Everything a report is computed from; nothing here depends on an as-of date.
 #pragma once
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <optional>
@@ -83,7 +84,7 @@ struct table {
     std::vector<std::uint32_t> unit_entity;  // resolved entity index, or none
     std::vector<row_state> state;
     std::vector<std::uint8_t> alive;         // 0 once retracted or in conflict
-    std::vector<std::string> bad_ref;        // reason for rejected_ref rows (sparse: empty otherwise)
+    std::unordered_map<std::uint32_t, std::string> bad_ref;  // why, for rejected_ref rows only
     std::vector<column> columns;             // indexed like check::event_type::fields (built-ins empty)
     std::vector<std::int64_t> members;
 
@@ -110,6 +111,24 @@ struct ignored_key_hash {
     std::size_t operator()(const ignored_key& k) const { return std::hash<std::uint64_t>()((std::uint64_t(k.type) << 32) ^ k.field); }
 };
 
+// From a string id to an index (of an entity, of an event slot). String ids are dense, so a
+// vector serves: no hashing, 4 bytes a string.
+class id_index {
+public:
+    std::uint32_t get(string_id id) const { return id < at_.size() ? at_[id] : none; }
+    // The index stored for `id`, or `value` stored now; second: whether it was inserted.
+    std::pair<std::uint32_t, bool> insert(string_id id, std::uint32_t value) {
+        if (id >= at_.size()) at_.resize(std::max<std::size_t>(id + 1, at_.size() * 3 / 2 + 16), none);
+        if (at_[id] != none) return {at_[id], false};
+        at_[id] = value;
+        return {value, true};
+    }
+    std::size_t bytes() const { return at_.capacity() * sizeof(std::uint32_t); }
+
+private:
+    std::vector<std::uint32_t> at_;
+};
+
 class store {
 public:
     explicit store(const check::plan& plan);
@@ -117,10 +136,10 @@ public:
     string_pool strings;
     std::vector<std::string> sources;
     std::vector<entity> entities;
-    std::unordered_map<string_id, std::uint32_t> entity_of;  // entity id -> index
+    id_index entity_of;                                      // entity id -> index
     std::vector<table> tables;                               // per event type
     std::vector<event_slot> slots;
-    std::unordered_map<string_id, std::uint32_t> slot_of;    // event id -> slot
+    id_index slot_of;                                        // event id -> slot
     std::unordered_map<std::uint32_t, std::vector<location>> extra_copies;  // slot -> locations of copies 2..n
     std::vector<std::pair<location, std::string>> parse_rejections;
     std::unordered_map<ignored_key, std::uint64_t, ignored_key_hash> ignored;

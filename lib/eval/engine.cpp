@@ -7,6 +7,7 @@
 #include <istream>
 #include <map>
 #include <unordered_map>
+#include <tuple>
 #include <unordered_set>
 
 #include "mandate/io/records.hpp"
@@ -200,7 +201,17 @@ struct engine_state {
     std::map<int, engine::subscriber> subscribers;
     int next_token = 1;
     std::optional<day> watch_date;
-    std::map<std::string, std::pair<int, int>> snapshot;  // key -> (status or fired, final)
+    // The state subscribers last heard of, bucket by bucket.
+    struct bucket_key {
+        bool outcome;
+        std::string rule;
+        std::optional<std::string> unit;
+        day from, to;
+        bool operator<(const bucket_key& o) const {
+            return std::tie(outcome, rule, unit, from, to) < std::tie(o.outcome, o.rule, o.unit, o.from, o.to);
+        }
+    };
+    std::map<bucket_key, status_change> snapshot;
 
     // ------------------------------------------------------------ event-level evaluation
 
@@ -389,13 +400,17 @@ struct engine_state {
         for (coverage_index& ci : coverages) {
             const graph::source& src = plan->sources()[static_cast<std::size_t>(ci.source)];
             if (src.event != type || !passes_filter(src, type, row)) continue;
-            const column& c = t.columns[static_cast<std::size_t>(ci.field)];
-            if (!c.present[row]) continue;
             auto add_target = [&](std::int64_t id) {
                 const std::uint32_t target = st.entity_of.get(static_cast<string_id>(id));
                 if (target == none) return;
                 push_sorted(ci.by_target[target], entry{d, row}, ci.sorted);
             };
+            if (ci.field == check::field_unit) {  // built-in: not a column
+                add_target(t.unit[row]);
+                continue;
+            }
+            const column& c = t.columns[static_cast<std::size_t>(ci.field)];
+            if (!c.present[row]) continue;
             if (c.kind == check::type_kind::set) {
                 for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) add_target(t.members[m]);
             } else {
@@ -561,13 +576,17 @@ struct memo_key {
     node_id node;
     std::uint32_t unit;
     day from, to;
-    bool operator==(const memo_key& o) const { return node == o.node && unit == o.unit && from == o.from && to == o.to; }
+    std::int64_t salt = 0;  // streaks: the enclosing rule's grace, which decides what is closed
+    bool operator==(const memo_key& o) const {
+        return node == o.node && unit == o.unit && from == o.from && to == o.to && salt == o.salt;
+    }
 };
 struct memo_hash {
     std::size_t operator()(const memo_key& k) const {
         std::uint64_t h = static_cast<std::uint64_t>(k.node) * 0x9E3779B97F4A7C15ull;
         h ^= (static_cast<std::uint64_t>(k.unit) + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull;
         h ^= (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.from)) << 32 | static_cast<std::uint32_t>(k.to)) * 0x94D049BB133111EBull;
+        h ^= static_cast<std::uint64_t>(k.salt) * 0xD6E8FEB86659FD93ull;
         return static_cast<std::size_t>(h ^ (h >> 31));
     }
 };
@@ -627,7 +646,10 @@ public:
             case node_kind::streak: {
                 // A comparison inside the streak that met an undefined value marks the row
                 // "no data" too; the flag is memoised with the value.
-                const memo_key key{id, ctx.unit, ctx.from, ctx.to};
+                // Shared by rules, a streak's value still depends on each rule's grace.
+                const auto& grace = ctx.rule->grace;
+                const std::int64_t salt = grace ? grace->count * 4 + static_cast<std::int64_t>(grace->unit) + 1 : 0;
+                const memo_key key{id, ctx.unit, ctx.from, ctx.to, salt};
                 if (auto it = streak_memo_.find(key); it != streak_memo_.end()) {
                     ctx.undefined = ctx.undefined || it->second.second;
                     return it->second.first;
@@ -1136,8 +1158,10 @@ report engine_state::evaluate(day as_of, bool with_evidence) {
     }
     in.rejected = rejected.size();
     in.read = in.entities + in.applied + in.duplicates + in.retracted + in.retractions + in.unresolved + in.rejected;
+    // Records added through the API share a line number: the reason breaks the tie, so the
+    // list does not follow arrival order.
     std::sort(rejected.begin(), rejected.end(), [](const rejection& a, const rejection& b) {
-        return a.source < b.source || (a.source == b.source && a.line < b.line);
+        return std::tie(a.source, a.line, a.reason) < std::tie(b.source, b.line, b.reason);
     });
     for (const auto& [key, count] : st.ignored)
         out.ignored_fields.push_back(ignored_field{model.events[static_cast<std::size_t>(key.type)].id,
@@ -1151,78 +1175,61 @@ report engine_state::evaluate(day as_of, bool with_evidence) {
 void engine_state::notify(bool seed_only) {
     if (subscribers.empty()) return;
     const std::optional<day> when = watch_date ? watch_date : st.latest_event;
-    if (!when) {
-        snapshot.clear();
-        return;
-    }
-    const report now = evaluate(*when, false);
-    std::map<std::string, std::pair<int, int>> current;
-    std::map<std::string, status_change> describe;
-    auto key_of = [](bool outcome, const std::string& rule, const std::optional<std::string>& unit, const period& p) {
-        return std::string(outcome ? "o|" : "r|") + rule + "|" + unit.value_or("") + "|" + std::to_string(p.from) + "|" +
-               std::to_string(p.to);
-    };
-    for (const auto& r : now.results) {
-        const std::string k = key_of(false, r.obligation, r.unit, r.span);
-        current[k] = {static_cast<int>(r.status), 0};
-        status_change c;
-        c.rule = r.obligation;
-        c.unit = r.unit;
-        c.span = r.span;
-        describe[k] = c;
-    }
-    for (const auto& o : now.outcomes) {
-        const std::string k = key_of(true, o.outcome, o.unit, o.span);
-        current[k] = {o.fired ? 1 : 0, o.final ? 1 : 0};
-        status_change c;
-        c.outcome = true;
-        c.rule = o.outcome;
-        c.unit = o.unit;
-        c.span = o.span;
-        describe[k] = c;
+    std::map<bucket_key, status_change> current;
+    if (when) {
+        const report now = evaluate(*when, false);
+        for (const auto& r : now.results) {
+            status_change& c = current[bucket_key{false, r.obligation, r.unit, r.span.from, r.span.to}];
+            c.rule = r.obligation;
+            c.unit = r.unit;
+            c.span = r.span;
+            c.after = r.status;
+        }
+        for (const auto& o : now.outcomes) {
+            status_change& c = current[bucket_key{true, o.outcome, o.unit, o.span.from, o.span.to}];
+            c.outcome = true;
+            c.rule = o.outcome;
+            c.unit = o.unit;
+            c.span = o.span;
+            c.fired_after = o.fired;
+            c.final_after = o.final;
+        }
     }
     std::vector<status_change> changes;
-    for (const auto& [k, state] : current) {
-        auto before = snapshot.find(k);
-        if (before != snapshot.end() && before->second == state) continue;
-        status_change c = describe[k];
-        if (c.outcome) {
-            c.fired_after = state.first != 0;
-            c.final_after = state.second != 0;
-            if (before != snapshot.end()) {
-                c.fired_before = before->second.first != 0;
-                c.final_before = before->second.second != 0;
+    if (!seed_only) {
+        for (const auto& [key, now] : current) {
+            auto before = snapshot.find(key);
+            if (before == snapshot.end()) {
+                changes.push_back(now);
+                continue;
             }
-        } else {
-            c.after = static_cast<status>(state.first);
-            if (before != snapshot.end()) c.before = static_cast<status>(before->second.first);
+            const status_change& was = before->second;
+            if (was.after == now.after && was.fired_after == now.fired_after && was.final_after == now.final_after) continue;
+            status_change c = now;
+            c.before = was.after;
+            c.fired_before = was.fired_after;
+            c.final_before = was.final_after;
+            changes.push_back(std::move(c));
         }
-        changes.push_back(std::move(c));
-    }
-    for (const auto& [k, state] : snapshot) {
-        if (current.count(k)) continue;
-        // A bucket that no longer exists (a retracted trigger, a retired unit).
-        status_change c;
-        const auto parts = k;
-        c.outcome = k[0] == 'o';
-        const std::size_t a = k.find('|', 2), b = k.find('|', a + 1);
-        c.rule = k.substr(2, a - 2);
-        const std::string unit = k.substr(a + 1, b - a - 1);
-        if (!unit.empty()) c.unit = unit;
-        const std::size_t d = k.find('|', b + 1);
-        c.span = period{static_cast<day>(std::stol(k.substr(b + 1, d - b - 1))), static_cast<day>(std::stol(k.substr(d + 1)))};
-        if (c.outcome) {
-            c.fired_before = state.first != 0;
-            c.final_before = state.second != 0;
-        } else {
-            c.before = static_cast<status>(state.first);
+        // Buckets that no longer exist (a retracted trigger, a retired unit).
+        for (const auto& [key, was] : snapshot) {
+            if (current.count(key)) continue;
+            status_change c = was;
+            c.before = was.after;
+            c.fired_before = was.fired_after;
+            c.final_before = was.final_after;
+            c.after.reset();
+            c.fired_after.reset();
+            c.final_after.reset();
+            changes.push_back(std::move(c));
         }
-        changes.push_back(std::move(c));
     }
     snapshot = std::move(current);
-    if (seed_only) return;
+    // A copy: a callback may unsubscribe (itself or another) while we call them.
+    const auto listeners = subscribers;
     for (const auto& c : changes)
-        for (const auto& [token, callback] : subscribers) callback(c);
+        for (const auto& [token, callback] : listeners)
+            if (subscribers.count(token)) callback(c);
 }
 
 // ---------------------------------------------------------------- engine
@@ -1252,68 +1259,73 @@ add_status engine::add(std::string_view json, std::string_view source, std::uint
 std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
     engine_state& m = *impl_;
     const std::uint32_t source_index = m.st.source_index(source);
-    const std::size_t padding = io::required_padding();
     const std::size_t limit = io::default_max_record_bytes;
-    const std::size_t block = 1 << 20;
-    std::vector<char> buffer(block + limit + padding + 1);
-    std::size_t filled = 0;   // bytes of the current window
+    // The window holds a block of input plus the longest record (and its "\r"); the padding
+    // after it lets simdjson read past a record's end.
+    const std::size_t window = (std::size_t{1} << 20) + limit + 1;
+    std::vector<char> buffer(window + io::required_padding());
+    std::size_t filled = 0;
     std::uint64_t line = 0, records = 0;
-    bool skipping = false;    // inside a line longer than the limit
-    bool eof = false;
-    while (!eof || filled > 0) {
-        if (!eof && filled < block + limit) {
-            in.read(buffer.data() + filled, static_cast<std::streamsize>(block + limit - filled));
-            filled += static_cast<std::size_t>(in.gcount());
-            if (in.gcount() == 0 || !in) eof = true;
+    bool skipping = false;  // inside a line already rejected as too long
+    auto too_long = [&] {
+        ++records;
+        m.last_error = "record longer than the limit of " + std::to_string(limit) + " bytes";
+        m.st.parse_rejections.emplace_back(location{source_index, line}, m.last_error);
+    };
+    // One whole line, without its "\n".
+    auto take = [&](char* begin, std::size_t length) {
+        ++line;
+        if (length > 0 && begin[length - 1] == '\r') --length;
+        bool blank = true;
+        for (std::size_t i = 0; i < length && blank; ++i) blank = begin[i] == ' ' || begin[i] == '\t';
+        if (blank) return;
+        if (length > limit) {
+            too_long();
+            return;
         }
+        ++records;
+        const bool ok = m.parser.parse(begin, length, buffer.size() - static_cast<std::size_t>(begin - buffer.data()));
+        m.add_parsed(ok, source_index, line, false);
+        m.notify();
+    };
+    for (bool eof = false; !eof;) {
+        in.read(buffer.data() + filled, static_cast<std::streamsize>(window - filled));
+        filled += static_cast<std::size_t>(in.gcount());
+        eof = !in;
+        if (in.bad()) throw std::runtime_error("error reading " + std::string(source));
         std::size_t start = 0;
-        for (;;) {
+        while (start < filled) {
             char* begin = buffer.data() + start;
             char* newline = static_cast<char*>(std::memchr(begin, '\n', filled - start));
-            if (!newline && !eof) break;
-            std::size_t length = newline ? static_cast<std::size_t>(newline - begin) : filled - start;
-            const std::size_t next = newline ? start + length + 1 : filled;
+            if (!newline) break;
             if (skipping) {
-                skipping = newline == nullptr && !eof;
-                start = next;
-                if (!newline) break;
-                continue;
+                skipping = false;  // the rest of the long line: already counted
+            } else {
+                take(begin, static_cast<std::size_t>(newline - begin));
             }
-            ++line;
-            if (length > 0 && begin[length - 1] == '\r') --length;
-            bool blank = true;
-            for (std::size_t i = 0; i < length && blank; ++i)
-                blank = begin[i] == ' ' || begin[i] == '\t' || begin[i] == '\r';
-            if (!blank) {
-                ++records;
-                // The rest of the window (and the padding after it) stays readable.
-                const std::size_t capacity = buffer.size() - start;
-                const bool ok = length <= limit && m.parser.parse(begin, length, capacity);
-                if (length > limit) {
-                    m.last_error = "record longer than the limit of " + std::to_string(limit) + " bytes";
-                    m.st.parse_rejections.emplace_back(location{source_index, line}, m.last_error);
-                } else {
-                    m.add_parsed(ok, source_index, line, false);
-                    m.notify();
-                }
-            }
-            start = next;
-            if (start >= filled) break;
+            start = static_cast<std::size_t>(newline - buffer.data()) + 1;
         }
-        // Keep the unfinished line; a line that fills the window is too long: skip it.
-        const std::size_t rest = filled - std::min(start, filled);
-        if (rest > limit) {
+        std::size_t rest = filled - start;
+        if (eof) {
+            if (rest > 0 && !skipping) take(buffer.data() + start, rest);
+            break;
+        }
+        if (skipping) {
+            filled = 0;  // still inside the long line
+            continue;
+        }
+        // An unfinished line longer than any record (its "\r" aside) is rejected now and skipped,
+        // so memory never grows with a line's length.
+        const bool cr = rest > 0 && buffer[start + rest - 1] == '\r';
+        if (rest > limit + (cr ? 1 : 0)) {
             ++line;
-            ++records;
-            m.last_error = "record longer than the limit of " + std::to_string(limit) + " bytes";
-            m.st.parse_rejections.emplace_back(location{source_index, line}, m.last_error);
+            too_long();
             skipping = true;
             filled = 0;
             continue;
         }
         std::memmove(buffer.data(), buffer.data() + start, rest);
         filled = rest;
-        if (eof && filled == 0) break;
     }
     return records;
 }

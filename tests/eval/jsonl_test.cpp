@@ -1,0 +1,69 @@
+// add_jsonl at its edges: lines longer than the window, and a CRLF line of exactly the size
+// limit wherever it falls against the reading window's boundary.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "mandate/io/records.hpp"
+#include "mandate/mandate.hpp"
+
+namespace mandate {
+namespace {
+
+const char* plan_text = R"(
+plan p { timezone "+08:00" }
+phase campaign "c" from 2023-04-01 to 2023-04-30
+kind village "村"
+event activity "活动" {}
+obligation monthly "每月" { each v: village  during campaign  require count(activity of v) >= 1 }
+)";
+
+plan compiled() {
+    static const plan p = *compile(plan_text, "p.mandate");
+    return p;
+}
+
+TEST(Jsonl, ALineLongerThanTheWindowCountsOnceAndLaterLinesKeepTheirNumbers) {
+    engine e(compiled());
+    std::string text = "{\"entity\": \"v1\", \"kind\": \"village\", \"name\": \"" + std::string(3u << 20, 'x') + "\"}\n";
+    text += "{\"id\": \"a1\", \"type\": \"activity\", \"time\": \"2023-04-05\", \"unit\": \"v1\"}\n";
+    text += "{\"id\": \"a2\", \"type\": oops}\n";
+    std::istringstream in(text);
+    EXPECT_EQ(e.add_jsonl(in, "big.jsonl"), 3u);
+    const report r = e.evaluate(calendar::from_ymd(2023, 5, 1));
+    // v1 was never registered (its record was too long), so a1 waits as unresolved.
+    EXPECT_EQ(r.inputs.read, 3u);
+    EXPECT_EQ(r.inputs.rejected, 2u);
+    EXPECT_EQ(r.inputs.unresolved, 1u);
+    ASSERT_EQ(r.rejected.size(), 2u);
+    EXPECT_EQ(r.rejected[0].line, 1u);
+    EXPECT_NE(r.rejected[0].reason.find("longer than the limit"), std::string::npos);
+    EXPECT_EQ(r.rejected[1].line, 3u);  // not 4: the long line is one line
+}
+
+TEST(Jsonl, ACrlfLineOfExactlyTheLimitIsAcceptedWhereverTheWindowEnds) {
+    const std::size_t limit = io::default_max_record_bytes;
+    std::string record = R"({"entity": "v1", "kind": "village"})";
+    record.resize(limit, ' ');  // trailing spaces are valid JSON
+    const std::size_t window = (std::size_t{1} << 20) + limit + 1;
+    // Filler lines so the record's "\r" lands just before, on, and just after the window's end.
+    for (std::size_t shift : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
+        const std::size_t prefix = window - limit - 1 - 1 + shift;  // bytes before the record
+        std::string text;
+        while (text.size() + 1024 <= prefix) text += std::string(1023, ' ') + "\n";
+        if (text.size() < prefix) text += std::string(prefix - text.size() - 1, ' ') + "\n";
+        ASSERT_EQ(text.size(), prefix);
+        text += record + "\r\n";
+        text += "{\"id\": \"a1\", \"type\": \"activity\", \"time\": \"2023-04-05\", \"unit\": \"v1\"}\r\n";
+        engine e(compiled());
+        std::istringstream in(text);
+        EXPECT_EQ(e.add_jsonl(in, "edge.jsonl"), 2u) << shift;
+        const report r = e.evaluate(calendar::from_ymd(2023, 5, 1));
+        EXPECT_EQ(r.inputs.entities, 1u) << shift;
+        EXPECT_EQ(r.inputs.applied, 1u) << shift;
+        EXPECT_EQ(r.inputs.rejected, 0u) << shift;
+    }
+}
+
+}  // namespace
+}  // namespace mandate

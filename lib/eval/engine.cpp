@@ -503,7 +503,7 @@ struct engine_state {
         const std::uint32_t slot = st.slot_of.get(sid);
         if (slot == none) return {};
         const event_slot& s = st.slots[slot];
-        if (s.conflict) return "event id '" + std::string(id) + "' is in conflict: records with this id differ";
+        if (s.conflict) return id_conflict_reason(id);
         if (s.row == none) return {};
         const table& t = st.tables[static_cast<std::size_t>(s.type)];
         if (!st.hierarchy_dirty) return t.state[s.row] == row_state::rejected_ref ? t.bad_ref.at(s.row) : std::string();
@@ -527,23 +527,28 @@ struct engine_state {
     std::string entity_rejection(const io::parsed_record& r) const {
         const entity& e = st.entities[st.entity_of.get(st.strings.find(r.entity))];
         const entity_record& mine = e.records.back();
-        for (const entity_record& other : e.records)
-            if (other.version == mine.version && !other.same_content(mine))
-                return "entity '" + std::string(r.entity) + "' version " + std::to_string(mine.version) +
-                       " is in conflict: records with this version differ";
+        const auto conflicted = store::conflicted_versions(e);
+        if (std::binary_search(conflicted.begin(), conflicted.end(), mine.version))
+            return version_conflict_reason(e.id, mine.version);
+        // Only the standing version is judged by its parent, as in reports.
+        const int standing = store::standing_of(e);
+        if (standing < 0 || e.records[static_cast<std::size_t>(standing)].version != mine.version) return {};
         if (mine.parent == no_string) return {};
         const std::uint32_t p = st.entity_of.get(mine.parent);
-        if (p == none) return {};
-        // The parent's kind as its standing version says.
+        if (p == none || st.state_now(p) != entity_state::resolved) return {};
         const entity& parent = st.entities[p];
-        const int standing = store::standing_of(parent);
-        const int parent_kind = standing < 0 ? -1 : parent.records[static_cast<std::size_t>(standing)].kind;
-        const auto& allowed = model.kinds[static_cast<std::size_t>(mine.kind)].parents;
-        if (parent_kind < 0 || allowed.empty() || std::find(allowed.begin(), allowed.end(), parent_kind) != allowed.end())
-            return {};
-        return "entity '" + std::string(r.entity) + "': its parent '" + std::string(r.parent) + "' is a " +
-               model.kinds[static_cast<std::size_t>(parent_kind)].id + ", and a " + model.kinds[static_cast<std::size_t>(mine.kind)].id +
-               " may not be within one";
+        const int parent_kind = parent.records[static_cast<std::size_t>(store::standing_of(parent))].kind;
+        if (st.may_be_within(mine.kind, parent_kind)) return {};
+        return st.parent_kind_reason(e.id, mine.parent, mine.kind, parent_kind);
+    }
+
+    std::string version_conflict_reason(string_id entity, std::int64_t version) const {
+        return "entity '" + std::string(st.text(entity)) + "' version " + std::to_string(version) +
+               " is in conflict: records with this version differ";
+    }
+
+    std::string id_conflict_reason(std::string_view id) const {
+        return "event id '" + std::string(id) + "' is in conflict: records with this id differ";
     }
 
     // Tells subscribers what changed since the last snapshot; with seed_only, only takes one.
@@ -1103,19 +1108,15 @@ report engine_state::evaluate(day as_of, bool with_evidence) {
         rejected.push_back(rejection{source, line, reason});
     }
     for (const entity& e : st.entities) {
-        std::int64_t standing_version = e.standing >= 0 ? e.records[static_cast<std::size_t>(e.standing)].version : -1;
+        const std::int64_t standing_version = e.standing >= 0 ? e.records[static_cast<std::size_t>(e.standing)].version : -1;
+        const auto conflicted = store::conflicted_versions(e);
         for (const entity_record& rec : e.records) {
-            bool conflicted = false;
-            for (const entity_record& o : e.records)
-                if (o.version == rec.version && !o.same_content(rec)) conflicted = true;
             std::string reason;
-            if (conflicted) {
-                reason = "entity '" + std::string(st.text(e.id)) + "' version " + std::to_string(rec.version) +
-                         " is in conflict: records with this version differ";
+            if (std::binary_search(conflicted.begin(), conflicted.end(), rec.version)) {
+                reason = version_conflict_reason(e.id, rec.version);
             } else if (e.state == entity_state::rejected && rec.version == standing_version) {
                 const entity_record& s = e.records[static_cast<std::size_t>(e.standing)];
-                reason = "entity '" + std::string(st.text(e.id)) + "': its parent '" + std::string(st.text(s.parent)) +
-                         "' is of a kind a " + model.kinds[static_cast<std::size_t>(e.kind)].id + " may not be within";
+                reason = st.parent_kind_reason(e.id, s.parent, e.kind, st.entities[st.entity_of.get(s.parent)].kind);
             }
             if (reason.empty()) {
                 ++in.entities;
@@ -1131,8 +1132,7 @@ report engine_state::evaluate(day as_of, bool with_evidence) {
         if (s.copies == 0) continue;
         std::string reason;
         if (s.conflict) {
-            reason = "event id '" + std::string(st.text(st.tables[static_cast<std::size_t>(s.type)].id[s.row])) +
-                     "' is in conflict: records with this id differ";
+            reason = id_conflict_reason(st.text(st.tables[static_cast<std::size_t>(s.type)].id[s.row]));
         } else if (s.row != none && st.tables[static_cast<std::size_t>(s.type)].state[s.row] == row_state::rejected_ref) {
             // Rejected comes before retracted: a retracted copy with a bad ref is rejected.
             reason = st.tables[static_cast<std::size_t>(s.type)].bad_ref.at(s.row);

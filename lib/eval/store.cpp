@@ -1,7 +1,6 @@
 #include "store.hpp"
 
 #include <algorithm>
-#include <functional>
 
 namespace mandate::eval {
 
@@ -147,7 +146,6 @@ store::event_effect store::stop_counting(const event_slot& s) {
     table& t = tables[static_cast<std::size_t>(s.type)];
     if (t.counts(s.row)) {
         effect.removed_row = s.row;
-        effect.removed_type = s.type;
     }
     t.alive[s.row] = 0;
     return effect;
@@ -185,48 +183,68 @@ void store::add_entity(const io::parsed_record& r, location where) {
     hierarchy_dirty = true;
 }
 
-bool store::is_ancestor_or_self(std::uint32_t ancestor, std::uint32_t e) const {
-    for (std::uint32_t guard = 0; e != none && guard < 1000; ++guard) {
-        if (e == ancestor) return true;
-        e = entities[e].parent;
+std::vector<std::int64_t> store::conflicted_versions(const entity& e) {
+    // Records by version, then by arrival: a version conflicts when its records disagree.
+    std::vector<std::size_t> order(e.records.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return e.records[a].version != e.records[b].version ? e.records[a].version < e.records[b].version : a < b;
+    });
+    std::vector<std::int64_t> out;
+    for (std::size_t k = 1; k < order.size(); ++k) {
+        const entity_record& first = e.records[order[k - 1]];
+        const entity_record& r = e.records[order[k]];
+        if (r.version == first.version && !r.same_content(e.records[order[k - 1]]) &&
+            (out.empty() || out.back() != r.version))
+            out.push_back(r.version);
     }
-    return false;
+    return out;
 }
 
 int store::standing_of(const entity& e) {
+    const std::vector<std::int64_t> conflicted = conflicted_versions(e);
     int standing = -1;
-    std::int64_t best = -1;
     for (std::size_t i = 0; i < e.records.size(); ++i) {
         const entity_record& r = e.records[i];
-        if (r.version <= best) continue;
-        bool agrees = true;
-        for (const entity_record& o : e.records)
-            if (o.version == r.version && !o.same_content(r)) agrees = false;
-        if (agrees) {
-            best = r.version;
-            standing = static_cast<int>(i);
-        }
+        if (std::binary_search(conflicted.begin(), conflicted.end(), r.version)) continue;
+        if (standing < 0 || r.version > e.records[static_cast<std::size_t>(standing)].version) standing = static_cast<int>(i);
     }
     return standing;
 }
 
+bool store::may_be_within(int kind, int parent_kind) const {
+    const auto& allowed = plan_.kinds[static_cast<std::size_t>(kind)].parents;
+    return allowed.empty() || std::find(allowed.begin(), allowed.end(), parent_kind) != allowed.end();
+}
+
+std::string store::parent_kind_reason(string_id entity, string_id parent, int kind, int parent_kind) const {
+    auto a = [](const std::string& noun) {
+        return std::string(noun.find_first_of("aeiou") == 0 ? "an " : "a ") + noun;
+    };
+    const std::string& child = plan_.kinds[static_cast<std::size_t>(kind)].id;
+    return "entity '" + std::string(text(entity)) + "': its parent '" + std::string(text(parent)) + "' is " +
+           a(plan_.kinds[static_cast<std::size_t>(parent_kind)].id) + ", and " + a(child) + " may not be within one";
+}
+
 entity_state store::state_now(std::uint32_t index) const {
-    // Walk up: each entity needs a standing version, and a parent that is registered, of an
-    // allowed kind, and resolved in turn. A chain longer than this is treated as a cycle.
+    // Walk up: each entity needs a standing version, and a parent that is registered, resolved
+    // in turn, and of an allowed kind. The same rules as resolve(), for one chain only.
     std::uint32_t e = index;
-    for (int depth = 0; depth < 4096; ++depth) {
+    for (int depth = 0; depth <= max_depth; ++depth) {
         const int standing = standing_of(entities[e]);
         if (standing < 0) return depth == 0 ? entity_state::rejected : entity_state::unresolved;
         const entity_record& r = entities[e].records[static_cast<std::size_t>(standing)];
         if (r.parent == no_string) return entity_state::resolved;
         const std::uint32_t parent = entity_of.get(r.parent);
-        if (parent == none) return entity_state::unresolved;
+        if (parent == none || parent == e) return entity_state::unresolved;
         const int parent_standing = standing_of(entities[parent]);
         if (parent_standing < 0) return entity_state::unresolved;
-        const int parent_kind = entities[parent].records[static_cast<std::size_t>(parent_standing)].kind;
-        const auto& allowed = plan_.kinds[static_cast<std::size_t>(r.kind)].parents;
-        if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), parent_kind) == allowed.end())
-            return depth == 0 ? entity_state::rejected : entity_state::unresolved;
+        if (!may_be_within(r.kind, entities[parent].records[static_cast<std::size_t>(parent_standing)].kind)) {
+            // Rejected once the parent itself resolves; until then held like the parent.
+            return state_now(parent) == entity_state::resolved
+                       ? (depth == 0 ? entity_state::rejected : entity_state::unresolved)
+                       : entity_state::unresolved;
+        }
         e = parent;
     }
     return entity_state::unresolved;
@@ -268,42 +286,60 @@ void store::resolve() {
             e.kind = -1;
         }
     }
-    // Resolution follows parents; a cycle or a missing parent leaves an entity unresolved.
+    // Resolution follows parents: an entity is resolved when it has no parent, or a resolved
+    // parent of a kind it may be within (else rejected); a missing parent, a parent cycle, or a
+    // chain deeper than max_depth from its root leaves it unresolved. Computed with an explicit
+    // stack, so neither the depth of the hierarchy nor the order of entities matters.
     enum class mark : std::uint8_t { fresh, visiting, done };
     std::vector<mark> marks(entities.size(), mark::fresh);
-    // Parent chains deeper than this are treated as unresolved (bounds the recursion).
-    constexpr int max_depth = 4096;
-    std::function<entity_state(std::uint32_t, int)> settle = [&](std::uint32_t index, int depth) -> entity_state {
-        entity& e = entities[index];
-        if (marks[index] == mark::done) return e.state;
-        if (marks[index] == mark::visiting || depth > max_depth) return entity_state::unresolved;
-        marks[index] = mark::visiting;
-        entity_state state = entity_state::unresolved;
-        if (e.standing < 0) {
-            state = entity_state::rejected;
-        } else {
+    std::vector<int> depth(entities.size(), 0);
+    std::vector<std::uint32_t> stack;
+    for (std::uint32_t start = 0; start < entities.size(); ++start) {
+        if (marks[start] == mark::done) continue;
+        stack.assign(1, start);
+        while (!stack.empty()) {
+            const std::uint32_t x = stack.back();
+            entity& e = entities[x];
+            if (marks[x] == mark::done) {
+                stack.pop_back();
+                continue;
+            }
+            auto settle = [&](entity_state state, std::uint32_t parent, int d) {
+                e.state = state;
+                e.parent = state == entity_state::resolved ? parent : none;
+                depth[x] = d;
+                marks[x] = mark::done;
+                stack.pop_back();
+            };
+            if (e.standing < 0) {
+                settle(entity_state::rejected, none, 0);
+                continue;
+            }
             const entity_record& r = e.records[static_cast<std::size_t>(e.standing)];
             if (r.parent == no_string) {
-                state = entity_state::resolved;
-            } else if (const std::uint32_t p = entity_of.get(r.parent); p != none) {
-                const entity_state parent_state = settle(p, depth + 1);
-                if (parent_state == entity_state::resolved) {
-                    const auto& allowed = plan_.kinds[static_cast<std::size_t>(e.kind)].parents;
-                    const int parent_kind = entities[p].kind;
-                    if (allowed.empty() || std::find(allowed.begin(), allowed.end(), parent_kind) != allowed.end()) {
-                        state = entity_state::resolved;
-                        e.parent = p;
-                    } else {
-                        state = entity_state::rejected;
-                    }
-                }
+                settle(entity_state::resolved, none, 0);
+                continue;
             }
+            const std::uint32_t p = entity_of.get(r.parent);
+            if (p == none) {
+                settle(entity_state::unresolved, none, 0);
+                continue;
+            }
+            if (marks[p] == mark::done) {
+                if (entities[p].state != entity_state::resolved) settle(entity_state::unresolved, none, 0);
+                else if (!may_be_within(e.kind, entities[p].kind)) settle(entity_state::rejected, none, 0);
+                else if (depth[p] + 1 > max_depth) settle(entity_state::unresolved, none, 0);
+                else settle(entity_state::resolved, p, depth[p] + 1);
+                continue;
+            }
+            if (marks[p] == mark::visiting) {  // a cycle
+                settle(entity_state::unresolved, none, 0);
+                continue;
+            }
+            marks[x] = mark::visiting;
+            stack.push_back(p);
         }
-        e.state = state;
-        marks[index] = mark::done;
-        return state;
-    };
-    for (std::uint32_t i = 0; i < entities.size(); ++i) settle(i, 0);
+    }
     for (auto& list : by_kind) list.clear();
     for (std::uint32_t i = 0; i < entities.size(); ++i) {
         entity& e = entities[i];

@@ -155,7 +155,6 @@ public:
         std::uint32_t applied_row = none;  // a row that became applied
         int applied_type = -1;
         std::uint32_t removed_row = none;  // an applied row that stopped counting
-        int removed_type = -1;
     };
     event_effect add_event(const io::parsed_record& r, location where);
     event_effect add_retraction(std::string_view id);
@@ -166,10 +165,18 @@ public:
     // Decides one row's state from the current hierarchy.
     void resolve_row(int type, std::uint32_t row);
 
-    bool is_ancestor_or_self(std::uint32_t ancestor, std::uint32_t e) const;
+    // Parent chains deeper than this from their root are held unresolved.
+    static constexpr int max_depth = 4096;
 
+    // Versions of an entity whose records disagree, ascending.
+    static std::vector<std::int64_t> conflicted_versions(const entity& e);
     // The index of the version that stands (the highest whose records agree), or -1.
     static int standing_of(const entity& e);
+    // Whether an entity of `kind` may be within one of `parent_kind` (a kind without `within`
+    // accepts any parent).
+    bool may_be_within(int kind, int parent_kind) const;
+    // The reason an entity is rejected for its parent's kind (shared by add() and reports).
+    std::string parent_kind_reason(string_id entity, string_id parent, int kind, int parent_kind) const;
     // An entity's state worked out on the spot from the records, walking its parent chain
     // only: for answering add() without re-resolving the whole hierarchy.
     entity_state state_now(std::uint32_t index) const;

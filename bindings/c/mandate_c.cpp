@@ -2,6 +2,7 @@
 #include "mandate.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <cstring>
 #include <fstream>
 #include <new>
@@ -110,12 +111,19 @@ mandate_status mandate_engine_add_jsonl_file(mandate_engine* engine, const char*
             set_error(error, "mandate_engine_add_jsonl_file: engine and path must not be NULL");
             return MANDATE_INVALID_ARGUMENT;
         }
+        std::error_code ec;
         std::ifstream in(path, std::ios::binary);
-        if (!in) {
+        if (!in || std::filesystem::is_directory(path, ec)) {
             set_error(error, std::string("cannot read ") + path);
             return MANDATE_IO_ERROR;
         }
-        const std::uint64_t n = engine->engine.add_jsonl(in, path);
+        std::uint64_t n = 0;
+        try {
+            n = engine->engine.add_jsonl(in, path);
+        } catch (const std::runtime_error& e) {
+            set_error(error, e.what());
+            return MANDATE_IO_ERROR;
+        }
         if (records) *records = n;
         return MANDATE_OK;
     });

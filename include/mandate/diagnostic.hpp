@@ -23,7 +23,8 @@ struct position {
     std::uint32_t column = 1;
 };
 
-// A named text with a line index. Owns its text; cheap to query positions.
+// A named text with a line index. Owns its text; cheap to query positions. Immutable once
+// built, so safe to share between threads.
 class source_file {
 public:
     source_file() = default;

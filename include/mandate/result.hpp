@@ -1,4 +1,5 @@
-// A value or the diagnostics explaining why there is none (std::expected is C++23).
+// A value or the diagnostics explaining why there is none: what compiling a rule file returns.
+// The project's own type because std::expected is C++23; warnings may accompany a value.
 #pragma once
 
 #include <cassert>

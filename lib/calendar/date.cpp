@@ -36,13 +36,27 @@ day from_ymd(int year, int month, int day_of_month) {
 }
 
 ymd to_ymd(day d) {
-    const auto g = to_boost(d).year_month_day();
-    return ymd{g.year, g.month, g.day};
+    static const day first = from_ymd(min_year, 1, 1), last = from_ymd(max_year, 12, 31);
+    if (d >= first && d <= last) {
+        const auto g = to_boost(d).year_month_day();
+        return ymd{g.year, g.month, g.day};
+    }
+    // Outside Boost.Date_Time's range (dates computed by a rule, such as max(...) + N days):
+    // the proleptic Gregorian calendar by H. Hinnant's civil_from_days, so nothing throws.
+    const std::int64_t z = static_cast<std::int64_t>(d) + 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const std::int64_t doe = z - era * 146097;
+    const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const std::int64_t mp = (5 * doy + 2) / 153;
+    const int dom = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    return ymd{static_cast<int>(yoe + era * 400 + (month <= 2)), month, dom};
 }
 
 std::string to_iso(day d) {
     const ymd v = to_ymd(d);
-    char buf[16];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", v.year, v.month, v.day);
     return buf;
 }
@@ -69,6 +83,7 @@ weekday weekday_of(day d) {
 }
 
 day add_months(day d, std::int64_t n) {
+    n = std::clamp<std::int64_t>(n, -200000, 200000);  // beyond the calendar's range either way
     const ymd v = to_ymd(d);
     std::int64_t index = static_cast<std::int64_t>(v.year) * 12 + (v.month - 1) + n;
     int year = static_cast<int>(index / 12);

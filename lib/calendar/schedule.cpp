@@ -66,7 +66,9 @@ std::vector<bucket> rule_buckets(const check::rule& r, weekday week_start) {
 
 day shift(day d, const check::duration& length, int sign) {
     if (length.unit == check::time_unit::month) return add_months(d, sign * length.count);
-    const std::int64_t moved = static_cast<std::int64_t>(d) + sign * length.days();
+    // Counts are bounded by the checker; clamp anyway so no arithmetic can overflow.
+    const std::int64_t days = std::clamp<std::int64_t>(length.days(), -10000000, 10000000);
+    const std::int64_t moved = static_cast<std::int64_t>(d) + sign * days;
     return static_cast<day>(std::clamp<std::int64_t>(moved, -10000000, 10000000));
 }
 
@@ -149,9 +151,11 @@ std::optional<event_time> parse_time(std::string_view t, int plan_offset_minutes
     const std::int64_t plan_minutes = utc_minutes + plan_offset_minutes;
     std::int64_t local_day = plan_minutes / 1440;
     if (plan_minutes % 1440 != 0 && plan_minutes < 0) --local_day;
+    if (local_day < from_ymd(min_year, 1, 1) || local_day > from_ymd(max_year, 12, 31)) return std::nullopt;
     out.local = static_cast<day>(local_day);
     out.has_clock = true;
-    out.instant_ns = (utc_minutes * 60 + second) * 1000000000LL + nanos;
+    out.instant_s = utc_minutes * 60 + second;
+    out.nanos = static_cast<std::uint32_t>(nanos);
     return out;
 }
 

@@ -61,6 +61,24 @@ std::vector<std::string> ids_of(const std::vector<T>& items) {
 
 bool fixed_length(const duration& d) { return d.unit != time_unit::month; }
 
+// Durations longer than this are refused: they could only be mistakes, and bounding them keeps
+// date arithmetic far from overflow.
+constexpr std::int64_t max_duration_count = 100000;
+// A rule may cut its window into at most this many buckets (or a streak, sub-periods).
+constexpr std::int64_t max_buckets = 100000;
+
+// The shortest length of one period, in days (for estimating how many buckets a window makes).
+std::int64_t shortest_days(const ast::period& p) {
+    switch (p.unit) {
+        case ast::period_unit::day: return p.count;
+        case ast::period_unit::week: return p.count * 7;
+        case ast::period_unit::month: return 28;
+        case ast::period_unit::quarter: return 90;
+        case ast::period_unit::year: return 365;
+    }
+    return 1;
+}
+
 duration to_duration(const ast::duration& d) {
     duration out;
     out.count = d.count;
@@ -122,6 +140,23 @@ private:
     std::string at(span where) const {
         const position p = source_.position_of(where.begin);
         return std::to_string(p.line) + ":" + std::to_string(p.column);
+    }
+
+    // A duration as written, refused beyond max_duration_count.
+    duration bounded(const ast::duration& d, std::optional<span> at = std::nullopt) {
+        if (d.count > max_duration_count)
+            error(at.value_or(d.loc), "a duration of more than " + std::to_string(max_duration_count) + " " + ast::to_string(d.unit, true));
+        duration out = to_duration(d);
+        out.count = std::min(out.count, max_duration_count);
+        return out;
+    }
+
+    // Refuses a schedule that would cut [from, to] into more than max_buckets periods.
+    void check_bucket_count(day from, day to, const ast::period& p, span where, const char* what) {
+        const std::int64_t length = static_cast<std::int64_t>(to) - from + 1;
+        if (p.count >= 1 && length / shortest_days(p) > max_buckets)
+            error(where, std::string(what) + " makes more than " + std::to_string(max_buckets) +
+                             " periods of this window; use a longer period or a shorter window");
     }
 
     std::optional<day> date_of(const ast::date_lit& d) {
@@ -470,7 +505,8 @@ private:
             r.full = every->full;
             r.cumulative = every->cumulative;
             if (r.per.count < 1) error(every->per.loc, "a period needs a count of at least 1");
-            if (r.per.count > 100000) error(every->per.loc, "a period of more than 100000 days or weeks");
+            if (r.per.count > max_duration_count) error(every->per.loc, "a period of more than 100000 days or weeks");
+            else if (window_ok) check_bucket_count(r.window_from, r.window_to, every->per, every->per.loc, "this schedule");
             r.cumulative_from = r.window_from;
             if (every->cumulative_from) {
                 if (auto from = date_of(*every->cumulative_from)) {
@@ -493,17 +529,17 @@ private:
         } else if (triggers.size() == 1 && schedules.size() <= 1) {
             const auto* t = triggers.front();
             r.schedule = t->before ? schedule_kind::before : schedule_kind::after;
-            r.within = to_duration(t->within);
+            r.within = bounded(t->within);
             if (t->within.count < 1) error(t->within.loc, "'within' needs a length of at least 1 day");
             check_trigger(index, *t);
         }
 
-        if (const auto* grace = single<ast::grace_clause>(d, "grace")) r.grace = to_duration(grace->length);
+        if (const auto* grace = single<ast::grace_clause>(d, "grace")) r.grace = bounded(grace->length);
         if (const auto* warn = single<ast::warn_clause>(d, "warn")) {
             if (d.outcome)
                 error(warn->loc, "an outcome has no 'warn': warnings flag obligation buckets at risk");
             else
-                r.warn = to_duration(warn->length);
+                r.warn = bounded(warn->length);
         }
 
         // The condition.
@@ -635,7 +671,7 @@ private:
             return poisoned(e.loc);
         }
         texpr out = make(op::literal, type::of(type_kind::duration), e.loc);
-        out.value.length = to_duration(d.value);
+        out.value.length = bounded(d.value, e.loc);
         return out;
     }
     texpr node(const ast::expr& e, const ast::list_lit&, const scope&) {
@@ -970,6 +1006,11 @@ private:
             error(st.per.loc, "a period needs a count of at least 1");
             return poisoned(e.loc);
         }
+        if (st.per.count > max_duration_count) {
+            error(st.per.loc, "a period of more than 100000 days or weeks");
+            return poisoned(e.loc);
+        }
+        if (s.owner) check_bucket_count(s.owner->window_from, s.owner->window_to, st.per, st.per.loc, "this streak");
         texpr out = make(op::streak, type::of(type_kind::integer), e.loc);
         out.per = to_period(st.per);
         out.args.push_back(std::move(body));
@@ -1028,7 +1069,28 @@ private:
         for (const auto& a : e.args) collect_reads(a, out);
     }
 
+    // An outcome fires for its units and triggers an obligation with `each` for the same unit,
+    // so their kinds must meet (an outcome without `each` triggers every instance). Checked once
+    // every rule's kinds are known: the outcome may be declared after the obligation.
+    void check_trigger_kinds() {
+        for (std::size_t r = 0; r < plan_.rules.size(); ++r) {
+            const rule& x = plan_.rules[r];
+            if (!x.trig.outcome || x.trig.target < 0 || x.var.empty()) continue;
+            const rule& source = plan_.rules[static_cast<std::size_t>(x.trig.target)];
+            if (source.var.empty() || x.unit_kinds.empty() || source.unit_kinds.empty()) continue;
+            bool meet = false;
+            for (int k : x.unit_kinds)
+                if (std::find(source.unit_kinds.begin(), source.unit_kinds.end(), k) != source.unit_kinds.end()) meet = true;
+            if (meet) continue;
+            for (const auto& c : rule_decls_[r]->clauses)
+                if (const auto* t = std::get_if<ast::trigger_clause>(&c))
+                    error(t->target.loc, "outcome '" + source.id +
+                                             "' fires for units of other kinds than this obligation's: it could never trigger it");
+        }
+    }
+
     void resolve_dependencies() {
+        check_trigger_kinds();
         const std::size_t n = plan_.rules.size();
         // depends[r]: rules r depends on, with the reason, for cycle messages.
         std::vector<std::vector<std::pair<int, std::string>>> depends(n);

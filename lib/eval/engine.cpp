@@ -921,6 +921,9 @@ public:
                 if (unit == none) {
                     // A rule without `each` takes the triggers of every unit the outcome fired for.
                     for (const auto& b : results_[static_cast<std::size_t>(rule.trig.target)].rows) collect(b);
+                } else if (model_.rules[static_cast<std::size_t>(rule.trig.target)].var.empty()) {
+                    // An outcome without `each` fires for the plan: every instance is triggered.
+                    for_buckets(rule.trig.target, none, collect);
                 } else {
                     for_buckets(rule.trig.target, unit, collect);
                 }
@@ -1012,7 +1015,8 @@ public:
         collector c;
         c.limit = e_.options.evidence_limit;
         context ctx{s.unit, s.from, s.to, &rule, false};
-        for (node_id m : rn.aggregates) {
+        for (std::size_t k = 0; k < rn.aggregates.size(); ++k) {
+            const node_id m = rn.aggregates[k];
             const node& n = plan_.at(m);
             val v;
             if (n.kind == node_kind::aggregate) {
@@ -1020,7 +1024,7 @@ public:
             } else {
                 v = eval(m, ctx);
             }
-            ev.measures.emplace_back(n.text, to_reported(v));
+            ev.measures.emplace_back(rn.measure_names[k], to_reported(v));
         }
         // By date, then by id text: interned ids number strings in arrival order, and the
         // report must not depend on that.

@@ -35,7 +35,8 @@ std::uint32_t store::append_row(const io::parsed_record& r) {
     const auto row = static_cast<std::uint32_t>(t.size());
     t.id.push_back(strings.intern(r.id));
     t.date.push_back(r.time.local);
-    t.instant.push_back(r.time.has_clock ? r.time.instant_ns : r.time.local);
+    t.instant.push_back(r.time.has_clock ? r.time.instant_s : r.time.local);
+    t.nanos.push_back(r.time.has_clock ? r.time.nanos : 0);
     t.has_clock.push_back(r.time.has_clock ? 1 : 0);
     t.unit.push_back(strings.intern(r.unit));
     t.unit_entity.push_back(none);
@@ -69,7 +70,8 @@ bool store::same_row(int type, std::uint32_t row, const io::parsed_record& r) co
     if (r.type != type) return false;
     const bool clock = r.time.has_clock;
     if ((t.has_clock[row] != 0) != clock) return false;
-    if (t.instant[row] != (clock ? r.time.instant_ns : r.time.local)) return false;
+    if (t.instant[row] != (clock ? r.time.instant_s : r.time.local)) return false;
+    if (clock && t.nanos[row] != r.time.nanos) return false;
     if (strings.find(r.unit) != t.unit[row]) return false;
     for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
         const column& c = t.columns[f];

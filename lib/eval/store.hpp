@@ -78,7 +78,8 @@ enum class row_state : std::uint8_t { unresolved, applied, rejected_ref };
 struct table {
     std::vector<string_id> id;
     std::vector<day> date;
-    std::vector<std::int64_t> instant;      // dedup key: UTC ns, or the date for date-only times
+    std::vector<std::int64_t> instant;      // dedup key: UTC seconds, or the date for date-only times
+    std::vector<std::uint32_t> nanos;       // and the nanoseconds of date-times
     std::vector<std::uint8_t> has_clock;
     std::vector<string_id> unit;
     std::vector<std::uint32_t> unit_entity;  // resolved entity index, or none

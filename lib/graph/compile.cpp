@@ -47,7 +47,7 @@ public:
                 const node_id filter = rule.trig.where ? lower(*rule.trig.where) : no_node;
                 rn.trigger_source = make_source(rule.trig.target, filter, rule.trig.scoped);
             }
-            collect_measures(rn.condition, rn.aggregates);
+            collect_measures(rule.condition, rn.condition, rn);
             out_->rules_.push_back(std::move(rn));
         }
         return out_;
@@ -189,15 +189,20 @@ private:
         return intern(std::move(n), key);
     }
 
-    void collect_measures(node_id id, std::vector<node_id>& out) {
+    // Walks the rule's typed expression beside its nodes, so each measure is named in the
+    // rule's own words (its own unit variable), even where the node is shared.
+    void collect_measures(const check::texpr& e, node_id id, rule_node& rn) {
         const node& n = out_->nodes_[static_cast<std::size_t>(id)];
         if (n.kind == node_kind::aggregate || n.kind == node_kind::streak || n.kind == node_kind::violations ||
             n.kind == node_kind::fired) {
-            if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+            if (std::find(rn.aggregates.begin(), rn.aggregates.end(), id) == rn.aggregates.end()) {
+                rn.aggregates.push_back(id);
+                rn.measure_names.push_back(e.text);
+            }
             return;  // a streak's inner aggregates are per sub-period, not measures of the bucket
         }
         if (n.event_level) return;
-        for (node_id a : n.args) collect_measures(a, out);
+        for (std::size_t i = 0; i < n.args.size() && i < e.args.size(); ++i) collect_measures(e.args[i], n.args[i], rn);
     }
 
     std::shared_ptr<compiled_plan> out_;

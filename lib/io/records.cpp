@@ -199,10 +199,13 @@ bool record_parser::parse(std::string_view line) {
 
 namespace {
 
+// A value for a message: cut after about 80 bytes, at a character boundary.
 std::string quoted(std::string_view s) {
+    std::size_t cut = std::min<std::size_t>(s.size(), 80);
+    while (cut < s.size() && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
     std::string out = "'";
-    out.append(s.substr(0, 80));
-    if (s.size() > 80) out += "...";
+    out.append(s.substr(0, cut));
+    if (cut < s.size()) out += "...";
     return out + "'";
 }
 
@@ -369,7 +372,9 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     }
     for (const auto& f : m.fields) {
         if (f.key == "id" || f.key == "type" || f.key == "time" || f.key == "unit") continue;
-        if (et.find_field(f.key) < 0) r.ignored.push_back(f.key);
+        // Counted per record: a key repeated within one record is one record carrying it.
+        if (et.find_field(f.key) < 0 && std::find(r.ignored.begin(), r.ignored.end(), f.key) == r.ignored.end())
+            r.ignored.push_back(f.key);
     }
     return true;
 }

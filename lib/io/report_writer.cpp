@@ -10,9 +10,46 @@
 
 namespace mandate::io {
 
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+    if (n == 2 && b < 0xC2) return 0;                                                        // overlong
+    if (n == 3) {
+        const auto c = static_cast<unsigned char>(s[i + 1]);
+        if ((b == 0xE0 && c < 0xA0) || (b == 0xED && c >= 0xA0)) return 0;                  // overlong, surrogate
+    }
+    if (n == 4) {
+        const auto c = static_cast<unsigned char>(s[i + 1]);
+        if ((b == 0xF0 && c < 0x90) || b > 0xF4 || (b == 0xF4 && c >= 0x90)) return 0;       // overlong, > U+10FFFF
+    }
+    return n;
+}
+
+}  // namespace
+
+// Control characters are escaped; bytes that are not valid UTF-8 (a file name, a cut string)
+// become U+FFFD, so the report is always valid JSON.
 std::string json_string(std::string_view s) {
     std::string out = "\"";
-    for (const char c : s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_length(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+            continue;
+        }
+        if (n > 1) {
+            out.append(s.substr(i, n));
+            i += n;
+            continue;
+        }
+        const char c = s[i++];
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;

@@ -198,6 +198,13 @@ std::vector<check_case> cases() {
          "6:29: error: 'in' needs a list like [\"park\", \"square\"] or a set field on its right, not an int"},
         {"month_duration_compared", P + "obligation o { each v: village require gap(activity of v) < 1 month }\n",
          "6:61: error: a month has no fixed length in days; in expressions write days or weeks"},
+        {"duration_too_long", P + "obligation o { each v: village grace 100001 days require true }\n",
+         "6:38: error: a duration of more than 100000 days"},
+        {"too_many_buckets", P + "obligation o { from 1400-01-01 to 9999-12-31 every day require true }\n",
+         "6:52: error: this schedule makes more than 100000 periods of this window; use a longer period or a shorter window"},
+        {"trigger_from_outcome_of_other_kinds",
+         P + "outcome t { each x: town every month when true }\nobligation o { each v: village after outcome t within 3 days require true }\n",
+         "7:46: error: outcome 't' fires for units of other kinds than this obligation's: it could never trigger it"},
         // ------------------------------------------------------------ cycles
         {"cycle_outcome_and_triggered_obligation",
          P + "outcome listing { each v: village when violations(fixed of v) >= 1 }\n"

@@ -69,6 +69,12 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(p.returncode == 0 and "violated" in p.stdout and "e4" in p.stdout, f"explain v9: {p.stdout}")
     expect(run("explain", PLAN, "--events", RECORDS, "--obligation", "nope", "--unit", "v9").returncode == 2,
            "explain of an unknown obligation exits 2")
+    outcome_case = os.path.join(ROOT, "tests", "conformance", "15-hierarchy")
+    p = run("explain", os.path.join(outcome_case, "plan.mandate"), "--events", os.path.join(outcome_case, "records.jsonl"),
+            "--outcome", "criticize", "--unit", "o1", "--as-of", "2023-06-15")
+    expect(p.returncode == 0 and "outcome criticize" in p.stdout and "2023-04-01..2023-04-30: fired, final" in p.stdout,
+           f"explain --outcome: {p.stdout}")
+    expect(run("check", PLAN, "--events", tmp, "--as-of", "2023-05-10").returncode == 2, "a directory as --events exits 2")
 
 for f in failures:
     print("FAIL:", f)

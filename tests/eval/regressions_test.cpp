@@ -132,3 +132,91 @@ TEST(Regressions, ManyVersionsOfOneEntity) {
 
 }  // namespace
 }  // namespace mandate
+
+#include "mandate/io/report_writer.hpp"
+
+namespace mandate {
+namespace {
+
+const char* act_plan = R"(
+plan p { timezone "+08:00" }
+phase campaign "c" from 2023-04-01 to 2023-04-30
+kind village "村"
+kind town "镇"
+event act "活动" { note?: text }
+obligation recent "近期" { each v: village  during campaign  require max(act.time of v) + 100000 days > 2023-01-01 }
+obligation counted "计数" { each v: village  during campaign  require count(act of v) >= 1 }
+obligation counted_too "计数" { each t: town  during campaign  require count(act of t) >= 1 }
+)";
+
+TEST(Regressions, TimesOutsideTheSupportedYearsAreRejectedAndFarDatesPrint) {
+    engine e(*compile(act_plan, "p.mandate"));
+    e.add(R"({"entity": "v1", "kind": "village"})");
+    // 9999-12-31 23:00 at -12:00 is 10000-01-01 in +08:00: outside the calendar, rejected.
+    EXPECT_EQ(e.add(R"({"id": "a", "type": "act", "time": "9999-12-31T23:00:00-12:00", "unit": "v1"})"), add_status::rejected);
+    EXPECT_EQ(e.add(R"({"id": "b", "type": "act", "time": "2023-04-05", "unit": "v1"})"), add_status::accepted);
+    const report r = e.evaluate(calendar::from_ymd(2023, 5, 1));
+    // max(time) + 100000 days: 2023-04-05 + 100000 = 2297-01-18 (checked with Python's datetime).
+    EXPECT_EQ(r.results[0].value.to_string(), "2297-01-18");
+    // Dates outside Boost.Date_Time's years print without throwing.
+    EXPECT_EQ(calendar::to_iso(calendar::from_ymd(9999, 12, 31) + 1), "10000-01-01");
+    EXPECT_EQ(calendar::to_iso(calendar::from_ymd(1400, 1, 1) - 1), "1399-12-31");
+}
+
+TEST(Regressions, ReportsAreValidUtf8AndCountIgnoredFieldsPerRecord) {
+    engine e(*compile(act_plan, "p.mandate"));
+    e.add(R"({"entity": "v1", "kind": "village"})");
+    // An unknown type whose name, cut for the message, would split a Chinese character.
+    e.add("{\"id\": \"x\", \"type\": \"" + std::string(26, 'a') + std::string("集中宣传活动集中宣传活动集中宣传活动集中宣传活动") + "\"}");
+    e.add(R"({"id": "y", "type": "act", "time": "2023-04-05", "unit": "v1", "colour": 1, "colour": 2, "colour": 3})");
+    const report r = e.evaluate(calendar::from_ymd(2023, 5, 1));
+    ASSERT_EQ(r.ignored_fields.size(), 1u);
+    EXPECT_EQ(r.ignored_fields[0].records, 1u);
+    const std::string json = io::to_json(r);
+    // Every byte sequence in the report is valid UTF-8 (the cut falls on a character boundary).
+    for (std::size_t i = 0; i < json.size();) {
+        const auto b = static_cast<unsigned char>(json[i]);
+        const std::size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        ASSERT_NE(n, 0u) << "at byte " << i;
+        for (std::size_t k = 1; k < n; ++k) ASSERT_EQ(static_cast<unsigned char>(json[i + k]) & 0xC0, 0x80) << i;
+        i += n;
+    }
+    EXPECT_EQ(io::json_string(std::string("a\xff" "b")), "\"a\xEF\xBF\xBD" "b\"");
+}
+
+TEST(Regressions, MeasuresAreNamedInEachRulesOwnWords) {
+    engine e(*compile(act_plan, "p.mandate"));
+    e.add(R"({"entity": "t1", "kind": "town"})");
+    const report r = e.evaluate(calendar::from_ymd(2023, 5, 1));
+    ASSERT_EQ(r.results.size(), 1u);  // only the town's rule has an instance
+    ASSERT_EQ(r.results[0].evidence.measures.size(), 1u);
+    EXPECT_EQ(r.results[0].evidence.measures[0].first, "count(act of t)");
+}
+
+TEST(Regressions, AnOutcomeWithoutEachTriggersEveryInstance) {
+    auto p = compile(R"(
+plan p { timezone "+08:00" }
+phase campaign "c" from 2023-04-01 to 2023-06-30
+kind village "村"
+event alarm "警报" {}
+event drill "演练" {}
+outcome county_alarm "全县警报" { during campaign  every month  when count(alarm) >= 1 }
+obligation drill_after "警报后演练" { each v: village  during campaign  after outcome county_alarm within 10 days  require count(drill of v) >= 1 }
+)", "p.mandate");
+    ASSERT_TRUE(p.ok());
+    engine e(*p);
+    for (const char* l : {R"({"entity": "v1", "kind": "village"})", R"({"entity": "v2", "kind": "village"})",
+                          R"({"id": "a", "type": "alarm", "time": "2023-04-10", "unit": "v1"})",
+                          R"({"id": "d", "type": "drill", "time": "2023-05-03", "unit": "v2"})"})
+        e.add(l);
+    // April fired; final on 05-01 (no grace): each village gets 05-01..05-10; v2 drilled on 05-03.
+    const report r = e.evaluate(calendar::from_ymd(2023, 5, 20));
+    ASSERT_EQ(r.results.size(), 2u);
+    EXPECT_EQ(r.results[0].unit, std::optional<std::string>("v1"));
+    EXPECT_EQ(calendar::to_iso(r.results[0].span.from) + ".." + calendar::to_iso(r.results[0].span.to), "2023-05-01..2023-05-10");
+    EXPECT_EQ(r.results[0].status, status::violated);
+    EXPECT_EQ(r.results[1].status, status::satisfied);
+}
+
+}  // namespace
+}  // namespace mandate

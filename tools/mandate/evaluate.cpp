@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -16,7 +17,7 @@ namespace {
 struct options {
     std::vector<std::string> positional;
     std::vector<std::string> events, registry;
-    std::optional<std::string> as_of, format, output, rejects, obligation, unit, period;
+    std::optional<std::string> as_of, format, output, rejects, obligation, outcome, unit, period;
     bool strict = false;
 };
 
@@ -48,6 +49,9 @@ options parse_options(const std::vector<std::string>& args) {
             list = nullptr;
         } else if (a == "--obligation") {
             o.obligation = value(i, a);
+            list = nullptr;
+        } else if (a == "--outcome") {
+            o.outcome = value(i, a);
             list = nullptr;
         } else if (a == "--unit") {
             o.unit = value(i, a);
@@ -93,9 +97,11 @@ void load_records(engine& e, const std::vector<std::string>& files) {
             e.add_jsonl(std::cin, "<stdin>");
             continue;
         }
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) throw usage_error("cannot read " + path + ": it is a directory");
         std::ifstream in(path, std::ios::binary);
         if (!in) throw usage_error("cannot read " + path);
-        e.add_jsonl(in, path);
+        e.add_jsonl(in, path);  // throws on a read error part-way
     }
 }
 
@@ -156,12 +162,15 @@ int graph(const std::vector<std::string>& args) {
 
 int explain(const std::vector<std::string>& args) {
     const options o = parse_options(args);
-    if (o.positional.size() != 1 || !o.obligation || !o.unit)
-        throw usage_error("usage: mandate explain PLAN --events FILE... --obligation ID --unit ID [--period DATE] [--as-of DATE]");
+    if (o.positional.size() != 1 || (!o.obligation == !o.outcome) || !o.unit)
+        throw usage_error("usage: mandate explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID "
+                          "[--period DATE] [--as-of DATE]");
     const plan p = load_plan(o.positional[0]);
     if (!p) return 2;
-    const int rule = p->model().find_rule(*o.obligation);
-    if (rule < 0) throw usage_error("the plan has no obligation or outcome '" + *o.obligation + "'");
+    // Obligations and outcomes are separate namespaces: each option looks in its own.
+    const int rule = o.obligation ? p->model().find_obligation(*o.obligation) : p->model().find_outcome(*o.outcome);
+    if (rule < 0)
+        throw usage_error(std::string("the plan has no ") + (o.obligation ? "obligation '" + *o.obligation : "outcome '" + *o.outcome) + "'");
     engine e(p);
     load_records(e, o.registry);
     load_records(e, o.events);

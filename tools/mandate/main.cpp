@@ -24,7 +24,7 @@ commands:
         [--format table|json|csv] [-o FILE] [--rejects FILE] [--strict]
                                evaluate records against a plan and report
   graph PLAN                   print the evaluation graph as Graphviz DOT
-  explain PLAN --events FILE... --obligation ID --unit ID [--period DATE] [--as-of DATE]
+  explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID [--period DATE] [--as-of DATE]
                                why a bucket has its status
   version                      print the version
 

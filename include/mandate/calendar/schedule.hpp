@@ -48,14 +48,17 @@ day close_day(day end, const std::optional<check::duration>& grace);
 struct event_time {
     day local = 0;
     bool has_clock = false;
-    std::int64_t instant_ns = 0;  // UTC nanoseconds since the epoch (has_clock only)
+    std::int64_t instant_s = 0;   // UTC seconds since the epoch (has_clock only)
+    std::uint32_t nanos = 0;      // and nanoseconds within that second
     friend bool operator==(const event_time& a, const event_time& b) {
-        return a.has_clock == b.has_clock && (a.has_clock ? a.instant_ns == b.instant_ns : a.local == b.local);
+        return a.has_clock == b.has_clock &&
+               (a.has_clock ? a.instant_s == b.instant_s && a.nanos == b.nanos : a.local == b.local);
     }
 };
 
 // Parses "YYYY-MM-DD", or "YYYY-MM-DDTHH:MM[:SS[.fraction]]" optionally followed by "Z" or
-// "+HH:MM"/"-HH:MM" (no offset: local time in the plan's zone). nullopt when malformed.
+// "+HH:MM"/"-HH:MM" (no offset: local time in the plan's zone). nullopt when malformed, or
+// when the local date falls outside the supported years (calendar::min_year..max_year).
 std::optional<event_time> parse_time(std::string_view text, int plan_offset_minutes);
 
 }  // namespace mandate::calendar

@@ -3,6 +3,7 @@
 // monotonicity computed. Produced by mandate::check::check(); consumed by the graph compiler.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,7 +13,6 @@
 #include "mandate/calendar/date.hpp"
 #include "mandate/diagnostic.hpp"
 #include "mandate/rational.hpp"
-#include "mandate/syntax/ast.hpp"
 
 namespace mandate::check {
 
@@ -88,7 +88,9 @@ struct duration {
     std::int64_t count = 0;
     time_unit unit = time_unit::day;
     // Fixed length in days; months have none (callers check unit first).
-    std::int64_t days() const { return unit == time_unit::week ? count * 7 : count; }
+    std::int64_t days() const {
+        return unit == time_unit::week ? (count > INT64_MAX / 7 ? INT64_MAX : count * 7) : count;
+    }
 };
 
 enum class period_unit : std::uint8_t { day, week, month, quarter, year };

@@ -39,8 +39,9 @@ struct status_change {
     std::optional<bool> fired_before, fired_after, final_before, final_after;
 };
 
-// Not thread-safe: one engine per thread, or external locking. The compiled plan it holds is
-// immutable and may be shared between engines.
+// Not thread-safe: one engine per thread, or external locking; evaluate() too changes internal
+// caches (indexes, sorting). The compiled plan it holds is immutable and may be shared between
+// engines. A moved-from engine may only be destroyed or assigned to.
 class engine {
 public:
     explicit engine(std::shared_ptr<const graph::compiled_plan> plan, engine_options options = {});
@@ -57,6 +58,8 @@ public:
     // blocks: memory does not grow with the stream's size or a line's length. Returns the
     // number of records read.
     std::uint64_t add_jsonl(std::istream& in, std::string_view source);
+    // Why the last add() rejected its record (empty when it was accepted). Valid until the next
+    // add() or add_jsonl().
     const std::string& last_error() const;
 
     // The report as of `as_of` (a local date in the plan's zone).
@@ -65,7 +68,10 @@ public:
     std::optional<calendar::day> latest_event_date() const;
 
     // Subscribers are called after each add() for every bucket whose state changed, as of
-    // the watch date (default: the latest event date seen).
+    // the watch date (default: the latest event date seen). Callbacks run synchronously inside
+    // add(); they may subscribe and unsubscribe (themselves included) but must not add records.
+    // While anyone is subscribed, each add() evaluates the whole plan: for bulk loads, add first
+    // and subscribe after.
     using subscriber = std::function<void(const status_change&)>;
     int subscribe(subscriber callback);
     void unsubscribe(int token);

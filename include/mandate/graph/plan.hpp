@@ -69,6 +69,8 @@ struct rule_node {
     std::vector<calendar::bucket> buckets;  // calendar schedules (whole, every, by)
     int trigger_source = -1;          // after/before an event: the trigger events
     std::vector<node_id> aggregates;  // every aggregate the condition reads (measures)
+    std::vector<std::string> measure_names;  // their text as this rule writes it (a shared node
+                                             // keeps the text of the first rule that made it)
 };
 
 class compiled_plan {

@@ -115,6 +115,7 @@ struct entry {
     day d;
     std::uint32_t row;
     bool operator<(const entry& o) const { return d < o.d || (d == o.d && row < o.row); }
+    bool operator==(const entry& o) const { return d == o.d && row == o.row; }
 };
 
 // Events of one source, in date order: per scope unit when scoped, else all together.
@@ -123,7 +124,6 @@ struct source_index {
     std::vector<entry> all;
     bool sorted = true;
 
-    std::vector<entry>& list(std::uint32_t unit) { return unit == none ? all : by_unit[unit]; }
     const std::vector<entry>* find(std::uint32_t unit, bool scoped) const {
         if (!scoped) return &all;
         auto it = by_unit.find(unit);
@@ -182,6 +182,10 @@ struct engine_state {
                 coverage_of_node[n] = found;
             }
         }
+        coverages_of_type.resize(model.events.size());
+        for (std::size_t c = 0; c < coverages.size(); ++c)
+            coverages_of_type[static_cast<std::size_t>(plan->sources()[static_cast<std::size_t>(coverages[c].source)].event)]
+                .push_back(static_cast<int>(c));
     }
 
     std::shared_ptr<const graph::compiled_plan> plan;
@@ -194,6 +198,7 @@ struct engine_state {
     std::vector<source_index> sources;
     std::vector<std::vector<int>> sources_of_type;
     std::vector<coverage_index> coverages;
+    std::vector<std::vector<int>> coverages_of_type;
     std::vector<int> coverage_of_node;
     std::vector<string_id> literal_ids;
     bool indexes_built = false;
@@ -379,44 +384,60 @@ struct engine_state {
         return event_eval(s.filter, type, row, none).truthy();
     }
 
-    void index_row(int type, std::uint32_t row) {
+    // Calls place(list, sorted_flag) for every index list a row belongs in: its sources (per
+    // ancestor-or-self of its unit when scoped) and the coverage lists of the entities it names.
+    // Indexing and unindexing walk the same places.
+    template <class Place>
+    void places_of(int type, std::uint32_t row, Place&& place) {
         const table& t = st.tables[static_cast<std::size_t>(type)];
-        const day d = t.date[row];
         for (int s : sources_of_type[static_cast<std::size_t>(type)]) {
             const graph::source& src = plan->sources()[static_cast<std::size_t>(s)];
             if (!passes_filter(src, type, row)) continue;
             source_index& index = sources[static_cast<std::size_t>(s)];
             if (src.scoped) {
                 // Every ancestor-or-self of the event's unit whose kind some instance has.
-                for (std::uint32_t e = t.unit_entity[row], guard = 0; e != none && guard < 4096; e = st.entities[e].parent, ++guard) {
+                for (std::uint32_t e = t.unit_entity[row], guard = 0; e != none && guard <= store::max_depth;
+                     e = st.entities[e].parent, ++guard) {
                     const int kind = st.entities[e].kind;
                     if (std::find(src.scope_kinds.begin(), src.scope_kinds.end(), kind) != src.scope_kinds.end())
-                        push_sorted(index.by_unit[e], entry{d, row}, index.sorted);
+                        place(index.by_unit[e], index.sorted);
                 }
             } else {
-                push_sorted(index.all, entry{d, row}, index.sorted);
+                place(index.all, index.sorted);
             }
         }
-        for (coverage_index& ci : coverages) {
-            const graph::source& src = plan->sources()[static_cast<std::size_t>(ci.source)];
-            if (src.event != type || !passes_filter(src, type, row)) continue;
-            auto add_target = [&](std::int64_t id) {
-                const std::uint32_t target = st.entity_of.get(static_cast<string_id>(id));
-                if (target == none) return;
-                push_sorted(ci.by_target[target], entry{d, row}, ci.sorted);
+        for (int c_index : coverages_of_type[static_cast<std::size_t>(type)]) {
+            coverage_index& ci = coverages[static_cast<std::size_t>(c_index)];
+            if (!passes_filter(plan->sources()[static_cast<std::size_t>(ci.source)], type, row)) continue;
+            auto target = [&](std::int64_t id) {
+                const std::uint32_t e = st.entity_of.get(static_cast<string_id>(id));
+                if (e != none) place(ci.by_target[e], ci.sorted);
             };
             if (ci.field == check::field_unit) {  // built-in: not a column
-                add_target(t.unit[row]);
+                target(t.unit[row]);
                 continue;
             }
             const column& c = t.columns[static_cast<std::size_t>(ci.field)];
             if (!c.present[row]) continue;
             if (c.kind == check::type_kind::set) {
-                for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) add_target(t.members[m]);
+                for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) target(t.members[m]);
             } else {
-                add_target(c.value[row]);
+                target(c.value[row]);
             }
         }
+    }
+
+    void index_row(int type, std::uint32_t row) {
+        const entry e{st.tables[static_cast<std::size_t>(type)].date[row], row};
+        places_of(type, row, [&](std::vector<entry>& list, bool& sorted) { push_sorted(list, e, sorted); });
+    }
+
+    void unindex_row(int type, std::uint32_t row) {
+        const entry e{st.tables[static_cast<std::size_t>(type)].date[row], row};
+        places_of(type, row, [&](std::vector<entry>& list, bool& sorted) {
+            auto it = sorted ? std::lower_bound(list.begin(), list.end(), e) : std::find(list.begin(), list.end(), e);
+            if (it != list.end() && it->d == e.d && it->row == e.row) list.erase(it);
+        });
     }
 
     void clear_indexes() {
@@ -460,12 +481,11 @@ struct engine_state {
         }
     }
 
+    // Keeps built indexes current; with the hierarchy being changed they are rebuilt later anyway.
     void apply_effect(const store::event_effect& effect) {
-        if (effect.removed_row != none) {
-            clear_indexes();  // removals are rare; rebuild lazily
-            return;
-        }
-        if (effect.applied_row != none && indexes_built && !st.hierarchy_dirty) index_row(effect.applied_type, effect.applied_row);
+        if (!indexes_built || st.hierarchy_dirty) return;
+        if (effect.removed_row != none) unindex_row(effect.removed_type, effect.removed_row);
+        if (effect.applied_row != none) index_row(effect.applied_type, effect.applied_row);
     }
 
     // ------------------------------------------------------------ adding records
@@ -687,6 +707,14 @@ public:
         const day last = std::min(ctx.to, as_of_);
         const day first = ctx.from;
         if (n.op == check::op::coverage) return coverage(id, ctx, first, last, evidence);
+        // A plain count is the width of the index range.
+        if (n.op == check::op::count && !evidence && !src.filter_uses_unit) {
+            if (first > last) return val::number(rational(0));
+            const std::vector<entry>* list = e_.sources[static_cast<std::size_t>(n.source)].find(ctx.unit, src.scoped);
+            if (!list) return val::number(rational(0));
+            auto [lo, hi] = range_of(*list, first, last);
+            return val::number(rational(static_cast<std::int64_t>(hi - lo)));
+        }
         std::vector<std::uint32_t> rows;
         if (first <= last) {
             if (const std::vector<entry>* list = e_.sources[static_cast<std::size_t>(n.source)].find(ctx.unit, src.scoped)) {
@@ -891,6 +919,7 @@ public:
 
     std::vector<std::uint32_t> instances(const check::rule& rule) const {
         if (rule.var.empty()) return {none};
+        if (rule.unit_kinds.size() == 1) return e_.st.by_kind[static_cast<std::size_t>(rule.unit_kinds[0])];  // sorted by id
         std::vector<std::uint32_t> units;
         for (int k : rule.unit_kinds) {
             const auto& list = e_.st.by_kind[static_cast<std::size_t>(k)];

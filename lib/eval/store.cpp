@@ -148,6 +148,7 @@ store::event_effect store::stop_counting(const event_slot& s) {
     table& t = tables[static_cast<std::size_t>(s.type)];
     if (t.counts(s.row)) {
         effect.removed_row = s.row;
+        effect.removed_type = s.type;
     }
     t.alive[s.row] = 0;
     return effect;

@@ -156,6 +156,7 @@ public:
         std::uint32_t applied_row = none;  // a row that became applied
         int applied_type = -1;
         std::uint32_t removed_row = none;  // an applied row that stopped counting
+        int removed_type = -1;
     };
     event_effect add_event(const io::parsed_record& r, location where);
     event_effect add_retraction(std::string_view id);

@@ -1,0 +1,20 @@
+# Installs the build into a scratch prefix, builds a consumer with find_package(mandate), runs it.
+# -DBUILD=<build dir> -DSOURCE=<tests/install> -DWORK=<scratch dir>
+file(REMOVE_RECURSE ${WORK})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD} --prefix ${WORK}/prefix RESULT_VARIABLE rc OUTPUT_QUIET)
+if(rc)
+  message(FATAL_ERROR "install failed")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE}/consumer -B ${WORK}/build -DCMAKE_PREFIX_PATH=${WORK}/prefix
+                RESULT_VARIABLE rc OUTPUT_QUIET)
+if(rc)
+  message(FATAL_ERROR "configuring the consumer failed: find_package(mandate)")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/build RESULT_VARIABLE rc OUTPUT_QUIET)
+if(rc)
+  message(FATAL_ERROR "building the consumer failed")
+endif()
+execute_process(COMMAND ${WORK}/build/consumer OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(rc OR NOT out STREQUAL "satisfied\n")
+  message(FATAL_ERROR "the consumer printed '${out}' (exit ${rc}), expected 'satisfied'")
+endif()

@@ -230,8 +230,13 @@ struct engine_state {
         }
         const column& c = t.columns[static_cast<std::size_t>(field)];
         if (!c.present[row]) return val::undef();
-        const std::int64_t v = c.value[row];
-        switch (c.kind) {
+        return stored_value(c.kind, c.value[row]);
+    }
+
+    // A value as a column (or a set's members) stores it: numbers in millionths, texts and refs
+    // as string ids.
+    static val stored_value(check::type_kind kind, std::int64_t v) {
+        switch (kind) {
             case check::type_kind::integer: return val::number(rational(v));
             case check::type_kind::number: return val::number(rational(v, io::number_scale));
             case check::type_kind::boolean: return val::boolean(v != 0);
@@ -292,17 +297,9 @@ struct engine_state {
                 const column& c = t.columns[static_cast<std::size_t>(rhs.field)];
                 if (!c.present[row]) return val::boolean(false);
                 for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) {
-                    val member;
-                    const std::int64_t v = t.members[m];
-                    switch (c.element) {
-                        case check::type_kind::integer: member = val::number(rational(v)); break;
-                        case check::type_kind::number: member = val::number(rational(v, io::number_scale)); break;
-                        case check::type_kind::boolean: member = val::boolean(v != 0); break;
-                        case check::type_kind::date: member = val::date(v); break;
-                        default: member = val::str(v); break;
-                    }
                     bool undefined = false;
-                    if (binary(check::op::eq, x, member, undefined).truthy()) return val::boolean(true);
+                    if (binary(check::op::eq, x, stored_value(c.element, t.members[m]), undefined).truthy())
+                        return val::boolean(true);
                 }
                 return val::boolean(false);
             }
@@ -528,18 +525,12 @@ struct engine_state {
         const table& t = st.tables[static_cast<std::size_t>(s.type)];
         if (!st.hierarchy_dirty) return t.state[s.row] == row_state::rejected_ref ? t.bad_ref.at(s.row) : std::string();
         // The hierarchy is being changed by entity records: judge this row's refs on the spot.
-        for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
-            const column& c = t.columns[f];
-            const bool refs = c.kind == check::type_kind::ref || (c.kind == check::type_kind::set && c.element == check::type_kind::ref);
-            if (!refs || !c.present[s.row]) continue;
-            if (c.kind == check::type_kind::set) {
-                for (std::uint32_t m = c.set_begin[s.row]; m < c.set_end[s.row]; ++m)
-                    if (auto why = st.wrong_kind(s.type, f, static_cast<string_id>(t.members[m]), false); !why.empty()) return why;
-            } else if (auto why = st.wrong_kind(s.type, f, static_cast<string_id>(c.value[s.row]), false); !why.empty()) {
-                return why;
-            }
-        }
-        return {};
+        std::string why;
+        st.for_each_ref(s.type, s.row, [&](std::size_t f, string_id id) {
+            why = st.wrong_kind(s.type, f, id, false);
+            return !why.empty();
+        });
+        return why;
     }
 
     // Why an entity record just added is rejected, when that is known already: another record
@@ -1302,7 +1293,7 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
     bool skipping = false;  // inside a line already rejected as too long
     auto too_long = [&] {
         ++records;
-        m.last_error = "record longer than the limit of " + std::to_string(limit) + " bytes";
+        m.last_error = io::too_long_reason();
         m.st.parse_rejections.emplace_back(location{source_index, line}, m.last_error);
     };
     // One whole line, without its "\n".

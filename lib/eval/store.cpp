@@ -372,23 +372,11 @@ void store::resolve_row(int type, std::uint32_t row) {
     std::string bad;
     t.unit_entity[row] = resolved(t.unit[row]);
     if (t.unit_entity[row] == none) unresolved = true;
-    for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
-        const column& c = t.columns[f];
-        const bool refs = c.kind == check::type_kind::ref || (c.kind == check::type_kind::set && c.element == check::type_kind::ref);
-        if (!refs || !c.present[row]) continue;
-        auto check_one = [&](string_id id) {
-            if (resolved(id) == none) {
-                unresolved = true;
-                return;
-            }
-            if (bad.empty()) bad = wrong_kind(type, f, id, true);
-        };
-        if (c.kind == check::type_kind::set) {
-            for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) check_one(static_cast<string_id>(t.members[m]));
-        } else {
-            check_one(static_cast<string_id>(c.value[row]));
-        }
-    }
+    for_each_ref(type, row, [&](std::size_t f, string_id id) {
+        if (resolved(id) == none) unresolved = true;
+        else if (bad.empty()) bad = wrong_kind(type, f, id, true);
+        return false;
+    });
     if (!bad.empty()) {
         t.state[row] = row_state::rejected_ref;
         t.bad_ref[row] = std::move(bad);

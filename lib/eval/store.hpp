@@ -166,6 +166,23 @@ public:
     void resolve();
     // Decides one row's state from the current hierarchy.
     void resolve_row(int type, std::uint32_t row);
+    // Calls f(field, entity id) for every ref the row holds (ref fields and set<ref> members);
+    // stops early when f returns true.
+    template <class F>
+    void for_each_ref(int type, std::uint32_t row, F&& f) const {
+        const table& t = tables[static_cast<std::size_t>(type)];
+        for (std::size_t field = check::first_declared_field; field < t.columns.size(); ++field) {
+            const column& c = t.columns[field];
+            const bool refs = c.kind == check::type_kind::ref || (c.kind == check::type_kind::set && c.element == check::type_kind::ref);
+            if (!refs || !c.present[row]) continue;
+            if (c.kind != check::type_kind::set) {
+                if (f(field, static_cast<string_id>(c.value[row]))) return;
+                continue;
+            }
+            for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m)
+                if (f(field, static_cast<string_id>(t.members[m]))) return;
+        }
+    }
 
     // Parent chains deeper than this from their root are held unresolved.
     static constexpr int max_depth = 4096;

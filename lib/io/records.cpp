@@ -11,6 +11,10 @@ namespace od = simdjson::ondemand;
 
 std::size_t required_padding() { return simdjson::SIMDJSON_PADDING; }
 
+std::string too_long_reason() {
+    return "record longer than the limit of " + std::to_string(default_max_record_bytes) + " bytes";
+}
+
 namespace {
 
 // A JSON value captured in one forward pass, before we know how to interpret it.
@@ -219,7 +223,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
         return false;
     };
     if (length > default_max_record_bytes)
-        return reject("record longer than the limit of " + std::to_string(default_max_record_bytes) + " bytes");
+        return reject(too_long_reason());
     if (!m.read_object(data, length, capacity)) return reject(m.message);
 
     auto string_field = [&](std::string_view key, std::string_view& out, bool required) -> bool {

@@ -20,6 +20,9 @@ namespace mandate::io {
 inline constexpr std::size_t default_max_record_bytes = 256 * 1024;
 // Bytes a buffer handed to record_parser::parse must have readable after the record.
 std::size_t required_padding();
+// The reason a record over the size limit is rejected (by the parser, or by a reader that
+// skips such a line without holding it).
+std::string too_long_reason();
 
 enum class record_kind { entity, event, retraction };
 

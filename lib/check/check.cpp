@@ -1285,6 +1285,27 @@ bool is_aggregate(op o) {
     }
 }
 
+const char* operator_text(op o) {
+    switch (o) {
+        case op::not_: return "not";
+        case op::neg: return "-";
+        case op::add: return "+";
+        case op::sub: return "-";
+        case op::mul: return "*";
+        case op::div: return "/";
+        case op::eq: return "==";
+        case op::ne: return "!=";
+        case op::lt: return "<";
+        case op::le: return "<=";
+        case op::gt: return ">";
+        case op::ge: return ">=";
+        case op::in: return "in";
+        case op::and_: return "and";
+        case op::or_: return "or";
+        default: return nullptr;
+    }
+}
+
 bool is_comparison(op o) {
     switch (o) {
         case op::eq: case op::ne: case op::lt: case op::le: case op::gt: case op::ge: return true;

@@ -145,6 +145,7 @@ public:
     std::vector<std::pair<location, std::string>> parse_rejections;
     std::unordered_map<ignored_key, std::uint64_t, ignored_key_hash> ignored;
     std::uint64_t entity_records = 0, retraction_records = 0;
+    std::uint64_t records_read = 0;  // every record handed in, whatever became of it
     std::optional<day> latest_event;
     bool hierarchy_dirty = false;
     std::vector<std::vector<std::uint32_t>> by_kind;  // resolved entities of each kind, by id

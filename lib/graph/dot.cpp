@@ -19,27 +19,6 @@ std::string escape(const std::string& s) {
     return out;
 }
 
-const char* op_label(check::op o) {
-    switch (o) {
-        case check::op::not_: return "not";
-        case check::op::neg: return "-";
-        case check::op::add: return "+";
-        case check::op::sub: return "-";
-        case check::op::mul: return "*";
-        case check::op::div: return "/";
-        case check::op::eq: return "==";
-        case check::op::ne: return "!=";
-        case check::op::lt: return "<";
-        case check::op::le: return "<=";
-        case check::op::gt: return ">";
-        case check::op::ge: return ">=";
-        case check::op::in: return "in";
-        case check::op::and_: return "and";
-        case check::op::or_: return "or";
-        default: return nullptr;
-    }
-}
-
 }  // namespace
 
 std::string compiled_plan::to_dot() const {
@@ -73,7 +52,7 @@ std::string compiled_plan::to_dot() const {
             case node_kind::violations:
             case node_kind::fired: label = n.text; shape = "box3d"; break;
             default: {
-                const char* o = op_label(n.op);
+                const char* o = check::operator_text(n.op);
                 label = o ? o : n.text;
                 shape = "circle";
             }

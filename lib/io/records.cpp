@@ -57,6 +57,18 @@ bool valid_json_number(std::string_view t) {
     return i == t.size();
 }
 
+// The offset of the first byte that does not begin a valid UTF-8 sequence, or npos.
+std::size_t first_invalid_utf8(std::string_view s) {
+    if (simdjson::validate_utf8(s.data(), s.size())) return std::string_view::npos;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        const std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size() || !simdjson::validate_utf8(s.data() + i, n)) return i;
+        i += n;
+    }
+    return std::string_view::npos;
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
     return s;
@@ -75,6 +87,9 @@ const char* describe_json(json_value::kind k) {
 }
 
 }  // namespace
+
+bool is_json_number(std::string_view text) { return valid_json_number(text); }
+bool is_valid_utf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
 
 struct record_parser::impl {
     explicit impl(const check::plan& p) : plan(p) {}
@@ -155,33 +170,65 @@ struct record_parser::impl {
         return fail("not valid JSON");
     }
 
+    // Why simdjson refused a record, when the whole text tells more than the spot it stopped
+    // at: bytes that are not UTF-8, a record cut short, valid JSON of another shape.
+    static std::optional<std::string> shape_problem(std::string_view text) {
+        if (const std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos)
+            return "not valid UTF-8 (byte " + std::to_string(bad + 1) + " of the record)";
+        std::string_view t = text;
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r')) t.remove_suffix(1);
+        const bool scalar = t == "true" || t == "false" || t == "null" || valid_json_number(t) ||
+                            (t.size() >= 2 && t.front() == '"' && t.back() == '"');
+        const bool array = !t.empty() && t.front() == '[' && t.back() == ']';
+        if (scalar || array) return "a record must be a JSON object, not " + std::string(scalar ? "a single value" : "a list");
+        if (!t.empty() && t.front() == '{') {
+            // Brackets and strings still open at the end: the line was cut short.
+            int depth = 0;
+            bool in_string = false;
+            for (std::size_t i = 0; i < t.size(); ++i) {
+                const char c = t[i];
+                if (in_string) {
+                    if (c == '\\') ++i;
+                    else if (c == '"') in_string = false;
+                } else if (c == '"') {
+                    in_string = true;
+                } else if (c == '{' || c == '[') {
+                    ++depth;
+                } else if ((c == '}' || c == ']') && --depth == 0 && i + 1 < t.size()) {
+                    return "not valid JSON: text after the record";
+                }
+            }
+            if (in_string) return "not valid JSON: a string is not closed (the record is cut short?)";
+            if (depth > 0) return "not valid JSON: the record ends before its closing '}' (cut short?)";
+        }
+        return std::nullopt;
+    }
+
+    // A failure while reading the record: the whole text's problem if it has one, else `m`.
+    bool fail_record(const char* data, std::size_t length, std::string m) {
+        if (auto problem = shape_problem(std::string_view(data, length))) return fail(std::move(*problem));
+        return fail(std::move(m));
+    }
+
     bool read_object(const char* data, std::size_t length, std::size_t capacity) {
         fields.clear();
         elements.clear();
         od::document doc;
-        if (parser.iterate(data, length, capacity).get(doc)) return fail("not valid JSON");
+        if (parser.iterate(data, length, capacity).get(doc)) return fail_record(data, length, "not valid JSON");
         od::object object;
-        if (doc.get_object().get(object)) {
-            // Valid JSON of another shape, or not JSON at all?
-            std::string_view text(data, length);
-            while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-            while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
-            const bool scalar = text == "true" || text == "false" || text == "null" || valid_json_number(text) ||
-                                (text.size() >= 2 && text.front() == '"' && text.back() == '"');
-            const bool array = !text.empty() && text.front() == '[' && text.back() == ']';
-            if (scalar || array) return fail("a record must be a JSON object, not " + std::string(scalar ? "a single value" : "a list"));
-            return fail("not valid JSON");
-        }
+        if (doc.get_object().get(object)) return fail_record(data, length, "not valid JSON");
         for (auto field : object) {
             json_field f;
-            if (field.unescaped_key().get(f.key)) return fail("not valid JSON: a malformed key");
+            if (field.unescaped_key().get(f.key)) return fail_record(data, length, "not valid JSON: a malformed key");
             od::value v;
-            if (field.value().get(v)) return fail("not valid JSON");
-            if (!capture(v, f.value, 1)) return false;
+            if (field.value().get(v)) return fail_record(data, length, "not valid JSON");
+            if (!capture(v, f.value, 1)) return fail_record(data, length, message);
             fields.push_back(f);
         }
         const char* trailing = nullptr;
-        if (doc.current_location().get(trailing) == simdjson::SUCCESS) return fail("not valid JSON: text after the record");
+        if (doc.current_location().get(trailing) == simdjson::SUCCESS)
+            return fail_record(data, length, "not valid JSON: text after the record");
         return true;
     }
 
@@ -283,7 +330,11 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     }
 
     // -------------------------------------------------------------- event
-    if (!m.find("id")) return reject("a record needs \"entity\", \"id\" (an event) or \"retract\"");
+    if (!m.find("id")) {
+        // An event that forgot its id says so; anything else is not a record at all.
+        if (m.find("type")) return reject("field 'id' is missing: every event needs an id");
+        return reject("a record needs \"entity\", \"id\" (an event) or \"retract\"");
+    }
     r.kind = record_kind::event;
     std::string_view type, time;
     if (!string_field("id", r.id, true)) return false;

@@ -218,5 +218,33 @@ obligation drill_after "警报后演练" { each v: village  during campaign  aft
     EXPECT_EQ(r.results[1].status, status::satisfied);
 }
 
+// Coverage evidence names one event per covered entity. Two events on one day naming the same
+// household: the one with the least id is shown, whichever arrived first (found when a change
+// of the sample generator's draws reordered two such visits).
+TEST(Regressions, CoverageEvidenceDoesNotDependOnArrivalOrder) {
+    auto p = compile(R"(
+plan p { timezone "+08:00" }
+phase campaign "c" from 2023-04-01 to 2023-04-30
+kind village "村"
+kind household "户" within village
+event visit "走访" { who: ref household }
+obligation visited "全覆盖" { each v: village  during campaign  require coverage(visit.who, household within v) >= 100% }
+)", "p.mandate");
+    ASSERT_TRUE(p.ok());
+    const std::vector<std::string> entities = {R"({"entity": "v1", "kind": "village"})",
+                                               R"({"entity": "h1", "kind": "household", "parent": "v1"})"};
+    const std::string late = R"({"id": "b", "type": "visit", "time": "2023-04-03", "unit": "v1", "who": "h1"})";
+    const std::string early = R"({"id": "a", "type": "visit", "time": "2023-04-03T18:00:00+08:00", "unit": "v1", "who": "h1"})";
+    for (const auto& order : {std::vector<std::string>{late, early}, std::vector<std::string>{early, late}}) {
+        engine e(*p);
+        for (const auto& line : entities) ASSERT_EQ(e.add(line), add_status::accepted);
+        for (const auto& line : order) ASSERT_EQ(e.add(line), add_status::accepted);
+        const report r = e.evaluate(calendar::from_ymd(2023, 5, 1));
+        ASSERT_EQ(r.results.size(), 1u);
+        EXPECT_EQ(r.results[0].status, status::satisfied);
+        EXPECT_EQ(r.results[0].evidence.events, std::vector<std::string>{"a"});
+    }
+}
+
 }  // namespace
 }  // namespace mandate

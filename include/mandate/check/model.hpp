@@ -82,6 +82,8 @@ enum class op : std::uint8_t {
 
 bool is_aggregate(op o);
 bool is_comparison(op o);
+// The operator as written ("==", "and", "-"), or nullptr for the ops that are not operators.
+const char* operator_text(op o);
 
 enum class time_unit : std::uint8_t { day, week, month };
 struct duration {

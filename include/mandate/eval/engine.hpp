@@ -58,6 +58,12 @@ public:
     // blocks: memory does not grow with the stream's size or a line's length. Returns the
     // number of records read.
     std::uint64_t add_jsonl(std::istream& in, std::string_view source);
+    // Adds every record of a CSV file (DESIGN.md's layout): a header row naming the fields,
+    // then a record a row — an entity registry, retractions, or events, whose type is `type`
+    // or, when that is empty, each row's `type` column. Read in blocks like add_jsonl; each
+    // row is checked and counted as the JSON record it stands for. Throws std::runtime_error
+    // ("SOURCE:LINE: ...") when the header cannot be used: then no row of it is added.
+    std::uint64_t add_csv(std::istream& in, std::string_view source, std::string_view type = {});
     // Why the last add() rejected its record (empty when it was accepted). Valid until the next
     // add() or add_jsonl().
     const std::string& last_error() const;

@@ -24,6 +24,11 @@ std::size_t required_padding();
 // skips such a line without holding it).
 std::string too_long_reason();
 
+// Whether `text` is exactly one JSON number token ("12", "-0.5", "1e3").
+bool is_json_number(std::string_view text);
+// Whether `text` is valid UTF-8.
+bool is_valid_utf8(std::string_view text);
+
 enum class record_kind { entity, event, retraction };
 
 // `number` values are held in millionths (LANGUAGE.md: at most 6 fractional digits).

@@ -1,7 +1,8 @@
 // Writing reports: JSON (the `mandate.report/1` contract of DESIGN.md), CSV (one row per
-// bucket) and a terminal table.
+// bucket), a terminal table and an HTML page.
 #pragma once
 
+#include <cstddef>
 #include <iosfwd>
 #include <string>
 
@@ -16,9 +17,28 @@ std::string to_json(const report& r);
 // One line per obligation and outcome bucket, with a header row.
 void write_csv(const report& r, std::ostream& out);
 
-// A human-readable summary: buckets by obligation with their statuses, outcomes that fired,
-// violations with evidence, and the input accounting.
-void write_table(const report& r, std::ostream& out);
+struct table_options {
+    bool colour = false;            // ANSI colours (for a terminal)
+    std::size_t max_details = 12;   // violated / at-risk buckets listed per obligation
+};
+
+// For people at a terminal: per obligation and outcome, a grid of units × periods with a
+// symbol per bucket (✓ satisfied, ✗ violated, ! at risk, · pending; ● fired), then the
+// violated and at-risk buckets with their evidence, and the accounting of the records read.
+void write_table(const report& r, std::ostream& out, const table_options& options = {});
+
+// A self-contained HTML page (no network assets): a summary, a heat map of units × periods
+// per obligation and outcome, the violations with their evidence and cited clause, and the
+// accounting of the records read with the rejected ones.
+void write_html(const report& r, std::ostream& out);
+
+// In plain words: what rule `rule` asks, for whom and when (its heading for explain).
+std::string explain_rule(const report& r, int rule);
+// In plain words, why one bucket has its status: when it is judged, the value measured
+// against what it must be, the events counted, what was missing, the longest gap, numerator
+// and denominator, and the clause cited.
+std::string explain(const report& r, const result_row& row);
+std::string explain(const report& r, const outcome_row& row);
 
 // A JSON string literal for `s` (quotes included; UTF-8 kept, control characters escaped).
 std::string json_string(std::string_view s);

@@ -1,0 +1,172 @@
+#include "grid.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "mandate/graph/plan.hpp"
+
+namespace mandate::io::detail {
+
+namespace {
+
+const char* const month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+bool period_less(const period& a, const period& b) { return a.from < b.from || (a.from == b.from && a.to < b.to); }
+
+template <class Row>
+void place(rule_grid& g, const std::vector<const Row*>& rows) {
+    std::vector<period> columns;
+    for (const Row* x : rows) columns.push_back(x->span);
+    std::sort(columns.begin(), columns.end(), period_less);
+    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+    g.columns = columns;
+    std::map<std::string, std::size_t> unit_index;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::string unit = rows[i]->unit.value_or("");
+        auto [it, fresh] = unit_index.try_emplace(unit, g.units.size());
+        if (fresh) {
+            g.units.push_back(unit);
+            g.cells.emplace_back(columns.size(), -1);
+        }
+        const auto c = std::lower_bound(columns.begin(), columns.end(), rows[i]->span, period_less) - columns.begin();
+        g.cells[it->second][static_cast<std::size_t>(c)] = static_cast<int>(i);
+    }
+}
+
+}  // namespace
+
+std::vector<rule_grid> grids_of(const report& r) {
+    std::vector<rule_grid> grids;
+    std::map<int, std::size_t> by_rule;
+    if (r.compiled) {
+        const auto& rules = r.compiled->model().rules;
+        for (std::size_t i = 0; i < rules.size(); ++i) {
+            rule_grid g;
+            g.rule = static_cast<int>(i);
+            g.outcome = rules[i].outcome;
+            g.id = rules[i].id;
+            g.label = rules[i].label;
+            g.cites = rules[i].cites;
+            g.condition = rules[i].condition.text;
+            by_rule[g.rule] = grids.size();
+            grids.push_back(std::move(g));
+        }
+    }
+    auto grid_for = [&](int rule, const std::string& id, bool outcome) -> rule_grid& {
+        auto it = by_rule.find(rule);
+        if (it != by_rule.end()) return grids[it->second];
+        rule_grid g;
+        g.rule = rule;
+        g.outcome = outcome;
+        g.id = id;
+        by_rule[rule] = grids.size();
+        grids.push_back(std::move(g));
+        return grids.back();
+    };
+    for (const auto& x : r.results) {
+        rule_grid& g = grid_for(x.rule, x.obligation, false);
+        g.results.push_back(&x);
+        g.satisfied += x.status == status::satisfied;
+        g.violated += x.status == status::violated;
+        g.pending += x.status == status::pending;
+        g.at_risk += x.at_risk;
+    }
+    for (const auto& x : r.outcomes) {
+        rule_grid& g = grid_for(x.rule, x.outcome, true);
+        g.outcomes.push_back(&x);
+        g.fired += x.fired;
+        g.fired_final += x.fired && x.final;
+    }
+    for (auto& g : grids) {
+        if (g.outcome) place(g, g.outcomes);
+        else place(g, g.results);
+    }
+    return grids;
+}
+
+column_labels label_columns(const std::vector<period>& columns) {
+    column_labels out;
+    out.top.assign(columns.size(), "");
+    out.bottom.assign(columns.size(), "");
+    if (columns.empty()) return out;
+    // Cumulative buckets share their start: they are told apart by their end.
+    const bool same_start = std::all_of(columns.begin(), columns.end(), [&](const period& p) { return p.from == columns[0].from; });
+    std::vector<calendar::ymd> ref;
+    for (const auto& p : columns) ref.push_back(calendar::to_ymd(same_start ? p.to : p.from));
+    const bool yearly = std::all_of(columns.begin(), columns.end(), [](const period& p) { return p.to - p.from >= 300; });
+    std::set<std::pair<int, int>> months;
+    for (const auto& d : ref) months.emplace(d.year, d.month);
+    if (yearly) {
+        for (std::size_t i = 0; i < columns.size(); ++i) out.top[i] = std::to_string(ref[i].year);
+        return out;
+    }
+    const bool one_per_month = months.size() == columns.size();
+    out.two_rows = !one_per_month;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        const bool new_month = i == 0 || ref[i].month != ref[i - 1].month || ref[i].year != ref[i - 1].year;
+        if (new_month) out.top[i] = month_names[ref[i].month - 1];
+        if (!one_per_month) {
+            const int d = ref[i].day;
+            out.bottom[i] = (d < 10 ? "0" : "") + std::to_string(d);
+        }
+    }
+    return out;
+}
+
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+    if (n == 2 && b < 0xC2) return 0;                                                        // overlong
+    if (n == 3) {
+        const auto c = static_cast<unsigned char>(s[i + 1]);
+        if ((b == 0xE0 && c < 0xA0) || (b == 0xED && c >= 0xA0)) return 0;                  // overlong, surrogate
+    }
+    if (n == 4) {
+        const auto c = static_cast<unsigned char>(s[i + 1]);
+        if ((b == 0xF0 && c < 0x90) || b > 0xF4 || (b == 0xF4 && c >= 0x90)) return 0;       // overlong, > U+10FFFF
+    }
+    return n;
+}
+
+std::string human_value(const reported_value& v) {
+    if (v.k == reported_value::kind::days) return v.number.to_string() + (v.number == rational(1) ? " day" : " days");
+    if (v.k != reported_value::kind::number || v.number.is_decimal(4)) return v.to_string();
+    char approx[40];
+    std::snprintf(approx, sizeof approx, "%.4f", v.number.to_double());
+    return v.number.to_fraction_string() + " \u2248 " + approx;
+}
+
+std::string period_text(const period& p) { return calendar::to_iso(p.from) + ".." + calendar::to_iso(p.to); }
+
+std::vector<std::string> evidence_lines(const evidence& e) {
+    std::vector<std::string> out;
+    for (const auto& [text, v] : e.measures) out.push_back(text + " = " + human_value(v));
+    if (e.event_count > 0) {
+        std::string line = std::to_string(e.event_count) + (e.event_count == 1 ? " event counted: " : " events counted: ");
+        for (std::size_t i = 0; i < e.events.size(); ++i) line += (i ? ", " : "") + e.events[i];
+        if (e.event_count > e.events.size()) line += ", ...";
+        out.push_back(line);
+    }
+    if (e.gap)
+        out.push_back("longest run without one: " + calendar::to_iso(e.gap->from) + ".." + calendar::to_iso(e.gap->to) + " (" +
+                      std::to_string(e.gap->days) + (e.gap->days == 1 ? " day)" : " days)"));
+    if (e.ratio) out.push_back("ratio: " + e.ratio->numerator.to_string() + " / " + e.ratio->denominator.to_string());
+    if (e.coverage) {
+        std::string line = "covered " + std::to_string(e.coverage->covered) + " of " + std::to_string(e.coverage->of);
+        if (!e.coverage->missing.empty()) {
+            line += "; not covered: ";
+            for (std::size_t i = 0; i < e.coverage->missing.size(); ++i) line += (i ? ", " : "") + e.coverage->missing[i];
+            const auto missing = static_cast<std::size_t>(e.coverage->of - e.coverage->covered);
+            if (missing > e.coverage->missing.size()) line += ", ... (" + std::to_string(missing) + " in all)";
+        }
+        out.push_back(line);
+    }
+    return out;
+}
+
+}  // namespace mandate::io::detail

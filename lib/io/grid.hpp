@@ -1,0 +1,73 @@
+// A report's rows arranged for people: per rule, a grid of units × periods, shared by the
+// terminal table and the HTML page so both show the same cells under the same labels.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mandate/eval/report.hpp"
+
+namespace mandate::io::detail {
+
+struct rule_grid {
+    int rule = -1;
+    bool outcome = false;
+    std::string id, label;
+    std::vector<std::string> cites;
+    std::string condition;                 // the requirement / `when` as written
+    std::vector<period> columns;           // distinct periods, by start then end
+    std::vector<std::string> units;        // row labels in report order ("" for a rule without `each`)
+    std::vector<std::vector<int>> cells;   // [unit][column]: index into results/outcomes, or -1
+    std::vector<const result_row*> results;
+    std::vector<const outcome_row*> outcomes;
+    std::size_t satisfied = 0, violated = 0, pending = 0, at_risk = 0;  // obligations
+    std::size_t fired = 0, fired_final = 0;                              // outcomes
+};
+
+// One grid per rule of the plan, in file order (obligations and outcomes as they come); a rule
+// with no started bucket has an empty grid.
+std::vector<rule_grid> grids_of(const report& r);
+
+// Column headings: `top` names the month (or year) where it changes, `bottom` the day when a
+// month holds several columns (weeks, days); both empty strings where nothing is shown.
+struct column_labels {
+    std::vector<std::string> top, bottom;
+    bool two_rows = false;
+};
+column_labels label_columns(const std::vector<period>& columns);
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
+std::size_t utf8_length(std::string_view s, std::size_t i);
+
+// Appends `s` to `out` for a writer: multi-byte characters as they are, a byte that is not
+// UTF-8 as U+FFFD (so what writers write is always valid UTF-8), and each ASCII character
+// through `ascii(c, out)`, which escapes it as the format needs.
+template <class Ascii>
+void append_utf8(std::string_view s, std::string& out, Ascii&& ascii) {
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_length(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else if (n > 1) {
+            out.append(s.substr(i, n));
+            i += n;
+        } else {
+            ascii(s[i++], out);
+        }
+    }
+}
+
+// A value for people: "2", "0.75", "30/31 ≈ 0.9677" (exact, with a decimal when it has no
+// short one), "20 days", "2023-05-01".
+std::string human_value(const reported_value& v);
+
+// "2023-04-01..2023-04-30".
+std::string period_text(const period& p);
+
+// Plain-words evidence of a row: "2 events counted (e17, e230)", "covered 23 of 24; missing
+// v23", "longest gap 2023-05-02..2023-05-30 (29 days)", "ratio 1 / 8".
+std::vector<std::string> evidence_lines(const evidence& e);
+
+}  // namespace mandate::io::detail

@@ -2,6 +2,8 @@
 // name) and returns the process exit code.
 #pragma once
 
+#include <functional>
+#include <iosfwd>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,5 +25,7 @@ int explain(const std::vector<std::string>& args);
 std::string read_file(const std::string& path);
 // Writes via a temporary file and rename, so a reader never sees half a file.
 void write_file_atomic(const std::string& path, const std::string& contents);
+// The same, streaming what `write` writes (for outputs too large to build in memory).
+void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 }  // namespace mandate::cli

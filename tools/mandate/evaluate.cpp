@@ -2,12 +2,15 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "commands.hpp"
+#include "inputs.hpp"
 #include "mandate/io/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
@@ -19,6 +22,8 @@ struct options {
     std::vector<std::string> events, registry;
     std::optional<std::string> as_of, format, output, rejects, obligation, outcome, unit, period;
     bool strict = false;
+    progress_mode progress = progress_mode::automatic;
+    std::optional<bool> colour;  // --color / --no-color; default: on a terminal, unless NO_COLOR is set
 };
 
 // Options may repeat their value list: `--events a.jsonl b.jsonl --as-of ...`.
@@ -62,6 +67,12 @@ options parse_options(const std::vector<std::string>& args) {
         } else if (a == "--strict") {
             o.strict = true;
             list = nullptr;
+        } else if (a == "--color" || a == "--colour" || a == "--no-color" || a == "--no-colour") {
+            o.colour = a.rfind("--no-", 0) != 0;
+            list = nullptr;
+        } else if (a == "--progress" || a == "--no-progress") {
+            o.progress = a == "--progress" ? progress_mode::always : progress_mode::never;
+            list = nullptr;
         } else if (a.size() > 1 && a[0] == '-' && a != "-") {
             throw usage_error("unknown option " + a);
         } else if (list) {
@@ -91,18 +102,14 @@ calendar::day parse_date_option(const std::string& text, const char* what) {
     return *d;
 }
 
-void load_records(engine& e, const std::vector<std::string>& files) {
-    for (const auto& path : files) {
-        if (path == "-") {
-            e.add_jsonl(std::cin, "<stdin>");
-            continue;
-        }
-        std::error_code ec;
-        if (std::filesystem::is_directory(path, ec)) throw usage_error("cannot read " + path + ": it is a directory");
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw usage_error("cannot read " + path);
-        e.add_jsonl(in, path);  // throws on a read error part-way
-    }
+// Reads the --registry and --events files into the engine.
+std::unique_ptr<record_inputs> load_records(engine& e, const options& o) {
+    std::vector<input> inputs;
+    for (const auto& path : o.registry) inputs.push_back(parse_input(path, e.plan().model()));
+    for (const auto& path : o.events) inputs.push_back(parse_input(path, e.plan().model()));
+    auto reader = std::make_unique<record_inputs>(std::move(inputs), o.rejects.has_value(), o.progress);
+    reader->load(e);
+    return reader;
 }
 
 void emit(const std::optional<std::string>& output, const std::string& text) {
@@ -119,12 +126,11 @@ int check(const std::vector<std::string>& args) {
     const options o = parse_options(args);
     if (o.positional.size() != 1)
         throw usage_error("usage: mandate check PLAN --events FILE... [--registry FILE...] [--as-of DATE] "
-                          "[--format table|json|csv] [-o FILE] [--rejects FILE] [--strict]");
+                          "[--format table|json|csv|html] [-o FILE] [--rejects FILE] [--strict]");
     const plan p = load_plan(o.positional[0]);
     if (!p) return 2;
     engine e(p);
-    load_records(e, o.registry);
-    load_records(e, o.events);
+    const auto inputs = load_records(e, o);
     calendar::day as_of;
     if (o.as_of) {
         as_of = parse_date_option(*o.as_of, "--as-of");
@@ -134,19 +140,32 @@ int check(const std::vector<std::string>& args) {
         throw usage_error("no event dates to default --as-of to; give --as-of DATE");
     }
     const report r = e.evaluate(as_of);
-    const std::string format = o.format.value_or(o.output && *o.output != "-" ? "json" : (isatty(1) ? "table" : "json"));
+    const bool to_terminal = (!o.output || *o.output == "-") && isatty(1);
+    std::string format = o.format.value_or("");
+    if (format.empty()) {
+        // -o report.html writes HTML; a terminal gets the table; anything else JSON.
+        const std::string out = o.output.value_or("-");
+        auto ends = [&](const char* tail) { return out.size() > std::strlen(tail) && out.compare(out.size() - std::strlen(tail), std::string::npos, tail) == 0; };
+        format = ends(".html") || ends(".htm") ? "html" : ends(".csv") ? "csv" : ends(".txt") ? "table" : to_terminal ? "table" : "json";
+    }
     std::ostringstream text;
-    if (format == "json") io::write_json(r, text);
-    else if (format == "csv") io::write_csv(r, text);
-    else if (format == "table") io::write_table(r, text);
-    else throw usage_error("--format must be table, json or csv, not '" + format + "'");
+    if (format == "json") {
+        io::write_json(r, text);
+    } else if (format == "csv") {
+        io::write_csv(r, text);
+    } else if (format == "table") {
+        io::table_options t;
+        t.colour = o.colour.value_or(to_terminal && !std::getenv("NO_COLOR"));
+        io::write_table(r, text, t);
+    } else if (format == "html") {
+        io::write_html(r, text);
+    } else {
+        throw usage_error("--format must be table, json, csv or html, not '" + format + "'");
+    }
     emit(o.output, text.str());
     if (o.rejects) {
-        std::ostringstream rejects;
-        for (const auto& x : r.rejected)
-            rejects << "{\"source\": " << io::json_string(x.source) << ", \"line\": " << x.line
-                    << ", \"reason\": " << io::json_string(x.reason) << "}\n";
-        emit(o.rejects, rejects.str());
+        if (*o.rejects == "-") inputs->write_rejects(r, std::cout);
+        else write_file_atomic(*o.rejects, [&](std::ostream& out) { inputs->write_rejects(r, out); });
     }
     if (!r.rejected.empty()) std::cerr << "mandate check: " << r.rejected.size() << " records rejected\n";
     return o.strict && !r.rejected.empty() ? 1 : 0;
@@ -172,8 +191,7 @@ int explain(const std::vector<std::string>& args) {
     if (rule < 0)
         throw usage_error(std::string("the plan has no ") + (o.obligation ? "obligation '" + *o.obligation : "outcome '" + *o.outcome) + "'");
     engine e(p);
-    load_records(e, o.registry);
-    load_records(e, o.events);
+    load_records(e, o);
     calendar::day as_of;
     if (o.as_of) as_of = parse_date_option(*o.as_of, "--as-of");
     else if (auto latest = e.latest_event_date()) as_of = *latest;
@@ -181,50 +199,18 @@ int explain(const std::vector<std::string>& args) {
     std::optional<calendar::day> within;
     if (o.period) within = parse_date_option(*o.period, "--period");
     const report r = e.evaluate(as_of);
-    const check::rule& rr = p->model().rules[static_cast<std::size_t>(rule)];
-    std::cout << (rr.outcome ? "outcome " : "obligation ") << rr.id << (rr.label.empty() ? "" : "  " + rr.label) << "\n";
-    for (const auto& c : rr.cites) std::cout << "  cite: " << c << "\n";
-    std::cout << "  " << (rr.outcome ? "when " : "require ") << rr.condition.text << "  ("
-              << check::to_string(rr.mono) << ")\n";
+    std::cout << io::explain_rule(r, rule);
     auto in_period = [&](const period& s) { return !within.has_value() || (s.from <= within.value() && within.value() <= s.to); };
-    auto print_evidence = [&](const evidence& ev) {
-        for (const auto& [text, v] : ev.measures) std::cout << "    " << text << " = " << v.to_string() << "\n";
-        if (!ev.events.empty()) {
-            std::cout << "    events (" << ev.event_count << "):";
-            for (const auto& id : ev.events) std::cout << " " << id;
-            std::cout << (ev.event_count > ev.events.size() ? " ...\n" : "\n");
-        }
-        if (ev.gap) std::cout << "    longest gap: " << calendar::to_iso(ev.gap->from) << ".." << calendar::to_iso(ev.gap->to)
-                              << " (" << ev.gap->days << " days)\n";
-        if (ev.ratio) std::cout << "    ratio: " << ev.ratio->numerator.to_string() << " / " << ev.ratio->denominator.to_string() << "\n";
-        if (ev.coverage) {
-            std::cout << "    covered " << ev.coverage->covered << " of " << ev.coverage->of;
-            if (!ev.coverage->missing.empty()) {
-                std::cout << "; missing:";
-                for (const auto& m : ev.coverage->missing) std::cout << " " << m;
-            }
-            std::cout << "\n";
-        }
-    };
     std::size_t shown = 0;
     for (const auto& x : r.results) {
         if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x.span)) continue;
         ++shown;
-        std::cout << "\n  " << calendar::to_iso(x.span.from) << ".." << calendar::to_iso(x.span.to) << ": " << to_string(x.status)
-                  << (x.met ? " (met)" : " (not met)") << (x.at_risk ? ", at risk" : "");
-        if (!x.value.is_null()) std::cout << ", value " << x.value.to_string();
-        if (x.reason) std::cout << ", " << *x.reason;
-        std::cout << "\n";
-        print_evidence(x.evidence);
+        std::cout << "\n" << io::explain(r, x);
     }
     for (const auto& x : r.outcomes) {
         if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x.span)) continue;
         ++shown;
-        std::cout << "\n  " << calendar::to_iso(x.span.from) << ".." << calendar::to_iso(x.span.to) << ": "
-                  << (x.fired ? "fired" : "not fired") << (x.final ? ", final" : ", not final");
-        if (x.final_on) std::cout << " since " << calendar::to_iso(*x.final_on);
-        std::cout << "\n";
-        print_evidence(x.evidence);
+        std::cout << "\n" << io::explain(r, x);
     }
     if (shown == 0) std::cout << "\n  no bucket of " << *o.unit << " has started by " << calendar::to_iso(as_of) << "\n";
     return 0;

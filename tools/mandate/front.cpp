@@ -26,12 +26,12 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-void write_file_atomic(const std::string& path, const std::string& contents) {
+void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write) {
     const std::string temporary = path + ".tmp-mandate";
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
         if (!out) throw usage_error("cannot write " + temporary + ": " + std::strerror(errno));
-        out << contents;
+        write(out);
         out.flush();
         if (!out) throw usage_error("cannot write " + temporary + ": " + std::strerror(errno));
     }
@@ -40,6 +40,10 @@ void write_file_atomic(const std::string& path, const std::string& contents) {
         std::remove(temporary.c_str());
         throw usage_error("cannot replace " + path + ": " + reason);
     }
+}
+
+void write_file_atomic(const std::string& path, const std::string& contents) {
+    write_file_atomic(path, [&](std::ostream& out) { out << contents; });
 }
 
 int lint(const std::vector<std::string>& args) {

@@ -21,8 +21,11 @@ commands:
   fmt [--check] FILE...        rewrite rule files in canonical layout (- : stdin to stdout);
                                --check only reports files that would change (exit 1)
   check PLAN --events FILE... [--registry FILE...] [--as-of DATE]
-        [--format table|json|csv] [-o FILE] [--rejects FILE] [--strict]
-                               evaluate records against a plan and report
+        [--format table|json|csv|html] [-o FILE] [--rejects FILE] [--strict]
+        [--color|--no-color] [--progress|--no-progress]
+                               evaluate records against a plan and report; FILE is
+                               JSON Lines, CSV (FILE.csv, or TYPE=FILE for one event
+                               type), or - for JSON Lines on standard input
   graph PLAN                   print the evaluation graph as Graphviz DOT
   explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID [--period DATE] [--as-of DATE]
                                why a bucket has its status

@@ -1,0 +1,276 @@
+#include "inputs.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <streambuf>
+
+#include "commands.hpp"
+#include "mandate/io/csv.hpp"
+#include "mandate/io/records.hpp"
+
+namespace mandate::cli {
+
+namespace {
+
+bool ends_with_csv(const std::string& path) {
+    if (path.size() < 4) return false;
+    std::string tail = path.substr(path.size() - 4);
+    std::transform(tail.begin(), tail.end(), tail.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return tail == ".csv";
+}
+
+bool is_identifier(const std::string& s) {
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+    return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+std::string human_bytes(double bytes) {
+    const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+    int u = 0;
+    while (bytes >= 1000 && u < 4) {
+        bytes /= 1000;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+    return buf;
+}
+
+// A one-line progress bar on standard error: drawn only on a terminal (unless forced) and only
+// once reading has taken half a second, so small inputs print nothing.
+class progress_bar {
+public:
+    progress_bar(progress_mode mode, std::uint64_t total)
+        : mode_(mode), tty_(isatty(2) != 0), total_(total), start_(clock::now()) {}
+
+    void begin_file(const std::string& name) { name_ = name; }
+
+    void advance(std::uint64_t bytes) {
+        done_ += bytes;
+        if (mode_ == progress_mode::never || (mode_ == progress_mode::automatic && !tty_)) return;
+        const auto now = clock::now();
+        if (mode_ == progress_mode::automatic && now - start_ < std::chrono::milliseconds(500)) return;
+        if (drawn_ && now - last_ < std::chrono::milliseconds(100)) return;
+        draw(now);
+    }
+
+    void finish() {
+        if (!drawn_ && mode_ != progress_mode::always) return;
+        if (tty_) {
+            std::fputs("\r\033[K", stderr);  // the report follows; leave no bar behind
+        } else {
+            draw(clock::now());
+            std::fputc('\n', stderr);
+        }
+        std::fflush(stderr);
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+
+    void draw(clock::time_point now) {
+        drawn_ = true;
+        last_ = now;
+        const double seconds = std::chrono::duration<double>(now - start_).count();
+        std::string line = tty_ ? "\r\033[K" : "\n";
+        line += "reading " + name_ + "  ";
+        if (total_ > 0) {
+            const double share = std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_));
+            const int width = 24, filled = static_cast<int>(share * width);
+            line += "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), '-') + "] ";
+            char pct[16];
+            std::snprintf(pct, sizeof pct, "%3d%%  ", static_cast<int>(share * 100));
+            line += pct;
+            line += human_bytes(static_cast<double>(done_)) + " of " + human_bytes(static_cast<double>(total_));
+        } else {
+            line += human_bytes(static_cast<double>(done_));
+        }
+        if (seconds > 0.05) line += "  " + human_bytes(static_cast<double>(done_) / seconds) + "/s";
+        std::fputs(line.c_str(), stderr);
+        std::fflush(stderr);
+    }
+
+    progress_mode mode_;
+    bool tty_;
+    std::uint64_t total_, done_ = 0;
+    std::string name_;
+    clock::time_point start_, last_;
+    bool drawn_ = false;
+};
+
+// Passes a stream's bytes through in large blocks, telling the progress bar, and copying
+// them to `tee` when one is given (standard input kept for --rejects).
+class counting_buf : public std::streambuf {
+public:
+    counting_buf(std::streambuf* source, std::ostream* tee, progress_bar& bar)
+        : source_(source), tee_(tee), bar_(bar), buffer_(std::size_t{1} << 20) {}
+
+protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        const std::streamsize n = source_->sgetn(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+        if (n <= 0) return traits_type::eof();
+        if (tee_ && !tee_->write(buffer_.data(), n)) throw usage_error("cannot keep a copy of standard input for --rejects");
+        bar_.advance(static_cast<std::uint64_t>(n));
+        setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
+        return traits_type::to_int_type(*gptr());
+    }
+
+private:
+    std::streambuf* source_;
+    std::ostream* tee_;
+    progress_bar& bar_;
+    std::vector<char> buffer_;
+};
+
+// Copies the physical lines [first, first + count) of each range, in order, from `path` to
+// `out`, streaming: a line is never held whole. A byte order mark at the start is dropped.
+void copy_lines(const std::string& path, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges, std::ostream& out) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw usage_error("cannot read " + path + " again to copy its rejected records");
+    std::vector<char> block(std::size_t{1} << 20);
+    std::uint64_t line = 1;
+    std::size_t next = 0;  // the first range not yet finished
+    bool first_block = true, line_open = false;
+    auto selected = [&] {
+        while (next < ranges.size() && line >= ranges[next].first + ranges[next].second) ++next;
+        return next < ranges.size() && line >= ranges[next].first;
+    };
+    while (next < ranges.size()) {
+        in.read(block.data(), static_cast<std::streamsize>(block.size()));
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (n == 0) break;
+        std::size_t pos = 0;
+        if (first_block && n >= 3 && std::memcmp(block.data(), "\xEF\xBB\xBF", 3) == 0) pos = 3;
+        first_block = false;
+        while (pos < n) {
+            const char* nl = static_cast<const char*>(std::memchr(block.data() + pos, '\n', n - pos));
+            const std::size_t stop = nl ? static_cast<std::size_t>(nl - block.data()) + 1 : n;
+            if (selected()) {
+                out.write(block.data() + pos, static_cast<std::streamsize>(stop - pos));
+                line_open = nl == nullptr;
+            }
+            if (nl) ++line;
+            pos = stop;
+        }
+    }
+    if (line_open) out.put('\n');  // the file's last line had no line break
+}
+
+}  // namespace
+
+input parse_input(const std::string& arg, const check::plan& plan) {
+    input x;
+    x.path = arg;
+    if (const std::size_t eq = arg.find('='); eq != std::string::npos && eq > 0) {
+        const std::string type = arg.substr(0, eq);
+        std::error_code ec;
+        if (is_identifier(type) && !std::filesystem::exists(arg, ec)) {
+            if (plan.find_event(type) < 0) throw usage_error("the plan has no event type '" + type + "' (in " + arg + ")");
+            x.type = type;
+            x.path = arg.substr(eq + 1);
+            x.csv = true;  // TYPE=FILE: a CSV file of that type's events
+        }
+    }
+    if (x.path.empty()) throw usage_error("no file named in '" + arg + "'");
+    if (!x.csv) x.csv = ends_with_csv(x.path);
+    x.source = x.path == "-" ? "<stdin>" : x.path;
+    return x;
+}
+
+record_inputs::record_inputs(std::vector<input> inputs, bool keep_stdin, progress_mode progress)
+    : inputs_(std::move(inputs)), keep_stdin_(keep_stdin), progress_(progress) {}
+
+record_inputs::~record_inputs() {
+    if (!stdin_copy_.empty()) std::remove(stdin_copy_.c_str());
+}
+
+void record_inputs::load(engine& e) {
+    std::uint64_t total = 0;
+    bool sizes_known = true;
+    for (const auto& x : inputs_) {
+        std::error_code ec;
+        if (x.path == "-") {
+            sizes_known = false;
+            continue;
+        }
+        if (std::filesystem::is_directory(x.path, ec)) throw usage_error("cannot read " + x.path + ": it is a directory");
+        const auto size = std::filesystem::file_size(x.path, ec);
+        if (ec) sizes_known = false;
+        else total += size;
+    }
+    progress_bar bar(progress_, sizes_known ? total : 0);
+    for (const auto& x : inputs_) {
+        bar.begin_file(x.source);
+        std::ifstream file;
+        std::ofstream copy;
+        std::streambuf* source = nullptr;
+        if (x.path == "-") {
+            source = std::cin.rdbuf();
+            if (keep_stdin_ && stdin_copy_.empty()) {
+                std::string name = (std::filesystem::temp_directory_path() / "mandate-stdin-XXXXXX").string();
+                const int fd = mkstemp(name.data());
+                if (fd < 0) throw usage_error(std::string("cannot make a temporary file for --rejects: ") + std::strerror(errno));
+                close(fd);
+                stdin_copy_ = name;
+                copy.open(stdin_copy_, std::ios::binary | std::ios::trunc);
+                if (!copy) throw usage_error("cannot write " + stdin_copy_);
+            }
+        } else {
+            file.open(x.path, std::ios::binary);
+            if (!file) throw usage_error("cannot read " + x.path + ": " + std::strerror(errno));
+            source = file.rdbuf();
+        }
+        counting_buf counted(source, copy.is_open() ? &copy : nullptr, bar);
+        std::istream in(&counted);
+        if (x.csv) e.add_csv(in, x.source, x.type);
+        else e.add_jsonl(in, x.source);  // throws on a read error part-way
+    }
+    bar.finish();
+}
+
+void record_inputs::write_rejects(const report& r, std::ostream& out) const {
+    // The report lists rejections by source, then line: one pass over each source file.
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<std::uint64_t>> lines;
+    for (const auto& x : r.rejected) {
+        auto [it, fresh] = lines.try_emplace(x.source);
+        if (fresh) order.push_back(x.source);
+        if (it->second.empty() || it->second.back() != x.line) it->second.push_back(x.line);
+    }
+    for (const auto& source : order) {
+        const auto found = std::find_if(inputs_.begin(), inputs_.end(), [&](const input& x) { return x.source == source; });
+        if (found == inputs_.end()) continue;
+        const std::string path = found->path == "-" ? stdin_copy_ : found->path;
+        if (path.empty()) continue;
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+        const auto& wanted = lines[source];
+        if (found->csv) {
+            // A CSV record may span several lines (a quoted line break): find each one's extent.
+            std::ifstream in(path, std::ios::binary);
+            if (!in) throw usage_error("cannot read " + path + " again to copy its rejected records");
+            io::csv_reader reader(in, io::default_max_record_bytes);
+            io::csv_row row;
+            std::size_t next = 0;
+            while (next < wanted.size() && reader.next(row)) {
+                while (next < wanted.size() && wanted[next] < row.line) ++next;
+                if (next < wanted.size() && wanted[next] == row.line) ranges.emplace_back(row.line, row.lines);
+            }
+        } else {
+            for (const std::uint64_t l : wanted) ranges.emplace_back(l, 1);
+        }
+        copy_lines(path, ranges, out);
+    }
+}
+
+}  // namespace mandate::cli

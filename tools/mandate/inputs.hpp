@@ -1,0 +1,53 @@
+// The record files a command names: JSON Lines or CSV, files or standard input. They are read
+// into an engine in blocks (with a progress bar on a terminal when reading takes a while), and
+// afterwards the records the report rejected can be copied out verbatim, so nothing is lost.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mandate/eval/engine.hpp"
+
+namespace mandate::cli {
+
+struct input {
+    std::string path;    // the file to read; "-" is standard input
+    std::string source;  // the name its rejections carry: the path, or "<stdin>"
+    std::string type;    // CSV events given as TYPE=FILE: their event type
+    bool csv = false;
+};
+
+// `FILE.jsonl`, `FILE.csv`, `TYPE=FILE.csv` or `-`. Throws usage_error when TYPE names no event
+// type of the plan or a TYPE= file is not CSV.
+input parse_input(const std::string& arg, const check::plan& plan);
+
+enum class progress_mode { automatic, always, never };
+
+class record_inputs {
+public:
+    // `keep_stdin`: copy standard input to a temporary file as it is read, so its rejected
+    // records can be copied out afterwards.
+    record_inputs(std::vector<input> inputs, bool keep_stdin, progress_mode progress);
+    ~record_inputs();
+    record_inputs(const record_inputs&) = delete;
+    record_inputs& operator=(const record_inputs&) = delete;
+
+    // Reads every input into the engine, in order. Throws usage_error when a file cannot be
+    // read, and std::runtime_error ("FILE:LINE: ...") for a CSV header that cannot be used.
+    void load(engine& e);
+
+    // Writes the text of every rejected record of the report, as it stood in its file, one
+    // record per line, in the report's order (by source, then line).
+    void write_rejects(const report& r, std::ostream& out) const;
+
+private:
+    std::vector<input> inputs_;
+    bool keep_stdin_;
+    progress_mode progress_;
+    std::string stdin_copy_;  // the temporary copy of standard input, if one was made
+};
+
+}  // namespace mandate::cli

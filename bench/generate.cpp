@@ -718,8 +718,9 @@ void build_events(model& m) {
         const std::uint8_t own = v.dated ? s_local : s_date;  // field-work records
         const int staff = static_cast<int>(v.children[k_staff].size());
 
-        {  // task force
+        {  // task force: a problem village always forms its own late
             int day = r.chance(b.on_time) ? r.range(D(3, 2), D(3, 25)) : (r.chance(0.6) ? r.range(D(4, 3), D(4, 20)) : 0);
+            if (v.prof == problem && day && day <= D(3, 31)) day = r.range(D(4, 3), D(4, 20));
             if (day) {
                 auto& e = m.ev(t_taskforce_formed, v.entity, day, 0, s_date);
                 e.a = static_cast<std::int64_t>(r.next() >> 1);
@@ -852,10 +853,11 @@ void build_events(model& m) {
         auto lecture = [&](int day) {
             m.ev(t_lecture, s.entity, day, working_time(r), s_local).a = static_cast<std::int64_t>(r.below(6));
         };
-        if (r.chance(b.on_time)) lecture(r.range(end - 13, end));
-        else if (r.chance(0.5)) lecture(r.range(end - 30, end - 15));  // too early
-        if (r.chance(b.on_time)) lecture(r.range(start, start + 13));
-        else if (r.chance(0.5)) lecture(r.range(start + 15, start + 30));  // too late
+        // A lax school gives its end-of-term lecture too early.
+        if (r.chance(b.on_time) && s.prof != lax) lecture(r.range(end - 13, end));
+        else if (r.chance(0.5) || s.prof == lax) lecture(r.range(end - 30, end - 15));  // too early
+        if (r.chance(b.on_time) && s.prof != lax) lecture(r.range(start, start + 13));
+        else if (r.chance(0.5) || s.prof == lax) lecture(r.range(start + 15, start + 30));  // too late
         for (int i = r.range(0, 2); i > 0; --i) lecture(r.chance(0.5) ? r.range(D(4, 10), D(5, 31)) : r.range(D(10, 15), D(12, 20)));
     }
 
@@ -871,7 +873,11 @@ void build_events(model& m) {
             e.b = static_cast<std::int64_t>(r.next() >> 1);
         }
         one_off(m, t_mobilization_meeting, u, D(3, 5), D(3, 30), D(4, 3), D(4, 28), s_local, r);
-        one_off(m, t_plan_issued, u, D(3, 20), D(4, 28), D(5, 5), D(6, 30), s_date, r);
+        // The first lax member unit issues its own plan late, whatever the dice say.
+        const bool first_lax = u.prof == lax && std::none_of(m.members.begin(), m.members.begin() + static_cast<std::ptrdiff_t>(mi),
+                                                                [](const unit_info& x) { return x.prof == lax; });
+        if (first_lax) m.ev(t_plan_issued, u.entity, r.range(D(5, 5), D(6, 30)), 0, s_date);
+        else one_off(m, t_plan_issued, u, D(3, 20), D(4, 28), D(5, 5), D(6, 30), s_date, r);
         trainings(m, u, static_cast<int>(u.children[k_staff].size()), s_local, r);
         follows(m, u, s_local, r);
     }

@@ -63,6 +63,38 @@ void BM_CompileGoutang(benchmark::State& state) {
 }
 BENCHMARK(BM_CompileGoutang)->Unit(benchmark::kMillisecond);
 
+// Rule files that once made the front end quadratic (the robustness tests only check that they
+// are handled): 2000 outcomes reading every obligation, 20000 errors on one line, 10000 unknown
+// parent kinds. Time per file.
+std::string pathological(int which) {
+    std::string text;
+    switch (which) {
+        case 0:
+            text = "plan p {}\nphase c from 2023-01-01 to 2023-12-31\nkind k\nevent e {}\n";
+            for (int i = 0; i < 2000; ++i) {
+                text += "obligation b" + std::to_string(i) + " { each u: k require count(e of u) >= 1 }\n";
+                text += "outcome v" + std::to_string(i) + " { each u: k when violations(of u) >= 1 }\n";
+            }
+            break;
+        case 1:
+            text = "plan p {} phase c from 2023-01-01 to 2023-12-31";
+            for (int i = 0; i < 20000; ++i) text += " obligation o" + std::to_string(i) + " { require 1 }";
+            break;
+        default:
+            text = "plan p {}\n";
+            for (int i = 0; i < 10000; ++i) text += "kind k" + std::to_string(i) + "\n";
+            for (int i = 0; i < 10000; ++i) text += "kind x" + std::to_string(i) + " within y" + std::to_string(i) + "\n";
+    }
+    return text;
+}
+
+void BM_CompilePathological(benchmark::State& state) {
+    const std::string text = pathological(static_cast<int>(state.range(0)));
+    for (auto _ : state) benchmark::DoNotOptimize(mandate::compile(text, "p.mandate"));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_CompilePathological)->DenseRange(0, 2)->ArgNames({"case"})->Unit(benchmark::kMillisecond);
+
 void BM_ParseRecords(benchmark::State& state) {
     const data& d = town();
     mandate::io::record_parser parser(compiled()->model());

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 #include "syntax/support.hpp"
@@ -302,18 +301,15 @@ TEST(check_names, unnamed_violations_skip_rules_further_downstream) {
     EXPECT_EQ(rule_names(p, v->rules), std::set<std::string>{"a"});
 }
 
-TEST(check_names, many_unnamed_violations_readers_check_quickly) {
+// 2000 outcomes reading every obligation: the dependency analysis must stay near-linear (this
+// input once took minutes; its time is measured in bench/, ctest's timeout guards a hang).
+TEST(check_names, many_unnamed_violations_readers) {
     std::string text = "plan p {}\nphase c from 2023-01-01 to 2023-12-31\nkind k\nevent e {}\n";
     for (int i = 0; i < 2000; ++i) {
         text += "obligation b" + std::to_string(i) + " { each u: k require count(e of u) >= 1 }\n";
         text += "outcome v" + std::to_string(i) + " { each u: k when violations(of u) >= 1 }\n";
     }
-    const auto start = std::chrono::steady_clock::now();
     const check::plan p = load_ok(text);
-#if !defined(__SANITIZE_ADDRESS__) && defined(__OPTIMIZE__)  // sanitizer and debug builds are far slower
-    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
-#endif
-    (void)start;
     const auto* v = find_op(rule_named(p, "v0").condition, check::op::violations);
     ASSERT_NE(v, nullptr);
     EXPECT_EQ(v->rules.size(), 2000u);

@@ -10,7 +10,8 @@ usage: generator_sample.py MANDATE_BINARY   (mandate-generate is looked for besi
   makes on purpose (duplicates, retractions, conflicting ids, an unregistered village, malformed
   and mistyped lines) are counted exactly as its --stats says.
 - Every obligation and outcome of the rule file has rows; there are satisfied, violated and
-  at-risk rows, and outcomes that fire; the shuffled sample gives the same report.
+  at-risk rows, and outcomes that fire; every obligation borne by several units has both kept
+  and broken buckets; the shuffled sample gives the same report.
 """
 import json
 import os
@@ -49,8 +50,8 @@ def generate(generator, directory, *extra):
     return registry, events, json.loads(p.stderr)
 
 
-def report(mandate, registry, events, out):
-    run([mandate, "check", RULES, "--registry", registry, "--events", events, "--as-of", "2023-12-31",
+def report(mandate, registry, events, out, as_of="2023-12-31"):
+    run([mandate, "check", RULES, "--registry", registry, "--events", events, "--as-of", as_of,
          "--format", "json", "-o", out])
     with open(out, encoding="utf-8") as f:
         return json.load(f)
@@ -138,6 +139,20 @@ def main():
         check(any(x["at_risk"] for x in r["results"]), "some bucket must be at risk")
         fired = {x["outcome"] for x in r["outcomes"] if x["fired"]}
         check(set(outcomes) <= fired, f"outcomes that never fire: {sorted(set(outcomes) - fired)}")
+        # A realistic mix: every obligation borne by several units has kept and broken buckets,
+        # and every outcome fires for some units and not for others.
+        # rectification_done opens on 2023-12-31 at the earliest (when a listing becomes final)
+        # and closes 30 days later: it is judged on a later report.
+        later = report(mandate, reg1, ev1, os.path.join(t, "later.json"), "2024-02-15")
+        for o in obligations:
+            rows = [x for x in (later if o == "rectification_done" else r)["results"] if x["obligation"] == o]
+            if len({x["unit"] for x in rows}) < 2:
+                continue
+            got = {x["status"] for x in rows}
+            check({"satisfied", "violated"} <= got, f"{o}: the sample must have satisfied and violated buckets, has {sorted(got)}")
+        for o in outcomes:
+            got = {x["fired"] for x in r["outcomes"] if x["outcome"] == o}
+            check(got == {True, False}, f"{o} must fire for some units and not for others")
 
         # ------------------------------------------------------------ order does not matter
         # Results and outcomes, evidence included, are a function of the record set.

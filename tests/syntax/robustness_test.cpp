@@ -3,7 +3,6 @@
 // with diagnostics at most. Inputs are generated deterministically (a fixed mt19937 seed).
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <random>
 
 #include "mandate/syntax/format.hpp"
@@ -12,23 +11,8 @@
 namespace mandate {
 namespace {
 
-using clock_type = std::chrono::steady_clock;
-
-double seconds_since(clock_type::time_point start) {
-    return std::chrono::duration<double>(clock_type::now() - start).count();
-}
-
-// Time limits hold for an optimised build; sanitizer and debug builds are many times slower,
-// and there only ctest's timeout guards against a hang.
-#if defined(__SANITIZE_ADDRESS__) || !defined(__OPTIMIZE__)
-constexpr double time_scale = 0;
-#else
-constexpr double time_scale = 1;
-#endif
-#define EXPECT_FASTER_THAN(start, limit)                                \
-    do {                                                                \
-        if (time_scale > 0) EXPECT_LT(seconds_since(start), (limit));  \
-    } while (false)
+// No timings here (they belong to bench/): a pathological input that hangs is stopped by ctest's
+// timeout, and the worst inputs found are timed in bench/mandate_bench.cpp.
 
 // Runs the whole front end on `text`; returns the number of diagnostics. Any exception other
 // than a diagnostic is a failure of the test.
@@ -66,7 +50,6 @@ TEST(syntax_robustness, goutang_loads_cleanly) { EXPECT_EQ(front_end(goutang()),
 TEST(syntax_robustness, every_prefix_of_goutang) {
     const std::string& text = goutang();
     ASSERT_GT(text.size(), 2000u);
-    const auto start = clock_type::now();
     std::size_t runs = 0;
     // Every prefix of the first 2000 bytes, then every 7th (cuts land inside UTF-8 sequences,
     // strings, comments and every kind of declaration).
@@ -77,13 +60,11 @@ TEST(syntax_robustness, every_prefix_of_goutang) {
     EXPECT_EQ(front_end(text), 0u);
     EXPECT_EQ(front_end(""), 1u);  // "no plan block"
     EXPECT_GT(runs, 4000u);
-    EXPECT_FASTER_THAN(start, 30.0);
 }
 
 TEST(syntax_robustness, goutang_with_bytes_flipped_deleted_or_duplicated) {
     const std::string& text = goutang();
     std::mt19937 rng(20230301);
-    const auto start = clock_type::now();
     for (int i = 0; i < 2400; ++i) {
         std::string mutated = text;
         const std::size_t at = rng() % mutated.size();
@@ -94,7 +75,6 @@ TEST(syntax_robustness, goutang_with_bytes_flipped_deleted_or_duplicated) {
         }
         survive(mutated);
     }
-    EXPECT_FASTER_THAN(start, 30.0);
 }
 
 TEST(syntax_robustness, random_byte_strings) {
@@ -171,11 +151,9 @@ TEST(syntax_robustness, ten_thousand_unary_minuses_and_nested_lists_and_aggregat
 TEST(syntax_robustness, one_hundred_thousand_terms) {
     std::string sum = "a";
     for (int i = 1; i < 100000; ++i) sum += " + a";
-    const auto start = clock_type::now();
     const auto errors = testing::load_errors("plan p {}\nobligation o { require " + sum + " > 0 }\n");
     ASSERT_FALSE(errors.empty());
     EXPECT_NE(errors[0].find("expression too deeply nested (the limit is 256 levels)"), std::string::npos) << errors[0];
-    EXPECT_FASTER_THAN(start, 10.0);
     // A long flat `and` chain and a long list stay within the limits when they should.
     std::string list = "[1";
     for (int i = 2; i <= 100000; ++i) list += ", " + std::to_string(i);
@@ -206,18 +184,14 @@ TEST(syntax_robustness, oversized_file_is_refused) {
 TEST(syntax_robustness, many_errors_on_one_long_line) {
     std::string text = "plan p {} phase c from 2023-01-01 to 2023-12-31";
     for (int i = 0; i < 20000; ++i) text += " obligation o" + std::to_string(i) + " { require 1 }";
-    const auto start = clock_type::now();
     EXPECT_EQ(front_end(text), 20000u);
-    EXPECT_FASTER_THAN(start, 3.0);
 }
 
 TEST(syntax_robustness, many_unknown_names) {
     std::string text = "plan p {}\n";
     for (int i = 0; i < 10000; ++i) text += "kind k" + std::to_string(i) + "\n";
     for (int i = 0; i < 10000; ++i) text += "kind x" + std::to_string(i) + " within y" + std::to_string(i) + "\n";
-    const auto start = clock_type::now();
     EXPECT_EQ(front_end(text), 10000u);
-    EXPECT_FASTER_THAN(start, 3.0);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "mandate/io/csv.hpp"
 #include "mandate/io/records.hpp"
 #include "store.hpp"
+#include "typed_reader.hpp"
 
 namespace mandate {
 
@@ -158,7 +159,7 @@ std::pair<std::vector<entry>::const_iterator, std::vector<entry>::const_iterator
 
 struct engine_state {
     engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
-        : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model) {
+        : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model), typed(model) {
         sources.resize(plan->sources().size());
         sources_of_type.resize(model.events.size());
         for (std::size_t s = 0; s < plan->sources().size(); ++s)
@@ -194,6 +195,8 @@ struct engine_state {
     engine_options options;
     eval::store st;
     io::record_parser parser;
+    eval::typed_reader typed;     // typed records, checked as the parser checks JSON
+    io::parsed_record typed_record;
     std::string last_error;
 
     std::vector<source_index> sources;
@@ -488,8 +491,6 @@ struct engine_state {
 
     // ------------------------------------------------------------ adding records
 
-    // `explain`: work out why a record is rejected when that is known on arrival (add()'s
-    // answer); bulk loads do not ask, and the report counts rejections either way.
     // A record rejected before it could be parsed into one (cut short, too long, a CSV row
     // that does not fit its header), or by the parser: counted and listed with its reason.
     add_status reject(std::uint32_t source, std::uint64_t line, std::string reason) {
@@ -499,12 +500,31 @@ struct engine_state {
         return add_status::rejected;
     }
 
+    // `explain`: work out why a record is rejected when that is known on arrival (add()'s
+    // answer); bulk loads do not ask, and the report counts rejections either way.
     add_status add_parsed(bool ok, std::uint32_t source, std::uint64_t line, bool explain = true) {
-        if (!ok) return reject(source, line, parser.error());
+        return add_record(ok ? &parser.record() : nullptr, parser.error(), source, line, explain);
+    }
+
+    // A typed record: `read` fills the parsed record the store takes, or says why not.
+    template <class Read>
+    add_status add_typed(std::string_view source, std::uint64_t line, Read&& read) {
+        const std::uint32_t source_index = st.source_index(source);
+        std::string error;
+        const bool ok = read(typed_record, error);
+        const add_status result = add_record(ok ? &typed_record : nullptr, error, source_index, line);
+        notify();
+        return result;
+    }
+
+    // A record read from JSON or from typed values, or (null) one rejected with `error`.
+    add_status add_record(const io::parsed_record* record, const std::string& error, std::uint32_t source,
+                          std::uint64_t line, bool explain = true) {
+        if (!record) return reject(source, line, error);
         const location where{source, line};
         ++st.records_read;
         last_error.clear();
-        const io::parsed_record& r = parser.record();
+        const io::parsed_record& r = *record;
         switch (r.kind) {
             case io::record_kind::entity:
                 st.add_entity(r, where);
@@ -1292,6 +1312,23 @@ add_status engine::add(std::string_view json, std::string_view source, std::uint
     const add_status result = impl_->add_parsed(ok, source_index, line);
     impl_->notify();
     return result;
+}
+
+add_status engine::add(const typed_entity& entity, std::string_view source, std::uint64_t line) {
+    return impl_->add_typed(source, line,
+                            [&](io::parsed_record& r, std::string& error) { return impl_->typed.read(entity, r, error); });
+}
+
+add_status engine::add(const typed_event& event, std::string_view source, std::uint64_t line) {
+    return impl_->add_typed(source, line,
+                            [&](io::parsed_record& r, std::string& error) { return impl_->typed.read(event, r, error); });
+}
+
+add_status engine::retract(std::string_view event_id, std::string_view source, std::uint64_t line) {
+    return impl_->add_typed(source, line,
+                            [&](io::parsed_record& r, std::string& error) {
+                                return impl_->typed.read_retraction(event_id, r, error);
+                            });
 }
 
 std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {

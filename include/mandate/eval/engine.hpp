@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "mandate/eval/report.hpp"
+#include "mandate/eval/typed_record.hpp"
 #include "mandate/graph/plan.hpp"
 
 namespace mandate {
@@ -64,8 +65,15 @@ public:
     // row is checked and counted as the JSON record it stands for. Throws std::runtime_error
     // ("SOURCE:LINE: ...") when the header cannot be used: then no row of it is added.
     std::uint64_t add_csv(std::istream& in, std::string_view source, std::string_view type = {});
-    // Why the last add() rejected its record (empty when it was accepted). Valid until the next
-    // add() or add_jsonl().
+    // Adds one record built from typed values: checked as its JSON twin would be, with the
+    // same rejection reason, and a duplicate of that twin (typed_record.hpp). The record is
+    // only read during the call.
+    add_status add(const typed_entity& entity, std::string_view source = "", std::uint64_t line = 0);
+    add_status add(const typed_event& event, std::string_view source = "", std::uint64_t line = 0);
+    // Retracts an event id, as the record {"retract": id} does.
+    add_status retract(std::string_view event_id, std::string_view source = "", std::uint64_t line = 0);
+    // Why the last add() or retract() rejected its record (empty when it was accepted). Valid
+    // until the next add(), retract(), add_jsonl() or add_csv().
     const std::string& last_error() const;
 
     // The report as of `as_of` (a local date in the plan's zone).

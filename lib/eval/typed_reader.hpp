@@ -1,0 +1,34 @@
+// Turns a typed record (typed_record.hpp) into the parsed record the store takes, with the
+// checks and the rejection reasons of the JSON reader (lib/io/records.cpp), so a typed record
+// and its JSON twin are judged alike.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "mandate/check/model.hpp"
+#include "mandate/eval/typed_record.hpp"
+#include "mandate/io/records.hpp"
+
+namespace mandate::eval {
+
+// Reusable; not thread-safe. The parsed record's strings point into the typed record and into
+// this reader, so both must outlive its use (one add()).
+class typed_reader {
+public:
+    explicit typed_reader(const check::plan& plan) : plan_(plan) {}
+
+    // Each returns false with `error` set when the record is rejected.
+    bool read(const typed_entity& e, io::parsed_record& out, std::string& error);
+    bool read(const typed_event& e, io::parsed_record& out, std::string& error);
+    bool read_retraction(std::string_view id, io::parsed_record& out, std::string& error);
+
+private:
+    bool scalar(const check::field& f, check::type_kind k, const typed_value& v, io::field_value& out, bool member,
+                std::string& error);
+    const check::plan& plan_;
+    std::deque<std::string> scratch_;  // texts made here (dates given to text fields); stable addresses
+};
+
+}  // namespace mandate::eval

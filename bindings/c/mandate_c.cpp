@@ -1,12 +1,15 @@
-// The C interface over the C++ API: no exception crosses it.
+// The C interface over the C++ API. Every entry point runs inside guarded(), so no exception
+// (std::bad_alloc included) crosses into C; the contracts are in mandate.h.
 #include "mandate.h"
 
 #include <cstdlib>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <new>
+#include <streambuf>
 #include <string>
+#include <vector>
 
 #include "mandate/io/report_writer.hpp"
 #include "mandate/mandate.hpp"
@@ -15,9 +18,22 @@ struct mandate_plan {
     mandate::plan compiled;
 };
 
+struct mandate_diagnostics {
+    struct item {
+        std::uint32_t line = 0, column = 0;
+        std::string message;
+    };
+    std::vector<item> items;
+};
+
 struct mandate_engine {
     explicit mandate_engine(mandate::plan p) : engine(std::move(p)) {}
     mandate::engine engine;
+    int in_callback = 0;  // > 0 while a subscriber runs: only (un)subscribing is allowed then
+};
+
+struct mandate_event {
+    mandate::typed_event event;
 };
 
 namespace {
@@ -33,7 +49,7 @@ void set_error(char** error, const std::string& text) {
 }
 
 template <class F>
-mandate_status guarded(char** error, F&& f) {
+mandate_status guarded(char** error, F&& f) noexcept {
     if (error) *error = nullptr;
     try {
         return f();
@@ -47,6 +63,99 @@ mandate_status guarded(char** error, F&& f) {
     return MANDATE_INTERNAL_ERROR;
 }
 
+mandate_status invalid(char** error, const char* function, const char* what) {
+    set_error(error, std::string(function) + ": " + what);
+    return MANDATE_INVALID_ARGUMENT;
+}
+
+// Records may not be added, nor reports made, from inside a subscriber (engine.hpp).
+bool busy(const mandate_engine* engine) { return engine->in_callback > 0; }
+constexpr const char* in_callback_message = "not allowed inside a status-change callback";
+
+mandate_status add_result(mandate_engine* engine, mandate::add_status s, char** error) {
+    if (s == mandate::add_status::accepted) return MANDATE_OK;
+    set_error(error, engine->engine.last_error());
+    return MANDATE_REJECTED;
+}
+
+// A date, or none for {0, 0, 0}; false when it is neither.
+bool date_of(const mandate_date& d, std::optional<mandate::calendar::day>& out) {
+    if (d.year == 0 && d.month == 0 && d.day == 0) {
+        out.reset();
+        return true;
+    }
+    if (!mandate::calendar::is_valid(d.year, d.month, d.day)) return false;
+    out = mandate::calendar::from_ymd(d.year, d.month, d.day);
+    return true;
+}
+
+std::string date_text(const mandate_date& d) {
+    return std::to_string(d.year) + "-" + std::to_string(d.month) + "-" + std::to_string(d.day);
+}
+
+// A read-only stream over a caller's buffer: no copy of the data.
+class memory_buffer : public std::streambuf {
+public:
+    memory_buffer(const char* data, std::size_t length) {
+        char* p = const_cast<char*>(data);  // only ever read
+        setg(p, p, p + length);
+    }
+};
+
+mandate_bucket_status bucket_status(const std::optional<mandate::status>& s) {
+    if (!s) return MANDATE_BUCKET_ABSENT;
+    switch (*s) {
+        case mandate::status::pending: return MANDATE_BUCKET_PENDING;
+        case mandate::status::satisfied: return MANDATE_BUCKET_SATISFIED;
+        case mandate::status::violated: return MANDATE_BUCKET_VIOLATED;
+    }
+    return MANDATE_BUCKET_ABSENT;
+}
+
+int tristate(const std::optional<bool>& b) { return b ? (*b ? 1 : 0) : -1; }
+
+// Setting a field of a builder; `value` is made only once the arguments are known good.
+template <class Make>
+mandate_status set_field(mandate_event* event, const char* field, Make&& make) {
+    return guarded(nullptr, [&] {
+        if (!event || !field) return MANDATE_INVALID_ARGUMENT;
+        std::optional<mandate::typed_value> value = make();
+        if (!value) return MANDATE_INVALID_ARGUMENT;
+        event->event.set(field, std::move(*value));
+        return MANDATE_OK;
+    });
+}
+
+template <class Make>
+mandate_status append_member(mandate_event* event, const char* field, Make&& make) {
+    return guarded(nullptr, [&] {
+        if (!event || !field) return MANDATE_INVALID_ARGUMENT;
+        std::optional<mandate::typed_value> member = make();
+        if (!member) return MANDATE_INVALID_ARGUMENT;
+        mandate::typed_value* existing = event->event.find(field);
+        if (existing && existing->type() == mandate::typed_value::kind::set) {
+            existing->append(std::move(*member));
+        } else {
+            event->event.set(field, mandate::typed_value::set({std::move(*member)}));
+        }
+        return MANDATE_OK;
+    });
+}
+
+std::optional<mandate::typed_value> decimal_value(const char* decimal) {
+    if (!decimal) return std::nullopt;
+    try {
+        return mandate::typed_value::decimal(decimal);
+    } catch (const std::invalid_argument&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<mandate::typed_value> date_value(const mandate_date& d) {
+    if (!mandate::calendar::is_valid(d.year, d.month, d.day)) return std::nullopt;
+    return mandate::typed_value::date(mandate::calendar::from_ymd(d.year, d.month, d.day));
+}
+
 }  // namespace
 
 extern "C" {
@@ -55,14 +164,14 @@ const char* mandate_version(void) { return MANDATE_VERSION; }
 
 void mandate_free(void* text) { std::free(text); }
 
+// ---------------------------------------------------------------- plans
+
 mandate_status mandate_plan_compile(const char* source, size_t length, const char* name, mandate_plan** plan,
-                                    char** error) {
+                                    mandate_diagnostics** diagnostics, char** error) {
+    if (plan) *plan = nullptr;
+    if (diagnostics) *diagnostics = nullptr;
     return guarded(error, [&] {
-        if (!plan || (!source && length)) {
-            set_error(error, "mandate_plan_compile: plan and source must not be NULL");
-            return MANDATE_INVALID_ARGUMENT;
-        }
-        *plan = nullptr;
+        if (!plan || (!source && length)) return invalid(error, "mandate_plan_compile", "plan and source must not be NULL");
         const std::string text(source ? source : "", length);
         const std::string file = name ? name : "<rules>";
         auto compiled = mandate::compile(text, file);
@@ -70,6 +179,12 @@ mandate_status mandate_plan_compile(const char* source, size_t length, const cha
             const mandate::source_file src(file, text);
             std::string all;
             for (const auto& d : compiled.diagnostics()) all += mandate::render(d, src);
+            if (diagnostics) {
+                auto list = std::make_unique<mandate_diagnostics>();
+                for (const auto& d : compiled.diagnostics())
+                    list->items.push_back(mandate_diagnostics::item{d.pos.line, d.pos.column, d.message});
+                *diagnostics = list.release();
+            }
             set_error(error, all);
             return MANDATE_RULE_ERROR;
         }
@@ -82,7 +197,30 @@ void mandate_plan_free(mandate_plan* plan) { delete plan; }
 
 const char* mandate_plan_id(const mandate_plan* plan) { return plan ? plan->compiled->model().id.c_str() : ""; }
 
+const char* mandate_plan_revision(const mandate_plan* plan) { return plan ? plan->compiled->revision().c_str() : ""; }
+
+size_t mandate_diagnostics_count(const mandate_diagnostics* diagnostics) {
+    return diagnostics ? diagnostics->items.size() : 0;
+}
+
+uint32_t mandate_diagnostics_line(const mandate_diagnostics* diagnostics, size_t index) {
+    return diagnostics && index < diagnostics->items.size() ? diagnostics->items[index].line : 0;
+}
+
+uint32_t mandate_diagnostics_column(const mandate_diagnostics* diagnostics, size_t index) {
+    return diagnostics && index < diagnostics->items.size() ? diagnostics->items[index].column : 0;
+}
+
+const char* mandate_diagnostics_message(const mandate_diagnostics* diagnostics, size_t index) {
+    return diagnostics && index < diagnostics->items.size() ? diagnostics->items[index].message.c_str() : nullptr;
+}
+
+void mandate_diagnostics_free(mandate_diagnostics* diagnostics) { delete diagnostics; }
+
+// ---------------------------------------------------------------- engines
+
 mandate_status mandate_engine_new(const mandate_plan* plan, mandate_engine** engine) {
+    if (engine) *engine = nullptr;
     return guarded(nullptr, [&] {
         if (!plan || !engine) return MANDATE_INVALID_ARGUMENT;
         *engine = new mandate_engine(plan->compiled);
@@ -94,23 +232,30 @@ void mandate_engine_free(mandate_engine* engine) { delete engine; }
 
 mandate_status mandate_engine_add(mandate_engine* engine, const char* json, size_t length, char** error) {
     return guarded(error, [&] {
-        if (!engine || (!json && length)) {
-            set_error(error, "mandate_engine_add: engine and json must not be NULL");
-            return MANDATE_INVALID_ARGUMENT;
-        }
-        if (engine->engine.add(std::string_view(json ? json : "", length), "<api>") == mandate::add_status::accepted)
-            return MANDATE_OK;
-        set_error(error, engine->engine.last_error());
-        return MANDATE_REJECTED;
+        if (!engine || (!json && length)) return invalid(error, "mandate_engine_add", "engine and json must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_add", in_callback_message);
+        return add_result(engine, engine->engine.add(std::string_view(json ? json : "", length)), error);
+    });
+}
+
+mandate_status mandate_engine_add_jsonl(mandate_engine* engine, const char* data, size_t length, const char* source,
+                                        uint64_t* records, char** error) {
+    return guarded(error, [&] {
+        if (!engine || (!data && length))
+            return invalid(error, "mandate_engine_add_jsonl", "engine and data must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_add_jsonl", in_callback_message);
+        memory_buffer buffer(data ? data : "", data ? length : 0);
+        std::istream in(&buffer);
+        const std::uint64_t n = engine->engine.add_jsonl(in, source ? source : "");
+        if (records) *records = n;
+        return MANDATE_OK;
     });
 }
 
 mandate_status mandate_engine_add_jsonl_file(mandate_engine* engine, const char* path, uint64_t* records, char** error) {
     return guarded(error, [&] {
-        if (!engine || !path) {
-            set_error(error, "mandate_engine_add_jsonl_file: engine and path must not be NULL");
-            return MANDATE_INVALID_ARGUMENT;
-        }
+        if (!engine || !path) return invalid(error, "mandate_engine_add_jsonl_file", "engine and path must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_add_jsonl_file", in_callback_message);
         std::error_code ec;
         std::ifstream in(path, std::ios::binary);
         if (!in || std::filesystem::is_directory(path, ec)) {
@@ -129,20 +274,182 @@ mandate_status mandate_engine_add_jsonl_file(mandate_engine* engine, const char*
     });
 }
 
-mandate_status mandate_engine_report_json(mandate_engine* engine, const char* as_of, char** json, char** error) {
+mandate_status mandate_engine_add_entity(mandate_engine* engine, const mandate_entity* entity, char** error) {
     return guarded(error, [&] {
-        if (!engine || !as_of || !json) {
-            set_error(error, "mandate_engine_report_json: engine, as_of and json must not be NULL");
-            return MANDATE_INVALID_ARGUMENT;
-        }
-        *json = nullptr;
+        if (!engine || !entity || !entity->id || !entity->kind)
+            return invalid(error, "mandate_engine_add_entity", "engine, entity, its id and its kind must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_add_entity", in_callback_message);
+        mandate::typed_entity e;
+        e.id = entity->id;
+        e.kind = entity->kind;
+        if (entity->parent) e.parent = entity->parent;
+        if (entity->name) e.name = entity->name;
+        if (!date_of(entity->since, e.since))
+            return invalid(error, "mandate_engine_add_entity", ("since is not a real date: " + date_text(entity->since)).c_str());
+        if (!date_of(entity->until, e.until))
+            return invalid(error, "mandate_engine_add_entity", ("until is not a real date: " + date_text(entity->until)).c_str());
+        e.version = entity->version;
+        return add_result(engine, engine->engine.add(e), error);
+    });
+}
+
+mandate_status mandate_engine_add_event(mandate_engine* engine, const mandate_event* event, char** error) {
+    return guarded(error, [&] {
+        if (!engine || !event) return invalid(error, "mandate_engine_add_event", "engine and event must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_add_event", in_callback_message);
+        return add_result(engine, engine->engine.add(event->event), error);
+    });
+}
+
+mandate_status mandate_engine_retract(mandate_engine* engine, const char* event_id, char** error) {
+    return guarded(error, [&] {
+        if (!engine || !event_id) return invalid(error, "mandate_engine_retract", "engine and event_id must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_retract", in_callback_message);
+        return add_result(engine, engine->engine.retract(event_id), error);
+    });
+}
+
+mandate_status mandate_engine_report_json(mandate_engine* engine, const char* as_of, char** json, char** error) {
+    if (json) *json = nullptr;
+    return guarded(error, [&] {
+        if (!engine || !as_of || !json)
+            return invalid(error, "mandate_engine_report_json", "engine, as_of and json must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_report_json", in_callback_message);
         const auto day = mandate::calendar::parse_iso(as_of);
         if (!day) {
             set_error(error, std::string("as_of must be a date like 2023-12-31, not '") + as_of + "'");
             return MANDATE_INVALID_ARGUMENT;
         }
         *json = copy_text(mandate::io::to_json(engine->engine.evaluate(*day)));
-        return *json ? MANDATE_OK : MANDATE_INTERNAL_ERROR;
+        if (!*json) throw std::bad_alloc();
+        return MANDATE_OK;
+    });
+}
+
+// ---------------------------------------------------------------- status changes
+
+mandate_status mandate_engine_subscribe(mandate_engine* engine, mandate_change_callback callback, void* user, int* token) {
+    if (token) *token = 0;
+    return guarded(nullptr, [&] {
+        if (!engine || !callback || !token) return MANDATE_INVALID_ARGUMENT;
+        *token = engine->engine.subscribe([engine, callback, user](const mandate::status_change& c) {
+            const std::string from = mandate::calendar::to_iso(c.span.from), to = mandate::calendar::to_iso(c.span.to);
+            mandate_change out;
+            out.outcome = c.outcome ? 1 : 0;
+            out.rule = c.rule.c_str();
+            out.unit = c.unit ? c.unit->c_str() : nullptr;
+            out.from = from.c_str();
+            out.to = to.c_str();
+            out.before = bucket_status(c.before);
+            out.after = bucket_status(c.after);
+            out.fired_before = tristate(c.fired_before);
+            out.fired_after = tristate(c.fired_after);
+            out.final_before = tristate(c.final_before);
+            out.final_after = tristate(c.final_after);
+            // Counted down even if a C++ callback behind the pointer throws.
+            struct depth {
+                int& n;
+                explicit depth(int& x) : n(x) { ++n; }
+                ~depth() { --n; }
+            } guard(engine->in_callback);
+            callback(&out, user);
+        });
+        return MANDATE_OK;
+    });
+}
+
+mandate_status mandate_engine_unsubscribe(mandate_engine* engine, int token) {
+    return guarded(nullptr, [&] {
+        if (!engine) return MANDATE_INVALID_ARGUMENT;
+        engine->engine.unsubscribe(token);
+        return MANDATE_OK;
+    });
+}
+
+mandate_status mandate_engine_set_watch_date(mandate_engine* engine, const char* as_of) {
+    return guarded(nullptr, [&] {
+        if (!engine || busy(engine)) return MANDATE_INVALID_ARGUMENT;
+        std::optional<mandate::calendar::day> day;
+        if (as_of) {
+            day = mandate::calendar::parse_iso(as_of);
+            if (!day) return MANDATE_INVALID_ARGUMENT;
+        }
+        engine->engine.set_watch_date(day);
+        return MANDATE_OK;
+    });
+}
+
+// ---------------------------------------------------------------- events without JSON
+
+mandate_status mandate_event_new(const char* id, const char* type, const char* time, const char* unit,
+                                 mandate_event** event) {
+    if (event) *event = nullptr;
+    return guarded(nullptr, [&] {
+        if (!id || !type || !time || !unit || !event) return MANDATE_INVALID_ARGUMENT;
+        *event = new mandate_event{mandate::typed_event(id, type, time, unit)};
+        return MANDATE_OK;
+    });
+}
+
+void mandate_event_free(mandate_event* event) { delete event; }
+
+mandate_status mandate_event_set_int(mandate_event* event, const char* field, int64_t value) {
+    return set_field(event, field, [&] { return std::optional(mandate::typed_value::integer(value)); });
+}
+
+mandate_status mandate_event_set_number(mandate_event* event, const char* field, const char* decimal) {
+    return set_field(event, field, [&] { return decimal_value(decimal); });
+}
+
+mandate_status mandate_event_set_millionths(mandate_event* event, const char* field, int64_t millionths) {
+    return set_field(event, field, [&] { return std::optional(mandate::typed_value::millionths(millionths)); });
+}
+
+mandate_status mandate_event_set_bool(mandate_event* event, const char* field, int value) {
+    return set_field(event, field, [&] { return std::optional(mandate::typed_value::boolean(value != 0)); });
+}
+
+mandate_status mandate_event_set_text(mandate_event* event, const char* field, const char* text) {
+    return set_field(event, field, [&] {
+        return text ? std::optional(mandate::typed_value::text(text)) : std::optional<mandate::typed_value>();
+    });
+}
+
+mandate_status mandate_event_set_date(mandate_event* event, const char* field, mandate_date date) {
+    return set_field(event, field, [&] { return date_value(date); });
+}
+
+mandate_status mandate_event_set_empty(mandate_event* event, const char* field) {
+    return set_field(event, field, [&] { return std::optional(mandate::typed_value::set({})); });
+}
+
+mandate_status mandate_event_append_int(mandate_event* event, const char* field, int64_t value) {
+    return append_member(event, field, [&] { return std::optional(mandate::typed_value::integer(value)); });
+}
+
+mandate_status mandate_event_append_number(mandate_event* event, const char* field, const char* decimal) {
+    return append_member(event, field, [&] { return decimal_value(decimal); });
+}
+
+mandate_status mandate_event_append_bool(mandate_event* event, const char* field, int value) {
+    return append_member(event, field, [&] { return std::optional(mandate::typed_value::boolean(value != 0)); });
+}
+
+mandate_status mandate_event_append_text(mandate_event* event, const char* field, const char* text) {
+    return append_member(event, field, [&] {
+        return text ? std::optional(mandate::typed_value::text(text)) : std::optional<mandate::typed_value>();
+    });
+}
+
+mandate_status mandate_event_append_date(mandate_event* event, const char* field, mandate_date date) {
+    return append_member(event, field, [&] { return date_value(date); });
+}
+
+mandate_status mandate_event_unset(mandate_event* event, const char* field) {
+    return guarded(nullptr, [&] {
+        if (!event || !field) return MANDATE_INVALID_ARGUMENT;
+        event->event.erase(field);
+        return MANDATE_OK;
     });
 }
 

@@ -1,9 +1,14 @@
-// The Python module `mandate`: thin wrappers over the C++ API.
+// The extension module mandate._mandate: thin wrappers over the C++ API, and the one piece of
+// its own, turning Python values into typed records (docs/embedding.md, "Python values").
+// The package mandate (bindings/python/mandate/) re-exports it.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cerrno>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <optional>
 
 #include "mandate/io/report_writer.hpp"
 #include "mandate/mandate.hpp"
@@ -12,55 +17,310 @@ namespace py = pybind11;
 
 namespace {
 
+// Types looked up once and kept for the life of the process (never released: releasing at
+// exit would run after the interpreter is gone).
+struct python_types {
+    py::handle date, datetime, decimal, json_loads;
+    static const python_types& get() {
+        static const python_types t = [] {
+            python_types x;
+            py::module_ datetime = py::module_::import("datetime");
+            x.date = py::object(datetime.attr("date")).release();
+            x.datetime = py::object(datetime.attr("datetime")).release();
+            x.decimal = py::object(py::module_::import("decimal").attr("Decimal")).release();
+            x.json_loads = py::object(py::module_::import("json").attr("loads")).release();
+            return x;
+        }();
+        return t;
+    }
+};
+
+PyObject* rule_error_type = nullptr;  // mandate.RuleError, owned by the module
+
+std::string type_name(py::handle h) { return Py_TYPE(h.ptr())->tp_name; }
+
+// A str as UTF-8. A str that has none (a lone surrogate) raises UnicodeEncodeError, a
+// ValueError, rather than a cast error.
+std::string utf8(py::handle s) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(s.ptr(), &size);
+    if (!data) throw py::error_already_set();
+    return std::string(data, static_cast<std::size_t>(size));
+}
+
 struct plan_handle {
     mandate::plan compiled;
 };
 
-mandate::calendar::day day_of(const py::object& as_of) {
-    // Accepts "2023-12-31" or a datetime.date.
-    std::string text;
-    if (py::isinstance<py::str>(as_of)) {
-        text = as_of.cast<std::string>();
-    } else if (py::hasattr(as_of, "isoformat")) {
-        text = as_of.attr("isoformat")().cast<std::string>().substr(0, 10);
-    }
-    const auto d = mandate::calendar::parse_iso(text);
-    if (!d) throw py::value_error("as_of must be a date like '2023-12-31'");
-    return *d;
+// ---------------------------------------------------------------- dates
+
+bool is_datetime(py::handle v) { return PyObject_IsInstance(v.ptr(), python_types::get().datetime.ptr()) == 1; }
+bool is_date(py::handle v) { return PyObject_IsInstance(v.ptr(), python_types::get().date.ptr()) == 1; }
+
+// A datetime.date (not a datetime) as a day; ValueError outside the supported years.
+mandate::calendar::day day_from_date(py::handle v, const std::string& what) {
+    const int y = v.attr("year").cast<int>(), m = v.attr("month").cast<int>(), d = v.attr("day").cast<int>();
+    if (!mandate::calendar::is_valid(y, m, d))
+        throw py::value_error(what + ": " + py::str(v).cast<std::string>() + " is outside the years " +
+                              std::to_string(mandate::calendar::min_year) + " to " +
+                              std::to_string(mandate::calendar::max_year));
+    return mandate::calendar::from_ymd(y, m, d);
 }
+
+// "2023-12-31" or a datetime.date.
+mandate::calendar::day day_of(py::handle v, const std::string& what) {
+    if (py::isinstance<py::str>(v)) {
+        const std::string text = v.cast<std::string>();
+        const auto d = mandate::calendar::parse_iso(text);
+        if (!d) throw py::value_error(what + " must be a date like '2023-12-31', not '" + text + "'");
+        return *d;
+    }
+    if (is_datetime(v)) throw py::type_error(what + " must be a date, not a datetime: pass its .date()");
+    if (is_date(v)) return day_from_date(v, what);
+    throw py::type_error(what + " must be a str like '2023-12-31' or a datetime.date, not " + type_name(v));
+}
+
+py::object date_object(mandate::calendar::day d) {
+    const auto ymd = mandate::calendar::to_ymd(d);
+    return python_types::get().date(ymd.year, ymd.month, ymd.day);
+}
+
+// ---------------------------------------------------------------- Python values -> typed records
+
+// A value from Python as the JSON value it stands for. Shapes with no JSON meaning (a mapping,
+// bytes, a datetime, NaN) are the caller's mistake: TypeError or ValueError, nothing added.
+mandate::typed_value value_of(py::handle v, const std::string& field) {
+    using tv = mandate::typed_value;
+    if (PyBool_Check(v.ptr())) return tv::boolean(v.ptr() == Py_True);
+    if (PyLong_Check(v.ptr())) {
+        int overflow = 0;
+        const long long x = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+        if (overflow == 0) return tv::integer(x);
+        return tv::decimal(py::str(v).cast<std::string>());  // exact; the field decides if it fits
+    }
+    if (PyFloat_Check(v.ptr())) {
+        const double x = PyFloat_AsDouble(v.ptr());
+        if (!std::isfinite(x)) throw py::value_error("field '" + field + "': " + py::repr(v).cast<std::string>() + " is not a number a record can hold");
+        // The shortest decimal that reads back as this float: the digits Python prints, the
+        // digits json.dumps writes. A `number` field takes it only with at most 6 fractional
+        // digits (0.1 + 0.2 prints 0.30000000000000004 and is rejected), so nothing is rounded.
+        char* text = PyOS_double_to_string(x, 'r', 0, 0, nullptr);
+        if (!text) throw py::error_already_set();
+        std::string s(text);
+        PyMem_Free(text);
+        if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+        return tv::decimal(s);
+    }
+    if (PyObject_IsInstance(v.ptr(), python_types::get().decimal.ptr()) == 1) {
+        if (!v.attr("is_finite")().cast<bool>())
+            throw py::value_error("field '" + field + "': " + py::repr(v).cast<std::string>() + " is not a number a record can hold");
+        const std::string s = py::str(v).cast<std::string>();
+        try {
+            return tv::decimal(s);
+        } catch (const std::invalid_argument&) {
+            throw py::value_error("field '" + field + "': Decimal('" + s + "') has no JSON number form");
+        }
+    }
+    if (py::isinstance<py::str>(v)) return tv::text(utf8(v));
+    if (is_datetime(v))
+        throw py::type_error("field '" + field + "': a datetime cannot be a field value; date fields take a datetime.date");
+    if (is_date(v)) return tv::date(day_from_date(v, "field '" + field + "'"));
+    if (PyList_Check(v.ptr()) || PyTuple_Check(v.ptr()) || PyAnySet_Check(v.ptr())) {
+        std::vector<tv> members;
+        for (py::handle m : v) {
+            if (m.is_none()) throw py::type_error("field '" + field + "': a set cannot hold None");
+            members.push_back(value_of(m, field));
+        }
+        return tv::set(std::move(members));
+    }
+    throw py::type_error("field '" + field + "': a " + type_name(v) +
+                         " cannot be a field value (int, float, Decimal, bool, str, datetime.date, or a list of them)");
+}
+
+// A key of a record dict that must be a str (None or absent: nullopt, or TypeError if required).
+std::optional<std::string> text_key(const py::dict& d, const char* key, const char* record, bool required) {
+    // `record` names the record for messages: "an event record".
+    if (d.contains(key)) {
+        py::object v = d[key];
+        if (!v.is_none()) {
+            if (!py::isinstance<py::str>(v))
+                throw py::type_error(std::string("record key '") + key + "' must be a str, not " + type_name(v));
+            return utf8(v);
+        }
+    }
+    if (required) throw py::type_error(std::string(record) + " needs '" + key + "'");
+    return std::nullopt;
+}
+
+std::optional<mandate::calendar::day> date_key(const py::dict& d, const char* key) {
+    if (!d.contains(key)) return std::nullopt;
+    py::object v = d[key];
+    if (v.is_none()) return std::nullopt;
+    return day_of(v, std::string("record key '") + key + "'");
+}
+
+mandate::typed_entity entity_of(const py::dict& d) {
+    mandate::typed_entity e;
+    e.id = *text_key(d, "entity", "an entity record", true);
+    e.kind = *text_key(d, "kind", "an entity record", true);
+    e.parent = text_key(d, "parent", "an entity record", false);
+    e.name = text_key(d, "name", "an entity record", false);
+    e.since = date_key(d, "since");
+    e.until = date_key(d, "until");
+    if (d.contains("version")) {
+        py::object v = d["version"];
+        if (!v.is_none()) {
+            if (PyBool_Check(v.ptr()) || !PyLong_Check(v.ptr()))
+                throw py::type_error("record key 'version' must be an int, not " + type_name(v));
+            int overflow = 0;
+            e.version = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+            if (overflow) throw py::value_error("record key 'version' is out of range");
+        }
+    }
+    return e;
+}
+
+mandate::typed_event event_of(const py::dict& d) {
+    const std::string id = *text_key(d, "id", "an event record", true);
+    const std::string type = *text_key(d, "type", "an event record", true);
+    const std::string unit = *text_key(d, "unit", "an event record", true);
+    std::string time;
+    if (!d.contains("time") || d["time"].is_none()) throw py::type_error("an event record needs 'time'");
+    py::object t = d["time"];
+    if (py::isinstance<py::str>(t)) {
+        time = utf8(t);
+    } else if (is_date(t)) {  // a datetime without tzinfo is local time in the plan's zone
+        time = t.attr("isoformat")().cast<std::string>();
+    } else {
+        throw py::type_error("record key 'time' must be a str, a datetime.date or a datetime.datetime, not " + type_name(t));
+    }
+    mandate::typed_event e(id, type, time, unit);
+    for (auto [key, value] : d) {
+        const std::string name = utf8(key);
+        if (name == "id" || name == "type" || name == "time" || name == "unit" || value.is_none()) continue;
+        e.set(name, value_of(value, name));
+    }
+    return e;
+}
+
+// ---------------------------------------------------------------- the engine
+
+struct change_object {
+    bool outcome = false;
+    std::string rule;
+    std::optional<std::string> unit;
+    std::string from, to;
+    std::optional<std::string> before, after;
+    std::optional<bool> fired_before, fired_after, final_before, final_after;
+};
+
+change_object change_of(const mandate::status_change& c) {
+    change_object x;
+    x.outcome = c.outcome;
+    x.rule = c.rule;
+    x.unit = c.unit;
+    x.from = mandate::calendar::to_iso(c.span.from);
+    x.to = mandate::calendar::to_iso(c.span.to);
+    if (c.before) x.before = mandate::to_string(*c.before);
+    if (c.after) x.after = mandate::to_string(*c.after);
+    x.fired_before = c.fired_before;
+    x.fired_after = c.fired_after;
+    x.final_before = c.final_before;
+    x.final_after = c.final_after;
+    return x;
+}
+
+class py_engine {
+public:
+    py_engine(const plan_handle& p, mandate::engine_options options) : plan(p), engine(p.compiled, options) {}
+
+    plan_handle plan;
+    mandate::engine engine;
+    std::optional<mandate::calendar::day> watch_date;
+    int in_callback = 0;
+    // The first exception a callback raised during the current call, raised when it returns.
+    std::optional<py::error_already_set> pending;
+
+    void check_not_busy(const char* what) const {
+        if (in_callback > 0) throw std::runtime_error(std::string("Engine.") + what + "() cannot be called from an on_change callback");
+    }
+
+    void raise_pending() {
+        if (!pending) return;
+        py::error_already_set e = std::move(*pending);
+        pending.reset();
+        throw e;
+    }
+
+    bool add(py::handle record, const std::string& source, std::uint64_t line) {
+        check_not_busy("add");
+        mandate::add_status s;
+        if (py::isinstance<py::str>(record)) {
+            s = engine.add(utf8(record), source, line);
+        } else if (py::isinstance<py::dict>(record)) {
+            const auto d = py::reinterpret_borrow<py::dict>(record);
+            for (auto item : d)
+                if (!py::isinstance<py::str>(item.first))
+                    throw py::type_error("record keys must be str, not " + type_name(item.first));
+            // The same order as for JSON records: a retraction, an entity, an event.
+            if (d.contains("retract")) s = engine.retract(*text_key(d, "retract", "a retraction", true), source, line);
+            else if (d.contains("entity")) s = engine.add(entity_of(d), source, line);
+            else if (d.contains("id")) s = engine.add(event_of(d), source, line);
+            else throw py::type_error("a record needs 'entity', 'id' (an event) or 'retract'");
+        } else {
+            throw py::type_error("a record is a dict or a JSON str, not " + type_name(record));
+        }
+        raise_pending();
+        return s == mandate::add_status::accepted;
+    }
+};
+
+mandate::calendar::day report_day(py::handle as_of) { return day_of(as_of, "as_of"); }
 
 }  // namespace
 
-PYBIND11_MODULE(mandate, m) {
-    m.doc() = R"pbdoc(
-        mandate: a rules engine for the obligations in government work plans.
-
-            plan = mandate.compile(open("goutang-2023.mandate").read(), "goutang-2023.mandate")
-            engine = mandate.Engine(plan)
-            engine.add_jsonl("events.jsonl")
-            report = engine.report("2023-12-31")   # a dict: the mandate.report/1 JSON contract
-    )pbdoc";
+PYBIND11_MODULE(_mandate, m) {
+    m.doc() = R"pbdoc(The compiled part of the mandate package; import mandate instead.)pbdoc";
     m.attr("__version__") = MANDATE_VERSION;
 
-    static py::exception<std::runtime_error> rule_error(m, "RuleError", PyExc_ValueError);
-    rule_error.doc() = "A rule file does not compile; .diagnostics lists (line, column, message).";
+    rule_error_type = PyErr_NewExceptionWithDoc(
+        "mandate.RuleError",
+        "A rule file does not compile. str(e) renders every diagnostic with the source line and a\n"
+        "caret; .line, .column and .message locate and state the first; .diagnostics lists them\n"
+        "all as (line, column, message).",
+        PyExc_ValueError, nullptr);
+    if (!rule_error_type) throw py::error_already_set();
+    m.attr("RuleError") = py::handle(rule_error_type);
 
-    py::class_<plan_handle>(m, "Plan", "A compiled plan: immutable, shareable between engines.")
-        .def_property_readonly("id", [](const plan_handle& p) { return p.compiled->model().id; })
-        .def_property_readonly("revision", [](const plan_handle& p) { return p.compiled->revision(); })
-        .def_property_readonly("obligations", [](const plan_handle& p) {
-            std::vector<std::string> out;
-            for (const auto& r : p.compiled->model().rules)
-                if (!r.outcome) out.push_back(r.id);
-            return out;
-        })
-        .def_property_readonly("outcomes", [](const plan_handle& p) {
-            std::vector<std::string> out;
-            for (const auto& r : p.compiled->model().rules)
-                if (r.outcome) out.push_back(r.id);
-            return out;
-        })
-        .def("dot", [](const plan_handle& p) { return p.compiled->to_dot(); }, "The evaluation graph as Graphviz DOT.");
+    py::class_<plan_handle>(m, "Plan", R"pbdoc(
+        A compiled plan: immutable, shared by any number of engines and threads. Made by
+        mandate.compile().
+    )pbdoc")
+        .def_property_readonly("id", [](const plan_handle& p) { return p.compiled->model().id; },
+                               R"pbdoc(The plan's id, e.g. "goutang_antifraud_2023".)pbdoc")
+        .def_property_readonly("revision", [](const plan_handle& p) { return p.compiled->revision(); },
+                               R"pbdoc(SHA-256 of the rule file, in hex: reports carry it.)pbdoc")
+        .def_property_readonly(
+            "obligations",
+            [](const plan_handle& p) {
+                std::vector<std::string> out;
+                for (const auto& r : p.compiled->model().rules)
+                    if (!r.outcome) out.push_back(r.id);
+                return out;
+            },
+            R"pbdoc(The obligation ids, in file order.)pbdoc")
+        .def_property_readonly(
+            "outcomes",
+            [](const plan_handle& p) {
+                std::vector<std::string> out;
+                for (const auto& r : p.compiled->model().rules)
+                    if (r.outcome) out.push_back(r.id);
+                return out;
+            },
+            R"pbdoc(The outcome ids, in file order.)pbdoc")
+        .def("dot", [](const plan_handle& p) { return p.compiled->to_dot(); },
+             R"pbdoc(The evaluation graph as Graphviz DOT text.)pbdoc")
+        .def("__repr__", [](const plan_handle& p) { return "<mandate.Plan " + p.compiled->model().id + ">"; });
 
     m.def(
         "compile",
@@ -74,50 +334,220 @@ PYBIND11_MODULE(mandate, m) {
                     text += mandate::render(d, src);
                     diagnostics.append(py::make_tuple(d.pos.line, d.pos.column, d.message));
                 }
-                PyObject* error_type = rule_error.ptr();
-                py::object error = py::reinterpret_steal<py::object>(PyObject_CallFunction(error_type, "s", text.c_str()));
-                error.attr("diagnostics") = diagnostics;
+                py::object error = py::reinterpret_steal<py::object>(PyObject_CallFunction(rule_error_type, "s", text.c_str()));
+                if (!error) throw py::error_already_set();
                 const auto& first = compiled.diagnostics().front();
                 error.attr("line") = first.pos.line;
                 error.attr("column") = first.pos.column;
-                PyErr_SetObject(error_type, error.ptr());
+                error.attr("message") = first.message;
+                error.attr("diagnostics") = diagnostics;
+                PyErr_SetObject(rule_error_type, error.ptr());
                 throw py::error_already_set();
             }
             return plan_handle{compiled.value()};
         },
         py::arg("source"), py::arg("name") = "<rules>",
-        R"pbdoc(Compiles a rule file; raises mandate.RuleError (with .line, .column, .diagnostics) when it has errors.)pbdoc");
+        R"pbdoc(
+        Parses, checks and compiles a rule file's text; `name` labels diagnostics
+        ("name:line:column"). Returns a Plan, or raises mandate.RuleError with .line, .column,
+        .message and .diagnostics. Safe to call from any thread.
+    )pbdoc");
 
-    py::class_<mandate::engine>(m, "Engine", "All evaluation state for one plan. Use from one thread at a time.")
-        .def(py::init([](const plan_handle& p) { return std::make_unique<mandate::engine>(p.compiled); }), py::arg("plan"))
+    py::class_<change_object>(m, "StatusChange", R"pbdoc(
+        One bucket whose state changed, as passed to an Engine.on_change callback.
+    )pbdoc")
+        .def_readonly("outcome", &change_object::outcome, R"pbdoc(True for an outcome bucket, False for an obligation bucket.)pbdoc")
+        .def_readonly("rule", &change_object::rule, R"pbdoc(The obligation's or outcome's id.)pbdoc")
+        .def_readonly("unit", &change_object::unit, R"pbdoc(The entity id, or None for a rule without `each`.)pbdoc")
+        .def_property_readonly(
+            "period", [](const change_object& c) { return py::dict(py::arg("from") = c.from, py::arg("to") = c.to); },
+            R"pbdoc(The bucket's period as in reports: {"from": "2023-04-01", "to": "2023-04-30"}.)pbdoc")
+        .def_readonly("before", &change_object::before,
+                      R"pbdoc(Obligations: "pending", "satisfied", "violated", or None when the bucket is new.)pbdoc")
+        .def_readonly("after", &change_object::after,
+                      R"pbdoc(Obligations: the state now, or None when the bucket no longer exists.)pbdoc")
+        .def_readonly("fired_before", &change_object::fired_before, R"pbdoc(Outcomes: whether it had fired (None: new).)pbdoc")
+        .def_readonly("fired_after", &change_object::fired_after, R"pbdoc(Outcomes: whether it fires now (None: gone).)pbdoc")
+        .def_readonly("final_before", &change_object::final_before, R"pbdoc(Outcomes: whether it was final (None: new).)pbdoc")
+        .def_readonly("final_after", &change_object::final_after, R"pbdoc(Outcomes: whether it is final now (None: gone).)pbdoc")
+        .def("__repr__", [](const change_object& c) {
+            auto state = [&](const std::optional<std::string>& s, const std::optional<bool>& fired) -> std::string {
+                if (!c.outcome) return s.value_or("None");
+                return fired ? (*fired ? "fired" : "not fired") : "None";
+            };
+            return "<mandate.StatusChange " + c.rule + " " + c.unit.value_or("-") + " " + c.from + ".." + c.to + ": " +
+                   state(c.before, c.fired_before) + " -> " + state(c.after, c.fired_after) + ">";
+        });
+
+    py::class_<py_engine>(m, "Engine", R"pbdoc(
+        All evaluation state for one plan: the records added so far and the indexes over them.
+        Use one engine from one thread at a time; give each thread its own engine over a shared
+        Plan. A report depends only on the set of records added and the as-of date.
+    )pbdoc")
+        .def(py::init([](const plan_handle& p, bool evidence, std::size_t evidence_limit) {
+                 mandate::engine_options options;
+                 options.evidence = evidence;
+                 options.evidence_limit = evidence_limit;
+                 return std::make_unique<py_engine>(p, options);
+             }),
+             py::arg("plan"), py::kw_only(), py::arg("evidence") = true, py::arg("evidence_limit") = 20,
+             R"pbdoc(
+        An engine over `plan`. evidence=False leaves evidence out of reports (faster bulk
+        runs); evidence_limit caps the event ids and missing entities listed per row.
+    )pbdoc")
+        .def_property_readonly("plan", [](const py_engine& e) { return e.plan; }, R"pbdoc(The Plan this engine evaluates.)pbdoc")
         .def(
-            "add",
-            [](mandate::engine& e, const std::string& record) {
-                return e.add(record, "<python>") == mandate::add_status::accepted;
+            "add", [](py_engine& e, py::object record, const std::string& source, std::uint64_t line) {
+                return e.add(record, source, line);
             },
-            py::arg("record"), "Adds one JSON record; returns False when it was rejected (see last_error).")
+            py::arg("record"), py::arg("source") = "", py::arg("line") = 0,
+             R"pbdoc(
+        Adds one record: a dict of Python values (see "Python values" in docs/embedding.md) or
+        a JSON object as str. Returns True when accepted, False when rejected (the reason is in
+        last_error; the record is still counted and listed in reports with `source` and `line`).
+        A dict whose shape is wrong (a key that must be a str is not, a value no record can hold)
+        raises TypeError or ValueError and adds nothing. Raises the first exception an on_change
+        callback raised while the record was added.
+    )pbdoc")
         .def(
             "add_many",
-            [](mandate::engine& e, const std::vector<std::string>& records) {
+            [](py_engine& e, py::iterable records, const std::string& source) {
+                e.check_not_busy("add_many");
                 std::size_t accepted = 0;
-                for (const auto& r : records) accepted += e.add(r, "<python>") == mandate::add_status::accepted;
+                std::uint64_t line = 0;
+                for (py::handle r : records) accepted += e.add(r, source, ++line) ? 1 : 0;
                 return accepted;
             },
-            py::arg("records"), "Adds JSON records; returns how many were accepted.")
+            py::arg("records"), py::arg("source") = "",
+            R"pbdoc(
+        Adds each record of an iterable (dicts or JSON strs, as add() takes them), numbering them
+        1, 2, ... as their line in rejections. Returns how many were accepted. An error raised
+        for one record (its TypeError, a callback's exception) stops the loop there: the records
+        before it stay added.
+    )pbdoc")
         .def(
             "add_jsonl",
-            [](mandate::engine& e, const std::string& path) {
-                std::ifstream in(path, std::ios::binary);
-                if (!in) throw py::value_error("cannot read " + path);
-                return e.add_jsonl(in, path);
+            [](py_engine& e, py::object path, std::optional<std::string> source) {
+                e.check_not_busy("add_jsonl");
+                py::object fs_path = py::module_::import("os").attr("fspath")(path);
+                const std::string file = fs_path.cast<std::string>();
+                std::error_code ec;
+                if (std::filesystem::is_directory(file, ec)) {
+                    errno = EISDIR;
+                    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
+                    throw py::error_already_set();
+                }
+                errno = 0;
+                std::ifstream in(file, std::ios::binary);
+                if (!in) {
+                    if (errno == 0) errno = ENOENT;
+                    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
+                    throw py::error_already_set();
+                }
+                std::uint64_t n = 0;
+                try {
+                    n = e.engine.add_jsonl(in, source ? *source : file);
+                } catch (const std::runtime_error& error) {
+                    PyErr_SetString(PyExc_OSError, error.what());
+                    throw py::error_already_set();
+                }
+                e.raise_pending();
+                return n;
             },
-            py::arg("path"), "Adds every record of a JSON Lines file; returns the number read.")
-        .def_property_readonly("last_error", &mandate::engine::last_error)
+            py::arg("path"), py::arg("source") = py::none(),
+            R"pbdoc(
+        Adds every line of a JSON Lines file, read in blocks (memory does not grow with the
+        file). Rejections are listed with `source` (default: the path) and the line number.
+        Returns the number of records read (blank lines are not records). Raises OSError when the
+        file cannot be read; a callback's exception is raised once the whole file is read.
+    )pbdoc")
+        .def(
+            "retract",
+            [](py_engine& e, const std::string& event_id, const std::string& source, std::uint64_t line) {
+                e.check_not_busy("retract");
+                const bool ok = e.engine.retract(event_id, source, line) == mandate::add_status::accepted;
+                e.raise_pending();
+                return ok;
+            },
+            py::arg("event_id"), py::arg("source") = "", py::arg("line") = 0,
+            R"pbdoc(Retracts an event id, as add({"retract": event_id}) does. Returns True when accepted.)pbdoc")
+        .def_property_readonly("last_error", [](const py_engine& e) { return e.engine.last_error(); },
+                               R"pbdoc(Why the last add() or retract() rejected its record; "" when it was accepted.)pbdoc")
         .def(
             "report",
-            [](mandate::engine& e, const py::object& as_of) {
-                const std::string json = mandate::io::to_json(e.evaluate(day_of(as_of)));
-                return py::module_::import("json").attr("loads")(json);
+            [](py_engine& e, py::object as_of) {
+                e.check_not_busy("report");
+                const std::string json = mandate::io::to_json(e.engine.evaluate(report_day(as_of)));
+                return python_types::get().json_loads(json, py::arg("parse_float") = python_types::get().decimal);
             },
-            py::arg("as_of"), "The report as of a date, as a dict (the mandate.report/1 contract).");
+            py::arg("as_of"),
+            R"pbdoc(
+        The report as of a local date (a datetime.date or "YYYY-MM-DD") as Python objects: the
+        mandate.report/1 JSON contract as dicts and lists, dates as "YYYY-MM-DD" strings, whole
+        numbers as int and other numbers as decimal.Decimal (exact, never float).
+    )pbdoc")
+        .def(
+            "report_json",
+            [](py_engine& e, py::object as_of) {
+                e.check_not_busy("report_json");
+                return mandate::io::to_json(e.engine.evaluate(report_day(as_of)));
+            },
+            py::arg("as_of"), R"pbdoc(The report as of a date as JSON text: byte for byte what C and C++ hosts get.)pbdoc")
+        .def_property_readonly(
+            "latest_event_date",
+            [](const py_engine& e) -> py::object {
+                const auto d = e.engine.latest_event_date();
+                return d ? date_object(*d) : py::none();
+            },
+            R"pbdoc(The latest event date seen (a datetime.date), or None before any event.)pbdoc")
+        .def(
+            "on_change",
+            [](py_engine& e, py::function callback) {
+                py_engine* self = &e;
+                return e.engine.subscribe([self, callback](const mandate::status_change& c) {
+                    struct depth {
+                        int& n;
+                        explicit depth(int& x) : n(x) { ++n; }
+                        ~depth() { --n; }
+                    } guard(self->in_callback);
+                    try {
+                        callback(change_of(c));
+                    } catch (py::error_already_set& error) {
+                        if (!self->pending) self->pending = std::move(error);
+                    } catch (const std::exception& error) {  // a change that would not convert
+                        if (!self->pending) {
+                            PyErr_SetString(PyExc_RuntimeError, error.what());
+                            self->pending = py::error_already_set();
+                        }
+                    }
+                });
+            },
+            py::arg("callback"),
+            R"pbdoc(
+        Calls callback(change) with a StatusChange for every bucket whose state changes as
+        records are added, evaluated as of watch_date (default: the latest event date seen).
+        Callbacks run inside add(); they may call on_change() and unsubscribe() but nothing else
+        on the engine (RuntimeError). An exception a callback raises does not stop the others: it
+        is raised from the add() (add_many(), add_jsonl(), retract()) call once that returns.
+        While anyone is subscribed each add evaluates the whole plan: for bulk loads, add first
+        and subscribe after. Returns a token for unsubscribe().
+    )pbdoc")
+        .def(
+            "unsubscribe", [](py_engine& e, int token) { e.engine.unsubscribe(token); }, py::arg("token"),
+            R"pbdoc(Stops the callback on_change() returned `token` for; an unknown token does nothing.)pbdoc")
+        .def_property(
+            "watch_date",
+            [](const py_engine& e) -> py::object { return e.watch_date ? date_object(*e.watch_date) : py::none(); },
+            [](py_engine& e, py::object as_of) {
+                e.check_not_busy("watch_date");
+                std::optional<mandate::calendar::day> d;
+                if (!as_of.is_none()) d = day_of(as_of, "watch_date");
+                e.engine.set_watch_date(d);
+                e.watch_date = d;
+            },
+            R"pbdoc(
+        The date on_change callbacks are evaluated as of: a datetime.date (set a date or
+        "YYYY-MM-DD"), or None for the latest event date seen. Callbacks hear of changes from
+        the new date's state on, not of the move itself.
+    )pbdoc");
 }

@@ -1,15 +1,42 @@
-"""The Python module: compile, Engine.add/add_many/add_jsonl/report, RuleError with positions."""
+"""The Python package mandate: every function and method, the mapping of Python values to
+record values, and the error paths (a bad rule file, bad records, wrong types from Python,
+callbacks that raise). Expected values are worked out from the plans below and from
+tests/bindings/records/README.md.
+
+usage: test_python.py SOURCE_DIR   (with the built package on PYTHONPATH)
+"""
+import ast
+import datetime
+import hashlib
+import json
 import os
+import pathlib
 import sys
 import tempfile
+import threading
 import unittest
+from decimal import Decimal
 
 import mandate
 
+SOURCE_DIR = sys.argv[1] if len(sys.argv) > 1 else os.getcwd()
+GOUTANG = os.path.join(SOURCE_DIR, "rules", "goutang-2023.mandate")
+SMALL = os.path.join(SOURCE_DIR, "tests", "bindings", "records", "goutang-small.jsonl")
+
 PLAN = """plan c { timezone "+08:00" }
 phase campaign "c" from 2023-04-01 to 2023-05-31
-kind village "行政村"
+kind town "镇"
+kind village "行政村" within town
+kind household "户" within village
 event activity "活动" { venue: text }
+event visit "走访" {
+  households: set<ref household>
+  people:     int
+  seconds:    number
+  antifraud:  bool
+  due:        date
+  note?:      text
+}
 obligation monthly "每月" {
   each v: village
   during campaign
@@ -18,48 +45,447 @@ obligation monthly "每月" {
 }
 """
 
+VISIT = {"id": "w1", "type": "visit", "time": "2023-04-05", "unit": "v1", "households": ["h1"], "people": 3,
+         "seconds": Decimal("12.5"), "antifraud": True, "due": datetime.date(2023, 4, 30)}
+VISIT_JSON = ('{"id": "w1", "type": "visit", "time": "2023-04-05", "unit": "v1", "households": ["h1"], "people": 3, '
+              '"seconds": 12.5, "antifraud": true, "due": "2023-04-30"}')
 
-class PythonModuleTest(unittest.TestCase):
-    def test_compile_and_report(self):
-        plan = mandate.compile(PLAN, "c.mandate")
-        self.assertEqual(plan.id, "c")
-        self.assertEqual(plan.obligations, ["monthly"])
-        engine = mandate.Engine(plan)
-        self.assertTrue(engine.add('{"entity": "v1", "kind": "village"}'))
-        accepted = engine.add_many([
-            '{"id": "a", "type": "activity", "time": "2023-04-03", "unit": "v1", "venue": "park"}',
-            '{"id": "b", "type": "activity", "time": "2023-05-40", "unit": "v1", "venue": "park"}',
-        ])
-        self.assertEqual(accepted, 1)
-        report = engine.report("2023-06-15")
-        rows = [(r["period"]["from"], r["status"], r["value"]) for r in report["results"]]
-        # April has "a"; May has nothing (the second record's date is not a date).
-        self.assertEqual(rows, [("2023-04-01", "satisfied", 1), ("2023-05-01", "violated", 0)])
-        self.assertEqual(report["inputs"]["read"], 3)
-        self.assertEqual(report["inputs"]["rejected"], 1)
 
-    def test_add_jsonl(self):
-        engine = mandate.Engine(mandate.compile(PLAN))
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
-            f.write('{"entity": "v1", "kind": "village"}\n\n')
-            f.write('{"id": "a", "type": "activity", "time": "2023-05-03", "unit": "v1", "venue": "x"}\n')
-        try:
-            self.assertEqual(engine.add_jsonl(f.name), 2)
-        finally:
-            os.unlink(f.name)
-        import datetime
-        report = engine.report(datetime.date(2023, 5, 3))
-        self.assertEqual([r["status"] for r in report["results"]], ["violated", "satisfied"])
+def registered(plan=None):
+    engine = mandate.Engine(plan or mandate.compile(PLAN, "c.mandate"))
+    for record in ({"entity": "t", "kind": "town"}, {"entity": "v1", "kind": "village", "parent": "t"},
+                   {"entity": "v2", "kind": "village", "parent": "t"}, {"entity": "h1", "kind": "household", "parent": "v1"}):
+        assert engine.add(record), engine.last_error
+    return engine
 
-    def test_rule_error(self):
+
+def goutang():
+    with open(GOUTANG, encoding="utf-8") as f:
+        return mandate.compile(f.read(), "goutang-2023.mandate")
+
+
+class CompileTest(unittest.TestCase):
+    def test_a_plan_and_what_it_holds(self):
+        with open(GOUTANG, "rb") as f:
+            data = f.read()
+        plan = mandate.compile(data.decode("utf-8"), "goutang-2023.mandate")
+        self.assertIsInstance(plan, mandate.Plan)
+        self.assertEqual(plan.id, "goutang_antifraud_2023")
+        self.assertEqual(plan.revision, hashlib.sha256(data).hexdigest())
+        self.assertEqual(plan.obligations[:4],
+                         ["taskforce_formed", "rep_training_coverage", "mobilization_meeting", "village_monthly_activity"])
+        self.assertEqual(len(plan.obligations), 29)
+        self.assertEqual(plan.outcomes, ["notify_criticism", "rectification_listing", "recommend_top10"])
+        self.assertTrue(plan.dot().startswith("digraph"))
+        self.assertEqual(repr(plan), "<mandate.Plan goutang_antifraud_2023>")
+
+    def test_rule_error_carries_positions(self):
         with self.assertRaises(mandate.RuleError) as caught:
             mandate.compile('plan p {}\nphase x "x" from 2023-04-01 2023-05-01\n', "bad.mandate")
         error = caught.exception
+        self.assertIsInstance(error, ValueError)
         self.assertEqual((error.line, error.column), (2, 29))
-        self.assertIn("expected 'to'", str(error))
-        self.assertEqual(error.diagnostics[0][:2], (2, 29))
+        self.assertTrue(error.message.startswith("expected 'to'"), error.message)
+        self.assertEqual(error.diagnostics[0], (2, 29, error.message))
+        self.assertIn("bad.mandate:2:29: error: expected 'to'", str(error))
+        self.assertIn("^", str(error))  # the caret under the spot
+
+    def test_every_diagnostic_of_a_file(self):
+        # Two unknown names, in one pass; the default name labels them.
+        with self.assertRaises(mandate.RuleError) as caught:
+            mandate.compile('plan p {}\nphase c "c" from 2023-04-01 to 2023-04-30\nkind k "k"\nevent e {}\n'
+                            'obligation a { each x: nokind  require count(e of x) >= 1 }\n'
+                            'obligation b { each x: k  require count(noevent of x) >= 1 }\n')
+        self.assertEqual(caught.exception.diagnostics,
+                         [(5, 24, "unknown kind 'nokind'"), (6, 41, "unknown event type 'noevent'")])
+        self.assertIn("<rules>:5:24: error: unknown kind 'nokind'", str(caught.exception))
+
+    def test_wrong_argument_types(self):
+        with self.assertRaises(TypeError):
+            mandate.compile(42)
+        with self.assertRaises(TypeError):
+            mandate.compile(PLAN, name=7)
+        with self.assertRaises(TypeError):
+            mandate.Engine("not a plan")
+
+
+class AddTest(unittest.TestCase):
+    def test_dict_records_and_their_json_twins_are_duplicates(self):
+        engine = registered()
+        self.assertTrue(engine.add(VISIT), engine.last_error)
+        self.assertEqual(engine.last_error, "")
+        self.assertTrue(engine.add(VISIT_JSON), engine.last_error)
+        # The same value written another way each time: still one event.
+        self.assertTrue(engine.add(dict(VISIT, seconds=12.5, households=("h1",))))
+        self.assertTrue(engine.add(dict(VISIT, seconds=Decimal("12.50"), people=3.0, households={"h1"})))
+        self.assertTrue(engine.add(dict(VISIT, due="2023-04-30", time=datetime.date(2023, 4, 5))))
+        inputs = engine.report("2023-06-01")["inputs"]
+        self.assertEqual((inputs["applied"], inputs["duplicates"], inputs["rejected"]), (1, 4, 0))
+
+    def test_times_as_datetimes(self):
+        plan = mandate.compile(PLAN)
+        engine = registered(plan)
+        self.assertTrue(engine.add('{"id": "a", "type": "activity", "time": "2023-04-15T09:30:00+08:00", "unit": "v1", "venue": "x"}'))
+        tz = datetime.timezone(datetime.timedelta(hours=8))
+        aware = {"id": "a", "type": "activity", "time": datetime.datetime(2023, 4, 15, 1, 30, tzinfo=datetime.timezone.utc),
+                 "unit": "v1", "venue": "x"}
+        naive = dict(aware, time=datetime.datetime(2023, 4, 15, 9, 30))  # local time in the plan's zone
+        self.assertTrue(engine.add(aware), engine.last_error)
+        self.assertTrue(engine.add(naive), engine.last_error)
+        self.assertTrue(engine.add(dict(aware, time=datetime.datetime(2023, 4, 15, 9, 30, tzinfo=tz))))
+        self.assertEqual(engine.report("2023-04-16")["inputs"]["duplicates"], 3)
+
+    def test_a_rejected_record_says_why_and_is_counted(self):
+        engine = registered()
+        self.assertFalse(engine.add(dict(VISIT, people="three"), source="crm", line=7))
+        self.assertEqual(engine.last_error, "field 'people' must be a whole number")
+        self.assertFalse(engine.add(dict(VISIT, id="w2", seconds=0.1 + 0.2)))  # 0.30000000000000004
+        self.assertEqual(engine.last_error, "field 'seconds' has more than 6 fractional digits")
+        self.assertFalse(engine.add(dict(VISIT, id="w3", people=2 ** 70)))
+        self.assertEqual(engine.last_error, "field 'people' is out of range")
+        self.assertFalse(engine.add({"id": "w4", "type": "meeting", "time": "2023-04-01", "unit": "v1"}))
+        self.assertEqual(engine.last_error, "unknown event type 'meeting'")
+        self.assertFalse(engine.add({"entity": "x", "kind": "city"}))
+        self.assertEqual(engine.last_error, "unknown kind 'city'")
+        self.assertFalse(engine.add({"entity": "h2", "kind": "household", "parent": "t"}))
+        self.assertEqual(engine.last_error, "entity 'h2': its parent 't' is a town, and a household may not be within one")
+        self.assertFalse(engine.add('{"id": "w5", "type": "visit"'))
+        self.assertTrue(engine.last_error.startswith("not valid JSON"), engine.last_error)
+        report = engine.report("2023-06-01")
+        self.assertEqual(report["inputs"]["rejected"], 7)
+        self.assertIn({"source": "crm", "line": 7, "reason": "field 'people' must be a whole number"}, report["rejected"])
+
+    def test_value_mapping(self):
+        engine = registered()
+        # Each field given a Python value of another JSON kind gets the reason its JSON twin gets.
+        for field, value, reason in [
+            ("people", 2.5, "field 'people' must be a whole number"),
+            ("seconds", "12", "field 'seconds' must be a number"),
+            ("antifraud", 1, "field 'antifraud' must be true or false"),
+            ("due", "2023-02-30", "field 'due' must be a date like 2023-05-31"),
+            ("households", "h1", "field 'households' must be a list"),
+            ("households", [1], "field 'households' must hold only entity ids (strings)"),
+        ]:
+            with self.subTest(field=field, value=value):
+                self.assertFalse(engine.add(dict(VISIT, id=f"bad-{field}-{value!r}", **{field: value})))
+                self.assertEqual(engine.last_error, reason)
+        # None is an absent field: fine for an optional one, missing for a required one.
+        self.assertTrue(engine.add(dict(VISIT, id="n1", note=None)))
+        self.assertFalse(engine.add(dict(VISIT, id="n2", people=None)))
+        self.assertEqual(engine.last_error, "field 'people' is missing")
+
+    def test_wrong_python_types_raise_and_add_nothing(self):
+        engine = registered()
+        before = engine.report("2023-06-01")["inputs"]["read"]
+        for record, error in [
+            (5, TypeError),
+            (["not", "a", "record"], TypeError),
+            ({1: "x"}, TypeError),
+            ({"venue": "x"}, TypeError),  # neither entity, event nor retraction
+            (dict(VISIT, id=5), TypeError),
+            ({k: v for k, v in VISIT.items() if k != "time"}, TypeError),
+            (dict(VISIT, time=20230405), TypeError),
+            (dict(VISIT, note=object()), TypeError),
+            (dict(VISIT, note=b"bytes"), TypeError),
+            (dict(VISIT, note={"nested": 1}), TypeError),
+            (dict(VISIT, due=datetime.datetime(2023, 4, 30, 12, 0)), TypeError),
+            (dict(VISIT, households=["h1", None]), TypeError),
+            ({"entity": "v3", "kind": "village", "version": "2"}, TypeError),
+            ({"entity": "v3", "kind": "village", "version": True}, TypeError),
+            ({"entity": "v3"}, TypeError),
+            ({"retract": 17}, TypeError),
+            (dict(VISIT, seconds=float("nan")), ValueError),
+            (dict(VISIT, seconds=Decimal("Infinity")), ValueError),
+            (dict(VISIT, due=datetime.date(1000, 1, 1)), ValueError),
+            ({"entity": "v3", "kind": "village", "since": "2023-13-01"}, ValueError),
+            (dict(VISIT, note="\ud800"), UnicodeEncodeError),  # a str with no UTF-8 form
+            ('{"retract": "\ud800"}', UnicodeEncodeError),
+        ]:
+            with self.subTest(record=record):
+                with self.assertRaises(error):
+                    engine.add(record)
+        self.assertEqual(engine.report("2023-06-01")["inputs"]["read"], before)
+
+    def test_entities_with_dates_and_versions(self):
+        engine = registered()
+        self.assertTrue(engine.add({"entity": "v3", "kind": "village", "parent": "t", "name": "三村",
+                                    "since": datetime.date(2023, 1, 1), "until": "2023-05-01", "version": 1}))
+        # The JSON twin of the same version: the same record, no conflict.
+        self.assertTrue(engine.add('{"entity": "v3", "kind": "village", "parent": "t", "name": "三村", '
+                                   '"since": "2023-01-01", "until": "2023-05-01", "version": 1}'), engine.last_error)
+        rows = [(r["unit"], r["period"]["from"]) for r in engine.report("2023-06-01")["results"]]
+        # v3 retired on 1 May: it has an April bucket and no May bucket.
+        self.assertIn(("v3", "2023-04-01"), rows)
+        self.assertNotIn(("v3", "2023-05-01"), rows)
+
+    def test_add_many(self):
+        engine = registered()
+        records = (r for r in [VISIT, dict(VISIT, id="w2", people="x"), VISIT_JSON,
+                               '{"id": "a", "type": "activity", "time": "2023-04-03", "unit": "v1", "venue": "park"}'])
+        self.assertEqual(engine.add_many(records, source="batch"), 3)
+        report = engine.report("2023-06-01")
+        self.assertEqual(report["rejected"], [{"source": "batch", "line": 2, "reason": "field 'people' must be a whole number"}])
+        with self.assertRaises(TypeError):
+            engine.add_many([dict(VISIT, id="w9"), 42, dict(VISIT, id="w10")])
+        # The record before the bad one was added, the one after was not.
+        ids = {e for r in engine.report("2023-06-01")["results"] for e in r["evidence"]["events"]}
+        self.assertEqual(engine.report("2023-06-01")["inputs"]["applied"], 3)  # w1, a, w9
+        self.assertIn("a", ids)
+        with self.assertRaises(TypeError):
+            engine.add_many(17)
+
+    def test_add_jsonl(self):
+        engine = mandate.Engine(goutang())
+        self.assertEqual(engine.add_jsonl(SMALL), 15)
+        report = engine.report(datetime.date(2023, 6, 10))
+        self.assertEqual(report["inputs"], {"read": 15, "entities": 4, "applied": 5, "duplicates": 1, "retracted": 1,
+                                            "retractions": 1, "unresolved": 1, "rejected": 2})
+        self.assertEqual([(r["source"], r["line"]) for r in report["rejected"]], [(SMALL, 14), (SMALL, 16)])
+        again = mandate.Engine(goutang())
+        self.assertEqual(again.add_jsonl(pathlib.Path(SMALL), source="small"), 15)
+        self.assertEqual([r["source"] for r in again.report("2023-06-10")["rejected"]], ["small", "small"])
+        with self.assertRaises(FileNotFoundError):
+            engine.add_jsonl("/nonexistent/records.jsonl")
+        with self.assertRaises(IsADirectoryError):
+            engine.add_jsonl(tempfile.gettempdir())
+        with self.assertRaises(TypeError):
+            engine.add_jsonl(3.5)
+
+    def test_retract(self):
+        engine = registered()
+        self.assertTrue(engine.retract("w1"))
+        self.assertTrue(engine.add(VISIT))
+        self.assertTrue(engine.add({"retract": "w1"}))
+        self.assertFalse(engine.retract(""))
+        self.assertEqual(engine.last_error, "field 'retract' must name an event id")
+        inputs = engine.report("2023-06-01")["inputs"]
+        self.assertEqual((inputs["retractions"], inputs["retracted"], inputs["applied"]), (2, 1, 0))
+
+
+class ReportTest(unittest.TestCase):
+    def setUp(self):
+        self.engine = mandate.Engine(goutang())
+        self.engine.add_jsonl(SMALL)
+
+    def test_report_as_python_objects(self):
+        report = self.engine.report("2023-06-10")
+        self.assertEqual(report["schema"], "mandate.report/1")
+        self.assertEqual(report["as_of"], "2023-06-10")
+        rows = {(r["obligation"], r["unit"], r["period"]["from"]): r for r in report["results"]}
+        leaflet = rows[("three_ones_leaflet", "v01", "2023-03-01")]
+        self.assertEqual((leaflet["status"], leaflet["value"]), ("violated", Decimal("0.5")))
+        self.assertIsInstance(leaflet["value"], Decimal)  # exact, never a float
+        self.assertEqual(rows[("village_monthly_activity", "v01", "2023-04-01")]["value"], 1)
+        self.assertEqual(rows[("village_monthly_activity", "v01", "2023-05-01")]["status"], "violated")
+        self.assertEqual(rows[("three_ones_banner", "v01", "2023-03-01")]["reason"], "no data")
+        self.assertEqual(report, json.loads(self.engine.report_json("2023-06-10"), parse_float=Decimal))
+        self.assertEqual(report, self.engine.report(datetime.date(2023, 6, 10)))
+
+    def test_report_json_is_the_contract_text(self):
+        text = self.engine.report_json(as_of="2023-06-10")
+        self.assertTrue(text.startswith('{\n  "schema": "mandate.report/1",\n  "plan": "goutang_antifraud_2023"'))
+
+    def test_bad_dates(self):
+        with self.assertRaises(ValueError):
+            self.engine.report("2023-02-30")
+        with self.assertRaises(TypeError):
+            self.engine.report(datetime.datetime(2023, 6, 10))
+        with self.assertRaises(TypeError):
+            self.engine.report(20230610)
+
+    def test_latest_event_date(self):
+        self.assertEqual(self.engine.latest_event_date, datetime.date(2023, 5, 22))  # ghost's date
+        self.assertIsNone(mandate.Engine(goutang()).latest_event_date)
+
+    def test_options(self):
+        plain = mandate.Engine(goutang(), evidence=False)
+        plain.add_jsonl(SMALL)
+        rows = plain.report("2023-06-10")["results"]
+        self.assertEqual(sum(len(r["evidence"]["events"]) for r in rows), 0)
+        capped = mandate.Engine(goutang(), evidence_limit=1)
+        capped.add_jsonl(SMALL)
+        row = next(r for r in capped.report("2023-06-10")["results"] if r["obligation"] == "three_ones_leaflet")
+        self.assertEqual(row["evidence"]["coverage"]["missing"], ["m1"])
+        self.assertEqual(capped.plan.id, "goutang_antifraud_2023")
+        with self.assertRaises(TypeError):
+            mandate.Engine(goutang(), False)  # options are keyword-only
+
+    def test_engines_on_threads_share_a_plan(self):
+        plan = goutang()
+        reports = [None] * 4
+
+        def work(i):
+            engine = mandate.Engine(plan)
+            engine.add_jsonl(SMALL)
+            reports[i] = engine.report_json("2023-06-10")
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(len(set(reports)), 1)
+
+
+class OnChangeTest(unittest.TestCase):
+    def engine(self):
+        engine = mandate.Engine(goutang())
+        engine.add({"entity": "goutang", "kind": "town"})
+        engine.add({"entity": "v01", "kind": "village", "parent": "goutang"})
+        engine.watch_date = "2023-04-20"
+        return engine
+
+    ACTIVITY = {"id": "act-apr", "type": "activity", "time": "2023-04-15", "unit": "v01", "venue": "park", "methods": []}
+
+    def test_one_change_as_a_status_change(self):
+        engine = self.engine()
+        self.assertEqual(engine.watch_date, datetime.date(2023, 4, 20))
+        heard = []
+        token = engine.on_change(heard.append)
+        # As of 2023-04-20 this activity turns v01's April bucket from pending to satisfied, and
+        # changes nothing else.
+        self.assertTrue(engine.add(self.ACTIVITY))
+        self.assertEqual(len(heard), 1)
+        c = heard[0]
+        self.assertIsInstance(c, mandate.StatusChange)
+        self.assertEqual((c.outcome, c.rule, c.unit, c.period, c.before, c.after),
+                         (False, "village_monthly_activity", "v01", {"from": "2023-04-01", "to": "2023-04-30"},
+                          "pending", "satisfied"))
+        self.assertEqual((c.fired_before, c.fired_after, c.final_before, c.final_after), (None, None, None, None))
+        self.assertIn("village_monthly_activity v01 2023-04-01..2023-04-30: pending -> satisfied", repr(c))
+        engine.unsubscribe(token)
+        engine.retract("act-apr")
+        self.assertEqual(len(heard), 1)
+        engine.unsubscribe(12345)  # unknown: nothing
+
+    def test_outcome_changes_and_the_watch_date(self):
+        engine = self.engine()
+        engine.watch_date = None
+        self.assertIsNone(engine.watch_date)
+        heard = []
+        engine.on_change(heard.append)
+        # The first event dates the watch on 2023-04-15: the March buckets have closed,
+        # violated (no task force, no meeting), and the village is criticised for March.
+        engine.add(self.ACTIVITY)
+        fired = [(c.rule, c.unit, c.period["from"]) for c in heard if c.outcome and c.fired_after]
+        self.assertIn(("notify_criticism", "v01", "2023-03-01"), fired)
+        violated = {(c.rule, c.unit) for c in heard if not c.outcome and c.after == "violated"}
+        self.assertIn(("taskforce_formed", "v01"), violated)
+        self.assertIn(("mobilization_meeting", "goutang"), violated)
+        with self.assertRaises(ValueError):
+            engine.watch_date = "2023-04-31"
+        with self.assertRaises(TypeError):
+            engine.watch_date = 5
+
+    def test_an_exception_in_a_callback_is_raised_from_add(self):
+        engine = self.engine()
+        others = []
+
+        def fail(change):
+            raise KeyError("from the callback")
+
+        engine.on_change(fail)
+        engine.on_change(others.append)
+        with self.assertRaises(KeyError) as caught:
+            engine.add(self.ACTIVITY)
+        self.assertIn("from the callback", str(caught.exception))
+        self.assertEqual(len(others), 1)  # the other callback still heard of the change
+        # The record was added.
+        self.assertEqual(engine.report("2023-05-01")["inputs"]["applied"], 1)
+        # And the next add is not haunted by the old exception.
+        engine.unsubscribe(1)
+        self.assertTrue(engine.add({"retract": "nothing"}))
+
+    def test_callbacks_may_not_add_or_report(self):
+        engine = self.engine()
+        seen = []
+
+        def meddle(change):
+            for call in (lambda: engine.add({"retract": "x"}), lambda: engine.report("2023-05-01"),
+                         lambda: engine.add_many([]), lambda: engine.retract("x")):
+                try:
+                    call()
+                except RuntimeError as e:
+                    seen.append(str(e))
+            seen.append(engine.on_change(lambda c: None) > 0)  # subscribing is allowed
+
+        engine.on_change(meddle)
+        engine.add(self.ACTIVITY)
+        self.assertEqual(seen[:4], ["Engine.add() cannot be called from an on_change callback",
+                                    "Engine.report() cannot be called from an on_change callback",
+                                    "Engine.add_many() cannot be called from an on_change callback",
+                                    "Engine.retract() cannot be called from an on_change callback"])
+        self.assertTrue(seen[4])
+        with self.assertRaises(TypeError):
+            engine.on_change("not callable")
+
+
+class PackageTest(unittest.TestCase):
+    """The typing stubs name exactly what the module defines, and everything has a docstring."""
+
+    def stub(self):
+        path = os.path.join(os.path.dirname(mandate.__file__), "__init__.pyi")
+        with open(path, encoding="utf-8") as f:
+            return ast.parse(f.read())
+
+    def test_py_typed(self):
+        self.assertTrue(os.path.exists(os.path.join(os.path.dirname(mandate.__file__), "py.typed")))
+
+    def test_stubs_match_the_module(self):
+        tree = self.stub()
+        classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+        functions = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        for name in mandate.__all__:
+            with self.subTest(name=name):
+                obj = getattr(mandate, name)
+                if isinstance(obj, type):
+                    self.assertIn(name, classes)
+                    stubbed = {n.name for n in classes[name].body if isinstance(n, (ast.FunctionDef, ast.AnnAssign))
+                               and not isinstance(n, ast.AnnAssign)} | \
+                              {n.target.id for n in classes[name].body if isinstance(n, ast.AnnAssign)}
+                    runtime = {a for a in vars(obj) if not a.startswith("_")}
+                    if issubclass(obj, BaseException):
+                        runtime |= {"line", "column", "message", "diagnostics"}  # set on each instance
+                    stubbed.discard("__init__")
+                    self.assertEqual(stubbed, runtime)
+                elif callable(obj):
+                    self.assertIn(name, functions)
+        self.assertEqual(set(classes) & set(mandate.__all__) | (functions & set(mandate.__all__)),
+                         {n for n in mandate.__all__ if n != "__version__"})
+
+    def test_stub_signatures_name_the_runtime_parameters(self):
+        # pybind11 puts each signature first in the docstring: "add(self, record, source, line)".
+        tree = self.stub()
+        engine = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Engine")
+        for node in engine.body:
+            if not isinstance(node, ast.FunctionDef) or node.decorator_list:
+                continue
+            with self.subTest(method=node.name):
+                stub_args = [a.arg for a in node.args.args + node.args.kwonlyargs]
+                doc = getattr(mandate.Engine, node.name).__doc__
+                signature = doc.split("\n", 1)[0]
+                runtime_args = [p.split(":")[0].strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(",")]
+                runtime_args = [a for a in runtime_args if a and a != "*"]
+                self.assertEqual(stub_args, runtime_args)
+
+    def test_docstrings(self):
+        self.assertTrue(mandate.__doc__)
+        self.assertTrue(mandate.compile.__doc__.split("\n", 1)[1].strip())
+        for cls in (mandate.Plan, mandate.Engine, mandate.StatusChange, mandate.RuleError):
+            self.assertTrue(cls.__doc__, cls)
+            for name, member in vars(cls).items():
+                if name.startswith("_"):
+                    continue
+                with self.subTest(member=f"{cls.__name__}.{name}"):
+                    doc = member.__doc__ or ""
+                    # A method's docstring opens with its signature: there must be more than that.
+                    body = doc.split("\n", 1)[1] if doc.startswith(name + "(") else doc
+                    self.assertTrue(body.strip())
+        self.assertEqual(mandate.Plan.__module__, "mandate._mandate")
+        self.assertEqual(mandate.RuleError.__module__, "mandate")
+        self.assertTrue(mandate.__version__)
 
 
 if __name__ == "__main__":
     sys.argv = sys.argv[:1]
-    unittest.main()
+    unittest.main(verbosity=1)

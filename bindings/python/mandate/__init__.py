@@ -1,0 +1,18 @@
+"""mandate: a rules engine for the obligations in government work plans.
+
+    import mandate
+
+    plan = mandate.compile(open("goutang-2023.mandate", encoding="utf-8").read(), "goutang-2023.mandate")
+    engine = mandate.Engine(plan)
+    engine.add({"entity": "v01", "kind": "village", "parent": "goutang"})
+    engine.add_jsonl("events.jsonl")
+    report = engine.report("2023-12-31")   # the mandate.report/1 contract as dicts and lists
+
+A Plan is immutable and may be shared between threads and engines; an Engine holds all
+mutable state and is used from one thread at a time. docs/embedding.md describes how Python
+values map to record values.
+"""
+
+from ._mandate import Engine, Plan, RuleError, StatusChange, __version__, compile
+
+__all__ = ["Engine", "Plan", "RuleError", "StatusChange", "__version__", "compile"]

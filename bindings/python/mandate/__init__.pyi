@@ -1,0 +1,139 @@
+# Typing stubs for the mandate package (the extension module mandate._mandate re-exported).
+# tests/bindings/test_python.py checks that they name exactly what the module defines.
+import datetime
+import os
+from decimal import Decimal
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, TypedDict, Union
+
+__version__: str
+
+# A value a record dict may carry for a declared field (docs/embedding.md, "Python values").
+FieldValue = Union[int, float, Decimal, bool, str, datetime.date, list, tuple, set, frozenset, None]
+# A record: a dict of Python values, or one JSON object as text.
+Record = Union[Mapping[str, Any], str]
+DateLike = Union[datetime.date, str]
+
+Period = TypedDict("Period", {"from": str, "to": str})
+
+class Evidence(TypedDict, total=False):
+    events: List[str]
+    event_count: int
+    measures: dict[str, Any]
+    gap: dict[str, Any]
+    ratio: dict[str, Any]
+    coverage: dict[str, Any]
+
+class ResultRow(TypedDict):
+    obligation: str
+    unit: Optional[str]
+    period: Period
+    status: str
+    met: bool
+    at_risk: bool
+    value: Union[int, Decimal, str, bool, None]
+    reason: Optional[str]
+    evidence: Evidence
+    cite: List[str]
+
+class OutcomeRow(TypedDict):
+    outcome: str
+    unit: Optional[str]
+    period: Period
+    fired: bool
+    final: bool
+    final_on: Optional[str]
+    evidence: Evidence
+    cite: List[str]
+
+class Inputs(TypedDict):
+    read: int
+    entities: int
+    applied: int
+    duplicates: int
+    retracted: int
+    retractions: int
+    unresolved: int
+    rejected: int
+
+class Rejection(TypedDict):
+    source: str
+    line: int
+    reason: str
+
+class IgnoredField(TypedDict):
+    type: str
+    field: str
+    records: int
+
+class Report(TypedDict):
+    schema: str
+    plan: str
+    revision: str
+    as_of: str
+    results: List[ResultRow]
+    outcomes: List[OutcomeRow]
+    inputs: Inputs
+    rejected: List[Rejection]
+    ignored_fields: List[IgnoredField]
+
+class RuleError(ValueError):
+    line: int
+    column: int
+    message: str
+    diagnostics: List[Tuple[int, int, str]]
+
+class Plan:
+    @property
+    def id(self) -> str: ...
+    @property
+    def revision(self) -> str: ...
+    @property
+    def obligations(self) -> List[str]: ...
+    @property
+    def outcomes(self) -> List[str]: ...
+    def dot(self) -> str: ...
+
+class StatusChange:
+    @property
+    def outcome(self) -> bool: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def unit(self) -> Optional[str]: ...
+    @property
+    def period(self) -> Period: ...
+    @property
+    def before(self) -> Optional[str]: ...
+    @property
+    def after(self) -> Optional[str]: ...
+    @property
+    def fired_before(self) -> Optional[bool]: ...
+    @property
+    def fired_after(self) -> Optional[bool]: ...
+    @property
+    def final_before(self) -> Optional[bool]: ...
+    @property
+    def final_after(self) -> Optional[bool]: ...
+
+class Engine:
+    def __init__(self, plan: Plan, *, evidence: bool = True, evidence_limit: int = 20) -> None: ...
+    @property
+    def plan(self) -> Plan: ...
+    def add(self, record: Record, source: str = "", line: int = 0) -> bool: ...
+    def add_many(self, records: Iterable[Record], source: str = "") -> int: ...
+    def add_jsonl(self, path: Union[str, os.PathLike[str]], source: Optional[str] = None) -> int: ...
+    def retract(self, event_id: str, source: str = "", line: int = 0) -> bool: ...
+    @property
+    def last_error(self) -> str: ...
+    def report(self, as_of: DateLike) -> Report: ...
+    def report_json(self, as_of: DateLike) -> str: ...
+    @property
+    def latest_event_date(self) -> Optional[datetime.date]: ...
+    def on_change(self, callback: Callable[[StatusChange], object]) -> int: ...
+    def unsubscribe(self, token: int) -> None: ...
+    @property
+    def watch_date(self) -> Optional[datetime.date]: ...
+    @watch_date.setter
+    def watch_date(self, as_of: Optional[DateLike]) -> None: ...
+
+def compile(source: str, name: str = "<rules>") -> Plan: ...

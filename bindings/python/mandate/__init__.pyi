@@ -3,14 +3,13 @@
 import datetime
 import os
 from decimal import Decimal
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Tuple, TypedDict, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, TypedDict, Union
 
 __version__: str
 
-# A value a record dict may carry for a declared field (docs/embedding.md, "Python values").
-FieldValue = Union[int, float, Decimal, bool, str, datetime.date, list, tuple, set, frozenset, None]
-# A record: a dict of Python values, or one JSON object as text.
-Record = Union[Mapping[str, Any], str]
+# A record: a dict of Python values (int, float, Decimal, bool, str, datetime.date, lists and
+# sets of them, None for absent: docs/embedding.md, "Python values"), or one JSON object as text.
+Record = Union[Dict[str, Any], str]
 DateLike = Union[datetime.date, str]
 
 Period = TypedDict("Period", {"from": str, "to": str})

@@ -11,10 +11,16 @@ Every ```mandate-error block is a deliberately broken rule file: `mandate lint` 
 document shows for it, with the file named `plan.mandate`: the linter's output must be exactly
 that, so the messages, positions and carets in the document cannot drift either.
 
+A block whose info string names a file (```jsonl events.jsonl) is that file, for the sessions
+after it: every ```console block is a session of `$ mandate ...` commands, each followed by the
+output the document shows; the commands run in a directory holding the named files, and their
+output (stdout and stderr) must be exactly what is shown.
+
 Prints one line per problem, then a summary; exits 1 if anything failed.
 """
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -23,11 +29,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DOC = os.path.join(ROOT, "docs", "language.md")
 
-FENCE = re.compile(r"^(`{3,})([^`\s]*)\s*$")
+FENCE = re.compile(r"^(`{3,})([^`\s]*)(?:\s+(\S+))?\s*$")
 
 
 def blocks(text):
-    """Yield (info, first line number, body) for every fenced block, in order."""
+    """Yield (info, first line number, body, file name or None) for every fenced block, in order."""
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -35,7 +41,7 @@ def blocks(text):
         if not m:
             i += 1
             continue
-        fence, info, start = m.group(1), m.group(2), i + 1
+        fence, info, name, start = m.group(1), m.group(2), m.group(3), i + 1
         body = []
         i += 1
         while i < len(lines) and lines[i].rstrip() != fence:
@@ -44,7 +50,7 @@ def blocks(text):
         if i == len(lines):
             raise SystemExit(f"{DOC}:{start}: unterminated ``` block")
         i += 1
-        yield info, start, "\n".join(body) + "\n"
+        yield info, start, "\n".join(body) + "\n", name
 
 
 def lint(binary, directory, source):
@@ -55,6 +61,33 @@ def lint(binary, directory, source):
     return p.returncode, p.stdout + p.stderr
 
 
+def sessions(binary, directory, line, body):
+    """Run each `$ mandate ...` command of a console block; return the problems."""
+    problems, command, shown = [], None, []
+
+    def finish():
+        if command is None:
+            return
+        argv = shlex.split(command)
+        if argv[0] != "mandate":
+            problems.append(f"{DOC}:{line}: only mandate commands can be checked: {command}")
+            return
+        p = subprocess.run([binary, *argv[1:]], cwd=directory, capture_output=True, text=True)
+        actual = (p.stdout + p.stderr).rstrip("\n")
+        expected = "\n".join(shown).rstrip("\n")
+        if actual != expected:
+            problems.append(f"{DOC}:{line}: `{command}` prints other than shown:\n--- shown\n{expected}\n--- actual\n{actual}")
+
+    for text in body.rstrip("\n").split("\n"):
+        if text.startswith("$ "):
+            finish()
+            command, shown = text[2:], []
+        else:
+            shown.append(text)
+    finish()
+    return problems
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__.strip().split("\n")[2], file=sys.stderr)
@@ -63,10 +96,16 @@ def main():
     with open(DOC, encoding="utf-8") as f:
         found = list(blocks(f.read()))
 
-    problems, good, broken = [], 0, 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for n, (info, line, body) in enumerate(found):
-            if info == "mandate":
+    problems, good, broken, consoles = [], 0, 0, 0
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as files:
+        for n, (info, line, body, name) in enumerate(found):
+            if name:
+                with open(os.path.join(files, name), "w", encoding="utf-8") as f:
+                    f.write(body)
+            if info == "console":
+                consoles += 1
+                problems += sessions(binary, files, line, body)
+            elif info == "mandate":
                 good += 1
                 code, out = lint(binary, tmp, body)
                 if code != 0:
@@ -87,7 +126,10 @@ def main():
     if good == 0:
         problems.append("no ```mandate examples found")
         print(problems[-1])
-    print(f"{good} examples and {broken} broken examples checked, {len(problems)} problems")
+    if consoles == 0:
+        problems.append("no ```console sessions found")
+        print(problems[-1])
+    print(f"{good} examples, {broken} broken examples and {consoles} console sessions checked, {len(problems)} problems")
     return 1 if problems else 0
 
 

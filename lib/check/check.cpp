@@ -39,17 +39,7 @@ template <class Candidates>
 std::string suggestion(const std::string& wrong, Candidates&& candidates) {
     if (suggestions_left <= 0) return "";
     --suggestions_left;
-    const std::vector<std::string> known = candidates();
-    std::string best;
-    std::size_t best_distance = std::max<std::size_t>(2, wrong.size() / 3) + 1;
-    for (const auto& k : known) {
-        const std::size_t d = edit_distance(wrong, k);
-        if (d < best_distance) {
-            best_distance = d;
-            best = k;
-        }
-    }
-    return best.empty() ? "" : ", did you mean '" + best + "'?";
+    return did_you_mean(wrong, candidates());
 }
 
 template <class T>
@@ -1222,6 +1212,19 @@ bool is_constant(const texpr& e) {
 }
 
 }  // namespace
+
+std::string did_you_mean(const std::string& wrong, const std::vector<std::string>& known) {
+    std::string best;
+    std::size_t best_distance = std::max<std::size_t>(2, wrong.size() / 3) + 1;
+    for (const auto& k : known) {
+        const std::size_t d = edit_distance(wrong, k);
+        if (d < best_distance) {
+            best_distance = d;
+            best = k;
+        }
+    }
+    return best.empty() ? "" : ", did you mean '" + best + "'?";
+}
 
 std::string describe(const type& t) {
     switch (t.kind) {

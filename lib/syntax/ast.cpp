@@ -1,4 +1,5 @@
 #include "mandate/syntax/ast.hpp"
+#include "mandate/syntax/scenario_ast.hpp"
 
 namespace mandate::ast {
 
@@ -124,3 +125,23 @@ const char* to_string(base_type t) {
 }
 
 }  // namespace mandate::ast
+
+namespace mandate::ast::scenario {
+
+span span_of(const statement& s) {
+    return std::visit([](const auto& x) { return x.loc; }, s);
+}
+
+const char* keyword_of(const statement& s) {
+    struct visitor {
+        const char* operator()(const entity_stmt&) const { return "entity"; }
+        const char* operator()(const event_stmt&) const { return "event"; }
+        const char* operator()(const retract_stmt&) const { return "retract"; }
+        const char* operator()(const record_stmt&) const { return "record"; }
+        const char* operator()(const as_of_stmt&) const { return "as_of"; }
+        const char* operator()(const expect_stmt&) const { return "expect"; }
+    };
+    return std::visit(visitor{}, s);
+}
+
+}  // namespace mandate::ast::scenario

@@ -374,12 +374,44 @@ MANDATE_RULE(field_separator, x3::unused_type, "',' or a new line between fields
 MANDATE_RULE(event_decl, ast::event_decl, "an event")
 MANDATE_RULE(rule_decl, ast::rule_decl, "an obligation or outcome")
 
+// Scenario test files (`*.test.mandate`).
+MANDATE_RULE(entity_ref, ast::scenario::entity_ref, "an entity id (a name or a string)")
+MANDATE_RULE(entity_option, ast::scenario::entity_option, "an entity option")
+MANDATE_RULE(entity_stmt, ast::scenario::entity_stmt, "an entity")
+MANDATE_RULE(time_lit, ast::scenario::time_lit, "a time: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+08:00|Z]")
+MANDATE_RULE(field_value, ast::scenario::field_value, "a field")
+MANDATE_RULE(end_of_fields, x3::unused_type, "a field (NAME: VALUE) or '}'")
+MANDATE_RULE(event_stmt, ast::scenario::event_stmt, "an event")
+MANDATE_RULE(retract_stmt, ast::scenario::retract_stmt, "a retraction")
+MANDATE_RULE(record_stmt, ast::scenario::record_stmt, "a record")
+MANDATE_RULE(as_of_stmt, ast::scenario::as_of_stmt, "an as_of")
+MANDATE_RULE(bucket_form, ast::scenario::bucket_form, "a bucket: a date, FROM..TO or YYYY-MM")
+MANDATE_RULE(bucket_ref, ast::scenario::bucket_ref, "an obligation or outcome")
+MANDATE_RULE(bucket_args, ast::scenario::bucket_ref, "a bucket: UNIT, then a date, FROM..TO or YYYY-MM")
+MANDATE_RULE(expect_predicate, ast::scenario::expect_stmt,
+             "== STATUS, or met, at_risk, fired or final (each may follow 'not')")
+MANDATE_RULE(status_word, ast::name, "a status: satisfied, violated, pending")
+MANDATE_RULE(flag_word, ast::name, "met, at_risk, fired or final")
+MANDATE_RULE(expected_value, ast::scenario::expect_stmt, "a value: a number, percent, date, duration, true, false or null")
+MANDATE_RULE(expected_reason, ast::scenario::expect_stmt, "a reason in quotes, or null")
+MANDATE_RULE(rejected_what, ast::scenario::expect_stmt, "a number of records, or part of a reason in quotes")
+MANDATE_RULE(expect_stmt, ast::scenario::expect_stmt, "an expectation")
+
 #undef MANDATE_RULE
 
 struct declaration_class {};
 struct expression_class {};
 const declaration_type declaration_rule = "a declaration: plan, phase, kind, event, obligation, outcome";
 const expression_type expression_rule = "an expression";
+struct scenario_plan_class {};
+struct scenario_given_class {};
+struct scenario_test_class {};
+struct scenario_statement_class {};
+const scenario_plan_type scenario_plan_rule = "a plan line: plan NAME";
+const scenario_given_type scenario_given_rule = "a given block";
+const scenario_test_type scenario_test_rule = "a test";
+const scenario_statement_type scenario_statement_rule =
+    "a statement (entity, event, retract, record, as_of, expect)";
 
 // ------------------------------------------------------------------ lexical
 
@@ -650,6 +682,145 @@ const auto rule_decl_body = (kw("obligation") | kw("outcome")[set_to(&ast::rule_
 const auto declaration_rule_body = plan_decl[assign] | phase_decl[assign] | kind_decl[assign] | event_decl[assign] |
                                   rule_decl[assign];
 
+// ------------------------------------------------------------------ scenario test files
+//
+// The same lexical rules as rule files (identifiers, strings, dates, numbers, durations);
+// field values are parsed as expressions and the scenario checker keeps only literals.
+
+const auto entity_ref_body =
+    identifier[([](auto& ctx) { _val(ctx).text = std::move(_attr(ctx).text); })]
+    | string_literal[([](auto& ctx) {
+          _val(ctx).text = std::move(_attr(ctx));
+          _val(ctx).quoted = true;
+      })];
+
+inline auto option_key(const char* word) {
+    return [word](auto& ctx) { _val(ctx).key.text = word; };
+}
+const auto entity_option_body =
+    (kw("since")[option_key("since")] > date[set(&ast::scenario::entity_option::date)])
+    | (kw("until")[option_key("until")] > date[set(&ast::scenario::entity_option::date)])
+    | (kw("version")[option_key("version")] > count_number[set(&ast::scenario::entity_option::number)]);
+const auto entity_stmt_body = kw("entity") > entity_ref[set(&ast::scenario::entity_stmt::id)] > ':' >
+                             identifier[set(&ast::scenario::entity_stmt::kind)] >
+                             -(kw("in") > entity_ref[set(&ast::scenario::entity_stmt::parent)]) >
+                             -label[set(&ast::scenario::entity_stmt::label)] >
+                             *entity_option[push(&ast::scenario::entity_stmt::options)];
+
+// 2023-04-15, 2023-04-15T09:30, 2023-04-15T09:30:00.5+08:00, ...T01:30:00Z
+const auto clock_part = two_digits >> ':' >> two_digits >> -(':' >> two_digits >> -('.' >> +digit)) >>
+                        -(x3::lit('Z') | (x3::char_("+-") >> two_digits >> ':' >> two_digits));
+const auto time_lit_body = x3::lexeme[x3::raw[year4 >> '-' >> two_digits >> '-' >> two_digits >> -('T' >> clock_part)] >>
+                                      !idchar][([](auto& ctx) {
+    const auto range = _attr(ctx);
+    auto& t = _val(ctx);
+    t.text.assign(range.begin(), range.end());
+    auto number = [&](std::size_t at, std::size_t n) {
+        int v = 0;
+        for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (t.text[i] - '0');
+        return v;
+    };
+    t.date.year = number(0, 4);
+    t.date.month = number(5, 2);
+    t.date.day = number(8, 2);
+    const parse_state& state = x3::get<state_tag>(ctx);
+    t.date.loc = span{offset_of(range.begin(), state), offset_of(range.begin() + 10, state)};
+    t.has_clock = t.text.size() > 10;
+})];
+
+const auto field_value_body = identifier[set(&ast::scenario::field_value::field)] > ':' >
+                             expression_rule[set(&ast::scenario::field_value::value)];
+const auto end_of_fields_body = x3::lit('}');
+const auto event_stmt_body =
+    kw("event") > entity_ref[push(&ast::scenario::event_stmt::words)] > entity_ref[push(&ast::scenario::event_stmt::words)] >
+    -entity_ref[push(&ast::scenario::event_stmt::words)] > time_lit[set(&ast::scenario::event_stmt::time)] >
+    -(x3::lit('{')[set_to(&ast::scenario::event_stmt::has_fields, true)] >
+      *(field_value[push(&ast::scenario::event_stmt::fields)] > field_separator) > end_of_fields);
+const auto retract_stmt_body = kw("retract") > entity_ref[set(&ast::scenario::retract_stmt::id)];
+const auto record_stmt_body = kw("record") > string_literal[set(&ast::scenario::record_stmt::json)];
+const auto as_of_stmt_body = kw("as_of") > date[set(&ast::scenario::as_of_stmt::date)];
+
+const auto month_lit = x3::lexeme[year4 >> '-' >> two_digits >> !(idchar | x3::lit('-'))];
+const auto bucket_form_body =
+    (date[set(&ast::scenario::bucket_form::from)] >>
+     -(x3::lit("..")[set_to(&ast::scenario::bucket_form::k, ast::scenario::bucket_form::kind::range)] >
+       date[set(&ast::scenario::bucket_form::to)]))
+    | month_lit[([](auto& ctx) {
+          auto& b = _val(ctx);
+          b.k = ast::scenario::bucket_form::kind::month;
+          b.from.year = at_c<0>(_attr(ctx));
+          b.from.month = at_c<1>(_attr(ctx));
+          b.from.day = 0;
+      })];
+const auto bucket_args_body =
+    bucket_form[set(&ast::scenario::bucket_ref::bucket)]
+    | (entity_ref[set(&ast::scenario::bucket_ref::unit)] > ',' > bucket_form[set(&ast::scenario::bucket_ref::bucket)]);
+const auto bucket_ref_body = identifier[set(&ast::scenario::bucket_ref::rule)] > '[' > bucket_args[([](auto& ctx) {
+    _val(ctx).unit = std::move(_attr(ctx).unit);
+    _val(ctx).bucket = std::move(_attr(ctx).bucket);
+})] > ']';
+
+inline auto word_is(const char* word) {
+    return [word](auto& ctx) { _val(ctx).text = word; };
+}
+const auto status_word_body = kw("satisfied")[word_is("satisfied")] | kw("violated")[word_is("violated")] |
+                             kw("pending")[word_is("pending")];
+const auto flag_word_body = kw("met")[word_is("met")] | kw("at_risk")[word_is("at_risk")] |
+                           kw("fired")[word_is("fired")] | kw("final")[word_is("final")];
+const auto expect_predicate_body =
+    (x3::lit("==")[set_to(&ast::scenario::expect_stmt::k, ast::scenario::expect_kind::status)] >
+     status_word[set(&ast::scenario::expect_stmt::word)])
+    | ((kw("not")[set_to(&ast::scenario::expect_stmt::negated, true)] > flag_word[set(&ast::scenario::expect_stmt::word)])
+       | flag_word[set(&ast::scenario::expect_stmt::word)])[set_to(&ast::scenario::expect_stmt::k,
+                                                                     ast::scenario::expect_kind::flag)];
+
+// `null` is only a word of test files (an undefined value, or no reason).
+inline void null_at(ast::scenario::expect_stmt& e, const char* end, const parse_state& state) {
+    e.value_loc = span{offset_of(end - 4, state), offset_of(end, state)};
+}
+const auto expected_value_body =
+    kw("null")[([](auto& ctx) { null_at(_val(ctx), _where(ctx).end(), x3::get<state_tag>(ctx)); })]
+    | expression_rule[([](auto& ctx) {
+          _val(ctx).value_loc = _attr(ctx).loc;
+          _val(ctx).value = std::move(_attr(ctx));
+      })];
+const auto expected_reason_body =
+    kw("null")[([](auto& ctx) { null_at(_val(ctx), _where(ctx).end(), x3::get<state_tag>(ctx)); })]
+    | string_literal[set(&ast::scenario::expect_stmt::text)];
+const auto rejected_what_body =
+    count_number[set(&ast::scenario::expect_stmt::count)] | string_literal[set(&ast::scenario::expect_stmt::text)];
+
+// Moves what a sub-rule parsed into the expectation being built (all build expect_stmt).
+inline const auto merge_expect = [](auto& ctx) {
+    auto& v = _val(ctx);
+    auto& a = _attr(ctx);
+    v.word = std::move(a.word);
+    v.negated = a.negated;
+    if (a.value) v.value = std::move(a.value);
+    if (a.text) v.text = std::move(a.text);
+    if (a.count) v.count = a.count;
+    if (a.value_loc.end > a.value_loc.begin) v.value_loc = a.value_loc;
+    if (a.k != ast::scenario::expect_kind::status) v.k = a.k;
+};
+const auto expect_stmt_body =
+    kw("expect") >
+    ((kw("value")[set_to(&ast::scenario::expect_stmt::k, ast::scenario::expect_kind::value)] >
+      bucket_ref[set(&ast::scenario::expect_stmt::ref)] > "==" > expected_value[merge_expect])
+     | (kw("reason")[set_to(&ast::scenario::expect_stmt::k, ast::scenario::expect_kind::reason)] >
+        bucket_ref[set(&ast::scenario::expect_stmt::ref)] > "==" > expected_reason[merge_expect])
+     | (kw("rejected")[set_to(&ast::scenario::expect_stmt::k, ast::scenario::expect_kind::rejected)] >
+        rejected_what[merge_expect])
+     | (kw("no")[set_to(&ast::scenario::expect_stmt::k, ast::scenario::expect_kind::absent)] >
+        bucket_ref[set(&ast::scenario::expect_stmt::ref)])
+     | (bucket_ref[set(&ast::scenario::expect_stmt::ref)] > expect_predicate[merge_expect]));
+
+const auto scenario_statement_rule_body = entity_stmt[assign] | event_stmt[assign] | retract_stmt[assign] |
+                                         record_stmt[assign] | as_of_stmt[assign] | expect_stmt[assign];
+const auto scenario_plan_rule_body = kw("plan") > identifier[set(&ast::scenario::plan_ref::id)];
+const auto scenario_given_rule_body = kw("given") > '{';
+const auto scenario_test_rule_body =
+    kw("test") > identifier[set(&ast::scenario::test_block::id)] > -label[set(&ast::scenario::test_block::label)] > '{';
+
 // Every rule records its span.
 const auto identifier_def = located[identifier_body];
 const auto string_literal_def = located[string_literal_body];
@@ -710,5 +881,36 @@ BOOST_SPIRIT_DEFINE(identifier, string_literal, escape, code_point, time_unit_wo
                     warn_clause, clause, end_of_rule, plan_property, property_value, end_of_plan, plan_decl,
                     phase_decl, kind_decl, field_type, element_type, field_decl, end_of_event, event_decl, rule_decl,
                     declaration_rule, expression_rule)
+
+
+const auto entity_ref_def = located[entity_ref_body];
+const auto entity_option_def = located[entity_option_body];
+const auto entity_stmt_def = located[entity_stmt_body];
+const auto time_lit_def = located[time_lit_body];
+const auto field_value_def = located[field_value_body];
+const auto end_of_fields_def = end_of_fields_body;
+const auto event_stmt_def = located[event_stmt_body];
+const auto retract_stmt_def = located[retract_stmt_body];
+const auto record_stmt_def = located[record_stmt_body];
+const auto as_of_stmt_def = located[as_of_stmt_body];
+const auto bucket_form_def = located[bucket_form_body];
+const auto bucket_ref_def = located[bucket_ref_body];
+const auto bucket_args_def = bucket_args_body;
+const auto expect_predicate_def = expect_predicate_body;
+const auto status_word_def = located[status_word_body];
+const auto flag_word_def = located[flag_word_body];
+const auto expected_value_def = expected_value_body;
+const auto expected_reason_def = expected_reason_body;
+const auto rejected_what_def = rejected_what_body;
+const auto expect_stmt_def = located[expect_stmt_body];
+const auto scenario_statement_rule_def = scenario_statement_rule_body;
+const auto scenario_plan_rule_def = located[scenario_plan_rule_body];
+const auto scenario_given_rule_def = located[scenario_given_rule_body];
+const auto scenario_test_rule_def = located[scenario_test_rule_body];
+
+BOOST_SPIRIT_DEFINE(entity_ref, entity_option, entity_stmt, time_lit, field_value, end_of_fields, event_stmt,
+                    retract_stmt, record_stmt, as_of_stmt, bucket_form, bucket_ref, bucket_args, expect_predicate,
+                    status_word, flag_word, expected_value, expected_reason, rejected_what, expect_stmt,
+                    scenario_statement_rule, scenario_plan_rule, scenario_given_rule, scenario_test_rule)
 
 }  // namespace mandate::syntax::parser

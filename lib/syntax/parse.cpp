@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "mandate/syntax/scenario.hpp"
+
 #include "grammar.hpp"
 
 namespace mandate::syntax {
@@ -67,7 +69,8 @@ std::string expected_message(std::string which, const char* p, const char* last)
     if (which.rfind("N5boost", 0) == 0 || which.find("boost::") != std::string::npos || which.find("spirit") != std::string::npos)
         which = "something else here";
     std::string message = "expected " + which + ", found " + describe_found(p, last);
-    const bool wants_name = which == "an identifier" || which.find("NAME") != std::string::npos;
+    const bool wants_name = which == "an identifier" || which.find("NAME") != std::string::npos ||
+                            which.find("a name") != std::string::npos;
     if (wants_name && p != last && is_idchar(*p)) {
         const char* q = p;
         while (q != last && is_idchar(*q)) ++q;
@@ -194,6 +197,190 @@ result<ast::expr> parse_expression(const source_file& source) {
     } catch (const parser::semantic_error& error) {
         return fail(error.where, error.message);
     }
+}
+
+// ---------------------------------------------------------------- scenario test files
+
+namespace {
+
+bool word_at(const char* p, const char* last, const char* word) {
+    const std::size_t n = std::strlen(word);
+    return static_cast<std::size_t>(last - p) >= n && std::memcmp(p, word, n) == 0 && (p + n == last || !is_idchar(p[n]));
+}
+
+const char* const scenario_declaration_keywords[] = {"plan", "given", "test"};
+const char* const scenario_statement_keywords[] = {"entity", "event", "retract", "record", "as_of", "expect"};
+
+bool starts_scenario_declaration(const char* p, const char* last) {
+    for (const char* kw : scenario_declaration_keywords)
+        if (word_at(p, last, kw)) return true;
+    return false;
+}
+
+bool starts_statement(const char* p, const char* last) {
+    for (const char* kw : scenario_statement_keywords)
+        if (word_at(p, last, kw)) return true;
+    return false;
+}
+
+bool at_line_start(const char* p, const char* begin) { return p == begin || p[-1] == '\n'; }
+
+// The next line after `from` that opens, in column 1, with plan, given or test.
+const char* scenario_recovery_point(const char* from, const char* last) {
+    const char* p = from;
+    for (;;) {
+        p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(last - p)));
+        if (p == nullptr) return last;
+        ++p;
+        if (starts_scenario_declaration(p, last)) return p;
+    }
+}
+
+// Where to resume after a broken statement that started at `start` and failed at `at`: the
+// first later line that opens with a statement keyword outside any braces the statement
+// opened, the '}' that closes the enclosing block, or a declaration in column 1. Braces in
+// strings and comments do not count.
+const char* statement_recovery_point(const char* start, const char* at, const char* last) {
+    int depth = 0;
+    bool line_start = false;
+    for (const char* p = start; p != last; ++p) {
+        if (line_start && p > at) {
+            if (starts_scenario_declaration(p, last)) return p;
+            const char* q = p;
+            while (q != last && (*q == ' ' || *q == '\t' || *q == '\r')) ++q;
+            if (depth == 0 && q != last && starts_statement(q, last)) return q;
+            p = q;
+            if (p == last) break;
+        }
+        line_start = false;
+        const char c = *p;
+        if (c == '\n') {
+            line_start = true;
+        } else if (c == '#') {
+            while (p + 1 != last && p[1] != '\n') ++p;
+        } else if (c == '"') {
+            while (p + 1 != last && p[1] != '\n' && p[1] != '"') p += (p[1] == '\\' && p + 2 != last && p[2] != '\n') ? 2 : 1;
+            if (p + 1 != last && p[1] == '"') ++p;
+        } else if (c == '{') {
+            ++depth;
+        } else if (c == '}') {
+            if (depth == 0 && p > at) return p;
+            if (depth > 0) --depth;
+        }
+    }
+    return last;
+}
+
+const char* const statement_or_brace = "a statement (entity, event, retract, record, as_of, expect) or '}'";
+
+}  // namespace
+
+scenario_parse_output parse_scenarios(const source_file& source) {
+    scenario_parse_output out;
+    const std::string& text = source.text();
+    if (text.size() > max_source_bytes) {
+        out.diagnostics.push_back(make_diagnostic(
+            source, span{0, 0}, "test file is larger than the limit of " + std::to_string(max_source_bytes) + " bytes"));
+        return out;
+    }
+    const char* const begin = text.data();
+    const char* const last = begin + text.size();
+    const char* first = begin;
+    parser::parse_state state{begin, 0};
+    auto report = [&](const char* at, std::string message) {
+        const auto offset = static_cast<std::uint32_t>(at - begin);
+        const char* end = at;
+        while (end != last && is_idchar(*end)) ++end;
+        out.diagnostics.push_back(
+            make_diagnostic(source, span{offset, static_cast<std::uint32_t>(end - begin)}, std::move(message)));
+    };
+    auto offset_of = [&](const char* p) { return static_cast<std::uint32_t>(p - begin); };
+    // The place and message of a failure thrown by the grammar.
+    auto failure_at = [&](const x3::expectation_failure<iterator_type>& failure) {
+        const bool open_string = failure.which() == "'\"'";
+        const char* at = open_string ? failure.where() : skip_blank(failure.where(), last);
+        report(at, open_string ? std::string("this string is not closed on its line")
+                               : expected_message(failure.which(), at, last));
+        return at;
+    };
+
+    // The statements of a block whose '{' has just been read; returns where its '}' ends.
+    auto body = [&](std::vector<ast::scenario::statement>& statements) -> std::uint32_t {
+        bool after_error = false;
+        for (;;) {
+            first = skip_blank(first, last);
+            if (first == last) {
+                if (!after_error) report(first, expected_message(statement_or_brace, first, last));
+                return offset_of(first);
+            }
+            if (*first == '}') {
+                ++first;
+                return offset_of(first);
+            }
+            if (at_line_start(first, begin) && starts_scenario_declaration(first, last)) {
+                if (!after_error) report(first, expected_message(statement_or_brace, first, last));
+                return offset_of(first);
+            }
+            const char* const start = first;
+            try {
+                ast::scenario::statement statement;
+                state.nesting = 0;
+                if (parse_one(parser::scenario_statement(), first, last, state, statement)) {
+                    statements.push_back(std::move(statement));
+                    after_error = false;
+                    continue;
+                }
+                report(start, expected_message(statement_or_brace, start, last));
+                first = statement_recovery_point(start, start, last);
+            } catch (const x3::expectation_failure<iterator_type>& failure) {
+                first = statement_recovery_point(start, failure_at(failure), last);
+            } catch (const parser::semantic_error& error) {
+                const char* at = skip_blank(error.where, last);
+                report(at, error.message);
+                first = statement_recovery_point(start, at, last);
+            }
+            after_error = true;
+        }
+    };
+
+    for (;;) {
+        first = skip_blank(first, last);
+        if (first == last) break;
+        const char* const start = first;
+        try {
+            state.nesting = 0;
+            if (word_at(first, last, "plan")) {
+                ast::scenario::plan_ref plan;
+                if (parse_one(parser::scenario_plan(), first, last, state, plan)) {
+                    out.file.declarations.push_back(std::move(plan));
+                    continue;
+                }
+            } else if (word_at(first, last, "given")) {
+                ast::scenario::given_block given;
+                if (parse_one(parser::scenario_given(), first, last, state, given)) {
+                    given.loc.end = body(given.statements);
+                    out.file.declarations.push_back(std::move(given));
+                    continue;
+                }
+            } else if (word_at(first, last, "test")) {
+                ast::scenario::test_block test;
+                if (parse_one(parser::scenario_test(), first, last, state, test)) {
+                    test.loc.end = body(test.statements);
+                    out.file.declarations.push_back(std::move(test));
+                    continue;
+                }
+            }
+            report(start, expected_message("a declaration: plan, given, test", start, last));
+            first = scenario_recovery_point(start, last);
+        } catch (const x3::expectation_failure<iterator_type>& failure) {
+            first = scenario_recovery_point(failure_at(failure), last);
+        } catch (const parser::semantic_error& error) {
+            const char* at = skip_blank(error.where, last);
+            report(at, error.message);
+            first = scenario_recovery_point(at, last);
+        }
+    }
+    return out;
 }
 
 }  // namespace mandate::syntax

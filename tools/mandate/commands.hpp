@@ -20,6 +20,7 @@ int fmt(const std::vector<std::string>& args);
 int check(const std::vector<std::string>& args);
 int graph(const std::vector<std::string>& args);
 int explain(const std::vector<std::string>& args);
+int test(const std::vector<std::string>& args);
 
 // Reads a whole file ("-" is standard input); throws usage_error naming the file on failure.
 std::string read_file(const std::string& path);

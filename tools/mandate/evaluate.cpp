@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "mandate/eval/select.hpp"
 #include "mandate/io/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
@@ -183,7 +184,7 @@ int explain(const std::vector<std::string>& args) {
     const options o = parse_options(args);
     if (o.positional.size() != 1 || (!o.obligation == !o.outcome) || !o.unit)
         throw usage_error("usage: mandate explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID "
-                          "[--period DATE] [--as-of DATE]");
+                          "[--period DATE|FROM..TO|YYYY-MM] [--as-of DATE]");
     const plan p = load_plan(o.positional[0]);
     if (!p) return 2;
     // Obligations and outcomes are separate namespaces: each option looks in its own.
@@ -196,23 +197,40 @@ int explain(const std::vector<std::string>& args) {
     if (o.as_of) as_of = parse_date_option(*o.as_of, "--as-of");
     else if (auto latest = e.latest_event_date()) as_of = *latest;
     else throw usage_error("give --as-of DATE");
-    std::optional<calendar::day> within;
-    if (o.period) within = parse_date_option(*o.period, "--period");
+    std::optional<bucket_selector> named;
+    if (o.period) {
+        named = parse_bucket_selector(*o.period);
+        if (!named)
+            throw usage_error("--period must be a date (2023-04-15), a period (2023-04-01..2023-04-30) or a month "
+                              "(2023-04), not '" + *o.period + "'");
+    }
     const report r = e.evaluate(as_of);
+    const check::rule& rr = p->model().rules[static_cast<std::size_t>(rule)];
+    // --period names one bucket the way scenario tests do; several matching is an error.
+    const void* chosen = nullptr;
+    std::string not_found;
+    if (named) {
+        const row_choice choice =
+            select_row(r, rule, rr.var.empty() ? std::nullopt : std::optional<std::string>(*o.unit), *named);
+        if (choice.matches > 1) throw usage_error(choice.error);
+        chosen = choice.result ? static_cast<const void*>(choice.result) : static_cast<const void*>(choice.outcome);
+        not_found = choice.error;
+    }
     std::cout << io::explain_rule(r, rule);
-    auto in_period = [&](const period& s) { return !within.has_value() || (s.from <= within.value() && within.value() <= s.to); };
+    auto in_period = [&](const auto& row) { return !named || static_cast<const void*>(&row) == chosen; };
     std::size_t shown = 0;
     for (const auto& x : r.results) {
-        if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x.span)) continue;
+        if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x)) continue;
         ++shown;
         std::cout << "\n" << io::explain(r, x);
     }
     for (const auto& x : r.outcomes) {
-        if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x.span)) continue;
+        if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x)) continue;
         ++shown;
         std::cout << "\n" << io::explain(r, x);
     }
-    if (shown == 0) std::cout << "\n  no bucket of " << *o.unit << " has started by " << calendar::to_iso(as_of) << "\n";
+    if (shown == 0 && named) std::cout << "\n  " << not_found << "\n";
+    else if (shown == 0) std::cout << "\n  no bucket of " << *o.unit << " has started by " << calendar::to_iso(as_of) << "\n";
     return 0;
 }
 

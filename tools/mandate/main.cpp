@@ -1,6 +1,7 @@
-// The `mandate` command-line program: lint, fmt, check, graph, explain.
-// Exit codes: 0 ran (violations are data, not errors), 1 records rejected under --strict or
-// files that fmt --check would change, 2 usage or rule-file errors.
+// The `mandate` command-line program: lint, fmt, check, test, graph, explain.
+// Exit codes: 0 ran (violations are data, not errors), 1 records rejected under --strict,
+// files that fmt --check would change, or a failing scenario test, 2 usage, rule-file or
+// test-file errors.
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -26,13 +27,15 @@ commands:
                                evaluate records against a plan and report; FILE is
                                JSON Lines, CSV (FILE.csv, or TYPE=FILE for one event
                                type), or - for JSON Lines on standard input
+  test PLAN [TESTS...] [-v]    run scenario tests (default: PLAN's sibling NAME.test.mandate);
+                               prints failing expectations and "N passed, N failed" (exit 1 on a failure)
   graph PLAN                   print the evaluation graph as Graphviz DOT
-  explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID [--period DATE] [--as-of DATE]
-                               why a bucket has its status
+  explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID [--period BUCKET] [--as-of DATE]
+                               why a bucket has its status (BUCKET: DATE, FROM..TO or YYYY-MM)
   version                      print the version
 
-exit codes: 0 ran, 1 rejected records under --strict (or fmt --check found changes),
-            2 usage or rule-file errors
+exit codes: 0 ran, 1 rejected records under --strict (or fmt --check found changes, or a
+            scenario test failed), 2 usage, rule-file or test-file errors
 )";
 
 }  // namespace
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
         if (command == "lint") return mandate::cli::lint(args);
         if (command == "fmt") return mandate::cli::fmt(args);
         if (command == "check") return mandate::cli::check(args);
+        if (command == "test") return mandate::cli::test(args);
         if (command == "graph") return mandate::cli::graph(args);
         if (command == "explain") return mandate::cli::explain(args);
         if (command == "version" || command == "--version") {

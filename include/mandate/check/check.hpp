@@ -4,6 +4,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "mandate/check/model.hpp"
 #include "mandate/result.hpp"
@@ -16,5 +18,9 @@ result<plan> check(const ast::file& file, const source_file& source);
 
 // Parse and check in one step (the front end as a whole). Diagnostics of both stages.
 result<plan> load(const source_file& source);
+
+// ", did you mean 'village'?" when one of `known` is close enough to `wrong`, else "". The
+// checker's own suggestions, for other readers of names (scenario tests) to match.
+std::string did_you_mean(const std::string& wrong, const std::vector<std::string>& known);
 
 }  // namespace mandate::check

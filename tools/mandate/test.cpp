@@ -20,6 +20,7 @@ int test(const std::vector<std::string>& args) {
     }
     if (files.empty()) throw usage_error("usage: mandate test PLAN [TESTS...] [-v]");
     const std::string plan_path = files.front();
+    const std::string plan_text = read_file(plan_path);
     std::vector<std::string> tests(files.begin() + 1, files.end());
     if (tests.empty()) {
         // PLAN.mandate's own tests sit beside it as PLAN.test.mandate.
@@ -32,7 +33,6 @@ int test(const std::vector<std::string>& args) {
         tests.push_back(sibling);
     }
 
-    const std::string plan_text = read_file(plan_path);
     auto compiled = compile(plan_text, plan_path);
     if (!compiled.ok()) {
         const source_file source(plan_path, plan_text);

@@ -284,7 +284,7 @@ private:
         else id = block + "." + std::to_string(++auto_ids);
 
         if (type_word.quoted) {
-            error(type_word.loc, "an event type is a name, not a string: write " + type_word.text);
+            error(type_word.loc, "an event type is written as a name, not in quotes");
             return std::nullopt;
         }
         const int type = model_.find_event(type_word.text);
@@ -694,19 +694,29 @@ std::set<std::string> entity_words(std::string_view text) {
 }
 
 result<suite> load(const source_file& source, const graph::compiled_plan& plan) {
+    auto by_position = [](std::vector<diagnostic>& all) {
+        std::stable_sort(all.begin(), all.end(),
+                         [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
+    };
     auto parsed = syntax::parse_scenarios(source);
     auto checked = check(parsed.file, source, plan);
-    if (parsed.ok()) return checked;
+    if (parsed.ok()) {
+        if (checked.ok()) return checked;
+        std::vector<diagnostic> all = checked.diagnostics();
+        by_position(all);
+        return result<suite>(std::move(all));
+    }
     // What did parse is still checked, so one run reports every error. A statement that did
     // not parse is missing, though: an entity it would have declared is not "unknown", an
     // as_of it held leaves later expectations without a date, and a file whose plan line or
     // tests are broken is not missing them.
     const std::set<std::string> maybe_declared = entity_words(source.text());
+    const std::vector<diagnostic> parse_errors = parsed.diagnostics;
     auto broken_before = [&](std::uint32_t offset) {
         for (const auto& d : parsed.file.declarations) {
             const span block = std::visit([](const auto& x) { return x.loc; }, d);
             if (block.begin <= offset && offset < block.end)
-                for (const auto& e : parsed.diagnostics)
+                for (const auto& e : parse_errors)
                     if (block.begin <= e.where.begin && e.where.begin < offset) return true;
         }
         return false;
@@ -722,7 +732,7 @@ result<suite> load(const source_file& source, const graph::compiled_plan& plan) 
             continue;
         all.push_back(d);
     }
-    std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
+    by_position(all);
     return result<suite>(std::move(all));
 }
 

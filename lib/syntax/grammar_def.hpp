@@ -377,6 +377,8 @@ MANDATE_RULE(rule_decl, ast::rule_decl, "an obligation or outcome")
 // Scenario test files (`*.test.mandate`).
 MANDATE_RULE(entity_ref, ast::scenario::entity_ref, "an entity id (a name or a string)")
 MANDATE_RULE(entity_option, ast::scenario::entity_option, "an entity option")
+MANDATE_RULE(whole_number, std::int64_t, "a whole number")
+MANDATE_RULE(equals_sign, x3::unused_type, "'=='")
 MANDATE_RULE(entity_stmt, ast::scenario::entity_stmt, "an entity")
 MANDATE_RULE(time_lit, ast::scenario::time_lit, "a time: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+08:00|Z]")
 MANDATE_RULE(field_value, ast::scenario::field_value, "a field")
@@ -395,6 +397,9 @@ MANDATE_RULE(flag_word, ast::name, "met, at_risk, fired or final")
 MANDATE_RULE(expected_value, ast::scenario::expect_stmt, "a value: a number, percent, date, duration, true, false or null")
 MANDATE_RULE(expected_reason, ast::scenario::expect_stmt, "a reason in quotes, or null")
 MANDATE_RULE(rejected_what, ast::scenario::expect_stmt, "a number of records, or part of a reason in quotes")
+MANDATE_RULE(expectation_body, ast::scenario::expect_stmt,
+             "an expectation: NAME[UNIT, BUCKET] then == STATUS, met, at_risk, fired or final; or value, reason, "
+             "no or rejected")
 MANDATE_RULE(expect_stmt, ast::scenario::expect_stmt, "an expectation")
 
 #undef MANDATE_RULE
@@ -700,7 +705,7 @@ inline auto option_key(const char* word) {
 const auto entity_option_body =
     (kw("since")[option_key("since")] > date[set(&ast::scenario::entity_option::date)])
     | (kw("until")[option_key("until")] > date[set(&ast::scenario::entity_option::date)])
-    | (kw("version")[option_key("version")] > count_number[set(&ast::scenario::entity_option::number)]);
+    | (kw("version")[option_key("version")] > whole_number[set(&ast::scenario::entity_option::number)]);
 const auto entity_stmt_body = kw("entity") > entity_ref[set(&ast::scenario::entity_stmt::id)] > ':' >
                              identifier[set(&ast::scenario::entity_stmt::kind)] >
                              -(kw("in") > entity_ref[set(&ast::scenario::entity_stmt::parent)]) >
@@ -775,20 +780,21 @@ const auto expect_predicate_body =
                                                                      ast::scenario::expect_kind::flag)];
 
 // `null` is only a word of test files (an undefined value, or no reason).
-inline void null_at(ast::scenario::expect_stmt& e, const char* end, const parse_state& state) {
-    e.value_loc = span{offset_of(end - 4, state), offset_of(end, state)};
-}
+const auto null_word = x3::raw[kw("null")][([](auto& ctx) {
+    const parse_state& state = x3::get<state_tag>(ctx);
+    _val(ctx).value_loc = span{offset_of(_attr(ctx).begin(), state), offset_of(_attr(ctx).end(), state)};
+})];
 const auto expected_value_body =
-    kw("null")[([](auto& ctx) { null_at(_val(ctx), _where(ctx).end(), x3::get<state_tag>(ctx)); })]
+    null_word
     | expression_rule[([](auto& ctx) {
           _val(ctx).value_loc = _attr(ctx).loc;
           _val(ctx).value = std::move(_attr(ctx));
       })];
 const auto expected_reason_body =
-    kw("null")[([](auto& ctx) { null_at(_val(ctx), _where(ctx).end(), x3::get<state_tag>(ctx)); })]
+    null_word
     | string_literal[set(&ast::scenario::expect_stmt::text)];
 const auto rejected_what_body =
-    count_number[set(&ast::scenario::expect_stmt::count)] | string_literal[set(&ast::scenario::expect_stmt::text)];
+    whole_number[set(&ast::scenario::expect_stmt::count)] | string_literal[set(&ast::scenario::expect_stmt::text)];
 
 // Moves what a sub-rule parsed into the expectation being built (all build expect_stmt).
 inline const auto merge_expect = [](auto& ctx) {
@@ -802,17 +808,19 @@ inline const auto merge_expect = [](auto& ctx) {
     if (a.value_loc.end > a.value_loc.begin) v.value_loc = a.value_loc;
     if (a.k != ast::scenario::expect_kind::status) v.k = a.k;
 };
-const auto expect_stmt_body =
-    kw("expect") >
+const auto whole_number_body = count_number[assign];
+const auto equals_sign_body = x3::lit("==");
+const auto expectation_body_body =
     ((kw("value")[set_to(&ast::scenario::expect_stmt::k, ast::scenario::expect_kind::value)] >
-      bucket_ref[set(&ast::scenario::expect_stmt::ref)] > "==" > expected_value[merge_expect])
+      bucket_ref[set(&ast::scenario::expect_stmt::ref)] > equals_sign > expected_value[merge_expect])
      | (kw("reason")[set_to(&ast::scenario::expect_stmt::k, ast::scenario::expect_kind::reason)] >
-        bucket_ref[set(&ast::scenario::expect_stmt::ref)] > "==" > expected_reason[merge_expect])
+        bucket_ref[set(&ast::scenario::expect_stmt::ref)] > equals_sign > expected_reason[merge_expect])
      | (kw("rejected")[set_to(&ast::scenario::expect_stmt::k, ast::scenario::expect_kind::rejected)] >
         rejected_what[merge_expect])
      | (kw("no")[set_to(&ast::scenario::expect_stmt::k, ast::scenario::expect_kind::absent)] >
         bucket_ref[set(&ast::scenario::expect_stmt::ref)])
      | (bucket_ref[set(&ast::scenario::expect_stmt::ref)] > expect_predicate[merge_expect]));
+const auto expect_stmt_body = kw("expect") > expectation_body[assign];
 
 const auto scenario_statement_rule_body = entity_stmt[assign] | event_stmt[assign] | retract_stmt[assign] |
                                          record_stmt[assign] | as_of_stmt[assign] | expect_stmt[assign];
@@ -902,6 +910,9 @@ const auto flag_word_def = located[flag_word_body];
 const auto expected_value_def = expected_value_body;
 const auto expected_reason_def = expected_reason_body;
 const auto rejected_what_def = rejected_what_body;
+const auto whole_number_def = whole_number_body;
+const auto equals_sign_def = equals_sign_body;
+const auto expectation_body_def = expectation_body_body;
 const auto expect_stmt_def = located[expect_stmt_body];
 const auto scenario_statement_rule_def = scenario_statement_rule_body;
 const auto scenario_plan_rule_def = located[scenario_plan_rule_body];
@@ -910,7 +921,8 @@ const auto scenario_test_rule_def = located[scenario_test_rule_body];
 
 BOOST_SPIRIT_DEFINE(entity_ref, entity_option, entity_stmt, time_lit, field_value, end_of_fields, event_stmt,
                     retract_stmt, record_stmt, as_of_stmt, bucket_form, bucket_ref, bucket_args, expect_predicate,
-                    status_word, flag_word, expected_value, expected_reason, rejected_what, expect_stmt,
+                    status_word, flag_word, expected_value, expected_reason, rejected_what, whole_number, equals_sign,
+                    expectation_body, expect_stmt,
                     scenario_statement_rule, scenario_plan_rule, scenario_given_rule, scenario_test_rule)
 
 }  // namespace mandate::syntax::parser

@@ -244,11 +244,15 @@ const char* statement_recovery_point(const char* start, const char* at, const ch
     int depth = 0;
     bool line_start = false;
     for (const char* p = start; p != last; ++p) {
-        if (line_start && p > at) {
-            if (starts_scenario_declaration(p, last)) return p;
+        if (line_start) {
             const char* q = p;
             while (q != last && (*q == ' ' || *q == '\t' || *q == '\r')) ++q;
-            if (depth == 0 && q != last && starts_statement(q, last)) return q;
+            // The error may stand on the first word of a later line (a statement left
+            // unfinished at the end of its own): that word is where to resume.
+            if (q >= at) {
+                if (starts_scenario_declaration(p, last)) return p;
+                if (depth == 0 && q != last && starts_statement(q, last)) return q;
+            }
             p = q;
             if (p == last) break;
         }
@@ -264,7 +268,7 @@ const char* statement_recovery_point(const char* start, const char* at, const ch
         } else if (c == '{') {
             ++depth;
         } else if (c == '}') {
-            if (depth == 0 && p > at) return p;
+            if (depth == 0 && p >= at) return p;
             if (depth > 0) --depth;
         }
     }

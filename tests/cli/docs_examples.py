@@ -16,6 +16,13 @@ after it: every ```console block is a session of `$ mandate ...` commands, each 
 output the document shows; the commands run in a directory holding the named files, and their
 output (stdout and stderr) must be exactly what is shown.
 
+Every ```mandate-test block is a scenario test file: it is run with `mandate test` against
+the document's ```mandate block that declares the plan its `plan` line names (the last such
+block before it), and every expectation must hold (exit 0). A ```mandate-test-fail block must
+fail (exit 1), and a ```mandate-test-error block must be refused (exit 2); for both, the next
+```text block, if there is one, is the output shown for it, with the files named
+`plan.mandate` and `plan.test.mandate`, and must be exactly that.
+
 Prints one line per problem, then a summary; exits 1 if anything failed.
 """
 import os
@@ -88,6 +95,20 @@ def sessions(binary, directory, line, body):
     return problems
 
 
+PLAN_LINE = re.compile(r"^\s*plan\s+([A-Za-z_][A-Za-z0-9_]*)", re.M)
+
+
+def run_tests(binary, directory, plan_source, test_source):
+    """Run `mandate test plan.mandate plan.test.mandate` in directory; (exit code, output)."""
+    with open(os.path.join(directory, "plan.mandate"), "w", encoding="utf-8") as f:
+        f.write(plan_source)
+    with open(os.path.join(directory, "plan.test.mandate"), "w", encoding="utf-8") as f:
+        f.write(test_source)
+    p = subprocess.run([binary, "test", "plan.mandate", "plan.test.mandate"], cwd=directory, capture_output=True,
+                       text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__.strip().split("\n")[2], file=sys.stderr)
@@ -96,7 +117,8 @@ def main():
     with open(DOC, encoding="utf-8") as f:
         found = list(blocks(f.read()))
 
-    problems, good, broken, consoles = [], 0, 0, 0
+    problems, good, broken, consoles, scenarios = [], 0, 0, 0, 0
+    plans = {}  # plan id -> the latest ```mandate block declaring it
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as files:
         for n, (info, line, body, name) in enumerate(found):
             if name:
@@ -105,7 +127,29 @@ def main():
             if info == "console":
                 consoles += 1
                 problems += sessions(binary, files, line, body)
-            elif info == "mandate":
+                continue
+            if info == "mandate":
+                m = PLAN_LINE.search(body)
+                if m:
+                    plans[m.group(1)] = body
+            if info in ("mandate-test", "mandate-test-fail", "mandate-test-error"):
+                scenarios += 1
+                m = PLAN_LINE.search(body)
+                if not m or m.group(1) not in plans:
+                    problems.append(f"{DOC}:{line}: test example names no plan shown before it")
+                    continue
+                code, out = run_tests(binary, tmp, plans[m.group(1)], body)
+                want = {"mandate-test": 0, "mandate-test-fail": 1, "mandate-test-error": 2}[info]
+                if code != want:
+                    problems.append(f"{DOC}:{line}: test example exits {code}, not {want}:\n{out}")
+                    continue
+                following = found[n + 1] if n + 1 < len(found) else None
+                if info != "mandate-test" and following and following[0] == "text" and \
+                        following[2].rstrip("\n") != out.rstrip("\n"):
+                    problems.append(f"{DOC}:{following[1]}: shown output differs from mandate test's:\n"
+                                    f"--- shown\n{following[2]}--- actual\n{out}")
+                continue
+            if info == "mandate":
                 good += 1
                 code, out = lint(binary, tmp, body)
                 if code != 0:
@@ -129,7 +173,11 @@ def main():
     if consoles == 0:
         problems.append("no ```console sessions found")
         print(problems[-1])
-    print(f"{good} examples, {broken} broken examples and {consoles} console sessions checked, {len(problems)} problems")
+    if scenarios == 0:
+        problems.append("no ```mandate-test examples found")
+        print(problems[-1])
+    print(f"{good} examples, {broken} broken examples, {consoles} console sessions and {scenarios} test examples checked, "
+          f"{len(problems)} problems")
     return 1 if problems else 0
 
 

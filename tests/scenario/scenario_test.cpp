@@ -5,6 +5,8 @@
 // Every expected message and status is worked out by hand from the plan below.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "mandate/mandate.hpp"
 #include "mandate/scenario/scenario.hpp"
 #include "mandate/syntax/scenario.hpp"
@@ -423,6 +425,52 @@ TEST(ScenarioRun, EachTestStartsFromTheGivenRecordsOnly) {
                                       "10 pass monthly[v1, 2024-04] == satisfied",
                                       "14 pass monthly[v1, 2024-04] == pending",
                                   }));
+}
+
+}  // namespace
+}  // namespace mandate
+
+namespace mandate {
+namespace {
+
+// ------------------------------------------------------------------ robustness
+
+std::string read_rules(const char* name) { return testing::read_text(std::string(MANDATE_SOURCE_DIR) + "/rules/" + name); }
+
+TEST(ScenarioRobustness, MutatedGoutangTestsNeverCrashTheChecker) {
+    auto goutang = compile(read_rules("goutang-2023.mandate"), "goutang-2023.mandate");
+    ASSERT_TRUE(goutang.ok());
+    const std::string original = read_rules("goutang-2023.test.mandate");
+    std::mt19937 random(20231230);
+    for (int round = 0; round < 60; ++round) {
+        std::string text = original;
+        for (int e = 0; e < 8; ++e) {
+            const std::size_t at = random() % text.size();
+            switch (random() % 3) {
+                case 0: text.erase(at, 1 + random() % 20); break;
+                case 1: text.insert(at, text.substr(random() % text.size(), 1 + random() % 30)); break;
+                default: text[at] = static_cast<char>(random() % 256); break;
+            }
+        }
+        const source_file source("m.test.mandate", text);
+        const auto loaded = scenario::load(source, **goutang);
+        for (const auto& d : loaded.diagnostics()) {
+            ASSERT_LE(d.where.begin, text.size());
+            ASSERT_FALSE(d.message.empty());
+            ASSERT_FALSE(render(d, source).empty());
+        }
+        // Whatever still checks also runs.
+        if (loaded.ok()) scenario::run(loaded.value(), source, goutang.value());
+    }
+}
+
+TEST(ScenarioRobustness, EmptyAndBinaryFiles) {
+    // Without a plan line, that it holds no test is not said as well.
+    EXPECT_EQ(errors_of(""), (std::vector<std::string>{
+                                 "1:1: error: a test file names the plan it tests first: plan lakeside_2024",
+                             }));
+    const std::string binary("\x00\x01\xff{}\"\n\x7f", 8);
+    EXPECT_FALSE(errors_of(binary).empty());
 }
 
 }  // namespace

@@ -282,7 +282,10 @@ bool typed_reader::read(const typed_event& e, io::parsed_record& r, std::string&
     if (!utf8("id", e.id(), error) || !utf8("type", e.type(), error) || !utf8("time", e.time(), error) ||
         !utf8("unit", e.unit(), error))
         return false;
-    for (const auto& [name, value] : e.fields()) {
+    for (const auto& field : e.fields()) {
+        // Not a structured binding: C++17 lambdas cannot capture one (clang refuses).
+        const auto& name = field.first;
+        const auto& value = field.second;
         if (!simdjson::validate_utf8(name.data(), name.size())) return reject("a field name is not valid UTF-8");
         const auto texts = [&](const typed_value& v, const auto& self) -> bool {
             if (v.type() == typed_value::kind::text && !utf8(name, v.string(), error)) return false;

@@ -5,6 +5,8 @@
 // shows up here.
 #include <gtest/gtest.h>
 
+#include "support/scale.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -148,9 +150,9 @@ void differential(const std::string& rule_file, int streams, std::uint64_t seed_
     EXPECT_EQ(compared, streams * 2);
 }
 
-TEST(Differential, GoutangPlanAgreesWithReference) { differential("rules/goutang-2023.mandate", 1000, 1000); }
+TEST(Differential, GoutangPlanAgreesWithReference) { differential("rules/goutang-2023.mandate", mandate::testing::scaled(1000), 1000); }
 
-TEST(Differential, FloodDrillPlanAgreesWithReference) { differential("rules/flood-drill-2024.mandate", 1000, 500000); }
+TEST(Differential, FloodDrillPlanAgreesWithReference) { differential("rules/flood-drill-2024.mandate", mandate::testing::scaled(1000), 500000); }
 
 // The generator itself: deterministic for a seed, different across seeds.
 TEST(Differential, StreamsAreDeterministic) {

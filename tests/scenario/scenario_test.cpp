@@ -5,6 +5,8 @@
 // Every expected message and status is worked out by hand from the plan below.
 #include <gtest/gtest.h>
 
+#include "support/scale.hpp"
+
 #include <random>
 
 #include "mandate/mandate.hpp"
@@ -442,7 +444,7 @@ TEST(ScenarioRobustness, MutatedGoutangTestsNeverCrashTheChecker) {
     ASSERT_TRUE(goutang.ok());
     const std::string original = read_rules("goutang-2023.test.mandate");
     std::mt19937 random(20231230);
-    for (int round = 0; round < 60; ++round) {
+    for (int round = 0; round < mandate::testing::scaled(60); ++round) {
         std::string text = original;
         for (int e = 0; e < 8; ++e) {
             const std::size_t at = random() % text.size();

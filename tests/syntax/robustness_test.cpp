@@ -6,6 +6,7 @@
 #include <random>
 
 #include "mandate/syntax/format.hpp"
+#include "support/scale.hpp"
 #include "syntax/support.hpp"
 
 namespace mandate {
@@ -52,20 +53,22 @@ TEST(syntax_robustness, every_prefix_of_goutang) {
     ASSERT_GT(text.size(), 2000u);
     std::size_t runs = 0;
     // Every prefix of the first 2000 bytes, then every 7th (cuts land inside UTF-8 sequences,
-    // strings, comments and every kind of declaration).
-    for (std::size_t n = 0; n <= text.size(); n += n < 2000 ? 1 : 7) {
+    // strings, comments and every kind of declaration); scaled down, fewer of both.
+    const std::size_t dense = static_cast<std::size_t>(testing::scaled(2000));
+    const std::size_t stride = static_cast<std::size_t>(7 / testing::test_scale());
+    for (std::size_t n = 0; n <= text.size(); n += n < dense ? 1 : stride) {
         front_end(text.substr(0, n));
         ++runs;
     }
     EXPECT_EQ(front_end(text), 0u);
     EXPECT_EQ(front_end(""), 1u);  // "no plan block"
-    EXPECT_GT(runs, 4000u);
+    EXPECT_GT(runs, static_cast<std::size_t>(testing::scaled(4000)));
 }
 
 TEST(syntax_robustness, goutang_with_bytes_flipped_deleted_or_duplicated) {
     const std::string& text = goutang();
     std::mt19937 rng(20230301);
-    for (int i = 0; i < 2400; ++i) {
+    for (int i = 0; i < testing::scaled(2400); ++i) {
         std::string mutated = text;
         const std::size_t at = rng() % mutated.size();
         switch (i % 3) {
@@ -79,7 +82,7 @@ TEST(syntax_robustness, goutang_with_bytes_flipped_deleted_or_duplicated) {
 
 TEST(syntax_robustness, random_byte_strings) {
     std::mt19937 rng(7);
-    for (int i = 0; i < 2000; ++i) {
+    for (int i = 0; i < testing::scaled(2000); ++i) {
         std::string s(rng() % 200, '\0');
         for (auto& c : s) c = static_cast<char>(rng() & 0xFF);
         survive(s);
@@ -105,7 +108,7 @@ TEST(syntax_robustness, random_token_soup) {
     const std::string header =
         "plan p {}\nphase campaign from 2023-04-01 to 2023-12-30\nkind village\n"
         "event activity { venue: text, n: int, who: ref village, whom: set<ref village> }\n";
-    for (int i = 0; i < 3000; ++i) {
+    for (int i = 0; i < testing::scaled(3000); ++i) {
         std::string s = i % 2 ? header : "";
         const std::size_t length = rng() % 60;
         for (std::size_t k = 0; k < length; ++k) {
@@ -176,7 +179,7 @@ TEST(syntax_robustness, long_string_literal_and_long_identifier) {
 }
 
 TEST(syntax_robustness, oversized_file_is_refused) {
-    const std::string text(syntax::max_source_bytes + 1, ' ');
+    const std::string text(limits{}.max_source_bytes + 1, ' ');
     EXPECT_EQ(testing::parse_errors(text),
               std::vector<std::string>{"1:1: error: rule file is larger than the limit of 8388608 bytes"});
 }

@@ -4,6 +4,8 @@
 // broken in every way.
 #include <gtest/gtest.h>
 
+#include "support/scale.hpp"
+
 #include <random>
 
 #include "mandate/syntax/scenario.hpp"
@@ -373,7 +375,7 @@ TEST(ScenarioParse, MutatedFilesNeverCrash) {
     // Random deletions, duplications and byte flips of a valid file: every result is either a
     // parse or diagnostics with positions inside the text.
     std::mt19937 random(20230401);
-    for (int round = 0; round < 300; ++round) {
+    for (int round = 0; round < mandate::testing::scaled(300); ++round) {
         std::string text = sample;
         const int edits = 1 + static_cast<int>(random() % 6);
         for (int e = 0; e < edits && !text.empty(); ++e) {

@@ -3,9 +3,9 @@
 
 namespace mandate {
 
-result<plan> compile(std::string_view source, std::string name) {
+result<plan> compile(std::string_view source, std::string name, const limits& l) {
     const source_file file(name, std::string(source));
-    auto checked = check::load(file);
+    auto checked = check::load(file, l);
     if (!checked.ok()) return result<plan>(checked.diagnostics());
     return result<plan>(graph::compile(std::move(checked.value()), source, std::move(name)));
 }

@@ -19,6 +19,7 @@
 #include "mandate/eval/report.hpp"
 #include "mandate/eval/select.hpp"
 #include "mandate/graph/plan.hpp"
+#include "mandate/limits.hpp"
 #include "mandate/result.hpp"
 
 namespace mandate {
@@ -26,7 +27,8 @@ namespace mandate {
 // A compiled plan: cheap to copy, immutable.
 using plan = std::shared_ptr<const graph::compiled_plan>;
 
-// Parses, checks and compiles a rule file. `name` labels diagnostics ("file:line:col").
-result<plan> compile(std::string_view source, std::string name = "<rules>");
+// Parses, checks and compiles a rule file. `name` labels diagnostics ("file:line:col"); `l`
+// bounds the file's size and its expressions' depth.
+result<plan> compile(std::string_view source, std::string name = "<rules>", const limits& l = {});
 
 }  // namespace mandate

@@ -100,7 +100,7 @@ struct scope {
 
 class checker {
 public:
-    checker(const ast::file& file, const source_file& source) : file_(file), source_(source) {}
+    checker(const ast::file& file, const source_file& source, const limits& l) : file_(file), source_(source), limits_(l) {}
 
     result<plan> run() {
         collect_plan();
@@ -625,6 +625,12 @@ private:
     }
 
     texpr typecheck(const ast::expr& e, const scope& s) {
+        // The parser bounds depth by its ceiling; a host may ask for less. Reported once, at
+        // the outermost expression past the limit.
+        if (e.depth > limits_.max_expression_depth && !depth_reported_) {
+            depth_reported_ = true;
+            error(e.loc, "expression too deeply nested (the limit is " + std::to_string(limits_.max_expression_depth) + " levels)");
+        }
         texpr out = std::visit([&](const auto& n) { return node(e, n, s); }, e.node);
         out.loc = e.loc;
         if (out.text.empty()) out.text = syntax::to_source(e);
@@ -1192,6 +1198,8 @@ private:
 
     const ast::file& file_;
     const source_file& source_;
+    const limits& limits_;
+    bool depth_reported_ = false;
     std::vector<diagnostic> diagnostics_;
     plan plan_;
     std::unordered_map<std::string, int> phase_index_, kind_index_, event_index_, obligation_index_, outcome_index_;
@@ -1348,19 +1356,19 @@ monotonicity classify(const texpr& e) {
     }
 }
 
-result<plan> check(const ast::file& file, const source_file& source) {
+result<plan> check(const ast::file& file, const source_file& source, const limits& l) {
     suggestions_left = 50;
-    checker c(file, source);
+    checker c(file, source, l);
     return c.run();
 }
 
-result<plan> load(const source_file& source) {
-    auto parsed = syntax::parse(source);
+result<plan> load(const source_file& source, const limits& l) {
+    auto parsed = syntax::parse(source, l);
     if (!parsed.ok()) {
         // Still check what parsed, to report every error of the file in one run; but names
         // declared in a broken declaration are missing, so only keep checker errors that do
         // not stem from an unknown name.
-        auto checked = check(parsed.file, source);
+        auto checked = check(parsed.file, source, l);
         std::vector<diagnostic> all = std::move(parsed.diagnostics);
         for (const auto& d : checked.diagnostics())
             if (d.message.rfind("unknown ", 0) != 0 && d.message.find("has no window") == std::string::npos &&
@@ -1369,7 +1377,7 @@ result<plan> load(const source_file& source) {
         std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
         return result<plan>(std::move(all));
     }
-    return check(parsed.file, source);
+    return check(parsed.file, source, l);
 }
 
 }  // namespace mandate::check

@@ -693,12 +693,12 @@ std::set<std::string> entity_words(std::string_view text) {
     return out;
 }
 
-result<suite> load(const source_file& source, const graph::compiled_plan& plan) {
+result<suite> load(const source_file& source, const graph::compiled_plan& plan, const limits& l) {
     auto by_position = [](std::vector<diagnostic>& all) {
         std::stable_sort(all.begin(), all.end(),
                          [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
     };
-    auto parsed = syntax::parse_scenarios(source);
+    auto parsed = syntax::parse_scenarios(source, l);
     auto checked = check(parsed.file, source, plan);
     if (parsed.ok()) {
         if (checked.ok()) return checked;

@@ -123,12 +123,12 @@ std::vector<ast::comment> scan_comments(std::string_view text) {
     return comments;
 }
 
-parse_output parse(const source_file& source) {
+parse_output parse(const source_file& source, const limits& l) {
     parse_output out;
     const std::string& text = source.text();
-    if (text.size() > max_source_bytes) {
+    if (text.size() > l.max_source_bytes) {
         out.diagnostics.push_back(make_diagnostic(
-            source, span{0, 0}, "rule file is larger than the limit of " + std::to_string(max_source_bytes) + " bytes"));
+            source, span{0, 0}, "rule file is larger than the limit of " + std::to_string(l.max_source_bytes) + " bytes"));
         return out;
     }
     out.file.comments = scan_comments(text);
@@ -279,12 +279,12 @@ const char* const statement_or_brace = "a statement (entity, event, retract, rec
 
 }  // namespace
 
-scenario_parse_output parse_scenarios(const source_file& source) {
+scenario_parse_output parse_scenarios(const source_file& source, const limits& l) {
     scenario_parse_output out;
     const std::string& text = source.text();
-    if (text.size() > max_source_bytes) {
+    if (text.size() > l.max_source_bytes) {
         out.diagnostics.push_back(make_diagnostic(
-            source, span{0, 0}, "test file is larger than the limit of " + std::to_string(max_source_bytes) + " bytes"));
+            source, span{0, 0}, "test file is larger than the limit of " + std::to_string(l.max_source_bytes) + " bytes"));
         return out;
     }
     const char* const begin = text.data();

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "mandate/limits.hpp"
+
 namespace mandate::cli {
 
 struct usage_error : std::runtime_error {
@@ -21,6 +23,9 @@ int check(const std::vector<std::string>& args);
 int graph(const std::vector<std::string>& args);
 int explain(const std::vector<std::string>& args);
 int test(const std::vector<std::string>& args);
+
+// `--limit NAME=N` (args[i] is "--limit"): sets that limit and moves i past its value.
+void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l);
 
 // Reads a whole file ("-" is standard input); throws usage_error naming the file on failure.
 std::string read_file(const std::string& path);

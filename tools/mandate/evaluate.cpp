@@ -24,7 +24,8 @@ struct options {
     std::optional<std::string> as_of, format, output, rejects, obligation, outcome, unit, period;
     bool strict = false;
     progress_mode progress = progress_mode::automatic;
-    std::optional<bool> colour;  // --color / --no-color; default: on a terminal, unless NO_COLOR is set
+    std::optional<bool> colour;
+    mandate::limits limits;  // --color / --no-color; default: on a terminal, unless NO_COLOR is set
 };
 
 // Options may repeat their value list: `--events a.jsonl b.jsonl --as-of ...`.
@@ -71,6 +72,9 @@ options parse_options(const std::vector<std::string>& args) {
         } else if (a == "--color" || a == "--colour" || a == "--no-color" || a == "--no-colour") {
             o.colour = a.rfind("--no-", 0) != 0;
             list = nullptr;
+        } else if (a == "--limit") {
+            take_limit(args, i, o.limits);
+            list = nullptr;
         } else if (a == "--progress" || a == "--no-progress") {
             o.progress = a == "--progress" ? progress_mode::always : progress_mode::never;
             list = nullptr;
@@ -86,9 +90,9 @@ options parse_options(const std::vector<std::string>& args) {
 }
 
 // Compiles the plan, printing diagnostics; nullptr when it does not compile.
-plan load_plan(const std::string& path) {
+plan load_plan(const std::string& path, const limits& l = {}) {
     const std::string text = read_file(path);
-    auto compiled = compile(text, path);
+    auto compiled = compile(text, path, l);
     if (!compiled.ok()) {
         const source_file source(path, text);
         for (const auto& d : compiled.diagnostics()) std::cerr << render(d, source);
@@ -128,7 +132,7 @@ int check(const std::vector<std::string>& args) {
     if (o.positional.size() != 1)
         throw usage_error("usage: mandate check PLAN --events FILE... [--registry FILE...] [--as-of DATE] "
                           "[--format table|json|csv|html] [-o FILE] [--rejects FILE] [--strict]");
-    const plan p = load_plan(o.positional[0]);
+    const plan p = load_plan(o.positional[0], o.limits);
     if (!p) return 2;
     engine e(p);
     const auto inputs = load_records(e, o);
@@ -185,7 +189,7 @@ int explain(const std::vector<std::string>& args) {
     if (o.positional.size() != 1 || (!o.obligation == !o.outcome) || !o.unit)
         throw usage_error("usage: mandate explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID "
                           "[--period DATE|FROM..TO|YYYY-MM] [--as-of DATE]");
-    const plan p = load_plan(o.positional[0]);
+    const plan p = load_plan(o.positional[0], o.limits);
     if (!p) return 2;
     // Obligations and outcomes are separate namespaces: each option looks in its own.
     const int rule = o.obligation ? p->model().find_obligation(*o.obligation) : p->model().find_outcome(*o.outcome);

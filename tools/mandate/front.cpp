@@ -46,12 +46,27 @@ void write_file_atomic(const std::string& path, const std::string& contents) {
     write_file_atomic(path, [&](std::ostream& out) { out << contents; });
 }
 
+void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l) {
+    if (i + 1 >= args.size()) throw usage_error("--limit needs NAME=N (" + describe(limits{}) + ")");
+    const std::string& value = args[++i];
+    const std::size_t eq = value.find('=');
+    if (eq == std::string::npos) throw usage_error("--limit needs NAME=N, not '" + value + "'");
+    if (auto problem = set_limit(l, std::string_view(value).substr(0, eq), std::string_view(value).substr(eq + 1)))
+        throw usage_error(*problem);
+}
+
 int lint(const std::vector<std::string>& args) {
-    if (args.empty()) throw usage_error("usage: mandate lint FILE...");
+    limits l;
+    std::vector<std::string> files;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--limit") take_limit(args, i, l);
+        else files.push_back(args[i]);
+    }
+    if (files.empty()) throw usage_error("usage: mandate lint [--limit NAME=N] FILE...");
     std::size_t errors = 0;
-    for (const auto& path : args) {
+    for (const auto& path : files) {
         source_file source(path == "-" ? "<stdin>" : path, read_file(path));
-        const auto checked = check::load(source);
+        const auto checked = check::load(source, l);
         for (const auto& d : checked.diagnostics()) std::cerr << render(d, source);
         errors += checked.diagnostics().size();
     }

@@ -34,6 +34,10 @@ commands:
                                why a bucket has its status (BUCKET: DATE, FROM..TO or YYYY-MM)
   version                      print the version
 
+lint, check, explain and test take --limit NAME=N to change a limit on untrusted input:
+  max_source_bytes, max_expression_depth, max_record_bytes, max_field_bytes, max_entities,
+  max_buckets (docs/embedding.md, "Limits")
+
 exit codes: 0 ran, 1 rejected records under --strict (or fmt --check found changes, or a
             scenario test failed), 2 usage, rule-file or test-file errors
 )";

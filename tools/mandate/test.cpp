@@ -12,9 +12,12 @@ namespace mandate::cli {
 
 int test(const std::vector<std::string>& args) {
     bool verbose = false;
+    limits l;
     std::vector<std::string> files;
-    for (const auto& a : args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
         if (a == "-v" || a == "--verbose") verbose = true;
+        else if (a == "--limit") take_limit(args, i, l);
         else if (a.size() > 1 && a[0] == '-') throw usage_error("unknown option " + a);
         else files.push_back(a);
     }
@@ -33,7 +36,7 @@ int test(const std::vector<std::string>& args) {
         tests.push_back(sibling);
     }
 
-    auto compiled = compile(plan_text, plan_path);
+    auto compiled = compile(plan_text, plan_path, l);
     if (!compiled.ok()) {
         const source_file source(plan_path, plan_text);
         for (const auto& d : compiled.diagnostics()) std::cerr << render(d, source);
@@ -48,7 +51,7 @@ int test(const std::vector<std::string>& args) {
     std::size_t errors = 0;
     for (const auto& path : tests) {
         sources.emplace_back(path == "-" ? "<stdin>" : path, read_file(path));
-        auto loaded = scenario::load(sources.back(), *p);
+        auto loaded = scenario::load(sources.back(), *p, l);
         for (const auto& d : loaded.diagnostics()) std::cerr << render(d, sources.back());
         errors += loaded.diagnostics().size();
         if (loaded.ok()) suites.push_back(std::move(loaded).value());

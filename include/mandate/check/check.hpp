@@ -8,16 +8,18 @@
 #include <vector>
 
 #include "mandate/check/model.hpp"
+#include "mandate/limits.hpp"
 #include "mandate/result.hpp"
 #include "mandate/syntax/ast.hpp"
 
 namespace mandate::check {
 
-// Checks a parsed file. On success the result holds the plan; diagnostics are errors.
-result<plan> check(const ast::file& file, const source_file& source);
+// Checks a parsed file. On success the result holds the plan; diagnostics are errors. An
+// expression deeper than `l.max_expression_depth` is one.
+result<plan> check(const ast::file& file, const source_file& source, const limits& l = {});
 
 // Parse and check in one step (the front end as a whole). Diagnostics of both stages.
-result<plan> load(const source_file& source);
+result<plan> load(const source_file& source, const limits& l = {});
 
 // ", did you mean 'village'?" when one of `known` is close enough to `wrong`, else "". The
 // checker's own suggestions, for other readers of names (scenario tests) to match.

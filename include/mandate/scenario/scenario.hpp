@@ -16,6 +16,7 @@
 #include "mandate/eval/report.hpp"
 #include "mandate/eval/select.hpp"
 #include "mandate/graph/plan.hpp"
+#include "mandate/limits.hpp"
 #include "mandate/result.hpp"
 #include "mandate/syntax/scenario_ast.hpp"
 
@@ -73,7 +74,7 @@ struct suite {
 result<suite> check(const ast::scenario::file& file, const source_file& source, const graph::compiled_plan& plan);
 
 // Parse and check in one step; diagnostics of both.
-result<suite> load(const source_file& source, const graph::compiled_plan& plan);
+result<suite> load(const source_file& source, const graph::compiled_plan& plan, const limits& l = {});
 
 // What one expectation found.
 struct expectation_result {

@@ -6,13 +6,11 @@
 #include <vector>
 
 #include "mandate/diagnostic.hpp"
+#include "mandate/limits.hpp"
 #include "mandate/result.hpp"
 #include "mandate/syntax/ast.hpp"
 
 namespace mandate::syntax {
-
-// Limits for untrusted input.
-inline constexpr std::size_t max_source_bytes = 8u << 20;
 
 struct parse_output {
     ast::file file;                        // the declarations that parsed, and every comment
@@ -20,8 +18,9 @@ struct parse_output {
     bool ok() const { return diagnostics.empty(); }
 };
 
-// Parses a whole rule file. Thread-safe (no shared state).
-parse_output parse(const source_file& source);
+// Parses a whole rule file, refusing one over `l.max_source_bytes`. Thread-safe (no shared
+// state).
+parse_output parse(const source_file& source, const limits& l = {});
 
 // Parses `source` as one expression (for tests and tools); the whole text must be consumed.
 result<ast::expr> parse_expression(const source_file& source);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mandate/diagnostic.hpp"
+#include "mandate/limits.hpp"
 #include "mandate/syntax/scenario_ast.hpp"
 
 namespace mandate::syntax {
@@ -16,7 +17,8 @@ struct scenario_parse_output {
     bool ok() const { return diagnostics.empty(); }
 };
 
-// Parses a whole test file. Thread-safe (no shared state).
-scenario_parse_output parse_scenarios(const source_file& source);
+// Parses a whole test file, refusing one over `l.max_source_bytes`. Thread-safe (no shared
+// state).
+scenario_parse_output parse_scenarios(const source_file& source, const limits& l = {});
 
 }  // namespace mandate::syntax

@@ -230,6 +230,14 @@ change_object change_of(const mandate::status_change& c) {
     return x;
 }
 
+// The callbacks an engine's on_change() registered, by token, kept in the engine object's own
+// dictionary (created on first use).
+py::dict callbacks_of(py::object engine_object) {
+    py::dict d = engine_object.attr("__dict__");
+    if (!d.contains("_callbacks")) d["_callbacks"] = py::dict();
+    return d["_callbacks"];
+}
+
 class py_engine {
 public:
     py_engine(const plan_handle& p, mandate::engine_options options) : plan(p), engine(p.compiled, options) {}
@@ -379,7 +387,10 @@ PYBIND11_MODULE(_mandate, m) {
                    state(c.before, c.fired_before) + " -> " + state(c.after, c.fired_after) + ">";
         });
 
-    py::class_<py_engine>(m, "Engine", R"pbdoc(
+    // dynamic_attr: an instance dictionary, and with it the garbage collector's view of what an
+    // engine holds. Callbacks live there (see on_change), so a callback that refers to its own
+    // engine makes a cycle the collector can free.
+    py::class_<py_engine>(m, "Engine", py::dynamic_attr(), R"pbdoc(
         All evaluation state for one plan: the records added so far and the indexes over them.
         Use one engine from one thread at a time; give each thread its own engine over a shared
         Plan. A report depends only on the set of records added and the as-of date.
@@ -502,9 +513,16 @@ PYBIND11_MODULE(_mandate, m) {
             R"pbdoc(The latest event date seen (a datetime.date), or None before any event.)pbdoc")
         .def(
             "on_change",
-            [](py_engine& e, py::function callback) {
+            [](py::object engine_object, py::function callback) {
+                py_engine& e = engine_object.cast<py_engine&>();
                 py_engine* self = &e;
-                return e.engine.subscribe([self, callback](const mandate::status_change& c) {
+                // The engine's dictionary owns the callback; the subscription only borrows it, so
+                // the reference the collector sees is the only one (it frees engine and callback
+                // together when they only refer to each other).
+                PyObject* borrowed = callback.ptr();
+                const int token = e.engine.subscribe([self, borrowed](const mandate::status_change& c) {
+                    // Held for the call: the callback may unsubscribe itself while it runs.
+                    const py::object callback = py::reinterpret_borrow<py::object>(borrowed);
                     struct depth {
                         int& n;
                         explicit depth(int& x) : n(x) { ++n; }
@@ -521,6 +539,8 @@ PYBIND11_MODULE(_mandate, m) {
                         }
                     }
                 });
+                callbacks_of(engine_object)[py::int_(token)] = callback;
+                return token;
             },
             py::arg("callback"),
             R"pbdoc(
@@ -533,7 +553,13 @@ PYBIND11_MODULE(_mandate, m) {
         and subscribe after. Returns a token for unsubscribe().
     )pbdoc")
         .def(
-            "unsubscribe", [](py_engine& e, int token) { e.engine.unsubscribe(token); }, py::arg("token"),
+            "unsubscribe",
+            [](py::object engine_object, int token) {
+                engine_object.cast<py_engine&>().engine.unsubscribe(token);
+                py::dict callbacks = callbacks_of(engine_object);
+                if (callbacks.contains(py::int_(token))) PyDict_DelItem(callbacks.ptr(), py::int_(token).ptr());
+            },
+            py::arg("token"),
             R"pbdoc(Stops the callback on_change() returned `token` for; an unknown token does nothing.)pbdoc")
         .def_property(
             "watch_date",

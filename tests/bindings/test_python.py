@@ -7,6 +7,7 @@ usage: test_python.py SOURCE_DIR   (with the built package on PYTHONPATH)
 """
 import ast
 import datetime
+import gc
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import threading
 import unittest
+import weakref
 from decimal import Decimal
 
 import mandate
@@ -418,6 +420,36 @@ class OnChangeTest(unittest.TestCase):
         self.assertTrue(seen[4])
         with self.assertRaises(TypeError):
             engine.on_change("not callable")
+
+    def test_a_callback_referring_to_its_engine_is_collected_with_it(self):
+        # engine -> callback -> engine: a cycle only the garbage collector can free.
+        engine = self.engine()
+        heard = []
+        engine.on_change(lambda change: heard.append((change, engine.watch_date)))
+        engine.add(self.ACTIVITY)
+        self.assertTrue(heard)
+        gone = weakref.ref(engine)
+        del engine
+        gc.collect()
+        self.assertIsNone(gone(), "the engine and its callback must be freed")
+
+    def test_a_callback_may_unsubscribe_itself_while_it_runs(self):
+        engine = self.engine()
+        calls, token = [], []
+
+        def make():
+            def once(change):
+                calls.append(change)
+                engine.unsubscribe(token[0])
+                gc.collect()  # nothing but the running call holds this function now
+                calls.append("finished")
+            return once
+
+        token.append(engine.on_change(make()))  # the engine holds the only reference
+        engine.add(self.ACTIVITY)
+        engine.add(dict(self.ACTIVITY, id="act-apr-2", time="2023-04-16"))
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(calls[1], "finished")
 
 
 class PackageTest(unittest.TestCase):

@@ -150,19 +150,8 @@ private:
     }
 
     std::optional<day> date_of(const ast::date_lit& d) {
-        if (d.year < calendar::min_year || d.year > calendar::max_year) {
-            error(d.loc, syntax::to_source(d) + " is not a supported date: years run from " +
-                             std::to_string(calendar::min_year) + " to " + std::to_string(calendar::max_year));
-            return std::nullopt;
-        }
-        if (d.month < 1 || d.month > 12) {
-            error(d.loc, syntax::to_source(d) + " is not a date: there is no month " + std::to_string(d.month));
-            return std::nullopt;
-        }
-        const int days = calendar::days_in_month(d.year, d.month);
-        if (d.day < 1 || d.day > days) {
-            error(d.loc, syntax::to_source(d) + " is not a date: " + month_names[d.month - 1] + " " +
-                             std::to_string(d.year) + " has " + std::to_string(days) + " days");
+        if (auto problem = date_problem(d)) {
+            error(d.loc, std::move(*problem));
             return std::nullopt;
         }
         return calendar::from_ymd(d.year, d.month, d.day);
@@ -1354,6 +1343,18 @@ monotonicity classify(const texpr& e) {
         }
         default: return monotonicity::none;
     }
+}
+
+std::optional<std::string> date_problem(const ast::date_lit& d) {
+    if (d.year < calendar::min_year || d.year > calendar::max_year)
+        return syntax::to_source(d) + " is not a supported date: years run from " + std::to_string(calendar::min_year) + " to " +
+               std::to_string(calendar::max_year);
+    if (d.month < 1 || d.month > 12) return syntax::to_source(d) + " is not a date: there is no month " + std::to_string(d.month);
+    const int days = calendar::days_in_month(d.year, d.month);
+    if (d.day < 1 || d.day > days)
+        return syntax::to_source(d) + " is not a date: " + month_names[d.month - 1] + " " + std::to_string(d.year) + " has " +
+               std::to_string(days) + " days";
+    return std::nullopt;
 }
 
 result<plan> check(const ast::file& file, const source_file& source, const limits& l) {

@@ -15,37 +15,6 @@ namespace mandate {
 
 // ---------------------------------------------------------------- typed values
 
-namespace {
-
-// JSON's number grammar, as the JSON reader applies it.
-bool json_number_syntax(std::string_view t) {
-    std::size_t i = 0;
-    if (i < t.size() && t[i] == '-') ++i;
-    if (i >= t.size()) return false;
-    if (t[i] == '0') {
-        ++i;
-    } else if (t[i] >= '1' && t[i] <= '9') {
-        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-    } else {
-        return false;
-    }
-    if (i < t.size() && t[i] == '.') {
-        const std::size_t start = ++i;
-        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-        if (i == start) return false;
-    }
-    if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
-        ++i;
-        if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
-        const std::size_t start = i;
-        while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-        if (i == start) return false;
-    }
-    return i == t.size();
-}
-
-}  // namespace
-
 typed_value typed_value::integer(std::int64_t v) {
     typed_value x;
     x.kind_ = kind::integer;
@@ -54,7 +23,7 @@ typed_value typed_value::integer(std::int64_t v) {
 }
 
 typed_value typed_value::decimal(std::string_view text) {
-    if (!json_number_syntax(text)) throw std::invalid_argument("not a decimal number: '" + std::string(text) + "'");
+    if (!io::is_json_number(text)) throw std::invalid_argument("not a decimal number: '" + std::string(text) + "'");
     typed_value x;
     x.kind_ = kind::decimal;
     x.string_ = std::string(text);

@@ -17,8 +17,6 @@ namespace {
 
 namespace sa = ast::scenario;
 
-const char* const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
-                                   "July",    "August",   "September", "October", "November", "December"};
 
 // A literal number, possibly negated: `3`, `0.5`, `15%`, `-2`.
 struct number_literal {
@@ -131,19 +129,8 @@ private:
     }
 
     std::optional<calendar::day> date_of(const ast::date_lit& d) {
-        if (d.year < calendar::min_year || d.year > calendar::max_year) {
-            error(d.loc, syntax::to_source(d) + " is not a supported date: years run from " +
-                             std::to_string(calendar::min_year) + " to " + std::to_string(calendar::max_year));
-            return std::nullopt;
-        }
-        if (d.month < 1 || d.month > 12) {
-            error(d.loc, syntax::to_source(d) + " is not a date: there is no month " + std::to_string(d.month));
-            return std::nullopt;
-        }
-        const int days = calendar::days_in_month(d.year, d.month);
-        if (d.day < 1 || d.day > days) {
-            error(d.loc, syntax::to_source(d) + " is not a date: " + month_names[d.month - 1] + " " +
-                             std::to_string(d.year) + " has " + std::to_string(days) + " days");
+        if (auto problem = check::date_problem(d)) {
+            error(d.loc, std::move(*problem));
             return std::nullopt;
         }
         return calendar::from_ymd(d.year, d.month, d.day);

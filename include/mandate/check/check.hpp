@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ result<plan> check(const ast::file& file, const source_file& source, const limit
 
 // Parse and check in one step (the front end as a whole). Diagnostics of both stages.
 result<plan> load(const source_file& source, const limits& l = {});
+
+// Why a date literal names no supported day ("2023-02-30 is not a date: February 2023 has 28
+// days"), or nothing when it is one. For every reader of dates written in source (test files).
+std::optional<std::string> date_problem(const ast::date_lit& d);
 
 // ", did you mean 'village'?" when one of `known` is close enough to `wrong`, else "". The
 // checker's own suggestions, for other readers of names (scenario tests) to match.

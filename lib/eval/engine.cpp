@@ -12,6 +12,7 @@
 
 #include "mandate/io/csv.hpp"
 #include "mandate/io/records.hpp"
+#include "state_file.hpp"
 #include "store.hpp"
 #include "typed_reader.hpp"
 
@@ -1331,7 +1332,9 @@ add_status engine::retract(std::string_view event_id, std::string_view source, s
                             });
 }
 
-std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
+std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) { return add_jsonl(in, source, jsonl_options{}); }
+
+std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const jsonl_options& options) {
     engine_state& m = *impl_;
     const std::uint32_t source_index = m.st.source_index(source);
     const std::size_t limit = io::default_max_record_bytes;
@@ -1340,8 +1343,11 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
     const std::size_t window = (std::size_t{1} << 20) + limit + 1;
     std::vector<char> buffer(window + io::required_padding());
     std::size_t filled = 0;
-    std::uint64_t line = 0, records = 0;
-    bool skipping = false;  // inside a line already rejected as too long
+    std::uint64_t line = options.first_line, records = 0;
+    std::uint64_t base = 0;  // the stream offset of buffer[0]
+    bool skipping = false;   // inside a line already rejected as too long
+    bool due = false;        // a checkpoint is due at the next line boundary
+    const bool checkpoints = options.checkpoint_every > 0 && options.checkpoint;
     auto too_long = [&] {
         ++records;
         m.reject(source_index, line, io::too_long_reason());
@@ -1361,6 +1367,7 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
         const bool ok = m.parser.parse(begin, length, buffer.size() - static_cast<std::size_t>(begin - buffer.data()));
         m.add_parsed(ok, source_index, line, false);
         m.notify();
+        if (checkpoints && records % options.checkpoint_every == 0) due = true;
     };
     for (bool eof = false, first = true; !eof; first = false) {
         in.read(buffer.data() + filled, static_cast<std::streamsize>(window - filled));
@@ -1369,17 +1376,22 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
         if (in.bad()) throw std::runtime_error("error reading " + std::string(source));
         std::size_t start = 0;
         // A UTF-8 byte order mark (as some Windows tools write) is not part of the first record.
-        if (first && filled >= 3 && std::memcmp(buffer.data(), "\xEF\xBB\xBF", 3) == 0) start = 3;
+        if (first && options.first_line == 0 && filled >= 3 && std::memcmp(buffer.data(), "\xEF\xBB\xBF", 3) == 0) start = 3;
         while (start < filled) {
             char* begin = buffer.data() + start;
             char* newline = static_cast<char*>(std::memchr(begin, '\n', filled - start));
             if (!newline) break;
             if (skipping) {
                 skipping = false;  // the rest of the long line: already counted
+                if (checkpoints && records % options.checkpoint_every == 0) due = true;
             } else {
                 take(begin, static_cast<std::size_t>(newline - begin));
             }
             start = static_cast<std::size_t>(newline - buffer.data()) + 1;
+            if (due) {  // between two records: what was read so far is whole
+                due = false;
+                options.checkpoint(line, base + start);
+            }
         }
         std::size_t rest = filled - start;
         if (eof) {
@@ -1387,6 +1399,7 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
             break;
         }
         if (skipping) {
+            base += filled;
             filled = 0;  // still inside the long line
             continue;
         }
@@ -1397,10 +1410,12 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) {
             ++line;
             too_long();
             skipping = true;
+            base += filled;
             filled = 0;
             continue;
         }
         std::memmove(buffer.data(), buffer.data() + start, rest);
+        base += start;
         filled = rest;
     }
     return records;
@@ -1440,6 +1455,35 @@ std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::st
         m.notify();
     }
     return records;
+}
+
+void engine::save(const std::string& path, std::string_view host) const {
+    const engine_state& m = *impl_;
+    eval::state_writer w(path);
+    w.str(m.plan->revision());
+    w.str(host);
+    m.st.save(w);
+    w.commit();
+}
+
+std::string engine::restore(const std::string& path) {
+    // Into a fresh engine first: the file is taken whole or not at all.
+    auto fresh = std::make_unique<impl>(impl_->plan, impl_->options);
+    eval::state_reader r(path);
+    const std::string revision = r.str();
+    if (revision != fresh->plan->revision())
+        r.fail("it was saved for plan revision " + revision.substr(0, 12) + "…, and this plan is revision " +
+               fresh->plan->revision().substr(0, 12) + "… (feed the records again to move them to another revision)");
+    std::string host = r.str();
+    fresh->st.load(r);
+    r.finish();
+    fresh->subscribers = std::move(impl_->subscribers);
+    fresh->next_token = impl_->next_token;
+    fresh->watch_date = impl_->watch_date;
+    impl_ = std::move(fresh);
+    // Listeners hear of changes from the restored state on, not of the restore itself.
+    impl_->notify(true);
+    return host;
 }
 
 report engine::evaluate(calendar::day as_of) { return impl_->evaluate(as_of, impl_->options.evidence); }

@@ -18,6 +18,8 @@
 
 namespace mandate::eval {
 
+class state_writer;
+class state_reader;
 using calendar::day;
 inline constexpr std::uint32_t none = 0xFFFFFFFFu;
 inline constexpr day no_day_before = INT_MIN;
@@ -162,6 +164,12 @@ public:
     event_effect add_event(const io::parsed_record& r, location where);
     event_effect add_retraction(std::string_view id);
     void add_entity(const io::parsed_record& r, location where);
+
+    // Writes everything above that records made (not what resolve() derives) to a state file;
+    // load() reads it into this store, which must be fresh and of the same plan (the engine's
+    // literals already interned). A file that does not fit is a state_error.
+    void save(state_writer& w) const;
+    void load(state_reader& r);
 
     // Recomputes standing versions, resolution and the hierarchy, then every row's state.
     void resolve();

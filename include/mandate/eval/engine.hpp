@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,24 @@ struct engine_options {
     std::size_t evidence_limit = 20;
     // Compute evidence at all (off for bulk runs that only need statuses).
     bool evidence = true;
+};
+
+// How add_jsonl reads a stream: where its line numbers start, and a checkpoint between records.
+struct jsonl_options {
+    // Lines of the source already read (a stream resumed where an earlier one stopped): the
+    // stream's first line is number first_line + 1, and no byte order mark is looked for.
+    std::uint64_t first_line = 0;
+    // Every this many records (0: never), checkpoint(lines, bytes) is called between two
+    // records with the lines and bytes of the stream consumed so far (a saved state plus
+    // these resumes the stream exactly). It may save the engine; it must not add records.
+    std::uint64_t checkpoint_every = 0;
+    std::function<void(std::uint64_t lines, std::uint64_t bytes)> checkpoint;
+};
+
+// A saved state could not be written, or cannot be restored: not a state file, another format
+// or plan revision, truncated, corrupted, or not readable.
+struct state_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 // What add() did with a record.
@@ -59,6 +78,7 @@ public:
     // blocks: memory does not grow with the stream's size or a line's length. Returns the
     // number of records read.
     std::uint64_t add_jsonl(std::istream& in, std::string_view source);
+    std::uint64_t add_jsonl(std::istream& in, std::string_view source, const jsonl_options& options);
     // Adds every record of a CSV file (DESIGN.md's layout): a header row naming the fields,
     // then a record a row — an entity registry, retractions, or events, whose type is `type`
     // or, when that is empty, each row's `type` column. Read in blocks like add_jsonl; each
@@ -75,6 +95,19 @@ public:
     // Why the last add() or retract() rejected its record (empty when it was accepted). Valid
     // until the next add(), retract(), add_jsonl() or add_csv().
     const std::string& last_error() const;
+
+    // Saves what every report depends on — the records accepted, rejected and counted — with
+    // `host`, bytes the host wants kept with them (how far it has read its inputs, say), to
+    // `path`: through a temporary file beside it, flushed to disk and renamed over it, so
+    // `path` holds the old state or the new one, whole. Subscriptions and the watch date are
+    // not saved. Throws state_error.
+    void save(const std::string& path, std::string_view host = {}) const;
+    // Replaces this engine's records with those saved in `path` by an engine of the same plan
+    // revision, and returns the host bytes saved with them. Subscribers stay and hear of
+    // changes from the restored state on. Throws state_error, leaving the engine as it was,
+    // when the file is missing, not a state file, of another format version or plan revision,
+    // truncated or corrupted.
+    std::string restore(const std::string& path);
 
     // The report as of `as_of` (a local date in the plan's zone).
     report evaluate(calendar::day as_of);

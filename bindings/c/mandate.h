@@ -29,8 +29,9 @@
  *   char* json; mandate_engine_report_json(engine, "2023-12-31", &json, NULL);
  *   ... mandate_free(json); mandate_engine_free(engine); mandate_plan_free(plan);
  *
- * Saving and restoring an engine's state (mandate_engine_save / mandate_engine_restore) will be
- * added here once the engine itself offers it; nothing in this header stands in for it yet.
+ * A host that restarts saves the engine's state (mandate_engine_save) and restores it
+ * (mandate_engine_restore), with bytes of its own kept beside the records (how far it had
+ * read its inputs), so that no record is lost or counted twice.
  */
 #ifndef MANDATE_H
 #define MANDATE_H
@@ -55,7 +56,8 @@ typedef enum mandate_status {
     MANDATE_REJECTED = 2,         /* a record was rejected; the error text says why */
     MANDATE_INVALID_ARGUMENT = 3, /* a NULL or malformed argument, or a call not allowed here */
     MANDATE_IO_ERROR = 4,         /* a file could not be read */
-    MANDATE_INTERNAL_ERROR = 5    /* out of memory, or a fault in mandate itself */
+    MANDATE_INTERNAL_ERROR = 5,   /* out of memory, or a fault in mandate itself */
+    MANDATE_STATE_ERROR = 6       /* a state file is missing, not one, of another plan or version, truncated or corrupted */
 } mandate_status;
 
 typedef struct mandate_plan mandate_plan;               /* immutable; share it freely */
@@ -152,6 +154,22 @@ MANDATE_API mandate_status mandate_engine_add_event(mandate_engine* engine, cons
 
 /* Retracts an event id, as {"retract": id} does. */
 MANDATE_API mandate_status mandate_engine_retract(mandate_engine* engine, const char* event_id, char** error);
+
+/* Saves what every report depends on (the records accepted, rejected and counted), with `host`
+ * (host_length bytes, which may hold zeros; NULL with 0 for none), to `path`: through a
+ * temporary file beside it, flushed to disk and renamed over it, so `path` always holds a
+ * whole state. Subscriptions and the watch date are not saved. MANDATE_IO_ERROR when the file
+ * cannot be written. */
+MANDATE_API mandate_status mandate_engine_save(mandate_engine* engine, const char* path, const char* host, size_t host_length,
+                                              char** error);
+
+/* Replaces the engine's records with those saved in `path` by an engine of the same plan
+ * revision. *host (if not NULL) receives the host bytes saved with them, NUL-terminated, freed
+ * with mandate_free; *host_length (if not NULL) their length. MANDATE_STATE_ERROR, leaving the
+ * engine as it was, when the file is missing, not a state file, of another format version or
+ * plan revision, truncated or corrupted. Subscriptions stay. */
+MANDATE_API mandate_status mandate_engine_restore(mandate_engine* engine, const char* path, char** host, size_t* host_length,
+                                                 char** error);
 
 /* The report as of a local date "YYYY-MM-DD", as JSON (the mandate.report/1 contract); the
  * caller frees *json with mandate_free. */

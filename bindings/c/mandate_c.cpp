@@ -326,6 +326,45 @@ mandate_status mandate_engine_report_json(mandate_engine* engine, const char* as
     });
 }
 
+// ---------------------------------------------------------------- saved state
+
+mandate_status mandate_engine_save(mandate_engine* engine, const char* path, const char* host, size_t host_length, char** error) {
+    return guarded(error, [&] {
+        if (!engine || !path || (!host && host_length > 0))
+            return invalid(error, "mandate_engine_save", "engine and path must not be NULL, nor host when host_length > 0");
+        if (busy(engine)) return invalid(error, "mandate_engine_save", in_callback_message);
+        try {
+            engine->engine.save(path, std::string_view(host ? host : "", host_length));
+        } catch (const mandate::state_error& e) {
+            set_error(error, e.what());
+            return MANDATE_IO_ERROR;
+        }
+        return MANDATE_OK;
+    });
+}
+
+mandate_status mandate_engine_restore(mandate_engine* engine, const char* path, char** host, size_t* host_length, char** error) {
+    if (host) *host = nullptr;
+    if (host_length) *host_length = 0;
+    return guarded(error, [&] {
+        if (!engine || !path) return invalid(error, "mandate_engine_restore", "engine and path must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_restore", in_callback_message);
+        std::string kept;
+        try {
+            kept = engine->engine.restore(path);
+        } catch (const mandate::state_error& e) {
+            set_error(error, e.what());
+            return MANDATE_STATE_ERROR;
+        }
+        if (host) {
+            *host = copy_text(kept);
+            if (!*host) throw std::bad_alloc();
+        }
+        if (host_length) *host_length = kept.size();
+        return MANDATE_OK;
+    });
+}
+
 // ---------------------------------------------------------------- status changes
 
 mandate_status mandate_engine_subscribe(mandate_engine* engine, mandate_change_callback callback, void* user, int* token) {

@@ -299,6 +299,9 @@ PYBIND11_MODULE(_mandate, m) {
         PyExc_ValueError, nullptr);
     if (!rule_error_type) throw py::error_already_set();
     m.attr("RuleError") = py::handle(rule_error_type);
+    auto& state_error = py::register_exception<mandate::state_error>(m, "StateError", PyExc_OSError);
+    state_error.doc() = "A saved state cannot be written, or cannot be restored: not a state file, another format or plan\n"
+                        "revision, truncated or corrupted. str(e) says which.";
 
     py::class_<plan_handle>(m, "Plan", R"pbdoc(
         A compiled plan: immutable, shared by any number of engines and threads. Made by
@@ -504,6 +507,33 @@ PYBIND11_MODULE(_mandate, m) {
                 return mandate::io::to_json(e.engine.evaluate(report_day(as_of)));
             },
             py::arg("as_of"), R"pbdoc(The report as of a date as JSON text: byte for byte what C and C++ hosts get.)pbdoc")
+        .def(
+            "save",
+            [](py_engine& e, py::object path, py::bytes host) {
+                e.check_not_busy("save");
+                const std::string p = py::str(py::module_::import("os").attr("fspath")(path));
+                e.engine.save(p, std::string(host));
+            },
+            py::arg("path"), py::arg("host") = py::bytes(), R"pbdoc(
+        Saves what every report depends on (the records accepted, rejected and counted), with
+        `host` (bytes kept beside them, e.g. how far the host has read its inputs), to `path`:
+        through a temporary file beside it, flushed to disk and renamed over it, so `path`
+        always holds a whole state. Subscriptions and watch_date are not saved. Raises
+        mandate.StateError when the file cannot be written.
+    )pbdoc")
+        .def(
+            "restore",
+            [](py_engine& e, py::object path) {
+                e.check_not_busy("restore");
+                const std::string p = py::str(py::module_::import("os").attr("fspath")(path));
+                return py::bytes(e.engine.restore(p));
+            },
+            py::arg("path"), R"pbdoc(
+        Replaces this engine's records with those saved in `path` by an engine of the same plan
+        revision and returns the host bytes saved with them. Callbacks stay. Raises
+        mandate.StateError, leaving the engine as it was, when the file is missing, not a
+        state file, of another format or plan revision, truncated or corrupted.
+    )pbdoc")
         .def_property_readonly(
             "latest_event_date",
             [](const py_engine& e) -> py::object {

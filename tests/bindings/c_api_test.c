@@ -3,9 +3,11 @@
  * values worked out in tests/bindings/records/README.md, diagnostics, status changes, and every
  * NULL argument. Run under valgrind by ctest, so a leak fails the suite.
  * Usage: mandate_test_c_api RULES RECORDS */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, ftruncate */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mandate.h"
 
@@ -409,6 +411,55 @@ static void check_diagnostics(void) {
     mandate_free(error);
 }
 
+/* Saving and restoring: another engine restores the state and the host's bytes (zeros among
+ * them), and gives the same report; a corrupted file is refused and leaves the engine as it was. */
+static void check_state(const mandate_plan* plan, mandate_engine* saved, const char* expected) {
+    char path[] = "/tmp/mandate-c-state-XXXXXX";
+    const int fd = mkstemp(path);
+    mandate_engine* restored = NULL;
+    char* host = NULL;
+    size_t host_length = 0;
+    char* json = NULL;
+    char* error = NULL;
+    static const char cursor[] = {'l', 'i', 'n', 'e', '\0', '4', '2'};
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    close(fd);
+    CHECK(mandate_engine_save(saved, path, cursor, sizeof cursor, &error) == MANDATE_OK && error == NULL);
+    CHECK(mandate_engine_new(plan, &restored) == MANDATE_OK);
+    CHECK(mandate_engine_restore(restored, path, &host, &host_length, &error) == MANDATE_OK && error == NULL);
+    CHECK(host != NULL && host_length == sizeof cursor && memcmp(host, cursor, host_length) == 0);
+    mandate_free(host);
+    CHECK(mandate_engine_report_json(restored, "2023-06-10", &json, NULL) == MANDATE_OK);
+    CHECK(json != NULL && strcmp(json, expected) == 0);
+    mandate_free(json);
+    {
+        /* Cut the file short: refused, with the reason, and the engine keeps its records. */
+        FILE* f = fopen(path, "r+b");
+        CHECK(f != NULL);
+        if (f) {
+            CHECK(ftruncate(fileno(f), 100) == 0);
+            fclose(f);
+        }
+    }
+    CHECK(mandate_engine_restore(restored, path, &host, &host_length, &error) == MANDATE_STATE_ERROR);
+    CHECK(host == NULL && host_length == 0 && error != NULL && strstr(error, "it is truncated") != NULL);
+    mandate_free(error);
+    CHECK(mandate_engine_report_json(restored, "2023-06-10", &json, NULL) == MANDATE_OK);
+    CHECK(json != NULL && strcmp(json, expected) == 0);
+    mandate_free(json);
+    CHECK(mandate_engine_save(NULL, path, NULL, 0, NULL) == MANDATE_INVALID_ARGUMENT);
+    CHECK(mandate_engine_save(restored, NULL, NULL, 0, NULL) == MANDATE_INVALID_ARGUMENT);
+    CHECK(mandate_engine_save(restored, path, NULL, 3, NULL) == MANDATE_INVALID_ARGUMENT);
+    CHECK(mandate_engine_restore(NULL, path, NULL, NULL, NULL) == MANDATE_INVALID_ARGUMENT);
+    CHECK(mandate_engine_restore(restored, NULL, NULL, NULL, NULL) == MANDATE_INVALID_ARGUMENT);
+    CHECK(mandate_engine_save(restored, "/nonexistent-dir/state", NULL, 0, &error) == MANDATE_IO_ERROR);
+    CHECK(error != NULL && strstr(error, "/nonexistent-dir/state") != NULL);
+    mandate_free(error);
+    remove(path);
+    mandate_engine_free(restored);
+}
+
 int main(int argc, char** argv) {
     mandate_plan* plan = NULL;
     mandate_engine* from_file = NULL;
@@ -456,8 +507,9 @@ int main(int argc, char** argv) {
         check_goutang_report(json_typed);
         CHECK(same_but_rejections(json, json_typed));
     }
-    mandate_free(json);
     mandate_free(json_typed);
+    if (json) check_state(plan, from_file, json);
+    mandate_free(json);
 
     CHECK(mandate_engine_report_json(typed, "2023-13-01", &json, &error) == MANDATE_INVALID_ARGUMENT);
     CHECK(json == NULL && error != NULL && strstr(error, "2023-13-01") != NULL);

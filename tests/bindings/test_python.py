@@ -452,6 +452,50 @@ class OnChangeTest(unittest.TestCase):
         self.assertEqual(calls[1], "finished")
 
 
+class StateTest(unittest.TestCase):
+    """save() and restore(): the same report from a restored engine, the host's bytes kept, and
+    bad files refused with mandate.StateError, leaving the engine as it was."""
+
+    def loaded(self):
+        engine = mandate.Engine(goutang())
+        engine.add_jsonl(SMALL)
+        return engine
+
+    def test_save_and_restore(self):
+        engine = self.loaded()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = pathlib.Path(tmp) / "state"
+            engine.save(path, b"offset\x0042")
+            other = mandate.Engine(goutang())
+            self.assertEqual(other.restore(str(path)), b"offset\x0042")
+            self.assertEqual(other.report_json("2023-06-10"), engine.report_json("2023-06-10"))
+            engine.save(str(path))
+            self.assertEqual(other.restore(path), b"")
+
+    def test_bad_files_are_refused(self):
+        engine = self.loaded()
+        before = engine.report_json("2023-06-10")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "state")
+            engine.save(path)
+            with open(path, "rb") as f:
+                data = f.read()
+            with open(path, "wb") as f:
+                f.write(data[: len(data) // 2])
+            with self.assertRaises(mandate.StateError) as e:
+                engine.restore(path)
+            self.assertIn("it is truncated", str(e.exception))
+            self.assertEqual(engine.report_json("2023-06-10"), before)
+            with self.assertRaises(mandate.StateError) as e:
+                engine.restore(os.path.join(tmp, "missing"))
+            self.assertIn("cannot read the state file", str(e.exception))
+            self.assertTrue(issubclass(mandate.StateError, OSError))
+            with self.assertRaises(mandate.StateError):
+                engine.save(os.path.join(tmp, "no-such-dir", "state"))
+            with self.assertRaises(TypeError):
+                engine.save(path, "not bytes")
+
+
 class PackageTest(unittest.TestCase):
     """The typing stubs name exactly what the module defines, and everything has a docstring."""
 
@@ -476,7 +520,7 @@ class PackageTest(unittest.TestCase):
                                and not isinstance(n, ast.AnnAssign)} | \
                               {n.target.id for n in classes[name].body if isinstance(n, ast.AnnAssign)}
                     runtime = {a for a in vars(obj) if not a.startswith("_")}
-                    if issubclass(obj, BaseException):
+                    if obj is mandate.RuleError:
                         runtime |= {"line", "column", "message", "diagnostics"}  # set on each instance
                     stubbed.discard("__init__")
                     self.assertEqual(stubbed, runtime)

@@ -64,6 +64,18 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(p.returncode == 2 and "broken.mandate:2:22: error: expected a period" in p.stderr, f"broken plan: {p.stderr}")
     expect(run("check", PLAN, "--events", RECORDS, "--format", "xml", "--as-of", "2023-05-10").returncode == 2, "bad format")
 
+    # --limit: the case's records register v1, v9 and v4 (two versions); with room for one
+    # entity, v9's record and both of v4's are rejected by name, and still counted.
+    p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "json", "--limit", "max_entities=1")
+    limited = json.loads(p.stdout)
+    over = [x for x in limited["rejected"] if "(max_entities)" in x["reason"]]
+    expect([x["line"] for x in over] == [10, 12, 13], f"--limit max_entities=1 rejects v9 and v4: {limited['rejected']}")
+    expect(over and over[0]["reason"] == "entity 'v9' would be one more than the limit of 1 entities (max_entities)", f"{over[:1]}")
+    ins = limited["inputs"]
+    expect(ins["read"] == 13 and ins["read"] == sum(v for k, v in ins.items() if k != "read"), f"accounting: {ins}")
+    p = run("check", PLAN, "--events", RECORDS, "--limit", "max_rows=1")
+    expect(p.returncode == 2 and "no limit named 'max_rows'" in p.stderr, f"an unknown limit: {p.stderr}")
+
     p = run("graph", os.path.join(ROOT, "rules", "goutang-2023.mandate"))
     expect(p.returncode == 0 and p.stdout.startswith('digraph "goutang_antifraud_2023" {'), "graph prints DOT")
 

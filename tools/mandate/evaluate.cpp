@@ -21,7 +21,8 @@ namespace {
 struct options {
     std::vector<std::string> positional;
     std::vector<std::string> events, registry;
-    std::optional<std::string> as_of, format, output, rejects, obligation, outcome, unit, period;
+    std::optional<std::string> as_of, format, output, rejects, obligation, outcome, unit, period, state;
+    std::uint64_t state_every = 1000000;
     bool strict = false;
     progress_mode progress = progress_mode::automatic;
     std::optional<bool> colour;
@@ -65,6 +66,16 @@ options parse_options(const std::vector<std::string>& args) {
             list = nullptr;
         } else if (a == "--period") {
             o.period = value(i, a);
+            list = nullptr;
+        } else if (a == "--state") {
+            o.state = value(i, a);
+            list = nullptr;
+        } else if (a == "--state-every") {
+            const std::string n = value(i, a);
+            char* end = nullptr;
+            const unsigned long long v = std::strtoull(n.c_str(), &end, 10);
+            if (n.empty() || *end != '\0' || v == 0) throw usage_error("--state-every needs a number of records, not '" + n + "'");
+            o.state_every = v;
             list = nullptr;
         } else if (a == "--strict") {
             o.strict = true;
@@ -113,6 +124,7 @@ std::unique_ptr<record_inputs> load_records(engine& e, const options& o) {
     for (const auto& path : o.registry) inputs.push_back(parse_input(path, e.plan().model()));
     for (const auto& path : o.events) inputs.push_back(parse_input(path, e.plan().model()));
     auto reader = std::make_unique<record_inputs>(std::move(inputs), o.rejects.has_value(), o.progress);
+    if (o.state) reader->use_state(*o.state, o.state_every);
     reader->load(e);
     return reader;
 }
@@ -134,7 +146,9 @@ int check(const std::vector<std::string>& args) {
                           "[--format table|json|csv|html] [-o FILE] [--rejects FILE] [--strict]");
     const plan p = load_plan(o.positional[0], o.limits);
     if (!p) return 2;
-    engine e(p);
+    engine_options eo;
+    eo.limits = o.limits;
+    engine e(p, eo);
     const auto inputs = load_records(e, o);
     calendar::day as_of;
     if (o.as_of) {
@@ -195,7 +209,9 @@ int explain(const std::vector<std::string>& args) {
     const int rule = o.obligation ? p->model().find_obligation(*o.obligation) : p->model().find_outcome(*o.outcome);
     if (rule < 0)
         throw usage_error(std::string("the plan has no ") + (o.obligation ? "obligation '" + *o.obligation : "outcome '" + *o.outcome) + "'");
-    engine e(p);
+    engine_options eo;
+    eo.limits = o.limits;
+    engine e(p, eo);
     load_records(e, o);
     calendar::day as_of;
     if (o.as_of) as_of = parse_date_option(*o.as_of, "--as-of");

@@ -5,13 +5,16 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
+#include <sstream>
 #include <streambuf>
 
 #include "commands.hpp"
@@ -195,10 +198,83 @@ record_inputs::~record_inputs() {
     if (!stdin_copy_.empty()) std::remove(stdin_copy_.c_str());
 }
 
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+extern "C" void request_stop(int) { stop_requested = 1; }
+
+std::uint64_t size_of(const std::string& path) {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(path, ec);
+    return ec ? 0 : static_cast<std::uint64_t>(n);
+}
+
+}  // namespace
+
+void record_inputs::use_state(std::string path, std::uint64_t every) {
+    state_path_ = std::move(path);
+    state_every_ = every;
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+}
+
+// One line a input: done, lines and bytes read, the file's size then, and its source name.
+std::string record_inputs::resume_text() const {
+    std::string out = "mandate-resume 1\n";
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+        const position& p = positions_[i];
+        out += std::to_string(p.done ? 1 : 0) + " " + std::to_string(p.lines) + " " + std::to_string(p.bytes) + " " +
+               std::to_string(p.size) + " " + inputs_[i].source + "\n";
+    }
+    return out;
+}
+
+void record_inputs::read_resume(const std::string& text, const engine&) {
+    std::istringstream in(text);
+    std::string line;
+    if (!std::getline(in, line) || line != "mandate-resume 1")
+        throw usage_error("the state file " + state_path_ + " was not saved by mandate check (it holds no input positions)");
+    std::map<std::string, position> saved;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        position p;
+        int done = 0;
+        fields >> done >> p.lines >> p.bytes >> p.size;
+        std::string source;
+        std::getline(fields >> std::ws, source);
+        p.done = done != 0;
+        saved[source] = p;
+    }
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+        const auto it = saved.find(inputs_[i].source);
+        if (it == saved.end()) continue;
+        const position& p = it->second;
+        if (inputs_[i].path != "-") {
+            const std::uint64_t now = size_of(inputs_[i].path);
+            if (now < p.bytes || (p.done && now != p.size))
+                throw usage_error(inputs_[i].path + " changed since " + state_path_ + " was saved (" + std::to_string(p.size) +
+                                  " bytes then, " + std::to_string(now) + " now): remove the state file to read everything again");
+        }
+        positions_[i] = p;
+        saved.erase(it);
+    }
+    if (!saved.empty())
+        throw usage_error(state_path_ + " was saved reading " + saved.begin()->first +
+                          ", which this command does not name: give the same inputs, or remove the state file");
+}
+
+void record_inputs::save(const engine& e) const {
+    e.save(state_path_, resume_text());
+}
+
 void record_inputs::load(engine& e) {
+    positions_.assign(inputs_.size(), position{});
+    std::error_code exists_ec;
+    if (!state_path_.empty() && std::filesystem::exists(state_path_, exists_ec)) read_resume(e.restore(state_path_), e);
     std::uint64_t total = 0;
     bool sizes_known = true;
-    for (const auto& x : inputs_) {
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+        const auto& x = inputs_[i];
         std::error_code ec;
         if (x.path == "-") {
             sizes_known = false;
@@ -207,16 +283,28 @@ void record_inputs::load(engine& e) {
         if (std::filesystem::is_directory(x.path, ec)) throw usage_error("cannot read " + x.path + ": it is a directory");
         const auto size = std::filesystem::file_size(x.path, ec);
         if (ec) sizes_known = false;
-        else total += size;
+        else if (!positions_[i].done) total += size - positions_[i].bytes;
     }
     progress_bar bar(progress_, sizes_known ? total : 0);
-    for (const auto& x : inputs_) {
+    for (std::size_t i = 0; i < inputs_.size(); ++i) {
+        const auto& x = inputs_[i];
+        position& at = positions_[i];
+        if (at.done) continue;  // read whole before the state was saved
         bar.begin_file(x.source);
         std::ifstream file;
         std::ofstream copy;
         std::streambuf* source = nullptr;
         if (x.path == "-") {
             source = std::cin.rdbuf();
+            // What an earlier run read of standard input is in the state: this run skips it.
+            for (std::uint64_t left = at.bytes; left > 0;) {
+                char skip[65536];
+                const auto n = source->sgetn(skip, static_cast<std::streamsize>(std::min<std::uint64_t>(left, sizeof skip)));
+                if (n <= 0) throw usage_error("standard input ends before the " + std::to_string(at.bytes) +
+                                              " bytes " + state_path_ + " says were read: give the same input");
+                left -= static_cast<std::uint64_t>(n);
+            }
+            stdin_first_line_ = at.lines;
             if (keep_stdin_ && stdin_copy_.empty()) {
                 std::string name = (std::filesystem::temp_directory_path() / "mandate-stdin-XXXXXX").string();
                 const int fd = mkstemp(name.data());
@@ -229,12 +317,40 @@ void record_inputs::load(engine& e) {
         } else {
             file.open(x.path, std::ios::binary);
             if (!file) throw usage_error("cannot read " + x.path + ": " + std::strerror(errno));
+            at.size = size_of(x.path);
+            if (at.bytes > 0) file.seekg(static_cast<std::streamoff>(at.bytes));
             source = file.rdbuf();
         }
         counting_buf counted(source, copy.is_open() ? &copy : nullptr, bar);
         std::istream in(&counted);
-        if (x.csv) e.add_csv(in, x.source, x.type);
-        else e.add_jsonl(in, x.source);  // throws on a read error part-way
+        if (x.csv) {
+            e.add_csv(in, x.source, x.type);  // a CSV file is saved once read whole
+        } else {
+            jsonl_options options;
+            options.first_line = at.lines;
+            if (!state_path_.empty()) {
+                // Called between every two records: saves every state_every_ records, or at once
+                // when asked to stop.
+                const std::uint64_t start_bytes = at.bytes;
+                std::uint64_t since = 0;
+                options.checkpoint_every = 1;
+                options.checkpoint = [&, start_bytes](std::uint64_t lines, std::uint64_t bytes) {
+                    if (++since < state_every_ && !stop_requested) return;
+                    since = 0;
+                    at.lines = lines;
+                    at.bytes = start_bytes + bytes;
+                    save(e);
+                    if (stop_requested) {
+                        bar.finish();
+                        throw interrupted_error("interrupted: the records read so far are saved in " + state_path_ +
+                                                "; the same command resumes from there");
+                    }
+                };
+            }
+            e.add_jsonl(in, x.source, options);  // throws on a read error part-way
+        }
+        at.done = true;
+        if (!state_path_.empty()) save(e);
     }
     bar.finish();
 }
@@ -251,15 +367,19 @@ void record_inputs::write_rejects(const report& r, std::ostream& out) const {
     for (const auto& source : order) {
         const auto found = std::find_if(inputs_.begin(), inputs_.end(), [&](const input& x) { return x.source == source; });
         if (found == inputs_.end()) continue;
-        const std::string path = found->path == "-" ? stdin_copy_ : found->path;
+        const bool from_stdin = found->path == "-";
+        const std::string path = from_stdin ? stdin_copy_ : found->path;
         if (path.empty()) continue;
         std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
-        const auto& wanted = lines[source];
+        // A resumed run kept standard input only from where it went on: earlier lines are gone.
+        std::vector<std::uint64_t> wanted;
+        for (const std::uint64_t l : lines[source])
+            if (!from_stdin || l > stdin_first_line_) wanted.push_back(from_stdin ? l - stdin_first_line_ : l);
         if (found->csv) {
             // A CSV record may span several lines (a quoted line break): find each one's extent.
             std::ifstream in(path, std::ios::binary);
             if (!in) throw usage_error("cannot read " + path + " again to copy its rejected records");
-            io::csv_reader reader(in, io::default_max_record_bytes);
+            io::csv_reader reader(in, io::default_max_record_bytes);  // only where records start and end
             io::csv_row row;
             std::size_t next = 0;
             while (next < wanted.size() && reader.next(row)) {

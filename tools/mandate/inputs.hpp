@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <stdexcept>
 #include <vector>
 
 #include "mandate/eval/engine.hpp"
@@ -26,6 +27,11 @@ input parse_input(const std::string& arg, const check::plan& plan);
 
 enum class progress_mode { automatic, always, never };
 
+// A run stopped by SIGINT or SIGTERM after saving its state.
+struct interrupted_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 class record_inputs {
 public:
     // `keep_stdin`: copy standard input to a temporary file as it is read, so its rejected
@@ -34,6 +40,12 @@ public:
     ~record_inputs();
     record_inputs(const record_inputs&) = delete;
     record_inputs& operator=(const record_inputs&) = delete;
+
+    // With a state file: load() resumes from it when it exists (inputs read whole are skipped,
+    // the one read in part is continued where the state was saved), and saves to it every
+    // `every` records of a JSON Lines input, after each input, and at the end; SIGINT and
+    // SIGTERM save at the next record and stop with interrupted_error.
+    void use_state(std::string path, std::uint64_t every);
 
     // Reads every input into the engine, in order. Throws usage_error when a file cannot be
     // read, and std::runtime_error ("FILE:LINE: ...") for a CSV header that cannot be used.
@@ -44,7 +56,20 @@ public:
     void write_rejects(const report& r, std::ostream& out) const;
 
 private:
+    // How far an input has been read (kept in the state file with the engine's records).
+    struct position {
+        bool done = false;
+        std::uint64_t lines = 0, bytes = 0, size = 0;
+    };
+    std::string resume_text() const;
+    void read_resume(const std::string& text, const engine& e);
+    void save(const engine& e) const;
+
     std::vector<input> inputs_;
+    std::vector<position> positions_;  // per input, this run's
+    std::string state_path_;
+    std::uint64_t state_every_ = 0;
+    std::uint64_t stdin_first_line_ = 0;  // lines of standard input a resumed run skipped
     bool keep_stdin_;
     progress_mode progress_;
     std::string stdin_copy_;  // the temporary copy of standard input, if one was made

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "inputs.hpp"
 
 namespace {
 
@@ -23,10 +24,12 @@ commands:
                                --check only reports files that would change (exit 1)
   check PLAN --events FILE... [--registry FILE...] [--as-of DATE]
         [--format table|json|csv|html] [-o FILE] [--rejects FILE] [--strict]
-        [--color|--no-color] [--progress|--no-progress]
+        [--color|--no-color] [--progress|--no-progress] [--state FILE [--state-every N]]
                                evaluate records against a plan and report; FILE is
                                JSON Lines, CSV (FILE.csv, or TYPE=FILE for one event
-                               type), or - for JSON Lines on standard input
+                               type), or - for JSON Lines on standard input; --state
+                               resumes from FILE and saves to it every N records (default
+                               1000000), after each input and at the end
   test PLAN [TESTS...] [-v]    run scenario tests (default: PLAN's sibling NAME.test.mandate);
                                prints failing expectations and "N passed, N failed" (exit 1 on a failure)
   graph PLAN                   print the evaluation graph as Graphviz DOT
@@ -39,7 +42,8 @@ lint, check, explain and test take --limit NAME=N to change a limit on untrusted
   max_buckets (docs/embedding.md, "Limits")
 
 exit codes: 0 ran, 1 rejected records under --strict (or fmt --check found changes, or a
-            scenario test failed), 2 usage, rule-file or test-file errors
+            scenario test failed), 2 usage, rule-file or test-file errors, 130 stopped by
+            SIGINT or SIGTERM (with --state, after saving)
 )";
 
 }  // namespace
@@ -63,6 +67,9 @@ int main(int argc, char** argv) {
             std::printf("mandate %s\n", MANDATE_VERSION);
             return 0;
         }
+    } catch (const mandate::cli::interrupted_error& e) {
+        std::fprintf(stderr, "mandate %s: %s\n", command.c_str(), e.what());
+        return 130;  // as a shell reports a process stopped by SIGINT
     } catch (const mandate::cli::usage_error& e) {
         std::fprintf(stderr, "mandate %s: %s\n", command.c_str(), e.what());
         return 2;

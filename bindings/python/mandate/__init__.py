@@ -13,6 +13,6 @@ mutable state and is used from one thread at a time. docs/embedding.md describes
 values map to record values.
 """
 
-from ._mandate import Engine, Plan, RuleError, StatusChange, __version__, compile
+from ._mandate import Engine, Plan, RuleError, StateError, StatusChange, __version__, compile
 
-__all__ = ["Engine", "Plan", "RuleError", "StatusChange", "__version__", "compile"]
+__all__ = ["Engine", "Plan", "RuleError", "StateError", "StatusChange", "__version__", "compile"]

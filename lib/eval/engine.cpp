@@ -160,7 +160,8 @@ std::pair<std::vector<entry>::const_iterator, std::vector<entry>::const_iterator
 
 struct engine_state {
     engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
-        : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model), typed(model) {
+        : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model, o.limits),
+          typed(model, o.limits.max_field_bytes) {
         sources.resize(plan->sources().size());
         sources_of_type.resize(model.events.size());
         for (std::size_t s = 0; s < plan->sources().size(); ++s)
@@ -522,6 +523,12 @@ struct engine_state {
     add_status add_record(const io::parsed_record* record, const std::string& error, std::uint32_t source,
                           std::uint64_t line, bool explain = true) {
         if (!record) return reject(source, line, error);
+        // A new entity past max_entities is turned away (rejected, so still counted).
+        if (record->kind == io::record_kind::entity && st.entities.size() >= options.limits.max_entities &&
+            st.entity_of.get(st.strings.find(record->entity)) == none)
+            return reject(source, line,
+                          "entity '" + std::string(record->entity) + "' would be one more than the limit of " +
+                              std::to_string(options.limits.max_entities) + " entities (max_entities)");
         const location where{source, line};
         ++st.records_read;
         last_error.clear();
@@ -1012,6 +1019,9 @@ public:
             const auto begin = static_cast<std::uint32_t>(out.rows.size());
             for (const auto& b : buckets_for(r, unit)) {
                 if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+                if (++buckets_ > e_.options.limits.max_buckets)
+                    throw limit_error("the report would hold more than " + std::to_string(e_.options.limits.max_buckets) +
+                                      " buckets (units × periods; max_buckets)");
                 out.rows.push_back(judge(rule, rn, unit, b));
             }
             out.by_unit[unit] = {begin, static_cast<std::uint32_t>(out.rows.size())};
@@ -1105,6 +1115,7 @@ private:
     const graph::compiled_plan& plan_;
     const check::plan& model_;
     day as_of_;
+    std::uint64_t buckets_ = 0;  // made so far, against limits::max_buckets
     std::vector<rule_results> results_;
     std::unordered_map<memo_key, val, memo_hash> memo_;
     std::unordered_map<memo_key, std::pair<val, bool>, memo_hash> streak_memo_;
@@ -1337,7 +1348,7 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) { ret
 std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const jsonl_options& options) {
     engine_state& m = *impl_;
     const std::uint32_t source_index = m.st.source_index(source);
-    const std::size_t limit = io::default_max_record_bytes;
+    const std::size_t limit = m.options.limits.max_record_bytes;
     // The window holds a block of input plus the longest record (and its "\r"); the padding
     // after it lets simdjson read past a record's end.
     const std::size_t window = (std::size_t{1} << 20) + limit + 1;
@@ -1350,7 +1361,7 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const
     const bool checkpoints = options.checkpoint_every > 0 && options.checkpoint;
     auto too_long = [&] {
         ++records;
-        m.reject(source_index, line, io::too_long_reason());
+        m.reject(source_index, line, io::too_long_reason(limit));
     };
     // One whole line, without its "\n".
     auto take = [&](char* begin, std::size_t length) {
@@ -1424,7 +1435,7 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const
 std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::string_view type) {
     engine_state& m = *impl_;
     const std::uint32_t source_index = m.st.source_index(source);
-    io::csv_reader reader(in, io::default_max_record_bytes);
+    io::csv_reader reader(in, m.options.limits.max_record_bytes);
     io::csv_row row;
     auto where = [&](std::uint64_t line) { return std::string(source) + ":" + std::to_string(line) + ": "; };
     try {

@@ -50,6 +50,8 @@ struct state_writer::hasher {
     std::unique_ptr<EVP_MD_CTX, md_free> ctx{EVP_MD_CTX_new()};
 };
 
+void state_writer::hasher_free::operator()(hasher* h) const { delete h; }
+
 state_writer::state_writer(const std::string& path) : path_(path), hash_(new hasher) {
     if (!hash_->ctx || EVP_DigestInit_ex(hash_->ctx.get(), EVP_sha256(), nullptr) != 1)
         throw state_error("cannot start a checksum for " + path);
@@ -65,13 +67,17 @@ state_writer::state_writer(const std::string& path) : path_(path), hash_(new has
     }
     buffer_.reserve(block);
     const unsigned char zero[header_bytes] = {};
-    if (std::fwrite(zero, 1, header_bytes, file_) != header_bytes) throw state_error(os_error("cannot write", temporary_));
+    if (std::fwrite(zero, 1, header_bytes, file_) != header_bytes) {
+        const std::string why = os_error("cannot write", temporary_);
+        std::fclose(file_);  // the destructor does not run for a constructor that throws
+        std::remove(temporary_.c_str());
+        throw state_error(why);
+    }
 }
 
 state_writer::~state_writer() {
     if (file_) std::fclose(file_);
     if (!committed_ && !temporary_.empty()) std::remove(temporary_.c_str());
-    delete hash_;
 }
 
 void state_writer::u32(std::uint32_t v) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,7 +43,10 @@ private:
     std::vector<unsigned char> buffer_;
     std::uint64_t payload_ = 0;
     struct hasher;
-    hasher* hash_ = nullptr;
+    struct hasher_free {
+        void operator()(hasher* h) const;
+    };
+    std::unique_ptr<hasher, hasher_free> hash_;  // freed even when the constructor throws
     bool committed_ = false;
 };
 

@@ -130,12 +130,6 @@ std::string outside_calendar(std::string_view field) {
            " to " + std::to_string(calendar::max_year);
 }
 
-// JSON text is valid UTF-8 by definition; typed text must be too, or reports would not be.
-bool utf8(std::string_view field, std::string_view text, std::string& error) {
-    if (simdjson::validate_utf8(text.data(), text.size())) return true;
-    error = "field '" + std::string(field) + "' is not valid UTF-8";
-    return false;
-}
 
 // The value a JSON number twin would hold, or nullopt for a value that is not a number.
 std::optional<rational> number_of(const typed_value& v, bool& is_number) {
@@ -214,15 +208,26 @@ bool typed_reader::scalar(const check::field& f, check::type_kind k, const typed
     return true;
 }
 
+// JSON text is valid UTF-8 by definition; typed text must be too, or reports would not be.
+bool typed_reader::checked_text(std::string_view field, std::string_view text, std::string& error) const {
+    if (text.size() > max_field_bytes_) {
+        error = "field '" + std::string(field) + "' is longer than the limit of " + std::to_string(max_field_bytes_) + " bytes";
+        return false;
+    }
+    if (simdjson::validate_utf8(text.data(), text.size())) return true;
+    error = "field '" + std::string(field) + "' is not valid UTF-8";
+    return false;
+}
+
 bool typed_reader::read(const typed_entity& e, io::parsed_record& r, std::string& error) {
     scratch_.clear();
     auto reject = [&](std::string reason) {
         error = std::move(reason);
         return false;
     };
-    if (!utf8("entity", e.id, error) || !utf8("kind", e.kind, error)) return false;
-    if (e.parent && !utf8("parent", *e.parent, error)) return false;
-    if (e.name && !utf8("name", *e.name, error)) return false;
+    if (!checked_text("entity", e.id, error) || !checked_text("kind", e.kind, error)) return false;
+    if (e.parent && !checked_text("parent", *e.parent, error)) return false;
+    if (e.name && !checked_text("name", *e.name, error)) return false;
     r.kind = io::record_kind::entity;
     r.entity = e.id;
     if (r.entity.empty()) return reject("field 'entity' must not be empty");
@@ -248,8 +253,8 @@ bool typed_reader::read(const typed_event& e, io::parsed_record& r, std::string&
         error = std::move(reason);
         return false;
     };
-    if (!utf8("id", e.id(), error) || !utf8("type", e.type(), error) || !utf8("time", e.time(), error) ||
-        !utf8("unit", e.unit(), error))
+    if (!checked_text("id", e.id(), error) || !checked_text("type", e.type(), error) || !checked_text("time", e.time(), error) ||
+        !checked_text("unit", e.unit(), error))
         return false;
     for (const auto& field : e.fields()) {
         // Not a structured binding: C++17 lambdas cannot capture one (clang refuses).
@@ -257,7 +262,7 @@ bool typed_reader::read(const typed_event& e, io::parsed_record& r, std::string&
         const auto& value = field.second;
         if (!simdjson::validate_utf8(name.data(), name.size())) return reject("a field name is not valid UTF-8");
         const auto texts = [&](const typed_value& v, const auto& self) -> bool {
-            if (v.type() == typed_value::kind::text && !utf8(name, v.string(), error)) return false;
+            if (v.type() == typed_value::kind::text && !checked_text(name, v.string(), error)) return false;
             for (const auto& m : v.members())
                 if (!self(m, self)) return false;
             return true;
@@ -313,7 +318,7 @@ bool typed_reader::read(const typed_event& e, io::parsed_record& r, std::string&
 }
 
 bool typed_reader::read_retraction(std::string_view id, io::parsed_record& r, std::string& error) {
-    if (!utf8("retract", id, error)) return false;
+    if (!checked_text("retract", id, error)) return false;
     r.kind = io::record_kind::retraction;
     r.retract = id;
     if (r.retract.empty()) {

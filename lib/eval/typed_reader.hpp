@@ -17,7 +17,7 @@ namespace mandate::eval {
 // this reader, so both must outlive its use (one add()).
 class typed_reader {
 public:
-    explicit typed_reader(const check::plan& plan) : plan_(plan) {}
+    typed_reader(const check::plan& plan, std::size_t max_field_bytes) : plan_(plan), max_field_bytes_(max_field_bytes) {}
 
     // Each returns false with `error` set when the record is rejected.
     bool read(const typed_entity& e, io::parsed_record& out, std::string& error);
@@ -27,7 +27,10 @@ public:
 private:
     bool scalar(const check::field& f, check::type_kind k, const typed_value& v, io::field_value& out, bool member,
                 std::string& error);
+    // Valid UTF-8 (as JSON text is by definition) and within the field length limit.
+    bool checked_text(std::string_view field, std::string_view text, std::string& error) const;
     const check::plan& plan_;
+    std::size_t max_field_bytes_;
     std::deque<std::string> scratch_;  // texts made here (dates given to text fields); stable addresses
 };
 

@@ -142,7 +142,7 @@ bool csv_reader::next(csv_row& row) {
             m.cells.pop_back();
         end_cell();
         if (too_long) {
-            row.error = too_long_reason();
+            row.error = too_long_reason(m.max_bytes);
             m.bounds.clear();
         }
         std::size_t begin = 0;

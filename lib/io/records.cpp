@@ -11,8 +11,8 @@ namespace od = simdjson::ondemand;
 
 std::size_t required_padding() { return simdjson::SIMDJSON_PADDING; }
 
-std::string too_long_reason() {
-    return "record longer than the limit of " + std::to_string(default_max_record_bytes) + " bytes";
+std::string too_long_reason(std::size_t limit) {
+    return "record longer than the limit of " + std::to_string(limit) + " bytes";
 }
 
 namespace {
@@ -92,10 +92,11 @@ bool is_json_number(std::string_view text) { return valid_json_number(text); }
 bool is_valid_utf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
 
 struct record_parser::impl {
-    explicit impl(const check::plan& p) : plan(p) {}
+    impl(const check::plan& p, const limits& l) : plan(p), max_record(l.max_record_bytes), max_field(l.max_field_bytes) {}
 
     const check::plan& plan;
-    od::parser parser{default_max_record_bytes + 1024};
+    std::size_t max_record, max_field;
+    od::parser parser{max_record + 1024};
     std::vector<json_field> fields;
     std::vector<json_value> elements;
     std::string padded;  // for parse(string_view)
@@ -239,7 +240,7 @@ struct record_parser::impl {
     }
 };
 
-record_parser::record_parser(const check::plan& plan) : impl_(std::make_unique<impl>(plan)) {}
+record_parser::record_parser(const check::plan& plan, const limits& l) : impl_(std::make_unique<impl>(plan, l)) {}
 record_parser::~record_parser() = default;
 
 bool record_parser::parse(std::string_view line) {
@@ -269,9 +270,18 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
         error_ = std::move(reason);
         return false;
     };
-    if (length > default_max_record_bytes)
-        return reject(too_long_reason());
+    if (length > m.max_record)
+        return reject(too_long_reason(m.max_record));
     if (!m.read_object(data, length, capacity)) return reject(m.message);
+    // No string value longer than the field limit: the store keeps each one.
+    for (const auto& f : m.fields) {
+        auto too_long = [&](const json_value& v) { return v.k == json_value::kind::string && v.text.size() > m.max_field; };
+        bool over = too_long(f.value) || f.key.size() > m.max_field;
+        if (f.value.k == json_value::kind::array)
+            for (std::uint32_t e = f.value.begin; e < f.value.end && !over; ++e) over = too_long(m.elements[e]);
+        if (over)
+            return reject("field " + quoted(f.key) + " is longer than the limit of " + std::to_string(m.max_field) + " bytes");
+    }
 
     auto string_field = [&](std::string_view key, std::string_view& out, bool required) -> bool {
         const json_value* v = m.find(key);

@@ -16,6 +16,7 @@
 #include "mandate/eval/report.hpp"
 #include "mandate/eval/typed_record.hpp"
 #include "mandate/graph/plan.hpp"
+#include "mandate/limits.hpp"
 
 namespace mandate {
 
@@ -24,6 +25,9 @@ struct engine_options {
     std::size_t evidence_limit = 20;
     // Compute evidence at all (off for bulk runs that only need statuses).
     bool evidence = true;
+    // Bounds on untrusted records: a record's and a string's size, entities held, buckets in
+    // a report (docs/reliability.md). The front-end limits in it are compile()'s to use.
+    mandate::limits limits;
 };
 
 // How add_jsonl reads a stream: where its line numbers start, and a checkpoint between records.

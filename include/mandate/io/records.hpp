@@ -13,16 +13,17 @@
 
 #include "mandate/calendar/schedule.hpp"
 #include "mandate/check/model.hpp"
+#include "mandate/limits.hpp"
 
 namespace mandate::io {
 
-// Default size limit of one record.
+// Default size limit of one record (limits::max_record_bytes).
 inline constexpr std::size_t default_max_record_bytes = 256 * 1024;
 // Bytes a buffer handed to record_parser::parse must have readable after the record.
 std::size_t required_padding();
 // The reason a record over the size limit is rejected (by the parser, or by a reader that
 // skips such a line without holding it).
-std::string too_long_reason();
+std::string too_long_reason(std::size_t limit = default_max_record_bytes);
 
 // Whether `text` is exactly one JSON number token ("12", "-0.5", "1e3").
 bool is_json_number(std::string_view text);
@@ -69,7 +70,8 @@ struct parsed_record {
 // Parses records against one plan. Reusable; not thread-safe (one per thread).
 class record_parser {
 public:
-    explicit record_parser(const check::plan& plan);
+    // `l` bounds a record's size (max_record_bytes) and its string values (max_field_bytes).
+    explicit record_parser(const check::plan& plan, const limits& l = {});
     ~record_parser();
     record_parser(const record_parser&) = delete;
     record_parser& operator=(const record_parser&) = delete;

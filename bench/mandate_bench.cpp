@@ -1,19 +1,47 @@
-// Benchmarks of the whole pipeline on the Goutang plan and a generated town (bench/generate.cpp,
-// `--scale town --seed 2023`): compile time, record parsing, ingestion, evaluation, and the
-// cost of one added event. Data comes from $MANDATE_BENCH_DATA (a directory holding
-// registry.jsonl and events.jsonl) or is generated beside the benchmark binary on first use.
+// Benchmarks of the whole pipeline on the Goutang plan and the generated records of
+// bench/generator.hpp, made in memory once per run:
+//   MANDATE_BENCH_SCALE=town (default) | county | FACTOR (the county times FACTOR: 0.1, 3...)
+//   MANDATE_BENCH_SEED=N (default 2023)
+//
+//   BM_CompileGoutang       compiling rules/goutang-2023.mandate (bytes/s)
+//   BM_CompilePathological  rule files that once made the front end quadratic
+//   BM_ParseRecords         the record parser alone over every event line (items/s, bytes/s)
+//   BM_IngestJsonl          JSON Lines end to end into an engine: parse, check, dedup, conflicts,
+//                           store (items/s = events, bytes/s = registry and events)
+//   BM_Check                what `mandate check` does in process: ingest, evaluate as of
+//                           2023-12-31 with evidence, write the JSON report (bulk events/s)
+//   BM_Report               the report alone on a loaded engine, with and without evidence
+//   BM_AddEvent             one more event into a loaded engine (ns/event), no report
+//   BM_FreshReport          1000 more events into a loaded engine, then the JSON report
+//   BM_State                not a timing: heap and RSS growth over the retained events
+//                           (counters bytes_per_event, rss_per_event, peak_rss_MiB)
+//
+// docs/performance.md has the figures and how to read them; bench/sqlite_bench.cpp compares
+// with SQLite on the same records.
 #include <benchmark/benchmark.h>
+#include <malloc.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <istream>
 #include <sstream>
+#include <streambuf>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "generator.hpp"
 #include "mandate/io/records.hpp"
+#include "mandate/io/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
 namespace {
+
+namespace gen = mandate::generator;
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -22,46 +50,86 @@ std::string slurp(const std::string& path) {
     return ss.str();
 }
 
-struct data {
-    std::string rules, registry, events;
-    std::vector<std::string> event_lines;
+// An istream over bytes already in memory, without copying them.
+struct memory_buf : std::streambuf {
+    explicit memory_buf(std::string_view s) {
+        char* p = const_cast<char*>(s.data());
+        setg(p, p, p + s.size());
+    }
+};
+struct memory_stream : std::istream {
+    explicit memory_stream(std::string_view s) : std::istream(nullptr), buf(s) { rdbuf(&buf); }
+    memory_buf buf;
 };
 
-const data& town() {
-    static const data d = [] {
+struct data {
+    gen::config config;
+    std::string rules, registry, events;
+    std::vector<std::string_view> event_lines;  // into events
+};
+
+data& the_data() {
+    static data d = [] {
         data out;
-        out.rules = slurp(std::string(MANDATE_SOURCE_DIR) + "/rules/goutang-2023.mandate");
-        std::string dir;
-        if (const char* env = std::getenv("MANDATE_BENCH_DATA")) {
-            dir = env;
-        } else {
-            dir = std::string(MANDATE_BINARY_DIR) + "/bench-data/town";
-            const std::string command = "mkdir -p " + dir + " && test -s " + dir + "/events.jsonl || " +
-                                        std::string(MANDATE_BINARY_DIR) + "/bin/mandate-generate --scale town --seed 2023 --registry " +
-                                        dir + "/registry.jsonl --events " + dir + "/events.jsonl";
-            if (std::system(command.c_str()) != 0) std::abort();
+        const char* scale = std::getenv("MANDATE_BENCH_SCALE");
+        const std::string s = scale ? scale : "town";
+        if (s == "town") out.config = gen::town();
+        else if (s == "county") out.config = gen::county();
+        else out.config = gen::county(std::strtod(s.c_str(), nullptr));
+        if (!(out.config.villages > 0)) {
+            std::fprintf(stderr, "MANDATE_BENCH_SCALE must be town, county or a positive factor\n");
+            std::exit(2);
         }
-        out.registry = slurp(dir + "/registry.jsonl");
-        out.events = slurp(dir + "/events.jsonl");
-        std::istringstream in(out.events);
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty()) out.event_lines.push_back(line);
+        const char* seed = std::getenv("MANDATE_BENCH_SEED");
+        out.config.seed = seed ? std::strtoull(seed, nullptr, 10) : 2023;
+        out.rules = slurp(std::string(MANDATE_SOURCE_DIR) + "/rules/goutang-2023.mandate");
+        gen::dataset g = gen::generate(out.config);
+        out.registry = std::move(g.registry);
+        out.events = std::move(g.events);
+        for (std::size_t p = 0; p < out.events.size();) {
+            const std::size_t q = out.events.find('\n', p);
+            out.event_lines.emplace_back(out.events.data() + p, q - p);
+            p = q + 1;
+        }
+        std::fprintf(stderr, "data: %s, seed %llu: %zu event lines, %.1f MB\n", out.config.scale.c_str(),
+                     static_cast<unsigned long long>(out.config.seed), out.event_lines.size(),
+                     (out.registry.size() + out.events.size()) / 1e6);
         return out;
     }();
     return d;
 }
 
-mandate::plan compiled() {
-    static const mandate::plan p = *mandate::compile(town().rules, "goutang-2023.mandate");
+const mandate::plan& compiled() {
+    static const mandate::plan p = *mandate::compile(the_data().rules, "goutang-2023.mandate");
     return p;
 }
 
+const mandate::calendar::day year_end = mandate::calendar::from_ymd(2023, 12, 31);
+
+// The events from line `from` up to line `to` as one JSON Lines text.
+std::string_view lines(std::size_t from, std::size_t to) {
+    const data& d = the_data();
+    if (from >= to) return {};
+    const char* b = d.event_lines[from].data();
+    const char* e = d.event_lines[to - 1].data() + d.event_lines[to - 1].size() + 1;
+    return {b, static_cast<std::size_t>(e - b)};
+}
+
+// An engine holding the registry and the events before line `upto`.
+mandate::engine loaded(std::size_t upto, mandate::engine_options options = {}) {
+    const data& d = the_data();
+    mandate::engine e(compiled(), options);
+    memory_stream registry(d.registry), events(lines(0, upto));
+    e.add_jsonl(registry, "registry.jsonl");
+    e.add_jsonl(events, "events.jsonl");
+    return e;
+}
+
 void BM_CompileGoutang(benchmark::State& state) {
-    const std::string& rules = town().rules;
+    const std::string& rules = the_data().rules;
     for (auto _ : state) benchmark::DoNotOptimize(mandate::compile(rules, "goutang-2023.mandate"));
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * rules.size()));
 }
-BENCHMARK(BM_CompileGoutang)->Unit(benchmark::kMillisecond);
 
 // Rule files that once made the front end quadratic (the robustness tests only check that they
 // are handled): 2000 outcomes reading every obligation, 20000 errors on one line, 10000 unknown
@@ -93,64 +161,162 @@ void BM_CompilePathological(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(mandate::compile(text, "p.mandate"));
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_CompilePathological)->DenseRange(0, 2)->ArgNames({"case"})->Unit(benchmark::kMillisecond);
 
 void BM_ParseRecords(benchmark::State& state) {
-    const data& d = town();
+    const data& d = the_data();
     mandate::io::record_parser parser(compiled()->model());
-    std::size_t bytes = 0;
-    for (auto _ : state) {
+    for (auto _ : state)
         for (const auto& line : d.event_lines) benchmark::DoNotOptimize(parser.parse(line));
-    }
-    for (const auto& line : d.event_lines) bytes += line.size() + 1;
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * d.events.size()));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * d.event_lines.size()));
 }
-BENCHMARK(BM_ParseRecords)->Unit(benchmark::kMillisecond);
 
-void BM_IngestJsonl(benchmark::State& state) {
-    const data& d = town();
-    for (auto _ : state) {
-        mandate::engine e(compiled());
-        std::istringstream registry(d.registry), events(d.events);
-        e.add_jsonl(registry, "registry.jsonl");
-        e.add_jsonl(events, "events.jsonl");
-        benchmark::DoNotOptimize(e.latest_event_date());
-    }
+void set_bulk_counters(benchmark::State& state) {
+    const data& d = the_data();
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * (d.registry.size() + d.events.size())));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * d.event_lines.size()));
 }
-BENCHMARK(BM_IngestJsonl)->Unit(benchmark::kMillisecond);
 
-void BM_Evaluate(benchmark::State& state) {
-    const data& d = town();
+void BM_IngestJsonl(benchmark::State& state) {
+    const data& d = the_data();
+    for (auto _ : state) {
+        mandate::engine e = loaded(d.event_lines.size());
+        benchmark::DoNotOptimize(e.latest_event_date());
+        state.PauseTiming();  // not the engine's teardown
+        { mandate::engine gone = std::move(e); }
+        state.ResumeTiming();
+    }
+    set_bulk_counters(state);
+}
+
+void BM_Check(benchmark::State& state) {
+    const data& d = the_data();
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        mandate::engine e = loaded(d.event_lines.size());
+        const mandate::report r = e.evaluate(year_end);
+        std::ostringstream out;
+        mandate::io::write_json(r, out);
+        bytes = out.str().size();
+        benchmark::DoNotOptimize(bytes);
+        state.PauseTiming();
+        { mandate::engine gone = std::move(e); }
+        state.ResumeTiming();
+    }
+    set_bulk_counters(state);
+    state.counters["report_MB"] = static_cast<double>(bytes) / 1e6;
+}
+
+void BM_Report(benchmark::State& state) {
+    const data& d = the_data();
     mandate::engine_options options;
     options.evidence = state.range(0) != 0;
-    mandate::engine e(compiled(), options);
-    std::istringstream registry(d.registry), events(d.events);
-    e.add_jsonl(registry, "registry.jsonl");
-    e.add_jsonl(events, "events.jsonl");
-    const auto as_of = mandate::calendar::from_ymd(2023, 12, 31);
-    e.evaluate(as_of);  // indexes built once
-    for (auto _ : state) benchmark::DoNotOptimize(e.evaluate(as_of));
+    mandate::engine e = loaded(d.event_lines.size(), options);
+    e.evaluate(year_end);  // the first report builds the indexes
+    for (auto _ : state) {
+        const mandate::report r = e.evaluate(year_end);
+        std::ostringstream out;
+        mandate::io::write_json(r, out);
+        benchmark::DoNotOptimize(out.str().size());
+    }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * d.event_lines.size()));
 }
-BENCHMARK(BM_Evaluate)->Arg(0)->Arg(1)->ArgNames({"evidence"})->Unit(benchmark::kMillisecond);
 
+// The last `held` event lines are held back; each iteration adds the next one.
 void BM_AddEvent(benchmark::State& state) {
-    const data& d = town();
-    mandate::engine e(compiled());
-    std::istringstream registry(d.registry);
-    e.add_jsonl(registry, "registry.jsonl");
-    std::size_t i = 0;
+    const data& d = the_data();
+    const std::size_t held = static_cast<std::size_t>(state.max_iterations);
+    const std::size_t first = d.event_lines.size() - std::min(held, d.event_lines.size());
+    mandate::engine e = loaded(first);
+    std::size_t i = first;
     for (auto _ : state) {
-        e.add(d.event_lines[i % d.event_lines.size()], "events.jsonl", i);
+        e.add(d.event_lines[i], "events.jsonl", i + 1);
         ++i;
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
-BENCHMARK(BM_AddEvent);
+
+// Each iteration adds the next 1000 held-back events and writes a fresh JSON report.
+void BM_FreshReport(benchmark::State& state) {
+    const data& d = the_data();
+    const std::size_t batch = 1000, rounds = static_cast<std::size_t>(state.max_iterations);
+    const std::size_t first = d.event_lines.size() - std::min(batch * rounds, d.event_lines.size());
+    mandate::engine e = loaded(first);
+    e.evaluate(year_end);
+    std::size_t i = first;
+    for (auto _ : state) {
+        const std::size_t to = std::min(i + batch, d.event_lines.size());
+        for (; i < to; ++i) e.add(d.event_lines[i], "events.jsonl", i + 1);
+        const mandate::report r = e.evaluate(year_end);
+        std::ostringstream out;
+        mandate::io::write_json(r, out);
+        benchmark::DoNotOptimize(out.str().size());
+    }
+    state.counters["events_per_round"] = static_cast<double>(batch);
+}
+
+std::size_t heap_in_use() {
+    const struct mallinfo2 m = mallinfo2();
+    return m.uordblks + m.hblkhd;
+}
+
+std::size_t rss_bytes() {
+    long pages = 0, resident = 0;
+    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+    }
+    return static_cast<std::size_t>(resident) * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+// Heap bytes held, and RSS growth, per event the engine retains (applied and retracted ones:
+// what it must keep to answer a report), ids and strings included; after its first report, so
+// the indexes a report builds are counted too.
+void BM_State(benchmark::State& state) {
+    const data& d = the_data();
+    double per_event = 0, rss_per_event = 0, retained = 0;
+    for (auto _ : state) {
+        malloc_trim(0);
+        const std::size_t heap0 = heap_in_use(), rss0 = rss_bytes();
+        mandate::engine e = loaded(d.event_lines.size());
+        {
+            const mandate::report r = e.evaluate(year_end);
+            retained = static_cast<double>(r.inputs.applied + r.inputs.retracted);
+        }
+        malloc_trim(0);
+        const std::size_t heap1 = heap_in_use(), rss1 = rss_bytes();
+        per_event = (static_cast<double>(heap1) - static_cast<double>(heap0)) / retained;
+        rss_per_event = (static_cast<double>(rss1) - static_cast<double>(rss0)) / retained;
+    }
+    struct rusage u {};
+    getrusage(RUSAGE_SELF, &u);
+    state.counters["retained_events"] = retained;
+    state.counters["bytes_per_event"] = per_event;
+    state.counters["rss_per_event"] = rss_per_event;
+    state.counters["peak_rss_MiB"] = static_cast<double>(u.ru_maxrss) / 1024.0;
+}
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    const bool big = the_data().event_lines.size() > 1000000;
+    const auto whole = big ? benchmark::kSecond : benchmark::kMillisecond;
+    benchmark::RegisterBenchmark("BM_CompileGoutang", BM_CompileGoutang)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_CompilePathological", BM_CompilePathological)
+        ->DenseRange(0, 2)->ArgNames({"case"})->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_ParseRecords", BM_ParseRecords)->Unit(whole);
+    benchmark::RegisterBenchmark("BM_IngestJsonl", BM_IngestJsonl)->Unit(whole);
+    benchmark::RegisterBenchmark("BM_Check", BM_Check)->Unit(whole);
+    benchmark::RegisterBenchmark("BM_Report", BM_Report)->Arg(0)->Arg(1)->ArgNames({"evidence"})->Unit(benchmark::kMillisecond);
+    // Enough held-back events for a stable figure, never more than a tenth of the data.
+    const auto held = static_cast<benchmark::IterationCount>(std::max<std::size_t>(1, std::min<std::size_t>(200000, the_data().event_lines.size() / 10)));
+    benchmark::RegisterBenchmark("BM_AddEvent", BM_AddEvent)->Iterations(held);
+    benchmark::RegisterBenchmark("BM_FreshReport", BM_FreshReport)->Iterations(std::min<benchmark::IterationCount>(10, held / 1000 + 1))
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_State", BM_State)->Iterations(1)->Unit(whole);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -331,10 +331,11 @@ void record_inputs::load(engine& e) {
             if (!state_path_.empty()) {
                 // Called between every two records: saves every state_every_ records, or at once
                 // when asked to stop.
+                // (The count of records since the last save lives in the callback itself: this
+                // block ends before add_jsonl calls it.)
                 const std::uint64_t start_bytes = at.bytes;
-                std::uint64_t since = 0;
                 options.checkpoint_every = 1;
-                options.checkpoint = [&, start_bytes](std::uint64_t lines, std::uint64_t bytes) {
+                options.checkpoint = [&, start_bytes, since = std::uint64_t{0}](std::uint64_t lines, std::uint64_t bytes) mutable {
                     if (++since < state_every_ && !stop_requested) return;
                     since = 0;
                     at.lines = lines;

@@ -30,10 +30,10 @@ bool is_string_kind(check::type_kind k) { return k == check::type_kind::text || 
 
 }  // namespace
 
-std::uint32_t store::append_row(const io::parsed_record& r) {
+std::uint32_t store::append_row(const io::parsed_record& r, string_id id) {
     table& t = tables[static_cast<std::size_t>(r.type)];
     const auto row = static_cast<std::uint32_t>(t.size());
-    t.id.push_back(strings.intern(r.id));
+    t.id.push_back(id);
     t.date.push_back(r.time.local);
     t.instant.push_back(r.time.has_clock ? r.time.instant_s : r.time.local);
     t.nanos.push_back(r.time.has_clock ? r.time.nanos : 0);
@@ -124,7 +124,7 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
     if (s.row == none) {
         // The first copy (perhaps after its retraction).
         s.type = r.type;
-        s.row = append_row(r);
+        s.row = append_row(r, id);
         table& t = tables[static_cast<std::size_t>(r.type)];
         t.alive[s.row] = s.retracted ? 0 : 1;
         if (!hierarchy_dirty) {

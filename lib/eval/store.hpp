@@ -217,7 +217,7 @@ private:
     // The slot's row no longer counts (retracted, or its id in conflict).
     event_effect stop_counting(const event_slot& s);
     const check::plan& plan_;
-    std::uint32_t append_row(const io::parsed_record& r);
+    std::uint32_t append_row(const io::parsed_record& r, string_id id);
     bool same_row(int type, std::uint32_t row, const io::parsed_record& r) const;
 };
 

@@ -121,16 +121,54 @@ struct entry {
     bool operator==(const entry& o) const { return d == o.d && row == o.row; }
 };
 
+// Values keyed by entity index (or `none`). Entities are numbered densely, so a vector of
+// value numbers, 4 bytes an entity, finds one without hashing; only entities that have a value
+// hold one.
+template <class T>
+class entity_map {
+public:
+    T& operator[](std::uint32_t e) {
+        if (e == none) {
+            if (none_at_ == none) {
+                none_at_ = static_cast<std::uint32_t>(values_.size());
+                values_.emplace_back();
+            }
+            return values_[none_at_];
+        }
+        if (e >= at_.size()) at_.resize(std::max<std::size_t>(std::size_t{e} + 1, at_.size() * 3 / 2 + 16), none);
+        if (at_[e] == none) {
+            at_[e] = static_cast<std::uint32_t>(values_.size());
+            values_.emplace_back();
+        }
+        return values_[at_[e]];
+    }
+    const T* find(std::uint32_t e) const {
+        const std::uint32_t at = e == none ? none_at_ : e < at_.size() ? at_[e] : none;
+        return at != none ? &values_[at] : nullptr;
+    }
+    void clear() {
+        at_.clear();
+        none_at_ = none;
+        values_.clear();
+    }
+    // Every value held, in no particular order.
+    std::vector<T>& values() { return values_; }
+
+private:
+    std::vector<std::uint32_t> at_;  // entity index -> index into values_, or none
+    std::uint32_t none_at_ = none;   // the value of `none` (the plan, for rules without `each`)
+    std::vector<T> values_;
+};
+
 // Events of one source, in date order: per scope unit when scoped, else all together.
 struct source_index {
-    std::unordered_map<std::uint32_t, std::vector<entry>> by_unit;
+    entity_map<std::vector<entry>> by_unit;
     std::vector<entry> all;
     bool sorted = true;
 
     const std::vector<entry>* find(std::uint32_t unit, bool scoped) const {
         if (!scoped) return &all;
-        auto it = by_unit.find(unit);
-        return it == by_unit.end() ? nullptr : &it->second;
+        return by_unit.find(unit);
     }
 };
 
@@ -138,7 +176,7 @@ struct source_index {
 struct coverage_index {
     int source = -1;
     int field = -1;
-    std::unordered_map<std::uint32_t, std::vector<entry>> by_target;
+    entity_map<std::vector<entry>> by_target;
     bool sorted = true;
 };
 
@@ -488,12 +526,12 @@ struct engine_state {
         for (auto& s : sources) {
             if (s.sorted) continue;
             std::sort(s.all.begin(), s.all.end());
-            for (auto& [unit, list] : s.by_unit) std::sort(list.begin(), list.end());
+            for (auto& list : s.by_unit.values()) std::sort(list.begin(), list.end());
             s.sorted = true;
         }
         for (auto& c : coverages) {
             if (c.sorted) continue;
-            for (auto& [target, list] : c.by_target) std::sort(list.begin(), list.end());
+            for (auto& list : c.by_target.values()) std::sort(list.begin(), list.end());
             c.sorted = true;
         }
     }
@@ -634,7 +672,7 @@ struct bucket_state {
 
 struct rule_results {
     std::vector<bucket_state> rows;
-    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> by_unit;  // [begin, end)
+    entity_map<std::pair<std::uint32_t, std::uint32_t>> by_unit;  // [begin, end)
 };
 
 struct memo_key {
@@ -871,9 +909,8 @@ public:
         for (std::uint32_t x : denominator) {
             bool hit = false;
             if (first <= last) {
-                auto it = ci.by_target.find(x);
-                if (it != ci.by_target.end()) {
-                    auto [lo, hi] = range_of(it->second, first, last);
+                if (const std::vector<entry>* list = ci.by_target.find(x)) {
+                    auto [lo, hi] = range_of(*list, first, last);
                     // The evidence is the earliest event naming x; of several that day, the one
                     // with the least id, so it does not depend on the order records arrived in.
                     const table& t = e_.st.tables[static_cast<std::size_t>(src.event)];
@@ -945,9 +982,9 @@ public:
     template <class F>
     void for_buckets(int rule, std::uint32_t unit, F&& f) const {
         const rule_results& rr = results_[static_cast<std::size_t>(rule)];
-        auto it = rr.by_unit.find(unit);
-        if (it == rr.by_unit.end()) return;
-        for (std::uint32_t i = it->second.first; i < it->second.second; ++i) f(rr.rows[i]);
+        const auto* range = rr.by_unit.find(unit);
+        if (!range) return;
+        for (std::uint32_t i = range->first; i < range->second; ++i) f(rr.rows[i]);
     }
 
     template <class F>
@@ -1107,9 +1144,13 @@ public:
         // report must not depend on that.
         std::sort(c.events.begin(), c.events.end());
         c.events.erase(std::unique(c.events.begin(), c.events.end()), c.events.end());
-        std::sort(c.events.begin(), c.events.end(), [&](const auto& a, const auto& b) {
-            return a.first != b.first ? a.first < b.first : e_.st.text(a.second) < e_.st.text(b.second);
-        });
+        // Only the first `limit` are listed: only they need ordering by text (a strict order,
+        // since distinct ids have distinct texts, so the same ones come first either way).
+        const std::size_t listed = std::min(c.events.size(), c.limit);
+        std::partial_sort(c.events.begin(), c.events.begin() + static_cast<std::ptrdiff_t>(listed), c.events.end(),
+                          [&](const auto& a, const auto& b) {
+                              return a.first != b.first ? a.first < b.first : e_.st.text(a.second) < e_.st.text(b.second);
+                          });
         ev.event_count = c.events.size();
         for (std::size_t i = 0; i < c.events.size() && i < c.limit; ++i) ev.events.emplace_back(e_.st.text(c.events[i].second));
         ev.gap = c.gap;

@@ -773,6 +773,10 @@ public:
     // Evidence gathered while an aggregate is computed for a report row.
     struct collector {
         std::vector<std::pair<day, string_id>> events;
+        // How many runs of rows were appended to `events`, and whether any run may repeat an
+        // event (coverage's, one per target). One run of an index's rows has no repeats.
+        int runs = 0;
+        bool repeats = false;
         std::optional<gap_evidence> gap;
         std::optional<coverage_evidence> coverage;
         std::size_t limit = 20;
@@ -803,6 +807,7 @@ public:
                 }
             }
         }
+        if (evidence && n.op != check::op::gap && !rows.empty()) ++evidence->runs;
         if (evidence && n.op != check::op::gap)
             for (std::uint32_t row : rows) evidence->events.emplace_back(t.date[row], t.id[row]);
         switch (n.op) {
@@ -923,7 +928,10 @@ public:
                         chosen = t.id[e->row];
                         chosen_day = e->d;
                     }
-                    if (hit && evidence) evidence->events.emplace_back(chosen_day, chosen);
+                    if (hit && evidence) {
+                        evidence->events.emplace_back(chosen_day, chosen);
+                        evidence->repeats = true;
+                    }
                 }
             }
             if (hit) ++covered;
@@ -1142,8 +1150,10 @@ public:
         }
         // By date, then by id text: interned ids number strings in arrival order, and the
         // report must not depend on that.
-        std::sort(c.events.begin(), c.events.end());
-        c.events.erase(std::unique(c.events.begin(), c.events.end()), c.events.end());
+        if (c.runs > 1 || c.repeats) {  // else no event is there twice
+            std::sort(c.events.begin(), c.events.end());
+            c.events.erase(std::unique(c.events.begin(), c.events.end()), c.events.end());
+        }
         // Only the first `limit` are listed: only they need ordering by text (a strict order,
         // since distinct ids have distinct texts, so the same ones come first either way).
         const std::size_t listed = std::min(c.events.size(), c.limit);

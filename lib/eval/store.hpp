@@ -14,6 +14,7 @@
 #include "mandate/calendar/date.hpp"
 #include "mandate/check/model.hpp"
 #include "mandate/io/records.hpp"
+#include "pod_vector.hpp"
 #include "string_pool.hpp"
 
 namespace mandate::eval {
@@ -67,9 +68,9 @@ struct entity {
 struct column {
     check::type_kind kind = check::type_kind::text;
     check::type_kind element = check::type_kind::error;
-    std::vector<std::int64_t> value;
-    std::vector<std::uint8_t> present;
-    std::vector<std::uint32_t> set_begin, set_end;  // set fields: range in table::members
+    pod_vector<std::int64_t> value;
+    pod_vector<std::uint8_t> present;
+    pod_vector<std::uint32_t> set_begin, set_end;  // set fields: range in table::members
 };
 
 // A row's resolution against the hierarchy. Whether it counts at all (not retracted, not in
@@ -78,18 +79,18 @@ struct column {
 enum class row_state : std::uint8_t { unresolved, applied, rejected_ref };
 
 struct table {
-    std::vector<string_id> id;
-    std::vector<day> date;
-    std::vector<std::int64_t> instant;      // dedup key: UTC seconds, or the date for date-only times
-    std::vector<std::uint32_t> nanos;       // and the nanoseconds of date-times
-    std::vector<std::uint8_t> has_clock;
-    std::vector<string_id> unit;
-    std::vector<std::uint32_t> unit_entity;  // resolved entity index, or none
-    std::vector<row_state> state;
-    std::vector<std::uint8_t> alive;         // 0 once retracted or in conflict
+    pod_vector<string_id> id;
+    pod_vector<day> date;
+    pod_vector<std::int64_t> instant;      // dedup key: UTC seconds, or the date for date-only times
+    pod_vector<std::uint32_t> nanos;       // and the nanoseconds of date-times
+    pod_vector<std::uint8_t> has_clock;
+    pod_vector<string_id> unit;
+    pod_vector<std::uint32_t> unit_entity;  // resolved entity index, or none
+    pod_vector<row_state> state;
+    pod_vector<std::uint8_t> alive;         // 0 once retracted or in conflict
     std::unordered_map<std::uint32_t, std::string> bad_ref;  // why, for rejected_ref rows only
     std::vector<column> columns;             // indexed like check::event_type::fields (built-ins empty)
-    std::vector<std::int64_t> members;
+    pod_vector<std::int64_t> members;
 
     std::size_t size() const { return id.size(); }
     bool counts(std::uint32_t row) const { return alive[row] && state[row] == row_state::applied; }
@@ -129,7 +130,7 @@ public:
     std::size_t bytes() const { return at_.capacity() * sizeof(std::uint32_t); }
 
 private:
-    std::vector<std::uint32_t> at_;
+    pod_vector<std::uint32_t> at_;
 };
 
 class store {
@@ -141,7 +142,7 @@ public:
     std::vector<entity> entities;
     id_index entity_of;                                      // entity id -> index
     std::vector<table> tables;                               // per event type
-    std::vector<event_slot> slots;
+    pod_vector<event_slot> slots;
     id_index slot_of;                                        // event id -> slot
     std::unordered_map<std::uint32_t, std::vector<location>> extra_copies;  // slot -> locations of copies 2..n
     std::vector<std::pair<location, std::string>> parse_rejections;

@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #endif
 
+#include "pod_vector.hpp"
+
 namespace mandate::eval {
 
 using string_id = std::uint32_t;
@@ -180,8 +182,8 @@ private:
 
     std::vector<std::unique_ptr<char[]>> chunks_;
     std::size_t chunk_size_ = 0, used_ = 0, chunk_bytes_total_ = 0;
-    std::vector<std::uint64_t> offsets_;
-    std::vector<std::uint32_t> lengths_;
+    pod_vector<std::uint64_t> offsets_;
+    pod_vector<std::uint32_t> lengths_;
     static constexpr std::uint64_t empty = ~std::uint64_t{0};
     slot_table slots_;  // (hash >> 32) << 32 | id, or empty
 };

@@ -38,7 +38,8 @@ std::uint32_t store::append_row(const io::parsed_record& r, string_id id) {
     t.instant.push_back(r.time.has_clock ? r.time.instant_s : r.time.local);
     t.nanos.push_back(r.time.has_clock ? r.time.nanos : 0);
     t.has_clock.push_back(r.time.has_clock ? 1 : 0);
-    t.unit.push_back(strings.intern(r.unit));
+    const std::uint64_t* h = value_hashes_.data();  // in the order add_event hashed them
+    t.unit.push_back(strings.intern(r.unit, *h++).first);
     t.unit_entity.push_back(none);
     t.state.push_back(row_state::unresolved);
     t.alive.push_back(1);
@@ -50,7 +51,7 @@ std::uint32_t store::append_row(const io::parsed_record& r, string_id id) {
             const auto begin = static_cast<std::uint32_t>(t.members.size());
             for (std::uint32_t m = v.members_begin; m < v.members_end; ++m) {
                 const io::field_value& member = r.members[m];
-                t.members.push_back(is_string_kind(c.element) ? strings.intern(member.text) : member.integer);
+                t.members.push_back(is_string_kind(c.element) ? strings.intern(member.text, *h++).first : member.integer);
             }
             // A set: members sorted and unique, so equal sets compare equal.
             std::sort(t.members.begin() + begin, t.members.end());
@@ -59,7 +60,7 @@ std::uint32_t store::append_row(const io::parsed_record& r, string_id id) {
             c.set_end.push_back(static_cast<std::uint32_t>(t.members.size()));
             c.value.push_back(0);
         } else {
-            c.value.push_back(v.present ? (is_string_kind(c.kind) ? strings.intern(v.text) : v.integer) : 0);
+            c.value.push_back(v.present ? (is_string_kind(c.kind) ? strings.intern(v.text, *h++).first : v.integer) : 0);
         }
     }
     return row;
@@ -106,8 +107,29 @@ bool store::same_row(int type, std::uint32_t row, const io::parsed_record& r) co
     return true;
 }
 
+// Hashes the strings append_row will intern (unit, then text and ref values in field order)
+// and prefetches the slot each is probed at first: their cache misses then overlap instead of
+// coming one after another.
+void store::prefetch_values(const io::parsed_record& r) {
+    value_hashes_.clear();
+    value_hashes_.push_back(strings.prefetch(r.unit));
+    const table& t = tables[static_cast<std::size_t>(r.type)];
+    for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
+        const column& c = t.columns[f];
+        const io::field_value& v = r.fields[f];
+        if (c.kind == check::type_kind::set) {
+            if (!is_string_kind(c.element)) continue;
+            for (std::uint32_t m = v.members_begin; m < v.members_end; ++m)
+                value_hashes_.push_back(strings.prefetch(r.members[m].text));
+        } else if (v.present && is_string_kind(c.kind)) {
+            value_hashes_.push_back(strings.prefetch(v.text));
+        }
+    }
+}
+
 store::event_effect store::add_event(const io::parsed_record& r, location where) {
     event_effect effect;
+    prefetch_values(r);
     if (!latest_event || r.time.local > *latest_event) latest_event = r.time.local;
     for (std::string_view field : r.ignored) ++ignored[ignored_key{r.type, strings.intern(field)}];
     const string_id id = strings.intern(r.id);

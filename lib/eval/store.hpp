@@ -219,6 +219,8 @@ private:
     event_effect stop_counting(const event_slot& s);
     const check::plan& plan_;
     std::uint32_t append_row(const io::parsed_record& r, string_id id);
+    void prefetch_values(const io::parsed_record& r);
+    std::vector<std::uint64_t> value_hashes_;  // of the strings append_row interns, prefetched
     bool same_row(int type, std::uint32_t row, const io::parsed_record& r) const;
 };
 

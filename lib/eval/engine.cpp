@@ -887,16 +887,25 @@ public:
     }
 
     // Entities of `kinds` strictly below `unit`, active on `on`.
-    void under(std::uint32_t unit, const std::vector<int>& kinds, day on, std::vector<std::uint32_t>& out) const {
+    // The walk below `unit` is the same for every bucket of a coverage node: it is done once
+    // a report (per node and unit), and each bucket only filters it by date.
+    void under(node_id node, std::uint32_t unit, const std::vector<int>& kinds, day on, std::vector<std::uint32_t>& out) {
         if (unit == none) return;
-        std::vector<std::uint32_t> stack(e_.st.entities[unit].children.begin(), e_.st.entities[unit].children.end());
-        while (!stack.empty()) {
-            const std::uint32_t x = stack.back();
-            stack.pop_back();
-            const entity& ent = e_.st.entities[x];
-            if (std::binary_search(kinds.begin(), kinds.end(), ent.kind) && ent.active_on(on)) out.push_back(x);
-            stack.insert(stack.end(), ent.children.begin(), ent.children.end());
+        const std::uint64_t key = static_cast<std::uint64_t>(node) << 32 | unit;
+        auto [it, fresh] = under_.try_emplace(key);
+        std::vector<std::uint32_t>& of_kinds = it->second;
+        if (fresh) {
+            std::vector<std::uint32_t> stack(e_.st.entities[unit].children.begin(), e_.st.entities[unit].children.end());
+            while (!stack.empty()) {
+                const std::uint32_t x = stack.back();
+                stack.pop_back();
+                const entity& ent = e_.st.entities[x];
+                if (std::binary_search(kinds.begin(), kinds.end(), ent.kind)) of_kinds.push_back(x);
+                stack.insert(stack.end(), ent.children.begin(), ent.children.end());
+            }
         }
+        for (const std::uint32_t x : of_kinds)
+            if (e_.st.entities[x].active_on(on)) out.push_back(x);
     }
 
     val coverage(node_id id, const context& ctx, day first, day last, collector* evidence) {
@@ -904,7 +913,7 @@ public:
         const graph::source& src = plan_.sources()[static_cast<std::size_t>(n.source)];
         const coverage_index& ci = e_.coverages[static_cast<std::size_t>(e_.coverage_of_node[static_cast<std::size_t>(id)])];
         std::vector<std::uint32_t> denominator;
-        under(ctx.unit, n.kinds, ctx.to, denominator);
+        under(id, ctx.unit, n.kinds, ctx.to, denominator);
         if (denominator.empty()) {
             if (evidence) evidence->coverage = coverage_evidence{0, 0, {}};
             return val::undef();
@@ -1184,6 +1193,7 @@ private:
     std::vector<rule_results> results_;
     std::unordered_map<memo_key, val, memo_hash> memo_;
     std::unordered_map<memo_key, std::pair<val, bool>, memo_hash> streak_memo_;
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> under_;  // (coverage node, unit) -> entities of its kinds below
 };
 
 report engine_state::evaluate(day as_of, bool with_evidence) {

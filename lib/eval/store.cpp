@@ -404,7 +404,7 @@ void store::resolve_row(int type, std::uint32_t row) {
         t.bad_ref[row] = std::move(bad);
     } else {
         t.state[row] = unresolved ? row_state::unresolved : row_state::applied;
-        t.bad_ref.erase(row);
+        if (!t.bad_ref.empty()) t.bad_ref.erase(row);  // most tables have none: no hashing per row
     }
 }
 

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "../bytes.hpp"
 #include "pod_vector.hpp"
 
 namespace mandate::eval {
@@ -72,7 +73,7 @@ public:
             const std::uint64_t slot = slots_[i];
             if (slot == empty) break;
             // The slot holds the string's hash tag beside its id: one memory access a probe.
-            if ((slot >> 32) == tag && view(static_cast<string_id>(slot)) == s) return {static_cast<string_id>(slot), false};
+            if ((slot >> 32) == tag && same_text(view(static_cast<string_id>(slot)), s)) return {static_cast<string_id>(slot), false};
             i = (i + 1) & mask;
         }
         const auto id = static_cast<string_id>(offsets_.size());
@@ -93,7 +94,7 @@ public:
         for (;;) {
             const std::uint64_t slot = slots_[i];
             if (slot == empty) return no_string;
-            if ((slot >> 32) == tag && view(static_cast<string_id>(slot)) == s) return static_cast<string_id>(slot);
+            if ((slot >> 32) == tag && same_text(view(static_cast<string_id>(slot)), s)) return static_cast<string_id>(slot);
             i = (i + 1) & (slots_.size() - 1);
         }
     }

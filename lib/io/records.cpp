@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "../bytes.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -290,6 +292,15 @@ std::string quoted(std::string_view s) {
     return out + "'";
 }
 
+// The first of `items` with this id, or -1: plan::find_kind, find_event and
+// event_type::find_field, comparing inline (they run for every record).
+template <class T>
+int find_by_id(const std::vector<T>& items, std::string_view id) {
+    for (std::size_t i = 0; i < items.size(); ++i)
+        if (same_text(items[i].id, id)) return static_cast<int>(i);
+    return -1;
+}
+
 // A JSON number token of the plain form -?DIGITS(.DIGITS)? with at most `scale` fractional
 // digits and at most 18 digits in all, as `value` * 10^scale: exactly what the general path
 // (an exact rational) gives for it, without the 128-bit arithmetic. False for anything else
@@ -376,7 +387,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
         std::string_view kind;
         if (!string_field("entity", key::k_entity, r.entity, true) || !string_field("kind", key::k_kind, kind, true)) return false;
         if (r.entity.empty()) return reject("field 'entity' must not be empty");
-        r.kind_index = m.plan.find_kind(kind);
+        r.kind_index = find_by_id(m.plan.kinds, kind);
         if (r.kind_index < 0) return reject("unknown kind " + quoted(kind));
         r.has_parent = m.find(key::k_parent) && m.find(key::k_parent)->k != json_value::kind::null;
         if (!string_field("parent", key::k_parent, r.parent, false)) return false;
@@ -413,7 +424,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     if (!string_field("id", key::k_id, r.id, true)) return false;
     if (r.id.empty()) return reject("field 'id' must not be empty");
     if (!string_field("type", key::k_type, type, true)) return false;
-    r.type = m.plan.find_event(type);
+    r.type = find_by_id(m.plan.events, type);
     if (r.type < 0) return reject("unknown event type " + quoted(type));
     const check::event_type& et = m.plan.events[static_cast<std::size_t>(r.type)];
     if (!string_field("time", key::k_time, time, true)) return false;
@@ -483,7 +494,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     m.declared.assign(et.fields.size(), -1);
     for (std::size_t k = 0; k < m.fields.size(); ++k) {
         const std::string_view name = m.fields[k].key;
-        const int f = et.find_field(name);
+        const int f = find_by_id(et.fields, name);
         if (f >= check::first_declared_field) {
             if (m.declared[static_cast<std::size_t>(f)] < 0) m.declared[static_cast<std::size_t>(f)] = static_cast<int>(k);
             continue;

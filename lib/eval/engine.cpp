@@ -593,8 +593,11 @@ struct engine_state {
                 break;
             case io::record_kind::retraction: apply_effect(st.add_retraction(r.retract)); break;
             case io::record_kind::event:
-                apply_effect(st.add_event(r, where));
-                if (explain) last_error = event_rejection(r.id);
+            {
+                const store::event_effect effect = st.add_event(r, where);
+                apply_effect(effect);
+                if (explain) last_error = event_rejection(r.id, effect.slot);
+            }
                 break;
         }
         return last_error.empty() ? add_status::accepted : add_status::rejected;
@@ -602,9 +605,7 @@ struct engine_state {
 
     // Why an event just added is rejected, when that is known already: its id is in conflict,
     // or a ref names an entity of the wrong kind. Empty otherwise.
-    std::string event_rejection(std::string_view id) const {
-        const string_id sid = st.strings.find(id);
-        const std::uint32_t slot = st.slot_of.get(sid);
+    std::string event_rejection(std::string_view id, std::uint32_t slot) const {
         if (slot == none) return {};
         const event_slot& s = st.slots[slot];
         if (s.conflict) return id_conflict_reason(id);

@@ -135,6 +135,7 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
     const string_id id = strings.intern(r.id);
     const auto [slot_index, inserted] = slot_of.insert(id, static_cast<std::uint32_t>(slots.size()));
     if (inserted) slots.emplace_back();
+    effect.slot = slot_index;
     event_slot& s = slots[slot_index];
     ++s.copies;
     if (s.copies == 1) {
@@ -161,7 +162,9 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
     if (same_row(s.type, s.row, r)) return effect;  // a duplicate
     // The same id with other content: every copy is rejected, whatever came first.
     s.conflict = true;
-    return stop_counting(s);
+    event_effect stopped = stop_counting(s);
+    stopped.slot = slot_index;
+    return stopped;
 }
 
 store::event_effect store::stop_counting(const event_slot& s) {
@@ -209,6 +212,7 @@ void store::add_entity(const io::parsed_record& r, location where) {
 }
 
 std::vector<std::int64_t> store::conflicted_versions(const entity& e) {
+    if (e.records.size() < 2) return {};  // most entities: one record, nothing to disagree with
     // Records by version, then by arrival: a version conflicts when its records disagree.
     std::vector<std::size_t> order(e.records.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -227,6 +231,7 @@ std::vector<std::int64_t> store::conflicted_versions(const entity& e) {
 }
 
 int store::standing_of(const entity& e) {
+    if (e.records.size() < 2) return e.records.empty() ? -1 : 0;  // one record stands unless another disagrees
     const std::vector<std::int64_t> conflicted = conflicted_versions(e);
     int standing = -1;
     for (std::size_t i = 0; i < e.records.size(); ++i) {

@@ -157,6 +157,7 @@ public:
 
     // What an added event did, so the caller can keep indexes current.
     struct event_effect {
+        std::uint32_t slot = none;         // the event id's slot (add_event)
         std::uint32_t applied_row = none;  // a row that became applied
         int applied_type = -1;
         std::uint32_t removed_row = none;  // an applied row that stopped counting

@@ -31,6 +31,17 @@ bool is_valid(int year, int month, int day_of_month) {
 }
 
 day from_ymd(int year, int month, int day_of_month) {
+    if (is_valid(year, month, day_of_month)) {
+        // H. Hinnant's days_from_civil: the proleptic Gregorian calendar Boost.Date_Time also
+        // counts in, without constructing (and validating again) a Boost date for every record.
+        const std::int64_t y = static_cast<std::int64_t>(year) - (month <= 2);
+        const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+        const std::int64_t yoe = y - era * 400;
+        const std::int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day_of_month - 1;
+        const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return static_cast<day>(era * 146097 + doe - 719468);
+    }
+    // Not a valid date: Boost says why (it throws).
     return from_boost(greg::date(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
                                  static_cast<unsigned short>(day_of_month)));
 }

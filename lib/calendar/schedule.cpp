@@ -151,7 +151,8 @@ std::optional<event_time> parse_time(std::string_view t, int plan_offset_minutes
     const std::int64_t plan_minutes = utc_minutes + plan_offset_minutes;
     std::int64_t local_day = plan_minutes / 1440;
     if (plan_minutes % 1440 != 0 && plan_minutes < 0) --local_day;
-    if (local_day < from_ymd(min_year, 1, 1) || local_day > from_ymd(max_year, 12, 31)) return std::nullopt;
+    static const day first = from_ymd(min_year, 1, 1), last = from_ymd(max_year, 12, 31);
+    if (local_day < first || local_day > last) return std::nullopt;
     out.local = static_cast<day>(local_day);
     out.has_clock = true;
     out.instant_s = utc_minutes * 60 + second;

@@ -121,16 +121,54 @@ struct entry {
     bool operator==(const entry& o) const { return d == o.d && row == o.row; }
 };
 
+// Values keyed by entity index (or `none`). Entities are numbered densely, so a vector of
+// value numbers, 4 bytes an entity, finds one without hashing; only entities that have a value
+// hold one.
+template <class T>
+class entity_map {
+public:
+    T& operator[](std::uint32_t e) {
+        if (e == none) {
+            if (none_at_ == none) {
+                none_at_ = static_cast<std::uint32_t>(values_.size());
+                values_.emplace_back();
+            }
+            return values_[none_at_];
+        }
+        if (e >= at_.size()) at_.resize(std::max<std::size_t>(std::size_t{e} + 1, at_.size() * 3 / 2 + 16), none);
+        if (at_[e] == none) {
+            at_[e] = static_cast<std::uint32_t>(values_.size());
+            values_.emplace_back();
+        }
+        return values_[at_[e]];
+    }
+    const T* find(std::uint32_t e) const {
+        const std::uint32_t at = e == none ? none_at_ : e < at_.size() ? at_[e] : none;
+        return at != none ? &values_[at] : nullptr;
+    }
+    void clear() {
+        at_.clear();
+        none_at_ = none;
+        values_.clear();
+    }
+    // Every value held, in no particular order.
+    std::vector<T>& values() { return values_; }
+
+private:
+    std::vector<std::uint32_t> at_;  // entity index -> index into values_, or none
+    std::uint32_t none_at_ = none;   // the value of `none` (the plan, for rules without `each`)
+    std::vector<T> values_;
+};
+
 // Events of one source, in date order: per scope unit when scoped, else all together.
 struct source_index {
-    std::unordered_map<std::uint32_t, std::vector<entry>> by_unit;
+    entity_map<std::vector<entry>> by_unit;
     std::vector<entry> all;
     bool sorted = true;
 
     const std::vector<entry>* find(std::uint32_t unit, bool scoped) const {
         if (!scoped) return &all;
-        auto it = by_unit.find(unit);
-        return it == by_unit.end() ? nullptr : &it->second;
+        return by_unit.find(unit);
     }
 };
 
@@ -138,13 +176,27 @@ struct source_index {
 struct coverage_index {
     int source = -1;
     int field = -1;
-    std::unordered_map<std::uint32_t, std::vector<entry>> by_target;
+    entity_map<std::vector<entry>> by_target;
     bool sorted = true;
 };
 
 void push_sorted(std::vector<entry>& list, entry e, bool& sorted) {
     if (!list.empty() && e < list.back()) sorted = false;
     list.push_back(e);
+}
+
+// The id of a line that starts {"id":"...", as JSON Lines writers commonly put it, found
+// without parsing: only a hint for prefetching where interning it will probe. Empty when the
+// line starts any other way (it is then simply not prefetched).
+std::string_view leading_id(const char* p, const char* end) {
+    static constexpr char head[] = "{\"id\":\"";
+    constexpr std::size_t n = sizeof head - 1;
+    if (static_cast<std::size_t>(end - p) < n || std::memcmp(p, head, n) != 0) return {};
+    const char* const begin = p + n;
+    const char* q = begin;
+    while (q < end && q - begin < 128 && *q != '"' && *q != '\\') ++q;
+    if (q == end || *q != '"') return {};
+    return {begin, static_cast<std::size_t>(q - begin)};
 }
 
 std::pair<std::vector<entry>::const_iterator, std::vector<entry>::const_iterator> range_of(const std::vector<entry>& list,
@@ -474,12 +526,12 @@ struct engine_state {
         for (auto& s : sources) {
             if (s.sorted) continue;
             std::sort(s.all.begin(), s.all.end());
-            for (auto& [unit, list] : s.by_unit) std::sort(list.begin(), list.end());
+            for (auto& list : s.by_unit.values()) std::sort(list.begin(), list.end());
             s.sorted = true;
         }
         for (auto& c : coverages) {
             if (c.sorted) continue;
-            for (auto& [target, list] : c.by_target) std::sort(list.begin(), list.end());
+            for (auto& list : c.by_target.values()) std::sort(list.begin(), list.end());
             c.sorted = true;
         }
     }
@@ -541,8 +593,11 @@ struct engine_state {
                 break;
             case io::record_kind::retraction: apply_effect(st.add_retraction(r.retract)); break;
             case io::record_kind::event:
-                apply_effect(st.add_event(r, where));
-                if (explain) last_error = event_rejection(r.id);
+            {
+                const store::event_effect effect = st.add_event(r, where);
+                apply_effect(effect);
+                if (explain) last_error = event_rejection(r.id, effect.slot);
+            }
                 break;
         }
         return last_error.empty() ? add_status::accepted : add_status::rejected;
@@ -550,9 +605,7 @@ struct engine_state {
 
     // Why an event just added is rejected, when that is known already: its id is in conflict,
     // or a ref names an entity of the wrong kind. Empty otherwise.
-    std::string event_rejection(std::string_view id) const {
-        const string_id sid = st.strings.find(id);
-        const std::uint32_t slot = st.slot_of.get(sid);
+    std::string event_rejection(std::string_view id, std::uint32_t slot) const {
         if (slot == none) return {};
         const event_slot& s = st.slots[slot];
         if (s.conflict) return id_conflict_reason(id);
@@ -620,7 +673,7 @@ struct bucket_state {
 
 struct rule_results {
     std::vector<bucket_state> rows;
-    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> by_unit;  // [begin, end)
+    entity_map<std::pair<std::uint32_t, std::uint32_t>> by_unit;  // [begin, end)
 };
 
 struct memo_key {
@@ -721,6 +774,10 @@ public:
     // Evidence gathered while an aggregate is computed for a report row.
     struct collector {
         std::vector<std::pair<day, string_id>> events;
+        // How many runs of rows were appended to `events`, and whether any run may repeat an
+        // event (coverage's, one per target). One run of an index's rows has no repeats.
+        int runs = 0;
+        bool repeats = false;
         std::optional<gap_evidence> gap;
         std::optional<coverage_evidence> coverage;
         std::size_t limit = 20;
@@ -751,6 +808,7 @@ public:
                 }
             }
         }
+        if (evidence && n.op != check::op::gap && !rows.empty()) ++evidence->runs;
         if (evidence && n.op != check::op::gap)
             for (std::uint32_t row : rows) evidence->events.emplace_back(t.date[row], t.id[row]);
         switch (n.op) {
@@ -830,16 +888,25 @@ public:
     }
 
     // Entities of `kinds` strictly below `unit`, active on `on`.
-    void under(std::uint32_t unit, const std::vector<int>& kinds, day on, std::vector<std::uint32_t>& out) const {
+    // The walk below `unit` is the same for every bucket of a coverage node: it is done once
+    // a report (per node and unit), and each bucket only filters it by date.
+    void under(node_id node, std::uint32_t unit, const std::vector<int>& kinds, day on, std::vector<std::uint32_t>& out) {
         if (unit == none) return;
-        std::vector<std::uint32_t> stack(e_.st.entities[unit].children.begin(), e_.st.entities[unit].children.end());
-        while (!stack.empty()) {
-            const std::uint32_t x = stack.back();
-            stack.pop_back();
-            const entity& ent = e_.st.entities[x];
-            if (std::binary_search(kinds.begin(), kinds.end(), ent.kind) && ent.active_on(on)) out.push_back(x);
-            stack.insert(stack.end(), ent.children.begin(), ent.children.end());
+        const std::uint64_t key = static_cast<std::uint64_t>(node) << 32 | unit;
+        auto [it, fresh] = under_.try_emplace(key);
+        std::vector<std::uint32_t>& of_kinds = it->second;
+        if (fresh) {
+            std::vector<std::uint32_t> stack(e_.st.entities[unit].children.begin(), e_.st.entities[unit].children.end());
+            while (!stack.empty()) {
+                const std::uint32_t x = stack.back();
+                stack.pop_back();
+                const entity& ent = e_.st.entities[x];
+                if (std::binary_search(kinds.begin(), kinds.end(), ent.kind)) of_kinds.push_back(x);
+                stack.insert(stack.end(), ent.children.begin(), ent.children.end());
+            }
         }
+        for (const std::uint32_t x : of_kinds)
+            if (e_.st.entities[x].active_on(on)) out.push_back(x);
     }
 
     val coverage(node_id id, const context& ctx, day first, day last, collector* evidence) {
@@ -847,7 +914,7 @@ public:
         const graph::source& src = plan_.sources()[static_cast<std::size_t>(n.source)];
         const coverage_index& ci = e_.coverages[static_cast<std::size_t>(e_.coverage_of_node[static_cast<std::size_t>(id)])];
         std::vector<std::uint32_t> denominator;
-        under(ctx.unit, n.kinds, ctx.to, denominator);
+        under(id, ctx.unit, n.kinds, ctx.to, denominator);
         if (denominator.empty()) {
             if (evidence) evidence->coverage = coverage_evidence{0, 0, {}};
             return val::undef();
@@ -857,9 +924,8 @@ public:
         for (std::uint32_t x : denominator) {
             bool hit = false;
             if (first <= last) {
-                auto it = ci.by_target.find(x);
-                if (it != ci.by_target.end()) {
-                    auto [lo, hi] = range_of(it->second, first, last);
+                if (const std::vector<entry>* list = ci.by_target.find(x)) {
+                    auto [lo, hi] = range_of(*list, first, last);
                     // The evidence is the earliest event naming x; of several that day, the one
                     // with the least id, so it does not depend on the order records arrived in.
                     const table& t = e_.st.tables[static_cast<std::size_t>(src.event)];
@@ -872,7 +938,10 @@ public:
                         chosen = t.id[e->row];
                         chosen_day = e->d;
                     }
-                    if (hit && evidence) evidence->events.emplace_back(chosen_day, chosen);
+                    if (hit && evidence) {
+                        evidence->events.emplace_back(chosen_day, chosen);
+                        evidence->repeats = true;
+                    }
                 }
             }
             if (hit) ++covered;
@@ -931,9 +1000,9 @@ public:
     template <class F>
     void for_buckets(int rule, std::uint32_t unit, F&& f) const {
         const rule_results& rr = results_[static_cast<std::size_t>(rule)];
-        auto it = rr.by_unit.find(unit);
-        if (it == rr.by_unit.end()) return;
-        for (std::uint32_t i = it->second.first; i < it->second.second; ++i) f(rr.rows[i]);
+        const auto* range = rr.by_unit.find(unit);
+        if (!range) return;
+        for (std::uint32_t i = range->first; i < range->second; ++i) f(rr.rows[i]);
     }
 
     template <class F>
@@ -1091,11 +1160,17 @@ public:
         }
         // By date, then by id text: interned ids number strings in arrival order, and the
         // report must not depend on that.
-        std::sort(c.events.begin(), c.events.end());
-        c.events.erase(std::unique(c.events.begin(), c.events.end()), c.events.end());
-        std::sort(c.events.begin(), c.events.end(), [&](const auto& a, const auto& b) {
-            return a.first != b.first ? a.first < b.first : e_.st.text(a.second) < e_.st.text(b.second);
-        });
+        if (c.runs > 1 || c.repeats) {  // else no event is there twice
+            std::sort(c.events.begin(), c.events.end());
+            c.events.erase(std::unique(c.events.begin(), c.events.end()), c.events.end());
+        }
+        // Only the first `limit` are listed: only they need ordering by text (a strict order,
+        // since distinct ids have distinct texts, so the same ones come first either way).
+        const std::size_t listed = std::min(c.events.size(), c.limit);
+        std::partial_sort(c.events.begin(), c.events.begin() + static_cast<std::ptrdiff_t>(listed), c.events.end(),
+                          [&](const auto& a, const auto& b) {
+                              return a.first != b.first ? a.first < b.first : e_.st.text(a.second) < e_.st.text(b.second);
+                          });
         ev.event_count = c.events.size();
         for (std::size_t i = 0; i < c.events.size() && i < c.limit; ++i) ev.events.emplace_back(e_.st.text(c.events[i].second));
         ev.gap = c.gap;
@@ -1119,6 +1194,7 @@ private:
     std::vector<rule_results> results_;
     std::unordered_map<memo_key, val, memo_hash> memo_;
     std::unordered_map<memo_key, std::pair<val, bool>, memo_hash> streak_memo_;
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> under_;  // (coverage node, unit) -> entities of its kinds below
 };
 
 report engine_state::evaluate(day as_of, bool with_evidence) {
@@ -1396,6 +1472,10 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const
                 skipping = false;  // the rest of the long line: already counted
                 if (checkpoints && records % options.checkpoint_every == 0) due = true;
             } else {
+                // The next record's id will most likely be new: its first probe is a cache
+                // miss in a table of millions. Start it now, while this record is read.
+                const std::string_view next = leading_id(newline + 1, buffer.data() + filled);
+                if (!next.empty()) m.st.strings.prefetch(next);
                 take(begin, static_cast<std::size_t>(newline - begin));
             }
             start = static_cast<std::size_t>(newline - buffer.data()) + 1;

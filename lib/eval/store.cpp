@@ -30,15 +30,16 @@ bool is_string_kind(check::type_kind k) { return k == check::type_kind::text || 
 
 }  // namespace
 
-std::uint32_t store::append_row(const io::parsed_record& r) {
+std::uint32_t store::append_row(const io::parsed_record& r, string_id id) {
     table& t = tables[static_cast<std::size_t>(r.type)];
     const auto row = static_cast<std::uint32_t>(t.size());
-    t.id.push_back(strings.intern(r.id));
+    t.id.push_back(id);
     t.date.push_back(r.time.local);
     t.instant.push_back(r.time.has_clock ? r.time.instant_s : r.time.local);
     t.nanos.push_back(r.time.has_clock ? r.time.nanos : 0);
     t.has_clock.push_back(r.time.has_clock ? 1 : 0);
-    t.unit.push_back(strings.intern(r.unit));
+    const std::uint64_t* h = value_hashes_.data();  // in the order add_event hashed them
+    t.unit.push_back(strings.intern(r.unit, *h++).first);
     t.unit_entity.push_back(none);
     t.state.push_back(row_state::unresolved);
     t.alive.push_back(1);
@@ -50,7 +51,7 @@ std::uint32_t store::append_row(const io::parsed_record& r) {
             const auto begin = static_cast<std::uint32_t>(t.members.size());
             for (std::uint32_t m = v.members_begin; m < v.members_end; ++m) {
                 const io::field_value& member = r.members[m];
-                t.members.push_back(is_string_kind(c.element) ? strings.intern(member.text) : member.integer);
+                t.members.push_back(is_string_kind(c.element) ? strings.intern(member.text, *h++).first : member.integer);
             }
             // A set: members sorted and unique, so equal sets compare equal.
             std::sort(t.members.begin() + begin, t.members.end());
@@ -59,7 +60,7 @@ std::uint32_t store::append_row(const io::parsed_record& r) {
             c.set_end.push_back(static_cast<std::uint32_t>(t.members.size()));
             c.value.push_back(0);
         } else {
-            c.value.push_back(v.present ? (is_string_kind(c.kind) ? strings.intern(v.text) : v.integer) : 0);
+            c.value.push_back(v.present ? (is_string_kind(c.kind) ? strings.intern(v.text, *h++).first : v.integer) : 0);
         }
     }
     return row;
@@ -106,13 +107,35 @@ bool store::same_row(int type, std::uint32_t row, const io::parsed_record& r) co
     return true;
 }
 
+// Hashes the strings append_row will intern (unit, then text and ref values in field order)
+// and prefetches the slot each is probed at first: their cache misses then overlap instead of
+// coming one after another.
+void store::prefetch_values(const io::parsed_record& r) {
+    value_hashes_.clear();
+    value_hashes_.push_back(strings.prefetch(r.unit));
+    const table& t = tables[static_cast<std::size_t>(r.type)];
+    for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
+        const column& c = t.columns[f];
+        const io::field_value& v = r.fields[f];
+        if (c.kind == check::type_kind::set) {
+            if (!is_string_kind(c.element)) continue;
+            for (std::uint32_t m = v.members_begin; m < v.members_end; ++m)
+                value_hashes_.push_back(strings.prefetch(r.members[m].text));
+        } else if (v.present && is_string_kind(c.kind)) {
+            value_hashes_.push_back(strings.prefetch(v.text));
+        }
+    }
+}
+
 store::event_effect store::add_event(const io::parsed_record& r, location where) {
     event_effect effect;
+    prefetch_values(r);
     if (!latest_event || r.time.local > *latest_event) latest_event = r.time.local;
     for (std::string_view field : r.ignored) ++ignored[ignored_key{r.type, strings.intern(field)}];
     const string_id id = strings.intern(r.id);
     const auto [slot_index, inserted] = slot_of.insert(id, static_cast<std::uint32_t>(slots.size()));
     if (inserted) slots.emplace_back();
+    effect.slot = slot_index;
     event_slot& s = slots[slot_index];
     ++s.copies;
     if (s.copies == 1) {
@@ -124,7 +147,7 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
     if (s.row == none) {
         // The first copy (perhaps after its retraction).
         s.type = r.type;
-        s.row = append_row(r);
+        s.row = append_row(r, id);
         table& t = tables[static_cast<std::size_t>(r.type)];
         t.alive[s.row] = s.retracted ? 0 : 1;
         if (!hierarchy_dirty) {
@@ -139,7 +162,9 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
     if (same_row(s.type, s.row, r)) return effect;  // a duplicate
     // The same id with other content: every copy is rejected, whatever came first.
     s.conflict = true;
-    return stop_counting(s);
+    event_effect stopped = stop_counting(s);
+    stopped.slot = slot_index;
+    return stopped;
 }
 
 store::event_effect store::stop_counting(const event_slot& s) {
@@ -187,6 +212,7 @@ void store::add_entity(const io::parsed_record& r, location where) {
 }
 
 std::vector<std::int64_t> store::conflicted_versions(const entity& e) {
+    if (e.records.size() < 2) return {};  // most entities: one record, nothing to disagree with
     // Records by version, then by arrival: a version conflicts when its records disagree.
     std::vector<std::size_t> order(e.records.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -205,6 +231,7 @@ std::vector<std::int64_t> store::conflicted_versions(const entity& e) {
 }
 
 int store::standing_of(const entity& e) {
+    if (e.records.size() < 2) return e.records.empty() ? -1 : 0;  // one record stands unless another disagrees
     const std::vector<std::int64_t> conflicted = conflicted_versions(e);
     int standing = -1;
     for (std::size_t i = 0; i < e.records.size(); ++i) {
@@ -382,7 +409,7 @@ void store::resolve_row(int type, std::uint32_t row) {
         t.bad_ref[row] = std::move(bad);
     } else {
         t.state[row] = unresolved ? row_state::unresolved : row_state::applied;
-        t.bad_ref.erase(row);
+        if (!t.bad_ref.empty()) t.bad_ref.erase(row);  // most tables have none: no hashing per row
     }
 }
 

@@ -14,6 +14,7 @@
 #include "mandate/calendar/date.hpp"
 #include "mandate/check/model.hpp"
 #include "mandate/io/records.hpp"
+#include "pod_vector.hpp"
 #include "string_pool.hpp"
 
 namespace mandate::eval {
@@ -67,9 +68,9 @@ struct entity {
 struct column {
     check::type_kind kind = check::type_kind::text;
     check::type_kind element = check::type_kind::error;
-    std::vector<std::int64_t> value;
-    std::vector<std::uint8_t> present;
-    std::vector<std::uint32_t> set_begin, set_end;  // set fields: range in table::members
+    pod_vector<std::int64_t> value;
+    pod_vector<std::uint8_t> present;
+    pod_vector<std::uint32_t> set_begin, set_end;  // set fields: range in table::members
 };
 
 // A row's resolution against the hierarchy. Whether it counts at all (not retracted, not in
@@ -78,18 +79,18 @@ struct column {
 enum class row_state : std::uint8_t { unresolved, applied, rejected_ref };
 
 struct table {
-    std::vector<string_id> id;
-    std::vector<day> date;
-    std::vector<std::int64_t> instant;      // dedup key: UTC seconds, or the date for date-only times
-    std::vector<std::uint32_t> nanos;       // and the nanoseconds of date-times
-    std::vector<std::uint8_t> has_clock;
-    std::vector<string_id> unit;
-    std::vector<std::uint32_t> unit_entity;  // resolved entity index, or none
-    std::vector<row_state> state;
-    std::vector<std::uint8_t> alive;         // 0 once retracted or in conflict
+    pod_vector<string_id> id;
+    pod_vector<day> date;
+    pod_vector<std::int64_t> instant;      // dedup key: UTC seconds, or the date for date-only times
+    pod_vector<std::uint32_t> nanos;       // and the nanoseconds of date-times
+    pod_vector<std::uint8_t> has_clock;
+    pod_vector<string_id> unit;
+    pod_vector<std::uint32_t> unit_entity;  // resolved entity index, or none
+    pod_vector<row_state> state;
+    pod_vector<std::uint8_t> alive;         // 0 once retracted or in conflict
     std::unordered_map<std::uint32_t, std::string> bad_ref;  // why, for rejected_ref rows only
     std::vector<column> columns;             // indexed like check::event_type::fields (built-ins empty)
-    std::vector<std::int64_t> members;
+    pod_vector<std::int64_t> members;
 
     std::size_t size() const { return id.size(); }
     bool counts(std::uint32_t row) const { return alive[row] && state[row] == row_state::applied; }
@@ -129,7 +130,7 @@ public:
     std::size_t bytes() const { return at_.capacity() * sizeof(std::uint32_t); }
 
 private:
-    std::vector<std::uint32_t> at_;
+    pod_vector<std::uint32_t> at_;
 };
 
 class store {
@@ -141,7 +142,7 @@ public:
     std::vector<entity> entities;
     id_index entity_of;                                      // entity id -> index
     std::vector<table> tables;                               // per event type
-    std::vector<event_slot> slots;
+    pod_vector<event_slot> slots;
     id_index slot_of;                                        // event id -> slot
     std::unordered_map<std::uint32_t, std::vector<location>> extra_copies;  // slot -> locations of copies 2..n
     std::vector<std::pair<location, std::string>> parse_rejections;
@@ -156,6 +157,7 @@ public:
 
     // What an added event did, so the caller can keep indexes current.
     struct event_effect {
+        std::uint32_t slot = none;         // the event id's slot (add_event)
         std::uint32_t applied_row = none;  // a row that became applied
         int applied_type = -1;
         std::uint32_t removed_row = none;  // an applied row that stopped counting
@@ -217,7 +219,9 @@ private:
     // The slot's row no longer counts (retracted, or its id in conflict).
     event_effect stop_counting(const event_slot& s);
     const check::plan& plan_;
-    std::uint32_t append_row(const io::parsed_record& r);
+    std::uint32_t append_row(const io::parsed_record& r, string_id id);
+    void prefetch_values(const io::parsed_record& r);
+    std::vector<std::uint64_t> value_hashes_;  // of the strings append_row interns, prefetched
     bool same_row(int type, std::uint32_t row, const io::parsed_record& r) const;
 };
 

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "../bytes.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -238,6 +240,35 @@ struct record_parser::impl {
             if (f.key == key) return &f.value;
         return nullptr;
     }
+
+    // The keys records are made of, found once a record: each lookup of one is then an index,
+    // not a scan of the record's keys comparing text.
+    enum key : int { k_id, k_type, k_time, k_unit, k_retract, k_entity, k_kind, k_parent, k_name, k_since, k_until, k_version, n_keys };
+    static int key_code(std::string_view k) {
+        auto is = [&](const char* name, int code) { return k == name ? code : -1; };
+        switch (k.size()) {
+            case 2: return is("id", k_id);
+            case 4:
+                if (k[0] == 't') return k[1] == 'y' ? is("type", k_type) : is("time", k_time);
+                if (k[0] == 'u') return is("unit", k_unit);
+                if (k[0] == 'k') return is("kind", k_kind);
+                return is("name", k_name);
+            case 5: return k[0] == 's' ? is("since", k_since) : is("until", k_until);
+            case 6: return k[0] == 'e' ? is("entity", k_entity) : is("parent", k_parent);
+            case 7: return k[0] == 'r' ? is("retract", k_retract) : is("version", k_version);
+            default: return -1;
+        }
+    }
+    int first_of[n_keys];  // the first field with each key, or -1
+    void index_keys() {
+        std::fill(std::begin(first_of), std::end(first_of), -1);
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            const int c = key_code(fields[i].key);
+            if (c >= 0 && first_of[c] < 0) first_of[c] = static_cast<int>(i);
+        }
+    }
+    const json_value* find(key k) const { return first_of[k] < 0 ? nullptr : &fields[static_cast<std::size_t>(first_of[k])].value; }
+    std::vector<int> declared;  // per declared field of the record's type: its first field, or -1
 };
 
 record_parser::record_parser(const check::plan& plan, const limits& l) : impl_(std::make_unique<impl>(plan, l)) {}
@@ -261,6 +292,46 @@ std::string quoted(std::string_view s) {
     return out + "'";
 }
 
+// The first of `items` with this id, or -1: plan::find_kind, find_event and
+// event_type::find_field, comparing inline (they run for every record).
+template <class T>
+int find_by_id(const std::vector<T>& items, std::string_view id) {
+    for (std::size_t i = 0; i < items.size(); ++i)
+        if (same_text(items[i].id, id)) return static_cast<int>(i);
+    return -1;
+}
+
+// A JSON number token of the plain form -?DIGITS(.DIGITS)? with at most `scale` fractional
+// digits and at most 18 digits in all, as `value` * 10^scale: exactly what the general path
+// (an exact rational) gives for it, without the 128-bit arithmetic. False for anything else
+// (an exponent, more digits), which the general path then reads and judges.
+bool fast_decimal(std::string_view t, int scale, std::int64_t& value) {
+    std::size_t i = 0;
+    const bool negative = !t.empty() && t[0] == '-';
+    if (negative) ++i;
+    std::int64_t v = 0;
+    int digits = 0, fraction = -1;
+    for (; i < t.size(); ++i) {
+        const char c = t[i];
+        if (c >= '0' && c <= '9') {
+            v = v * 10 + (c - '0');
+            if (++digits > 18) return false;
+            if (fraction >= 0 && ++fraction > scale) return false;
+        } else if (c == '.' && fraction < 0) {
+            fraction = 0;
+        } else {
+            return false;
+        }
+    }
+    if (digits == 0 || fraction == 0) return false;
+    // Scaled, it has at most 18 digits: well inside int64 and max_scaled_number.
+    const int shift = scale - (fraction < 0 ? 0 : fraction);
+    if (digits + shift > 18) return false;
+    for (int f = 0; f < shift; ++f) v *= 10;
+    value = negative ? -v : v;
+    return true;
+}
+
 }  // namespace
 
 bool record_parser::parse(const char* data, std::size_t length, std::size_t capacity) {
@@ -273,6 +344,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     if (length > m.max_record)
         return reject(too_long_reason(m.max_record));
     if (!m.read_object(data, length, capacity)) return reject(m.message);
+    m.index_keys();
     // No string value longer than the field limit: the store keeps each one.
     for (const auto& f : m.fields) {
         auto too_long = [&](const json_value& v) { return v.k == json_value::kind::string && v.text.size() > m.max_field; };
@@ -283,8 +355,9 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
             return reject("field " + quoted(f.key) + " is longer than the limit of " + std::to_string(m.max_field) + " bytes");
     }
 
-    auto string_field = [&](std::string_view key, std::string_view& out, bool required) -> bool {
-        const json_value* v = m.find(key);
+    using key = impl::key;
+    auto string_field = [&](std::string_view key, impl::key code, std::string_view& out, bool required) -> bool {
+        const json_value* v = m.find(code);
         if (!v || v->k == json_value::kind::null) {
             if (required) error_ = "field '" + std::string(key) + "' is missing";
             return !required;
@@ -298,39 +371,40 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     };
 
     // -------------------------------------------------------------- retraction
-    if (m.find("retract")) {
+    if (m.find(key::k_retract)) {
         r.kind = record_kind::retraction;
-        if (!string_field("retract", r.retract, true)) return false;
+        if (!string_field("retract", key::k_retract, r.retract, true)) return false;
         if (r.retract.empty()) return reject("field 'retract' must name an event id");
         return true;
     }
 
     // -------------------------------------------------------------- entity
-    if (m.find("entity")) {
+    if (m.find(key::k_entity)) {
         r.kind = record_kind::entity;
         r.parent = r.name = {};
         r.since = r.until = std::nullopt;
         r.version = 0;
         std::string_view kind;
-        if (!string_field("entity", r.entity, true) || !string_field("kind", kind, true)) return false;
+        if (!string_field("entity", key::k_entity, r.entity, true) || !string_field("kind", key::k_kind, kind, true)) return false;
         if (r.entity.empty()) return reject("field 'entity' must not be empty");
-        r.kind_index = m.plan.find_kind(kind);
+        r.kind_index = find_by_id(m.plan.kinds, kind);
         if (r.kind_index < 0) return reject("unknown kind " + quoted(kind));
-        r.has_parent = m.find("parent") && m.find("parent")->k != json_value::kind::null;
-        if (!string_field("parent", r.parent, false)) return false;
+        r.has_parent = m.find(key::k_parent) && m.find(key::k_parent)->k != json_value::kind::null;
+        if (!string_field("parent", key::k_parent, r.parent, false)) return false;
         if (r.has_parent && r.parent.empty()) return reject("field 'parent' must not be empty");
-        r.has_name = m.find("name") && m.find("name")->k != json_value::kind::null;
-        if (!string_field("name", r.name, false)) return false;
+        r.has_name = m.find(key::k_name) && m.find(key::k_name)->k != json_value::kind::null;
+        if (!string_field("name", key::k_name, r.name, false)) return false;
         for (const char* key : {"since", "until"}) {
             std::string_view text;
-            const json_value* v = m.find(key);
+            const impl::key code = key[0] == 's' ? impl::k_since : impl::k_until;
+            const json_value* v = m.find(code);
             if (!v || v->k == json_value::kind::null) continue;
-            if (!string_field(key, text, true)) return false;
+            if (!string_field(key, code, text, true)) return false;
             auto d = calendar::parse_iso(text);
             if (!d) return reject("field '" + std::string(key) + "' must be a date like 2023-01-01, not " + quoted(text));
             (key[0] == 's' ? r.since : r.until) = d;
         }
-        if (const json_value* v = m.find("version"); v && v->k != json_value::kind::null) {
+        if (const json_value* v = m.find(key::k_version); v && v->k != json_value::kind::null) {
             auto number = v->k == json_value::kind::number ? rational::parse_decimal(v->text) : std::nullopt;
             if (!number || !number->is_integer() || number->num() < 0 || number->num() > INT64_MAX)
                 return reject("field 'version' must be a whole number >= 0");
@@ -340,25 +414,25 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     }
 
     // -------------------------------------------------------------- event
-    if (!m.find("id")) {
+    if (!m.find(key::k_id)) {
         // An event that forgot its id says so; anything else is not a record at all.
-        if (m.find("type")) return reject("field 'id' is missing: every event needs an id");
+        if (m.find(key::k_type)) return reject("field 'id' is missing: every event needs an id");
         return reject("a record needs \"entity\", \"id\" (an event) or \"retract\"");
     }
     r.kind = record_kind::event;
     std::string_view type, time;
-    if (!string_field("id", r.id, true)) return false;
+    if (!string_field("id", key::k_id, r.id, true)) return false;
     if (r.id.empty()) return reject("field 'id' must not be empty");
-    if (!string_field("type", type, true)) return false;
-    r.type = m.plan.find_event(type);
+    if (!string_field("type", key::k_type, type, true)) return false;
+    r.type = find_by_id(m.plan.events, type);
     if (r.type < 0) return reject("unknown event type " + quoted(type));
     const check::event_type& et = m.plan.events[static_cast<std::size_t>(r.type)];
-    if (!string_field("time", time, true)) return false;
+    if (!string_field("time", key::k_time, time, true)) return false;
     auto parsed_time = calendar::parse_time(time, m.plan.utc_offset_minutes);
     if (!parsed_time)
         return reject("field 'time' must be a date or a date-time like 2023-04-15T09:30:00+08:00, not " + quoted(time));
     r.time = *parsed_time;
-    if (!string_field("unit", r.unit, true)) return false;
+    if (!string_field("unit", key::k_unit, r.unit, true)) return false;
     if (r.unit.empty()) return reject("field 'unit' must not be empty");
 
     r.fields.assign(et.fields.size(), field_value{});
@@ -373,6 +447,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
         };
         switch (k) {
             case check::type_kind::integer: {
+                if (v.k == json_value::kind::number && fast_decimal(v.text, 0, out.integer)) break;
                 auto number = v.k == json_value::kind::number ? rational::parse_decimal(v.text) : std::nullopt;
                 if (!number || !number->is_integer()) return wrong("a whole number", "whole numbers");
                 if (number->num() > INT64_MAX || number->num() < -INT64_MAX) return reject("field '" + f.id + "' is out of range");
@@ -380,6 +455,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
                 break;
             }
             case check::type_kind::number: {
+                if (v.k == json_value::kind::number && fast_decimal(v.text, 6, out.integer)) break;
                 auto number = v.k == json_value::kind::number ? rational::parse_decimal(v.text) : std::nullopt;
                 if (!number) return wrong("a number", "numbers");
                 if (!number->is_decimal(6)) return reject("field '" + f.id + "' has more than 6 fractional digits");
@@ -413,9 +489,23 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
         return true;
     };
 
+    // One pass over the record's keys: the first field of each declared name, and the names
+    // the type does not declare (the built-in ones aside), each once, in record order.
+    m.declared.assign(et.fields.size(), -1);
+    for (std::size_t k = 0; k < m.fields.size(); ++k) {
+        const std::string_view name = m.fields[k].key;
+        const int f = find_by_id(et.fields, name);
+        if (f >= check::first_declared_field) {
+            if (m.declared[static_cast<std::size_t>(f)] < 0) m.declared[static_cast<std::size_t>(f)] = static_cast<int>(k);
+            continue;
+        }
+        if (name == "id" || name == "type" || name == "time" || name == "unit") continue;
+        // Counted per record: a key repeated within one record is one record carrying it.
+        if (f < 0 && std::find(r.ignored.begin(), r.ignored.end(), name) == r.ignored.end()) r.ignored.push_back(name);
+    }
     for (std::size_t i = check::first_declared_field; i < et.fields.size(); ++i) {
         const check::field& f = et.fields[i];
-        const json_value* v = m.find(f.id);
+        const json_value* v = m.declared[i] < 0 ? nullptr : &m.fields[static_cast<std::size_t>(m.declared[i])].value;
         if (!v || v->k == json_value::kind::null) {
             if (!f.optional) return reject("field '" + f.id + "' is missing");
             continue;
@@ -434,12 +524,6 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
             continue;
         }
         if (!scalar(f, f.t.kind, *v, out, false)) return false;
-    }
-    for (const auto& f : m.fields) {
-        if (f.key == "id" || f.key == "type" || f.key == "time" || f.key == "unit") continue;
-        // Counted per record: a key repeated within one record is one record carrying it.
-        if (et.find_field(f.key) < 0 && std::find(r.ignored.begin(), r.ignored.end(), f.key) == r.ignored.end())
-            r.ignored.push_back(f.key);
     }
     return true;
 }

@@ -129,6 +129,25 @@ protected:
         return traits_type::to_int_type(*gptr());
     }
 
+    // A large read (add_jsonl's blocks) goes straight into the caller's memory once what is
+    // buffered is used up, rather than through buffer_: the input is not copied twice.
+    std::streamsize xsgetn(char* s, std::streamsize n) override {
+        std::streamsize done = 0;
+        if (gptr() < egptr()) {
+            done = std::min<std::streamsize>(n, egptr() - gptr());
+            std::memcpy(s, gptr(), static_cast<std::size_t>(done));
+            setg(eback(), gptr() + done, egptr());
+        }
+        while (done < n) {
+            const std::streamsize got = source_->sgetn(s + done, n - done);
+            if (got <= 0) break;
+            if (tee_ && !tee_->write(s + done, got)) throw usage_error("cannot keep a copy of standard input for --rejects");
+            bar_.advance(static_cast<std::uint64_t>(got));
+            done += got;
+        }
+        return done;
+    }
+
 private:
     std::streambuf* source_;
     std::ostream* tee_;

@@ -64,6 +64,8 @@ WITH RECURSIVE resolved(id) AS (
   SELECT e.id FROM entity e JOIN resolved r ON e.parent = r.id
 )
 INSERT INTO unit SELECT e.id, e.kind, e.since, e.until FROM resolved r JOIN entity e USING (id);
+-- Every check starts from the units of a kind (each v: village).
+CREATE INDEX unit_kind ON unit(kind);
 
 CREATE TABLE under (
   ancestor TEXT NOT NULL, id TEXT NOT NULL, depth INTEGER NOT NULL, PRIMARY KEY (ancestor, id)

@@ -12,26 +12,22 @@ instance(v, s, e) AS (
   SELECT u.id, b.s, b.e FROM unit u, bucket b
   WHERE u.kind = 'village' AND (u.since IS NULL OR u.since <= b.e) AND (u.until IS NULL OR u.until > b.s)
 ),
-target(v, x, s, e) AS (  -- what each village must cover
-  SELECT i.v, d.id, i.s, i.e
-  -- CROSS JOIN keeps this order: from each village to the units under it (a range of the
-  -- primary key of under), rather than a scan of every entity's ancestors.
+judged(v, s, e, holds) AS (
+  -- Per village, by the primary key of under (the units under it), the entities to cover
+  -- and how many have a leaflet; all of them, and at least one, for the coverage to hold.
+  -- A subquery per village sorts nothing, as a GROUP BY over every entity would.
+  SELECT i.v, i.s, i.e,
+         (SELECT count(*) > 0
+                 AND count(*) = count(*) FILTER (WHERE EXISTS (
+                       SELECT 1 FROM leaflet_delivered l WHERE l.recipient = x.id AND l.day BETWEEN i.s AND min(i.e, :as_of)))
+          FROM under d JOIN unit x ON x.id = d.id
+          WHERE d.ancestor = i.v AND d.depth > 0 AND x.kind IN ('household', 'merchant')
+            AND (x.since IS NULL OR x.since <= i.e) AND (x.until IS NULL OR x.until > i.e))
   FROM instance i
-  CROSS JOIN under d ON d.ancestor = i.v AND d.depth > 0
-  JOIN unit x ON x.id = d.id
-  WHERE x.kind IN ('household', 'merchant')
-    AND (x.since IS NULL OR x.since <= i.e) AND (x.until IS NULL OR x.until > i.e)
-),
-covered(v, total, reached) AS (
-  SELECT t.v, count(*),
-         count(*) FILTER (WHERE EXISTS (SELECT 1 FROM leaflet_delivered l
-                                        WHERE l.recipient = t.x AND l.day BETWEEN t.s AND min(t.e, :as_of)))
-  FROM target t
-  GROUP BY t.v
 )
-SELECT 'three_ones_leaflet' AS obligation, i.v AS unit, i.s AS period_start,
-       CASE WHEN :as_of <= i.e THEN 'pending'
-            WHEN coalesce(c.total, 0) > 0 AND c.reached = c.total THEN 'satisfied'
+SELECT 'three_ones_leaflet' AS obligation, v AS unit, s AS period_start,
+       CASE WHEN :as_of <= e THEN 'pending'
+            WHEN holds THEN 'satisfied'  -- nothing to cover is no data: violated
             ELSE 'violated' END AS status
-FROM instance i LEFT JOIN covered c ON c.v = i.v
+FROM judged
 ORDER BY unit, period_start;

@@ -180,7 +180,9 @@ CREATE TABLE leaflet_delivered (
 ) WITHOUT ROWID;
 INSERT INTO leaflet_delivered
 SELECT r.a, r.day, r.id, r.unit FROM applied r
-WHERE r.type = 'leaflet_delivered' AND EXISTS (SELECT 1 FROM unit x WHERE x.id = r.a AND x.kind IN ('household', 'merchant'));
+WHERE r.type = 'leaflet_delivered'
+  -- a is of no one type: CAST lets the comparison use unit's primary key (without it, a scan)
+  AND EXISTS (SELECT 1 FROM unit x WHERE x.id = CAST(r.a AS TEXT) AND x.kind IN ('household', 'merchant'));
 
 CREATE TABLE screen_play (
   unit TEXT NOT NULL, day TEXT NOT NULL, id TEXT NOT NULL, antifraud INTEGER NOT NULL, micros INTEGER NOT NULL,

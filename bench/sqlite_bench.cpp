@@ -463,8 +463,15 @@ public:
             if (a == times_.end() || b == times_.end()) return;
             const auto [a_real, a_cpu] = a->second;
             const auto [b_real, b_cpu] = b->second;
-            std::snprintf(line, sizeof line, "%-26s %-22s %10.3f %10.3f %10.3f %10.3f %7.1fx %7.1fx\n", label.c_str(), shape,
-                          a_real * 1e3, b_real * 1e3, a_cpu * 1e3, b_cpu * 1e3, a_real / b_real, a_cpu / b_cpu);
+            // Two decimals below 1 (mandate the slower), one above.
+            auto ratio = [](double x) {
+                char text[32];
+                std::snprintf(text, sizeof text, x < 1 ? "%.2fx" : "%.1fx", x);
+                return std::string(text);
+            };
+            std::snprintf(line, sizeof line, "%-26s %-22s %10.3f %10.3f %10.3f %10.3f %8s %8s\n", label.c_str(), shape,
+                          a_real * 1e3, b_real * 1e3, a_cpu * 1e3, b_cpu * 1e3, ratio(a_real / b_real).c_str(),
+                          ratio(a_cpu / b_cpu).c_str());
             out << line;
         };
         for (const check& c : checks)

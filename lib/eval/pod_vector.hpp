@@ -80,7 +80,8 @@ public:
     }
     void clear() { n_ = 0; }
     T* erase(T* first, T* last) {
-        std::memmove(static_cast<void*>(first), last, static_cast<std::size_t>(end() - last) * sizeof(T));
+        // Nothing to move when nothing follows (and p_ may be null: memmove takes no null).
+        if (last != end()) std::memmove(static_cast<void*>(first), last, static_cast<std::size_t>(end() - last) * sizeof(T));
         n_ -= static_cast<std::size_t>(last - first);
         return first;
     }

@@ -133,7 +133,7 @@ private:
             h ^= h >> 31;
         }
         std::uint64_t tail = 0;
-        std::memcpy(&tail, p, n);
+        if (n) std::memcpy(&tail, p, n);  // an empty view's data may be null
         h = (h ^ tail) * 0x94D049BB133111EBull;
         h ^= h >> 29;
         h *= 0xBF58476D1CE4E5B9ull;
@@ -148,7 +148,7 @@ private:
             chunk_bytes_total_ += chunk_size_;
             used_ = 0;
         }
-        std::memcpy(chunks_.back().get() + used_, s.data(), s.size());
+        if (!s.empty()) std::memcpy(chunks_.back().get() + used_, s.data(), s.size());
         const std::uint64_t loc = (static_cast<std::uint64_t>(chunks_.size() - 1) << 32) | used_;
         used_ += s.size();
         return loc;

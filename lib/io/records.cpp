@@ -314,8 +314,8 @@ bool fast_decimal(std::string_view t, int scale, std::int64_t& value) {
     for (; i < t.size(); ++i) {
         const char c = t[i];
         if (c >= '0' && c <= '9') {
+            if (++digits > 18) return false;  // before the digit: a 19th could overflow
             v = v * 10 + (c - '0');
-            if (++digits > 18) return false;
             if (fraction >= 0 && ++fraction > scale) return false;
         } else if (c == '.' && fraction < 0) {
             fraction = 0;

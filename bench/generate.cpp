@@ -100,15 +100,10 @@ int main(int argc, char** argv) {
     std::FILE* registry_file = open_out(combined_path ? combined_path : registry_path);
     std::FILE* events_file = combined_path || !events_path ? registry_file : open_out(events_path);
     gen::stats n;
-    if (!gen::generate(cfg, registry_file, events_file, &n)) {
-        std::fprintf(stderr, "mandate-generate: write: %s\n", std::strerror(errno));
-        return 1;
-    }
-    if (events_file != stdout && std::fclose(events_file) != 0) {
-        std::fprintf(stderr, "mandate-generate: write: %s\n", std::strerror(errno));
-        return 1;
-    }
-    if (registry_file != stdout && registry_file != events_file && std::fclose(registry_file) != 0) {
+    const bool written = gen::generate(cfg, registry_file, events_file, &n) &&
+                         (events_file == stdout || std::fclose(events_file) == 0) &&
+                         (registry_file == stdout || registry_file == events_file || std::fclose(registry_file) == 0);
+    if (!written) {
         std::fprintf(stderr, "mandate-generate: write: %s\n", std::strerror(errno));
         return 1;
     }

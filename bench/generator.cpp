@@ -1163,7 +1163,7 @@ void write_events(const model& m, sink& out, int from, int to, stats& n) {
             w.format(o, e, id);
             const std::size_t end = o.size();
             out.end_line();
-            ++n.by_type[e.type];
+            ++n.events_by_type[e.type].second;
             const std::uint64_t s = ++n.base;
             if (s % 1000 == 500) {  // sent again
                 const int variant = static_cast<int>(s / 1000 % 3);
@@ -1251,7 +1251,8 @@ bool write_all(const config& cfg, sink& reg, sink& evs, stats& n) {
     reg.flush();
     const bool in_memory = !evs.file;
     evs.memory = cfg.shuffle;
-    n.by_type.assign(type_count, 0);
+    n.events_by_type.clear();
+    for (int t = 0; t < type_count; ++t) n.events_by_type.emplace_back(type_names[t], 0);
     write_events(m, evs, cfg.from, cfg.to, n);
     if (cfg.shuffle) {
         std::vector<std::uint64_t> lines(evs.ends.size());
@@ -1275,8 +1276,6 @@ bool write_all(const config& cfg, sink& reg, sink& evs, stats& n) {
     for (const entity& e : m.ents) ++by_kind[e.kind];
     n.entities_by_kind.clear();
     for (int k = 0; k < kind_count; ++k) n.entities_by_kind.emplace_back(kind_names[k], by_kind[k]);
-    n.events_by_type.clear();
-    for (int t = 0; t < type_count; ++t) n.events_by_type.emplace_back(type_names[t], n.by_type[static_cast<std::size_t>(t)]);
     n.entity_updates = m.moved_out.size();
     n.registry_lines = reg.lines;
     n.event_lines = evs.lines;
@@ -1354,49 +1353,43 @@ dataset generate(const config& c) {
 std::string stats_json(const config& c, const stats& n) {
     std::string o = "{\"scale\":";
     put_str(o, c.scale);
-    o += ",\"seed\":";
-    put_uint(o, c.seed);
-    o += ",\"villages\":";
-    put_int(o, c.villages);
-    o += ",\"registry_lines\":";
-    put_uint(o, n.registry_lines);
-    o += ",\"event_lines\":";
-    put_uint(o, n.event_lines);
-    o += ",\"bytes\":";
-    put_uint(o, n.registry_bytes + n.event_bytes);
-    o += ",\n \"entities\":{";
-    for (std::size_t k = 0; k < n.entities_by_kind.size(); ++k) {
-        if (k) o.push_back(',');
-        put_str(o, n.entities_by_kind[k].first);
-        o += ":";
-        put_uint(o, n.entities_by_kind[k].second);
-    }
-    o += "},\n \"entity_updates\":";
-    put_uint(o, n.entity_updates);
-    o += ",\n \"events\":{";
-    for (std::size_t t = 0; t < n.events_by_type.size(); ++t) {
-        if (t) o.push_back(',');
-        put_str(o, n.events_by_type[t].first);
-        o += ":";
-        put_uint(o, n.events_by_type[t].second);
-    }
-    o += "},\n \"base_events\":";
-    put_uint(o, n.base);
-    o += ",\"duplicates\":";
-    put_uint(o, n.duplicates);
-    o += ",\"retractions\":";
-    put_uint(o, n.retractions);
-    o += ",\"conflicts\":";
-    put_uint(o, n.conflicts);
-    o += ",\"unregistered\":";
-    put_uint(o, n.unregistered);
-    o += ",\"malformed\":";
-    put_uint(o, n.malformed);
-    o += ",\"mistyped\":";
-    put_uint(o, n.mistyped);
-    o += ",\"ignored_photos\":";
-    put_uint(o, n.ignored);
-    o += ",\n \"seconds\":";
+    auto key = [&](const char* k, bool new_line) {
+        o += new_line ? ",\n \"" : ",\"";
+        o += k;
+        o += "\":";
+    };
+    auto number = [&](const char* k, std::uint64_t v, bool new_line = false) {
+        key(k, new_line);
+        put_uint(o, v);
+    };
+    auto counts = [&](const char* k, const std::vector<std::pair<std::string, std::uint64_t>>& list) {
+        key(k, true);
+        o.push_back('{');
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (i) o.push_back(',');
+            put_str(o, list[i].first);
+            o.push_back(':');
+            put_uint(o, list[i].second);
+        }
+        o.push_back('}');
+    };
+    number("seed", c.seed);
+    number("villages", static_cast<std::uint64_t>(c.villages));
+    number("registry_lines", n.registry_lines);
+    number("event_lines", n.event_lines);
+    number("bytes", n.registry_bytes + n.event_bytes);
+    counts("entities", n.entities_by_kind);
+    number("entity_updates", n.entity_updates, true);
+    counts("events", n.events_by_type);
+    number("base_events", n.base, true);
+    number("duplicates", n.duplicates);
+    number("retractions", n.retractions);
+    number("conflicts", n.conflicts);
+    number("unregistered", n.unregistered);
+    number("malformed", n.malformed);
+    number("mistyped", n.mistyped);
+    number("ignored_photos", n.ignored);
+    key("seconds", true);
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.2f", n.seconds);
     o += elapsed;

@@ -44,10 +44,9 @@ config county(double factor = 1);
 // What was written.
 struct stats {
     std::uint64_t registry_lines = 0, event_lines = 0, registry_bytes = 0, event_bytes = 0;
+    // events_by_type counts the base events; the deliberate bad records below are extra lines.
     std::vector<std::pair<std::string, std::uint64_t>> entities_by_kind, events_by_type;
     std::uint64_t entity_updates = 0;  // version 1 records (households moving out)
-    // Over the base events (by_type counts those); the deliberate bad records are extra lines.
-    std::vector<std::uint64_t> by_type;
     std::uint64_t base = 0, duplicates = 0, retractions = 0, conflicts = 0, unregistered = 0, malformed = 0,
                   mistyped = 0, ignored = 0;
     double seconds = 0;

@@ -29,8 +29,11 @@ struct limits {
     std::size_t max_field_bytes = std::size_t{64} << 10;
     // Distinct entities an engine holds; records of further entities are rejected.
     std::uint64_t max_entities = 10'000'000;
-    // Buckets (units × periods, all rules together) one report may hold.
-    std::uint64_t max_buckets = 100'000'000;
+    // Buckets (units × periods, all rules together) one report may hold. A bucket costs about
+    // 160 bytes while a report is made (a JSON or CSV report is written as it is made; a table
+    // or an HTML page holds its rows, about 400 bytes each), so the default keeps a report
+    // within about 1.6 GB (4 GB as a table or page) whatever the registry holds.
+    std::uint64_t max_buckets = 10'000'000;
 };
 
 // Thrown when an operation as a whole would pass a limit (a report with more buckets than

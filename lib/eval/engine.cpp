@@ -24,26 +24,6 @@ using graph::node_id;
 using graph::node_kind;
 using graph::no_node;
 
-const char* to_string(status s) {
-    switch (s) {
-        case status::pending: return "pending";
-        case status::satisfied: return "satisfied";
-        case status::violated: return "violated";
-    }
-    return "?";
-}
-
-std::string reported_value::to_string() const {
-    switch (k) {
-        case kind::null: return "null";
-        case kind::number: return number.to_string();
-        case kind::days: return number.to_string();
-        case kind::date: return calendar::to_iso(date);
-        case kind::boolean: return boolean ? "true" : "false";
-    }
-    return "null";
-}
-
 namespace {
 
 // ---------------------------------------------------------------- runtime values
@@ -653,6 +633,8 @@ struct engine_state {
     // Tells subscribers what changed since the last snapshot; with seed_only, only takes one.
     void notify(bool seed_only = false);
     report evaluate(day as_of, bool with_evidence);
+    void evaluate(day as_of, bool with_evidence, report_sink& sink);
+    report accounting() const;
 };
 
 // ---------------------------------------------------------------- one evaluation
@@ -701,10 +683,41 @@ class evaluation {
 public:
     evaluation(engine_state& e, day as_of) : e_(e), plan_(*e.plan), model_(e.model), as_of_(as_of) {
         results_.resize(model_.rules.size());
+        memo_.resize(plan_.nodes().size());
+        streak_memo_.resize(plan_.nodes().size());
+        // A node's memoised values are dropped once the last rule that reads it has run: they
+        // are there to share work between rules, and held longer they would cost as much
+        // memory as the buckets themselves. (Evidence, gathered afterwards, recomputes.)
+        std::vector<int> last_reader(plan_.nodes().size(), -1);
+        std::vector<bool> seen(plan_.nodes().size());
+        std::vector<node_id> stack;
+        for (int r : model_.order) {
+            const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+            std::fill(seen.begin(), seen.end(), false);
+            stack.assign({rn.condition, rn.compared});
+            while (!stack.empty()) {
+                const node_id n = stack.back();
+                stack.pop_back();
+                if (n == no_node || seen[static_cast<std::size_t>(n)]) continue;
+                seen[static_cast<std::size_t>(n)] = true;
+                last_reader[static_cast<std::size_t>(n)] = r;
+                const node& x = plan_.at(n);
+                stack.insert(stack.end(), x.args.begin(), x.args.end());
+            }
+        }
+        release_after_.resize(model_.rules.size());
+        for (std::size_t n = 0; n < last_reader.size(); ++n)
+            if (last_reader[n] >= 0) release_after_[static_cast<std::size_t>(last_reader[n])].push_back(static_cast<node_id>(n));
     }
 
     void run() {
-        for (int r : model_.order) run_rule(r);
+        for (int r : model_.order) {
+            run_rule(r);
+            for (const node_id n : release_after_[static_cast<std::size_t>(r)]) {
+                std::unordered_map<memo_key, val, memo_hash>().swap(memo_[static_cast<std::size_t>(n)]);
+                std::unordered_map<memo_key, std::pair<val, bool>, memo_hash>().swap(streak_memo_[static_cast<std::size_t>(n)]);
+            }
+        }
     }
 
     const rule_results& results(int r) const { return results_[static_cast<std::size_t>(r)]; }
@@ -754,14 +767,15 @@ public:
                 const auto& grace = ctx.rule->grace;
                 const std::int64_t salt = grace ? grace->count * 4 + static_cast<std::int64_t>(grace->unit) + 1 : 0;
                 const memo_key key{id, ctx.unit, ctx.from, ctx.to, salt};
-                if (auto it = streak_memo_.find(key); it != streak_memo_.end()) {
+                auto& memo = streak_memo_[static_cast<std::size_t>(id)];
+                if (auto it = memo.find(key); it != memo.end()) {
                     ctx.undefined = ctx.undefined || it->second.second;
                     return it->second.first;
                 }
                 context inner = ctx;
                 inner.undefined = false;
                 const val v = streak(n, inner);
-                streak_memo_.emplace(key, std::make_pair(v, inner.undefined));
+                memo.emplace(key, std::make_pair(v, inner.undefined));
                 ctx.undefined = ctx.undefined || inner.undefined;
                 return v;
             }
@@ -1008,10 +1022,11 @@ public:
     template <class F>
     val memoized(node_id id, const context& ctx, F&& compute) {
         const memo_key key{id, plan_.at(id).uses_unit ? ctx.unit : none, ctx.from, ctx.to};
-        auto it = memo_.find(key);
-        if (it != memo_.end()) return it->second;
+        auto& memo = memo_[static_cast<std::size_t>(id)];
+        auto it = memo.find(key);
+        if (it != memo.end()) return it->second;
         val v = compute();
-        memo_.emplace(key, v);
+        memo.emplace(key, v);
         return v;
     }
 
@@ -1192,57 +1207,97 @@ private:
     day as_of_;
     std::uint64_t buckets_ = 0;  // made so far, against limits::max_buckets
     std::vector<rule_results> results_;
-    std::unordered_map<memo_key, val, memo_hash> memo_;
-    std::unordered_map<memo_key, std::pair<val, bool>, memo_hash> streak_memo_;
+    // Per node: values already computed, keyed by unit and period.
+    std::vector<std::unordered_map<memo_key, val, memo_hash>> memo_;
+    std::vector<std::unordered_map<memo_key, std::pair<val, bool>, memo_hash>> streak_memo_;
+    std::vector<std::vector<node_id>> release_after_;  // per rule: the nodes no later rule reads
     std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> under_;  // (coverage node, unit) -> entities of its kinds below
 };
 
+// Collects what a sink is given into one report (engine::evaluate's answer).
+class collecting_sink : public report_sink {
+public:
+    explicit collecting_sink(report& out) : out_(out) {}
+    void begin(const report& heading) override { out_ = heading; }
+    void result(const result_row& row) override { out_.results.push_back(row); }
+    void outcome(const outcome_row& row) override { out_.outcomes.push_back(row); }
+    void end(const report& accounting) override {
+        out_.inputs = accounting.inputs;
+        out_.rejected = accounting.rejected;
+        out_.ignored_fields = accounting.ignored_fields;
+        out_.unresolved_entities = accounting.unresolved_entities;
+    }
+
+private:
+    report& out_;
+};
+
 report engine_state::evaluate(day as_of, bool with_evidence) {
+    report out;
+    collecting_sink sink(out);
+    evaluate(as_of, with_evidence, sink);
+    return out;
+}
+
+void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
     prepare();
     evaluation ev(*this, as_of);
     ev.run();
 
-    report out;
-    out.plan = model.id;
-    out.revision = plan->revision();
-    out.as_of = as_of;
-    out.compiled = plan;
+    report heading;
+    heading.plan = model.id;
+    heading.revision = plan->revision();
+    heading.as_of = as_of;
+    heading.compiled = plan;
+    sink.begin(heading);
     auto unit_name = [&](std::uint32_t unit) -> std::optional<std::string> {
         if (unit == none) return std::nullopt;
         return std::string(st.text(st.entities[unit].id));
     };
+    // One row object reused for every bucket: rows are handed over as they are made, never
+    // held, so a report of any size costs what the evaluation holds.
+    result_row row;
     for (std::size_t r = 0; r < model.rules.size(); ++r) {
         const check::rule& rule = model.rules[r];
+        if (rule.outcome) continue;
         const graph::rule_node& rn = plan->rules()[r];
+        row.rule = static_cast<int>(r);
+        row.obligation = rule.id;
         for (const bucket_state& s : ev.results(static_cast<int>(r)).rows) {
-            if (rule.outcome) {
-                outcome_row row;
-                row.rule = static_cast<int>(r);
-                row.outcome = rule.id;
-                row.unit = unit_name(s.unit);
-                row.span = period{s.from, s.to};
-                row.fired = s.fired;
-                row.final = s.final;
-                if (s.final) row.final_on = s.final_on;
-                if (with_evidence) row.evidence = ev.evidence_for(rule, rn, s);
-                out.outcomes.push_back(std::move(row));
-                continue;
-            }
-            result_row row;
-            row.rule = static_cast<int>(r);
-            row.obligation = rule.id;
             row.unit = unit_name(s.unit);
             row.span = period{s.from, s.to};
             row.status = s.st;
             row.met = s.met;
             row.at_risk = s.at_risk;
-            if (s.has_value) row.value = to_reported(s.value);
-            if (s.no_data) row.reason = "no data";
-            if (with_evidence) row.evidence = ev.evidence_for(rule, rn, s);
-            out.results.push_back(std::move(row));
+            row.value = s.has_value ? to_reported(s.value) : reported_value{};
+            row.reason = s.no_data ? std::optional<std::string>("no data") : std::nullopt;
+            row.evidence = with_evidence ? ev.evidence_for(rule, rn, s) : evidence{};
+            sink.result(row);
         }
     }
+    outcome_row orow;
+    for (std::size_t r = 0; r < model.rules.size(); ++r) {
+        const check::rule& rule = model.rules[r];
+        if (!rule.outcome) continue;
+        const graph::rule_node& rn = plan->rules()[r];
+        orow.rule = static_cast<int>(r);
+        orow.outcome = rule.id;
+        for (const bucket_state& s : ev.results(static_cast<int>(r)).rows) {
+            orow.unit = unit_name(s.unit);
+            orow.span = period{s.from, s.to};
+            orow.fired = s.fired;
+            orow.final = s.final;
+            orow.final_on = s.final ? std::optional<day>(s.final_on) : std::nullopt;
+            orow.evidence = with_evidence ? ev.evidence_for(rule, rn, s) : evidence{};
+            sink.outcome(orow);
+        }
+    }
+    sink.end(accounting());
+}
 
+// The accounting of every record read, and the entities held out of the hierarchy.
+report engine_state::accounting() const {
+    report out;
     // Accounting: every record read lands in exactly one class.
     input_counts& in = out.inputs;
     std::vector<rejection>& rejected = out.rejected;
@@ -1315,6 +1370,13 @@ report engine_state::evaluate(day as_of, bool with_evidence) {
     std::sort(out.ignored_fields.begin(), out.ignored_fields.end(), [](const ignored_field& a, const ignored_field& b) {
         return a.type < b.type || (a.type == b.type && a.field < b.field);
     });
+    for (const auto& u : st.unresolved_entities()) {
+        unresolved_entity x;
+        x.entity = std::string(st.text(st.entities[u.entity].id));
+        x.reason = u.reason;
+        for (const string_id id : u.ids) x.chain.emplace_back(st.text(id));
+        out.unresolved_entities.push_back(std::move(x));
+    }
     return out;
 }
 
@@ -1513,6 +1575,10 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const
 }
 
 std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::string_view type) {
+    return add_csv(in, source, type, 0);
+}
+
+std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::string_view type, std::uint64_t first_line) {
     engine_state& m = *impl_;
     const std::uint32_t source_index = m.st.source_index(source);
     io::csv_reader reader(in, m.options.limits.max_record_bytes);
@@ -1527,6 +1593,7 @@ std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::st
     const std::vector<std::string> header(row.cells.begin(), row.cells.end());
     const io::csv_layout layout(m.model, std::vector<std::string_view>(header.begin(), header.end()), type);
     if (!layout.error().empty()) throw std::runtime_error(where(row.line) + layout.error());
+    if (first_line > 0) reader.set_lines_read(first_line);
     std::uint64_t records = 0;
     std::string json, why;
     for (;;) {
@@ -1578,6 +1645,8 @@ std::string engine::restore(const std::string& path) {
 }
 
 report engine::evaluate(calendar::day as_of) { return impl_->evaluate(as_of, impl_->options.evidence); }
+
+void engine::evaluate(calendar::day as_of, report_sink& sink) { impl_->evaluate(as_of, impl_->options.evidence, sink); }
 
 int engine::subscribe(subscriber callback) {
     const int token = impl_->next_token++;

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <memory>
 
 namespace mandate::eval {
@@ -55,29 +54,28 @@ void state_writer::hasher_free::operator()(hasher* h) const { delete h; }
 state_writer::state_writer(const std::string& path) : path_(path), hash_(new hasher) {
     if (!hash_->ctx || EVP_DigestInit_ex(hash_->ctx.get(), EVP_sha256(), nullptr) != 1)
         throw state_error("cannot start a checksum for " + path);
-    // A temporary file in the target's own directory, so the rename stays on one file system.
-    temporary_ = path + ".tmp-XXXXXX";
-    const int fd = mkstemp(temporary_.data());
-    if (fd < 0) throw state_error(os_error("cannot create a temporary file beside", path));
-    file_ = fdopen(fd, "wb");
-    if (!file_) {
-        ::close(fd);
-        std::remove(temporary_.c_str());
-        throw state_error(os_error("cannot write", temporary_));
+    try {
+        // A temporary file beside the target (renamed over it by commit), flushed to disk.
+        detail::output_file::options o;
+        o.durable = true;
+        o.whole_only = true;
+        file_ = std::make_unique<detail::output_file>(path, o);
+    } catch (const detail::output_error& e) {
+        throw state_error(e.what());
     }
     buffer_.reserve(block);
     const unsigned char zero[header_bytes] = {};
-    if (std::fwrite(zero, 1, header_bytes, file_) != header_bytes) {
-        const std::string why = os_error("cannot write", temporary_);
-        std::fclose(file_);  // the destructor does not run for a constructor that throws
-        std::remove(temporary_.c_str());
-        throw state_error(why);
-    }
+    bytes_unhashed(zero, header_bytes);
 }
 
-state_writer::~state_writer() {
-    if (file_) std::fclose(file_);
-    if (!committed_ && !temporary_.empty()) std::remove(temporary_.c_str());
+state_writer::~state_writer() = default;
+
+void state_writer::bytes_unhashed(const void* data, std::size_t n) {
+    try {
+        file_->write(data, n);
+    } catch (const detail::output_error& e) {
+        throw state_error(e.what());
+    }
 }
 
 void state_writer::u32(std::uint32_t v) {
@@ -113,7 +111,7 @@ void state_writer::bytes(const void* data, std::size_t n) {
 void state_writer::flush() {
     if (buffer_.empty()) return;
     EVP_DigestUpdate(hash_->ctx.get(), buffer_.data(), buffer_.size());
-    if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) throw state_error(os_error("cannot write", temporary_));
+    bytes_unhashed(buffer_.data(), buffer_.size());
     buffer_.clear();
 }
 
@@ -126,22 +124,11 @@ void state_writer::commit() {
     put64(header + 16, payload_);
     unsigned int length = 0;
     EVP_DigestFinal_ex(hash_->ctx.get(), header + 24, &length);
-    if (std::fseek(file_, 0, SEEK_SET) != 0 || std::fwrite(header, 1, header_bytes, file_) != header_bytes ||
-        std::fflush(file_) != 0)
-        throw state_error(os_error("cannot write", temporary_));
-    // On disk before it takes the target's name: a crash leaves the old state or the new one.
-    if (fsync(fileno(file_)) != 0) throw state_error(os_error("cannot flush", temporary_));
-    std::fclose(file_);
-    file_ = nullptr;
-    if (std::rename(temporary_.c_str(), path_.c_str()) != 0) throw state_error(os_error("cannot rename the new state over", path_));
-    committed_ = true;
-    // And the rename itself: flush the directory that holds it.
-    std::string dir = std::filesystem::path(path_).parent_path().string();
-    if (dir.empty()) dir = ".";
-    const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-    if (d >= 0) {
-        fsync(d);
-        ::close(d);
+    try {
+        file_->write_at(0, header, header_bytes);
+        file_->commit();
+    } catch (const detail::output_error& e) {
+        throw state_error(e.what());
     }
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mandate/eval/engine.hpp"
+#include "support/output_file.hpp"
 
 namespace mandate::eval {
 
@@ -38,8 +39,9 @@ public:
 
 private:
     void flush();
-    std::string path_, temporary_;
-    std::FILE* file_ = nullptr;
+    void bytes_unhashed(const void* data, std::size_t n);
+    std::string path_;
+    std::unique_ptr<detail::output_file> file_;
     std::vector<unsigned char> buffer_;
     std::uint64_t payload_ = 0;
     struct hasher;
@@ -47,7 +49,6 @@ private:
         void operator()(hasher* h) const;
     };
     std::unique_ptr<hasher, hasher_free> hash_;  // freed even when the constructor throws
-    bool committed_ = false;
 };
 
 // Reads a state file that check() has verified. Every read is bounded by the payload: a value

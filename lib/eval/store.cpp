@@ -258,22 +258,24 @@ std::string store::parent_kind_reason(string_id entity, string_id parent, int ki
 
 entity_state store::state_now(std::uint32_t index) const {
     // Walk up: each entity needs a standing version, and a parent that is registered, resolved
-    // in turn, and of an allowed kind. The same rules as resolve(), for one chain only.
+    // in turn, and of an allowed kind. The same rules as resolve(), for one chain only, and a
+    // loop rather than recursion: a chain may be a cycle (bounded by max_depth steps).
+    bool wrong_parent_kind = false;  // the entity itself is within a parent of a kind it may not be
     std::uint32_t e = index;
     for (int depth = 0; depth <= max_depth; ++depth) {
         const int standing = standing_of(entities[e]);
         if (standing < 0) return depth == 0 ? entity_state::rejected : entity_state::unresolved;
         const entity_record& r = entities[e].records[static_cast<std::size_t>(standing)];
-        if (r.parent == no_string) return entity_state::resolved;
+        if (r.parent == no_string) return wrong_parent_kind ? entity_state::rejected : entity_state::resolved;
         const std::uint32_t parent = entity_of.get(r.parent);
         if (parent == none || parent == e) return entity_state::unresolved;
         const int parent_standing = standing_of(entities[parent]);
         if (parent_standing < 0) return entity_state::unresolved;
         if (!may_be_within(r.kind, entities[parent].records[static_cast<std::size_t>(parent_standing)].kind)) {
-            // Rejected once the parent itself resolves; until then held like the parent.
-            return state_now(parent) == entity_state::resolved
-                       ? (depth == 0 ? entity_state::rejected : entity_state::unresolved)
-                       : entity_state::unresolved;
+            // Rejected once the parent itself resolves (walked on from here); until then held
+            // like the parent. Further up, a rejected ancestor leaves the entity unresolved.
+            if (depth > 0) return entity_state::unresolved;
+            wrong_parent_kind = true;
         }
         e = parent;
     }
@@ -386,6 +388,82 @@ void store::resolve() {
     for (std::size_t t = 0; t < tables.size(); ++t)
         for (std::uint32_t row = 0; row < tables[t].size(); ++row) resolve_row(static_cast<int>(t), row);
     hierarchy_dirty = false;
+}
+
+std::vector<store::unresolved_cause> store::unresolved_entities() const {
+    // Each entity's chain is walked once: a walk stops at an entity already explained and
+    // takes its cause, so the whole costs one step per entity whatever the depths.
+    struct cause {
+        const char* own;     // the reason of the entity where the cause lies
+        const char* under;   // the reason of the entities within it
+        std::vector<string_id> ids;
+    };
+    std::vector<cause> causes;
+    constexpr std::uint32_t unvisited = none, on_path = none - 1;
+    std::vector<std::uint32_t> cause_of(entities.size(), unvisited);
+    std::vector<bool> own(entities.size(), false);
+    std::vector<std::uint32_t> path;
+    auto held = [&](std::uint32_t x) { return entities[x].state == entity_state::unresolved && entities[x].standing >= 0; };
+    for (std::uint32_t start = 0; start < entities.size(); ++start) {
+        if (!held(start) || cause_of[start] != unvisited) continue;
+        path.clear();
+        std::uint32_t x = start, found = unvisited;
+        std::size_t own_from = 0;  // path[own_from..] carry the cause's own reason
+        for (;;) {
+            path.push_back(x);
+            cause_of[x] = on_path;
+            const entity_record& r = entities[x].records[static_cast<std::size_t>(entities[x].standing)];
+            const std::uint32_t p = r.parent == no_string ? none : entity_of.get(r.parent);
+            if (p == none) {
+                causes.push_back({"missing parent", "under a missing parent", {r.parent}});
+                found = static_cast<std::uint32_t>(causes.size() - 1);
+                own_from = path.size() - 1;
+                break;
+            }
+            if (cause_of[p] == on_path) {
+                const auto at = static_cast<std::size_t>(std::find(path.begin(), path.end(), p) - path.begin());
+                std::vector<string_id> cycle;
+                for (std::size_t i = at; i < path.size(); ++i) cycle.push_back(entities[path[i]].id);
+                const auto least = std::min_element(cycle.begin(), cycle.end(),
+                                                    [&](string_id a, string_id b) { return text(a) < text(b); });
+                std::rotate(cycle.begin(), least, cycle.end());
+                causes.push_back({"parent cycle", "under a parent cycle", std::move(cycle)});
+                found = static_cast<std::uint32_t>(causes.size() - 1);
+                own_from = at;
+                break;
+            }
+            if (cause_of[p] != unvisited) {  // explained already: the same cause, from within
+                found = cause_of[p];
+                own_from = path.size();
+                break;
+            }
+            if (!held(p)) {
+                // A rejected parent (its versions in conflict, or of a kind it may not be
+                // within), or a resolved one too deep for its children to be resolved.
+                const bool deep = entities[p].state == entity_state::resolved;
+                causes.push_back({deep ? "too deep" : "rejected parent", deep ? "too deep" : "under a rejected parent",
+                                  {entities[p].id}});
+                found = static_cast<std::uint32_t>(causes.size() - 1);
+                own_from = path.size() - 1;
+                break;
+            }
+            x = p;
+        }
+        for (std::size_t i = 0; i < path.size(); ++i) {
+            cause_of[path[i]] = found;
+            own[path[i]] = i >= own_from;
+        }
+    }
+    std::vector<unresolved_cause> out;
+    for (std::uint32_t x = 0; x < entities.size(); ++x) {
+        if (cause_of[x] == unvisited) continue;
+        const cause& c = causes[cause_of[x]];
+        out.push_back({x, own[x] ? c.own : c.under, c.ids});
+    }
+    std::sort(out.begin(), out.end(), [&](const unresolved_cause& a, const unresolved_cause& b) {
+        return text(entities[a.entity].id) < text(entities[b.entity].id);
+    });
+    return out;
 }
 
 void store::resolve_row(int type, std::uint32_t row) {

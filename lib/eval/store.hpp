@@ -175,6 +175,15 @@ public:
 
     // Recomputes standing versions, resolution and the hierarchy, then every row's state.
     void resolve();
+    // Why each unresolved entity (one with a standing version, held out of the hierarchy) is
+    // unresolved: a parent cycle, a parent no record registers, a rejected parent, or a chain
+    // deeper than max_depth — itself or through an ancestor. By entity id. Needs resolve().
+    struct unresolved_cause {
+        std::uint32_t entity;
+        const char* reason;
+        std::vector<string_id> ids;  // the cycle, from its least id; or the missing/rejected parent
+    };
+    std::vector<unresolved_cause> unresolved_entities() const;
     // Decides one row's state from the current hierarchy.
     void resolve_row(int type, std::uint32_t row);
     // Calls f(field, entity id) for every ref the row holds (ref fields and set<ref> members);

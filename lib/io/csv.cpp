@@ -24,9 +24,13 @@ struct csv_reader::impl {
     std::uint64_t line = 0;  // physical lines finished so far
     std::string cells;       // the record's cell contents, back to back
     std::vector<std::size_t> bounds;  // end offset of each cell in `cells`
+    // Bytes to read again before the stream's: the lines after a quote that was never closed.
+    std::string replay;
+    std::size_t replay_pos = 0;
 
     // The next byte, or -1 at the end of the stream.
     int get() {
+        if (replay_pos < replay.size()) return static_cast<unsigned char>(replay[replay_pos++]);
         if (pos == end) {
             if (eof) return -1;
             in.read(block.data(), static_cast<std::streamsize>(block.size()));
@@ -48,6 +52,8 @@ csv_reader::csv_reader(std::istream& in, std::size_t max_record_bytes, bool keep
     : impl_(std::make_unique<impl>(in, max_record_bytes, keep_raw)) {}
 csv_reader::~csv_reader() = default;
 
+void csv_reader::set_lines_read(std::uint64_t lines) { impl_->line = lines; }
+
 bool csv_reader::next(csv_row& row) {
     impl& m = *impl_;
     enum class state : std::uint8_t { cell_start, unquoted, quoted, quote_in_quoted };
@@ -61,17 +67,38 @@ bool csv_reader::next(csv_row& row) {
         state s = state::cell_start;
         std::size_t bytes = 0;
         bool too_long = false, any = false, blank = true, ended = false;
+        // From the first line break inside a quoted cell on, the bytes read are kept: if the
+        // quote is never closed (the stream ends, the record outgrows the limit, or a later
+        // quote pairs with it and leaves a malformed cell), the record is the opening line
+        // alone, rejected as such, and the lines after it are read again.
+        bool spans_lines = false;
+        std::string after_break, first_line_raw;
+        auto unclosed = [&] {
+            row.error = "a quoted cell is not closed";
+            row.lines = 1;
+            row.cells.clear();
+            if (m.keep_raw) {
+                row.raw = std::move(first_line_raw);
+                if (!row.raw.empty() && row.raw.back() == '\r') row.raw.pop_back();
+            }
+            m.line = row.line;
+            m.replay = after_break + m.replay.substr(m.replay_pos);
+            m.replay_pos = 0;
+        };
         auto put = [&](char c) {
             if (!too_long) m.cells.push_back(c);
         };
         auto end_cell = [&] { m.bounds.push_back(m.cells.size()); };
+        bool reopen = false;  // a problem after a quoted line break: the quote was never closed
         auto problem = [&](std::string why) {
+            if (spans_lines) reopen = true;
             if (row.error.empty()) row.error = std::move(why);
         };
         for (;;) {
             const int c = m.get();
             if (c < 0) break;
             any = true;
+            if (spans_lines) after_break.push_back(static_cast<char>(c));
             if (++bytes > m.max_bytes && !too_long) {
                 too_long = true;
                 m.cells.clear();
@@ -106,8 +133,15 @@ bool csv_reader::next(csv_row& row) {
                     }
                     break;
                 case state::quoted:
-                    if (ch == '"') s = state::quote_in_quoted;
-                    else put(ch);
+                    if (ch == '"') {
+                        s = state::quote_in_quoted;
+                    } else {
+                        put(ch);
+                        if (ch == '\n' && !spans_lines) {
+                            spans_lines = true;
+                            if (m.keep_raw) first_line_raw.assign(row.raw.begin(), row.raw.end() - 1);
+                        }
+                    }
                     break;
                 case state::quote_in_quoted:
                     if (ch == '"') {
@@ -125,9 +159,27 @@ bool csv_reader::next(csv_row& row) {
                     }
                     break;
             }
+            if (reopen) {
+                // The quote that ran over lines was closed by one meant to open a later cell.
+                unclosed();
+                return true;
+            }
             if (ended) break;
+            if (too_long && spans_lines) {
+                if (s == state::quoted) {
+                    unclosed();
+                    return true;
+                }
+                spans_lines = false;  // a long record whose quotes closed: skipped as too long
+                after_break.clear();
+                after_break.shrink_to_fit();
+            }
         }
         if (!any) return false;
+        if (s == state::quoted && spans_lines) {
+            unclosed();
+            return true;
+        }
         if (m.keep_raw && !row.raw.empty() && row.raw.back() == '\n') row.raw.pop_back();
         if (m.keep_raw && !row.raw.empty() && row.raw.back() == '\r') row.raw.pop_back();
         row.lines = m.line + (ended ? 0 : 1) - row.line + 1;

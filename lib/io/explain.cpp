@@ -79,7 +79,7 @@ void evidence_words(const check::rule& rule, const evidence& e, bool has_value, 
         nothing = nothing && (m.second.is_null() || (m.second.k == reported_value::kind::number && m.second.number == rational(0)));
     if (e.event_count > 0) {
         out << "  " << (e.event_count == 1 ? "The event counted: " : "The " + std::to_string(e.event_count) + " events counted: ");
-        for (std::size_t i = 0; i < e.events.size(); ++i) out << (i ? ", " : "") << e.events[i];
+        for (std::size_t i = 0; i < e.events.size(); ++i) out << (i ? ", " : "") << detail::terminal_text(e.events[i]);
         if (e.event_count > e.events.size()) out << ", and " << e.event_count - e.events.size() << " more";
         out << ".\n";
     } else if (nothing) {
@@ -99,7 +99,7 @@ void evidence_words(const check::rule& rule, const evidence& e, bool has_value, 
         if (e.coverage->of == 0) out << " (there was nothing to cover)";
         if (!e.coverage->missing.empty()) {
             out << "; not covered: ";
-            for (std::size_t i = 0; i < e.coverage->missing.size(); ++i) out << (i ? ", " : "") << e.coverage->missing[i];
+            for (std::size_t i = 0; i < e.coverage->missing.size(); ++i) out << (i ? ", " : "") << detail::terminal_text(e.coverage->missing[i]);
             const auto missing = static_cast<std::size_t>(e.coverage->of - e.coverage->covered);
             if (missing > e.coverage->missing.size()) out << ", and " << missing - e.coverage->missing.size() << " more";
         }
@@ -135,7 +135,7 @@ std::string explain_rule(const report& r, int rule_index) {
 std::string explain(const report& r, const result_row& x) {
     const check::rule* rule = rule_of(r, x.rule);
     std::ostringstream out;
-    out << (x.unit ? *x.unit : std::string("the plan")) << ", " << detail::period_text(x.span) << ": " << to_string(x.status)
+    out << (x.unit ? detail::terminal_text(*x.unit) : std::string("the plan")) << ", " << detail::period_text(x.span) << ": " << to_string(x.status)
         << (x.at_risk ? " (at risk)" : "") << "\n";
     if (!rule) return out.str();
     const calendar::day close = calendar::close_day(x.span.to, rule->grace);
@@ -176,7 +176,7 @@ std::string explain(const report& r, const result_row& x) {
 std::string explain(const report& r, const outcome_row& x) {
     const check::rule* rule = rule_of(r, x.rule);
     std::ostringstream out;
-    out << (x.unit ? *x.unit : std::string("the plan")) << ", " << detail::period_text(x.span) << ": "
+    out << (x.unit ? detail::terminal_text(*x.unit) : std::string("the plan")) << ", " << detail::period_text(x.span) << ": "
         << (x.fired ? "fired" : "did not fire") << (x.final ? ", final" : ", not final yet") << "\n";
     if (!rule) return out.str();
     out << "  On the records dated up to " << calendar::to_iso(r.as_of) << ", " << rule->condition.text << " "

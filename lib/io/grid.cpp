@@ -133,6 +133,42 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
     return n;
 }
 
+std::string terminal_text(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    char buf[12];
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_length(s, i);
+        const auto b0 = static_cast<unsigned char>(s[i]);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+            continue;
+        }
+        if (n == 1 && (b0 < 0x20 || b0 == 0x7F)) {
+            std::snprintf(buf, sizeof buf, "\\x%02X", b0);
+            out += buf;
+        } else if (n == 2 && b0 == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {  // U+0080..U+009F
+            std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(static_cast<unsigned char>(s[i + 1])));
+            out += buf;
+        } else if (n == 3 && b0 == 0xE2) {
+            // U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates).
+            const unsigned cp = 0x2000u | (static_cast<unsigned>(static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
+                                (static_cast<unsigned char>(s[i + 2]) & 0x3F);
+            if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+                std::snprintf(buf, sizeof buf, "\\u%04X", cp);
+                out += buf;
+            } else {
+                out.append(s.substr(i, n));
+            }
+        } else {
+            out.append(s.substr(i, n));
+        }
+        i += n;
+    }
+    return out;
+}
+
 std::string human_value(const reported_value& v) {
     if (v.k == reported_value::kind::days) return v.number.to_string() + (v.number == rational(1) ? " day" : " days");
     if (v.k != reported_value::kind::number || v.number.is_decimal(4)) return v.to_string();

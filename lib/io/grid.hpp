@@ -59,6 +59,12 @@ void append_utf8(std::string_view s, std::string& out, Ascii&& ascii) {
     }
 }
 
+// Text from records (ids, reasons, names) made safe to print on a terminal: control
+// characters (C0, DEL, C1) and the bidirectional overrides that reorder a line are shown as
+// escapes (\x1B, \u202E) instead of acting on the terminal; a byte that is not UTF-8 becomes
+// U+FFFD. Everything else, CJK text included, is as it was.
+std::string terminal_text(std::string_view s);
+
 // A value for people: "2", "0.75", "30/31 ≈ 0.9677" (exact, with a decimal when it has no
 // short one), "20 days", "2023-05-01".
 std::string human_value(const reported_value& v);

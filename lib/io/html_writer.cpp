@@ -332,6 +332,19 @@ void write_html(const report& r, std::ostream& out) {
             out << "<tr><td>" << esc(f.type) << "</td><td>" << esc(f.field) << "</td><td>" << f.records << "</td></tr>\n";
         out << "</tbody></table>\n";
     }
+    if (!r.unresolved_entities.empty()) {
+        out << "<h3>Entities held out of the hierarchy</h3>\n<p class=\"muted\">Counted, but without buckets until their parent "
+            << "chain is mended.</p>\n<table class=\"list unresolved\"><thead><tr><th>entity</th><th>reason</th><th>ids</th></tr></thead><tbody>\n";
+        for (std::size_t i = 0; i < r.unresolved_entities.size() && i < max_listed; ++i) {
+            const unresolved_entity& u = r.unresolved_entities[i];
+            out << "<tr data-entity=\"" << esc(u.entity) << "\"><td>" << esc(u.entity) << "</td><td>" << esc(u.reason) << "</td><td>";
+            for (std::size_t k = 0; k < u.chain.size(); ++k) out << (k ? ", " : "") << esc(u.chain[k]);
+            out << "</td></tr>\n";
+        }
+        out << "</tbody></table>\n";
+        if (r.unresolved_entities.size() > max_listed)
+            out << "<p class=\"muted\">… and " << r.unresolved_entities.size() - max_listed << " more (the JSON report lists all).</p>\n";
+    }
     out << "</section>\n<footer>mandate " << MANDATE_VERSION << " · report schema mandate.report/1</footer>\n</body>\n</html>\n";
 }
 

@@ -80,58 +80,102 @@ std::string json_evidence(const evidence& e) {
     return out + "}";
 }
 
-const std::vector<std::string>& cites_of(const report& r, int rule) {
-    static const std::vector<std::string> empty;
-    if (!r.compiled || rule < 0) return empty;
-    return r.compiled->model().rules[static_cast<std::size_t>(rule)].cites;
-}
 
 }  // namespace
 
+namespace {
+
+void write_cites(const std::vector<std::string>& cites, std::ostream& out) {
+    out << ", \"cite\": [";
+    for (std::size_t c = 0; c < cites.size(); ++c) out << (c ? ", " : "") << json_string(cites[c]);
+    out << "]}";
+}
+
+// The JSON report, written as the engine makes it: every row is written when it arrives.
+class json_sink : public report_sink {
+public:
+    explicit json_sink(std::ostream& out) : out_(out) {}
+
+    void begin(const report& r) override {
+        compiled_ = r.compiled;
+        out_ << "{\n  \"schema\": \"mandate.report/1\",\n  \"plan\": " << json_string(r.plan)
+             << ",\n  \"revision\": " << json_string(r.revision) << ",\n  \"as_of\": " << json_string(calendar::to_iso(r.as_of))
+             << ",\n  \"results\": [";
+    }
+
+    void result(const result_row& x) override {
+        out_ << (rows_++ ? ",\n    " : "\n    ") << "{\"obligation\": " << json_string(x.obligation) << ", \"unit\": " << json_unit(x.unit)
+             << ", \"period\": " << json_period(x.span) << ", \"status\": " << json_string(to_string(x.status))
+             << ", \"met\": " << (x.met ? "true" : "false") << ", \"at_risk\": " << (x.at_risk ? "true" : "false")
+             << ", \"value\": " << json_value(x.value) << ", \"reason\": " << (x.reason ? json_string(*x.reason) : "null")
+             << ", \"evidence\": " << json_evidence(x.evidence);
+        write_cites(cites(x.rule), out_);
+    }
+
+    void outcome(const outcome_row& x) override {
+        if (!in_outcomes_) close_results();
+        out_ << (rows_++ ? ",\n    " : "\n    ") << "{\"outcome\": " << json_string(x.outcome) << ", \"unit\": " << json_unit(x.unit)
+             << ", \"period\": " << json_period(x.span) << ", \"fired\": " << (x.fired ? "true" : "false")
+             << ", \"final\": " << (x.final ? "true" : "false")
+             << ", \"final_on\": " << (x.final_on ? json_string(calendar::to_iso(*x.final_on)) : "null")
+             << ", \"evidence\": " << json_evidence(x.evidence);
+        write_cites(cites(x.rule), out_);
+    }
+
+    void end(const report& r) override {
+        if (!in_outcomes_) close_results();
+        const input_counts& in = r.inputs;
+        out_ << (rows_ == 0 ? "],\n" : "\n  ],\n") << "  \"inputs\": {\"read\": " << in.read << ", \"entities\": " << in.entities
+             << ", \"applied\": " << in.applied << ", \"duplicates\": " << in.duplicates << ", \"retracted\": " << in.retracted
+             << ", \"retractions\": " << in.retractions << ", \"unresolved\": " << in.unresolved << ", \"rejected\": " << in.rejected
+             << "},\n  \"rejected\": [";
+        for (std::size_t i = 0; i < r.rejected.size(); ++i) {
+            const rejection& x = r.rejected[i];
+            out_ << (i ? ",\n    " : "\n    ") << "{\"source\": " << json_string(x.source) << ", \"line\": " << x.line
+                 << ", \"reason\": " << json_string(x.reason) << "}";
+        }
+        out_ << (r.rejected.empty() ? "],\n" : "\n  ],\n") << "  \"ignored_fields\": [";
+        for (std::size_t i = 0; i < r.ignored_fields.size(); ++i) {
+            const ignored_field& x = r.ignored_fields[i];
+            out_ << (i ? ",\n    " : "\n    ") << "{\"type\": " << json_string(x.type) << ", \"field\": " << json_string(x.field)
+                 << ", \"records\": " << x.records << "}";
+        }
+        out_ << (r.ignored_fields.empty() ? "],\n" : "\n  ],\n") << "  \"unresolved_entities\": [";
+        for (std::size_t i = 0; i < r.unresolved_entities.size(); ++i) {
+            const unresolved_entity& x = r.unresolved_entities[i];
+            out_ << (i ? ",\n    " : "\n    ") << "{\"entity\": " << json_string(x.entity) << ", \"reason\": " << json_string(x.reason)
+                 << ", \"ids\": [";
+            for (std::size_t k = 0; k < x.chain.size(); ++k) out_ << (k ? ", " : "") << json_string(x.chain[k]);
+            out_ << "]}";
+        }
+        out_ << (r.unresolved_entities.empty() ? "]\n" : "\n  ]\n") << "}\n";
+    }
+
+private:
+    void close_results() {
+        out_ << (rows_ == 0 ? "],\n" : "\n  ],\n") << "  \"outcomes\": [";
+        in_outcomes_ = true;
+        rows_ = 0;
+    }
+    const std::vector<std::string>& cites(int rule) const {
+        static const std::vector<std::string> none;
+        if (!compiled_ || rule < 0) return none;
+        return compiled_->model().rules[static_cast<std::size_t>(rule)].cites;
+    }
+
+    std::ostream& out_;
+    std::shared_ptr<const graph::compiled_plan> compiled_;
+    std::size_t rows_ = 0;
+    bool in_outcomes_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<report_sink> json_writer(std::ostream& out) { return std::make_unique<json_sink>(out); }
+
 void write_json(const report& r, std::ostream& out) {
-    out << "{\n  \"schema\": \"mandate.report/1\",\n  \"plan\": " << json_string(r.plan)
-        << ",\n  \"revision\": " << json_string(r.revision) << ",\n  \"as_of\": " << json_string(calendar::to_iso(r.as_of))
-        << ",\n  \"results\": [";
-    for (std::size_t i = 0; i < r.results.size(); ++i) {
-        const result_row& x = r.results[i];
-        out << (i ? ",\n    " : "\n    ") << "{\"obligation\": " << json_string(x.obligation) << ", \"unit\": " << json_unit(x.unit)
-            << ", \"period\": " << json_period(x.span) << ", \"status\": " << json_string(to_string(x.status))
-            << ", \"met\": " << (x.met ? "true" : "false") << ", \"at_risk\": " << (x.at_risk ? "true" : "false")
-            << ", \"value\": " << json_value(x.value) << ", \"reason\": " << (x.reason ? json_string(*x.reason) : "null")
-            << ", \"evidence\": " << json_evidence(x.evidence) << ", \"cite\": [";
-        const auto& cites = cites_of(r, x.rule);
-        for (std::size_t c = 0; c < cites.size(); ++c) out << (c ? ", " : "") << json_string(cites[c]);
-        out << "]}";
-    }
-    out << (r.results.empty() ? "],\n" : "\n  ],\n") << "  \"outcomes\": [";
-    for (std::size_t i = 0; i < r.outcomes.size(); ++i) {
-        const outcome_row& x = r.outcomes[i];
-        out << (i ? ",\n    " : "\n    ") << "{\"outcome\": " << json_string(x.outcome) << ", \"unit\": " << json_unit(x.unit)
-            << ", \"period\": " << json_period(x.span) << ", \"fired\": " << (x.fired ? "true" : "false")
-            << ", \"final\": " << (x.final ? "true" : "false")
-            << ", \"final_on\": " << (x.final_on ? json_string(calendar::to_iso(*x.final_on)) : "null")
-            << ", \"evidence\": " << json_evidence(x.evidence) << ", \"cite\": [";
-        const auto& cites = cites_of(r, x.rule);
-        for (std::size_t c = 0; c < cites.size(); ++c) out << (c ? ", " : "") << json_string(cites[c]);
-        out << "]}";
-    }
-    const input_counts& in = r.inputs;
-    out << (r.outcomes.empty() ? "],\n" : "\n  ],\n") << "  \"inputs\": {\"read\": " << in.read << ", \"entities\": " << in.entities
-        << ", \"applied\": " << in.applied << ", \"duplicates\": " << in.duplicates << ", \"retracted\": " << in.retracted
-        << ", \"retractions\": " << in.retractions << ", \"unresolved\": " << in.unresolved << ", \"rejected\": " << in.rejected
-        << "},\n  \"rejected\": [";
-    for (std::size_t i = 0; i < r.rejected.size(); ++i) {
-        const rejection& x = r.rejected[i];
-        out << (i ? ",\n    " : "\n    ") << "{\"source\": " << json_string(x.source) << ", \"line\": " << x.line
-            << ", \"reason\": " << json_string(x.reason) << "}";
-    }
-    out << (r.rejected.empty() ? "],\n" : "\n  ],\n") << "  \"ignored_fields\": [";
-    for (std::size_t i = 0; i < r.ignored_fields.size(); ++i) {
-        const ignored_field& x = r.ignored_fields[i];
-        out << (i ? ",\n    " : "\n    ") << "{\"type\": " << json_string(x.type) << ", \"field\": " << json_string(x.field)
-            << ", \"records\": " << x.records << "}";
-    }
-    out << (r.ignored_fields.empty() ? "]\n" : "\n  ]\n") << "}\n";
+    json_sink sink(out);
+    replay(r, sink);
 }
 
 std::string to_json(const report& r) {
@@ -142,8 +186,9 @@ std::string to_json(const report& r) {
 
 namespace {
 
-std::string csv_cell(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+// A cell quoted when it holds a comma, a quote or a line break.
+std::string csv_cell(std::string_view s) {
+    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
     std::string out = "\"";
     for (const char c : s) {
         if (c == '"') out += '"';
@@ -152,19 +197,61 @@ std::string csv_cell(const std::string& s) {
     return out + "\"";
 }
 
+// A text cell (an id, a reason): one a spreadsheet would take for a formula (=, +, -, @, or a
+// tab or carriage return before one) gets a leading ' so it is shown, not run.
+std::string csv_text(std::string_view s, bool raw) {
+    if (raw || s.empty() || std::string_view("=+-@\t\r").find(s[0]) == std::string_view::npos) return csv_cell(s);
+    return csv_cell("'" + std::string(s));
+}
+
+class csv_sink : public report_sink {
+public:
+    csv_sink(std::ostream& out, const csv_options& o) : out_(out), raw_(o.raw) {}
+
+    void begin(const report& r) override {
+        as_of_ = calendar::to_iso(r.as_of);
+        out_ << "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of\n";
+    }
+
+    void result(const result_row& x) override {
+        // A value is a number, a date or true/false: never text, so never escaped.
+        out_ << "obligation," << csv_text(x.obligation, raw_) << "," << csv_text(x.unit.value_or(""), raw_) << ","
+             << calendar::to_iso(x.span.from) << "," << calendar::to_iso(x.span.to) << "," << to_string(x.status) << ","
+             << (x.met ? "true" : "false") << "," << (x.at_risk ? "true" : "false") << ","
+             << (x.value.is_null() ? "" : csv_cell(x.value.to_string())) << "," << csv_text(x.reason.value_or(""), raw_) << ",,,"
+             << as_of_ << "\n";
+    }
+
+    void outcome(const outcome_row& x) override {
+        out_ << "outcome," << csv_text(x.outcome, raw_) << "," << csv_text(x.unit.value_or(""), raw_) << ","
+             << calendar::to_iso(x.span.from) << "," << calendar::to_iso(x.span.to) << ",,,,,," << (x.fired ? "true" : "false") << ","
+             << (x.final ? "true" : "false") << "," << as_of_ << "\n";
+    }
+
+    // Entities held out of the hierarchy: a row each, the reason naming the ids involved.
+    void end(const report& r) override {
+        for (const auto& u : r.unresolved_entities) {
+            std::string reason = u.reason + ":";
+            for (std::size_t i = 0; i < u.chain.size(); ++i) reason += (i ? ", " : " ") + u.chain[i];
+            out_ << "unresolved_entity,," << csv_text(u.entity, raw_) << ",,,,,,," << csv_text(reason, raw_) << ",,," << as_of_ << "\n";
+        }
+    }
+
+private:
+    std::ostream& out_;
+    bool raw_;
+    std::string as_of_;
+};
+
 }  // namespace
 
-void write_csv(const report& r, std::ostream& out) {
-    out << "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final\n";
-    for (const auto& x : r.results)
-        out << "obligation," << csv_cell(x.obligation) << "," << csv_cell(x.unit.value_or("")) << ","
-            << calendar::to_iso(x.span.from) << "," << calendar::to_iso(x.span.to) << "," << to_string(x.status) << ","
-            << (x.met ? "true" : "false") << "," << (x.at_risk ? "true" : "false") << ","
-            << (x.value.is_null() ? "" : csv_cell(x.value.to_string())) << "," << csv_cell(x.reason.value_or("")) << ",,\n";
-    for (const auto& x : r.outcomes)
-        out << "outcome," << csv_cell(x.outcome) << "," << csv_cell(x.unit.value_or("")) << "," << calendar::to_iso(x.span.from)
-            << "," << calendar::to_iso(x.span.to) << ",,,,,," << (x.fired ? "true" : "false") << ","
-            << (x.final ? "true" : "false") << "\n";
+std::unique_ptr<report_sink> csv_writer(std::ostream& out, const csv_options& options) {
+    return std::make_unique<csv_sink>(out, options);
+}
+
+void write_csv(const report& r, std::ostream& out, const csv_options& options) {
+    csv_sink sink(out, options);
+    replay(r, sink);
 }
 
 namespace {
@@ -209,8 +296,12 @@ constexpr std::size_t max_grid_columns = 40;
 
 template <class Row>
 void write_grid(const detail::rule_grid& g, const std::vector<const Row*>& rows, const palette& c, std::ostream& out) {
+    std::vector<std::string> names;  // row labels, safe for a terminal
     std::size_t unit_width = 4;
-    for (const auto& u : g.units) unit_width = std::max(unit_width, display_width(u.empty() ? "-" : u));
+    for (const auto& u : g.units) {
+        names.push_back(detail::terminal_text(u.empty() ? "-" : u));
+        unit_width = std::max(unit_width, display_width(names.back()));
+    }
     const std::string indent = "  ";
     if (g.columns.size() == 1) {
         // One bucket each: units side by side, as many to a line as fit in about 100 columns.
@@ -218,7 +309,7 @@ void write_grid(const detail::rule_grid& g, const std::vector<const Row*>& rows,
         const std::size_t per_line = std::max<std::size_t>(1, 96 / (unit_width + 4));
         for (std::size_t u = 0; u < g.units.size(); ++u) {
             const int i = g.cells[u][0];
-            out << (u % per_line == 0 ? indent : "  ") << pad_to(g.units[u].empty() ? "-" : g.units[u], unit_width) << " "
+            out << (u % per_line == 0 ? indent : "  ") << pad_to(names[u], unit_width) << " "
                 << (i < 0 ? std::string(" ") : symbol(*rows[static_cast<std::size_t>(i)], c));
             if (u % per_line == per_line - 1 || u + 1 == g.units.size()) out << "\n";
         }
@@ -238,7 +329,7 @@ void write_grid(const detail::rule_grid& g, const std::vector<const Row*>& rows,
                     ++counts[x.fired ? 0 : 3];
                 }
             }
-            out << indent << pad_to(g.units[u].empty() ? "-" : g.units[u], unit_width) << "  ";
+            out << indent << pad_to(names[u], unit_width) << "  ";
             if constexpr (std::is_same_v<Row, result_row>) {
                 out << c.green(std::to_string(counts[0]) + " \u2713") << "  " << c.red(std::to_string(counts[1]) + " \u2717") << "  "
                     << c.yellow(std::to_string(counts[2]) + " !") << "  " << c.dim(std::to_string(counts[3]) + " \u00b7") << "\n";
@@ -266,7 +357,7 @@ void write_grid(const detail::rule_grid& g, const std::vector<const Row*>& rows,
     heading(labels.top);
     if (labels.two_rows) heading(labels.bottom);
     for (std::size_t u = 0; u < g.units.size(); ++u) {
-        std::string line = indent + pad_to(g.units[u].empty() ? "-" : g.units[u], unit_width) + " ";
+        std::string line = indent + pad_to(names[u], unit_width) + " ";
         for (std::size_t k = 0; k < g.columns.size(); ++k) {
             const int i = g.cells[u][k];
             const bool last = k + 1 == g.columns.size();
@@ -282,12 +373,14 @@ void write_grid(const detail::rule_grid& g, const std::vector<const Row*>& rows,
 void write_table(const report& r, std::ostream& out, const table_options& options) {
     const palette c(options.colour);
     const check::plan* model = r.compiled ? &r.compiled->model() : nullptr;
-    out << c.bold("plan " + r.plan) << (model && !model->title.empty() ? "  " + model->title : "") << "\n";
+    // Ids and texts come from records and rule files: escaped so they cannot drive the terminal.
+    const auto t = [](std::string_view text) { return detail::terminal_text(text); };
+    out << c.bold("plan " + t(r.plan)) << (model && !model->title.empty() ? "  " + t(model->title) : "") << "\n";
     out << "as of " << calendar::to_iso(r.as_of) << "    " << c.green("\u2713") << " satisfied  " << c.red("\u2717")
         << " violated  " << c.yellow("!") << " at risk  " << c.dim("\u00b7") << " pending    " << c.cyan("\u25cf")
         << " fired  " << c.cyan("\u25cb") << " fired, not final\n";
     for (const auto& g : detail::grids_of(r)) {
-        out << "\n" << c.bold(g.id) << (g.label.empty() ? "" : "  " + g.label) << "\n";
+        out << "\n" << c.bold(t(g.id)) << (g.label.empty() ? "" : "  " + t(g.label)) << "\n";
         if (g.outcome ? g.outcomes.empty() : g.results.empty()) {
             out << "  " << c.dim("no bucket has started by " + calendar::to_iso(r.as_of)) << "\n";
             continue;
@@ -309,13 +402,13 @@ void write_table(const report& r, std::ostream& out, const table_options& option
             ++listed;
             if (shown == options.max_details) continue;
             ++shown;
-            std::string line = "    " + (x->at_risk ? c.yellow("at risk ") : c.red("violated")) + "  " + x->unit.value_or("-") +
+            std::string line = "    " + (x->at_risk ? c.yellow("at risk ") : c.red("violated")) + "  " + t(x->unit.value_or("-")) +
                                "  " + detail::period_text(x->span);
             if (!x->value.is_null()) line += "  value " + detail::human_value(x->value);
-            if (x->reason) line += "  (" + *x->reason + ")";
+            if (x->reason) line += "  (" + t(*x->reason) + ")";
             if (x->evidence.coverage && !x->evidence.coverage->missing.empty()) {
                 line += "  not covered:";
-                for (const auto& m : x->evidence.coverage->missing) line += " " + m;
+                for (const auto& m : x->evidence.coverage->missing) line += " " + t(m);
             }
             out << line << "\n";
         }
@@ -326,10 +419,21 @@ void write_table(const report& r, std::ostream& out, const table_options& option
         << in.duplicates << " duplicates + " << in.retracted << " retracted + " << in.retractions << " retractions + "
         << in.unresolved << " unresolved + " << in.rejected << " rejected\n";
     for (std::size_t i = 0; i < r.rejected.size() && i < 10; ++i)
-        out << "  " << c.red("rejected") << " " << r.rejected[i].source << ":" << r.rejected[i].line << ": " << r.rejected[i].reason << "\n";
+        out << "  " << c.red("rejected") << " " << t(r.rejected[i].source) << ":" << r.rejected[i].line << ": " << t(r.rejected[i].reason)
+            << "\n";
     if (r.rejected.size() > 10) out << "  ... " << r.rejected.size() - 10 << " more (--rejects FILE copies them all)\n";
     for (const auto& f : r.ignored_fields)
-        out << "  ignored field '" << f.field << "' of " << f.type << " in " << f.records << " records\n";
+        out << "  ignored field '" << t(f.field) << "' of " << t(f.type) << " in " << f.records << " records\n";
+    if (!r.unresolved_entities.empty())
+        out << "\n" << c.yellow(std::to_string(r.unresolved_entities.size()) + " entities held out of the hierarchy")
+            << " (counted, but without buckets until mended):\n";
+    for (std::size_t i = 0; i < r.unresolved_entities.size() && i < 10; ++i) {
+        const unresolved_entity& u = r.unresolved_entities[i];
+        out << "  " << t(u.entity) << ": " << u.reason;
+        for (std::size_t k = 0; k < u.chain.size(); ++k) out << (k ? ", " : " ") << t(u.chain[k]);
+        out << "\n";
+    }
+    if (r.unresolved_entities.size() > 10) out << "  ... " << r.unresolved_entities.size() - 10 << " more (--format json lists all)\n";
 }
 
 }  // namespace mandate::io

@@ -26,7 +26,7 @@ TEST(Limits, Defaults) {
     EXPECT_EQ(l.max_record_bytes, 256u << 10);
     EXPECT_EQ(l.max_field_bytes, 64u << 10);
     EXPECT_EQ(l.max_entities, 10000000u);
-    EXPECT_EQ(l.max_buckets, 100000000u);
+    EXPECT_EQ(l.max_buckets, 10000000u);
     EXPECT_TRUE(compile(small_plan, "p.mandate").ok());
 }
 

@@ -141,6 +141,15 @@ case("CSV: a row with too few cells", "id,time,unit,venue\nx1,2023-04-10,v1\n", 
      reason="the row has 3 cells, the header 4", records=1)
 case("CSV: an unclosed quote", 'id,time,unit,venue\nx1,2023-04-10,v1,"park\n', name_ext=".csv", as_csv_type="activity",
      reason="a quoted cell is not closed", records=1)
+# The open quote of line 2 would once swallow the rows after it: each is read again and applied.
+case("CSV: an unclosed quote, rows after it", 'id,time,unit,venue\nx1,2023-04-10,v1,"park\nx2,2023-04-11,v1,park\n'
+     'x3,2023-04-12,v2,square\n', name_ext=".csv", as_csv_type="activity", reason="a quoted cell is not closed", records=3,
+     counts={"applied": 2})
+# In a large file the open quote outgrew the record limit and took every later row with it,
+# rejected as one record "longer than the limit": now 20 000 rows after it are applied.
+case("CSV: an unclosed quote in a large file", 'id,time,unit,venue\nx0,2023-04-10,v1,"park\n' +
+     "".join(f"x{i},2023-04-10,v1,park\n" for i in range(1, 20001)), name_ext=".csv", as_csv_type="activity",
+     reason="a quoted cell is not closed", records=20001, counts={"applied": 20000})
 case("CSV: a quote inside a cell", 'id,time,unit,venue\nx1,2023-04-10,v1,pa"rk\n', name_ext=".csv", as_csv_type="activity",
      reason="cell 4 has a quote but does not start with one", records=1)
 case("CSV: a number cell that is not one", "id,time,unit,amount\nx1,2023-04-10,v1,lots\n", name_ext=".csv",

@@ -3,8 +3,9 @@ exactly what an uninterrupted run does — results, outcomes, the record account
 records — reading each record once.
 
 The records are the generated town (registry and events, ~28 000 records with duplicates,
-retractions, conflicts and rejected lines). The events go through standard input, fed slowly,
-so the run can be stopped at a known point: after its first checkpoint (every 2 000 records)
+retractions, conflicts and rejected lines). The events go through a FIFO (a path, read again from
+its start by the resumed run, which checks the part read before), fed slowly, so the run can be
+stopped at a known point: after its first checkpoint (every 2 000 records)
 has been saved. SIGKILL stops it without warning (the state on disk is the last checkpoint);
 SIGTERM lets it save at the next record and exit 130. A corrupted state file is refused.
 """
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 BIN = os.path.abspath(sys.argv[1])
@@ -28,19 +30,20 @@ def expect(cond, what):
         failures.append(what)
 
 
-def command(registry, state, *extra):
-    args = [BIN, "check", PLAN, "--registry", registry, "--events", "-", "--as-of", "2023-12-31", "--format", "json"]
+def command(registry, state, *extra, events="-"):
+    args = [BIN, "check", PLAN, "--registry", registry, "--events", events, "--as-of", "2023-12-31", "--format", "json"]
     if state:
         args += ["--state", state, "--state-every", "2000"]
     return args + list(extra)
 
 
-def interrupted_run(registry, events, state, sig):
+def interrupted_run(registry, events, state, sig, fifo):
     """Feeds a third of the events, waits for the first checkpoint, then sends `sig`."""
-    p = subprocess.Popen(command(registry, state), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(command(registry, state, events=fifo), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    feed = open(fifo, "wb")  # opens once the run opens it to read
     third = len(events) // 3
-    p.stdin.write(events[:third])
-    p.stdin.flush()
+    feed.write(events[:third])
+    feed.flush()
     deadline = time.time() + 60
     while not os.path.exists(state) and time.time() < deadline:
         time.sleep(0.05)
@@ -49,17 +52,34 @@ def interrupted_run(registry, events, state, sig):
     if sig == signal.SIGTERM:
         # It saves at the next record: give it one.
         try:
-            p.stdin.write(events[third:third + 4096])
-            p.stdin.close()
+            feed.write(events[third:third + 4096])
+            feed.flush()
         except BrokenPipeError:
             pass
-        p.stdin = None
+    try:
+        feed.close()
+    except BrokenPipeError:
+        pass
     out, err = p.communicate(timeout=60)
     return p.returncode, err.decode("utf-8", "replace")
 
 
-def resumed_run(registry, events, state):
-    p = subprocess.run(command(registry, state), input=events, capture_output=True, timeout=300)
+def resumed_run(registry, events, state, fifo):
+    """The same command again, the FIFO given every event from the start."""
+    def feed():
+        try:
+            with open(fifo, "wb") as f:
+                f.write(events)
+        except BrokenPipeError:
+            pass
+    writer = threading.Thread(target=feed)
+    writer.start()
+    p = subprocess.run(command(registry, state, events=fifo), capture_output=True, timeout=300)
+    while writer.is_alive():  # a run that stopped before reading the FIFO: release its writer
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        time.sleep(0.05)
+        os.close(fd)
+        writer.join(timeout=0.1)
     return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
 
 
@@ -67,29 +87,32 @@ with tempfile.TemporaryDirectory() as tmp:
     registry, events_path = os.path.join(tmp, "registry.jsonl"), os.path.join(tmp, "events.jsonl")
     subprocess.run([GENERATOR, "--scale", "town", "--seed", "2023", "--registry", registry, "--events", events_path], check=True)
     events = open(events_path, "rb").read()
+    fifo = os.path.join(tmp, "events.fifo")
+    os.mkfifo(fifo)
 
-    whole = subprocess.run(command(registry, None), input=events, capture_output=True, timeout=300)
-    expect(whole.returncode == 0, f"the uninterrupted run: {whole.stderr[-300:]}")
-    expected = json.loads(whole.stdout)
+    code, out, err = resumed_run(registry, events, None, fifo)
+    expect(code == 0, f"the uninterrupted run: {err[-300:]}")
+    expected = json.loads(out)
     expect(expected["inputs"]["read"] > 20000 and expected["inputs"]["rejected"] > 0, f"a full sample: {expected['inputs']}")
 
     for sig in (signal.SIGKILL, signal.SIGTERM):
         state = os.path.join(tmp, f"state-{sig.name}")
-        code, err = interrupted_run(registry, events, state, sig)
+        code, err = interrupted_run(registry, events, state, sig, fifo)
         if sig == signal.SIGKILL:
             expect(code == -signal.SIGKILL, f"SIGKILL stops the run: {code} {err}")
         else:
             expect(code == 130 and "interrupted: the records read so far are saved in " + state in err,
                    f"SIGTERM saves and exits 130: {code} {err!r}")
         expect(os.path.exists(state), f"{sig.name}: a state file was saved")
-        expect(not [f for f in os.listdir(tmp) if ".tmp-" in f], f"{sig.name}: no temporary file left behind")
-        code, out, err = resumed_run(registry, events, state)
+        if sig == signal.SIGTERM:
+            expect(not [f for f in os.listdir(tmp) if ".tmp-" in f], f"{sig.name}: no temporary file left behind")
+        code, out, err = resumed_run(registry, events, state, fifo)
         expect(code == 0, f"{sig.name}: the resumed run exits 0: {code} {err}")
         got = json.loads(out) if code == 0 else {}
         for part in ("results", "outcomes", "inputs", "rejected", "ignored_fields"):
             expect(got.get(part) == expected[part], f"{sig.name}: the resumed run's {part} differ from the uninterrupted run's")
         # Run again over the finished state: every input is read already, nothing is counted twice.
-        code, out, err = resumed_run(registry, events, state)
+        code, out, err = resumed_run(registry, events, state, fifo)
         expect(code == 0 and json.loads(out)["inputs"] == expected["inputs"], f"{sig.name}: a finished state reads nothing again")
 
     # A corrupted state file is refused, with the reason.
@@ -97,7 +120,7 @@ with tempfile.TemporaryDirectory() as tmp:
     data = bytearray(open(state, "rb").read())
     data[len(data) // 2] ^= 0xFF
     open(state, "wb").write(bytes(data))
-    code, out, err = resumed_run(registry, events, state)
+    code, out, err = resumed_run(registry, events, state, fifo)
     expect(code == 2 and f"cannot restore from {state}: its checksum does not match: the file is corrupted" in err,
            f"a corrupted state: {code} {err!r}")
     # A state saved for other inputs is refused too.
@@ -105,9 +128,9 @@ with tempfile.TemporaryDirectory() as tmp:
     p = subprocess.run([BIN, "check", PLAN, "--registry", registry, "--as-of", "2023-12-31", "--state", state2,
                         "--format", "json"], capture_output=True, text=True)
     expect(p.returncode == 0, f"a registry-only run: {p.stderr}")
-    code, out, err = resumed_run(registry, events, state2)
+    code, out, err = resumed_run(registry, events, state2, fifo)
     expect(code == 0, f"a state whose inputs are a prefix of the command's resumes: {err}")
-    p = subprocess.run([BIN, "check", PLAN, "--events", "-", "--as-of", "2023-12-31", "--state", state2], input=b"",
+    p = subprocess.run([BIN, "check", PLAN, "--events", events_path, "--as-of", "2023-12-31", "--state", state2],
                        capture_output=True)
     expect(p.returncode == 2 and b"which this command does not name" in p.stderr, f"other inputs: {p.stderr!r}")
 

@@ -509,3 +509,66 @@ TEST(Records, JsonLinesWithBlankLinesCrLfAndAnOverlongLine) {
 }
 
 }  // namespace
+
+// An entity whose parent chain loops or names an entity no record registers is held out of the
+// hierarchy: it stays counted (inputs.entities), has no buckets, and the report lists it with
+// the reason and the ids involved (docs/report.md, "unresolved_entities"). The two villages in a
+// cycle are also each within a kind they may not be within: answering add() for them once
+// recursed without end.
+TEST(Records, EntitiesInAParentCycleOrUnderAMissingParentAreListedWithWhy) {
+    harness h(plan_text);
+    h.feed_ok(R"({"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+{"entity": "cyc-b", "kind": "village", "parent": "cyc-a"}
+{"entity": "cyc-a", "kind": "village", "parent": "cyc-b"}
+{"entity": "self", "kind": "household", "parent": "self"}
+{"entity": "h-z", "kind": "household", "parent": "h-x"}
+{"entity": "h-y", "kind": "household", "parent": "h-z"}
+{"entity": "h-x", "kind": "household", "parent": "h-y"}
+{"entity": "h-under", "kind": "household", "parent": "cyc-a"}
+{"entity": "v3", "kind": "village", "parent": "t2"}
+{"entity": "v3-h1", "kind": "household", "parent": "v3"}
+{"entity": "v3-h2", "kind": "household", "parent": "v3"}
+{"id": "p1", "type": "patrol", "time": "2023-04-03", "unit": "v1", "hours": 2, "people": 1}
+{"id": "p2", "type": "patrol", "time": "2023-04-03", "unit": "v3", "hours": 2, "people": 1})");
+    const report r = h.at("2023-04-30");
+    // Every entity record is counted; v3's patrol waits for v3 to resolve.
+    EXPECT_EQ(r.inputs.entities, 12u);
+    EXPECT_EQ(r.inputs.applied, 1u);
+    EXPECT_EQ(r.inputs.unresolved, 1u);
+    EXPECT_EQ(r.inputs.rejected, 0u);
+    // Only v1 has buckets: the villages in the cycle and v3 have none.
+    EXPECT_EQ(spans(r, "patrols", "v1"), "2023-04-01..2023-04-30");
+    EXPECT_EQ(spans(r, "patrols", "cyc-a"), "");
+    EXPECT_EQ(spans(r, "patrols", "v3"), "");
+    struct want {
+        const char* entity;
+        const char* reason;
+        std::vector<std::string> ids;
+    };
+    // By id; a cycle is listed from its least id, following parents.
+    const std::vector<want> expected = {
+        {"cyc-a", "parent cycle", {"cyc-a", "cyc-b"}},
+        {"cyc-b", "parent cycle", {"cyc-a", "cyc-b"}},
+        {"h-under", "under a parent cycle", {"cyc-a", "cyc-b"}},
+        {"h-x", "parent cycle", {"h-x", "h-y", "h-z"}},
+        {"h-y", "parent cycle", {"h-x", "h-y", "h-z"}},
+        {"h-z", "parent cycle", {"h-x", "h-y", "h-z"}},
+        {"self", "parent cycle", {"self"}},
+        {"v3", "missing parent", {"t2"}},
+        {"v3-h1", "under a missing parent", {"t2"}},
+        {"v3-h2", "under a missing parent", {"t2"}},
+    };
+    ASSERT_EQ(r.unresolved_entities.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(r.unresolved_entities[i].entity, expected[i].entity);
+        EXPECT_EQ(r.unresolved_entities[i].reason, expected[i].reason) << expected[i].entity;
+        EXPECT_EQ(r.unresolved_entities[i].chain, expected[i].ids) << expected[i].entity;
+    }
+    // The parent arrives: v3 and its households resolve, its patrol applies, the list shrinks.
+    h.feed_ok(R"({"entity": "t2", "kind": "town"})");
+    const report mended = h.at("2023-04-30");
+    EXPECT_EQ(mended.unresolved_entities.size(), 7u);
+    EXPECT_EQ(mended.inputs.applied, 2u);
+    EXPECT_EQ(spans(mended, "patrols", "v3"), "2023-04-01..2023-04-30");
+}

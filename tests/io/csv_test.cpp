@@ -74,6 +74,43 @@ TEST(CsvReader, ARecordOverTheLimitIsReportedNotHeld) {
     EXPECT_EQ(rows[2].line, 3u);
 }
 
+// A quote opened and never closed: the record is its opening line alone, rejected as such, and
+// the lines after it are read again as records of their own — whether the stream ends inside
+// the quote or the record outgrows the limit first (it used to swallow every later line).
+TEST(CsvReader, AnUnclosedQuoteIsItsOwnLineAndTheRowsAfterItAreReadAgain) {
+    auto rows = split("a,b\nx,\"open\ny,1\nz,2\n");
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_EQ(rows[1].error, "a quoted cell is not closed");
+    EXPECT_EQ(rows[1].line, 2u);
+    EXPECT_EQ(rows[1].lines, 1u);
+    EXPECT_EQ(rows[1].raw, "x,\"open");
+    EXPECT_EQ(rows[2].cells, (std::vector<std::string>{"y", "1"}));
+    EXPECT_EQ(rows[2].line, 3u);
+    EXPECT_EQ(rows[3].cells, (std::vector<std::string>{"z", "2"}));
+    EXPECT_EQ(rows[3].line, 4u);
+
+    // With the limit at 40 bytes, the open quote outgrows it on line 6: lines 3 to 12 come
+    // back as their own rows, one with a quote of its own that closes.
+    std::string text = "a,b\nx,\"open\r\n";
+    for (int i = 0; i < 10; ++i) text += "r" + std::to_string(i) + "," + (i == 4 ? "\"q,\"\"uoted\"\"\"" : std::to_string(i)) + "\n";
+    rows = split(text, 40);
+    ASSERT_EQ(rows.size(), 12u);
+    EXPECT_EQ(rows[1].error, "a quoted cell is not closed");
+    EXPECT_EQ(rows[1].raw, "x,\"open");
+    for (int i = 0; i < 10; ++i) {
+        const row_seen& r = rows[static_cast<std::size_t>(i) + 2];
+        EXPECT_EQ(r.error, "") << i;
+        EXPECT_EQ(r.line, static_cast<std::uint64_t>(i) + 3);
+        EXPECT_EQ(r.cells, (std::vector<std::string>{"r" + std::to_string(i), i == 4 ? "q,\"uoted\"" : std::to_string(i)}));
+    }
+
+    // A quote that does close, over lines, within the limit is one record as before.
+    rows = split("a,b\nx,\"two\nlines\"\ny,1\n");
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[1].cells, (std::vector<std::string>{"x", "two\nlines"}));
+    EXPECT_EQ(rows[2].line, 4u);
+}
+
 const char* const plan_text = R"(
 plan p { timezone "+08:00" }
 phase c "c" from 2023-04-01 to 2023-04-30

@@ -29,9 +29,9 @@ void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l)
 
 // Reads a whole file ("-" is standard input); throws usage_error naming the file on failure.
 std::string read_file(const std::string& path);
-// Writes via a temporary file and rename, so a reader never sees half a file.
-void write_file_atomic(const std::string& path, const std::string& contents);
-// The same, streaming what `write` writes (for outputs too large to build in memory).
-void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write);
+// Writes what `write` writes to `path` ("-" is standard output) as detail::output_file does
+// (lib/support/output_file.hpp): a regular file is replaced whole, a device or a FIFO written
+// through, a symbolic link followed, nothing left behind. Throws detail::output_error (exit 3).
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 }  // namespace mandate::cli

@@ -24,6 +24,7 @@ struct options {
     std::optional<std::string> as_of, format, output, rejects, obligation, outcome, unit, period, state;
     std::uint64_t state_every = 1000000;
     bool strict = false;
+    bool csv_raw = false;  // --csv-raw: text cells as they are, formulas included
     progress_mode progress = progress_mode::automatic;
     std::optional<bool> colour;
     mandate::limits limits;  // --color / --no-color; default: on a terminal, unless NO_COLOR is set
@@ -80,6 +81,9 @@ options parse_options(const std::vector<std::string>& args) {
         } else if (a == "--strict") {
             o.strict = true;
             list = nullptr;
+        } else if (a == "--csv-raw") {
+            o.csv_raw = true;
+            list = nullptr;
         } else if (a == "--color" || a == "--colour" || a == "--no-color" || a == "--no-colour") {
             o.colour = a.rfind("--no-", 0) != 0;
             list = nullptr;
@@ -123,18 +127,67 @@ std::unique_ptr<record_inputs> load_records(engine& e, const options& o) {
     std::vector<input> inputs;
     for (const auto& path : o.registry) inputs.push_back(parse_input(path, e.plan().model()));
     for (const auto& path : o.events) inputs.push_back(parse_input(path, e.plan().model()));
-    auto reader = std::make_unique<record_inputs>(std::move(inputs), o.rejects.has_value(), o.progress);
+    if (o.state)
+        for (const auto& x : inputs)
+            if (x.path == "-")
+                throw usage_error("--state cannot be used with standard input (--events -): a later run could not tell "
+                                  "which of its records were read before; give the records as a file");
+    auto reader = std::make_unique<record_inputs>(std::move(inputs), o.rejects.has_value(), o.progress,
+                                                  o.limits.max_record_bytes);
     if (o.state) reader->use_state(*o.state, o.state_every);
     reader->load(e);
     return reader;
 }
 
-void emit(const std::optional<std::string>& output, const std::string& text) {
-    if (!output || *output == "-") {
-        std::cout << text;
-        return;
+// Passes a report on to a writer (when there is one), keeping its accounting for what the
+// command does after: --rejects, the summary on standard error, --strict.
+struct accounting_tap : report_sink {
+    void begin(const report& r) override {
+        if (next) next->begin(r);
     }
-    write_file_atomic(*output, text);
+    void result(const result_row& row) override {
+        if (next) next->result(row);
+    }
+    void outcome(const outcome_row& row) override {
+        if (next) next->outcome(row);
+    }
+    void end(const report& r) override {
+        rejected = r.rejected;
+        unresolved_entities = r.unresolved_entities;
+        if (next) next->end(r);
+    }
+    report_sink* next = nullptr;
+    std::vector<rejection> rejected;
+    std::vector<unresolved_entity> unresolved_entities;
+};
+
+// Collects a report for the table or the HTML page, which arrange rows into grids and so take
+// them whole: a row's evidence is kept only where the page shows it (violated and at-risk
+// buckets, outcomes that fired), which is most of what a row costs.
+struct people_report : report_sink {
+    void begin(const report& r) override { whole = r; }
+    void result(const result_row& row) override {
+        whole.results.push_back(row);
+        if (row.status != status::violated && !row.at_risk) whole.results.back().evidence = {};
+    }
+    void outcome(const outcome_row& row) override {
+        whole.outcomes.push_back(row);
+        if (!row.fired) whole.outcomes.back().evidence = {};
+    }
+    void end(const report& r) override {
+        whole.inputs = r.inputs;
+        whole.rejected = r.rejected;
+        whole.ignored_fields = r.ignored_fields;
+        whole.unresolved_entities = r.unresolved_entities;
+    }
+    report whole;
+};
+
+// The last day any bucket of the plan can still change: the latest window end plus grace.
+calendar::day last_close(const check::plan& model) {
+    calendar::day last = 0;
+    for (const auto& rule : model.rules) last = std::max(last, calendar::close_day(rule.window_to, rule.grace));
+    return last;
 }
 
 }  // namespace
@@ -158,7 +211,6 @@ int check(const std::vector<std::string>& args) {
     } else {
         throw usage_error("no event dates to default --as-of to; give --as-of DATE");
     }
-    const report r = e.evaluate(as_of);
     const bool to_terminal = (!o.output || *o.output == "-") && isatty(1);
     std::string format = o.format.value_or("");
     if (format.empty()) {
@@ -167,27 +219,48 @@ int check(const std::vector<std::string>& args) {
         auto ends = [&](const char* tail) { return out.size() > std::strlen(tail) && out.compare(out.size() - std::strlen(tail), std::string::npos, tail) == 0; };
         format = ends(".html") || ends(".htm") ? "html" : ends(".csv") ? "csv" : ends(".txt") ? "table" : to_terminal ? "table" : "json";
     }
-    std::ostringstream text;
-    if (format == "json") {
-        io::write_json(r, text);
-    } else if (format == "csv") {
-        io::write_csv(r, text);
-    } else if (format == "table") {
-        io::table_options t;
-        t.colour = o.colour.value_or(to_terminal && !std::getenv("NO_COLOR"));
-        io::write_table(r, text, t);
-    } else if (format == "html") {
-        io::write_html(r, text);
-    } else {
+    if (format != "json" && format != "csv" && format != "table" && format != "html")
         throw usage_error("--format must be table, json, csv or html, not '" + format + "'");
+    if (!o.as_of) {
+        // An event dated far ahead (a typo, a test record) would judge every bucket as closed.
+        const calendar::day close = last_close(p->model());
+        if (as_of > close)
+            std::cerr << "mandate check: warning: reporting as of " << calendar::to_iso(as_of)
+                      << ", the latest event date, which is after the plan's last period closes (" << calendar::to_iso(close)
+                      << "); give --as-of DATE to choose the date\n";
     }
-    emit(o.output, text.str());
-    if (o.rejects) {
-        if (*o.rejects == "-") inputs->write_rejects(r, std::cout);
-        else write_file_atomic(*o.rejects, [&](std::ostream& out) { inputs->write_rejects(r, out); });
-    }
-    if (!r.rejected.empty()) std::cerr << "mandate check: " << r.rejected.size() << " records rejected\n";
-    return o.strict && !r.rejected.empty() ? 1 : 0;
+    accounting_tap tap;
+    write_output(o.output.value_or("-"), [&](std::ostream& out) {
+        // JSON and CSV are written row by row as the engine makes them; the table and the
+        // HTML page arrange rows into grids, so they take the report whole.
+        if (format == "json" || format == "csv") {
+            io::csv_options c;
+            c.raw = o.csv_raw;
+            const auto writer = format == "json" ? io::json_writer(out) : io::csv_writer(out, c);
+            tap.next = writer.get();
+            e.evaluate(as_of, tap);
+            tap.next = nullptr;
+            return;
+        }
+        people_report collected;
+        tap.next = &collected;
+        e.evaluate(as_of, tap);
+        tap.next = nullptr;
+        const report& r = collected.whole;
+        if (format == "table") {
+            io::table_options t;
+            t.colour = o.colour.value_or(to_terminal && !std::getenv("NO_COLOR"));
+            io::write_table(r, out, t);
+        } else {
+            io::write_html(r, out);
+        }
+    });
+    if (o.rejects) write_output(*o.rejects, [&](std::ostream& out) { inputs->write_rejects(tap.rejected, out); });
+    if (!tap.rejected.empty()) std::cerr << "mandate check: " << tap.rejected.size() << " records rejected\n";
+    if (!tap.unresolved_entities.empty())
+        std::cerr << "mandate check: " << tap.unresolved_entities.size()
+                  << " entities held out of the hierarchy (a parent cycle or a missing parent; see unresolved_entities)\n";
+    return o.strict && (!tap.rejected.empty() || !tap.unresolved_entities.empty()) ? 1 : 0;
 }
 
 int graph(const std::vector<std::string>& args) {

@@ -10,6 +10,7 @@
 #include "mandate/check/check.hpp"
 #include "mandate/syntax/format.hpp"
 #include "mandate/syntax/parse.hpp"
+#include "support/output_file.hpp"
 
 namespace mandate::cli {
 
@@ -26,24 +27,18 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write) {
-    const std::string temporary = path + ".tmp-mandate";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) throw usage_error("cannot write " + temporary + ": " + std::strerror(errno));
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    if (path == "-") {
+        std::cout.flush();  // what was written through std::cout goes first
+        detail::output_stream out{detail::standard_output_tag{}};
         write(out);
-        out.flush();
-        if (!out) throw usage_error("cannot write " + temporary + ": " + std::strerror(errno));
+        out.finish();
+        return;
     }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        const std::string reason = std::strerror(errno);
-        std::remove(temporary.c_str());
-        throw usage_error("cannot replace " + path + ": " + reason);
-    }
-}
-
-void write_file_atomic(const std::string& path, const std::string& contents) {
-    write_file_atomic(path, [&](std::ostream& out) { out << contents; });
+    detail::output_file file(path);
+    detail::output_stream out(file);
+    write(out);
+    out.finish();
 }
 
 void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l) {
@@ -109,7 +104,7 @@ int fmt(const std::vector<std::string>& args) {
             std::cout << "would reformat " << path << "\n";
             status = std::max(status, 1);
         } else {
-            write_file_atomic(path, formatted);
+            write_output(path, [&](std::ostream& out) { out << formatted; });
         }
     }
     return status;

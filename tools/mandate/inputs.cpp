@@ -20,6 +20,9 @@
 #include "commands.hpp"
 #include "mandate/io/csv.hpp"
 #include "mandate/io/records.hpp"
+#include "support/output_file.hpp"
+
+#include <openssl/evp.h>
 
 namespace mandate::cli {
 
@@ -48,6 +51,8 @@ std::string human_bytes(double bytes) {
     std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
     return buf;
 }
+
+}  // namespace
 
 // A one-line progress bar on standard error: drawn only on a terminal (unless forced) and only
 // once reading has taken half a second, so small inputs print nothing.
@@ -111,20 +116,82 @@ private:
     bool drawn_ = false;
 };
 
-// Passes a stream's bytes through in large blocks, telling the progress bar, and copying
-// them to `tee` when one is given (standard input kept for --rejects).
+namespace {
+
+// SHA-256 of a stream's first bytes, for any length asked for among the last bytes given: the
+// state records what was read of an input up to a record boundary, which lies somewhat behind
+// what has been read ahead. The bytes older than `keep` are hashed as they come; the last
+// `keep` are held until a length is asked for or they fall behind.
+class prefix_hash {
+public:
+    explicit prefix_hash(std::size_t keep) : ctx_(EVP_MD_CTX_new()), keep_(keep) {
+        if (!ctx_ || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) throw std::runtime_error("cannot start a checksum");
+    }
+    ~prefix_hash() { EVP_MD_CTX_free(ctx_); }
+    prefix_hash(const prefix_hash&) = delete;
+    prefix_hash& operator=(const prefix_hash&) = delete;
+
+    void add(const char* p, std::size_t n) {
+        held_.append(p, n);
+        if (held_.size() > 2 * keep_) absorb(held_.size() - keep_);
+    }
+    std::uint64_t size() const { return hashed_ + held_.size(); }
+
+    // The hash of the first `length` bytes given, in hex; `length` may not lie before the bytes
+    // already hashed away.
+    std::string digest(std::uint64_t length) {
+        if (length < hashed_ || length > size()) throw std::logic_error("prefix_hash: a length outside the bytes held");
+        absorb(static_cast<std::size_t>(length - hashed_));
+        EVP_MD_CTX* copy = EVP_MD_CTX_new();
+        unsigned char d[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        if (!copy || EVP_MD_CTX_copy_ex(copy, ctx_) != 1 || EVP_DigestFinal_ex(copy, d, &n) != 1) {
+            EVP_MD_CTX_free(copy);
+            throw std::runtime_error("cannot compute a checksum");
+        }
+        EVP_MD_CTX_free(copy);
+        static const char hex[] = "0123456789abcdef";
+        std::string out;
+        for (unsigned int i = 0; i < n; ++i) {
+            out += hex[d[i] >> 4];
+            out += hex[d[i] & 15];
+        }
+        return out;
+    }
+
+private:
+    void absorb(std::size_t n) {
+        EVP_DigestUpdate(ctx_, held_.data(), n);
+        held_.erase(0, n);
+        hashed_ += n;
+    }
+    EVP_MD_CTX* ctx_;
+    std::size_t keep_;
+    std::string held_;
+    std::uint64_t hashed_ = 0;
+};
+
+// Passes a stream's bytes through in large blocks, telling the progress bar, hashing them and
+// counting their line breaks for the state, and copying them to `tee` (a file descriptor) when
+// one is given (standard input kept for --rejects). A `prelude` is served first, untold (a
+// CSV header read again before the rows that follow where an earlier run stopped).
 class counting_buf : public std::streambuf {
 public:
-    counting_buf(std::streambuf* source, std::ostream* tee, progress_bar& bar)
-        : source_(source), tee_(tee), bar_(bar), buffer_(std::size_t{1} << 20) {}
+    counting_buf(std::streambuf* source, int tee, progress_bar& bar, prefix_hash& hash, std::string prelude = {})
+        : source_(source), tee_(tee), bar_(bar), hash_(hash), prelude_(std::move(prelude)), buffer_(std::size_t{1} << 20) {
+        if (!prelude_.empty()) setg(prelude_.data(), prelude_.data(), prelude_.data() + prelude_.size());
+    }
+
+    std::uint64_t delivered() const { return delivered_; }
+    std::uint64_t line_breaks() const { return line_breaks_; }
+    bool line_ended() const { return last_ == '\n'; }
 
 protected:
     int_type underflow() override {
         if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
         const std::streamsize n = source_->sgetn(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
         if (n <= 0) return traits_type::eof();
-        if (tee_ && !tee_->write(buffer_.data(), n)) throw usage_error("cannot keep a copy of standard input for --rejects");
-        bar_.advance(static_cast<std::uint64_t>(n));
+        passed(buffer_.data(), n);
         setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
         return traits_type::to_int_type(*gptr());
     }
@@ -141,18 +208,33 @@ protected:
         while (done < n) {
             const std::streamsize got = source_->sgetn(s + done, n - done);
             if (got <= 0) break;
-            if (tee_ && !tee_->write(s + done, got)) throw usage_error("cannot keep a copy of standard input for --rejects");
-            bar_.advance(static_cast<std::uint64_t>(got));
+            passed(s + done, got);
             done += got;
         }
         return done;
     }
 
 private:
+    void passed(const char* p, std::streamsize n) {
+        const auto size = static_cast<std::size_t>(n);
+        if (tee_ >= 0 && !detail::write_all(tee_, p, size))
+            throw usage_error(std::string("cannot keep a copy of standard input for --rejects: ") + std::strerror(errno));
+        bar_.advance(size);
+        hash_.add(p, size);
+        delivered_ += size;
+        for (const char* q = p; (q = static_cast<const char*>(std::memchr(q, '\n', size - static_cast<std::size_t>(q - p)))); ++q)
+            ++line_breaks_;
+        last_ = p[size - 1];
+    }
+
     std::streambuf* source_;
-    std::ostream* tee_;
+    int tee_;
     progress_bar& bar_;
+    prefix_hash& hash_;
+    std::string prelude_;
     std::vector<char> buffer_;
+    std::uint64_t delivered_ = 0, line_breaks_ = 0;
+    char last_ = '\n';
 };
 
 // Copies the physical lines [first, first + count) of each range, in order, from `path` to
@@ -210,11 +292,11 @@ input parse_input(const std::string& arg, const check::plan& plan) {
     return x;
 }
 
-record_inputs::record_inputs(std::vector<input> inputs, bool keep_stdin, progress_mode progress)
-    : inputs_(std::move(inputs)), keep_stdin_(keep_stdin), progress_(progress) {}
+record_inputs::record_inputs(std::vector<input> inputs, bool keep_stdin, progress_mode progress, std::size_t max_record_bytes)
+    : inputs_(std::move(inputs)), keep_stdin_(keep_stdin), progress_(progress), max_record_bytes_(max_record_bytes) {}
 
 record_inputs::~record_inputs() {
-    if (!stdin_copy_.empty()) std::remove(stdin_copy_.c_str());
+    if (stdin_copy_ >= 0) ::close(stdin_copy_);
 }
 
 namespace {
@@ -222,11 +304,6 @@ namespace {
 volatile std::sig_atomic_t stop_requested = 0;
 extern "C" void request_stop(int) { stop_requested = 1; }
 
-std::uint64_t size_of(const std::string& path) {
-    std::error_code ec;
-    const auto n = std::filesystem::file_size(path, ec);
-    return ec ? 0 : static_cast<std::uint64_t>(n);
-}
 
 }  // namespace
 
@@ -237,44 +314,43 @@ void record_inputs::use_state(std::string path, std::uint64_t every) {
     std::signal(SIGTERM, request_stop);
 }
 
-// One line a input: done, lines and bytes read, the file's size then, and its source name.
+// One line an input: done, lines and bytes read, their SHA-256, whether the last byte read
+// ended a line, and its source name.
 std::string record_inputs::resume_text() const {
-    std::string out = "mandate-resume 1\n";
+    std::string out = "mandate-resume 2\n";
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
         const position& p = positions_[i];
         out += std::to_string(p.done ? 1 : 0) + " " + std::to_string(p.lines) + " " + std::to_string(p.bytes) + " " +
-               std::to_string(p.size) + " " + inputs_[i].source + "\n";
+               (p.hash.empty() ? "-" : p.hash) + " " + (p.line_ended ? "1" : "0") + " " + inputs_[i].source + "\n";
     }
     return out;
 }
 
-void record_inputs::read_resume(const std::string& text, const engine&) {
+void record_inputs::read_resume(const std::string& text) {
     std::istringstream in(text);
     std::string line;
-    if (!std::getline(in, line) || line != "mandate-resume 1")
+    if (!std::getline(in, line) || line.rfind("mandate-resume ", 0) != 0)
         throw usage_error("the state file " + state_path_ + " was not saved by mandate check (it holds no input positions)");
+    if (line != "mandate-resume 2")
+        throw usage_error("the state file " + state_path_ + " was saved by an earlier mandate, which did not record what it read "
+                          "of each input: remove it to read everything again");
     std::map<std::string, position> saved;
     while (std::getline(in, line)) {
         std::istringstream fields(line);
         position p;
-        int done = 0;
-        fields >> done >> p.lines >> p.bytes >> p.size;
+        int done = 0, ended = 1;
+        fields >> done >> p.lines >> p.bytes >> p.hash >> ended;
+        if (p.hash == "-") p.hash.clear();
         std::string source;
         std::getline(fields >> std::ws, source);
         p.done = done != 0;
+        p.line_ended = ended != 0;
         saved[source] = p;
     }
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
         const auto it = saved.find(inputs_[i].source);
         if (it == saved.end()) continue;
-        const position& p = it->second;
-        if (inputs_[i].path != "-") {
-            const std::uint64_t now = size_of(inputs_[i].path);
-            if (now < p.bytes || (p.done && now != p.size))
-                throw usage_error(inputs_[i].path + " changed since " + state_path_ + " was saved (" + std::to_string(p.size) +
-                                  " bytes then, " + std::to_string(now) + " now): remove the state file to read everything again");
-        }
-        positions_[i] = p;
+        positions_[i] = it->second;
         saved.erase(it);
     }
     if (!saved.empty())
@@ -283,13 +359,17 @@ void record_inputs::read_resume(const std::string& text, const engine&) {
 }
 
 void record_inputs::save(const engine& e) const {
-    e.save(state_path_, resume_text());
+    try {
+        e.save(state_path_, resume_text());
+    } catch (const state_error& error) {
+        throw detail::output_error(error.what());
+    }
 }
 
 void record_inputs::load(engine& e) {
     positions_.assign(inputs_.size(), position{});
     std::error_code exists_ec;
-    if (!state_path_.empty() && std::filesystem::exists(state_path_, exists_ec)) read_resume(e.restore(state_path_), e);
+    if (!state_path_.empty() && std::filesystem::exists(state_path_, exists_ec)) read_resume(e.restore(state_path_));
     std::uint64_t total = 0;
     bool sizes_known = true;
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
@@ -300,86 +380,118 @@ void record_inputs::load(engine& e) {
             continue;
         }
         if (std::filesystem::is_directory(x.path, ec)) throw usage_error("cannot read " + x.path + ": it is a directory");
-        const auto size = std::filesystem::file_size(x.path, ec);
-        if (ec) sizes_known = false;
-        else if (!positions_[i].done) total += size - positions_[i].bytes;
+        const auto size = std::filesystem::is_regular_file(x.path, ec) ? std::filesystem::file_size(x.path, ec) : 0;
+        if (ec || !std::filesystem::is_regular_file(x.path, ec)) sizes_known = false;
+        else if (size > positions_[i].bytes) total += size - positions_[i].bytes;
     }
     progress_bar bar(progress_, sizes_known ? total : 0);
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-        const auto& x = inputs_[i];
-        position& at = positions_[i];
-        if (at.done) continue;  // read whole before the state was saved
-        bar.begin_file(x.source);
-        std::ifstream file;
-        std::ofstream copy;
-        std::streambuf* source = nullptr;
-        if (x.path == "-") {
-            source = std::cin.rdbuf();
-            // What an earlier run read of standard input is in the state: this run skips it.
-            for (std::uint64_t left = at.bytes; left > 0;) {
-                char skip[65536];
-                const auto n = source->sgetn(skip, static_cast<std::streamsize>(std::min<std::uint64_t>(left, sizeof skip)));
-                if (n <= 0) throw usage_error("standard input ends before the " + std::to_string(at.bytes) +
-                                              " bytes " + state_path_ + " says were read: give the same input");
-                left -= static_cast<std::uint64_t>(n);
-            }
-            stdin_first_line_ = at.lines;
-            if (keep_stdin_ && stdin_copy_.empty()) {
-                std::string name = (std::filesystem::temp_directory_path() / "mandate-stdin-XXXXXX").string();
-                const int fd = mkstemp(name.data());
-                if (fd < 0) throw usage_error(std::string("cannot make a temporary file for --rejects: ") + std::strerror(errno));
-                close(fd);
-                stdin_copy_ = name;
-                copy.open(stdin_copy_, std::ios::binary | std::ios::trunc);
-                if (!copy) throw usage_error("cannot write " + stdin_copy_);
-            }
-        } else {
-            file.open(x.path, std::ios::binary);
-            if (!file) throw usage_error("cannot read " + x.path + ": " + std::strerror(errno));
-            at.size = size_of(x.path);
-            if (at.bytes > 0) file.seekg(static_cast<std::streamoff>(at.bytes));
-            source = file.rdbuf();
-        }
-        counting_buf counted(source, copy.is_open() ? &copy : nullptr, bar);
-        std::istream in(&counted);
-        if (x.csv) {
-            e.add_csv(in, x.source, x.type);  // a CSV file is saved once read whole
-        } else {
-            jsonl_options options;
-            options.first_line = at.lines;
-            if (!state_path_.empty()) {
-                // Called between every two records: saves every state_every_ records, or at once
-                // when asked to stop.
-                // (The count of records since the last save lives in the callback itself: this
-                // block ends before add_jsonl calls it.)
-                const std::uint64_t start_bytes = at.bytes;
-                options.checkpoint_every = 1;
-                options.checkpoint = [&, start_bytes, since = std::uint64_t{0}](std::uint64_t lines, std::uint64_t bytes) mutable {
-                    if (++since < state_every_ && !stop_requested) return;
-                    since = 0;
-                    at.lines = lines;
-                    at.bytes = start_bytes + bytes;
-                    save(e);
-                    if (stop_requested) {
-                        bar.finish();
-                        throw interrupted_error("interrupted: the records read so far are saved in " + state_path_ +
-                                                "; the same command resumes from there");
-                    }
-                };
-            }
-            e.add_jsonl(in, x.source, options);  // throws on a read error part-way
-        }
-        at.done = true;
-        if (!state_path_.empty()) save(e);
-    }
+    for (std::size_t i = 0; i < inputs_.size(); ++i) load_one(e, i, bar);
     bar.finish();
 }
 
-void record_inputs::write_rejects(const report& r, std::ostream& out) const {
+void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
+    const input& x = inputs_[i];
+    position& at = positions_[i];
+    bar.begin_file(x.source);
+    std::ifstream file;
+    std::streambuf* source = nullptr;
+    if (x.path == "-") {
+        source = std::cin.rdbuf();
+        if (keep_stdin_ && stdin_copy_ < 0) {
+            // Unlinked at once: the copy is gone when the process is, however it ends.
+            std::string name = (std::filesystem::temp_directory_path() / "mandate-stdin-XXXXXX").string();
+            stdin_copy_ = mkstemp(name.data());
+            if (stdin_copy_ < 0) throw usage_error(std::string("cannot make a temporary file for --rejects: ") + std::strerror(errno));
+            unlink(name.c_str());
+        }
+    } else {
+        file.open(x.path, std::ios::binary);
+        if (!file) throw usage_error("cannot read " + x.path + ": " + std::strerror(errno));
+        source = file.rdbuf();
+    }
+    // The engine holds at most a block and the longest record read but not yet taken, and this
+    // side reads a block ahead: a checkpoint's position is never further behind than that.
+    prefix_hash hash((std::size_t{2} << 20) + max_record_bytes_ + 16);
+    std::string prelude;  // a CSV file's header, when it is read on from where a state left it
+    if (at.bytes > 0) {
+        // What the state says was read must be there still, byte for byte: read it again
+        // (from a file or a FIFO alike) and compare the hashes.
+        const std::string changed = x.path + " changed since " + state_path_ + " was saved";
+        const std::string remedy = ": remove the state file to read everything again";
+        std::vector<char> block(std::size_t{1} << 16);
+        std::string head;  // the first bytes, where a CSV header is
+        for (std::uint64_t left = at.bytes; left > 0;) {
+            const auto n = source->sgetn(block.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(left, block.size())));
+            if (n <= 0)
+                throw usage_error(changed + " (it is shorter than the " + std::to_string(at.bytes) + " bytes read then)" + remedy);
+            hash.add(block.data(), static_cast<std::size_t>(n));
+            if (x.csv && head.size() < io::default_max_record_bytes + 2)
+                head.append(block.data(), static_cast<std::size_t>(std::min<std::streamsize>(n, static_cast<std::streamsize>(io::default_max_record_bytes + 2 - head.size()))));
+            left -= static_cast<std::uint64_t>(n);
+        }
+        if (hash.digest(at.bytes) != at.hash)
+            throw usage_error(changed + " (its first " + std::to_string(at.bytes) + " bytes are not the ones read then)" + remedy);
+        if (std::char_traits<char>::eq_int_type(source->sgetc(), std::char_traits<char>::eof())) {
+            at.done = true;  // nothing written since: every record of it is in the state
+            return;
+        }
+        if (!at.line_ended)
+            throw usage_error(changed + " (more was written after a last line that had no line break when it was read)" + remedy);
+        if (x.csv) {
+            std::istringstream header_text(head);
+            io::csv_reader header_reader(header_text, io::default_max_record_bytes, true);
+            io::csv_row header;
+            if (!header_reader.next(header) || !header.error.empty())
+                throw usage_error(changed + " (its header row cannot be read again)" + remedy);
+            prelude = header.raw + "\n";
+        }
+        at.done = false;
+    }
+    counting_buf counted(source, x.path == "-" ? stdin_copy_ : -1, bar, hash, prelude);
+    std::istream in(&counted);
+    const std::uint64_t start_bytes = at.bytes, start_lines = at.lines;
+    if (x.csv) {
+        e.add_csv(in, x.source, x.type, start_lines);  // a CSV file is saved once read whole
+    } else {
+        jsonl_options options;
+        options.first_line = start_lines;
+        if (!state_path_.empty()) {
+            // Called between every two records: saves every state_every_ records, or at once
+            // when asked to stop. (The count of records since the last save lives in the
+            // callback itself: this block ends before add_jsonl calls it.)
+            options.checkpoint_every = 1;
+            options.checkpoint = [&, since = std::uint64_t{0}](std::uint64_t lines, std::uint64_t bytes) mutable {
+                if (++since < state_every_ && !stop_requested) return;
+                since = 0;
+                at.lines = lines;
+                at.bytes = start_bytes + bytes;
+                at.hash = hash.digest(at.bytes);
+                at.line_ended = true;  // a checkpoint falls between two records
+                save(e);
+                if (stop_requested) {
+                    bar.finish();
+                    throw interrupted_error("interrupted: the records read so far are saved in " + state_path_ +
+                                            "; the same command resumes from there");
+                }
+            };
+        }
+        e.add_jsonl(in, x.source, options);  // throws on a read error part-way
+    }
+    at.done = true;
+    at.bytes = start_bytes + counted.delivered();
+    at.lines = start_lines + counted.line_breaks();
+    if (counted.delivered() > 0) at.line_ended = counted.line_ended();
+    if (!state_path_.empty()) {
+        at.hash = hash.digest(at.bytes);
+        save(e);
+    }
+}
+
+void record_inputs::write_rejects(const std::vector<rejection>& rejected, std::ostream& out) const {
     // The report lists rejections by source, then line: one pass over each source file.
     std::vector<std::string> order;
     std::map<std::string, std::vector<std::uint64_t>> lines;
-    for (const auto& x : r.rejected) {
+    for (const auto& x : rejected) {
         auto [it, fresh] = lines.try_emplace(x.source);
         if (fresh) order.push_back(x.source);
         if (it->second.empty() || it->second.back() != x.line) it->second.push_back(x.line);
@@ -388,13 +500,11 @@ void record_inputs::write_rejects(const report& r, std::ostream& out) const {
         const auto found = std::find_if(inputs_.begin(), inputs_.end(), [&](const input& x) { return x.source == source; });
         if (found == inputs_.end()) continue;
         const bool from_stdin = found->path == "-";
-        const std::string path = from_stdin ? stdin_copy_ : found->path;
-        if (path.empty()) continue;
+        if (from_stdin && stdin_copy_ < 0) continue;
+        // The unlinked copy of standard input is read again through its descriptor.
+        const std::string path = from_stdin ? "/proc/self/fd/" + std::to_string(stdin_copy_) : found->path;
         std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
-        // A resumed run kept standard input only from where it went on: earlier lines are gone.
-        std::vector<std::uint64_t> wanted;
-        for (const std::uint64_t l : lines[source])
-            if (!from_stdin || l > stdin_first_line_) wanted.push_back(from_stdin ? l - stdin_first_line_ : l);
+        const std::vector<std::uint64_t>& wanted = lines[source];
         if (found->csv) {
             // A CSV record may span several lines (a quoted line break): find each one's extent.
             std::ifstream in(path, std::ios::binary);

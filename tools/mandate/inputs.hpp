@@ -32,47 +32,56 @@ struct interrupted_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+class progress_bar;
+
 class record_inputs {
 public:
     // `keep_stdin`: copy standard input to a temporary file as it is read, so its rejected
-    // records can be copied out afterwards.
-    record_inputs(std::vector<input> inputs, bool keep_stdin, progress_mode progress);
+    // records can be copied out afterwards. The copy is unlinked as soon as it is made: it
+    // lives only as long as this process, however the process ends.
+    // `max_record_bytes`: the engine's limit on a record, which bounds how far it reads ahead.
+    record_inputs(std::vector<input> inputs, bool keep_stdin, progress_mode progress, std::size_t max_record_bytes);
     ~record_inputs();
     record_inputs(const record_inputs&) = delete;
     record_inputs& operator=(const record_inputs&) = delete;
 
-    // With a state file: load() resumes from it when it exists (inputs read whole are skipped,
-    // the one read in part is continued where the state was saved), and saves to it every
-    // `every` records of a JSON Lines input, after each input, and at the end; SIGINT and
-    // SIGTERM save at the next record and stop with interrupted_error.
+    // With a state file: load() resumes from it when it exists, and saves to it every `every`
+    // records of a JSON Lines input, after each input, and at the end; SIGINT and SIGTERM save
+    // at the next record and stop with interrupted_error. The state knows each input by its
+    // path and the SHA-256 of the bytes read from it: on resuming, an input whose first bytes
+    // no longer hash the same is refused (usage_error, naming it), and one that has grown is
+    // read on from where the state left it. Standard input cannot be resumed (usage_error).
     void use_state(std::string path, std::uint64_t every);
 
     // Reads every input into the engine, in order. Throws usage_error when a file cannot be
     // read, and std::runtime_error ("FILE:LINE: ...") for a CSV header that cannot be used.
     void load(engine& e);
 
-    // Writes the text of every rejected record of the report, as it stood in its file, one
-    // record per line, in the report's order (by source, then line).
-    void write_rejects(const report& r, std::ostream& out) const;
+    // Writes the text of every rejected record, as it stood in its file, one record per line,
+    // in the order given (the report's: by source, then line).
+    void write_rejects(const std::vector<rejection>& rejected, std::ostream& out) const;
 
 private:
     // How far an input has been read (kept in the state file with the engine's records).
     struct position {
         bool done = false;
-        std::uint64_t lines = 0, bytes = 0, size = 0;
+        std::uint64_t lines = 0, bytes = 0;
+        std::string hash;   // SHA-256 of the first `bytes` bytes, in hex
+        bool line_ended = true;  // the last byte read was a line break
     };
     std::string resume_text() const;
-    void read_resume(const std::string& text, const engine& e);
+    void read_resume(const std::string& text);
     void save(const engine& e) const;
+    void load_one(engine& e, std::size_t i, progress_bar& bar);
 
     std::vector<input> inputs_;
     std::vector<position> positions_;  // per input, this run's
     std::string state_path_;
     std::uint64_t state_every_ = 0;
-    std::uint64_t stdin_first_line_ = 0;  // lines of standard input a resumed run skipped
     bool keep_stdin_;
     progress_mode progress_;
-    std::string stdin_copy_;  // the temporary copy of standard input, if one was made
+    std::size_t max_record_bytes_;
+    int stdin_copy_ = -1;  // the unlinked copy of standard input, if one was made
 };
 
 }  // namespace mandate::cli

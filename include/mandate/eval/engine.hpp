@@ -89,6 +89,9 @@ public:
     // row is checked and counted as the JSON record it stands for. Throws std::runtime_error
     // ("SOURCE:LINE: ...") when the header cannot be used: then no row of it is added.
     std::uint64_t add_csv(std::istream& in, std::string_view source, std::string_view type = {});
+    // The same for a file read in part before: `in` holds the header row, then the rows that
+    // follow line `first_line` of the source (numbered from first_line + 1 in rejections).
+    std::uint64_t add_csv(std::istream& in, std::string_view source, std::string_view type, std::uint64_t first_line);
     // Adds one record built from typed values: checked as its JSON twin would be, with the
     // same rejection reason, and a duplicate of that twin (typed_record.hpp). The record is
     // only read during the call.
@@ -115,6 +118,9 @@ public:
 
     // The report as of `as_of` (a local date in the plan's zone).
     report evaluate(calendar::day as_of);
+    // The same report handed to `sink` row by row as it is made (report.hpp), so that it can
+    // be written without being held: memory is what the evaluation needs, not the report's size.
+    void evaluate(calendar::day as_of, report_sink& sink);
     // The latest event date seen (applied or not), if any.
     std::optional<calendar::day> latest_event_date() const;
 

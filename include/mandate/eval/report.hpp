@@ -103,6 +103,16 @@ struct ignored_field {
     std::uint64_t records = 0;
 };
 
+// An entity that is counted but left out of every unit's hierarchy: its parent chain loops
+// back to itself, or names a parent no record registers. Such an entity (and what is within
+// it) has no buckets until the hierarchy is mended; the report lists it so nothing drops out
+// without a word.
+struct unresolved_entity {
+    std::string entity;
+    std::string reason;               // "parent cycle", "missing parent", "under an unresolved parent"
+    std::vector<std::string> chain;   // the ids in the cycle, or the missing parent (and the path to it)
+};
+
 struct report {
     std::string plan;       // the plan's id
     std::string revision;   // SHA-256 of the rule file
@@ -112,7 +122,25 @@ struct report {
     input_counts inputs;
     std::vector<rejection> rejected;    // by source, line
     std::vector<ignored_field> ignored_fields;
+    std::vector<unresolved_entity> unresolved_entities;  // by entity id
     std::shared_ptr<const graph::compiled_plan> compiled;  // for labels and cite lines
 };
+
+// Receives a report as it is made, so that a report of any size can be written without being
+// held whole: begin() with the heading (plan, revision, as_of, compiled; no rows), then every
+// result in report order, then every outcome, then end() with the accounting (inputs,
+// rejected, ignored fields, unresolved entities; no rows). A row is valid only during the call.
+class report_sink {
+public:
+    virtual ~report_sink() = default;
+    virtual void begin(const report& heading) = 0;
+    virtual void result(const result_row& row) = 0;
+    virtual void outcome(const outcome_row& row) = 0;
+    virtual void end(const report& accounting) = 0;
+};
+
+// Hands a report already made to a sink, as the engine would have (the heading and the
+// accounting are the report itself).
+void replay(const report& r, report_sink& sink);
 
 }  // namespace mandate

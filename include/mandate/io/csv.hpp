@@ -39,6 +39,9 @@ public:
 
     // The next record; false at the end of the stream. Throws std::runtime_error on a read error.
     bool next(csv_row& row);
+    // Numbers the records that follow as if `lines` physical lines had been read (the rows
+    // of a file continued where an earlier read of it stopped).
+    void set_lines_read(std::uint64_t lines);
 
 private:
     struct impl;

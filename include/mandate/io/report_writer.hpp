@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <iosfwd>
+#include <memory>
 #include <string>
 
 #include "mandate/eval/report.hpp"
@@ -13,9 +14,19 @@ namespace mandate::io {
 // The JSON report: fields and ordering exactly as DESIGN.md specifies, one result per line.
 void write_json(const report& r, std::ostream& out);
 std::string to_json(const report& r);
+// The same as a sink for engine::evaluate(as_of, sink): each row is written as it is made.
+std::unique_ptr<report_sink> json_writer(std::ostream& out);
 
-// One line per obligation and outcome bucket, with a header row.
-void write_csv(const report& r, std::ostream& out);
+struct csv_options {
+    // Text cells as they are; by default one starting with =, +, -, @ (or a tab or carriage
+    // return) gets a leading ' so that a spreadsheet shows it instead of running it.
+    bool raw = false;
+};
+
+// One line per obligation and outcome bucket, then one per unresolved entity, with a header
+// row; the last column is the report's as-of date.
+void write_csv(const report& r, std::ostream& out, const csv_options& options = {});
+std::unique_ptr<report_sink> csv_writer(std::ostream& out, const csv_options& options = {});
 
 struct table_options {
     bool colour = false;            // ANSI colours (for a terminal)

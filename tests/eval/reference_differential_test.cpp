@@ -13,115 +13,14 @@
 #include "mandate/check/check.hpp"
 #include "mandate/mandate.hpp"
 #include "reference/reference.hpp"
+#include "reference_compare.hpp"
 #include "reference_stream.hpp"
 
 namespace {
 
 using mandate::calendar::day;
-
-std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// One row of either report in a common form.
-struct common_row {
-    std::string rule, unit, from, to, status, value, reason;
-    bool met = false, at_risk = false, fired = false, final = false;
-    bool operator==(const common_row& o) const {
-        return rule == o.rule && unit == o.unit && from == o.from && to == o.to && status == o.status && value == o.value &&
-               reason == o.reason && met == o.met && at_risk == o.at_risk && fired == o.fired && final == o.final;
-    }
-};
-
-std::string describe(const common_row& r) {
-    return r.rule + " " + r.unit + " " + r.from + ".." + r.to + " status=" + r.status + " met=" + (r.met ? "1" : "0") +
-           " risk=" + (r.at_risk ? "1" : "0") + " value=" + r.value + " reason=" + r.reason + " fired=" +
-           (r.fired ? "1" : "0") + " final=" + (r.final ? "1" : "0");
-}
-
-std::vector<common_row> engine_rows(const mandate::report& r) {
-    std::vector<common_row> out;
-    for (const auto& x : r.results) {
-        common_row c;
-        c.rule = x.obligation;
-        c.unit = x.unit.value_or("-");
-        c.from = mandate::calendar::to_iso(x.span.from);
-        c.to = mandate::calendar::to_iso(x.span.to);
-        c.status = mandate::to_string(x.status);
-        c.met = x.met;
-        c.at_risk = x.at_risk;
-        c.value = x.value.is_null() ? "null" : x.value.to_string();
-        c.reason = x.reason.value_or("");
-        out.push_back(c);
-    }
-    for (const auto& x : r.outcomes) {
-        common_row c;
-        c.rule = x.outcome;
-        c.unit = x.unit.value_or("-");
-        c.from = mandate::calendar::to_iso(x.span.from);
-        c.to = mandate::calendar::to_iso(x.span.to);
-        c.fired = x.fired;
-        c.final = x.final;
-        out.push_back(c);
-    }
-    return out;
-}
-
-std::vector<common_row> reference_rows(const mandate::reference::report& r) {
-    std::vector<common_row> out;
-    for (const auto& x : r.results) {
-        common_row c;
-        c.rule = x.rule;
-        c.unit = x.unit.value_or("-");
-        c.from = x.from;
-        c.to = x.to;
-        c.status = x.status;
-        c.met = x.met;
-        c.at_risk = x.at_risk;
-        c.value = x.value.value_or("null");
-        c.reason = x.reason.value_or("");
-        out.push_back(c);
-    }
-    for (const auto& x : r.outcomes) {
-        common_row c;
-        c.rule = x.rule;
-        c.unit = x.unit.value_or("-");
-        c.from = x.from;
-        c.to = x.to;
-        c.fired = x.fired;
-        c.final = x.final;
-        out.push_back(c);
-    }
-    return out;
-}
-
-// Compares two reports; returns a description of the first difference, or "".
-std::string difference(const mandate::report& mine, const mandate::reference::report& ref) {
-    const auto a = engine_rows(mine);
-    const auto b = reference_rows(ref);
-    for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-        if (i >= a.size()) return "engine lacks row " + describe(b[i]);
-        if (i >= b.size()) return "engine has extra row " + describe(a[i]);
-        if (!(a[i] == b[i])) return "row " + std::to_string(i) + ":\n  engine:    " + describe(a[i]) + "\n  reference: " + describe(b[i]);
-    }
-    const auto& x = mine.inputs;
-    const auto& y = ref.counts;
-    if (static_cast<long>(x.read) != y.read || static_cast<long>(x.entities) != y.entities ||
-        static_cast<long>(x.applied) != y.applied || static_cast<long>(x.duplicates) != y.duplicates ||
-        static_cast<long>(x.retracted) != y.retracted || static_cast<long>(x.retractions) != y.retractions ||
-        static_cast<long>(x.unresolved) != y.unresolved || static_cast<long>(x.rejected) != y.rejected) {
-        std::ostringstream s;
-        s << "inputs differ: engine read/entities/applied/duplicates/retracted/retractions/unresolved/rejected = " << x.read
-          << "/" << x.entities << "/" << x.applied << "/" << x.duplicates << "/" << x.retracted << "/" << x.retractions << "/"
-          << x.unresolved << "/" << x.rejected << ", reference = " << y.read << "/" << y.entities << "/" << y.applied << "/"
-          << y.duplicates << "/" << y.retracted << "/" << y.retractions << "/" << y.unresolved << "/" << y.rejected;
-        return s.str();
-    }
-    return "";
-}
+using mandate::testing::difference;
+using mandate::testing::read;
 
 void differential(const std::string& rule_file, int streams, std::uint64_t seed_base) {
     const std::string text = read(std::string(MANDATE_SOURCE_DIR) + "/" + rule_file);

@@ -1,0 +1,165 @@
+// Comparing the engine's report with the reference evaluator's (tests/reference), row by row
+// and count by count, and the changes a subscriber hears with the difference of two reference
+// reports: shared by the differential tests.
+#pragma once
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "mandate/mandate.hpp"
+#include "reference/reference.hpp"
+
+namespace mandate::testing {
+
+inline std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// One row of either report in a common form.
+struct common_row {
+    std::string rule, unit, from, to, status, value, reason;
+    bool met = false, at_risk = false, fired = false, final = false;
+    bool operator==(const common_row& o) const {
+        return rule == o.rule && unit == o.unit && from == o.from && to == o.to && status == o.status && value == o.value &&
+               reason == o.reason && met == o.met && at_risk == o.at_risk && fired == o.fired && final == o.final;
+    }
+};
+
+inline std::string describe(const common_row& r) {
+    return r.rule + " " + r.unit + " " + r.from + ".." + r.to + " status=" + r.status + " met=" + (r.met ? "1" : "0") +
+           " risk=" + (r.at_risk ? "1" : "0") + " value=" + r.value + " reason=" + r.reason + " fired=" +
+           (r.fired ? "1" : "0") + " final=" + (r.final ? "1" : "0");
+}
+
+inline std::vector<common_row> engine_rows(const mandate::report& r) {
+    std::vector<common_row> out;
+    for (const auto& x : r.results) {
+        common_row c;
+        c.rule = x.obligation;
+        c.unit = x.unit.value_or("-");
+        c.from = mandate::calendar::to_iso(x.span.from);
+        c.to = mandate::calendar::to_iso(x.span.to);
+        c.status = mandate::to_string(x.status);
+        c.met = x.met;
+        c.at_risk = x.at_risk;
+        c.value = x.value.is_null() ? "null" : x.value.to_string();
+        c.reason = x.reason.value_or("");
+        out.push_back(c);
+    }
+    for (const auto& x : r.outcomes) {
+        common_row c;
+        c.rule = x.outcome;
+        c.unit = x.unit.value_or("-");
+        c.from = mandate::calendar::to_iso(x.span.from);
+        c.to = mandate::calendar::to_iso(x.span.to);
+        c.fired = x.fired;
+        c.final = x.final;
+        out.push_back(c);
+    }
+    return out;
+}
+
+inline std::vector<common_row> reference_rows(const mandate::reference::report& r) {
+    std::vector<common_row> out;
+    for (const auto& x : r.results) {
+        common_row c;
+        c.rule = x.rule;
+        c.unit = x.unit.value_or("-");
+        c.from = x.from;
+        c.to = x.to;
+        c.status = x.status;
+        c.met = x.met;
+        c.at_risk = x.at_risk;
+        c.value = x.value.value_or("null");
+        c.reason = x.reason.value_or("");
+        out.push_back(c);
+    }
+    for (const auto& x : r.outcomes) {
+        common_row c;
+        c.rule = x.rule;
+        c.unit = x.unit.value_or("-");
+        c.from = x.from;
+        c.to = x.to;
+        c.fired = x.fired;
+        c.final = x.final;
+        out.push_back(c);
+    }
+    return out;
+}
+
+// Compares two reports; returns a description of the first difference, or "".
+inline std::string difference(const mandate::report& mine, const mandate::reference::report& ref) {
+    const auto a = engine_rows(mine);
+    const auto b = reference_rows(ref);
+    for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+        if (i >= a.size()) return "engine lacks row " + describe(b[i]);
+        if (i >= b.size()) return "engine has extra row " + describe(a[i]);
+        if (!(a[i] == b[i])) return "row " + std::to_string(i) + ":\n  engine:    " + describe(a[i]) + "\n  reference: " + describe(b[i]);
+    }
+    const auto& x = mine.inputs;
+    const auto& y = ref.counts;
+    if (static_cast<long>(x.read) != y.read || static_cast<long>(x.entities) != y.entities ||
+        static_cast<long>(x.applied) != y.applied || static_cast<long>(x.duplicates) != y.duplicates ||
+        static_cast<long>(x.retracted) != y.retracted || static_cast<long>(x.retractions) != y.retractions ||
+        static_cast<long>(x.unresolved) != y.unresolved || static_cast<long>(x.rejected) != y.rejected) {
+        std::ostringstream s;
+        s << "inputs differ: engine read/entities/applied/duplicates/retracted/retractions/unresolved/rejected = " << x.read
+          << "/" << x.entities << "/" << x.applied << "/" << x.duplicates << "/" << x.retracted << "/" << x.retractions << "/"
+          << x.unresolved << "/" << x.rejected << ", reference = " << y.read << "/" << y.entities << "/" << y.applied << "/"
+          << y.duplicates << "/" << y.retracted << "/" << y.retractions << "/" << y.unresolved << "/" << y.rejected;
+        return s.str();
+    }
+    return "";
+}
+
+// A bucket's state as a subscriber hears of it: "obligation RULE UNIT FROM..TO" with its status,
+// or "outcome ..." with fired and final. Keyed so two reports can be compared bucket by bucket.
+using bucket_states = std::map<std::string, std::string>;
+
+inline bucket_states states_of(const reference::report& r) {
+    bucket_states out;
+    for (const auto& x : r.results)
+        out["obligation " + x.rule + " " + x.unit.value_or("-") + " " + x.from + ".." + x.to] = x.status;
+    for (const auto& x : r.outcomes)
+        out["outcome " + x.rule + " " + x.unit.value_or("-") + " " + x.from + ".." + x.to] =
+            std::string(x.fired ? "fired" : "not fired") + (x.final ? " final" : "");
+    return out;
+}
+
+// The changes between two reports, one line each ("KEY: BEFORE -> AFTER", "none" for a bucket
+// that did not exist), sorted.
+inline std::vector<std::string> changes_between(const bucket_states& before, const bucket_states& after) {
+    std::vector<std::string> out;
+    for (const auto& [key, now] : after) {
+        const auto it = before.find(key);
+        const std::string was = it == before.end() ? "none" : it->second;
+        if (was != now) out.push_back(key + ": " + was + " -> " + now);
+    }
+    for (const auto& [key, was] : before)
+        if (!after.count(key)) out.push_back(key + ": " + was + " -> none");
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// A change an engine's subscriber heard, in the same form.
+inline std::string describe(const status_change& c) {
+    const std::string key = std::string(c.outcome ? "outcome " : "obligation ") + c.rule + " " + c.unit.value_or("-") + " " +
+                            calendar::to_iso(c.span.from) + ".." + calendar::to_iso(c.span.to);
+    auto obligation = [](const std::optional<status>& s) { return s ? std::string(to_string(*s)) : std::string("none"); };
+    auto outcome = [](const std::optional<bool>& fired, const std::optional<bool>& final) {
+        if (!fired) return std::string("none");
+        return std::string(*fired ? "fired" : "not fired") + (final.value_or(false) ? " final" : "");
+    };
+    if (c.outcome) return key + ": " + outcome(c.fired_before, c.final_before) + " -> " + outcome(c.fired_after, c.final_after);
+    return key + ": " + obligation(c.before) + " -> " + obligation(c.after);
+}
+
+}  // namespace mandate::testing

@@ -429,6 +429,12 @@ PYBIND11_MODULE(_mandate, m) {
             "add_many",
             [](py_engine& e, py::iterable records, const std::string& source) {
                 e.check_not_busy("add_many");
+                // A str (or bytes) is iterable, one character at a time: it would add each
+                // character as a record. It is one record, for add().
+                if (py::isinstance<py::str>(records) || py::isinstance<py::bytes>(records) ||
+                    PyByteArray_Check(records.ptr()))
+                    throw py::type_error("add_many() takes an iterable of records, not a " + type_name(records) +
+                                         ": pass one record to add()");
                 std::size_t accepted = 0;
                 std::uint64_t line = 0;
                 for (py::handle r : records) accepted += e.add(r, source, ++line) ? 1 : 0;
@@ -437,9 +443,10 @@ PYBIND11_MODULE(_mandate, m) {
             py::arg("records"), py::arg("source") = "",
             R"pbdoc(
         Adds each record of an iterable (dicts or JSON strs, as add() takes them), numbering them
-        1, 2, ... as their line in rejections. Returns how many were accepted. An error raised
-        for one record (its TypeError, a callback's exception) stops the loop there: the records
-        before it stay added.
+        1, 2, ... as their line in rejections. Returns how many were accepted. A str, bytes or
+        bytearray raises TypeError and adds nothing (it is one record, not an iterable of them).
+        An error raised for one record (its TypeError, a callback's exception) stops the loop
+        there: the records before it stay added.
     )pbdoc")
         .def(
             "add_jsonl",
@@ -479,14 +486,20 @@ PYBIND11_MODULE(_mandate, m) {
     )pbdoc")
         .def(
             "retract",
-            [](py_engine& e, const std::string& event_id, const std::string& source, std::uint64_t line) {
+            [](py_engine& e, py::object event_id, const std::string& source, std::uint64_t line) {
                 e.check_not_busy("retract");
-                const bool ok = e.engine.retract(event_id, source, line) == mandate::add_status::accepted;
+                // Only a str: pybind11 would also turn bytes into the id, which add() refuses.
+                if (!py::isinstance<py::str>(event_id))
+                    throw py::type_error("event_id must be a str, not " + type_name(event_id));
+                const bool ok = e.engine.retract(utf8(event_id), source, line) == mandate::add_status::accepted;
                 e.raise_pending();
                 return ok;
             },
             py::arg("event_id"), py::arg("source") = "", py::arg("line") = 0,
-            R"pbdoc(Retracts an event id, as add({"retract": event_id}) does. Returns True when accepted.)pbdoc")
+            R"pbdoc(
+        Retracts an event id (a str; anything else raises TypeError), as add({"retract": event_id})
+        does. Returns True when accepted.
+    )pbdoc")
         .def_property_readonly("last_error", [](const py_engine& e) { return e.engine.last_error(); },
                                R"pbdoc(Why the last add() or retract() rejected its record; "" when it was accepted.)pbdoc")
         .def(

@@ -235,6 +235,14 @@ class AddTest(unittest.TestCase):
         self.assertIn("a", ids)
         with self.assertRaises(TypeError):
             engine.add_many(17)
+        # A str or bytes is one record, not an iterable of records (its characters): refused
+        # whole, nothing read.
+        read = engine.report("2023-06-01")["inputs"]["read"]
+        for one in (VISIT_JSON, VISIT_JSON.encode(), bytearray(VISIT_JSON.encode()), "", b""):
+            with self.subTest(records=type(one).__name__):
+                with self.assertRaises(TypeError):
+                    engine.add_many(one)
+        self.assertEqual(engine.report("2023-06-01")["inputs"]["read"], read)
 
     def test_add_jsonl(self):
         engine = mandate.Engine(goutang())
@@ -260,6 +268,11 @@ class AddTest(unittest.TestCase):
         self.assertTrue(engine.add({"retract": "w1"}))
         self.assertFalse(engine.retract(""))
         self.assertEqual(engine.last_error, "field 'retract' must name an event id")
+        # An id is a str, as in add({"retract": ...}): bytes are refused, nothing read.
+        for wrong in (b"w1", bytearray(b"w1"), 17, None):
+            with self.subTest(event_id=wrong):
+                with self.assertRaises(TypeError):
+                    engine.retract(wrong)
         inputs = engine.report("2023-06-01")["inputs"]
         self.assertEqual((inputs["retractions"], inputs["retracted"], inputs["applied"]), (2, 1, 0))
 

@@ -36,6 +36,26 @@ for command in ("lint", "fmt"):
     check(r.returncode == 2, f"{command} without files: exit {r.returncode}")
     check(r.stderr.startswith(f"mandate {command}: usage: mandate {command}".encode()), f"{command}: {r.stderr!r}")
 
+# --state-every takes a count of records, at least 1: a sign, a zero, anything else is refused
+# before a record is read.
+import os
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PLAN = os.path.join(HERE, "data", "town", "plan.mandate")
+EVENTS = os.path.join(HERE, "data", "town", "events.jsonl")
+with tempfile.TemporaryDirectory() as tmp:
+    for n, every in enumerate(("-5", "0", "-0", "+5", " 5", "5x", "", "99999999999999999999999")):
+        state = os.path.join(tmp, f"state{n}")
+        r = run("check", PLAN, "--events", EVENTS, "--as-of", "2023-07-03", "--state", state, "--state-every", every)
+        check(r.returncode == 2, f"--state-every {every!r}: exit {r.returncode}")
+        check(r.stderr == f"mandate check: --state-every needs a number of records, 1 or more, not '{every}'\n".encode(),
+              f"--state-every {every!r}: {r.stderr!r}")
+        check(not os.path.exists(state), f"--state-every {every!r}: a state was written")
+    state = os.path.join(tmp, "state")
+    r = run("check", PLAN, "--events", EVENTS, "--as-of", "2023-07-03", "--state", state, "--state-every", "3")
+    check(r.returncode == 0 and os.path.exists(state), f"--state-every 3: exit {r.returncode} {r.stderr!r}")
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

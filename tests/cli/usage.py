@@ -56,6 +56,22 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("check", PLAN, "--events", EVENTS, "--as-of", "2023-07-03", "--state", state, "--state-every", "3")
     check(r.returncode == 0 and os.path.exists(state), f"--state-every 3: exit {r.returncode} {r.stderr!r}")
 
+# A directory where a file is expected is named as one (reading it would give empty text: "no
+# plan block", or for fmt nothing at all), exit 2, nothing written.
+with tempfile.TemporaryDirectory() as tmp:
+    directory = os.path.join(tmp, "rules.d")
+    os.mkdir(directory)
+    for args in (["lint", directory], ["lint", PLAN, directory], ["fmt", directory], ["fmt", "--check", directory],
+                 ["check", directory, "--events", EVENTS], ["graph", directory],
+                 ["explain", directory, "--events", EVENTS, "--obligation", "o", "--unit", "u"],
+                 ["test", directory], ["test", PLAN, directory],
+                 ["check", PLAN, "--registry", directory], ["check", PLAN, "--events", directory],
+                 ["check", PLAN, "--events", f"activity={directory}"]):
+        r = run(*args)
+        expected = f"mandate {args[0]}: cannot read {directory}: it is a directory\n".encode()
+        check(r.returncode == 2 and r.stderr == expected, f"{args}: exit {r.returncode}, {r.stderr!r}")
+        check(os.listdir(directory) == [], f"{args}: wrote into the directory")
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

@@ -29,6 +29,9 @@ void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l)
 
 // Reads a whole file ("-" is standard input); throws usage_error naming the file on failure.
 std::string read_file(const std::string& path);
+// read_file for a rule or test file, refusing a directory by name first: read, it would give
+// empty text and so a misleading "no plan block" (or, for fmt, nothing to do).
+std::string read_source_file(const std::string& path);
 // Writes via a temporary file and rename, so a reader never sees half a file.
 void write_file_atomic(const std::string& path, const std::string& contents);
 // The same, streaming what `write` writes (for outputs too large to build in memory).

@@ -91,6 +91,68 @@ const char* describe_json(json_value::kind k) {
 }  // namespace
 
 bool is_json_number(std::string_view text) { return valid_json_number(text); }
+
+number_fit fit_number(std::string_view t, bool whole, std::int64_t& value) {
+    value = 0;
+    std::size_t i = 0;
+    const bool negative = !t.empty() && t[0] == '-';
+    if (negative) ++i;
+    // The mantissa's digits, without the point: how many, how many after the point, and the
+    // first and last that are not zero (their index among the digits and their place in t).
+    std::int64_t count = 0, fraction = 0, first = -1, last = -1;
+    std::size_t first_at = 0, last_at = 0;
+    bool point = false;
+    for (; i < t.size() && t[i] != 'e' && t[i] != 'E'; ++i) {
+        if (t[i] == '.') {
+            point = true;
+            continue;
+        }
+        if (t[i] != '0') {
+            if (first < 0) {
+                first = count;
+                first_at = i;
+            }
+            last = count;
+            last_at = i;
+        }
+        ++count;
+        if (point) ++fraction;
+    }
+    // The exponent, saturated: past a billion either way the answer no longer changes, and the
+    // arithmetic below cannot overflow.
+    std::int64_t exponent = 0;
+    if (i < t.size()) {
+        bool minus = false;
+        if (++i < t.size() && (t[i] == '+' || t[i] == '-')) minus = t[i++] == '-';
+        for (; i < t.size(); ++i) exponent = std::min<std::int64_t>(exponent * 10 + (t[i] - '0'), 1000000000);
+        if (minus) exponent = -exponent;
+    }
+    if (first < 0) return number_fit::fits;  // zero, however written
+    // value = (the digits from first to last) × 10^power, those digits ending in a nonzero one:
+    // -power fractional digits when power < 0.
+    const std::int64_t significant = last - first + 1;
+    const std::int64_t power = exponent - fraction + (count - 1 - last);
+    const int scale = whole ? 0 : 6;
+    if (power < -scale) return whole ? number_fit::not_whole : number_fit::too_many_fractional_digits;
+    // As held (the integer, or millionths): the digits × 10^shift. Past 19 digits it exceeds
+    // both limits; up to 19 it fits an unsigned 64-bit value.
+    const std::int64_t shift = power + scale;
+    if (significant + shift > 19) return number_fit::out_of_range;
+    std::uint64_t v = 0;
+    for (std::size_t j = first_at; j <= last_at; ++j)
+        if (t[j] != '.') v = v * 10 + static_cast<std::uint64_t>(t[j] - '0');
+    for (std::int64_t s = 0; s < shift; ++s) v *= 10;
+    const std::uint64_t limit = whole ? static_cast<std::uint64_t>(INT64_MAX) : static_cast<std::uint64_t>(max_scaled_number);
+    if (v > limit) return number_fit::out_of_range;
+    value = negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
+    return number_fit::fits;
+}
+
+std::string out_of_range_reason(std::string_view field, bool whole) {
+    const std::string most = whole ? std::to_string(INT64_MAX) : std::to_string(max_scaled_number / number_scale);
+    return "field '" + std::string(field) + "' is out of range: " + (whole ? "an int" : "a number") + " field holds -" +
+           most + " to " + most;
+}
 bool is_valid_utf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
 
 struct record_parser::impl {
@@ -446,23 +508,18 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
             return reject("field '" + f.id + "' must " + (member ? std::string("hold only ") + many : std::string("be ") + one));
         };
         switch (k) {
-            case check::type_kind::integer: {
-                if (v.k == json_value::kind::number && fast_decimal(v.text, 0, out.integer)) break;
-                auto number = v.k == json_value::kind::number ? rational::parse_decimal(v.text) : std::nullopt;
-                if (!number || !number->is_integer()) return wrong("a whole number", "whole numbers");
-                if (number->num() > INT64_MAX || number->num() < -INT64_MAX) return reject("field '" + f.id + "' is out of range");
-                out.integer = static_cast<std::int64_t>(number->num());
-                break;
-            }
+            case check::type_kind::integer:
             case check::type_kind::number: {
-                if (v.k == json_value::kind::number && fast_decimal(v.text, 6, out.integer)) break;
-                auto number = v.k == json_value::kind::number ? rational::parse_decimal(v.text) : std::nullopt;
-                if (!number) return wrong("a number", "numbers");
-                if (!number->is_decimal(6)) return reject("field '" + f.id + "' has more than 6 fractional digits");
-                const rational scaled = *number * rational(number_scale);
-                if (scaled.num() > max_scaled_number || scaled.num() < -max_scaled_number)
-                    return reject("field '" + f.id + "' is out of range");
-                out.integer = static_cast<std::int64_t>(scaled.num());
+                const bool whole = k == check::type_kind::integer;
+                if (v.k != json_value::kind::number) return whole ? wrong("a whole number", "whole numbers") : wrong("a number", "numbers");
+                if (fast_decimal(v.text, whole ? 0 : 6, out.integer)) break;
+                switch (fit_number(v.text, whole, out.integer)) {
+                    case number_fit::fits: break;
+                    case number_fit::not_whole: return wrong("a whole number", "whole numbers");
+                    case number_fit::too_many_fractional_digits:
+                        return reject("field '" + f.id + "' has more than 6 fractional digits");
+                    case number_fit::out_of_range: return reject(out_of_range_reason(f.id, whole));
+                }
                 break;
             }
             case check::type_kind::boolean:

@@ -144,7 +144,16 @@ class AddTest(unittest.TestCase):
         self.assertFalse(engine.add(dict(VISIT, id="w2", seconds=0.1 + 0.2)))  # 0.30000000000000004
         self.assertEqual(engine.last_error, "field 'seconds' has more than 6 fractional digits")
         self.assertFalse(engine.add(dict(VISIT, id="w3", people=2 ** 70)))
-        self.assertEqual(engine.last_error, "field 'people' is out of range")
+        self.assertEqual(engine.last_error,
+                         "field 'people' is out of range: an int field holds -9223372036854775807 to 9223372036854775807")
+        self.assertFalse(engine.add(dict(VISIT, id="w3", seconds=Decimal("1e300"))))
+        self.assertEqual(engine.last_error,
+                         "field 'seconds' is out of range: a number field holds -9000000000000 to 9000000000000")
+        self.assertFalse(engine.add(dict(VISIT, id="w3", seconds=Decimal("1e-400"))))
+        self.assertEqual(engine.last_error, "field 'seconds' has more than 6 fractional digits")
+        self.assertFalse(engine.add(VISIT_JSON.replace('"seconds": 12.5', '"seconds": 1e300')))
+        self.assertEqual(engine.last_error,
+                         "field 'seconds' is out of range: a number field holds -9000000000000 to 9000000000000")
         self.assertFalse(engine.add({"id": "w4", "type": "meeting", "time": "2023-04-01", "unit": "v1"}))
         self.assertEqual(engine.last_error, "unknown event type 'meeting'")
         self.assertFalse(engine.add({"entity": "x", "kind": "city"}))
@@ -154,7 +163,7 @@ class AddTest(unittest.TestCase):
         self.assertFalse(engine.add('{"id": "w5", "type": "visit"'))
         self.assertTrue(engine.last_error.startswith("not valid JSON"), engine.last_error)
         report = engine.report("2023-06-01")
-        self.assertEqual(report["inputs"]["rejected"], 7)
+        self.assertEqual(report["inputs"]["rejected"], 10)
         self.assertIn({"source": "crm", "line": 7, "reason": "field 'people' must be a whole number"}, report["rejected"])
 
     def test_value_mapping(self):

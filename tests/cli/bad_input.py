@@ -109,6 +109,10 @@ case("a JSON string", '"activity"\n', reason="a record must be a JSON object, no
 case("text after the record", GOOD + " x\n", reason="not valid JSON: text after the record", records=1)
 case("more than 6 decimals", '{"id": "x1", "type": "fraud_case", "time": "2023-04-10", "unit": "v1", "amount": 0.1234567}\n',
      reason="field 'amount' has more than 6 fractional digits", records=1)
+case("a number past the range", '{"id": "x1", "type": "fraud_case", "time": "2023-04-10", "unit": "v1", "amount": 1e300}\n',
+     reason="field 'amount' is out of range: a number field holds -9000000000000 to 9000000000000", records=1)
+case("a number finer than a millionth", '{"id": "x1", "type": "fraud_case", "time": "2023-04-10", "unit": "v1", "amount": 1e-400}\n',
+     reason="field 'amount' has more than 6 fractional digits", records=1)
 case("an empty unit", '{"id": "x1", "type": "activity", "time": "2023-04-10", "unit": "", "venue": "park"}\n',
      reason="field 'unit' must not be empty", records=1)
 case("an empty retraction", '{"retract": ""}\n', reason="field 'retract' must name an event id", records=1)

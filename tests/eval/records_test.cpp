@@ -351,6 +351,69 @@ TEST(Records, NumberFormsNullsAndMagnitudes) {
     EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "9000000000025.1"));
 }
 
+// A number field holds millionths in 64 bits, at most 9·10^12 either way with 6 fractional
+// digits (io::number_scale, io::max_scaled_number); an int field -(2^63 - 1) .. 2^63 - 1. A
+// number past that says so with the range, one with too fine a fraction says that, whatever
+// its digits or exponent; and a zero or a whole number is read exactly however it is written.
+TEST(Records, NumbersBeyondWhatAFieldHoldsSayWhich) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+)");
+    const std::string number_range = "is out of range: a number field holds -9000000000000 to 9000000000000";
+    const std::string int_range = "is out of range: an int field holds -9223372036854775807 to 9223372036854775807";
+    struct bad {
+        const char* hours;
+        const char* people;
+        std::string reason;
+    };
+    const std::string forty_digits = "1234567890123456789012345678901234567890";
+    const bad cases[] = {
+        {"1e300", "1", "field 'hours' " + number_range},
+        {"-1e300", "1", "field 'hours' " + number_range},
+        {"1e999999999999999999999", "1", "field 'hours' " + number_range},
+        {"9000000000000.000001", "1", "field 'hours' " + number_range},
+        {"9.000000000001e12", "1", "field 'hours' " + number_range},
+        {"1e-400", "1", "field 'hours' has more than 6 fractional digits"},
+        {"-1e-999999999999999999999", "1", "field 'hours' has more than 6 fractional digits"},
+        {"1.0000001", "1", "field 'hours' has more than 6 fractional digits"},
+        {"12345678901234567890123456789012345678901234567890e-45", "1", "field 'hours' has more than 6 fractional digits"},
+        {"1", "1e300", "field 'people' " + int_range},
+        {"1", "9223372036854775808", "field 'people' " + int_range},
+        {"1", "-9223372036854775808", "field 'people' " + int_range},
+        {"1", "1e19", "field 'people' " + int_range},
+        {"1", forty_digits.c_str(), "field 'people' " + int_range},
+        {"1", "1e-400", "field 'people' must be a whole number"},
+        {"1", "1.5", "field 'people' must be a whole number"},
+    };
+    int n = 0;
+    for (const auto& c : cases) {
+        const std::string json = R"({"id": "b)" + std::to_string(++n) + R"(", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": )" +
+                                 c.hours + R"(, "people": )" + c.people + "}";
+        EXPECT_EQ(h.add(json), mandate::add_status::rejected) << json;
+        EXPECT_EQ(h.engine().last_error(), c.reason) << json;
+    }
+    // At the edges, and written with many digits or a large exponent, yet in range: exact.
+    const std::string zeros(60, '0');
+    EXPECT_TRUE(h.accept(R"({"id": "g1", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 0e400, "people": -0.0e-400})"));
+    EXPECT_TRUE(h.accept(R"({"id": "g2", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 1.)" + zeros +
+                         R"(, "people": 9223372036854775807})"));
+    EXPECT_TRUE(h.accept(R"({"id": "g3", "type": "patrol", "time": "2023-05-06", "unit": "v1", "hours": 0.)" + zeros +
+                         R"(1e55, "people": -9.223372036854775807e18})"));
+    EXPECT_TRUE(h.accept(R"({"id": "g4", "type": "patrol", "time": "2023-06-06", "unit": "v1", "hours": 9e12, "people": 1)" +
+                         zeros + "e-60}"));
+    EXPECT_TRUE(h.accept(R"({"id": "g5", "type": "patrol", "time": "2023-06-07", "unit": "v1", "hours": -8999999999999.999999, "people": 1})"));
+    auto r = h.at("2023-06-10");
+    EXPECT_EQ(r.inputs.rejected, sizeof cases / sizeof cases[0]);
+    EXPECT_EQ(r.inputs.applied, 5u);
+    // April: 0 + 1; May: 0.(60 zeros)1 × 10^55 = 10^-61 × 10^55 = 0.000001; June: 9e12 -
+    // 8999999999999.999999 = 0.000001.
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-05-01", "2023-05-31", "violated", false, "0.000001"));
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-06-01", "2023-06-30", "pending", false, "0.000001"));
+}
+
 TEST(Records, EveryCopyOfAWrongKindRefIsRejected) {
     harness h(plan_text);
     h.feed_ok(R"(

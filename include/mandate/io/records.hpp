@@ -30,6 +30,11 @@ bool is_json_number(std::string_view text);
 // Whether `text` is valid UTF-8.
 bool is_valid_utf8(std::string_view text);
 
+// Levels of lists and objects the value of a field that is read (a built-in key such as `unit`,
+// or a field the event type declares) may nest; more rejects the record. Other fields are not
+// bounded but by the record's size: they are checked without recursion.
+inline constexpr std::uint32_t max_json_depth = 32;
+
 enum class record_kind { entity, event, retraction };
 
 // `number` values are held in millionths (LANGUAGE.md: at most 6 fractional digits).

@@ -614,9 +614,9 @@ private:
     }
 
     texpr typecheck(const ast::expr& e, const scope& s) {
-        // The parser bounds depth by its ceiling; a host may ask for less. Reported once, at
-        // the outermost expression past the limit.
-        if (e.depth > limits_.max_expression_depth && !depth_reported_) {
+        // The parser bounds nesting by its ceiling; a host may ask for less. Reported once, at
+        // the outermost expression past the limit. (A chain `a + b + ...` is one level.)
+        if (e.nesting > limits_.max_expression_depth && !depth_reported_) {
             depth_reported_ = true;
             error(e.loc, "expression too deeply nested (the limit is " + std::to_string(limits_.max_expression_depth) + " levels)");
         }
@@ -740,9 +740,30 @@ private:
     }
 
     texpr node(const ast::expr& e, const ast::binary& b, const scope& s) {
+        if (b.op == ast::binop::in) return membership(e, b, s);
+        // A chain `a + b + c` is built left-deep, as tall as it is long, and a frame of this
+        // checker takes kilobytes: the left spine is checked in a loop, bottom up (the order
+        // recursion would take), so that only nesting to the right costs stack. Nodes below
+        // `e` nest no deeper than it, so typecheck()'s depth check for them is not needed.
+        std::vector<const ast::expr*> spine{&e};
+        for (;;) {
+            const ast::expr& left = *std::get<ast::binary>(spine.back()->node).lhs;
+            const auto* lb = std::get_if<ast::binary>(&left.node);
+            if (!lb || lb->op == ast::binop::in) break;
+            spine.push_back(&left);
+        }
+        texpr acc = typecheck(*std::get<ast::binary>(spine.back()->node).lhs, s);
+        for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
+            acc = combine(**it, std::get<ast::binary>((*it)->node), std::move(acc), s);
+            acc.loc = (*it)->loc;
+            if (acc.text.empty()) acc.text = syntax::to_source(**it);  // as typecheck() names it
+        }
+        return acc;
+    }
+
+    // A binary operator (not `in`) over its checked left operand.
+    texpr combine(const ast::expr& e, const ast::binary& b, texpr lhs, const scope& s) {
         using ast::binop;
-        if (b.op == binop::in) return membership(e, b, s);
-        texpr lhs = typecheck(*b.lhs, s);
         texpr rhs = typecheck(*b.rhs, s);
         if (lhs.t.kind == type_kind::error || rhs.t.kind == type_kind::error) return poisoned(e.loc);
         const char* symbol = ast::to_string(b.op);

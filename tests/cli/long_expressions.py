@@ -84,6 +84,22 @@ with tempfile.TemporaryDirectory() as tmp:
             if r.returncode != 2 or f"{path}:9:{column}: {message}" not in r.stderr:
                 fail(f"{args[0]}, {n} terms: exit {r.returncode}: {r.stderr[:300]}")
 
+    # A chain holds no text per operator: each node of 250 `+ 1` after a 4 MiB list used to hold
+    # the text of all below it, over a gigabyte; it must check in well under one.
+    big = '["' + "x" * (4 << 20) + '"]'
+    path = os.path.join(tmp, "big.mandate")
+    with open(path, "w") as f:
+        f.write('plan p {}\nphase c "c" from 2023-04-01 to 2023-04-30\nkind village "v"\nevent a "a" { venue: text }\n'
+                f'obligation o "o" {{ each v: village  during c  require count(a of v where venue in {big})'
+                + " + 1" * 250 + " >= 1 }\n")
+
+    def one_gigabyte():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    r = subprocess.run([BIN, "lint", path], capture_output=True, text=True, timeout=120, preexec_fn=one_gigabyte)
+    if r.returncode != 0:
+        fail(f"lint, a 4 MiB term and 250 more: exit {r.returncode}: {r.stderr[:300]}")
+
 for f in failures:
     print("FAIL:", f)
 print(f"long expressions: {len(failures)} failures")

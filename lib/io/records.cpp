@@ -270,6 +270,15 @@ struct record_parser::impl {
     }
 
     bool walk(od::value v, bool object, std::string_view field, std::uint32_t& depth) {
+        // A deep field leaves no large buffers behind, whether it passed or not.
+        struct release {
+            impl& m;
+            ~release() {
+                m.stack.clear();
+                if (m.stack.capacity() > 4096) m.stack = {};
+                if (m.keys.capacity() > 4096) m.keys = {};
+            }
+        } guard{*this};
         stack.clear();
         keys.clear();
         if (!open(v, object)) return false;
@@ -313,8 +322,6 @@ struct record_parser::impl {
             json_value ignored;
             if (!scalar(child, t, ignored)) return false;
         }
-        // A record of deep fields leaves no large buffers behind.
-        if (stack.capacity() > 4096) stack = {};
         return true;
     }
 

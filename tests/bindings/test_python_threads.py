@@ -165,9 +165,9 @@ def main(source_dir):
     failures = list(errors)
     # What the single-threaded run must show, worked out from the records: each engine read
     # goutang-small's 16 records (3 rejected), 2 entities, EVENTS events, the batch of 4 (1
-    # rejected) and 1 retraction;
-    # the shared engine the town, then THREADS times EVENTS // 6 events record by record, 1
-    # entity and 6 events of which EVENTS // 6 are copies, and 1 retraction (of a first copy).
+    # rejected) and 1 retraction. The shared engine read the town, then from each thread
+    # EVENTS // 6 events one by one (drawn from its 6), its village and all 6 events, and 1
+    # retraction: 6 events apply but the retracted one, and EVENTS // 6 are copies.
     for i, (text, _, changes) in enumerate(expected_own):
         inputs = json.loads(text)["inputs"]
         if inputs["read"] != 16 + 2 + EVENTS + 4 + 1:

@@ -17,23 +17,24 @@ namespace py = pybind11;
 
 namespace {
 
-// Types looked up once and kept for the life of the process (never released: releasing at
-// exit would run after the interpreter is gone).
+// What the module needs from other modules, imported once when the module loads (its init
+// runs once, under the import lock, before any thread can call in) and kept for the life of the
+// process (never released: releasing at exit would run after the interpreter is gone). Not a
+// function-local static filled on first use: an import gives up the interpreter lock, and a
+// second thread holding that lock would then wait forever on the static's guard.
 struct python_types {
-    py::handle date, datetime, decimal, json_loads;
-    static const python_types& get() {
-        static const python_types t = [] {
-            python_types x;
-            py::module_ datetime = py::module_::import("datetime");
-            x.date = py::object(datetime.attr("date")).release();
-            x.datetime = py::object(datetime.attr("datetime")).release();
-            x.decimal = py::object(py::module_::import("decimal").attr("Decimal")).release();
-            x.json_loads = py::object(py::module_::import("json").attr("loads")).release();
-            return x;
-        }();
-        return t;
-    }
+    py::handle date, datetime, decimal, json_loads, fspath;
 };
+python_types types;
+
+void import_types() {
+    py::module_ datetime = py::module_::import("datetime");
+    types.date = py::object(datetime.attr("date")).release();
+    types.datetime = py::object(datetime.attr("datetime")).release();
+    types.decimal = py::object(py::module_::import("decimal").attr("Decimal")).release();
+    types.json_loads = py::object(py::module_::import("json").attr("loads")).release();
+    types.fspath = py::object(py::module_::import("os").attr("fspath")).release();
+}
 
 PyObject* rule_error_type = nullptr;  // mandate.RuleError, owned by the module
 
@@ -54,8 +55,8 @@ struct plan_handle {
 
 // ---------------------------------------------------------------- dates
 
-bool is_datetime(py::handle v) { return PyObject_IsInstance(v.ptr(), python_types::get().datetime.ptr()) == 1; }
-bool is_date(py::handle v) { return PyObject_IsInstance(v.ptr(), python_types::get().date.ptr()) == 1; }
+bool is_datetime(py::handle v) { return PyObject_IsInstance(v.ptr(), types.datetime.ptr()) == 1; }
+bool is_date(py::handle v) { return PyObject_IsInstance(v.ptr(), types.date.ptr()) == 1; }
 
 // A datetime.date (not a datetime) as a day; ValueError outside the supported years.
 mandate::calendar::day day_from_date(py::handle v, const std::string& what) {
@@ -82,7 +83,7 @@ mandate::calendar::day day_of(py::handle v, const std::string& what) {
 
 py::object date_object(mandate::calendar::day d) {
     const auto ymd = mandate::calendar::to_ymd(d);
-    return python_types::get().date(ymd.year, ymd.month, ymd.day);
+    return types.date(ymd.year, ymd.month, ymd.day);
 }
 
 // ---------------------------------------------------------------- Python values -> typed records
@@ -111,7 +112,7 @@ mandate::typed_value value_of(py::handle v, const std::string& field) {
         if (s.find_first_of(".eE") == std::string::npos) s += ".0";
         return tv::decimal(s);
     }
-    if (PyObject_IsInstance(v.ptr(), python_types::get().decimal.ptr()) == 1) {
+    if (PyObject_IsInstance(v.ptr(), types.decimal.ptr()) == 1) {
         if (!v.attr("is_finite")().cast<bool>())
             throw py::value_error("field '" + field + "': " + py::repr(v).cast<std::string>() + " is not a number a record can hold");
         const std::string s = py::str(v).cast<std::string>();
@@ -290,6 +291,7 @@ mandate::calendar::day report_day(py::handle as_of) { return day_of(as_of, "as_o
 PYBIND11_MODULE(_mandate, m) {
     m.doc() = R"pbdoc(The compiled part of the mandate package; import mandate instead.)pbdoc";
     m.attr("__version__") = MANDATE_VERSION;
+    import_types();
 
     rule_error_type = PyErr_NewExceptionWithDoc(
         "mandate.RuleError",
@@ -427,6 +429,12 @@ PYBIND11_MODULE(_mandate, m) {
             "add_many",
             [](py_engine& e, py::iterable records, const std::string& source) {
                 e.check_not_busy("add_many");
+                // A str (or bytes) is iterable, one character at a time: it would add each
+                // character as a record. It is one record, for add().
+                if (py::isinstance<py::str>(records) || py::isinstance<py::bytes>(records) ||
+                    PyByteArray_Check(records.ptr()))
+                    throw py::type_error("add_many() takes an iterable of records, not a " + type_name(records) +
+                                         ": pass one record to add()");
                 std::size_t accepted = 0;
                 std::uint64_t line = 0;
                 for (py::handle r : records) accepted += e.add(r, source, ++line) ? 1 : 0;
@@ -435,15 +443,16 @@ PYBIND11_MODULE(_mandate, m) {
             py::arg("records"), py::arg("source") = "",
             R"pbdoc(
         Adds each record of an iterable (dicts or JSON strs, as add() takes them), numbering them
-        1, 2, ... as their line in rejections. Returns how many were accepted. An error raised
-        for one record (its TypeError, a callback's exception) stops the loop there: the records
-        before it stay added.
+        1, 2, ... as their line in rejections. Returns how many were accepted. A str, bytes or
+        bytearray raises TypeError and adds nothing (it is one record, not an iterable of them).
+        An error raised for one record (its TypeError, a callback's exception) stops the loop
+        there: the records before it stay added.
     )pbdoc")
         .def(
             "add_jsonl",
             [](py_engine& e, py::object path, std::optional<std::string> source) {
                 e.check_not_busy("add_jsonl");
-                py::object fs_path = py::module_::import("os").attr("fspath")(path);
+                py::object fs_path = types.fspath(path);
                 const std::string file = fs_path.cast<std::string>();
                 std::error_code ec;
                 if (std::filesystem::is_directory(file, ec)) {
@@ -477,14 +486,20 @@ PYBIND11_MODULE(_mandate, m) {
     )pbdoc")
         .def(
             "retract",
-            [](py_engine& e, const std::string& event_id, const std::string& source, std::uint64_t line) {
+            [](py_engine& e, py::object event_id, const std::string& source, std::uint64_t line) {
                 e.check_not_busy("retract");
-                const bool ok = e.engine.retract(event_id, source, line) == mandate::add_status::accepted;
+                // Only a str: pybind11 would also turn bytes into the id, which add() refuses.
+                if (!py::isinstance<py::str>(event_id))
+                    throw py::type_error("event_id must be a str, not " + type_name(event_id));
+                const bool ok = e.engine.retract(utf8(event_id), source, line) == mandate::add_status::accepted;
                 e.raise_pending();
                 return ok;
             },
             py::arg("event_id"), py::arg("source") = "", py::arg("line") = 0,
-            R"pbdoc(Retracts an event id, as add({"retract": event_id}) does. Returns True when accepted.)pbdoc")
+            R"pbdoc(
+        Retracts an event id (a str; anything else raises TypeError), as add({"retract": event_id})
+        does. Returns True when accepted.
+    )pbdoc")
         .def_property_readonly("last_error", [](const py_engine& e) { return e.engine.last_error(); },
                                R"pbdoc(Why the last add() or retract() rejected its record; "" when it was accepted.)pbdoc")
         .def(
@@ -492,7 +507,7 @@ PYBIND11_MODULE(_mandate, m) {
             [](py_engine& e, py::object as_of) {
                 e.check_not_busy("report");
                 const std::string json = mandate::io::to_json(e.engine.evaluate(report_day(as_of)));
-                return python_types::get().json_loads(json, py::arg("parse_float") = python_types::get().decimal);
+                return types.json_loads(json, py::arg("parse_float") = types.decimal);
             },
             py::arg("as_of"),
             R"pbdoc(
@@ -511,7 +526,7 @@ PYBIND11_MODULE(_mandate, m) {
             "save",
             [](py_engine& e, py::object path, py::bytes host) {
                 e.check_not_busy("save");
-                const std::string p = py::str(py::module_::import("os").attr("fspath")(path));
+                const std::string p = py::str(types.fspath(path));
                 e.engine.save(p, std::string(host));
             },
             py::arg("path"), py::arg("host") = py::bytes(), R"pbdoc(
@@ -525,7 +540,7 @@ PYBIND11_MODULE(_mandate, m) {
             "restore",
             [](py_engine& e, py::object path) {
                 e.check_not_busy("restore");
-                const std::string p = py::str(py::module_::import("os").attr("fspath")(path));
+                const std::string p = py::str(types.fspath(path));
                 return py::bytes(e.engine.restore(p));
             },
             py::arg("path"), R"pbdoc(

@@ -13,15 +13,15 @@
 
 namespace mandate {
 
-// The parser's own bound on expression depth, which protects the stack: max_expression_depth
+// The parser's own bound on expression nesting, which protects the stack: max_expression_depth
 // may be set lower, not higher.
 inline constexpr std::uint32_t expression_depth_ceiling = 256;
 
 struct limits {
     // A rule file or a test file, in bytes.
     std::size_t max_source_bytes = std::size_t{8} << 20;
-    // Depth of an expression's tree (`a + a + ... + a` is as deep as it is long), at most
-    // expression_depth_ceiling.
+    // Nesting of an expression: one level per operand below its operator, a chain of one
+    // precedence (`a + a + ... + a`) one level however long; at most expression_depth_ceiling.
     std::uint32_t max_expression_depth = expression_depth_ceiling;
     // One record (a JSON line, a CSV row), in bytes.
     std::size_t max_record_bytes = std::size_t{256} << 10;

@@ -532,6 +532,7 @@ private:
                                                 : "an obligation states its requirement with 'require', not 'when'");
             scope s{&r, index, -1};
             r.condition = typecheck(condition->condition, s);
+            shown(r.condition, condition->condition, true);
             if (r.condition.t.kind != type_kind::error && r.condition.t.kind != type_kind::boolean)
                 error(condition->condition.loc, std::string(d.outcome ? "a condition" : "a requirement") +
                                                     " must be true or false, not " + describe_expr(r.condition));
@@ -559,6 +560,7 @@ private:
         if (t.where && r.trig.target >= 0) {
             scope s{&r, index, r.trig.target};
             texpr w = typecheck(*t.where, s);
+            shown(w, *t.where);
             if (w.t.kind != type_kind::error && w.t.kind != type_kind::boolean)
                 error(t.where->loc, "a where predicate must be true or false, not " + describe_expr(w));
             r.trig.where = std::move(w);
@@ -614,16 +616,32 @@ private:
     }
 
     texpr typecheck(const ast::expr& e, const scope& s) {
-        // The parser bounds depth by its ceiling; a host may ask for less. Reported once, at
-        // the outermost expression past the limit.
-        if (e.depth > limits_.max_expression_depth && !depth_reported_) {
+        // The parser bounds nesting by its ceiling; a host may ask for less. Reported once, at
+        // the outermost expression past the limit. (A chain `a + b + ...` is one level.)
+        if (e.nesting > limits_.max_expression_depth && !depth_reported_) {
             depth_reported_ = true;
             error(e.loc, "expression too deeply nested (the limit is " + std::to_string(limits_.max_expression_depth) + " levels)");
         }
         texpr out = std::visit([&](const auto& n) { return node(e, n, s); }, e.node);
         out.loc = e.loc;
-        if (out.text.empty()) out.text = syntax::to_source(e);
+        // An operator keeps no text of its own: each node of a chain `a + b + ...` would hold
+        // the text of all below it, quadratic in the chain's length (a 4 MiB rule file took
+        // over a gigabyte). The texts shown (a requirement and the sides of its comparison, a
+        // where predicate) are set by shown() where those are checked.
+        const bool is_operator = std::holds_alternative<ast::binary>(e.node) || std::holds_alternative<ast::unary>(e.node);
+        if (out.text.empty() && !is_operator) out.text = syntax::to_source(e);
         return out;
+    }
+
+    // Names an expression whose text is shown (see typecheck): `t`, and with `sides` the two
+    // operands of the operator it is.
+    static void shown(texpr& t, const ast::expr& e, bool sides = false) {
+        if (t.text.empty()) t.text = syntax::to_source(e);
+        const auto* b = std::get_if<ast::binary>(&e.node);
+        if (sides && b && t.args.size() == 2) {
+            shown(t.args[0], *b->lhs);
+            shown(t.args[1], *b->rhs);
+        }
     }
 
     texpr node(const ast::expr& e, const ast::number_lit& n, const scope&) {
@@ -740,9 +758,29 @@ private:
     }
 
     texpr node(const ast::expr& e, const ast::binary& b, const scope& s) {
+        if (b.op == ast::binop::in) return membership(e, b, s);
+        // A chain `a + b + c` is built left-deep, as tall as it is long, and a frame of this
+        // checker takes kilobytes: the left spine is checked in a loop, bottom up (the order
+        // recursion would take), so that only nesting to the right costs stack. Nodes below
+        // `e` nest no deeper than it, so typecheck()'s depth check for them is not needed.
+        std::vector<const ast::expr*> spine{&e};
+        for (;;) {
+            const ast::expr& left = *std::get<ast::binary>(spine.back()->node).lhs;
+            const auto* lb = std::get_if<ast::binary>(&left.node);
+            if (!lb || lb->op == ast::binop::in) break;
+            spine.push_back(&left);
+        }
+        texpr acc = typecheck(*std::get<ast::binary>(spine.back()->node).lhs, s);
+        for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
+            acc = combine(**it, std::get<ast::binary>((*it)->node), std::move(acc), s);
+            acc.loc = (*it)->loc;
+        }
+        return acc;
+    }
+
+    // A binary operator (not `in`) over its checked left operand.
+    texpr combine(const ast::expr& e, const ast::binary& b, texpr lhs, const scope& s) {
         using ast::binop;
-        if (b.op == binop::in) return membership(e, b, s);
-        texpr lhs = typecheck(*b.lhs, s);
         texpr rhs = typecheck(*b.rhs, s);
         if (lhs.t.kind == type_kind::error || rhs.t.kind == type_kind::error) return poisoned(e.loc);
         const char* symbol = ast::to_string(b.op);
@@ -952,6 +990,7 @@ private:
             scope inner = s;
             inner.event = ev;
             texpr w = typecheck(**a.source.where, inner);
+            shown(w, **a.source.where);
             if (w.t.kind != type_kind::error && !w.t.is(type_kind::boolean)) {
                 error((*a.source.where)->loc, "a where predicate must be true or false, not " + describe_expr(w));
                 ok = false;
@@ -964,6 +1003,7 @@ private:
             scope inner = s;
             inner.event = ev;
             texpr p = typecheck(**a.predicate, inner);
+            shown(p, **a.predicate);
             if (p.t.kind != type_kind::error && !p.t.is(type_kind::boolean)) {
                 error((*a.predicate)->loc, std::string(name) + " needs a predicate that is true or false, not " + describe_expr(p));
                 ok = false;

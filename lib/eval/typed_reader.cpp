@@ -163,11 +163,24 @@ bool typed_reader::scalar(const check::field& f, check::type_kind k, const typed
         return scratch_.back();
     };
     bool is_number = false;
+    if ((k == check::type_kind::integer || k == check::type_kind::number) && v.type() == typed_value::kind::decimal) {
+        // Decimal text is read as its JSON twin's number token is, whatever its digits.
+        const bool whole = k == check::type_kind::integer;
+        switch (io::fit_number(v.string(), whole, out.integer)) {
+            case io::number_fit::fits: break;
+            case io::number_fit::not_whole: return wrong("a whole number", "whole numbers");
+            case io::number_fit::too_many_fractional_digits:
+                return reject("field '" + f.id + "' has more than 6 fractional digits");
+            case io::number_fit::out_of_range: return reject(io::out_of_range_reason(f.id, whole));
+        }
+        out.present = true;
+        return true;
+    }
     switch (k) {
         case check::type_kind::integer: {
             const auto number = number_of(v, is_number);
             if (!number || !number->is_integer()) return wrong("a whole number", "whole numbers");
-            if (number->num() > INT64_MAX || number->num() < -INT64_MAX) return reject("field '" + f.id + "' is out of range");
+            if (number->num() > INT64_MAX || number->num() < -INT64_MAX) return reject(io::out_of_range_reason(f.id, true));
             out.integer = static_cast<std::int64_t>(number->num());
             break;
         }
@@ -177,7 +190,7 @@ bool typed_reader::scalar(const check::field& f, check::type_kind k, const typed
             if (!number->is_decimal(6)) return reject("field '" + f.id + "' has more than 6 fractional digits");
             const rational scaled = *number * rational(io::number_scale);
             if (scaled.num() > io::max_scaled_number || scaled.num() < -io::max_scaled_number)
-                return reject("field '" + f.id + "' is out of range");
+                return reject(io::out_of_range_reason(f.id, false));
             out.integer = static_cast<std::int64_t>(scaled.num());
             break;
         }

@@ -56,7 +56,13 @@ public:
 private:
     node_id intern(node n, const std::string& key) {
         auto it = index_.find(key);
-        if (it != index_.end()) return it->second;
+        if (it != index_.end()) {
+            // Operators carry text only where it is shown (a where predicate): the first
+            // occurrence may have been inside another expression, without it.
+            node& existing = out_->nodes_[static_cast<std::size_t>(it->second)];
+            if (existing.text.empty()) existing.text = std::move(n.text);
+            return it->second;
+        }
         const auto id = static_cast<node_id>(out_->nodes_.size());
         out_->nodes_.push_back(std::move(n));
         index_.emplace(key, id);

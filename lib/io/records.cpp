@@ -23,9 +23,43 @@ namespace {
 struct json_value {
     enum class kind : std::uint8_t { null, boolean, number, string, array, object } k = kind::null;
     bool boolean = false;
+    std::uint32_t depth = 0;  // levels of lists and objects (a field's value: 1 for a flat list)
     std::string_view text;  // string contents (unescaped) or the number's token
     std::uint32_t begin = 0, end = 0;  // array: elements in impl::elements (depth 1 only)
 };
+
+// The first key of `keys` that repeats an earlier one, in order, or npos. Every record is
+// checked, so the usual case (a dozen keys, none twice) is made cheap: a key is compared with
+// the earlier ones only when a 64-bit mask of (length, first and last byte) says one may be
+// equal. Past 16 keys they are sorted instead, so that a record of many thousand keys (within
+// the size limit) costs n log n, not n².
+template <class Key>
+std::size_t first_repeated(std::size_t n, Key key, std::vector<std::pair<std::string_view, std::size_t>>& scratch) {
+    if (n <= 16) {
+        auto sketch = [](std::string_view k) {
+            const unsigned first = k.empty() ? 0 : static_cast<unsigned char>(k.front());
+            const unsigned last = k.empty() ? 0 : static_cast<unsigned char>(k.back());
+            return std::uint64_t{1} << ((k.size() * 7 + first * 3 + last) & 63);
+        };
+        std::uint64_t seen = 0;
+        for (std::size_t j = 0; j < n; ++j) {
+            const std::string_view k = key(j);
+            const std::uint64_t bit = sketch(k);
+            if (seen & bit)
+                for (std::size_t i = 0; i < j; ++i)
+                    if (key(i) == k) return j;
+            seen |= bit;
+        }
+        return std::string_view::npos;
+    }
+    scratch.clear();
+    for (std::size_t i = 0; i < n; ++i) scratch.emplace_back(key(i), i);
+    std::sort(scratch.begin(), scratch.end());
+    std::size_t first = std::string_view::npos;
+    for (std::size_t i = 1; i < n; ++i)
+        if (scratch[i].first == scratch[i - 1].first) first = std::min(first, scratch[i].second);
+    return first;
+}
 
 struct json_field {
     std::string_view key;
@@ -76,6 +110,16 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+// A value for a message: cut after about 80 bytes, at a character boundary.
+std::string quoted(std::string_view s) {
+    std::size_t cut = std::min<std::size_t>(s.size(), 80);
+    while (cut < s.size() && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    std::string out = "'";
+    out.append(s.substr(0, cut));
+    if (cut < s.size()) out += "...";
+    return out + "'";
+}
+
 const char* describe_json(json_value::kind k) {
     switch (k) {
         case json_value::kind::null: return "null";
@@ -91,6 +135,68 @@ const char* describe_json(json_value::kind k) {
 }  // namespace
 
 bool is_json_number(std::string_view text) { return valid_json_number(text); }
+
+number_fit fit_number(std::string_view t, bool whole, std::int64_t& value) {
+    value = 0;
+    std::size_t i = 0;
+    const bool negative = !t.empty() && t[0] == '-';
+    if (negative) ++i;
+    // The mantissa's digits, without the point: how many, how many after the point, and the
+    // first and last that are not zero (their index among the digits and their place in t).
+    std::int64_t count = 0, fraction = 0, first = -1, last = -1;
+    std::size_t first_at = 0, last_at = 0;
+    bool point = false;
+    for (; i < t.size() && t[i] != 'e' && t[i] != 'E'; ++i) {
+        if (t[i] == '.') {
+            point = true;
+            continue;
+        }
+        if (t[i] != '0') {
+            if (first < 0) {
+                first = count;
+                first_at = i;
+            }
+            last = count;
+            last_at = i;
+        }
+        ++count;
+        if (point) ++fraction;
+    }
+    // The exponent, saturated: past a billion either way the answer no longer changes, and the
+    // arithmetic below cannot overflow.
+    std::int64_t exponent = 0;
+    if (i < t.size()) {
+        bool minus = false;
+        if (++i < t.size() && (t[i] == '+' || t[i] == '-')) minus = t[i++] == '-';
+        for (; i < t.size(); ++i) exponent = std::min<std::int64_t>(exponent * 10 + (t[i] - '0'), 1000000000);
+        if (minus) exponent = -exponent;
+    }
+    if (first < 0) return number_fit::fits;  // zero, however written
+    // value = (the digits from first to last) × 10^power, those digits ending in a nonzero one:
+    // -power fractional digits when power < 0.
+    const std::int64_t significant = last - first + 1;
+    const std::int64_t power = exponent - fraction + (count - 1 - last);
+    const int scale = whole ? 0 : 6;
+    if (power < -scale) return whole ? number_fit::not_whole : number_fit::too_many_fractional_digits;
+    // As held (the integer, or millionths): the digits × 10^shift. Past 19 digits it exceeds
+    // both limits; up to 19 it fits an unsigned 64-bit value.
+    const std::int64_t shift = power + scale;
+    if (significant + shift > 19) return number_fit::out_of_range;
+    std::uint64_t v = 0;
+    for (std::size_t j = first_at; j <= last_at; ++j)
+        if (t[j] != '.') v = v * 10 + static_cast<std::uint64_t>(t[j] - '0');
+    for (std::int64_t s = 0; s < shift; ++s) v *= 10;
+    const std::uint64_t limit = whole ? static_cast<std::uint64_t>(INT64_MAX) : static_cast<std::uint64_t>(max_scaled_number);
+    if (v > limit) return number_fit::out_of_range;
+    value = negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
+    return number_fit::fits;
+}
+
+std::string out_of_range_reason(std::string_view field, bool whole) {
+    const std::string most = whole ? std::to_string(INT64_MAX) : std::to_string(max_scaled_number / number_scale);
+    return "field '" + std::string(field) + "' is out of range: " + (whole ? "an int" : "a number") + " field holds -" +
+           most + " to " + most;
+}
 bool is_valid_utf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
 
 struct record_parser::impl {
@@ -109,68 +215,148 @@ struct record_parser::impl {
         return false;
     }
 
-    // Captures (depth 1) or only validates (deeper) a value.
-    bool capture(od::value v, json_value& out, int depth) {
-        od::json_type t;
-        if (v.type().get(t)) return fail("not valid JSON");
+    // A scalar (`t` says which), into `out`.
+    bool scalar(od::value v, od::json_type t, json_value& out) {
         switch (t) {
-            case od::json_type::string: {
+            case od::json_type::string:
                 out.k = json_value::kind::string;
                 if (v.get_string().get(out.text)) return fail("not valid JSON: a malformed string");
                 return true;
-            }
-            case od::json_type::number: {
+            case od::json_type::number:
                 out.k = json_value::kind::number;
                 out.text = trim(v.raw_json_token());
                 if (!valid_json_number(out.text)) return fail("not valid JSON: malformed number '" + std::string(out.text) + "'");
                 return true;
-            }
-            case od::json_type::boolean: {
+            case od::json_type::boolean:
                 out.k = json_value::kind::boolean;
                 if (v.get_bool().get(out.boolean)) return fail("not valid JSON: expected true or false");
                 return true;
-            }
             case od::json_type::null: {
                 out.k = json_value::kind::null;
                 bool is_null = false;
                 if (v.is_null().get(is_null) || !is_null) return fail("not valid JSON: expected null");
                 return true;
             }
-            case od::json_type::array: {
-                out.k = json_value::kind::array;
-                if (depth > 32) return fail("nested too deeply");
-                od::array a;
-                if (v.get_array().get(a)) return fail("not valid JSON");
-                std::vector<json_value> mine;
-                for (auto element : a) {
-                    od::value ev;
-                    if (element.get(ev)) return fail("not valid JSON: a malformed list");
-                    json_value x;
-                    if (!capture(ev, x, depth + 1)) return false;
-                    if (depth == 1) mine.push_back(x);
-                }
-                out.begin = static_cast<std::uint32_t>(elements.size());
-                elements.insert(elements.end(), mine.begin(), mine.end());
-                out.end = static_cast<std::uint32_t>(elements.size());
-                return true;
-            }
-            case od::json_type::object: {
-                out.k = json_value::kind::object;
-                if (depth > 32) return fail("nested too deeply");
-                od::object o;
-                if (v.get_object().get(o)) return fail("not valid JSON");
-                for (auto field : o) {
-                    std::string_view key;
-                    if (field.unescaped_key().get(key)) return fail("not valid JSON: a malformed key");
-                    od::value fv;
-                    if (field.value().get(fv)) return fail("not valid JSON");
-                    json_value x;
-                    if (!capture(fv, x, depth + 1)) return false;
-                }
-                return true;
-            }
+            default: return fail("not valid JSON");
         }
-        return fail("not valid JSON");
+    }
+
+    // A list or an object inside the value of `field`, checked (valid JSON, no key twice in any
+    // object) without recursion, so that no depth a record's size allows can overflow the stack;
+    // `depth` becomes its levels of lists and objects. Nothing in it is kept.
+    struct frame {
+        bool object = false, started = false;
+        od::object_iterator object_at, object_end;
+        od::array_iterator array_at, array_end;
+        std::size_t keys_begin = 0;  // this object's keys in `keys`
+    };
+    std::vector<frame> stack;
+    std::vector<std::string_view> keys;
+    std::vector<std::pair<std::string_view, std::size_t>> sorted_keys;
+
+    bool open(od::value v, bool object) {
+        frame f;
+        f.object = object;
+        f.keys_begin = keys.size();
+        if (object) {
+            od::object o;
+            if (v.get_object().get(o) || o.begin().get(f.object_at) || o.end().get(f.object_end)) return fail("not valid JSON");
+        } else {
+            od::array a;
+            if (v.get_array().get(a) || a.begin().get(f.array_at) || a.end().get(f.array_end)) return fail("not valid JSON");
+        }
+        stack.push_back(f);
+        return true;
+    }
+
+    bool walk(od::value v, bool object, std::string_view field, std::uint32_t& depth) {
+        // A deep field leaves no large buffers behind, whether it passed or not.
+        struct release {
+            impl& m;
+            ~release() {
+                m.stack.clear();
+                if (m.stack.capacity() > 4096) m.stack = {};
+                if (m.keys.capacity() > 4096) m.keys = {};
+            }
+        } guard{*this};
+        stack.clear();
+        keys.clear();
+        if (!open(v, object)) return false;
+        depth = 1;
+        while (!stack.empty()) {
+            frame& top = stack.back();
+            if (top.started) {
+                if (top.object) ++top.object_at;
+                else ++top.array_at;
+            }
+            top.started = true;
+            if (top.object ? !(top.object_at != top.object_end) : !(top.array_at != top.array_end)) {
+                if (top.object) {
+                    const std::string_view* mine = keys.data() + top.keys_begin;
+                    const std::size_t twice = first_repeated(
+                        keys.size() - top.keys_begin, [mine](std::size_t i) { return mine[i]; }, sorted_keys);
+                    if (twice != std::string_view::npos)
+                        return fail("duplicate key " + quoted(keys[top.keys_begin + twice]) + " in field " + quoted(field));
+                    keys.resize(top.keys_begin);
+                }
+                stack.pop_back();
+                continue;
+            }
+            od::value child;
+            if (top.object) {
+                od::field f;
+                std::string_view key;
+                if ((*top.object_at).get(f) || f.unescaped_key().get(key)) return fail("not valid JSON: a malformed key");
+                keys.push_back(key);
+                child = f.value();
+            } else if ((*top.array_at).get(child)) {
+                return fail("not valid JSON: a malformed list");
+            }
+            od::json_type t;
+            if (child.type().get(t)) return fail("not valid JSON");
+            if (t == od::json_type::array || t == od::json_type::object) {
+                if (!open(child, t == od::json_type::object)) return false;
+                depth = std::max(depth, static_cast<std::uint32_t>(stack.size()));
+                continue;
+            }
+            json_value ignored;
+            if (!scalar(child, t, ignored)) return false;
+        }
+        return true;
+    }
+
+    // The value of the record's field `field`: a scalar, or a list whose members are kept (as
+    // a set field's), or anything else, walked and checked. `out.depth` says how deep it nests,
+    // for the limit on the fields that are read.
+    bool capture(od::value v, json_value& out, std::string_view field) {
+        od::json_type t;
+        if (v.type().get(t)) return fail("not valid JSON");
+        if (t == od::json_type::object) {
+            out.k = json_value::kind::object;
+            return walk(v, true, field, out.depth);
+        }
+        if (t != od::json_type::array) return scalar(v, t, out);
+        out.k = json_value::kind::array;
+        out.depth = 1;
+        od::array a;
+        if (v.get_array().get(a)) return fail("not valid JSON");
+        out.begin = static_cast<std::uint32_t>(elements.size());
+        for (auto element : a) {
+            od::value ev;
+            od::json_type et;
+            if (element.get(ev) || ev.type().get(et)) return fail("not valid JSON: a malformed list");
+            json_value x;
+            if (et == od::json_type::array || et == od::json_type::object) {
+                x.k = et == od::json_type::array ? json_value::kind::array : json_value::kind::object;
+                if (!walk(ev, et == od::json_type::object, field, x.depth)) return false;
+                out.depth = std::max(out.depth, x.depth + 1);
+            } else if (!scalar(ev, et, x)) {
+                return false;
+            }
+            elements.push_back(x);
+        }
+        out.end = static_cast<std::uint32_t>(elements.size());
+        return true;
     }
 
     // Why simdjson refused a record, when the whole text tells more than the spot it stopped
@@ -226,12 +412,16 @@ struct record_parser::impl {
             if (field.unescaped_key().get(f.key)) return fail_record(data, length, "not valid JSON: a malformed key");
             od::value v;
             if (field.value().get(v)) return fail_record(data, length, "not valid JSON");
-            if (!capture(v, f.value, 1)) return fail_record(data, length, message);
+            if (!capture(v, f.value, f.key)) return fail_record(data, length, message);
             fields.push_back(f);
         }
         const char* trailing = nullptr;
         if (doc.current_location().get(trailing) == simdjson::SUCCESS)
             return fail_record(data, length, "not valid JSON: text after the record");
+        // A key given twice: JSON readers differ on which value counts (Python's json takes the
+        // last), so a host and the command line would read the record differently.
+        const std::size_t twice = first_repeated(fields.size(), [this](std::size_t i) { return fields[i].key; }, sorted_keys);
+        if (twice != std::string_view::npos) return fail("duplicate key " + quoted(fields[twice].key));
         return true;
     }
 
@@ -282,15 +472,6 @@ bool record_parser::parse(std::string_view line) {
 
 namespace {
 
-// A value for a message: cut after about 80 bytes, at a character boundary.
-std::string quoted(std::string_view s) {
-    std::size_t cut = std::min<std::size_t>(s.size(), 80);
-    while (cut < s.size() && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    std::string out = "'";
-    out.append(s.substr(0, cut));
-    if (cut < s.size()) out += "...";
-    return out + "'";
-}
 
 // The first of `items` with this id, or -1: plan::find_kind, find_event and
 // event_type::find_field, comparing inline (they run for every record).
@@ -356,12 +537,20 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     }
 
     using key = impl::key;
+    // A field that is read: nested within the limit (any other is not looked into).
+    auto too_deep = [&](std::string_view key, const json_value& v) {
+        if (v.depth <= max_json_depth) return false;
+        error_ = "field '" + std::string(key) + "' is nested too deeply (the limit is " + std::to_string(max_json_depth) +
+                 " levels of lists and objects)";
+        return true;
+    };
     auto string_field = [&](std::string_view key, impl::key code, std::string_view& out, bool required) -> bool {
         const json_value* v = m.find(code);
         if (!v || v->k == json_value::kind::null) {
             if (required) error_ = "field '" + std::string(key) + "' is missing";
             return !required;
         }
+        if (too_deep(key, *v)) return false;
         if (v->k != json_value::kind::string) {
             error_ = "field '" + std::string(key) + "' must be a string, not " + describe_json(v->k);
             return false;
@@ -405,6 +594,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
             (key[0] == 's' ? r.since : r.until) = d;
         }
         if (const json_value* v = m.find(key::k_version); v && v->k != json_value::kind::null) {
+            if (too_deep("version", *v)) return false;
             auto number = v->k == json_value::kind::number ? rational::parse_decimal(v->text) : std::nullopt;
             if (!number || !number->is_integer() || number->num() < 0 || number->num() > INT64_MAX)
                 return reject("field 'version' must be a whole number >= 0");
@@ -446,23 +636,18 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
             return reject("field '" + f.id + "' must " + (member ? std::string("hold only ") + many : std::string("be ") + one));
         };
         switch (k) {
-            case check::type_kind::integer: {
-                if (v.k == json_value::kind::number && fast_decimal(v.text, 0, out.integer)) break;
-                auto number = v.k == json_value::kind::number ? rational::parse_decimal(v.text) : std::nullopt;
-                if (!number || !number->is_integer()) return wrong("a whole number", "whole numbers");
-                if (number->num() > INT64_MAX || number->num() < -INT64_MAX) return reject("field '" + f.id + "' is out of range");
-                out.integer = static_cast<std::int64_t>(number->num());
-                break;
-            }
+            case check::type_kind::integer:
             case check::type_kind::number: {
-                if (v.k == json_value::kind::number && fast_decimal(v.text, 6, out.integer)) break;
-                auto number = v.k == json_value::kind::number ? rational::parse_decimal(v.text) : std::nullopt;
-                if (!number) return wrong("a number", "numbers");
-                if (!number->is_decimal(6)) return reject("field '" + f.id + "' has more than 6 fractional digits");
-                const rational scaled = *number * rational(number_scale);
-                if (scaled.num() > max_scaled_number || scaled.num() < -max_scaled_number)
-                    return reject("field '" + f.id + "' is out of range");
-                out.integer = static_cast<std::int64_t>(scaled.num());
+                const bool whole = k == check::type_kind::integer;
+                if (v.k != json_value::kind::number) return whole ? wrong("a whole number", "whole numbers") : wrong("a number", "numbers");
+                if (fast_decimal(v.text, whole ? 0 : 6, out.integer)) break;
+                switch (fit_number(v.text, whole, out.integer)) {
+                    case number_fit::fits: break;
+                    case number_fit::not_whole: return wrong("a whole number", "whole numbers");
+                    case number_fit::too_many_fractional_digits:
+                        return reject("field '" + f.id + "' has more than 6 fractional digits");
+                    case number_fit::out_of_range: return reject(out_of_range_reason(f.id, whole));
+                }
                 break;
             }
             case check::type_kind::boolean:
@@ -500,8 +685,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
             continue;
         }
         if (name == "id" || name == "type" || name == "time" || name == "unit") continue;
-        // Counted per record: a key repeated within one record is one record carrying it.
-        if (f < 0 && std::find(r.ignored.begin(), r.ignored.end(), name) == r.ignored.end()) r.ignored.push_back(name);
+        if (f < 0) r.ignored.push_back(name);  // each once: a record with a key twice is rejected
     }
     for (std::size_t i = check::first_declared_field; i < et.fields.size(); ++i) {
         const check::field& f = et.fields[i];
@@ -510,6 +694,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
             if (!f.optional) return reject("field '" + f.id + "' is missing");
             continue;
         }
+        if (too_deep(f.id, *v)) return false;
         field_value& out = r.fields[i];
         if (f.t.kind == check::type_kind::set) {
             if (v->k != json_value::kind::array) return reject("field '" + f.id + "' must be a list");

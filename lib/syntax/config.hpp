@@ -14,7 +14,12 @@ using iterator_type = const char*;
 
 // Limits that keep an untrusted rule file from exhausting the stack.
 inline constexpr int max_nesting = 64;       // parentheses, `not`, unary minus, nested aggregates
-inline constexpr int max_expr_depth = 256;   // depth of the expression tree, e.g. a + a + ... + a
+inline constexpr int max_expr_depth = 256;   // ast::expr::nesting: a chain a + a + ... + a is one level
+// ast::expr::depth, the height of the tree: a chain is built left-deep, as tall as it is long,
+// and the passes over the tree (printing, the graph, evaluation, freeing it) recurse on it, the
+// deepest with about 1.3 KB a level: 512 keeps them within the 0.7 MB the old bound of 256
+// levels of nesting needed (docs/reliability.md).
+inline constexpr int max_expr_height = 512;
 
 // Per-parse state reachable from every rule through the context.
 struct parse_state {

@@ -190,23 +190,47 @@ inline std::uint32_t offset_of(const char* p, const parse_state& state) {
     return static_cast<std::uint32_t>(p - state.base);
 }
 
-// Wraps a node into an expression one level above its children, enforcing the depth limit.
+// Wraps a node into an expression one level above its children (`child_depth` the tallest,
+// `child_nesting` the most nested), enforcing the limits on both.
 // The span is set by `located` on the rule that builds the node (binary nodes set their own).
 template <class Node>
-ast::expr make_expr(Node node, std::uint32_t child_depth, const char* where) {
+ast::expr make_expr(Node node, std::uint32_t child_depth, std::uint32_t child_nesting, const char* where) {
     ast::expr e;
     e.depth = child_depth + 1;
-    if (e.depth > static_cast<std::uint32_t>(max_expr_depth))
+    e.nesting = child_nesting + 1;
+    if (e.nesting > static_cast<std::uint32_t>(max_expr_depth))
         throw semantic_error{where, "expression too deeply nested (the limit is " + std::to_string(max_expr_depth) +
                                         " levels)"};
+    if (e.depth > static_cast<std::uint32_t>(max_expr_height))
+        throw semantic_error{where, "expression too long (the limit is " + std::to_string(max_expr_height) +
+                                        " levels of operators; each '+' of 'a + b + ...' is one)"};
     e.node = std::move(node);
     return e;
 }
 
-inline ast::expr make_binary(ast::binop op, ast::expr lhs, ast::expr rhs, const char* where) {
+// Operators of one precedence chain: the grammar folds `a + b - c` to the left, and such a
+// chain counts as one level of nesting, however long.
+inline int precedence(ast::binop op) {
+    switch (op) {
+        case ast::binop::or_: return 1;
+        case ast::binop::and_: return 2;
+        case ast::binop::add:
+        case ast::binop::sub: return 4;
+        case ast::binop::mul:
+        case ast::binop::div: return 5;
+        default: return 3;  // comparisons and `in`, which do not chain
+    }
+}
+
+// `base` is the start of the source: a limit passed is reported at the right operand.
+inline ast::expr make_binary(ast::binop op, ast::expr lhs, ast::expr rhs, const char* base) {
     const span loc{lhs.loc.begin, rhs.loc.end};
+    const char* where = base + rhs.loc.begin;
     const std::uint32_t depth = std::max(lhs.depth, rhs.depth);
-    ast::expr e = make_expr(ast::binary{op, std::move(lhs), std::move(rhs)}, depth, where);
+    const auto* left = std::get_if<ast::binary>(&lhs.node);
+    const bool chained = left && precedence(left->op) == precedence(op);
+    const std::uint32_t nesting = std::max(chained ? lhs.nesting - 1 : lhs.nesting, rhs.nesting);
+    ast::expr e = make_expr(ast::binary{op, std::move(lhs), std::move(rhs)}, depth, nesting, where);
     e.loc = loc;
     return e;
 }
@@ -215,14 +239,14 @@ template <ast::binop Op>
 struct fold_fixed {
     template <class Ctx>
     void operator()(Ctx& ctx) const {
-        _val(ctx) = make_binary(Op, std::move(_val(ctx)), std::move(_attr(ctx)), _where(ctx).begin());
+        _val(ctx) = make_binary(Op, std::move(_val(ctx)), std::move(_attr(ctx)), x3::get<state_tag>(ctx).base);
     }
 };
 
 // For `(op_symbol > operand)`, whose attribute is (binop, expr).
 inline const auto fold_op = [](auto& ctx) {
     auto& attr = _attr(ctx);
-    _val(ctx) = make_binary(at_c<0>(attr), std::move(_val(ctx)), std::move(at_c<1>(attr)), _where(ctx).begin());
+    _val(ctx) = make_binary(at_c<0>(attr), std::move(_val(ctx)), std::move(at_c<1>(attr)), x3::get<state_tag>(ctx).base);
 };
 
 template <ast::unop Op>
@@ -230,8 +254,8 @@ struct make_unary {
     template <class Ctx>
     void operator()(Ctx& ctx) const {
         ast::expr& operand = _attr(ctx);
-        const std::uint32_t depth = operand.depth;
-        _val(ctx) = make_expr(ast::unary{Op, std::move(operand)}, depth, _where(ctx).begin());
+        const std::uint32_t depth = operand.depth, nesting = operand.nesting;
+        _val(ctx) = make_expr(ast::unary{Op, std::move(operand)}, depth, nesting, _where(ctx).begin());
     }
 };
 
@@ -530,12 +554,15 @@ const auto numeric_body =
 const auto list_literal_body =
     (x3::lit('[') > -(nest[or_expr] % ',') > ']')[([](auto& ctx) {
         ast::list_lit list;
-        std::uint32_t depth = 0;
+        std::uint32_t depth = 0, nesting = 0;
         if (auto& items = _attr(ctx)) {
-            for (auto& item : *items) depth = std::max(depth, item.depth);
+            for (auto& item : *items) {
+                depth = std::max(depth, item.depth);
+                nesting = std::max(nesting, item.nesting);
+            }
             list.items = std::move(*items);
         }
-        _val(ctx) = make_expr(std::move(list), depth, _where(ctx).begin());
+        _val(ctx) = make_expr(std::move(list), depth, nesting, _where(ctx).begin());
     })];
 
 const auto event_source_body = identifier[set(&ast::event_source::event)] >>
@@ -544,6 +571,7 @@ const auto event_source_body = identifier[set(&ast::event_source::event)] >>
                               -(kw("where") > expression_rule[set(&ast::event_source::where)]);
 
 inline std::uint32_t source_depth(const ast::event_source& s) { return s.where ? (*s.where)->depth : 0; }
+inline std::uint32_t source_nesting(const ast::event_source& s) { return s.where ? (*s.where)->nesting : 0; }
 
 const auto violations_args_body =
     (kw("of") > identifier[set(&ast::violations::of_var)]) |
@@ -555,8 +583,8 @@ const auto aggregate_call_body =
         ast::aggregate a;
         a.kind = at_c<0>(attr);
         a.source = std::move(at_c<1>(attr));
-        const auto depth = source_depth(a.source);
-        _val(ctx) = make_expr(std::move(a), depth, _where(ctx).begin());
+        const auto depth = source_depth(a.source), nesting = source_nesting(a.source);
+        _val(ctx) = make_expr(std::move(a), depth, nesting, _where(ctx).begin());
     })]
     | (word_of(quantifier_word) > '(' > event_source > ':' > expression_rule > ')')[([](auto& ctx) {
           auto& attr = _attr(ctx);
@@ -564,8 +592,9 @@ const auto aggregate_call_body =
           a.kind = at_c<0>(attr);
           a.source = std::move(at_c<1>(attr));
           const auto depth = std::max(source_depth(a.source), at_c<2>(attr).depth);
+          const auto nesting = std::max(source_nesting(a.source), at_c<2>(attr).nesting);
           a.predicate = std::move(at_c<2>(attr));
-          _val(ctx) = make_expr(std::move(a), depth, _where(ctx).begin());
+          _val(ctx) = make_expr(std::move(a), depth, nesting, _where(ctx).begin());
       })]
     | (kw("coverage") > '(' > event_source > ',' > kind_list > kw("within") > identifier > ')')[([](auto& ctx) {
           auto& attr = _attr(ctx);
@@ -574,21 +603,21 @@ const auto aggregate_call_body =
           a.source = std::move(at_c<0>(attr));
           a.kinds = std::move(at_c<1>(attr));
           a.within_var = std::move(at_c<2>(attr));
-          const auto depth = source_depth(a.source);
-          _val(ctx) = make_expr(std::move(a), depth, _where(ctx).begin());
+          const auto depth = source_depth(a.source), nesting = source_nesting(a.source);
+          _val(ctx) = make_expr(std::move(a), depth, nesting, _where(ctx).begin());
       })]
     | (kw("streak") > '(' > period > ',' > expression_rule > ')')[([](auto& ctx) {
           auto& attr = _attr(ctx);
-          const auto depth = at_c<1>(attr).depth;
-          _val(ctx) = make_expr(ast::streak{std::move(at_c<0>(attr)), std::move(at_c<1>(attr))}, depth,
+          const auto depth = at_c<1>(attr).depth, nesting = at_c<1>(attr).nesting;
+          _val(ctx) = make_expr(ast::streak{std::move(at_c<0>(attr)), std::move(at_c<1>(attr))}, depth, nesting,
                                 _where(ctx).begin());
       })]
     | (kw("violations") > '(' > violations_args > ')')[([](auto& ctx) {
-          _val(ctx) = make_expr(std::move(_attr(ctx)), 0, _where(ctx).begin());
+          _val(ctx) = make_expr(std::move(_attr(ctx)), 0, 0, _where(ctx).begin());
       })]
     | (kw("fired") > '(' > identifier > kw("of") > identifier > ')')[([](auto& ctx) {
           auto& attr = _attr(ctx);
-          _val(ctx) = make_expr(ast::fired{std::move(at_c<0>(attr)), std::move(at_c<1>(attr))}, 0, _where(ctx).begin());
+          _val(ctx) = make_expr(ast::fired{std::move(at_c<0>(attr)), std::move(at_c<1>(attr))}, 0, 0, _where(ctx).begin());
       })];
 
 const auto primary_body =

@@ -69,8 +69,8 @@ static int same_but_rejections(const char* a, const char* b) {
 }
 
 static const char* expected_inputs =
-    "\"inputs\": {\"read\": 15, \"entities\": 4, \"applied\": 5, \"duplicates\": 1, \"retracted\": 1, "
-    "\"retractions\": 1, \"unresolved\": 1, \"rejected\": 2}";
+    "\"inputs\": {\"read\": 16, \"entities\": 4, \"applied\": 5, \"duplicates\": 1, \"retracted\": 1, "
+    "\"retractions\": 1, \"unresolved\": 1, \"rejected\": 3}";
 
 static void check_goutang_report(const char* json) {
     CHECK(strstr(json, "\"plan\": \"goutang_antifraud_2023\"") != NULL);
@@ -124,7 +124,7 @@ static mandate_event* event(const char* id, const char* type, const char* time, 
 }
 
 /* The records of goutang-small.jsonl through the typed calls (and the lines typed calls cannot
- * express, the duplicate's JSON twin and the cut record, as JSON). */
+ * express, the duplicate's JSON twin, the cut record and the one naming a key twice, as JSON). */
 static void add_typed(mandate_engine* engine) {
     mandate_entity town = {"goutang", "town", NULL, "苟堂镇", {0, 0, 0}, {0, 0, 0}, 0};
     mandate_entity v01 = {"v01", "village", "goutang", "苟堂村", {2023, 1, 1}, {0, 0, 0}, 0};
@@ -133,6 +133,8 @@ static void add_typed(mandate_engine* engine) {
     const char* twin = "{\"id\": \"act-apr\", \"type\": \"activity\", \"time\": \"2023-04-15T01:30:00Z\", \"unit\": \"v01\", "
                        "\"venue\": \"square\", \"methods\": [\"desk\", \"banner\"]}";
     const char* cut = "{\"id\": \"broken\", \"type\": \"activity\",\n";
+    const char* twice = "{\"id\": \"dup-key\", \"type\": \"activity\", \"time\": \"2023-05-21\", \"unit\": \"v01\", "
+                        "\"venue\": \"park\", \"venue\": \"market\", \"methods\": []}";
     char* error = NULL;
     mandate_event* e;
 
@@ -195,6 +197,9 @@ static void add_typed(mandate_engine* engine) {
     mandate_event_free(e);
 
     CHECK(mandate_engine_add_jsonl(engine, cut, strlen(cut), "cut", NULL, NULL) == MANDATE_OK);
+    CHECK(mandate_engine_add(engine, twice, strlen(twice), &error) == MANDATE_REJECTED);
+    CHECK(error != NULL && strcmp(error, "duplicate key 'venue'") == 0);
+    mandate_free(error);
 }
 
 static void check_typed_values(const mandate_plan* plan) {
@@ -491,12 +496,13 @@ int main(int argc, char** argv) {
     /* The records file, read by the library. */
     CHECK(mandate_engine_new(plan, &from_file) == MANDATE_OK);
     CHECK(mandate_engine_add_jsonl_file(from_file, argv[2], &records, &error) == MANDATE_OK);
-    CHECK(records == 15);
+    CHECK(records == 16);
     CHECK(mandate_engine_report_json(from_file, "2023-06-10", &json, &error) == MANDATE_OK);
     if (json) {
         check_goutang_report(json);
         CHECK(strstr(json, "\"line\": 14, \"reason\": \"field 'venue' must be a string\"") != NULL);
         CHECK(strstr(json, "\"line\": 16, \"reason\": \"not valid JSON") != NULL);
+        CHECK(strstr(json, "\"line\": 17, \"reason\": \"duplicate key 'venue'\"") != NULL);
     }
 
     /* The same records through typed calls: the same report but for where rejections came from. */

@@ -52,8 +52,8 @@ def main():
     # The report itself, by hand (tests/bindings/records/README.md).
     report = json.loads(cpp_out, parse_float=Decimal)
     expect = {
-        "inputs": {"read": 15, "entities": 4, "applied": 5, "duplicates": 1, "retracted": 1, "retractions": 1,
-                   "unresolved": 1, "rejected": 2},
+        "inputs": {"read": 16, "entities": 4, "applied": 5, "duplicates": 1, "retracted": 1, "retractions": 1,
+                   "unresolved": 1, "rejected": 3},
         "ignored_fields": [{"type": "activity", "field": "colour", "records": 1}],
     }
     for key, value in expect.items():
@@ -61,7 +61,8 @@ def main():
             print(f"report[{key!r}] is {report[key]!r}, expected {value!r}")
             failed = True
     rejected = [(r["source"], r["line"], r["reason"].split(":")[0]) for r in report["rejected"]]
-    if rejected != [(records, 14, "field 'venue' must be a string"), (records, 16, "not valid JSON")]:
+    if rejected != [(records, 14, "field 'venue' must be a string"), (records, 16, "not valid JSON"),
+                    (records, 17, "duplicate key 'venue'")]:
         print(f"rejected: {rejected}")
         failed = True
     rows = {(r["obligation"], r["unit"], r["period"]["from"]): r for r in report["results"]}

@@ -144,7 +144,19 @@ class AddTest(unittest.TestCase):
         self.assertFalse(engine.add(dict(VISIT, id="w2", seconds=0.1 + 0.2)))  # 0.30000000000000004
         self.assertEqual(engine.last_error, "field 'seconds' has more than 6 fractional digits")
         self.assertFalse(engine.add(dict(VISIT, id="w3", people=2 ** 70)))
-        self.assertEqual(engine.last_error, "field 'people' is out of range")
+        self.assertEqual(engine.last_error,
+                         "field 'people' is out of range: an int field holds -9223372036854775807 to 9223372036854775807")
+        self.assertFalse(engine.add(dict(VISIT, id="w3", seconds=Decimal("1e300"))))
+        self.assertEqual(engine.last_error,
+                         "field 'seconds' is out of range: a number field holds -9000000000000 to 9000000000000")
+        self.assertFalse(engine.add(dict(VISIT, id="w3", seconds=Decimal("1e-400"))))
+        self.assertEqual(engine.last_error, "field 'seconds' has more than 6 fractional digits")
+        self.assertFalse(engine.add(VISIT_JSON.replace('"seconds": 12.5', '"seconds": 1e300')))
+        self.assertEqual(engine.last_error,
+                         "field 'seconds' is out of range: a number field holds -9000000000000 to 9000000000000")
+        # JSON text naming a key twice (a dict cannot): rejected, as by the command line.
+        self.assertFalse(engine.add(VISIT_JSON.replace('"people": 3', '"people": 3, "people": 4')))
+        self.assertEqual(engine.last_error, "duplicate key 'people'")
         self.assertFalse(engine.add({"id": "w4", "type": "meeting", "time": "2023-04-01", "unit": "v1"}))
         self.assertEqual(engine.last_error, "unknown event type 'meeting'")
         self.assertFalse(engine.add({"entity": "x", "kind": "city"}))
@@ -154,7 +166,7 @@ class AddTest(unittest.TestCase):
         self.assertFalse(engine.add('{"id": "w5", "type": "visit"'))
         self.assertTrue(engine.last_error.startswith("not valid JSON"), engine.last_error)
         report = engine.report("2023-06-01")
-        self.assertEqual(report["inputs"]["rejected"], 7)
+        self.assertEqual(report["inputs"]["rejected"], 11)
         self.assertIn({"source": "crm", "line": 7, "reason": "field 'people' must be a whole number"}, report["rejected"])
 
     def test_value_mapping(self):
@@ -235,17 +247,26 @@ class AddTest(unittest.TestCase):
         self.assertIn("a", ids)
         with self.assertRaises(TypeError):
             engine.add_many(17)
+        # A str or bytes is one record, not an iterable of records (its characters): refused
+        # whole, nothing read.
+        read = engine.report("2023-06-01")["inputs"]["read"]
+        for one in (VISIT_JSON, VISIT_JSON.encode(), bytearray(VISIT_JSON.encode()), "", b""):
+            with self.subTest(records=type(one).__name__):
+                with self.assertRaises(TypeError):
+                    engine.add_many(one)
+        self.assertEqual(engine.report("2023-06-01")["inputs"]["read"], read)
 
     def test_add_jsonl(self):
         engine = mandate.Engine(goutang())
-        self.assertEqual(engine.add_jsonl(SMALL), 15)
+        self.assertEqual(engine.add_jsonl(SMALL), 16)
         report = engine.report(datetime.date(2023, 6, 10))
-        self.assertEqual(report["inputs"], {"read": 15, "entities": 4, "applied": 5, "duplicates": 1, "retracted": 1,
-                                            "retractions": 1, "unresolved": 1, "rejected": 2})
-        self.assertEqual([(r["source"], r["line"]) for r in report["rejected"]], [(SMALL, 14), (SMALL, 16)])
+        self.assertEqual(report["inputs"], {"read": 16, "entities": 4, "applied": 5, "duplicates": 1, "retracted": 1,
+                                            "retractions": 1, "unresolved": 1, "rejected": 3})
+        self.assertEqual([(r["source"], r["line"]) for r in report["rejected"]], [(SMALL, 14), (SMALL, 16), (SMALL, 17)])
+        self.assertEqual(report["rejected"][2]["reason"], "duplicate key 'venue'")
         again = mandate.Engine(goutang())
-        self.assertEqual(again.add_jsonl(pathlib.Path(SMALL), source="small"), 15)
-        self.assertEqual([r["source"] for r in again.report("2023-06-10")["rejected"]], ["small", "small"])
+        self.assertEqual(again.add_jsonl(pathlib.Path(SMALL), source="small"), 16)
+        self.assertEqual([r["source"] for r in again.report("2023-06-10")["rejected"]], ["small", "small", "small"])
         with self.assertRaises(FileNotFoundError):
             engine.add_jsonl("/nonexistent/records.jsonl")
         with self.assertRaises(IsADirectoryError):
@@ -260,6 +281,11 @@ class AddTest(unittest.TestCase):
         self.assertTrue(engine.add({"retract": "w1"}))
         self.assertFalse(engine.retract(""))
         self.assertEqual(engine.last_error, "field 'retract' must name an event id")
+        # An id is a str, as in add({"retract": ...}): bytes are refused, nothing read.
+        for wrong in (b"w1", bytearray(b"w1"), 17, None):
+            with self.subTest(event_id=wrong):
+                with self.assertRaises(TypeError):
+                    engine.retract(wrong)
         inputs = engine.report("2023-06-01")["inputs"]
         self.assertEqual((inputs["retractions"], inputs["retracted"], inputs["applied"]), (2, 1, 0))
 

@@ -39,13 +39,27 @@ TEST(Limits, ARuleFileOverTheSizeLimit) {
 }
 
 TEST(Limits, ExpressionDepth) {
-    // count(e of v) is 1 deep; each `+ 1` adds a level (3); `>= 1` one more: 5 in all.
+    // count(e of v) is 1 deep; the chain `+ 1 + 1 + 1` one level more, however long (2);
+    // `>= 1` one more: 3 in all.
     limits l;
-    l.max_expression_depth = 4;
+    l.max_expression_depth = 2;
     EXPECT_EQ(first_message(compile(small_plan, "p.mandate", l)),
-              "p.mandate:5:55: error: expression too deeply nested (the limit is 4 levels)");
-    l.max_expression_depth = 5;
+              "p.mandate:5:55: error: expression too deeply nested (the limit is 2 levels)");
+    l.max_expression_depth = 3;
     EXPECT_TRUE(compile(small_plan, "p.mandate", l).ok());
+    // So is a chain of 300 terms.
+    std::string plan = small_plan;
+    std::string terms;
+    for (int i = 0; i < 300; ++i) terms += " + 1";
+    plan.replace(plan.find(" + 1 + 1 + 1"), 12, terms);
+    EXPECT_TRUE(compile(plan, "p.mandate", l).ok()) << first_message(compile(plan, "p.mandate", l));
+    // Two comparisons joined by `and`: one level more, 4.
+    plan = small_plan;
+    plan.replace(plan.find(">= 1 }"), 6, ">= 1 and count(e of v) + 1 >= 1 }");
+    EXPECT_EQ(first_message(compile(plan, "p.mandate", l)),
+              "p.mandate:5:55: error: expression too deeply nested (the limit is 3 levels)");
+    l.max_expression_depth = 4;
+    EXPECT_TRUE(compile(plan, "p.mandate", l).ok());
 }
 
 TEST(Limits, ATestFileOverTheSizeLimit) {

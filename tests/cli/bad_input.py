@@ -109,6 +109,10 @@ case("a JSON string", '"activity"\n', reason="a record must be a JSON object, no
 case("text after the record", GOOD + " x\n", reason="not valid JSON: text after the record", records=1)
 case("more than 6 decimals", '{"id": "x1", "type": "fraud_case", "time": "2023-04-10", "unit": "v1", "amount": 0.1234567}\n',
      reason="field 'amount' has more than 6 fractional digits", records=1)
+case("a number past the range", '{"id": "x1", "type": "fraud_case", "time": "2023-04-10", "unit": "v1", "amount": 1e300}\n',
+     reason="field 'amount' is out of range: a number field holds -9000000000000 to 9000000000000", records=1)
+case("a number finer than a millionth", '{"id": "x1", "type": "fraud_case", "time": "2023-04-10", "unit": "v1", "amount": 1e-400}\n',
+     reason="field 'amount' has more than 6 fractional digits", records=1)
 case("an empty unit", '{"id": "x1", "type": "activity", "time": "2023-04-10", "unit": "", "venue": "park"}\n',
      reason="field 'unit' must not be empty", records=1)
 case("an empty retraction", '{"retract": ""}\n', reason="field 'retract' must name an event id", records=1)
@@ -131,8 +135,19 @@ case("blank and whitespace-only lines", "\n   \n\t\n" + GOOD + "\n\n", reasons=[
 case("BOM and CRLF", ("\ufeff" + GOOD + "\r\n" + GOOD.replace("g1", "g2") + "\r\n").encode("utf-8"), reasons=[],
      counts={"applied": 2},
      check=lambda r: None if result(r, "monthly_activity", "v1", "2023-04-01")["value"] == 2 else "both records count", records=2)
-case("nested too deeply", '{"id": "x1", "type": "activity", "time": "2023-04-10", "unit": "v1", "venue": "park", "x": '
-     + "[" * 40 + "]" * 40 + "}\n", reason="nested too deeply", records=1)
+case("a field that is read, nested too deeply", '{"id": "x1", "type": "activity", "time": "2023-04-10", "unit": "v1", "venue": '
+     + "[" * 33 + "]" * 33 + "}\n",
+     reason="field 'venue' is nested too deeply (the limit is 32 levels of lists and objects)", records=1)
+case("an ignored field nested deeper than any read one may (100 000 levels)",
+     '{"id": "x1", "type": "activity", "time": "2023-04-10", "unit": "v1", "venue": "park", "x": '
+     + "[" * 100000 + "]" * 100000 + "}\n", reasons=[], counts={"applied": 1},
+     check=lambda r: None if r["ignored_fields"] == [{"type": "activity", "field": "x", "records": 1}] else
+     f"ignored_fields: {r['ignored_fields']}", records=1)
+case("a duplicate key", '{"id": "x1", "type": "activity", "time": "2023-04-10", "unit": "v1", "venue": "park", "venue": "mall"}\n'
+     + GOOD + "\n", reason="duplicate key 'venue'", counts={"applied": 1}, records=2)
+case("a duplicate key in an ignored object",
+     '{"id": "x1", "type": "activity", "time": "2023-04-10", "unit": "v1", "venue": "park", "meta": {"by": "a", "by": "b"}}\n',
+     reason="duplicate key 'by' in field 'meta'", records=1)
 case("retraction of an event never sent (counted, harmless)", '{"retract": "nope"}\n', reasons=[],
      counts={"retractions": 1}, records=1)
 

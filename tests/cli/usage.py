@@ -36,6 +36,42 @@ for command in ("lint", "fmt"):
     check(r.returncode == 2, f"{command} without files: exit {r.returncode}")
     check(r.stderr.startswith(f"mandate {command}: usage: mandate {command}".encode()), f"{command}: {r.stderr!r}")
 
+# --state-every takes a count of records, at least 1: a sign, a zero, anything else is refused
+# before a record is read.
+import os
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PLAN = os.path.join(HERE, "data", "town", "plan.mandate")
+EVENTS = os.path.join(HERE, "data", "town", "events.jsonl")
+with tempfile.TemporaryDirectory() as tmp:
+    for n, every in enumerate(("-5", "0", "-0", "+5", " 5", "5x", "", "99999999999999999999999")):
+        state = os.path.join(tmp, f"state{n}")
+        r = run("check", PLAN, "--events", EVENTS, "--as-of", "2023-07-03", "--state", state, "--state-every", every)
+        check(r.returncode == 2, f"--state-every {every!r}: exit {r.returncode}")
+        check(r.stderr == f"mandate check: --state-every needs a number of records, 1 or more, not '{every}'\n".encode(),
+              f"--state-every {every!r}: {r.stderr!r}")
+        check(not os.path.exists(state), f"--state-every {every!r}: a state was written")
+    state = os.path.join(tmp, "state")
+    r = run("check", PLAN, "--events", EVENTS, "--as-of", "2023-07-03", "--state", state, "--state-every", "3")
+    check(r.returncode == 0 and os.path.exists(state), f"--state-every 3: exit {r.returncode} {r.stderr!r}")
+
+# A directory where a file is expected is named as one (reading it would give empty text: "no
+# plan block", or for fmt nothing at all), exit 2, nothing written.
+with tempfile.TemporaryDirectory() as tmp:
+    directory = os.path.join(tmp, "rules.d")
+    os.mkdir(directory)
+    for args in (["lint", directory], ["lint", PLAN, directory], ["fmt", directory], ["fmt", "--check", directory],
+                 ["check", directory, "--events", EVENTS], ["graph", directory],
+                 ["explain", directory, "--events", EVENTS, "--obligation", "o", "--unit", "u"],
+                 ["test", directory], ["test", PLAN, directory],
+                 ["check", PLAN, "--registry", directory], ["check", PLAN, "--events", directory],
+                 ["check", PLAN, "--events", f"activity={directory}"]):
+        r = run(*args)
+        expected = f"mandate {args[0]}: cannot read {directory}: it is a directory\n".encode()
+        check(r.returncode == 2 and r.stderr == expected, f"{args}: exit {r.returncode}, {r.stderr!r}")
+        check(os.listdir(directory) == [], f"{args}: wrote into the directory")
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

@@ -351,6 +351,184 @@ TEST(Records, NumberFormsNullsAndMagnitudes) {
     EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "9000000000025.1"));
 }
 
+// A number field holds millionths in 64 bits, at most 9·10^12 either way with 6 fractional
+// digits (io::number_scale, io::max_scaled_number); an int field -(2^63 - 1) .. 2^63 - 1. A
+// number past that says so with the range, one with too fine a fraction says that, whatever
+// its digits or exponent; and a zero or a whole number is read exactly however it is written.
+TEST(Records, NumbersBeyondWhatAFieldHoldsSayWhich) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+)");
+    const std::string number_range = "is out of range: a number field holds -9000000000000 to 9000000000000";
+    const std::string int_range = "is out of range: an int field holds -9223372036854775807 to 9223372036854775807";
+    struct bad {
+        const char* hours;
+        const char* people;
+        std::string reason;
+    };
+    const std::string forty_digits = "1234567890123456789012345678901234567890";
+    const bad cases[] = {
+        {"1e300", "1", "field 'hours' " + number_range},
+        {"-1e300", "1", "field 'hours' " + number_range},
+        {"1e999999999999999999999", "1", "field 'hours' " + number_range},
+        {"9000000000000.000001", "1", "field 'hours' " + number_range},
+        {"9.000000000001e12", "1", "field 'hours' " + number_range},
+        {"1e-400", "1", "field 'hours' has more than 6 fractional digits"},
+        {"-1e-999999999999999999999", "1", "field 'hours' has more than 6 fractional digits"},
+        {"1.0000001", "1", "field 'hours' has more than 6 fractional digits"},
+        {"12345678901234567890123456789012345678901234567890e-45", "1", "field 'hours' has more than 6 fractional digits"},
+        {"1", "1e300", "field 'people' " + int_range},
+        {"1", "9223372036854775808", "field 'people' " + int_range},
+        {"1", "-9223372036854775808", "field 'people' " + int_range},
+        {"1", "1e19", "field 'people' " + int_range},
+        {"1", forty_digits.c_str(), "field 'people' " + int_range},
+        {"1", "1e-400", "field 'people' must be a whole number"},
+        {"1", "1.5", "field 'people' must be a whole number"},
+    };
+    int n = 0;
+    for (const auto& c : cases) {
+        const std::string json = R"({"id": "b)" + std::to_string(++n) + R"(", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": )" +
+                                 c.hours + R"(, "people": )" + c.people + "}";
+        EXPECT_EQ(h.add(json), mandate::add_status::rejected) << json;
+        EXPECT_EQ(h.engine().last_error(), c.reason) << json;
+    }
+    // At the edges, and written with many digits or a large exponent, yet in range: exact.
+    const std::string zeros(60, '0');
+    EXPECT_TRUE(h.accept(R"({"id": "g1", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 0e400, "people": -0.0e-400})"));
+    EXPECT_TRUE(h.accept(R"({"id": "g2", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 1.)" + zeros +
+                         R"(, "people": 9223372036854775807})"));
+    EXPECT_TRUE(h.accept(R"({"id": "g3", "type": "patrol", "time": "2023-05-06", "unit": "v1", "hours": 0.)" + zeros +
+                         R"(1e55, "people": -9.223372036854775807e18})"));
+    EXPECT_TRUE(h.accept(R"({"id": "g4", "type": "patrol", "time": "2023-06-06", "unit": "v1", "hours": 9e12, "people": 1)" +
+                         zeros + "e-60}"));
+    EXPECT_TRUE(h.accept(R"({"id": "g5", "type": "patrol", "time": "2023-06-07", "unit": "v1", "hours": -8999999999999.999999, "people": 1})"));
+    auto r = h.at("2023-06-10");
+    EXPECT_EQ(r.inputs.rejected, sizeof cases / sizeof cases[0]);
+    EXPECT_EQ(r.inputs.applied, 5u);
+    // April: 0 + 1; May: 0.(60 zeros)1 × 10^55 = 10^-61 × 10^55 = 0.000001; June: 9e12 -
+    // 8999999999999.999999 = 0.000001.
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-05-01", "2023-05-31", "violated", false, "0.000001"));
+    EXPECT_TRUE(row_is(r, "hours", "v1", "2023-06-01", "2023-06-30", "pending", false, "0.000001"));
+}
+
+// A key given twice in any object of a record rejects the record, naming the key (and the field
+// it is inside, when not at the top level): JSON readers disagree on which value counts (the
+// first here until now, the last in Python's json), so a host and the command line could read
+// one file differently. Keys are compared unescaped.
+TEST(Records, ADuplicateKeyInAnyObjectOfARecordRejectsIt) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+)");
+    const std::string patrol = R"({"id": "d1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 1)";
+    std::string many_keys = patrol, distinct_keys = patrol;
+    for (int k = 0; k < 1000; ++k) {
+        many_keys += ", \"k" + std::to_string(k) + "\": " + std::to_string(k);
+        distinct_keys += ", \"k" + std::to_string(k) + "\": " + std::to_string(k);
+    }
+    many_keys += R"(, "k900": 0, "k100": 0})";
+    distinct_keys = R"({"id": "d2")" + distinct_keys.substr(std::string(R"({"id": "d1")").size()) + "}";
+    struct bad {
+        std::string json, reason;
+    };
+    const bad cases[] = {
+        {patrol + R"(, "hours": 2})", "duplicate key 'hours'"},
+        {patrol + R"(, "hours": 1})", "duplicate key 'hours'"},  // the same value twice too
+        {patrol + R"(, "id": "d9"})", "duplicate key 'id'"},
+        {patrol + R"(, "colour": "red", "colour": "red"})", "duplicate key 'colour'"},  // an ignored field
+        {patrol + R"(, "h\u006furs": 2})", "duplicate key 'hours'"},                     // spelled with an escape
+        {patrol + R"(, "b": 1, "a": 1, "b": 2, "a": 2})", "duplicate key 'b'"},         // the first repeated
+        {R"({"entity": "v2", "kind": "village", "parent": "t1", "parent": "v1"})", "duplicate key 'parent'"},
+        {R"({"retract": "d1", "retract": "d2"})", "duplicate key 'retract'"},
+        {patrol + R"(, "meta": {"a": 1, "b": {"c": 1, "c": 2}}})", "duplicate key 'c' in field 'meta'"},
+        {patrol + R"(, "meta": [{"a": 1}, {"a": 1, "a": 1}]})", "duplicate key 'a' in field 'meta'"},
+        {many_keys, "duplicate key 'k900'"},
+    };
+    for (const auto& c : cases) {
+        EXPECT_EQ(h.add(c.json), mandate::add_status::rejected) << c.json.substr(0, 200);
+        EXPECT_EQ(h.engine().last_error(), c.reason) << c.json.substr(0, 200);
+    }
+    // One key in each of several objects, however alike, is no duplicate; nor are 1000 keys.
+    EXPECT_TRUE(h.accept(R"({"id": "d3", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1, "people": 1, )"
+                         R"("meta": [{"a": 1}, {"a": 2}, {"a": {"a": {"a": 3}}}], "a": 4})"));
+    EXPECT_TRUE(h.accept(distinct_keys));
+    auto r = h.at("2023-04-10");
+    const std::size_t n = sizeof cases / sizeof cases[0];
+    EXPECT_EQ(r.inputs.rejected, n);
+    EXPECT_EQ(r.inputs.applied, 2u);
+    EXPECT_EQ(r.inputs.read, 2 + n + 2);
+    ASSERT_EQ(r.rejected.size(), n);
+    for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(r.rejected[i].reason, cases[i].reason);
+}
+
+// Fields the record's kind or event type reads may nest lists and objects at most 32 levels
+// (io::max_json_depth); any other field as deep as the record's size allows. A deep field is
+// walked without recursion, so no depth can overflow the stack, and it is still checked: valid
+// JSON, no key twice.
+TEST(Records, OnlyFieldsThatAreReadAreBoundInNesting) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "t1", "kind": "town"}
+{"entity": "v1", "kind": "village", "parent": "t1"}
+)");
+    auto lists = [](std::size_t n, const std::string& inside) { return std::string(n, '[') + inside + std::string(n, ']'); };
+    auto objects = [](std::size_t n, const std::string& inside) {
+        std::string s;
+        for (std::size_t i = 0; i < n; ++i) s += R"({"a": )";
+        return s + inside + std::string(n, '}');
+    };
+    auto patrol = [](const std::string& id, const std::string& hours, const std::string& extra) {
+        return R"({"id": ")" + id + R"(", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": )" + hours +
+               R"(, "people": 1)" + extra + "}";
+    };
+    // (Failures show the start of a record only: these are up to 200 000 bytes.)
+    auto accept = [&](const std::string& json) -> ::testing::AssertionResult {
+        if (h.add(json) == mandate::add_status::accepted) return ::testing::AssertionSuccess();
+        return ::testing::AssertionFailure() << "rejected: " << json.substr(0, 120) << "...\n  because: " << h.engine().last_error();
+    };
+    // Accepted: fields the patrol type does not declare, 40, 100 000 and 30 000 levels deep
+    // (the last two 200 000 and 180 000 bytes, inside the 256 KiB record limit).
+    EXPECT_TRUE(accept(patrol("p1", "1", ", \"x\": " + lists(40, "1"))));
+    EXPECT_TRUE(accept(patrol("p2", "1", ", \"x\": " + lists(100000, ""))));
+    EXPECT_TRUE(accept(patrol("p3", "1", ", \"y\": " + objects(30000, "null"))));
+    EXPECT_TRUE(accept(R"({"entity": "v2", "kind": "village", "parent": "t1", "extra": )" + lists(1000, "") + "}"));
+    const std::string limit = " is nested too deeply (the limit is 32 levels of lists and objects)";
+    struct bad {
+        std::string json, reason;
+    };
+    const bad cases[] = {
+        {patrol("b1", lists(33, "1"), ""), "field 'hours'" + limit},
+        {patrol("b2", lists(100000, "1"), ""), "field 'hours'" + limit},
+        {R"({"id": "b3", "type": "patrol", "time": "2023-04-05", "unit": )" + objects(33, "1") + R"(, "hours": 1, "people": 1})",
+         "field 'unit'" + limit},
+        {R"({"entity": "v3", "kind": "village", "parent": "t1", "name": )" + lists(40, "\"n\"") + "}", "field 'name'" + limit},
+        {R"({"retract": )" + lists(33, "") + "}", "field 'retract'" + limit},
+        // 32 levels are within the limit: the value is then of the wrong kind.
+        {patrol("b6", lists(32, "1"), ""), "field 'hours' must be a number"},
+        {patrol("b7", "1", ", \"x\": " + lists(100000, "tru")), "not valid JSON: expected true or false"},
+        {patrol("b8", "1", ", \"x\": " + objects(30000, R"({"k": 1, "k": 2})")), "duplicate key 'k' in field 'x'"},
+    };
+    for (const auto& c : cases) {
+        EXPECT_EQ(h.add(c.json), mandate::add_status::rejected) << c.json.substr(0, 200);
+        EXPECT_EQ(h.engine().last_error(), c.reason) << c.json.substr(0, 200);
+    }
+    auto r = h.at("2023-04-10");
+    const std::size_t n = sizeof cases / sizeof cases[0];
+    EXPECT_EQ(r.inputs.rejected, n);
+    EXPECT_EQ(r.inputs.applied, 3u);
+    EXPECT_EQ(r.inputs.entities, 3u);
+    EXPECT_EQ(r.inputs.read, 2 + 4 + n);
+    ASSERT_EQ(r.ignored_fields.size(), 2u);
+    EXPECT_EQ(r.ignored_fields[0].field, "x");
+    EXPECT_EQ(r.ignored_fields[0].records, 2u);
+    EXPECT_EQ(r.ignored_fields[1].field, "y");
+    EXPECT_EQ(r.ignored_fields[1].records, 1u);
+}
+
 TEST(Records, EveryCopyOfAWrongKindRefIsRejected) {
     harness h(plan_text);
     h.feed_ok(R"(

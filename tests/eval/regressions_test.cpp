@@ -168,10 +168,16 @@ TEST(Regressions, ReportsAreValidUtf8AndCountIgnoredFieldsPerRecord) {
     e.add(R"({"entity": "v1", "kind": "village"})");
     // An unknown type whose name, cut for the message, would split a Chinese character.
     e.add("{\"id\": \"x\", \"type\": \"" + std::string(26, 'a') + std::string("集中宣传活动集中宣传活动集中宣传活动集中宣传活动") + "\"}");
-    e.add(R"({"id": "y", "type": "act", "time": "2023-04-05", "unit": "v1", "colour": 1, "colour": 2, "colour": 3})");
+    // A key repeated in a record used to be counted once per copy; it now rejects the record,
+    // which is then in no ignored-field count at all.
+    EXPECT_EQ(e.add(R"({"id": "y", "type": "act", "time": "2023-04-05", "unit": "v1", "colour": 1, "colour": 2, "colour": 3})"),
+              add_status::rejected);
+    EXPECT_EQ(e.last_error(), "duplicate key 'colour'");
+    e.add(R"({"id": "z", "type": "act", "time": "2023-04-05", "unit": "v1", "colour": 1, "shade": 2})");
     const report r = e.evaluate(calendar::from_ymd(2023, 5, 1));
-    ASSERT_EQ(r.ignored_fields.size(), 1u);
+    ASSERT_EQ(r.ignored_fields.size(), 2u);
     EXPECT_EQ(r.ignored_fields[0].records, 1u);
+    EXPECT_EQ(r.ignored_fields[1].records, 1u);
     const std::string json = io::to_json(r);
     // Every byte sequence in the report is valid UTF-8 (the cut falls on a character boundary).
     for (std::size_t i = 0; i < json.size();) {

@@ -6,9 +6,9 @@
 // Decisions where LANGUAGE.md is silent. Those of docs/choices.md are followed (numbers 13,
 // 14, 16-19, 22-29 there); the others, mostly about malformed records, are:
 // - JSON is RFC 8259 (UTF-8 checked, no trailing commas, no leading zeros, lone surrogates
-//   rejected), nested at most 256 deep; a repeated key: the first one counts. A line longer
-//   than 256 KiB is rejected. Every element of `lines` is a record: a caller reading a JSON
-//   Lines file skips its blank lines (docs/choices.md 20).
+//   rejected), nested at most 256 deep; a key repeated in any object rejects the record. A line
+//   longer than 256 KiB is rejected. Every element of `lines` is a record: a caller reading a
+//   JSON Lines file skips its blank lines (docs/choices.md 20).
 // - The kind of record is decided by the first of these keys present (even if null):
 //   "retract" (a retraction), "entity", "id" (an event); none of them: rejected.
 // - `null` for an optional key means absent (entity parent/name/since/until/version, optional
@@ -153,7 +153,7 @@ struct jv {
     std::vector<jv> items;
     std::vector<std::pair<std::string, jv>> members;
 
-    // The first member with that key (a repeated key: the first one counts).
+    // The member with that key (keys are unique: the parser refuses an object repeating one).
     const jv* get(const std::string& key) const {
         for (const auto& m : members)
             if (m.first == key) return &m.second;
@@ -269,6 +269,8 @@ private:
             space();
             jv item;
             if (!value(item, depth + 1)) return false;
+            for (const auto& m : v.members)
+                if (m.first == key) return false;  // a key twice
             v.members.emplace_back(std::move(key), std::move(item));
             space();
             if (peek(',')) {

@@ -156,13 +156,61 @@ TEST(syntax_robustness, one_hundred_thousand_terms) {
     for (int i = 1; i < 100000; ++i) sum += " + a";
     const auto errors = testing::load_errors("plan p {}\nobligation o { require " + sum + " > 0 }\n");
     ASSERT_FALSE(errors.empty());
-    EXPECT_NE(errors[0].find("expression too deeply nested (the limit is 256 levels)"), std::string::npos) << errors[0];
+    EXPECT_NE(errors[0].find("expression too long (the limit is 512 levels of operators; each '+' of 'a + b + ...' is one)"),
+              std::string::npos)
+        << errors[0];
     // A long flat `and` chain and a long list stay within the limits when they should.
     std::string list = "[1";
     for (int i = 2; i <= 100000; ++i) list += ", " + std::to_string(i);
     list += "]";
     survive("plan p {}\nevent e { n: int }\nobligation o { from 2023-01-01 to 2023-01-31 require count(e where n in " +
             list + ") >= 1 }\n");
+}
+
+// A flat chain of operators of one precedence is one level of nesting however long, so the
+// limit of 256 levels does not stop `a + b + ... ` at 257 terms; its length is bounded apart
+// (512 levels of operators: printing, the graph and evaluation recurse on the left-deep tree).
+std::string chain(int n, const std::string& term, const std::string& op) {
+    std::string s = term;
+    for (int i = 1; i < n; ++i) s += op + term;
+    return s;
+}
+
+const std::string chain_plan = "plan p {}\nphase c \"c\" from 2023-04-01 to 2023-04-30\nkind village \"v\"\nevent a \"a\" {}\n";
+
+TEST(syntax_robustness, long_flat_chains_are_one_level_of_nesting) {
+    // 257 and 511 terms summed and compared: 257 and 511 levels of `+`, one more for `>=`.
+    for (int n : {257, 511})
+        EXPECT_NO_THROW(testing::load_ok(chain_plan + "obligation o { each v: village  during c  require " +
+                                          chain(n, "count(a of v)", " + ") + " >= 1 }\n"))
+            << n;
+    // 300 comparisons joined by `and`, 300 factors, 300 `or`s.
+    EXPECT_NO_THROW(testing::load_ok(chain_plan + "obligation o { each v: village  during c  require " +
+                                      chain(300, "count(a of v) >= 1", " and ") + " }\n"));
+    EXPECT_NO_THROW(testing::load_ok(chain_plan + "obligation o { each v: village  during c  require " +
+                                      chain(300, "1", " * ") + " * count(a of v) >= 1 }\n"));
+    EXPECT_NO_THROW(testing::load_ok(chain_plan + "outcome o { each v: village  during c  when " +
+                                      chain(300, "count(a of v) > 2", " or ") + " }\n"));
+    // 512 terms and a comparison are 513 levels: refused at the operand past the limit, the 1
+    // after `>=` (line 6: "  require " is 10 columns, each "count(a) + " 11, so the `1` is at
+    // 11 + 11 * 511 + 8 + 4 = 5644).
+    const auto errors = testing::load_errors(chain_plan + "obligation o {\n  require " + chain(512, "count(a)", " + ") + " >= 1\n}\n");
+    ASSERT_FALSE(errors.empty());
+    EXPECT_EQ(errors[0], "6:5644: error: expression too long (the limit is 512 levels of operators; each '+' of 'a + b + ...' is one)");
+}
+
+TEST(syntax_robustness, real_nesting_is_still_bounded_at_256_levels) {
+    // Each wrapping nests the expression 5 levels deeper (or, and, ==, +, * each take the rest
+    // as their right operand): 51 wrappings of `1` are 256 levels, 52 are 261.
+    auto nested = [](int levels) {
+        std::string s = "1";
+        for (int i = 0; i < levels; ++i) s = "1 or 1 and 1 == 1 + 1 * (" + s + ")";
+        return "plan p {}\nobligation o { require " + s + " }\n";
+    };
+    for (const auto& e : testing::parse_errors(nested(51))) ADD_FAILURE() << e;
+    const auto errors = testing::parse_errors(nested(52));
+    ASSERT_FALSE(errors.empty());
+    EXPECT_NE(errors[0].find("expression too deeply nested (the limit is 256 levels)"), std::string::npos) << errors[0];
 }
 
 TEST(syntax_robustness, long_string_literal_and_long_identifier) {

@@ -29,6 +29,9 @@ void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l)
 
 // Reads a whole file ("-" is standard input); throws usage_error naming the file on failure.
 std::string read_file(const std::string& path);
+// read_file for a rule or test file, refusing a directory by name first: read, it would give
+// empty text and so a misleading "no plan block" (or, for fmt, nothing to do).
+std::string read_source_file(const std::string& path);
 // Writes what `write` writes to `path` ("-" is standard output) as detail::output_file does
 // (lib/support/output_file.hpp): a regular file is replaced whole, a device or a FIFO written
 // through, a symbolic link followed, nothing left behind. Throws detail::output_error (exit 3).

@@ -1,6 +1,7 @@
 // check, graph and explain: the evaluation commands.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -73,9 +74,14 @@ options parse_options(const std::vector<std::string>& args) {
             list = nullptr;
         } else if (a == "--state-every") {
             const std::string n = value(i, a);
+            // Digits only: strtoull would take "-5" (as 2^64 - 5), "+5" and " 5", and clamp
+            // what overflows.
+            const bool digits = !n.empty() && n.find_first_not_of("0123456789") == std::string::npos;
             char* end = nullptr;
-            const unsigned long long v = std::strtoull(n.c_str(), &end, 10);
-            if (n.empty() || *end != '\0' || v == 0) throw usage_error("--state-every needs a number of records, not '" + n + "'");
+            errno = 0;
+            const unsigned long long v = digits ? std::strtoull(n.c_str(), &end, 10) : 0;
+            if (v == 0 || errno == ERANGE)
+                throw usage_error("--state-every needs a number of records, 1 or more, not '" + n + "'");
             o.state_every = v;
             list = nullptr;
         } else if (a == "--strict") {
@@ -106,7 +112,7 @@ options parse_options(const std::vector<std::string>& args) {
 
 // Compiles the plan, printing diagnostics; nullptr when it does not compile.
 plan load_plan(const std::string& path, const limits& l = {}) {
-    const std::string text = read_file(path);
+    const std::string text = read_source_file(path);
     auto compiled = compile(text, path, l);
     if (!compiled.ok()) {
         const source_file source(path, text);

@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -41,6 +42,12 @@ void write_output(const std::string& path, const std::function<void(std::ostream
     out.finish();
 }
 
+std::string read_source_file(const std::string& path) {
+    std::error_code ec;
+    if (path != "-" && std::filesystem::is_directory(path, ec)) throw usage_error("cannot read " + path + ": it is a directory");
+    return read_file(path);
+}
+
 void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l) {
     if (i + 1 >= args.size()) throw usage_error("--limit needs NAME=N (" + describe(limits{}) + ")");
     const std::string& value = args[++i];
@@ -60,7 +67,7 @@ int lint(const std::vector<std::string>& args) {
     if (files.empty()) throw usage_error("usage: mandate lint [--limit NAME=N] FILE...");
     std::size_t errors = 0;
     for (const auto& path : files) {
-        source_file source(path == "-" ? "<stdin>" : path, read_file(path));
+        source_file source(path == "-" ? "<stdin>" : path, read_source_file(path));
         const auto checked = check::load(source, l);
         for (const auto& d : checked.diagnostics()) std::cerr << render(d, source);
         errors += checked.diagnostics().size();
@@ -83,7 +90,7 @@ int fmt(const std::vector<std::string>& args) {
     if (files.empty()) throw usage_error("usage: mandate fmt [--check] FILE...");
     int status = 0;
     for (const auto& path : files) {
-        source_file source(path == "-" ? "<stdin>" : path, read_file(path));
+        source_file source(path == "-" ? "<stdin>" : path, read_source_file(path));
         const auto parsed = syntax::parse(source);
         if (!parsed.ok()) {
             for (const auto& d : parsed.diagnostics) std::cerr << render(d, source);

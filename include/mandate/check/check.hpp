@@ -16,7 +16,7 @@
 namespace mandate::check {
 
 // Checks a parsed file. On success the result holds the plan; diagnostics are errors. An
-// expression deeper than `l.max_expression_depth` is one.
+// expression nested deeper than `l.max_expression_depth` is one.
 result<plan> check(const ast::file& file, const source_file& source, const limits& l = {});
 
 // Parse and check in one step (the front end as a whole). Diagnostics of both stages.

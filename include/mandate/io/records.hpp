@@ -30,12 +30,27 @@ bool is_json_number(std::string_view text);
 // Whether `text` is valid UTF-8.
 bool is_valid_utf8(std::string_view text);
 
+// Levels of lists and objects the value of a field that is read (a built-in key such as `unit`,
+// or a field the event type declares) may nest; more rejects the record. Other fields are not
+// bounded but by the record's size: they are checked without recursion.
+inline constexpr std::uint32_t max_json_depth = 32;
+
 enum class record_kind { entity, event, retraction };
 
 // `number` values are held in millionths (LANGUAGE.md: at most 6 fractional digits).
 inline constexpr std::int64_t number_scale = 1000000;
 // Largest magnitude of a `number` value, in millionths.
 inline constexpr std::int64_t max_scaled_number = 9000000000000000000;
+
+// How a JSON number token fits an `int` field (`whole`) or a `number` field: `value` is then the
+// integer, or the number in millionths. Exact for any valid token, however many its digits or
+// large its exponent (`1e300`, `1e-400`, `1.000...0`). The JSON and the typed readers both use
+// it, so that a typed value gets its JSON twin's reason.
+enum class number_fit { fits, not_whole, too_many_fractional_digits, out_of_range };
+number_fit fit_number(std::string_view token, bool whole, std::int64_t& value);
+// "field 'F' is out of range: an int field holds -9223372036854775807 to 9223372036854775807",
+// or the range of a number field.
+std::string out_of_range_reason(std::string_view field, bool whole);
 
 // One typed field value. Strings are views valid until the next parse.
 struct field_value {

@@ -145,7 +145,11 @@ struct fired {
 
 struct expr {
     span loc;
-    std::uint32_t depth = 1;  // height of this subtree; the parser bounds it
+    std::uint32_t depth = 1;  // height of this subtree (a chain `a + b + c` is as tall as it is long)
+    // Levels of nesting, what limits::max_expression_depth bounds: one per operand below its
+    // operator, but a chain of operators of one precedence (`a + b - c`, `x and y and z`) is
+    // one level however long. The parser bounds both.
+    std::uint32_t nesting = 1;
     std::variant<number_lit, bool_lit, string_lit, date_value, duration_value, list_lit, name_ref, unary, binary,
                  aggregate, streak, violations, fired>
         node;

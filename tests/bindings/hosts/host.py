@@ -20,6 +20,15 @@ def alert(change: mandate.StatusChange) -> None:
         print("fired:", where, file=sys.stderr)
 
 
+def unique_keys(pairs: list) -> dict:
+    """A JSON object as a dict; json.loads would keep the last of a key given twice, where the
+    engine rejects the record."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        raise ValueError("duplicate key")
+    return record
+
+
 def main(rules_path: str, records_path: str, as_of: str) -> int:
     with open(rules_path, encoding="utf-8") as f:
         rules = f.read()
@@ -42,11 +51,12 @@ def main(rules_path: str, records_path: str, as_of: str) -> int:
             if not text.strip(" \t"):
                 continue  # a blank line is not a record
             try:
-                record = json.loads(text, parse_float=Decimal)  # exact: 0.1 stays 1/10
+                # Exact (0.1 stays 1/10), and a key given twice is an error, not the last value.
+                record = json.loads(text, parse_float=Decimal, object_pairs_hook=unique_keys)
                 engine.add(record, source=records_path, line=number)
             except (ValueError, TypeError):
-                # Not JSON, or not shaped like a record: hand over the text, which the engine
-                # rejects with its reason and counts.
+                # Not JSON, a key twice, or not shaped like a record: hand over the text, which
+                # the engine rejects with its reason and counts.
                 engine.add(text, source=records_path, line=number)
 
     # 4. The report as of a date, as the same JSON text C and C++ hosts get.

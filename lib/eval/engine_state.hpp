@@ -1,0 +1,104 @@
+// The engine's state and the roles it is made of — a thin layer under mandate::engine, which
+// is its facade (engine.cpp). Each role lives in a file of its own:
+//   admission.cpp      records in: counting, applying, the reasons for rejecting
+//   store.hpp          the records themselves: entities and versions, event rows, ids
+//   event_values.hpp   one event's fields as values; filters and predicates on it
+//   indexes.hpp        events per source and unit, and per coverage target, in date order
+//   evaluation.hpp     judging every bucket as of a date (aggregates.cpp, evidence.cpp)
+//   reporting.cpp      handing the judged buckets to a report sink, row by row
+//   accounting.cpp     the classes every record read falls in, and unresolved entities
+//   subscriptions.cpp  telling subscribers which buckets changed
+// Not thread-safe; one per engine.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "event_values.hpp"
+#include "indexes.hpp"
+#include "mandate/eval/engine.hpp"
+#include "mandate/io/records.hpp"
+#include "store.hpp"
+#include "typed_reader.hpp"
+
+namespace mandate::eval {
+
+struct engine_state {
+    engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
+        : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model, o.limits),
+          typed(model, o.limits.max_field_bytes), values(*plan, st), indexes(*plan, st, values) {}
+    engine_state(const engine_state&) = delete;
+    engine_state& operator=(const engine_state&) = delete;
+
+    std::shared_ptr<const graph::compiled_plan> plan;
+    const check::plan& model;
+    engine_options options;
+    store st;
+    io::record_parser parser;
+    typed_reader typed;  // typed records, checked as the parser checks JSON
+    io::parsed_record typed_record;
+    std::string last_error;
+    event_values values;
+    index_set indexes;
+
+    // ------------------------------------------------------------ admission.cpp
+
+    // A record rejected before it could be parsed into one (cut short, too long, a CSV row
+    // that does not fit its header), or by the parser: counted and listed with its reason.
+    add_status reject(std::uint32_t source, std::uint64_t line, std::string reason);
+    // `explain`: work out why a record is rejected when that is known on arrival (add()'s
+    // answer); bulk loads do not ask, and the report counts rejections either way.
+    add_status add_parsed(bool ok, std::uint32_t source, std::uint64_t line, bool explain = true);
+    // A typed record: `read` fills the parsed record the store takes, or says why not.
+    template <class Read>
+    add_status add_typed(std::string_view source, std::uint64_t line, Read&& read) {
+        const std::uint32_t source_index = st.source_index(source);
+        std::string error;
+        const bool ok = read(typed_record, error);
+        const add_status result = add_record(ok ? &typed_record : nullptr, error, source_index, line);
+        notify();
+        return result;
+    }
+    // A record read from JSON or from typed values, or (null) one rejected with `error`.
+    add_status add_record(const io::parsed_record* record, const std::string& error, std::uint32_t source,
+                          std::uint64_t line, bool explain = true);
+    // Why an event just added is rejected, when that is known already: its id is in conflict,
+    // or a ref names an entity of the wrong kind. Empty otherwise.
+    std::string event_rejection(std::string_view id, std::uint32_t slot) const;
+    // Why an entity record just added is rejected, when that is known already: another record
+    // of its version disagrees, or its parent is registered with a kind it may not be within.
+    std::string entity_rejection(const io::parsed_record& r) const;
+    std::string version_conflict_reason(string_id entity, std::int64_t version) const;
+    std::string id_conflict_reason(std::string_view id) const;
+
+    // ------------------------------------------------------------ reporting.cpp, accounting.cpp
+
+    report evaluate(day as_of, bool with_evidence);
+    void evaluate(day as_of, bool with_evidence, report_sink& sink);
+    // The accounting of every record read, and the entities held out of the hierarchy.
+    report accounting() const;
+
+    // ------------------------------------------------------------ subscriptions.cpp
+
+    std::map<int, engine::subscriber> subscribers;
+    int next_token = 1;
+    std::optional<day> watch_date;
+    // The state subscribers last heard of, bucket by bucket.
+    struct bucket_key {
+        bool outcome;
+        std::string rule;
+        std::optional<std::string> unit;
+        day from, to;
+        bool operator<(const bucket_key& o) const {
+            return std::tie(outcome, rule, unit, from, to) < std::tie(o.outcome, o.rule, o.unit, o.from, o.to);
+        }
+    };
+    std::map<bucket_key, status_change> snapshot;
+    // Tells subscribers what changed since the last snapshot; with seed_only, only takes one.
+    void notify(bool seed_only = false);
+};
+
+}  // namespace mandate::eval

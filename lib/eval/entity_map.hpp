@@ -1,0 +1,49 @@
+// A map keyed by entity index (or `none`, the plan itself): entities are numbered densely, so a
+// vector of slot numbers finds a value without hashing, and only entities with a value hold one.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "store.hpp"
+
+namespace mandate::eval {
+
+template <class T>
+class entity_map {
+public:
+    T& operator[](std::uint32_t e) {
+        if (e == none) {
+            if (none_at_ == none) {
+                none_at_ = static_cast<std::uint32_t>(values_.size());
+                values_.emplace_back();
+            }
+            return values_[none_at_];
+        }
+        if (e >= at_.size()) at_.resize(std::max<std::size_t>(std::size_t{e} + 1, at_.size() * 3 / 2 + 16), none);
+        if (at_[e] == none) {
+            at_[e] = static_cast<std::uint32_t>(values_.size());
+            values_.emplace_back();
+        }
+        return values_[at_[e]];
+    }
+    const T* find(std::uint32_t e) const {
+        const std::uint32_t at = e == none ? none_at_ : e < at_.size() ? at_[e] : none;
+        return at != none ? &values_[at] : nullptr;
+    }
+    void clear() {
+        at_.clear();
+        none_at_ = none;
+        values_.clear();
+    }
+    // Every value held, in no particular order.
+    std::vector<T>& values() { return values_; }
+
+private:
+    std::vector<std::uint32_t> at_;  // entity index -> index into values_, or none
+    std::uint32_t none_at_ = none;   // the value of `none` (the plan, for rules without `each`)
+    std::vector<T> values_;
+};
+
+}  // namespace mandate::eval

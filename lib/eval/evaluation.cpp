@@ -1,0 +1,265 @@
+// Rules, their instances and buckets, and the expressions of a requirement (evaluation.hpp).
+#include "evaluation.hpp"
+
+#include <algorithm>
+
+namespace mandate::eval {
+
+evaluation::evaluation(engine_state& e, day as_of) : e_(e), plan_(*e.plan), model_(e.model), as_of_(as_of) {
+    results_.resize(model_.rules.size());
+    memo_.resize(plan_.nodes().size());
+    streak_memo_.resize(plan_.nodes().size());
+    // A node's memoised values are dropped once the last rule that reads it has run: they
+    // are there to share work between rules, and held longer they would cost as much
+    // memory as the buckets themselves. (Evidence, gathered afterwards, recomputes.)
+    std::vector<int> last_reader(plan_.nodes().size(), -1);
+    std::vector<bool> seen(plan_.nodes().size());
+    std::vector<node_id> stack;
+    for (int r : model_.order) {
+        const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+        std::fill(seen.begin(), seen.end(), false);
+        stack.assign({rn.condition, rn.compared});
+        while (!stack.empty()) {
+            const node_id n = stack.back();
+            stack.pop_back();
+            if (n == no_node || seen[static_cast<std::size_t>(n)]) continue;
+            seen[static_cast<std::size_t>(n)] = true;
+            last_reader[static_cast<std::size_t>(n)] = r;
+            const node& x = plan_.at(n);
+            stack.insert(stack.end(), x.args.begin(), x.args.end());
+        }
+    }
+    release_after_.resize(model_.rules.size());
+    for (std::size_t n = 0; n < last_reader.size(); ++n)
+        if (last_reader[n] >= 0) release_after_[static_cast<std::size_t>(last_reader[n])].push_back(static_cast<node_id>(n));
+}
+
+void evaluation::run() {
+    for (int r : model_.order) {
+        run_rule(r);
+        for (const node_id n : release_after_[static_cast<std::size_t>(r)]) {
+            std::unordered_map<memo_key, val, memo_hash>().swap(memo_[static_cast<std::size_t>(n)]);
+            std::unordered_map<memo_key, std::pair<val, bool>, memo_hash>().swap(streak_memo_[static_cast<std::size_t>(n)]);
+        }
+    }
+}
+
+val evaluation::eval(node_id id, context& ctx) {
+    const node& n = plan_.at(id);
+    switch (n.kind) {
+        case node_kind::constant: return e_.values.constant(id);
+        case node_kind::unary: return unary(n.op, eval(n.args[0], ctx));
+        case node_kind::binary: {
+            if (n.op == check::op::and_ || n.op == check::op::or_) {
+                // Both sides are evaluated so that `undefined` is reported the same way
+                // whatever short-circuits.
+                const bool a = eval(n.args[0], ctx).truthy();
+                const bool b = eval(n.args[1], ctx).truthy();
+                return val::boolean(n.op == check::op::and_ ? a && b : a || b);
+            }
+            const val a = eval(n.args[0], ctx);
+            const val b = eval(n.args[1], ctx);
+            return binary(n.op, a, b, ctx.undefined);
+        }
+        case node_kind::in: {
+            const val x = eval(n.args[0], ctx);
+            if (x.k == val::kind::undef) {
+                ctx.undefined = true;
+                return val::boolean(false);
+            }
+            const node& rhs = plan_.at(n.args[1]);
+            for (node_id item : rhs.args) {
+                bool undefined = false;
+                if (binary(check::op::eq, x, e_.values.constant(item), undefined).truthy()) return val::boolean(true);
+            }
+            return val::boolean(false);
+        }
+        case node_kind::aggregate: return memoized(id, ctx, [&] { return aggregate(id, ctx, nullptr); });
+        case node_kind::streak: {
+            // A comparison inside the streak that met an undefined value marks the row
+            // "no data" too; the flag is memoised with the value.
+            // Shared by rules, a streak's value still depends on each rule's grace.
+            const auto& grace = ctx.rule->grace;
+            const std::int64_t salt = grace ? grace->count * 4 + static_cast<std::int64_t>(grace->unit) + 1 : 0;
+            const memo_key key{id, ctx.unit, ctx.from, ctx.to, salt};
+            auto& memo = streak_memo_[static_cast<std::size_t>(id)];
+            if (auto it = memo.find(key); it != memo.end()) {
+                ctx.undefined = ctx.undefined || it->second.second;
+                return it->second.first;
+            }
+            context inner = ctx;
+            inner.undefined = false;
+            const val v = streak(n, inner);
+            memo.emplace(key, std::make_pair(v, inner.undefined));
+            ctx.undefined = ctx.undefined || inner.undefined;
+            return v;
+        }
+        case node_kind::violations: return violations(n, ctx);
+        case node_kind::fired: return fired(n, ctx);
+        default: return val::undef();
+    }
+}
+
+val evaluation::streak(const node& n, context& ctx) {
+    const auto subs = calendar::split(ctx.from, ctx.to, n.per, model_.week_start, false);
+    std::int64_t run = 0, best = 0;
+    for (const auto& sub : subs) {
+        if (as_of_ < calendar::close_day(sub.to, ctx.rule->grace)) break;  // only closed sub-periods
+        context inner = ctx;
+        inner.from = sub.from;
+        inner.to = sub.to;
+        const bool holds = eval(n.args[0], inner).truthy();
+        ctx.undefined = ctx.undefined || inner.undefined;
+        if (holds) {
+            best = std::max(best, ++run);
+        } else {
+            run = 0;
+        }
+    }
+    return val::number(rational(best));
+}
+
+val evaluation::violations(const node& n, const context& ctx) {
+    std::int64_t count = 0;
+    for (int q : n.rules) {
+        for_buckets(q, ctx.unit, [&](const bucket_state& b) {
+            if (b.to >= ctx.from && b.to <= ctx.to && b.st == status::violated) ++count;
+        });
+    }
+    return val::number(rational(count));
+}
+
+val evaluation::fired(const node& n, const context& ctx) {
+    bool any = false;
+    for (int q : n.rules)
+        for_buckets(q, ctx.unit, [&](const bucket_state& b) {
+            if (b.to >= ctx.from && b.to <= ctx.to && b.fired) any = true;
+        });
+    return val::boolean(any);
+}
+
+std::vector<std::uint32_t> evaluation::instances(const check::rule& rule) const {
+    if (rule.var.empty()) return {none};
+    if (rule.unit_kinds.size() == 1) return e_.st.by_kind[static_cast<std::size_t>(rule.unit_kinds[0])];  // sorted by id
+    std::vector<std::uint32_t> units;
+    for (int k : rule.unit_kinds) {
+        const auto& list = e_.st.by_kind[static_cast<std::size_t>(k)];
+        units.insert(units.end(), list.begin(), list.end());
+    }
+    std::sort(units.begin(), units.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return e_.st.text(e_.st.entities[a].id) < e_.st.text(e_.st.entities[b].id);
+    });
+    units.erase(std::unique(units.begin(), units.end()), units.end());
+    return units;
+}
+
+std::vector<calendar::bucket> evaluation::buckets_for(int r, std::uint32_t unit) const {
+    const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
+    const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+    std::vector<calendar::bucket> out;
+    if (rule.schedule != check::schedule_kind::after && rule.schedule != check::schedule_kind::before) {
+        for (const auto& b : rn.buckets)
+            if (b.visible <= as_of_) out.push_back(b);
+        return out;
+    }
+    std::vector<day> days;
+    if (rule.trig.outcome) {
+        auto collect = [&](const bucket_state& b) {
+            if (b.fired && b.final) days.push_back(b.final_on);
+        };
+        if (rule.trig.target >= 0) {
+            if (unit == none) {
+                // A rule without `each` takes the triggers of every unit the outcome fired for.
+                for (const auto& b : results_[static_cast<std::size_t>(rule.trig.target)].rows) collect(b);
+            } else if (model_.rules[static_cast<std::size_t>(rule.trig.target)].var.empty()) {
+                // An outcome without `each` fires for the plan: every instance is triggered.
+                for_buckets(rule.trig.target, none, collect);
+            } else {
+                for_buckets(rule.trig.target, unit, collect);
+            }
+        }
+    } else if (rn.trigger_source >= 0) {
+        const graph::source& src = plan_.sources()[static_cast<std::size_t>(rn.trigger_source)];
+        const std::vector<entry>* list = e_.indexes.source(rn.trigger_source).find(unit, src.scoped);
+        if (list) {
+            auto [lo, hi] = range_of(*list, rule.window_from, std::min(rule.window_to, as_of_));
+            for (auto it = lo; it != hi; ++it) {
+                if (src.filter_uses_unit && !e_.values.evaluate(src.filter, src.event, it->row, unit).truthy()) continue;
+                days.push_back(it->d);
+            }
+        }
+    }
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    for (day d : days) {
+        if (d > as_of_) continue;
+        if (auto b = calendar::triggered_bucket(rule, d)) out.push_back(*b);
+    }
+    std::sort(out.begin(), out.end(), [](const calendar::bucket& a, const calendar::bucket& b) {
+        return a.from < b.from || (a.from == b.from && a.to < b.to);
+    });
+    return out;
+}
+
+void evaluation::run_rule(int r) {
+    const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
+    const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+    rule_results& out = results_[static_cast<std::size_t>(r)];
+    for (std::uint32_t unit : instances(rule)) {
+        const auto begin = static_cast<std::uint32_t>(out.rows.size());
+        for (const auto& b : buckets_for(r, unit)) {
+            if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+            if (++buckets_ > e_.options.limits.max_buckets)
+                throw limit_error("the report would hold more than " + std::to_string(e_.options.limits.max_buckets) +
+                                  " buckets (units × periods; max_buckets)");
+            out.rows.push_back(judge(rule, rn, unit, b));
+        }
+        out.by_unit[unit] = {begin, static_cast<std::uint32_t>(out.rows.size())};
+    }
+}
+
+bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& rn, std::uint32_t unit, const calendar::bucket& b) {
+    bucket_state s;
+    s.unit = unit;
+    s.from = b.from;
+    s.to = b.to;
+    s.close = calendar::close_day(b.to, rule.grace);
+    context ctx{unit, b.from, b.to, &rule, false};
+    const bool holds = eval(rn.condition, ctx).truthy();
+    const bool closed = as_of_ >= s.close;
+    s.met = holds;
+    if (rule.outcome) {
+        s.fired = holds;
+        day final_on = s.close;
+        for (int q : rule.reads) {
+            const bool obligation = !model_.rules[static_cast<std::size_t>(q)].outcome;
+            for_buckets(q, unit, [&](const bucket_state& x) {
+                if (x.to < b.from || x.to > b.to) return;
+                final_on = std::max(final_on, obligation ? x.close : x.final_on);
+            });
+        }
+        s.final_on = final_on;
+        s.final = as_of_ >= final_on;
+        return s;
+    }
+    if (closed) {
+        s.st = holds ? status::satisfied : status::violated;
+    } else if (rule.mono == check::monotonicity::monotone && holds) {
+        s.st = status::satisfied;
+    } else if (rule.mono == check::monotonicity::anti_monotone && !holds) {
+        s.st = status::violated;
+    } else {
+        s.st = status::pending;
+    }
+    if (rn.compared != no_node) {
+        s.has_value = true;
+        context value_ctx{unit, b.from, b.to, &rule, false};
+        s.value = eval(rn.compared, value_ctx);
+    }
+    s.no_data = ctx.undefined;
+    s.at_risk = s.st == status::pending && !holds && rule.warn &&
+                as_of_ >= calendar::shift(b.to, *rule.warn, -1);
+    return s;
+}
+
+}  // namespace mandate::eval

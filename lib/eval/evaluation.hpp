@@ -1,0 +1,155 @@
+// Judging every bucket of a plan as of one date, from the store through the indexes: the
+// instances of each rule, its buckets (calendar or triggered), its requirement's value on each,
+// and the status that value gives as of the date. Rules run in dependency order, so an outcome
+// reads the verdicts of the obligations it names; evidence is gathered afterwards, for the
+// rows a report shows it for. One class over three files: evaluation.cpp (rules, buckets,
+// expressions), aggregates.cpp (count ... coverage), evidence.cpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "engine_state.hpp"
+#include "entity_map.hpp"
+#include "mandate/calendar/schedule.hpp"
+#include "value.hpp"
+
+namespace mandate::eval {
+
+using graph::no_node;
+using graph::node;
+using graph::node_id;
+using graph::node_kind;
+
+struct bucket_state {
+    std::uint32_t unit = none;
+    day from = 0, to = 0;
+    status st = status::pending;
+    bool met = false, at_risk = false, no_data = false;
+    val value;
+    bool has_value = false;  // the condition is a single comparison
+    bool fired = false, final = false;
+    day final_on = 0;
+    day close = 0;
+};
+
+struct rule_results {
+    std::vector<bucket_state> rows;
+    entity_map<std::pair<std::uint32_t, std::uint32_t>> by_unit;  // [begin, end)
+};
+
+struct memo_key {
+    node_id node;
+    std::uint32_t unit;
+    day from, to;
+    std::int64_t salt = 0;  // streaks: the enclosing rule's grace, which decides what is closed
+    bool operator==(const memo_key& o) const {
+        return node == o.node && unit == o.unit && from == o.from && to == o.to && salt == o.salt;
+    }
+};
+struct memo_hash {
+    std::size_t operator()(const memo_key& k) const {
+        std::uint64_t h = static_cast<std::uint64_t>(k.node) * 0x9E3779B97F4A7C15ull;
+        h ^= (static_cast<std::uint64_t>(k.unit) + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull;
+        h ^= (static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.from)) << 32 | static_cast<std::uint32_t>(k.to)) * 0x94D049BB133111EBull;
+        h ^= static_cast<std::uint64_t>(k.salt) * 0xD6E8FEB86659FD93ull;
+        return static_cast<std::size_t>(h ^ (h >> 31));
+    }
+};
+
+
+// Evaluation of one report: not reused (its memo belongs to its date).
+class evaluation {
+public:
+    evaluation(engine_state& e, day as_of);
+
+    void run();
+
+    const rule_results& results(int r) const { return results_[static_cast<std::size_t>(r)]; }
+
+    struct context {
+        std::uint32_t unit = none;
+        day from = 0, to = 0;
+        const check::rule* rule = nullptr;
+        bool undefined = false;  // a comparison met an undefined value
+    };
+
+    val eval(node_id id, context& ctx);
+
+    // Evidence gathered while an aggregate is computed for a report row.
+    struct collector {
+        std::vector<std::pair<day, string_id>> events;
+        // How many runs of rows were appended to `events`, and whether any run may repeat an
+        // event (coverage's, one per target). One run of an index's rows has no repeats.
+        int runs = 0;
+        bool repeats = false;
+        std::optional<gap_evidence> gap;
+        std::optional<coverage_evidence> coverage;
+        std::size_t limit = 20;
+    };
+
+    val aggregate(node_id id, const context& ctx, collector* evidence);
+
+    // Entities of `kinds` strictly below `unit`, active on `on`.
+    // The walk below `unit` is the same for every bucket of a coverage node: it is done once
+    // a report (per node and unit), and each bucket only filters it by date.
+    void under(node_id node, std::uint32_t unit, const std::vector<int>& kinds, day on, std::vector<std::uint32_t>& out);
+
+    val coverage(node_id id, const context& ctx, day first, day last, collector* evidence);
+
+    val streak(const node& n, context& ctx);
+
+    val violations(const node& n, const context& ctx);
+
+    val fired(const node& n, const context& ctx);
+
+    template <class F>
+    void for_buckets(int rule, std::uint32_t unit, F&& f) const {
+        const rule_results& rr = results_[static_cast<std::size_t>(rule)];
+        const auto* range = rr.by_unit.find(unit);
+        if (!range) return;
+        for (std::uint32_t i = range->first; i < range->second; ++i) f(rr.rows[i]);
+    }
+
+    template <class F>
+    val memoized(node_id id, const context& ctx, F&& compute) {
+        const memo_key key{id, plan_.at(id).uses_unit ? ctx.unit : none, ctx.from, ctx.to};
+        auto& memo = memo_[static_cast<std::size_t>(id)];
+        auto it = memo.find(key);
+        if (it != memo.end()) return it->second;
+        val v = compute();
+        memo.emplace(key, v);
+        return v;
+    }
+
+    // ------------------------------------------------------------ rules
+
+    std::vector<std::uint32_t> instances(const check::rule& rule) const;
+
+    std::vector<calendar::bucket> buckets_for(int r, std::uint32_t unit) const;
+
+    void run_rule(int r);
+
+    bucket_state judge(const check::rule& rule, const graph::rule_node& rn, std::uint32_t unit, const calendar::bucket& b);
+
+    // Evidence for one reported row: recomputes the row's measures with a collector.
+    evidence evidence_for(const check::rule& rule, const graph::rule_node& rn, const bucket_state& s);
+
+private:
+    engine_state& e_;
+    const graph::compiled_plan& plan_;
+    const check::plan& model_;
+    day as_of_;
+    std::uint64_t buckets_ = 0;  // made so far, against limits::max_buckets
+    std::vector<rule_results> results_;
+    // Per node: values already computed, keyed by unit and period.
+    std::vector<std::unordered_map<memo_key, val, memo_hash>> memo_;
+    std::vector<std::unordered_map<memo_key, std::pair<val, bool>, memo_hash>> streak_memo_;
+    std::vector<std::vector<node_id>> release_after_;  // per rule: the nodes no later rule reads
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> under_;  // (coverage node, unit) -> entities of its kinds below
+};
+
+}  // namespace mandate::eval

@@ -1,0 +1,52 @@
+// The evidence of one reported row: its measures recomputed with a collector of the events
+// counted, what was not covered, the longest gap, numerator and denominator (evaluation.hpp).
+#include "evaluation.hpp"
+
+#include <algorithm>
+
+namespace mandate::eval {
+
+evidence evaluation::evidence_for(const check::rule& rule, const graph::rule_node& rn, const bucket_state& s) {
+    evidence ev;
+    collector c;
+    c.limit = e_.options.evidence_limit;
+    context ctx{s.unit, s.from, s.to, &rule, false};
+    for (std::size_t k = 0; k < rn.aggregates.size(); ++k) {
+        const node_id m = rn.aggregates[k];
+        const node& n = plan_.at(m);
+        val v;
+        if (n.kind == node_kind::aggregate) {
+            v = aggregate(m, ctx, &c);
+        } else {
+            v = eval(m, ctx);
+        }
+        ev.measures.emplace_back(rn.measure_names[k], to_reported(v));
+    }
+    // By date, then by id text: interned ids number strings in arrival order, and the
+    // report must not depend on that.
+    if (c.runs > 1 || c.repeats) {  // else no event is there twice
+        std::sort(c.events.begin(), c.events.end());
+        c.events.erase(std::unique(c.events.begin(), c.events.end()), c.events.end());
+    }
+    // Only the first `limit` are listed: only they need ordering by text (a strict order,
+    // since distinct ids have distinct texts, so the same ones come first either way).
+    const std::size_t listed = std::min(c.events.size(), c.limit);
+    std::partial_sort(c.events.begin(), c.events.begin() + static_cast<std::ptrdiff_t>(listed), c.events.end(),
+                      [&](const auto& a, const auto& b) {
+                          return a.first != b.first ? a.first < b.first : e_.st.text(a.second) < e_.st.text(b.second);
+                      });
+    ev.event_count = c.events.size();
+    for (std::size_t i = 0; i < c.events.size() && i < c.limit; ++i) ev.events.emplace_back(e_.st.text(c.events[i].second));
+    ev.gap = c.gap;
+    ev.coverage = std::move(c.coverage);
+    if (rn.compared != no_node) {
+        const node& lhs = plan_.at(rn.compared);
+        if (lhs.kind == node_kind::binary && lhs.op == check::op::div) {
+            context r{s.unit, s.from, s.to, &rule, false};
+            ev.ratio = ratio_evidence{to_reported(eval(lhs.args[0], r)), to_reported(eval(lhs.args[1], r))};
+        }
+    }
+    return ev;
+}
+
+}  // namespace mandate::eval

@@ -1,0 +1,147 @@
+#include "indexes.hpp"
+
+#include <algorithm>
+
+namespace mandate::eval {
+
+using graph::node;
+using graph::node_kind;
+
+namespace {
+
+void push_sorted(std::vector<entry>& list, entry e, bool& sorted) {
+    if (!list.empty() && e < list.back()) sorted = false;
+    list.push_back(e);
+}
+
+}  // namespace
+
+index_set::index_set(const graph::compiled_plan& plan, store& st, const event_values& values)
+    : plan_(plan), st_(st), values_(values) {
+    sources_.resize(plan.sources().size());
+    sources_of_type_.resize(plan.model().events.size());
+    for (std::size_t s = 0; s < plan.sources().size(); ++s)
+        sources_of_type_[static_cast<std::size_t>(plan.sources()[s].event)].push_back(static_cast<int>(s));
+    // Coverages over the same (source, field) share one index.
+    coverage_of_node_.assign(plan.nodes().size(), -1);
+    for (std::size_t n = 0; n < plan.nodes().size(); ++n) {
+        const node& x = plan.nodes()[n];
+        if (x.kind != node_kind::aggregate || x.op != check::op::coverage) continue;
+        int found = -1;
+        for (std::size_t c = 0; c < coverages_.size(); ++c)
+            if (coverages_[c].source == x.source && coverages_[c].field == x.field) found = static_cast<int>(c);
+        if (found < 0) {
+            coverage_index ci;
+            ci.source = x.source;
+            ci.field = x.field;
+            coverages_.push_back(std::move(ci));
+            found = static_cast<int>(coverages_.size() - 1);
+        }
+        coverage_of_node_[n] = found;
+    }
+    coverages_of_type_.resize(plan.model().events.size());
+    for (std::size_t c = 0; c < coverages_.size(); ++c)
+        coverages_of_type_[static_cast<std::size_t>(plan.sources()[static_cast<std::size_t>(coverages_[c].source)].event)]
+            .push_back(static_cast<int>(c));
+}
+
+template <class Place>
+void index_set::places_of(int type, std::uint32_t row, Place&& place) {
+    const table& t = st_.tables[static_cast<std::size_t>(type)];
+    for (int s : sources_of_type_[static_cast<std::size_t>(type)]) {
+        const graph::source& src = plan_.sources()[static_cast<std::size_t>(s)];
+        if (!values_.passes(src, type, row)) continue;
+        source_index& index = sources_[static_cast<std::size_t>(s)];
+        if (src.scoped) {
+            // Every ancestor-or-self of the event's unit whose kind some instance has.
+            for (std::uint32_t e = t.unit_entity[row], guard = 0; e != none && guard <= store::max_depth;
+                 e = st_.entities[e].parent, ++guard) {
+                const int kind = st_.entities[e].kind;
+                if (std::find(src.scope_kinds.begin(), src.scope_kinds.end(), kind) != src.scope_kinds.end())
+                    place(index.by_unit[e], index.sorted);
+            }
+        } else {
+            place(index.all, index.sorted);
+        }
+    }
+    for (int c_index : coverages_of_type_[static_cast<std::size_t>(type)]) {
+        coverage_index& ci = coverages_[static_cast<std::size_t>(c_index)];
+        if (!values_.passes(plan_.sources()[static_cast<std::size_t>(ci.source)], type, row)) continue;
+        auto target = [&](std::int64_t id) {
+            const std::uint32_t e = st_.entity_of.get(static_cast<string_id>(id));
+            if (e != none) place(ci.by_target[e], ci.sorted);
+        };
+        if (ci.field == check::field_unit) {  // built-in: not a column
+            target(t.unit[row]);
+            continue;
+        }
+        const column& c = t.columns[static_cast<std::size_t>(ci.field)];
+        if (!c.present[row]) continue;
+        if (c.kind == check::type_kind::set) {
+            for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) target(t.members[m]);
+        } else {
+            target(c.value[row]);
+        }
+    }
+}
+
+void index_set::index_row(int type, std::uint32_t row) {
+    const entry e{st_.tables[static_cast<std::size_t>(type)].date[row], row};
+    places_of(type, row, [&](std::vector<entry>& list, bool& sorted) { push_sorted(list, e, sorted); });
+}
+
+void index_set::unindex_row(int type, std::uint32_t row) {
+    const entry e{st_.tables[static_cast<std::size_t>(type)].date[row], row};
+    places_of(type, row, [&](std::vector<entry>& list, bool& sorted) {
+        auto it = sorted ? std::lower_bound(list.begin(), list.end(), e) : std::find(list.begin(), list.end(), e);
+        if (it != list.end() && it->d == e.d && it->row == e.row) list.erase(it);
+    });
+}
+
+void index_set::clear() {
+    for (auto& s : sources_) {
+        s.by_unit.clear();
+        s.all.clear();
+        s.sorted = true;
+    }
+    for (auto& c : coverages_) {
+        c.by_target.clear();
+        c.sorted = true;
+    }
+    built_ = false;
+}
+
+void index_set::build() {
+    clear();
+    for (std::size_t t = 0; t < st_.tables.size(); ++t)
+        for (std::uint32_t row = 0; row < st_.tables[t].size(); ++row)
+            if (st_.tables[t].counts(row)) index_row(static_cast<int>(t), row);
+    built_ = true;
+}
+
+void index_set::prepare() {
+    if (st_.hierarchy_dirty) {
+        st_.resolve();
+        built_ = false;
+    }
+    if (!built_) build();
+    for (auto& s : sources_) {
+        if (s.sorted) continue;
+        std::sort(s.all.begin(), s.all.end());
+        for (auto& list : s.by_unit.values()) std::sort(list.begin(), list.end());
+        s.sorted = true;
+    }
+    for (auto& c : coverages_) {
+        if (c.sorted) continue;
+        for (auto& list : c.by_target.values()) std::sort(list.begin(), list.end());
+        c.sorted = true;
+    }
+}
+
+void index_set::apply(const store::event_effect& effect) {
+    if (!built_ || st_.hierarchy_dirty) return;
+    if (effect.removed_row != none) unindex_row(effect.removed_type, effect.removed_row);
+    if (effect.applied_row != none) index_row(effect.applied_type, effect.applied_row);
+}
+
+}  // namespace mandate::eval

@@ -1,0 +1,96 @@
+// The engine's indexes over the store: for every source of the graph (an event type, a filter,
+// a scope), its events in date order per unit of the scope (or all together); for every
+// coverage, the events naming each entity. Kept current as events are applied and removed,
+// rebuilt when the hierarchy changes, sorted lazily when events arrive out of date order.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "entity_map.hpp"
+#include "event_values.hpp"
+#include "mandate/graph/plan.hpp"
+#include "store.hpp"
+
+namespace mandate::eval {
+
+// One event in an index list: its date and its row.
+struct entry {
+    day d;
+    std::uint32_t row;
+    bool operator<(const entry& o) const { return d < o.d || (d == o.d && row < o.row); }
+    bool operator==(const entry& o) const { return d == o.d && row == o.row; }
+};
+
+// The entries of a date-ordered list dated in [from, to].
+inline std::pair<std::vector<entry>::const_iterator, std::vector<entry>::const_iterator> range_of(const std::vector<entry>& list,
+                                                                                                   day from, day to) {
+    auto lo = std::lower_bound(list.begin(), list.end(), entry{from, 0});
+    auto hi = std::lower_bound(lo, list.end(), entry{to == INT_MAX ? to : to + 1, 0});
+    return {lo, hi};
+}
+
+// Events of one source, in date order: per scope unit when scoped, else all together.
+struct source_index {
+    entity_map<std::vector<entry>> by_unit;
+    std::vector<entry> all;
+    bool sorted = true;
+
+    const std::vector<entry>* find(std::uint32_t unit, bool scoped) const {
+        if (!scoped) return &all;
+        return by_unit.find(unit);
+    }
+};
+
+// For coverage: the events naming each entity, per (source, field).
+struct coverage_index {
+    int source = -1;
+    int field = -1;
+    entity_map<std::vector<entry>> by_target;
+    bool sorted = true;
+};
+
+class index_set {
+public:
+    index_set(const graph::compiled_plan& plan, store& st, const event_values& values);
+
+    const source_index& source(int s) const { return sources_[static_cast<std::size_t>(s)]; }
+    // The coverage index an aggregate node reads.
+    const coverage_index& coverage_of(graph::node_id n) const {
+        return coverages_[static_cast<std::size_t>(coverage_of_node_[static_cast<std::size_t>(n)])];
+    }
+
+    // Brings the hierarchy (store::resolve) and the indexes up to date, and sorts what arrived
+    // out of order: before the indexes are read.
+    void prepare();
+    // Keeps built indexes current as an event is applied or stops counting; while the
+    // hierarchy is being changed they are rebuilt at the next prepare() anyway.
+    void apply(const store::event_effect& effect);
+    // The hierarchy changed: rebuild at the next prepare().
+    void invalidate() { built_ = false; }
+
+private:
+    // Calls place(list, sorted_flag) for every index list a row belongs in: its sources (per
+    // ancestor-or-self of its unit when scoped) and the coverage lists of the entities it
+    // names. Indexing and unindexing walk the same places.
+    template <class Place>
+    void places_of(int type, std::uint32_t row, Place&& place);
+    void index_row(int type, std::uint32_t row);
+    void unindex_row(int type, std::uint32_t row);
+    void clear();
+    void build();
+
+    const graph::compiled_plan& plan_;
+    store& st_;
+    const event_values& values_;
+    std::vector<source_index> sources_;
+    std::vector<std::vector<int>> sources_of_type_;
+    std::vector<coverage_index> coverages_;
+    std::vector<std::vector<int>> coverages_of_type_;
+    std::vector<int> coverage_of_node_;
+    bool built_ = false;
+};
+
+}  // namespace mandate::eval

@@ -1,0 +1,92 @@
+// A report as of a date: the buckets judged by an evaluation, handed to a sink row by row in
+// report order (results by obligation in file order, then outcomes), then the accounting.
+#include "evaluation.hpp"
+
+namespace mandate::eval {
+
+namespace {
+
+// Collects what a sink is given into one report (engine::evaluate's answer).
+class collecting_sink : public report_sink {
+public:
+    explicit collecting_sink(report& out) : out_(out) {}
+    void begin(const report& heading) override { out_ = heading; }
+    void result(const result_row& row) override { out_.results.push_back(row); }
+    void outcome(const outcome_row& row) override { out_.outcomes.push_back(row); }
+    void end(const report& accounting) override {
+        out_.inputs = accounting.inputs;
+        out_.rejected = accounting.rejected;
+        out_.ignored_fields = accounting.ignored_fields;
+        out_.unresolved_entities = accounting.unresolved_entities;
+    }
+
+private:
+    report& out_;
+};
+
+}  // namespace
+
+report engine_state::evaluate(day as_of, bool with_evidence) {
+    report out;
+    collecting_sink sink(out);
+    evaluate(as_of, with_evidence, sink);
+    return out;
+}
+
+void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
+    indexes.prepare();
+    evaluation ev(*this, as_of);
+    ev.run();
+
+    report heading;
+    heading.plan = model.id;
+    heading.revision = plan->revision();
+    heading.as_of = as_of;
+    heading.compiled = plan;
+    sink.begin(heading);
+    auto unit_name = [&](std::uint32_t unit) -> std::optional<std::string> {
+        if (unit == none) return std::nullopt;
+        return std::string(st.text(st.entities[unit].id));
+    };
+    // One row object reused for every bucket: rows are handed over as they are made, never
+    // held, so a report of any size costs what the evaluation holds.
+    result_row row;
+    for (std::size_t r = 0; r < model.rules.size(); ++r) {
+        const check::rule& rule = model.rules[r];
+        if (rule.outcome) continue;
+        const graph::rule_node& rn = plan->rules()[r];
+        row.rule = static_cast<int>(r);
+        row.obligation = rule.id;
+        for (const bucket_state& s : ev.results(static_cast<int>(r)).rows) {
+            row.unit = unit_name(s.unit);
+            row.span = period{s.from, s.to};
+            row.status = s.st;
+            row.met = s.met;
+            row.at_risk = s.at_risk;
+            row.value = s.has_value ? to_reported(s.value) : reported_value{};
+            row.reason = s.no_data ? std::optional<std::string>("no data") : std::nullopt;
+            row.evidence = with_evidence ? ev.evidence_for(rule, rn, s) : evidence{};
+            sink.result(row);
+        }
+    }
+    outcome_row orow;
+    for (std::size_t r = 0; r < model.rules.size(); ++r) {
+        const check::rule& rule = model.rules[r];
+        if (!rule.outcome) continue;
+        const graph::rule_node& rn = plan->rules()[r];
+        orow.rule = static_cast<int>(r);
+        orow.outcome = rule.id;
+        for (const bucket_state& s : ev.results(static_cast<int>(r)).rows) {
+            orow.unit = unit_name(s.unit);
+            orow.span = period{s.from, s.to};
+            orow.fired = s.fired;
+            orow.final = s.final;
+            orow.final_on = s.final ? std::optional<day>(s.final_on) : std::nullopt;
+            orow.evidence = with_evidence ? ev.evidence_for(rule, rn, s) : evidence{};
+            sink.outcome(orow);
+        }
+    }
+    sink.end(accounting());
+}
+
+}  // namespace mandate::eval

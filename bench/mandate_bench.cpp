@@ -36,8 +36,8 @@
 
 #include "bench_data.hpp"
 #include "generator.hpp"
-#include "mandate/io/records.hpp"
-#include "mandate/io/report_writer.hpp"
+#include "mandate/ingest/records.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
 namespace {

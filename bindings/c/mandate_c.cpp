@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
 struct mandate_plan {

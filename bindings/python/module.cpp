@@ -10,7 +10,7 @@
 #include <fstream>
 #include <optional>
 
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
 namespace py = pybind11;

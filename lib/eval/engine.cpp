@@ -7,28 +7,10 @@
 #include <istream>
 
 #include "engine_state.hpp"
-#include "mandate/io/csv.hpp"
+#include "ingest/readers.hpp"
 #include "state_file.hpp"
 
 namespace mandate {
-
-namespace {
-
-// The id of a line that starts {"id":"...", as JSON Lines writers commonly put it, found
-// without parsing: only a hint for prefetching where interning it will probe. Empty when the
-// line starts any other way (it is then simply not prefetched).
-std::string_view leading_id(const char* p, const char* end) {
-    static constexpr char head[] = "{\"id\":\"";
-    constexpr std::size_t n = sizeof head - 1;
-    if (static_cast<std::size_t>(end - p) < n || std::memcmp(p, head, n) != 0) return {};
-    const char* const begin = p + n;
-    const char* q = begin;
-    while (q < end && q - begin < 128 && *q != '"' && *q != '\\') ++q;
-    if (q == end || *q != '"') return {};
-    return {begin, static_cast<std::size_t>(q - begin)};
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------- engine
 
@@ -74,94 +56,13 @@ add_status engine::retract(std::string_view event_id, std::string_view source, s
 std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) { return add_jsonl(in, source, jsonl_options{}); }
 
 std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const jsonl_options& options) {
-    eval::engine_state& m = *impl_;
-    const std::uint32_t source_index = m.st.source_index(source);
-    const std::size_t limit = m.options.limits.max_record_bytes;
-    // The window holds a block of input plus the longest record (and its "\r"); the padding
-    // after it lets simdjson read past a record's end.
-    const std::size_t window = (std::size_t{1} << 20) + limit + 1;
-    std::vector<char> buffer(window + io::required_padding());
-    std::size_t filled = 0;
-    std::uint64_t line = options.first_line, records = 0;
-    std::uint64_t base = 0;  // the stream offset of buffer[0]
-    bool skipping = false;   // inside a line already rejected as too long
-    bool due = false;        // a checkpoint is due at the next line boundary
-    const bool checkpoints = options.checkpoint_every > 0 && options.checkpoint;
-    auto too_long = [&] {
-        ++records;
-        m.reject(source_index, line, io::too_long_reason(limit));
-    };
-    // One whole line, without its "\n".
-    auto take = [&](char* begin, std::size_t length) {
-        ++line;
-        if (length > 0 && begin[length - 1] == '\r') --length;
-        bool blank = true;
-        for (std::size_t i = 0; i < length && blank; ++i) blank = begin[i] == ' ' || begin[i] == '\t';
-        if (blank) return;
-        if (length > limit) {
-            too_long();
-            return;
-        }
-        ++records;
-        const bool ok = m.parser.parse(begin, length, buffer.size() - static_cast<std::size_t>(begin - buffer.data()));
-        m.add_parsed(ok, source_index, line, false);
-        m.notify();
-        if (checkpoints && records % options.checkpoint_every == 0) due = true;
-    };
-    for (bool eof = false, first = true; !eof; first = false) {
-        in.read(buffer.data() + filled, static_cast<std::streamsize>(window - filled));
-        filled += static_cast<std::size_t>(in.gcount());
-        eof = !in;
-        if (in.bad()) throw std::runtime_error("error reading " + std::string(source));
-        std::size_t start = 0;
-        // A UTF-8 byte order mark (as some Windows tools write) is not part of the first record.
-        if (first && options.first_line == 0 && filled >= 3 && std::memcmp(buffer.data(), "\xEF\xBB\xBF", 3) == 0) start = 3;
-        while (start < filled) {
-            char* begin = buffer.data() + start;
-            char* newline = static_cast<char*>(std::memchr(begin, '\n', filled - start));
-            if (!newline) break;
-            if (skipping) {
-                skipping = false;  // the rest of the long line: already counted
-                if (checkpoints && records % options.checkpoint_every == 0) due = true;
-            } else {
-                // The next record's id will most likely be new: its first probe is a cache
-                // miss in a table of millions. Start it now, while this record is read.
-                const std::string_view next = leading_id(newline + 1, buffer.data() + filled);
-                if (!next.empty()) m.st.strings.prefetch(next);
-                take(begin, static_cast<std::size_t>(newline - begin));
-            }
-            start = static_cast<std::size_t>(newline - buffer.data()) + 1;
-            if (due) {  // between two records: what was read so far is whole
-                due = false;
-                options.checkpoint(line, base + start);
-            }
-        }
-        std::size_t rest = filled - start;
-        if (eof) {
-            if (rest > 0 && !skipping) take(buffer.data() + start, rest);
-            break;
-        }
-        if (skipping) {
-            base += filled;
-            filled = 0;  // still inside the long line
-            continue;
-        }
-        // An unfinished line longer than any record (its "\r" aside) is rejected now and skipped,
-        // so memory never grows with a line's length.
-        const bool cr = rest > 0 && buffer[start + rest - 1] == '\r';
-        if (rest > limit + (cr ? 1 : 0)) {
-            ++line;
-            too_long();
-            skipping = true;
-            base += filled;
-            filled = 0;
-            continue;
-        }
-        std::memmove(buffer.data(), buffer.data() + start, rest);
-        base += start;
-        filled = rest;
-    }
-    return records;
+    eval::engine_state::bulk_load load(*impl_, source);
+    io::jsonl_read_options o;
+    o.first_line = options.first_line;
+    o.checkpoint_every = options.checkpoint_every;
+    o.checkpoint = options.checkpoint;
+    o.max_record_bytes = impl_->options.limits.max_record_bytes;
+    return io::read_jsonl(in, source, o, load);
 }
 
 std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::string_view type) {
@@ -169,40 +70,8 @@ std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::st
 }
 
 std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::string_view type, std::uint64_t first_line) {
-    eval::engine_state& m = *impl_;
-    const std::uint32_t source_index = m.st.source_index(source);
-    io::csv_reader reader(in, m.options.limits.max_record_bytes);
-    io::csv_row row;
-    auto where = [&](std::uint64_t line) { return std::string(source) + ":" + std::to_string(line) + ": "; };
-    try {
-        if (!reader.next(row)) return 0;  // an empty file: no header, no records
-    } catch (const std::runtime_error&) {
-        throw std::runtime_error("error reading " + std::string(source));
-    }
-    if (!row.error.empty()) throw std::runtime_error(where(row.line) + "the header row: " + row.error);
-    const std::vector<std::string> header(row.cells.begin(), row.cells.end());
-    const io::csv_layout layout(m.model, std::vector<std::string_view>(header.begin(), header.end()), type);
-    if (!layout.error().empty()) throw std::runtime_error(where(row.line) + layout.error());
-    if (first_line > 0) reader.set_lines_read(first_line);
-    std::uint64_t records = 0;
-    std::string json, why;
-    for (;;) {
-        try {
-            if (!reader.next(row)) break;
-        } catch (const std::runtime_error&) {
-            throw std::runtime_error("error reading " + std::string(source));
-        }
-        ++records;
-        why = row.error;
-        if (why.empty() && layout.to_json(row.cells, json, why)) {
-            const bool ok = m.parser.parse(json);
-            m.add_parsed(ok, source_index, row.line, false);
-        } else {
-            m.reject(source_index, row.line, why);
-        }
-        m.notify();
-    }
-    return records;
+    eval::engine_state::bulk_load load(*impl_, source);
+    return io::read_csv(in, source, impl_->model, type, first_line, impl_->options.limits.max_record_bytes, load);
 }
 
 void engine::save(const std::string& path, std::string_view host) const {

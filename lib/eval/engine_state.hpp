@@ -20,9 +20,10 @@
 #include "event_values.hpp"
 #include "indexes.hpp"
 #include "mandate/eval/engine.hpp"
-#include "mandate/io/records.hpp"
+#include "mandate/ingest/records.hpp"
 #include "store.hpp"
-#include "typed_reader.hpp"
+#include "ingest/readers.hpp"
+#include "ingest/typed_reader.hpp"
 
 namespace mandate::eval {
 
@@ -38,7 +39,7 @@ struct engine_state {
     engine_options options;
     store st;
     io::record_parser parser;
-    typed_reader typed;  // typed records, checked as the parser checks JSON
+    io::typed_reader typed;  // typed records, checked as the parser checks JSON
     io::parsed_record typed_record;
     std::string last_error;
     event_values values;
@@ -73,6 +74,24 @@ struct engine_state {
     std::string entity_rejection(const io::parsed_record& r) const;
     std::string version_conflict_reason(string_id entity, std::int64_t version) const;
     std::string id_conflict_reason(std::string_view id) const;
+
+    // A stream of records being read into this engine (add_jsonl, add_csv).
+    struct bulk_load : io::record_consumer {
+        bulk_load(engine_state& m, std::string_view source) : m_(m), source_(m.st.source_index(source)) {}
+        void record(const char* data, std::size_t length, std::size_t capacity, std::uint64_t line) override {
+            const bool ok = m_.parser.parse(data, length, capacity);
+            m_.add_parsed(ok, source_, line, false);
+            m_.notify();
+        }
+        void rejected(std::uint64_t line, std::string reason) override { m_.reject(source_, line, std::move(reason)); }
+        // The next record's id will most likely be new: its first probe is a cache miss in a
+        // table of millions. Start it now, while this record is read.
+        void upcoming(std::string_view id) override { m_.st.strings.prefetch(id); }
+
+    private:
+        engine_state& m_;
+        std::uint32_t source_;
+    };
 
     // ------------------------------------------------------------ reporting.cpp, accounting.cpp
 

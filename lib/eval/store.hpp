@@ -13,7 +13,7 @@
 
 #include "mandate/calendar/date.hpp"
 #include "mandate/check/model.hpp"
-#include "mandate/io/records.hpp"
+#include "mandate/ingest/records.hpp"
 #include "pod_vector.hpp"
 #include "string_pool.hpp"
 

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "mandate/check/check.hpp"
-#include "mandate/io/records.hpp"
-#include "mandate/io/report_writer.hpp"
+#include "mandate/ingest/records.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "mandate/scenario/scenario.hpp"
 #include "mandate/syntax/print.hpp"
 #include "mandate/syntax/scenario.hpp"

@@ -1,11 +1,11 @@
-// Typed records (mandate/eval/typed_record.hpp) against their JSON twins: the same reasons
+// Typed records (mandate/ingest/typed_record.hpp) against their JSON twins: the same reasons
 // for the same faults, duplicates rather than conflicts, and the same report.
 #include <gtest/gtest.h>
 
 #include <climits>
 #include <stdexcept>
 
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
 namespace {

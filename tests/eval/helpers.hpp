@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
 namespace evaltest {

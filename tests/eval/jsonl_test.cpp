@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "mandate/io/records.hpp"
+#include "mandate/ingest/records.hpp"
 #include "mandate/mandate.hpp"
 
 namespace mandate {

@@ -133,7 +133,7 @@ TEST(Regressions, ManyVersionsOfOneEntity) {
 }  // namespace
 }  // namespace mandate
 
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 
 namespace mandate {
 namespace {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "eval/helpers.hpp"
-#include "mandate/eval/select.hpp"
+#include "mandate/report/select.hpp"
 
 namespace {
 

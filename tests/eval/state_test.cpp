@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "helpers.hpp"
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 
 namespace mandate {
 namespace {

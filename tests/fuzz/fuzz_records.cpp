@@ -10,7 +10,7 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);

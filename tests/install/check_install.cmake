@@ -24,7 +24,7 @@ function(expect_satisfied what)
 endfunction()
 
 run("install" ${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
-foreach(file include/mandate.h include/mandate/mandate.hpp include/mandate/eval/typed_record.hpp)
+foreach(file include/mandate.h include/mandate/mandate.hpp include/mandate/ingest/typed_record.hpp)
   if(NOT EXISTS ${prefix}/${file})
     message(FATAL_ERROR "not installed: ${file}")
   endif()

@@ -4,8 +4,8 @@
 
 #include <sstream>
 
-#include "mandate/io/csv.hpp"
-#include "mandate/io/records.hpp"
+#include "mandate/ingest/csv.hpp"
+#include "mandate/ingest/records.hpp"
 #include "mandate/mandate.hpp"
 
 namespace mandate::io {

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
 namespace mandate {

@@ -12,8 +12,8 @@
 
 #include "commands.hpp"
 #include "inputs.hpp"
-#include "mandate/eval/select.hpp"
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/select.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
 namespace mandate::cli {

@@ -18,8 +18,8 @@
 #include <streambuf>
 
 #include "commands.hpp"
-#include "mandate/io/csv.hpp"
-#include "mandate/io/records.hpp"
+#include "mandate/ingest/csv.hpp"
+#include "mandate/ingest/records.hpp"
 #include "support/output_file.hpp"
 
 #include <openssl/evp.h>

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "mandate/eval/report.hpp"
-#include "mandate/eval/typed_record.hpp"
+#include "mandate/ingest/typed_record.hpp"
 #include "mandate/graph/plan.hpp"
 #include "mandate/limits.hpp"
 

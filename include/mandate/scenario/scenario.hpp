@@ -14,7 +14,7 @@
 
 #include "mandate/diagnostic.hpp"
 #include "mandate/eval/report.hpp"
-#include "mandate/eval/select.hpp"
+#include "mandate/report/select.hpp"
 #include "mandate/graph/plan.hpp"
 #include "mandate/limits.hpp"
 #include "mandate/result.hpp"

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <sstream>
 
-#include <mandate/io/report_writer.hpp>
+#include <mandate/report/report_writer.hpp>
 #include <mandate/mandate.hpp>
 
 int main(int argc, char** argv) {

@@ -115,24 +115,6 @@ column_labels label_columns(const std::vector<period>& columns) {
     return out;
 }
 
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-    if (n == 2 && b < 0xC2) return 0;                                                        // overlong
-    if (n == 3) {
-        const auto c = static_cast<unsigned char>(s[i + 1]);
-        if ((b == 0xE0 && c < 0xA0) || (b == 0xED && c >= 0xA0)) return 0;                  // overlong, surrogate
-    }
-    if (n == 4) {
-        const auto c = static_cast<unsigned char>(s[i + 1]);
-        if ((b == 0xF0 && c < 0x90) || b > 0xF4 || (b == 0xF4 && c >= 0x90)) return 0;       // overlong, > U+10FFFF
-    }
-    return n;
-}
-
 std::string terminal_text(std::string_view s) {
     std::string out;
     out.reserve(s.size());

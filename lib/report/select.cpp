@@ -1,4 +1,4 @@
-#include "mandate/eval/select.hpp"
+#include "mandate/report/select.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-// The checks of lib/io/records.cpp, applied to typed values. The reasons are the JSON reader's
+// The checks of lib/ingest/records.cpp, applied to typed values. The reasons are the JSON reader's
 // word for word (tests/bindings/typed_records_test.cpp holds each against its JSON twin); only
 // what JSON text cannot carry (invalid UTF-8, a date outside the calendar) has reasons of its own.
 #include "typed_reader.hpp"
@@ -107,7 +107,7 @@ const typed_value* typed_event::find(std::string_view field) const { return cons
 
 // ---------------------------------------------------------------- reading
 
-namespace eval {
+namespace io {
 
 namespace {
 
@@ -341,5 +341,5 @@ bool typed_reader::read_retraction(std::string_view id, io::parsed_record& r, st
     return true;
 }
 
-}  // namespace eval
+}  // namespace io
 }  // namespace mandate

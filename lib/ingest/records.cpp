@@ -1,4 +1,4 @@
-#include "mandate/io/records.hpp"
+#include "mandate/ingest/records.hpp"
 
 #include <simdjson.h>
 

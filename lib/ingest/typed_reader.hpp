@@ -1,5 +1,5 @@
 // Turns a typed record (typed_record.hpp) into the parsed record the store takes, with the
-// checks and the rejection reasons of the JSON reader (lib/io/records.cpp), so a typed record
+// checks and the rejection reasons of the JSON reader (lib/ingest/records.cpp), so a typed record
 // and its JSON twin are judged alike.
 #pragma once
 
@@ -8,10 +8,10 @@
 #include <string_view>
 
 #include "mandate/check/model.hpp"
-#include "mandate/eval/typed_record.hpp"
-#include "mandate/io/records.hpp"
+#include "mandate/ingest/typed_record.hpp"
+#include "mandate/ingest/records.hpp"
 
-namespace mandate::eval {
+namespace mandate::io {
 
 // Reusable; not thread-safe. The parsed record's strings point into the typed record and into
 // this reader, so both must outlive its use (one add()).
@@ -34,4 +34,4 @@ private:
     std::deque<std::string> scratch_;  // texts made here (dates given to text fields); stable addresses
 };
 
-}  // namespace mandate::eval
+}  // namespace mandate::io

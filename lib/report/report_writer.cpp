@@ -1,4 +1,4 @@
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 
 #include <cstdio>
 #include <map>
@@ -11,30 +11,6 @@
 #include "grid.hpp"
 
 namespace mandate::io {
-
-// Control characters are escaped; bytes that are not valid UTF-8 (a file name, a cut string)
-// become U+FFFD, so the report is always valid JSON.
-std::string json_string(std::string_view s) {
-    std::string out = "\"";
-    detail::append_utf8(s, out, [](char c, std::string& o) {
-        switch (c) {
-            case '"': o += "\\\""; break;
-            case '\\': o += "\\\\"; break;
-            case '\n': o += "\\n"; break;
-            case '\t': o += "\\t"; break;
-            case '\r': o += "\\r"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                    o += buf;
-                } else {
-                    o += c;
-                }
-        }
-    });
-    return out + "\"";
-}
 
 namespace {
 

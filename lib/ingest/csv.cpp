@@ -1,12 +1,12 @@
-#include "mandate/io/csv.hpp"
+#include "mandate/ingest/csv.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <istream>
 #include <stdexcept>
 
-#include "mandate/io/records.hpp"
-#include "mandate/io/report_writer.hpp"
+#include "mandate/ingest/records.hpp"
+#include "mandate/json_text.hpp"
 
 namespace mandate::io {
 

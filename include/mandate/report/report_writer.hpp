@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mandate/eval/report.hpp"
+#include "mandate/json_text.hpp"  // io::json_string
 
 namespace mandate::io {
 
@@ -50,8 +51,5 @@ std::string explain_rule(const report& r, int rule);
 // and denominator, and the clause cited.
 std::string explain(const report& r, const result_row& row);
 std::string explain(const report& r, const outcome_row& row);
-
-// A JSON string literal for `s` (quotes included; UTF-8 kept, control characters escaped).
-std::string json_string(std::string_view s);
 
 }  // namespace mandate::io

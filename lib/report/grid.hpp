@@ -7,8 +7,12 @@
 #include <vector>
 
 #include "mandate/eval/report.hpp"
+#include "support/utf8.hpp"
 
 namespace mandate::io::detail {
+
+using mandate::detail::append_utf8;  // support/utf8.hpp
+using mandate::detail::utf8_length;
 
 struct rule_grid {
     int rule = -1;
@@ -36,28 +40,6 @@ struct column_labels {
     bool two_rows = false;
 };
 column_labels label_columns(const std::vector<period>& columns);
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
-std::size_t utf8_length(std::string_view s, std::size_t i);
-
-// Appends `s` to `out` for a writer: multi-byte characters as they are, a byte that is not
-// UTF-8 as U+FFFD (so what writers write is always valid UTF-8), and each ASCII character
-// through `ascii(c, out)`, which escapes it as the format needs.
-template <class Ascii>
-void append_utf8(std::string_view s, std::string& out, Ascii&& ascii) {
-    for (std::size_t i = 0; i < s.size();) {
-        const std::size_t n = utf8_length(s, i);
-        if (n == 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        } else if (n > 1) {
-            out.append(s.substr(i, n));
-            i += n;
-        } else {
-            ascii(s[i++], out);
-        }
-    }
-}
 
 // Text from records (ids, reasons, names) made safe to print on a terminal: control
 // characters (C0, DEL, C1) and the bidirectional overrides that reorder a line are shown as

@@ -5,7 +5,7 @@
 #include "grid.hpp"
 #include "mandate/calendar/schedule.hpp"
 #include "mandate/graph/plan.hpp"
-#include "mandate/io/report_writer.hpp"
+#include "mandate/report/report_writer.hpp"
 
 namespace mandate::io {
 

@@ -142,11 +142,12 @@ private:
     }
 
     // Refuses a schedule that would cut [from, to] into more than max_buckets periods.
-    void check_bucket_count(day from, day to, const ast::period& p, span where, const char* what) {
+    void check_bucket_count(day from, day to, const ast::period& p, span where, const char* what,
+                            const char* of = "this window") {
         const std::int64_t length = static_cast<std::int64_t>(to) - from + 1;
         if (p.count >= 1 && length / shortest_days(p) > max_buckets)
-            error(where, std::string(what) + " makes more than " + std::to_string(max_buckets) +
-                             " periods of this window; use a longer period or a shorter window");
+            error(where, std::string(what) + " makes more than " + std::to_string(max_buckets) + " periods of " + of +
+                             "; use a longer period or a shorter window");
     }
 
     std::optional<day> date_of(const ast::date_lit& d) {
@@ -995,7 +996,15 @@ private:
             error(st.per.loc, "a period of more than 100000 days or weeks");
             return poisoned(e.loc);
         }
-        if (s.owner) check_bucket_count(s.owner->window_from, s.owner->window_to, st.per, st.per.loc, "this streak");
+        if (s.owner) {
+            // A streak cuts each bucket, and a bucket may reach beyond the window: back to a
+            // `cumulative from` date, or on to a `by` deadline after the window's end.
+            const rule& r = *s.owner;
+            day from = r.window_from, to = r.window_to;
+            if (r.schedule == schedule_kind::every && r.cumulative) from = std::min(from, r.cumulative_from);
+            if (r.schedule == schedule_kind::by) to = std::max(to, r.by);
+            check_bucket_count(from, to, st.per, st.per.loc, "this streak", "a bucket");
+        }
         texpr out = make(op::streak, type::of(type_kind::integer), e.loc);
         out.per = to_period(st.per);
         out.args.push_back(std::move(body));

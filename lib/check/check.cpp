@@ -806,6 +806,8 @@ private:
         if (const auto* list = std::get_if<ast::list_lit>(&b.rhs->node)) {
             texpr items = make(op::list, type::of(type_kind::list), b.rhs->loc);
             items.text = syntax::to_source(*b.rhs);
+            // The items go into one sorted set, not a typed expression each (model.hpp).
+            auto members = std::make_shared<member_set>();
             bool ok = lhs.t.kind != type_kind::error;
             for (const auto& item : list->items) {
                 texpr x = typecheck(item, s);
@@ -819,9 +821,11 @@ private:
                     continue;
                 }
                 if (ok && !comparable(lhs, x, ast::binop::eq, item.loc)) ok = false;
-                items.args.push_back(std::move(x));
+                members->add(x.value, x.t.kind);
             }
             if (!ok) return poisoned(e.loc);
+            members->seal();
+            items.members = std::move(members);
             items.t.element = lhs.t.kind;
             out.args.push_back(std::move(lhs));
             out.args.push_back(std::move(items));

@@ -318,6 +318,20 @@ struct engine_state {
         }
     }
 
+    // Whether x equals an item of a literal list (as `==` would say): a lookup in the set the
+    // compiled plan built, not a scan of the items.
+    bool in_list(const node& list, const val& x) const {
+        const check::member_set& m = *list.members;
+        switch (x.k) {
+            case val::kind::str: return m.has_text(st.text(static_cast<string_id>(x.i)));
+            case val::kind::number: return m.has_number(x.n);
+            case val::kind::date: return m.has_date(x.i);
+            case val::kind::duration: return m.has_days(x.i);
+            case val::kind::boolean: return m.has_boolean(x.b);
+            default: return false;
+        }
+    }
+
     // Evaluates a node that reads one event (filters, all/any predicates).
     val event_eval(node_id id, int type, std::uint32_t row, std::uint32_t unit) const {
         const node& n = plan->at(id);
@@ -343,13 +357,7 @@ struct engine_state {
                 const val x = event_eval(n.args[0], type, row, unit);
                 if (x.k == val::kind::undef) return val::boolean(false);
                 const node& rhs = plan->at(n.args[1]);
-                if (rhs.kind == node_kind::list) {
-                    for (node_id item : rhs.args) {
-                        bool undefined = false;
-                        if (binary(check::op::eq, x, constant(item), undefined).truthy()) return val::boolean(true);
-                    }
-                    return val::boolean(false);
-                }
+                if (rhs.kind == node_kind::list) return val::boolean(in_list(rhs, x));
                 // A set field on the right.
                 const table& t = st.tables[static_cast<std::size_t>(type)];
                 const column& c = t.columns[static_cast<std::size_t>(rhs.field)];
@@ -739,12 +747,7 @@ public:
                     ctx.undefined = true;
                     return val::boolean(false);
                 }
-                const node& rhs = plan_.at(n.args[1]);
-                for (node_id item : rhs.args) {
-                    bool undefined = false;
-                    if (engine_state::binary(check::op::eq, x, e_.constant(item), undefined).truthy()) return val::boolean(true);
-                }
-                return val::boolean(false);
+                return val::boolean(e_.in_list(plan_.at(n.args[1]), x));
             }
             case node_kind::aggregate: return memoized(id, ctx, [&] { return aggregate(id, ctx, nullptr); });
             case node_kind::streak: {

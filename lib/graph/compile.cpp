@@ -137,8 +137,11 @@ private:
                 n.uses_unit = true;
                 break;
             case check::op::list:
+                // The checked list's set, shared: no constant node per item (a list of a million
+                // items was a million nodes and keys, and a scan of them for every event).
                 n.kind = node_kind::list;
-                for (const auto& a : e.args) child(a);
+                n.members = e.members;
+                key += "|" + (e.members ? e.members->key() : std::string());
                 break;
             case check::op::not_:
             case check::op::neg:

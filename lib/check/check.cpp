@@ -623,7 +623,7 @@ private:
         }
         texpr out = std::visit([&](const auto& n) { return node(e, n, s); }, e.node);
         out.loc = e.loc;
-        if (out.text.empty()) out.text = syntax::to_source(e);
+        if (out.text.empty()) out.text = syntax::to_short_source(e);
         return out;
     }
 
@@ -805,7 +805,7 @@ private:
         texpr out = make(op::in, type::of(type_kind::boolean), e.loc);
         if (const auto* list = std::get_if<ast::list_lit>(&b.rhs->node)) {
             texpr items = make(op::list, type::of(type_kind::list), b.rhs->loc);
-            items.text = syntax::to_source(*b.rhs);
+            items.text = syntax::to_short_source(*b.rhs);
             // The items go into one sorted set, not a typed expression each (model.hpp).
             auto members = std::make_shared<member_set>();
             bool ok = lhs.t.kind != type_kind::error;

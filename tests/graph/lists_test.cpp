@@ -1,6 +1,6 @@
 // Literal lists in the graph: a list is one node holding the checked plan's sorted set of its
 // items (not a constant node per item, scanned for every event); lists with the same members are
-// one node.
+// one node; a long list is named by its first 16 items and a count.
 #include <gtest/gtest.h>
 
 #include "mandate/mandate.hpp"
@@ -58,6 +58,23 @@ obligation c { each v: village during campaign every month require count(activit
     // one filter and source for the three.
     EXPECT_EQ(lists, 1);
     EXPECT_EQ(p->sources().size(), 1u);
+}
+
+TEST(GraphLists, ALongListIsNamedByItsFirstSixteenItems) {
+    std::string items;
+    for (int i = 0; i < 20; ++i) items += (i ? ", " : "") + std::to_string(i);
+    const plan p = build(header + "obligation o { each v: village during campaign every month require count(activity of v where size in [" +
+                         items + "]) >= 1 }\n");
+    const auto& rn = p->rules()[0];
+    ASSERT_EQ(rn.measure_names.size(), 1u);
+    EXPECT_EQ(rn.measure_names[0],
+              "count(activity of v where size in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, … 4 more])");
+    EXPECT_EQ(p->sources()[0].text, "activity of v where size in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, … 4 more]");
+    // Sixteen items are written out in full.
+    const plan q = build(header + "obligation o { each v: village during campaign every month require count(activity of v where size in "
+                                  "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]) >= 1 }\n");
+    EXPECT_EQ(q->rules()[0].measure_names[0],
+              "count(activity of v where size in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])");
 }
 
 }  // namespace

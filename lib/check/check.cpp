@@ -532,7 +532,7 @@ private:
                 error(condition->loc, d.outcome ? "an outcome states its condition with 'when', not 'require'"
                                                 : "an obligation states its requirement with 'require', not 'when'");
             scope s{&r, index, -1};
-            r.condition = typecheck(condition->condition, s);
+            r.condition = named(condition->condition, s);
             if (r.condition.t.kind != type_kind::error && r.condition.t.kind != type_kind::boolean)
                 error(condition->condition.loc, std::string(d.outcome ? "a condition" : "a requirement") +
                                                     " must be true or false, not " + describe_expr(r.condition));
@@ -559,7 +559,7 @@ private:
         if (t.of_var) r.trig.scoped = check_var(*t.of_var, r);
         if (t.where && r.trig.target >= 0) {
             scope s{&r, index, r.trig.target};
-            texpr w = typecheck(*t.where, s);
+            texpr w = named(*t.where, s);
             if (w.t.kind != type_kind::error && w.t.kind != type_kind::boolean)
                 error(t.where->loc, "a where predicate must be true or false, not " + describe_expr(w));
             r.trig.where = std::move(w);
@@ -623,7 +623,23 @@ private:
         }
         texpr out = std::visit([&](const auto& n) { return node(e, n, s); }, e.node);
         out.loc = e.loc;
+        // An operator's text is made only where it is read (named()): each of the N operators
+        // of a chain `1 + 1 + ... + 1` holding its own text made N texts of up to N terms,
+        // quadratic in time and memory. Operands, aggregates and the like are named here.
+        if (out.text.empty() && !operator_text(out.o)) out.text = syntax::to_short_source(e);
+        return out;
+    }
+
+    // typecheck() of an expression whose text is read: a rule's condition and the two sides of
+    // a comparison there (reports and explanations quote them), a `where` or all/any predicate
+    // (it names the source of events).
+    texpr named(const ast::expr& e, const scope& s) {
+        texpr out = typecheck(e, s);
         if (out.text.empty()) out.text = syntax::to_short_source(e);
+        if (const auto* b = std::get_if<ast::binary>(&e.node); b && is_comparison(out.o) && out.args.size() == 2) {
+            if (out.args[0].text.empty()) out.args[0].text = syntax::to_short_source(*b->lhs);
+            if (out.args[1].text.empty()) out.args[1].text = syntax::to_short_source(*b->rhs);
+        }
         return out;
     }
 
@@ -956,7 +972,7 @@ private:
         if (ev >= 0 && a.source.where) {
             scope inner = s;
             inner.event = ev;
-            texpr w = typecheck(**a.source.where, inner);
+            texpr w = named(**a.source.where, inner);
             if (w.t.kind != type_kind::error && !w.t.is(type_kind::boolean)) {
                 error((*a.source.where)->loc, "a where predicate must be true or false, not " + describe_expr(w));
                 ok = false;
@@ -968,7 +984,7 @@ private:
         if (ev >= 0 && a.predicate) {
             scope inner = s;
             inner.event = ev;
-            texpr p = typecheck(**a.predicate, inner);
+            texpr p = named(**a.predicate, inner);
             if (p.t.kind != type_kind::error && !p.t.is(type_kind::boolean)) {
                 error((*a.predicate)->loc, std::string(name) + " needs a predicate that is true or false, not " + describe_expr(p));
                 ok = false;

@@ -56,7 +56,13 @@ public:
 private:
     node_id intern(node n, const std::string& key) {
         auto it = index_.find(key);
-        if (it != index_.end()) return it->second;
+        if (it != index_.end()) {
+            // The checker names an operator only where its text is read (a `where`, say), so
+            // a node first met unnamed inside a larger expression takes the name it is given later.
+            node& found = out_->nodes_[static_cast<std::size_t>(it->second)];
+            if (found.text.empty()) found.text = std::move(n.text);
+            return it->second;
+        }
         const auto id = static_cast<node_id>(out_->nodes_.size());
         out_->nodes_.push_back(std::move(n));
         index_.emplace(key, id);

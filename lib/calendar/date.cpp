@@ -17,6 +17,34 @@ greg::date to_boost(day d) { return epoch + greg::days(d); }
 
 day from_boost(const greg::date& g) { return static_cast<day>(static_cast<long>(g.day_number()) - epoch_day_number); }
 
+// Division rounding towards minus infinity, for month indexes and weekdays before year 0 or
+// the epoch.
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+// The proleptic Gregorian calendar by arithmetic, for any year: H. Hinnant's days_from_civil.
+// Boost.Date_Time refuses dates outside 1400..9999, but a period that ends on 9999-12-31 still
+// needs the start of the next one (10000-01-01), and a shift back from 1400-01-10 its result.
+std::int64_t civil_days(std::int64_t year, int month, int day_of_month) {
+    const std::int64_t y = year - (month <= 2);
+    const std::int64_t era = floor_div(y, 400);
+    const std::int64_t yoe = y - era * 400;
+    const std::int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day_of_month - 1;
+    const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int civil_month_length(std::int64_t year, int month) {
+    static const int lengths[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    return month == 2 && leap ? 29 : lengths[month - 1];
+}
+
+// Dates computed past the supported range stay within this many days of the epoch (about
+// year -25400 to 29300), as `shift` keeps them, so no day number can overflow.
+constexpr std::int64_t computed_day_bound = 10000000;
+
+day bounded_day(std::int64_t d) { return static_cast<day>(std::clamp(d, -computed_day_bound, computed_day_bound)); }
+
 }  // namespace
 
 bool is_leap_year(int year) { return greg::gregorian_calendar::is_leap_year(static_cast<unsigned short>(year)); }
@@ -32,14 +60,9 @@ bool is_valid(int year, int month, int day_of_month) {
 
 day from_ymd(int year, int month, int day_of_month) {
     if (is_valid(year, month, day_of_month)) {
-        // H. Hinnant's days_from_civil: the proleptic Gregorian calendar Boost.Date_Time also
-        // counts in, without constructing (and validating again) a Boost date for every record.
-        const std::int64_t y = static_cast<std::int64_t>(year) - (month <= 2);
-        const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-        const std::int64_t yoe = y - era * 400;
-        const std::int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day_of_month - 1;
-        const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return static_cast<day>(era * 146097 + doe - 719468);
+        // The proleptic Gregorian calendar Boost.Date_Time also counts in, without constructing
+        // (and validating again) a Boost date for every record.
+        return static_cast<day>(civil_days(year, month, day_of_month));
     }
     // Not a valid date: Boost says why (it throws).
     return from_boost(greg::date(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
@@ -88,34 +111,42 @@ std::optional<day> parse_iso(std::string_view t) {
 }
 
 weekday weekday_of(day d) {
+    static const day first = from_ymd(min_year, 1, 1), last = from_ymd(max_year, 12, 31);
+    if (d < first || d > last) {
+        // Outside Boost.Date_Time's range: 1970-01-01, day 0, was a Thursday.
+        const std::int64_t k = static_cast<std::int64_t>(d) + 3;
+        return static_cast<weekday>(k - floor_div(k, 7) * 7);
+    }
     // Boost numbers Sunday 0 .. Saturday 6.
     const int sunday_based = to_boost(d).day_of_week().as_number();
     return static_cast<weekday>((sunday_based + 6) % 7);
 }
 
 day add_months(day d, std::int64_t n) {
-    n = std::clamp<std::int64_t>(n, -200000, 200000);  // beyond the calendar's range either way
+    n = std::clamp<std::int64_t>(n, -200000, 200000);  // beyond the supported years either way
     const ymd v = to_ymd(d);
-    std::int64_t index = static_cast<std::int64_t>(v.year) * 12 + (v.month - 1) + n;
-    int year = static_cast<int>(index / 12);
-    int month = static_cast<int>(index % 12) + 1;
-    if (year < min_year) return from_ymd(min_year, 1, 1);
-    if (year > max_year) return from_ymd(max_year, 12, 31);
-    const int dom = std::min(v.day, days_in_month(year, month));
-    return from_ymd(year, month, dom);
+    // Counted past the supported years rather than stopped at their ends: a result held at
+    // 9999-12-31 made the month after December 9999 start on its last day, and cutting a
+    // window into months then never got past it.
+    const std::int64_t index = static_cast<std::int64_t>(v.year) * 12 + (v.month - 1) + n;
+    const std::int64_t year = floor_div(index, 12);
+    const int month = static_cast<int>(index - year * 12) + 1;
+    const int dom = std::min(v.day, civil_month_length(year, month));
+    return bounded_day(civil_days(year, month, dom));
 }
 
+// From a day of any year (to_ymd counts past the supported range too), so none of these throws.
 day month_start(day d) {
     const ymd v = to_ymd(d);
-    return from_ymd(v.year, v.month, 1);
+    return bounded_day(civil_days(v.year, v.month, 1));
 }
 
 day quarter_start(day d) {
     const ymd v = to_ymd(d);
-    return from_ymd(v.year, (v.month - 1) / 3 * 3 + 1, 1);
+    return bounded_day(civil_days(v.year, (v.month - 1) / 3 * 3 + 1, 1));
 }
 
-day year_start(day d) { return from_ymd(to_ymd(d).year, 1, 1); }
+day year_start(day d) { return bounded_day(civil_days(to_ymd(d).year, 1, 1)); }
 
 day week_start(day d, weekday first) {
     const int offset = (static_cast<int>(weekday_of(d)) - static_cast<int>(first) + 7) % 7;

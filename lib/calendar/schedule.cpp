@@ -37,7 +37,10 @@ std::vector<bucket> split(day first, day last, const check::period& p, weekday w
         return out;
     }
     for (day s = first; s <= last;) {
-        const auto [start, next] = calendar_period(s, p.unit, week_start);
+        auto [start, next] = calendar_period(s, p.unit, week_start);
+        // Every step moves past s, so the loop ends and makes at most one bucket a day whatever
+        // the arithmetic returns: a next period once held at 9999-12-31 made it spin forever.
+        next = std::max<day>(next, s + 1);
         const bool cut = start < first || next - 1 > last;
         if (!(full && cut)) {
             const day from = std::max(start, first), to = std::min<day>(next - 1, last);

@@ -142,11 +142,12 @@ private:
     }
 
     // Refuses a schedule that would cut [from, to] into more than max_buckets periods.
-    void check_bucket_count(day from, day to, const ast::period& p, span where, const char* what) {
+    void check_bucket_count(day from, day to, const ast::period& p, span where, const char* what,
+                            const char* of = "this window") {
         const std::int64_t length = static_cast<std::int64_t>(to) - from + 1;
         if (p.count >= 1 && length / shortest_days(p) > max_buckets)
-            error(where, std::string(what) + " makes more than " + std::to_string(max_buckets) +
-                             " periods of this window; use a longer period or a shorter window");
+            error(where, std::string(what) + " makes more than " + std::to_string(max_buckets) + " periods of " + of +
+                             "; use a longer period or a shorter window");
     }
 
     std::optional<day> date_of(const ast::date_lit& d) {
@@ -531,8 +532,7 @@ private:
                 error(condition->loc, d.outcome ? "an outcome states its condition with 'when', not 'require'"
                                                 : "an obligation states its requirement with 'require', not 'when'");
             scope s{&r, index, -1};
-            r.condition = typecheck(condition->condition, s);
-            shown(r.condition, condition->condition, true);
+            r.condition = named(condition->condition, s);
             if (r.condition.t.kind != type_kind::error && r.condition.t.kind != type_kind::boolean)
                 error(condition->condition.loc, std::string(d.outcome ? "a condition" : "a requirement") +
                                                     " must be true or false, not " + describe_expr(r.condition));
@@ -559,8 +559,7 @@ private:
         if (t.of_var) r.trig.scoped = check_var(*t.of_var, r);
         if (t.where && r.trig.target >= 0) {
             scope s{&r, index, r.trig.target};
-            texpr w = typecheck(*t.where, s);
-            shown(w, *t.where);
+            texpr w = named(*t.where, s);
             if (w.t.kind != type_kind::error && w.t.kind != type_kind::boolean)
                 error(t.where->loc, "a where predicate must be true or false, not " + describe_expr(w));
             r.trig.where = std::move(w);
@@ -624,24 +623,24 @@ private:
         }
         texpr out = std::visit([&](const auto& n) { return node(e, n, s); }, e.node);
         out.loc = e.loc;
-        // An operator keeps no text of its own: each node of a chain `a + b + ...` would hold
-        // the text of all below it, quadratic in the chain's length (a 4 MiB rule file took
-        // over a gigabyte). The texts shown (a requirement and the sides of its comparison, a
-        // where predicate) are set by shown() where those are checked.
-        const bool is_operator = std::holds_alternative<ast::binary>(e.node) || std::holds_alternative<ast::unary>(e.node);
-        if (out.text.empty() && !is_operator) out.text = syntax::to_source(e);
+        // An operator's text is made only where it is read (named()): each of the N operators
+        // of a chain `1 + 1 + ... + 1` holding its own text made N texts of up to N terms,
+        // quadratic in time and memory. Operands, aggregates and the like are named here.
+        if (out.text.empty() && !operator_text(out.o)) out.text = syntax::to_short_source(e);
         return out;
     }
 
-    // Names an expression whose text is shown (see typecheck): `t`, and with `sides` the two
-    // operands of the operator it is.
-    static void shown(texpr& t, const ast::expr& e, bool sides = false) {
-        if (t.text.empty()) t.text = syntax::to_source(e);
-        const auto* b = std::get_if<ast::binary>(&e.node);
-        if (sides && b && t.args.size() == 2) {
-            shown(t.args[0], *b->lhs);
-            shown(t.args[1], *b->rhs);
+    // typecheck() of an expression whose text is read: a rule's condition and the two sides of
+    // a comparison there (reports and explanations quote them), a `where` or all/any predicate
+    // (it names the source of events).
+    texpr named(const ast::expr& e, const scope& s) {
+        texpr out = typecheck(e, s);
+        if (out.text.empty()) out.text = syntax::to_short_source(e);
+        if (const auto* b = std::get_if<ast::binary>(&e.node); b && is_comparison(out.o) && out.args.size() == 2) {
+            if (out.args[0].text.empty()) out.args[0].text = syntax::to_short_source(*b->lhs);
+            if (out.args[1].text.empty()) out.args[1].text = syntax::to_short_source(*b->rhs);
         }
+        return out;
     }
 
     texpr node(const ast::expr& e, const ast::number_lit& n, const scope&) {
@@ -842,7 +841,9 @@ private:
         texpr out = make(op::in, type::of(type_kind::boolean), e.loc);
         if (const auto* list = std::get_if<ast::list_lit>(&b.rhs->node)) {
             texpr items = make(op::list, type::of(type_kind::list), b.rhs->loc);
-            items.text = syntax::to_source(*b.rhs);
+            items.text = syntax::to_short_source(*b.rhs);
+            // The items go into one sorted set, not a typed expression each (model.hpp).
+            auto members = std::make_shared<member_set>();
             bool ok = lhs.t.kind != type_kind::error;
             for (const auto& item : list->items) {
                 texpr x = typecheck(item, s);
@@ -856,9 +857,11 @@ private:
                     continue;
                 }
                 if (ok && !comparable(lhs, x, ast::binop::eq, item.loc)) ok = false;
-                items.args.push_back(std::move(x));
+                members->add(x.value, x.t.kind);
             }
             if (!ok) return poisoned(e.loc);
+            members->seal();
+            items.members = std::move(members);
             items.t.element = lhs.t.kind;
             out.args.push_back(std::move(lhs));
             out.args.push_back(std::move(items));
@@ -989,8 +992,7 @@ private:
         if (ev >= 0 && a.source.where) {
             scope inner = s;
             inner.event = ev;
-            texpr w = typecheck(**a.source.where, inner);
-            shown(w, **a.source.where);
+            texpr w = named(**a.source.where, inner);
             if (w.t.kind != type_kind::error && !w.t.is(type_kind::boolean)) {
                 error((*a.source.where)->loc, "a where predicate must be true or false, not " + describe_expr(w));
                 ok = false;
@@ -1002,8 +1004,7 @@ private:
         if (ev >= 0 && a.predicate) {
             scope inner = s;
             inner.event = ev;
-            texpr p = typecheck(**a.predicate, inner);
-            shown(p, **a.predicate);
+            texpr p = named(**a.predicate, inner);
             if (p.t.kind != type_kind::error && !p.t.is(type_kind::boolean)) {
                 error((*a.predicate)->loc, std::string(name) + " needs a predicate that is true or false, not " + describe_expr(p));
                 ok = false;
@@ -1035,7 +1036,15 @@ private:
             error(st.per.loc, "a period of more than 100000 days or weeks");
             return poisoned(e.loc);
         }
-        if (s.owner) check_bucket_count(s.owner->window_from, s.owner->window_to, st.per, st.per.loc, "this streak");
+        if (s.owner) {
+            // A streak cuts each bucket, and a bucket may reach beyond the window: back to a
+            // `cumulative from` date, or on to a `by` deadline after the window's end.
+            const rule& r = *s.owner;
+            day from = r.window_from, to = r.window_to;
+            if (r.schedule == schedule_kind::every && r.cumulative) from = std::min(from, r.cumulative_from);
+            if (r.schedule == schedule_kind::by) to = std::max(to, r.by);
+            check_bucket_count(from, to, st.per, st.per.loc, "this streak", "a bucket");
+        }
         texpr out = make(op::streak, type::of(type_kind::integer), e.loc);
         out.per = to_period(st.per);
         out.args.push_back(std::move(body));

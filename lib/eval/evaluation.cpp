@@ -67,12 +67,7 @@ val evaluation::eval(node_id id, context& ctx) {
                 ctx.undefined = true;
                 return val::boolean(false);
             }
-            const node& rhs = plan_.at(n.args[1]);
-            for (node_id item : rhs.args) {
-                bool undefined = false;
-                if (binary(check::op::eq, x, e_.values.constant(item), undefined).truthy()) return val::boolean(true);
-            }
-            return val::boolean(false);
+            return val::boolean(e_.values.in_list(plan_.at(n.args[1]), x));
         }
         case node_kind::aggregate: return memoized(id, ctx, [&] { return aggregate(id, ctx, nullptr); });
         case node_kind::streak: {

@@ -52,6 +52,18 @@ val event_values::constant(node_id id) const {
     }
 }
 
+bool event_values::in_list(const node& list, const val& x) const {
+    const check::member_set& m = *list.members;
+    switch (x.k) {
+        case val::kind::str: return m.has_text(st_.text(static_cast<string_id>(x.i)));
+        case val::kind::number: return m.has_number(x.n);
+        case val::kind::date: return m.has_date(x.i);
+        case val::kind::duration: return m.has_days(x.i);
+        case val::kind::boolean: return m.has_boolean(x.b);
+        default: return false;
+    }
+}
+
 val event_values::evaluate(node_id id, int type, std::uint32_t row, std::uint32_t unit) const {
     const node& n = plan_.at(id);
     switch (n.kind) {
@@ -76,13 +88,7 @@ val event_values::evaluate(node_id id, int type, std::uint32_t row, std::uint32_
             const val x = evaluate(n.args[0], type, row, unit);
             if (x.k == val::kind::undef) return val::boolean(false);
             const node& rhs = plan_.at(n.args[1]);
-            if (rhs.kind == node_kind::list) {
-                for (node_id item : rhs.args) {
-                    bool undefined = false;
-                    if (binary(check::op::eq, x, constant(item), undefined).truthy()) return val::boolean(true);
-                }
-                return val::boolean(false);
-            }
+            if (rhs.kind == node_kind::list) return val::boolean(in_list(rhs, x));
             // A set field on the right.
             const table& t = st_.tables[static_cast<std::size_t>(type)];
             const column& c = t.columns[static_cast<std::size_t>(rhs.field)];

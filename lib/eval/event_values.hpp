@@ -24,6 +24,9 @@ public:
     static val stored(check::type_kind kind, std::int64_t v);
     // A constant node's value.
     val constant(graph::node_id id) const;
+    // Whether x equals an item of a literal list (as `==` would say): a lookup in the set the
+    // compiled plan built, not a scan of the items.
+    bool in_list(const graph::node& list, const val& x) const;
     // An event-level node evaluated on one event, for the instance `unit` (or none).
     val evaluate(graph::node_id id, int type, std::uint32_t row, std::uint32_t unit) const;
     // Whether the event passes a source's filter, when the filter does not name the unit

@@ -57,10 +57,10 @@ private:
     node_id intern(node n, const std::string& key) {
         auto it = index_.find(key);
         if (it != index_.end()) {
-            // Operators carry text only where it is shown (a where predicate): the first
-            // occurrence may have been inside another expression, without it.
-            node& existing = out_->nodes_[static_cast<std::size_t>(it->second)];
-            if (existing.text.empty()) existing.text = std::move(n.text);
+            // The checker names an operator only where its text is read (a `where`, say), so
+            // a node first met unnamed inside a larger expression takes the name it is given later.
+            node& found = out_->nodes_[static_cast<std::size_t>(it->second)];
+            if (found.text.empty()) found.text = std::move(n.text);
             return it->second;
         }
         const auto id = static_cast<node_id>(out_->nodes_.size());
@@ -143,8 +143,11 @@ private:
                 n.uses_unit = true;
                 break;
             case check::op::list:
+                // The checked list's set, shared: no constant node per item (a list of a million
+                // items was a million nodes and keys, and a scan of them for every event).
                 n.kind = node_kind::list;
-                for (const auto& a : e.args) child(a);
+                n.members = e.members;
+                key += "|" + (e.members ? e.members->key() : std::string());
                 break;
             case check::op::not_:
             case check::op::neg:

@@ -1,5 +1,7 @@
 #include "mandate/syntax/print.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace mandate::syntax {
@@ -30,6 +32,7 @@ int precedence(const ast::expr& e) {
 
 struct source_printer {
     std::string out;
+    std::size_t list_items = SIZE_MAX;  // items printed of each list; the rest are counted
 
     void wrapped(const ast::expr& e, bool parens) {
         if (parens) out += '(';
@@ -59,10 +62,12 @@ struct source_printer {
     void node(const ast::expr&, const ast::name_ref& n) { out += n.text; }
     void node(const ast::expr&, const ast::list_lit& l) {
         out += '[';
-        for (std::size_t i = 0; i < l.items.size(); ++i) {
+        const std::size_t shown = std::min(l.items.size(), list_items);
+        for (std::size_t i = 0; i < shown; ++i) {
             if (i) out += ", ";
             print(l.items[i]);
         }
+        if (shown < l.items.size()) out += ", … " + std::to_string(l.items.size() - shown) + " more";
         out += ']';
     }
     void node(const ast::expr& self, const ast::unary& u) {
@@ -354,6 +359,13 @@ std::string to_source(const ast::field_type& t) {
 
 std::string to_source(const ast::expr& e) {
     source_printer p;
+    p.print(e);
+    return std::move(p.out);
+}
+
+std::string to_short_source(const ast::expr& e) {
+    source_printer p;
+    p.list_items = short_list_items;
     p.print(e);
     return std::move(p.out);
 }

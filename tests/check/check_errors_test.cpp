@@ -202,6 +202,15 @@ std::vector<check_case> cases() {
          "6:38: error: a duration of more than 100000 days"},
         {"too_many_buckets", P + "obligation o { from 1400-01-01 to 9999-12-31 every day require true }\n",
          "6:52: error: this schedule makes more than 100000 periods of this window; use a longer period or a shorter window"},
+        // A streak cuts each bucket, which may reach past the window: on to a `by` deadline, or
+        // back to a `cumulative from` date. Either way 1400..9999 is millions of days.
+        {"streak_to_a_late_deadline",
+         P + "obligation o { from 2023-01-01 to 2023-01-31 by 9999-12-31 require streak(day, true) >= 1 }\n",
+         "6:75: error: this streak makes more than 100000 periods of a bucket; use a longer period or a shorter window"},
+        {"streak_from_an_early_cumulative_start",
+         P + "obligation o { from 9999-01-01 to 9999-12-31 every year cumulative from 1400-01-01 "
+             "require streak(day, true) >= 1 }\n",
+         "6:99: error: this streak makes more than 100000 periods of a bucket; use a longer period or a shorter window"},
         {"trigger_from_outcome_of_other_kinds",
          P + "outcome t { each x: town every month when true }\nobligation o { each v: village after outcome t within 3 days require true }\n",
          "7:46: error: outcome 't' fires for units of other kinds than this obligation's: it could never trigger it"},

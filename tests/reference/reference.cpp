@@ -1197,8 +1197,16 @@ private:
                 if (lhs.k == vk::undef) return boolean(false);
                 const texpr& rhs = x.args.at(1);
                 if (rhs.o == op::list) {
-                    for (const auto& item : rhs.args) {
-                        const auto r = equal(lhs, eval(item, c));
+                    // The checked plan keeps a list's items as a set of values; try each.
+                    const check::member_set& m = *rhs.members;
+                    std::vector<val> items;
+                    for (std::string_view t : m.texts()) items.push_back(text(std::string(t)));
+                    for (const auto& n : m.numbers()) items.push_back(num(n));
+                    for (auto d : m.dates()) items.push_back(date(d));
+                    for (auto d : m.durations()) items.push_back(dur(d, 0));  // in days: a month is no duration of an expression
+                    for (bool b : m.booleans()) items.push_back(boolean(b));
+                    for (const auto& item : items) {
+                        const auto r = equal(lhs, item);
                         if (r && *r) return boolean(true);
                     }
                     return boolean(false);

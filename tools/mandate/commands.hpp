@@ -27,11 +27,13 @@ int test(const std::vector<std::string>& args);
 // `--limit NAME=N` (args[i] is "--limit"): sets that limit and moves i past its value.
 void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l);
 
-// Reads a whole file ("-" is standard input); throws usage_error naming the file on failure.
-std::string read_file(const std::string& path);
+// Reads a whole file ("-" is standard input), but never more than max_bytes + 1 bytes: a
+// longer file comes back cut there, for the parser to refuse as over the limit. Throws
+// usage_error naming the file when it cannot be opened.
+std::string read_file(const std::string& path, std::size_t max_bytes = limits{}.max_source_bytes);
 // read_file for a rule or test file, refusing a directory by name first: read, it would give
 // empty text and so a misleading "no plan block" (or, for fmt, nothing to do).
-std::string read_source_file(const std::string& path);
+std::string read_source_file(const std::string& path, std::size_t max_bytes = limits{}.max_source_bytes);
 // Writes what `write` writes to `path` ("-" is standard output) as detail::output_file does
 // (lib/support/output_file.hpp): a regular file is replaced whole, a device or a FIFO written
 // through, a symbolic link followed, nothing left behind. Throws detail::output_error (exit 3).

@@ -112,7 +112,7 @@ options parse_options(const std::vector<std::string>& args) {
 
 // Compiles the plan, printing diagnostics; nullptr when it does not compile.
 plan load_plan(const std::string& path, const limits& l = {}) {
-    const std::string text = read_source_file(path);
+    const std::string text = read_source_file(path, l.max_source_bytes);
     auto compiled = compile(text, path, l);
     if (!compiled.ok()) {
         const source_file source(path, text);

@@ -1,5 +1,7 @@
 // lint and fmt: the front-end commands.
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -15,17 +17,29 @@
 
 namespace mandate::cli {
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, std::size_t max_bytes) {
+    // At most one byte past the limit: enough for the parser to refuse the file with its usual
+    // diagnostic, so a 3 GB file, /dev/zero or a pipe that never ends is refused as promptly,
+    // and in as little memory, as a file just over the limit.
+    const std::size_t wanted = max_bytes < SIZE_MAX ? max_bytes + 1 : max_bytes;
+    std::string text;
+    auto take = [&](std::istream& in) {
+        static constexpr std::size_t chunk = std::size_t{1} << 16;
+        while (text.size() < wanted && in) {
+            const std::size_t at = text.size();
+            text.resize(at + std::min(chunk, wanted - at));
+            in.read(text.data() + at, static_cast<std::streamsize>(text.size() - at));
+            text.resize(at + static_cast<std::size_t>(in.gcount()));
+        }
+    };
     if (path == "-") {
-        std::ostringstream ss;
-        ss << std::cin.rdbuf();
-        return ss.str();
+        take(std::cin);
+        return text;
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw usage_error("cannot read " + path + ": " + std::strerror(errno));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    take(in);
+    return text;
 }
 
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
@@ -42,10 +56,10 @@ void write_output(const std::string& path, const std::function<void(std::ostream
     out.finish();
 }
 
-std::string read_source_file(const std::string& path) {
+std::string read_source_file(const std::string& path, std::size_t max_bytes) {
     std::error_code ec;
     if (path != "-" && std::filesystem::is_directory(path, ec)) throw usage_error("cannot read " + path + ": it is a directory");
-    return read_file(path);
+    return read_file(path, max_bytes);
 }
 
 void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l) {
@@ -67,7 +81,7 @@ int lint(const std::vector<std::string>& args) {
     if (files.empty()) throw usage_error("usage: mandate lint [--limit NAME=N] FILE...");
     std::size_t errors = 0;
     for (const auto& path : files) {
-        source_file source(path == "-" ? "<stdin>" : path, read_source_file(path));
+        source_file source(path == "-" ? "<stdin>" : path, read_source_file(path, l.max_source_bytes));
         const auto checked = check::load(source, l);
         for (const auto& d : checked.diagnostics()) std::cerr << render(d, source);
         errors += checked.diagnostics().size();

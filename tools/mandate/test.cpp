@@ -23,7 +23,7 @@ int test(const std::vector<std::string>& args) {
     }
     if (files.empty()) throw usage_error("usage: mandate test PLAN [TESTS...] [-v]");
     const std::string plan_path = files.front();
-    const std::string plan_text = read_source_file(plan_path);
+    const std::string plan_text = read_source_file(plan_path, l.max_source_bytes);
     std::vector<std::string> tests(files.begin() + 1, files.end());
     if (tests.empty()) {
         // PLAN.mandate's own tests sit beside it as PLAN.test.mandate.
@@ -50,7 +50,7 @@ int test(const std::vector<std::string>& args) {
     std::vector<scenario::suite> suites;
     std::size_t errors = 0;
     for (const auto& path : tests) {
-        sources.emplace_back(path == "-" ? "<stdin>" : path, read_source_file(path));
+        sources.emplace_back(path == "-" ? "<stdin>" : path, read_source_file(path, l.max_source_bytes));
         auto loaded = scenario::load(sources.back(), *p, l);
         for (const auto& d : loaded.diagnostics()) std::cerr << render(d, sources.back());
         errors += loaded.diagnostics().size();

@@ -38,10 +38,12 @@ enum class weekday { monday, tuesday, wednesday, thursday, friday, saturday, sun
 weekday weekday_of(day d);
 
 // Adds n calendar months; a day past the end of the target month clamps to its last day
-// (01-31 + 1 month = 02-28, 04-30 + 1 month = 05-30).
+// (01-31 + 1 month = 02-28, 04-30 + 1 month = 05-30). The result may lie outside the supported
+// years (9999-12-01 + 1 month = 10000-01-01): it is counted on, never held at the range's end.
 day add_months(day d, std::int64_t n);
 
-// The first and last day of the calendar month / quarter / year / week holding d.
+// The first day of the calendar month / quarter / year / week holding d, and of the next one
+// (which for a period ending on 9999-12-31 is 10000-01-01). Defined for days of any year.
 day month_start(day d);
 day quarter_start(day d);
 day year_start(day d);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mandate/calendar/date.hpp"
@@ -112,6 +113,45 @@ struct literal {
     bool percent = false;   // written with '%' (for messages)
 };
 
+// The items of a literal list, right of `in`, kept as one sorted set rather than a typed
+// expression each: a list of a million items is a few bytes an item, not hundreds, and a test of
+// membership is a binary search, not a scan of the list for every event. Built by the checker,
+// immutable once sealed, shared by the compiled plan's engines.
+class member_set {
+public:
+    // Adds one item of the list, a literal of the checked type `kind`.
+    void add(const literal& value, type_kind kind);
+    // Sorts the members and drops repeats; call once, after the last add().
+    void seal();
+
+    bool has_text(std::string_view text) const;
+    bool has_number(const rational& number) const;
+    bool has_date(std::int64_t day) const;
+    bool has_days(std::int64_t days) const;  // a duration, in days
+    bool has_boolean(bool value) const;
+
+    // The members, each kind in ascending order (texts by their bytes).
+    std::vector<std::string_view> texts() const;
+    const std::vector<rational>& numbers() const { return numbers_; }
+    const std::vector<std::int64_t>& dates() const { return dates_; }
+    const std::vector<std::int64_t>& durations() const { return durations_; }
+    std::vector<bool> booleans() const;
+    // The members as text, equal for two sets exactly when they have the same members.
+    std::string key() const;
+
+private:
+    std::string_view text_at(std::size_t i) const { return std::string_view(bytes_).substr(texts_[i].at, texts_[i].size); }
+
+    struct text_ref {
+        std::size_t at = 0, size = 0;  // in bytes_
+    };
+    std::string bytes_;               // every text item, back to back
+    std::vector<text_ref> texts_;     // sorted by their text
+    std::vector<rational> numbers_;   // sorted
+    std::vector<std::int64_t> dates_, durations_;  // sorted day numbers; durations in days
+    bool true_ = false, false_ = false;
+};
+
 // A typed expression. Children in `args`; aggregates keep their `where` predicate and the
 // all/any predicate at the indices `where_arg` / `pred_arg` (-1: none).
 struct texpr {
@@ -121,7 +161,8 @@ struct texpr {
     std::string text;  // canonical source text, used to name measures in reports
 
     literal value;                 // literal
-    std::vector<texpr> args;       // operands; list items
+    std::vector<texpr> args;       // operands (a list has none: see members)
+    std::shared_ptr<const member_set> members;  // list: its items
     int event = -1;                // aggregates: event type index
     int field = -1;                // field reference, or the aggregate's EVENT.FIELD
     bool scoped = false;           // aggregates: `of VAR` given (events of the unit and below)

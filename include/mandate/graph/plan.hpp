@@ -45,6 +45,7 @@ struct node {
     std::vector<int> kinds;      // coverage: denominator kinds
     check::period per;           // streak
     std::vector<int> rules;      // violations / fired
+    std::shared_ptr<const check::member_set> members;  // list: its items, as the checked plan holds them
     std::string text;            // canonical source text
     bool event_level = false;    // reads event fields: evaluated per event, not per bucket
     bool uses_unit = false;      // reads the instance's unit

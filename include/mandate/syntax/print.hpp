@@ -1,8 +1,10 @@
 // Two printed forms of the AST: an S-expression dump that shows its exact structure (golden
 // tests compare it; with a source it also shows each node's line:column), and canonical
-// source text for expressions (used by `mandate fmt` and by reports to name measures).
+// source text for expressions (used by `mandate fmt`; a shortened form names measures in
+// reports).
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "mandate/diagnostic.hpp"
@@ -18,6 +20,12 @@ std::string to_sexpr(const ast::expr& e, const source_file* positions = nullptr)
 // Canonical source text of an expression: single spaces around binary operators, only the
 // parentheses the precedence needs. parse(to_source(e)) has the structure of e.
 std::string to_source(const ast::expr& e);
+// The same text with each list of more than short_list_items items cut to its first ones and
+// a count: `venue in ["a", "b", ..., "p", … 999984 more]`. The name of a measure in reports and
+// of a node in the graph, where a list of a million items written out would repeat megabytes
+// on every row; not meant to be parsed.
+inline constexpr std::size_t short_list_items = 16;
+std::string to_short_source(const ast::expr& e);
 std::string to_source(const ast::duration& d);
 std::string to_source(const ast::period& p);
 std::string to_source(const ast::date_lit& d);

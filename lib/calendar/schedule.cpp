@@ -6,27 +6,27 @@ namespace mandate::calendar {
 namespace {
 
 // Start of the calendar period holding d, and the start of the next one.
-std::pair<day, day> calendar_period(day d, check::period_unit unit, weekday week_start) {
+std::pair<day, day> calendar_period(day d, period_unit unit, weekday week_start) {
     switch (unit) {
-        case check::period_unit::day: return {d, d + 1};
-        case check::period_unit::week: {
+        case period_unit::day: return {d, d + 1};
+        case period_unit::week: {
             const day s = calendar::week_start(d, week_start);
             return {s, s + 7};
         }
-        case check::period_unit::month: return {month_start(d), next_month_start(d)};
-        case check::period_unit::quarter: return {quarter_start(d), next_quarter_start(d)};
-        case check::period_unit::year: return {year_start(d), next_year_start(d)};
+        case period_unit::month: return {month_start(d), next_month_start(d)};
+        case period_unit::quarter: return {quarter_start(d), next_quarter_start(d)};
+        case period_unit::year: return {year_start(d), next_year_start(d)};
     }
     return {d, d + 1};
 }
 
 }  // namespace
 
-std::vector<bucket> split(day first, day last, const check::period& p, weekday week_start, bool full) {
+std::vector<bucket> split(day first, day last, const period& p, weekday week_start, bool full) {
     std::vector<bucket> out;
     if (first > last) return out;
     if (p.counted) {
-        const std::int64_t length = p.unit == check::period_unit::week ? p.count * 7 : p.count;
+        const std::int64_t length = p.unit == period_unit::week ? p.count * 7 : p.count;
         if (length <= 0) return out;
         for (std::int64_t s = first; s <= last; s += length) {
             const std::int64_t e = s + length - 1;
@@ -51,42 +51,16 @@ std::vector<bucket> split(day first, day last, const check::period& p, weekday w
     return out;
 }
 
-std::vector<bucket> rule_buckets(const check::rule& r, weekday week_start) {
-    switch (r.schedule) {
-        case check::schedule_kind::whole: return {bucket{r.window_from, r.window_to, r.window_from}};
-        case check::schedule_kind::by: return {bucket{r.window_from, r.by, r.window_from}};
-        case check::schedule_kind::every: {
-            std::vector<bucket> out = split(r.window_from, r.window_to, r.per, week_start, r.full);
-            if (r.cumulative)
-                for (auto& b : out) b.from = r.cumulative_from;  // `visible` stays the period's own start
-            return out;
-        }
-        case check::schedule_kind::after:
-        case check::schedule_kind::before: return {};
-    }
-    return {};
-}
-
-day shift(day d, const check::duration& length, int sign) {
-    if (length.unit == check::time_unit::month) return add_months(d, sign * length.count);
+day shift(day d, const duration& length, int sign) {
+    if (length.unit == time_unit::month) return add_months(d, sign * length.count);
     // Counts are bounded by the checker; clamp anyway so no arithmetic can overflow.
     const std::int64_t days = std::clamp<std::int64_t>(length.days(), -10000000, 10000000);
     const std::int64_t moved = static_cast<std::int64_t>(d) + sign * days;
     return static_cast<day>(std::clamp<std::int64_t>(moved, -10000000, 10000000));
 }
 
-day close_day(day end, const std::optional<check::duration>& grace) {
+day close_day(day end, const std::optional<duration>& grace) {
     return (grace ? shift(end, *grace, +1) : end) + 1;
-}
-
-std::optional<bucket> triggered_bucket(const check::rule& r, day d) {
-    if (d < r.window_from || d > r.window_to) return std::nullopt;
-    if (r.schedule == check::schedule_kind::after) {
-        const day to = std::min(shift(d, r.within, +1) - 1, r.window_to);
-        return bucket{d, std::max(to, d), d};
-    }
-    const day from = std::max(shift(d, r.within, -1) + 1, r.window_from);
-    return bucket{std::min(from, d), d, std::min(from, d)};
 }
 
 namespace {

@@ -188,7 +188,7 @@ std::vector<calendar::bucket> evaluation::buckets_for(int r, std::uint32_t unit)
     days.erase(std::unique(days.begin(), days.end()), days.end());
     for (day d : days) {
         if (d > as_of_) continue;
-        if (auto b = calendar::triggered_bucket(rule, d)) out.push_back(*b);
+        if (auto b = check::triggered_bucket(rule, d)) out.push_back(*b);
     }
     std::sort(out.begin(), out.end(), [](const calendar::bucket& a, const calendar::bucket& b) {
         return a.from < b.from || (a.from == b.from && a.to < b.to);

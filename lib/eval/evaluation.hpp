@@ -15,6 +15,7 @@
 #include "engine_state.hpp"
 #include "entity_map.hpp"
 #include "mandate/calendar/schedule.hpp"
+#include "mandate/check/buckets.hpp"
 #include "value.hpp"
 
 namespace mandate::eval {

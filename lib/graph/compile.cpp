@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "mandate/check/buckets.hpp"
 #include "mandate/graph/plan.hpp"
 
 namespace mandate::graph {
@@ -41,7 +42,7 @@ public:
             rn.condition = lower(rule.condition);
             const node& cond = out_->nodes_[static_cast<std::size_t>(rn.condition)];
             if (check::is_comparison(cond.op) || cond.op == check::op::in) rn.compared = cond.args[0];
-            rn.buckets = calendar::rule_buckets(rule, m.week_start);
+            rn.buckets = check::rule_buckets(rule, m.week_start);
             if ((rule.schedule == check::schedule_kind::after || rule.schedule == check::schedule_kind::before) &&
                 !rule.trig.outcome && rule.trig.target >= 0) {
                 const node_id filter = rule.trig.where ? lower(*rule.trig.where) : no_node;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "mandate/calendar/schedule.hpp"
+#include "mandate/check/buckets.hpp"
 
 namespace mandate::calendar {
 namespace {
@@ -117,13 +118,13 @@ check::rule every_rule(const char* from, const char* to, check::period p, bool c
 
 TEST(Calendar, CumulativeBucketsStartEarlyButAppearWithTheirPeriod) {
     const auto r = every_rule("2023-04-01", "2023-12-30", every(check::period_unit::month), true, "2023-03-01");
-    const auto b = rule_buckets(r, weekday::monday);
+    const auto b = check::rule_buckets(r, weekday::monday);
     ASSERT_EQ(b.size(), 9u);
     EXPECT_EQ(to_iso(b[2].from), "2023-03-01");  // the June bucket runs from the cumulative start
     EXPECT_EQ(to_iso(b[2].to), "2023-06-30");
     EXPECT_EQ(to_iso(b[2].visible), "2023-06-01");  // and is reported from 1 June
     const auto q = every_rule("2023-04-01", "2023-12-30", every(check::period_unit::quarter), true, nullptr);
-    const auto bq = rule_buckets(q, weekday::monday);
+    const auto bq = check::rule_buckets(q, weekday::monday);
     EXPECT_EQ(spans(bq), "2023-04-01..2023-06-30 2023-04-01..2023-09-30 2023-04-01..2023-12-30");
     EXPECT_EQ(to_iso(bq[1].visible), "2023-07-01");
 }
@@ -134,20 +135,20 @@ TEST(Calendar, TriggeredBucketsAreClippedToTheWindow) {
     r.window_to = D("2023-06-30");
     r.schedule = check::schedule_kind::after;
     r.within.count = 14;
-    auto b = triggered_bucket(r, D("2023-06-25"));
+    auto b = check::triggered_bucket(r, D("2023-06-25"));
     ASSERT_TRUE(b);
     EXPECT_EQ(to_iso(b->from) + ".." + to_iso(b->to), "2023-06-25..2023-06-30");
-    EXPECT_FALSE(triggered_bucket(r, D("2023-03-25")));  // outside the window: no bucket
+    EXPECT_FALSE(check::triggered_bucket(r, D("2023-03-25")));  // outside the window: no bucket
     r.schedule = check::schedule_kind::before;
-    b = triggered_bucket(r, D("2023-04-05"));
+    b = check::triggered_bucket(r, D("2023-04-05"));
     EXPECT_EQ(to_iso(b->from) + ".." + to_iso(b->to), "2023-04-01..2023-04-05");
-    b = triggered_bucket(r, D("2023-06-20"));
+    b = check::triggered_bucket(r, D("2023-06-20"));
     EXPECT_EQ(to_iso(b->from) + ".." + to_iso(b->to), "2023-06-07..2023-06-20");
     // Months are calendar-aware: 05-01 + 1 month - 1 day.
     r.schedule = check::schedule_kind::after;
     r.within.count = 1;
     r.within.unit = check::time_unit::month;
-    b = triggered_bucket(r, D("2023-05-01"));
+    b = check::triggered_bucket(r, D("2023-05-01"));
     EXPECT_EQ(to_iso(b->to), "2023-05-31");
 }
 

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "mandate/calendar/schedule.hpp"
+#include "mandate/check/buckets.hpp"
 
 namespace mandate::calendar {
 namespace {
@@ -149,7 +150,7 @@ TEST(CalendarEdges, CumulativeBucketsOfTheLastQuarter) {
     r.cumulative = true;
     r.cumulative_from = r.window_from;
     ASSERT_GT(next_month_start(D("9999-12-01")), last_day);
-    const auto b = rule_buckets(r, weekday::monday);
+    const auto b = check::rule_buckets(r, weekday::monday);
     EXPECT_EQ(spans(b), "9999-10-01..9999-10-31 9999-10-01..9999-11-30 9999-10-01..9999-12-31");
     ASSERT_EQ(b.size(), 3u);
     EXPECT_EQ(b[2].visible, D("9999-12-01"));
@@ -162,20 +163,20 @@ TEST(CalendarEdges, TriggeredBucketsPastTheEndsAreClippedToTheWindow) {
     r.schedule = check::schedule_kind::after;
     r.within = months(1);
     // 9999-12-20 + 1 month - 1 day = 10000-01-19, clipped to 9999-12-31.
-    auto b = triggered_bucket(r, D("9999-12-20"));
+    auto b = check::triggered_bucket(r, D("9999-12-20"));
     ASSERT_TRUE(b);
     EXPECT_EQ(to_iso(b->from) + ".." + to_iso(b->to), "9999-12-20..9999-12-31");
     r.within = days(3);
-    b = triggered_bucket(r, D("9999-12-30"));  // 12-30 + 3 - 1 = 10000-01-01, clipped
+    b = check::triggered_bucket(r, D("9999-12-30"));  // 12-30 + 3 - 1 = 10000-01-01, clipped
     EXPECT_EQ(to_iso(b->from) + ".." + to_iso(b->to), "9999-12-30..9999-12-31");
     r.schedule = check::schedule_kind::before;
     r.within = months(1);
     // 1400-01-10 - 1 month + 1 day = 1399-12-11, clipped to 1400-01-01.
-    b = triggered_bucket(r, D("1400-01-10"));
+    b = check::triggered_bucket(r, D("1400-01-10"));
     ASSERT_TRUE(b);
     EXPECT_EQ(to_iso(b->from) + ".." + to_iso(b->to), "1400-01-01..1400-01-10");
     r.within = days(10);
-    b = triggered_bucket(r, D("1400-01-05"));  // 01-05 - 10 + 1 = 1399-12-27, clipped
+    b = check::triggered_bucket(r, D("1400-01-05"));  // 01-05 - 10 + 1 = 1399-12-27, clipped
     EXPECT_EQ(to_iso(b->from) + ".." + to_iso(b->to), "1400-01-01..1400-01-05");
 }
 

@@ -1,5 +1,6 @@
-// Buckets: how a window is cut into periods (`every`, `by`, the whole window), and the
-// sub-periods of `streak`. Also event times: parsing and conversion to the plan's local date.
+// Buckets: how a window is cut into periods (`every`, the sub-periods of `streak`), shifting a
+// date by a duration, when a bucket closes. Also event times: parsing and conversion to the
+// plan's local date. A rule's own buckets are check/buckets.hpp's.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include <vector>
 
 #include "mandate/calendar/date.hpp"
-#include "mandate/check/model.hpp"
+#include "mandate/calendar/period.hpp"
 
 namespace mandate::calendar {
 
@@ -26,20 +27,12 @@ struct bucket {
 // Cuts [first, last] into periods of `p`: calendar periods (weeks begin on `week_start`)
 // clipped to the range, or, for counted periods (N days, N weeks), runs of N from `first`
 // with the last one clipped. `full` drops periods the range cuts short.
-std::vector<bucket> split(day first, day last, const check::period& p, weekday week_start, bool full);
-
-// The buckets of a rule with a calendar schedule (whole window, every, by). Triggered
-// schedules (after/before) have no fixed buckets: see triggered_bucket.
-std::vector<bucket> rule_buckets(const check::rule& r, weekday week_start);
-
-// The bucket a trigger dated `d` opens for rule `r` (after/before), clipped to its window;
-// nullopt when d lies outside the window.
-std::optional<bucket> triggered_bucket(const check::rule& r, day d);
+std::vector<bucket> split(day first, day last, const period& p, weekday week_start, bool full);
 
 // d + length (sign +1) or d - length (sign -1), months calendar-aware.
-day shift(day d, const check::duration& length, int sign);
+day shift(day d, const duration& length, int sign);
 // The first day on which a bucket ending `end` is closed: end + grace + 1 day.
-day close_day(day end, const std::optional<check::duration>& grace);
+day close_day(day end, const std::optional<duration>& grace);
 
 // ---------------------------------------------------------------- event times
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mandate/calendar/date.hpp"
+#include "mandate/calendar/period.hpp"
 #include "mandate/diagnostic.hpp"
 #include "mandate/rational.hpp"
 
@@ -86,22 +87,11 @@ bool is_comparison(op o);
 // The operator as written ("==", "and", "-"), or nullptr for the ops that are not operators.
 const char* operator_text(op o);
 
-enum class time_unit : std::uint8_t { day, week, month };
-struct duration {
-    std::int64_t count = 0;
-    time_unit unit = time_unit::day;
-    // Fixed length in days; months have none (callers check unit first).
-    std::int64_t days() const {
-        return unit == time_unit::week ? (count > INT64_MAX / 7 ? INT64_MAX : count * 7) : count;
-    }
-};
-
-enum class period_unit : std::uint8_t { day, week, month, quarter, year };
-struct period {
-    period_unit unit = period_unit::month;
-    std::int64_t count = 1;
-    bool counted = false;  // `N days` / `N weeks`: counted from the window start, not the calendar
-};
+// Durations and periods are the calendar's (calendar/period.hpp), named here too.
+using calendar::duration;
+using calendar::period;
+using calendar::period_unit;
+using calendar::time_unit;
 
 // A literal value in an expression.
 struct literal {

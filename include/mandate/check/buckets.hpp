@@ -1,0 +1,21 @@
+// A checked rule's buckets: the periods its schedule cuts its window into, or the one a trigger
+// opens; the calendar (calendar/schedule.hpp) does the cutting.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "mandate/calendar/schedule.hpp"
+#include "mandate/check/model.hpp"
+
+namespace mandate::check {
+
+// The buckets of a rule with a calendar schedule (whole window, every, by). Triggered
+// schedules (after/before) have no fixed buckets: see triggered_bucket.
+std::vector<calendar::bucket> rule_buckets(const rule& r, calendar::weekday week_start);
+
+// The bucket a trigger dated `d` opens for rule `r` (after/before), clipped to its window;
+// nullopt when d lies outside the window.
+std::optional<calendar::bucket> triggered_bucket(const rule& r, day d);
+
+}  // namespace mandate::check

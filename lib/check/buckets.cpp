@@ -1,0 +1,33 @@
+#include "mandate/check/buckets.hpp"
+
+#include <algorithm>
+
+namespace mandate::check {
+
+std::vector<calendar::bucket> rule_buckets(const rule& r, calendar::weekday week_start) {
+    switch (r.schedule) {
+        case schedule_kind::whole: return {calendar::bucket{r.window_from, r.window_to, r.window_from}};
+        case schedule_kind::by: return {calendar::bucket{r.window_from, r.by, r.window_from}};
+        case schedule_kind::every: {
+            std::vector<calendar::bucket> out = calendar::split(r.window_from, r.window_to, r.per, week_start, r.full);
+            if (r.cumulative)
+                for (auto& b : out) b.from = r.cumulative_from;  // `visible` stays the period's own start
+            return out;
+        }
+        case schedule_kind::after:
+        case schedule_kind::before: return {};
+    }
+    return {};
+}
+
+std::optional<calendar::bucket> triggered_bucket(const rule& r, day d) {
+    if (d < r.window_from || d > r.window_to) return std::nullopt;
+    if (r.schedule == schedule_kind::after) {
+        const day to = std::min(calendar::shift(d, r.within, +1) - 1, r.window_to);
+        return calendar::bucket{d, std::max(to, d), d};
+    }
+    const day from = std::max(calendar::shift(d, r.within, -1) + 1, r.window_from);
+    return calendar::bucket{std::min(from, d), d, std::min(from, d)};
+}
+
+}  // namespace mandate::check

@@ -9,11 +9,8 @@
 // all mutable state and is used from one thread at a time.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <string_view>
-
 #include "mandate/calendar/date.hpp"
+#include "mandate/compile.hpp"
 #include "mandate/diagnostic.hpp"
 #include "mandate/eval/engine.hpp"
 #include "mandate/eval/report.hpp"
@@ -22,13 +19,3 @@
 #include "mandate/limits.hpp"
 #include "mandate/result.hpp"
 
-namespace mandate {
-
-// A compiled plan: cheap to copy, immutable.
-using plan = std::shared_ptr<const graph::compiled_plan>;
-
-// Parses, checks and compiles a rule file. `name` labels diagnostics ("file:line:col"); `l`
-// bounds the file's size and its expressions' depth.
-result<plan> compile(std::string_view source, std::string name = "<rules>", const limits& l = {});
-
-}  // namespace mandate

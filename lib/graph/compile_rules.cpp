@@ -1,5 +1,6 @@
+#include "mandate/compile.hpp"
+
 #include "mandate/check/check.hpp"
-#include "mandate/mandate.hpp"
 
 namespace mandate {
 

@@ -1,5 +1,7 @@
 #include "mandate/ingest/records.hpp"
 
+#include "admission.hpp"
+
 #include <simdjson.h>
 
 #include "../bytes.hpp"
@@ -108,16 +110,6 @@ std::size_t first_invalid_utf8(std::string_view s) {
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
     return s;
-}
-
-// A value for a message: cut after about 80 bytes, at a character boundary.
-std::string quoted(std::string_view s) {
-    std::size_t cut = std::min<std::size_t>(s.size(), 80);
-    while (cut < s.size() && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    std::string out = "'";
-    out.append(s.substr(0, cut));
-    if (cut < s.size()) out += "...";
-    return out + "'";
 }
 
 const char* describe_json(json_value::kind k) {
@@ -296,7 +288,7 @@ struct record_parser::impl {
                     const std::size_t twice = first_repeated(
                         keys.size() - top.keys_begin, [mine](std::size_t i) { return mine[i]; }, sorted_keys);
                     if (twice != std::string_view::npos)
-                        return fail("duplicate key " + quoted(keys[top.keys_begin + twice]) + " in field " + quoted(field));
+                        return fail("duplicate key " + admit::quoted(keys[top.keys_begin + twice]) + " in field " + admit::quoted(field));
                     keys.resize(top.keys_begin);
                 }
                 stack.pop_back();
@@ -421,7 +413,7 @@ struct record_parser::impl {
         // A key given twice: JSON readers differ on which value counts (Python's json takes the
         // last), so a host and the command line would read the record differently.
         const std::size_t twice = first_repeated(fields.size(), [this](std::size_t i) { return fields[i].key; }, sorted_keys);
-        if (twice != std::string_view::npos) return fail("duplicate key " + quoted(fields[twice].key));
+        if (twice != std::string_view::npos) return fail("duplicate key " + admit::quoted(fields[twice].key));
         return true;
     }
 
@@ -482,37 +474,6 @@ int find_by_id(const std::vector<T>& items, std::string_view id) {
     return -1;
 }
 
-// A JSON number token of the plain form -?DIGITS(.DIGITS)? with at most `scale` fractional
-// digits and at most 18 digits in all, as `value` * 10^scale: exactly what the general path
-// (an exact rational) gives for it, without the 128-bit arithmetic. False for anything else
-// (an exponent, more digits), which the general path then reads and judges.
-bool fast_decimal(std::string_view t, int scale, std::int64_t& value) {
-    std::size_t i = 0;
-    const bool negative = !t.empty() && t[0] == '-';
-    if (negative) ++i;
-    std::int64_t v = 0;
-    int digits = 0, fraction = -1;
-    for (; i < t.size(); ++i) {
-        const char c = t[i];
-        if (c >= '0' && c <= '9') {
-            if (++digits > 18) return false;  // before the digit: a 19th could overflow
-            v = v * 10 + (c - '0');
-            if (fraction >= 0 && ++fraction > scale) return false;
-        } else if (c == '.' && fraction < 0) {
-            fraction = 0;
-        } else {
-            return false;
-        }
-    }
-    if (digits == 0 || fraction == 0) return false;
-    // Scaled, it has at most 18 digits: well inside int64 and max_scaled_number.
-    const int shift = scale - (fraction < 0 ? 0 : fraction);
-    if (digits + shift > 18) return false;
-    for (int f = 0; f < shift; ++f) v *= 10;
-    value = negative ? -v : v;
-    return true;
-}
-
 }  // namespace
 
 bool record_parser::parse(const char* data, std::size_t length, std::size_t capacity) {
@@ -533,7 +494,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
         if (f.value.k == json_value::kind::array)
             for (std::uint32_t e = f.value.begin; e < f.value.end && !over; ++e) over = too_long(m.elements[e]);
         if (over)
-            return reject("field " + quoted(f.key) + " is longer than the limit of " + std::to_string(m.max_field) + " bytes");
+            return reject("field " + admit::quoted(f.key) + " is longer than the limit of " + std::to_string(m.max_field) + " bytes");
     }
 
     using key = impl::key;
@@ -563,7 +524,7 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     if (m.find(key::k_retract)) {
         r.kind = record_kind::retraction;
         if (!string_field("retract", key::k_retract, r.retract, true)) return false;
-        if (r.retract.empty()) return reject("field 'retract' must name an event id");
+        if (r.retract.empty()) return reject(admit::no_event_id());
         return true;
     }
 
@@ -575,12 +536,12 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
         r.version = 0;
         std::string_view kind;
         if (!string_field("entity", key::k_entity, r.entity, true) || !string_field("kind", key::k_kind, kind, true)) return false;
-        if (r.entity.empty()) return reject("field 'entity' must not be empty");
+        if (r.entity.empty()) return reject(admit::empty("entity"));
         r.kind_index = find_by_id(m.plan.kinds, kind);
-        if (r.kind_index < 0) return reject("unknown kind " + quoted(kind));
+        if (r.kind_index < 0) return reject(admit::unknown_kind(kind));
         r.has_parent = m.find(key::k_parent) && m.find(key::k_parent)->k != json_value::kind::null;
         if (!string_field("parent", key::k_parent, r.parent, false)) return false;
-        if (r.has_parent && r.parent.empty()) return reject("field 'parent' must not be empty");
+        if (r.has_parent && r.parent.empty()) return reject(admit::empty("parent"));
         r.has_name = m.find(key::k_name) && m.find(key::k_name)->k != json_value::kind::null;
         if (!string_field("name", key::k_name, r.name, false)) return false;
         for (const char* key : {"since", "until"}) {
@@ -590,14 +551,14 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
             if (!v || v->k == json_value::kind::null) continue;
             if (!string_field(key, code, text, true)) return false;
             auto d = calendar::parse_iso(text);
-            if (!d) return reject("field '" + std::string(key) + "' must be a date like 2023-01-01, not " + quoted(text));
+            if (!d) return reject("field '" + std::string(key) + "' must be a date like 2023-01-01, not " + admit::quoted(text));
             (key[0] == 's' ? r.since : r.until) = d;
         }
         if (const json_value* v = m.find(key::k_version); v && v->k != json_value::kind::null) {
             if (too_deep("version", *v)) return false;
             auto number = v->k == json_value::kind::number ? rational::parse_decimal(v->text) : std::nullopt;
             if (!number || !number->is_integer() || number->num() < 0 || number->num() > INT64_MAX)
-                return reject("field 'version' must be a whole number >= 0");
+                return reject(admit::bad_version());
             r.version = static_cast<std::int64_t>(number->num());
         }
         return true;
@@ -612,66 +573,30 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
     r.kind = record_kind::event;
     std::string_view type, time;
     if (!string_field("id", key::k_id, r.id, true)) return false;
-    if (r.id.empty()) return reject("field 'id' must not be empty");
+    if (r.id.empty()) return reject(admit::empty("id"));
     if (!string_field("type", key::k_type, type, true)) return false;
     r.type = find_by_id(m.plan.events, type);
-    if (r.type < 0) return reject("unknown event type " + quoted(type));
+    if (r.type < 0) return reject(admit::unknown_event_type(type));
     const check::event_type& et = m.plan.events[static_cast<std::size_t>(r.type)];
     if (!string_field("time", key::k_time, time, true)) return false;
     auto parsed_time = calendar::parse_time(time, m.plan.utc_offset_minutes);
     if (!parsed_time)
-        return reject("field 'time' must be a date or a date-time like 2023-04-15T09:30:00+08:00, not " + quoted(time));
+        return reject(admit::bad_time(time));
     r.time = *parsed_time;
     if (!string_field("unit", key::k_unit, r.unit, true)) return false;
-    if (r.unit.empty()) return reject("field 'unit' must not be empty");
+    if (r.unit.empty()) return reject(admit::empty("unit"));
 
     r.fields.assign(et.fields.size(), field_value{});
     r.members.clear();
     r.ignored.clear();
 
-    // One scalar (of a field, or a member of a set field) into `out`.
-    auto scalar = [&](const check::field& f, check::type_kind k, const json_value& v, field_value& out,
-                      bool member) -> bool {
-        auto wrong = [&](const char* one, const char* many) {
-            return reject("field '" + f.id + "' must " + (member ? std::string("hold only ") + many : std::string("be ") + one));
-        };
-        switch (k) {
-            case check::type_kind::integer:
-            case check::type_kind::number: {
-                const bool whole = k == check::type_kind::integer;
-                if (v.k != json_value::kind::number) return whole ? wrong("a whole number", "whole numbers") : wrong("a number", "numbers");
-                if (fast_decimal(v.text, whole ? 0 : 6, out.integer)) break;
-                switch (fit_number(v.text, whole, out.integer)) {
-                    case number_fit::fits: break;
-                    case number_fit::not_whole: return wrong("a whole number", "whole numbers");
-                    case number_fit::too_many_fractional_digits:
-                        return reject("field '" + f.id + "' has more than 6 fractional digits");
-                    case number_fit::out_of_range: return reject(out_of_range_reason(f.id, whole));
-                }
-                break;
-            }
-            case check::type_kind::boolean:
-                if (v.k != json_value::kind::boolean) return wrong("true or false", "true or false values");
-                out.integer = v.boolean ? 1 : 0;
-                break;
-            case check::type_kind::text:
-                if (v.k != json_value::kind::string) return wrong("a string", "strings");
-                out.text = v.text;
-                break;
-            case check::type_kind::ref:
-                if (v.k != json_value::kind::string || v.text.empty()) return wrong("an entity id (a string)", "entity ids (strings)");
-                out.text = v.text;
-                break;
-            case check::type_kind::date: {
-                auto d = v.k == json_value::kind::string ? calendar::parse_iso(v.text) : std::nullopt;
-                if (!d) return wrong("a date like 2023-05-31", "dates like 2023-05-31");
-                out.integer = *d;
-                break;
-            }
-            default: return reject("field '" + f.id + "' has a type records cannot carry");
-        }
-        out.present = true;
-        return true;
+    // One scalar (of a field, or a member of a set field) into `out`, judged as every reader's is.
+    auto scalar = [&](const check::field& f, check::type_kind k, const json_value& v, field_value& out, bool member) -> bool {
+        admit::given g;
+        g.k = static_cast<admit::given::kind>(v.k);
+        g.text = v.text;
+        g.boolean = v.boolean;
+        return admit::scalar(f, k, g, out, member, error_);
     };
 
     // One pass over the record's keys: the first field of each declared name, and the names
@@ -691,13 +616,13 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
         const check::field& f = et.fields[i];
         const json_value* v = m.declared[i] < 0 ? nullptr : &m.fields[static_cast<std::size_t>(m.declared[i])].value;
         if (!v || v->k == json_value::kind::null) {
-            if (!f.optional) return reject("field '" + f.id + "' is missing");
+            if (!f.optional) return reject(admit::missing(f.id));
             continue;
         }
         if (too_deep(f.id, *v)) return false;
         field_value& out = r.fields[i];
         if (f.t.kind == check::type_kind::set) {
-            if (v->k != json_value::kind::array) return reject("field '" + f.id + "' must be a list");
+            if (v->k != json_value::kind::array) return reject(admit::not_a_list(f.id));
             out.members_begin = static_cast<std::uint32_t>(r.members.size());
             for (std::uint32_t e = v->begin; e < v->end; ++e) {
                 field_value member;

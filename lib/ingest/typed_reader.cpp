@@ -3,6 +3,8 @@
 // what JSON text cannot carry (invalid UTF-8, a date outside the calendar) has reasons of its own.
 #include "typed_reader.hpp"
 
+#include "admission.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -111,16 +113,6 @@ namespace io {
 
 namespace {
 
-// As the JSON reader quotes a value: cut after about 80 bytes, at a character boundary.
-std::string quote_value(std::string_view s) {
-    std::size_t cut = std::min<std::size_t>(s.size(), 80);
-    while (cut < s.size() && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    std::string out = "'";
-    out.append(s.substr(0, cut));
-    if (cut < s.size()) out += "...";
-    return out + "'";
-}
-
 bool in_calendar(std::int64_t d) {
     return d >= calendar::from_ymd(calendar::min_year, 1, 1) && d <= calendar::from_ymd(calendar::max_year, 12, 31);
 }
@@ -131,94 +123,54 @@ std::string outside_calendar(std::string_view field) {
 }
 
 
-// The value a JSON number twin would hold, or nullopt for a value that is not a number.
-std::optional<rational> number_of(const typed_value& v, bool& is_number) {
-    is_number = true;
-    switch (v.type()) {
-        case typed_value::kind::integer: return rational(v.number());
-        case typed_value::kind::millionths: return rational(v.number(), io::number_scale);
-        case typed_value::kind::decimal: return rational::parse_decimal(v.string());
-        default: is_number = false; return std::nullopt;
-    }
-}
-
-bool is_string(const typed_value& v) { return v.type() == typed_value::kind::text || v.type() == typed_value::kind::date; }
-
 }  // namespace
 
 bool typed_reader::scalar(const check::field& f, check::type_kind k, const typed_value& v, io::field_value& out,
                           bool member, std::string& error) {
-    auto reject = [&](std::string reason) {
-        error = std::move(reason);
+    if (v.type() == typed_value::kind::date && !in_calendar(v.number())) {
+        error = outside_calendar(f.id);
         return false;
-    };
-    auto wrong = [&](const char* one, const char* many) {
-        return reject("field '" + f.id + "' must " + (member ? std::string("hold only ") + many : std::string("be ") + one));
-    };
-    if (v.type() == typed_value::kind::date && !in_calendar(v.number())) return reject(outside_calendar(f.id));
-    // The text a string-like value stands for: a date is its ISO form.
-    auto text_of = [&]() -> std::string_view {
-        if (v.type() == typed_value::kind::text) return v.string();
-        scratch_.push_back(calendar::to_iso(static_cast<calendar::day>(v.number())));
-        return scratch_.back();
-    };
-    bool is_number = false;
-    if ((k == check::type_kind::integer || k == check::type_kind::number) && v.type() == typed_value::kind::decimal) {
-        // Decimal text is read as its JSON twin's number token is, whatever its digits.
-        const bool whole = k == check::type_kind::integer;
-        switch (io::fit_number(v.string(), whole, out.integer)) {
-            case io::number_fit::fits: break;
-            case io::number_fit::not_whole: return wrong("a whole number", "whole numbers");
-            case io::number_fit::too_many_fractional_digits:
-                return reject("field '" + f.id + "' has more than 6 fractional digits");
-            case io::number_fit::out_of_range: return reject(io::out_of_range_reason(f.id, whole));
-        }
-        out.present = true;
-        return true;
     }
-    switch (k) {
-        case check::type_kind::integer: {
-            const auto number = number_of(v, is_number);
-            if (!number || !number->is_integer()) return wrong("a whole number", "whole numbers");
-            if (number->num() > INT64_MAX || number->num() < -INT64_MAX) return reject(io::out_of_range_reason(f.id, true));
-            out.integer = static_cast<std::int64_t>(number->num());
+    // Described as its JSON twin would be, and judged by the same rules (admission.hpp).
+    admit::given g;
+    switch (v.type()) {
+        case typed_value::kind::integer:
+            g.k = admit::given::kind::number;
+            scratch_.push_back(std::to_string(v.number()));
+            g.text = scratch_.back();
+            break;
+        case typed_value::kind::millionths: {
+            g.k = admit::given::kind::number;
+            const std::int64_t n = v.number();
+            const std::uint64_t magnitude = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+            std::string digits = std::to_string(magnitude % static_cast<std::uint64_t>(number_scale));
+            scratch_.push_back((n < 0 ? "-" : "") + std::to_string(magnitude / static_cast<std::uint64_t>(number_scale)) + "." +
+                               std::string(6 - digits.size(), '0') + digits);
+            g.text = scratch_.back();
             break;
         }
-        case check::type_kind::number: {
-            const auto number = number_of(v, is_number);
-            if (!number) return wrong("a number", "numbers");
-            if (!number->is_decimal(6)) return reject("field '" + f.id + "' has more than 6 fractional digits");
-            const rational scaled = *number * rational(io::number_scale);
-            if (scaled.num() > io::max_scaled_number || scaled.num() < -io::max_scaled_number)
-                return reject(io::out_of_range_reason(f.id, false));
-            out.integer = static_cast<std::int64_t>(scaled.num());
+        case typed_value::kind::decimal:
+            g.k = admit::given::kind::number;
+            g.text = v.string();
             break;
-        }
-        case check::type_kind::boolean:
-            if (v.type() != typed_value::kind::boolean) return wrong("true or false", "true or false values");
-            out.integer = v.number();
+        case typed_value::kind::boolean:
+            g.k = admit::given::kind::boolean;
+            g.boolean = v.number() != 0;
             break;
-        case check::type_kind::text:
-            if (!is_string(v)) return wrong("a string", "strings");
-            out.text = text_of();
+        case typed_value::kind::text:
+            g.k = admit::given::kind::string;
+            g.text = v.string();
             break;
-        case check::type_kind::ref:
-            if (!is_string(v) || (v.type() == typed_value::kind::text && v.string().empty()))
-                return wrong("an entity id (a string)", "entity ids (strings)");
-            out.text = text_of();
+        case typed_value::kind::date:
+            // A date is its ISO text where a string is read (a text, a ref).
+            g.k = admit::given::kind::string;
+            g.date = static_cast<calendar::day>(v.number());
+            scratch_.push_back(calendar::to_iso(*g.date));
+            g.text = scratch_.back();
             break;
-        case check::type_kind::date: {
-            std::optional<calendar::day> d;
-            if (v.type() == typed_value::kind::date) d = static_cast<calendar::day>(v.number());
-            else if (v.type() == typed_value::kind::text) d = calendar::parse_iso(v.string());
-            if (!d) return wrong("a date like 2023-05-31", "dates like 2023-05-31");
-            out.integer = *d;
-            break;
-        }
-        default: return reject("field '" + f.id + "' has a type records cannot carry");
+        case typed_value::kind::set: g.k = admit::given::kind::list; break;
     }
-    out.present = true;
-    return true;
+    return admit::scalar(f, k, g, out, member, error);
 }
 
 // JSON text is valid UTF-8 by definition; typed text must be too, or reports would not be.
@@ -243,19 +195,19 @@ bool typed_reader::read(const typed_entity& e, io::parsed_record& r, std::string
     if (e.name && !checked_text("name", *e.name, error)) return false;
     r.kind = io::record_kind::entity;
     r.entity = e.id;
-    if (r.entity.empty()) return reject("field 'entity' must not be empty");
+    if (r.entity.empty()) return reject(admit::empty("entity"));
     r.kind_index = plan_.find_kind(e.kind);
-    if (r.kind_index < 0) return reject("unknown kind " + quote_value(e.kind));
+    if (r.kind_index < 0) return reject(admit::unknown_kind(e.kind));
     r.has_parent = e.parent.has_value();
     r.parent = r.has_parent ? std::string_view(*e.parent) : std::string_view();
-    if (r.has_parent && r.parent.empty()) return reject("field 'parent' must not be empty");
+    if (r.has_parent && r.parent.empty()) return reject(admit::empty("parent"));
     r.has_name = e.name.has_value();
     r.name = r.has_name ? std::string_view(*e.name) : std::string_view();
     if (e.since && !in_calendar(*e.since)) return reject(outside_calendar("since"));
     if (e.until && !in_calendar(*e.until)) return reject(outside_calendar("until"));
     r.since = e.since;
     r.until = e.until;
-    if (e.version < 0) return reject("field 'version' must be a whole number >= 0");
+    if (e.version < 0) return reject(admit::bad_version());
     r.version = e.version;
     return true;
 }
@@ -284,16 +236,16 @@ bool typed_reader::read(const typed_event& e, io::parsed_record& r, std::string&
     }
     r.kind = io::record_kind::event;
     r.id = e.id();
-    if (r.id.empty()) return reject("field 'id' must not be empty");
+    if (r.id.empty()) return reject(admit::empty("id"));
     r.type = plan_.find_event(e.type());
-    if (r.type < 0) return reject("unknown event type " + quote_value(e.type()));
+    if (r.type < 0) return reject(admit::unknown_event_type(e.type()));
     const check::event_type& et = plan_.events[static_cast<std::size_t>(r.type)];
     const auto time = calendar::parse_time(e.time(), plan_.utc_offset_minutes);
     if (!time)
-        return reject("field 'time' must be a date or a date-time like 2023-04-15T09:30:00+08:00, not " + quote_value(e.time()));
+        return reject(admit::bad_time(e.time()));
     r.time = *time;
     r.unit = e.unit();
-    if (r.unit.empty()) return reject("field 'unit' must not be empty");
+    if (r.unit.empty()) return reject(admit::empty("unit"));
 
     r.fields.assign(et.fields.size(), io::field_value{});
     r.members.clear();
@@ -307,12 +259,12 @@ bool typed_reader::read(const typed_event& e, io::parsed_record& r, std::string&
         const check::field& f = et.fields[i];
         const typed_value* v = find(f.id);
         if (!v) {
-            if (!f.optional) return reject("field '" + f.id + "' is missing");
+            if (!f.optional) return reject(admit::missing(f.id));
             continue;
         }
         io::field_value& out = r.fields[i];
         if (f.t.kind == check::type_kind::set) {
-            if (v->type() != typed_value::kind::set) return reject("field '" + f.id + "' must be a list");
+            if (v->type() != typed_value::kind::set) return reject(admit::not_a_list(f.id));
             out.members_begin = static_cast<std::uint32_t>(r.members.size());
             for (const typed_value& m : v->members()) {
                 io::field_value member;
@@ -335,7 +287,7 @@ bool typed_reader::read_retraction(std::string_view id, io::parsed_record& r, st
     r.kind = io::record_kind::retraction;
     r.retract = id;
     if (r.retract.empty()) {
-        error = "field 'retract' must name an event id";
+        error = admit::no_event_id();
         return false;
     }
     return true;

@@ -4,6 +4,7 @@
 //   store.hpp          the records themselves: entities and versions, event rows, ids
 //   event_values.hpp   one event's fields as values; filters and predicates on it
 //   indexes.hpp        events per source and unit, and per coverage target, in date order
+//   aggregate_states.hpp  count, sum, distinct, min, max per span, kept as events come and go
 //   evaluation.hpp     judging every bucket as of a date (aggregates.cpp, evidence.cpp)
 //   reporting.cpp      handing the judged buckets to a report sink, row by row
 //   accounting.cpp     the classes every record read falls in, and unresolved entities
@@ -30,7 +31,7 @@ namespace mandate::eval {
 struct engine_state {
     engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
         : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model, o.limits),
-          typed(model, o.limits.max_field_bytes), values(*plan, st), indexes(*plan, st, values) {}
+          typed(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states) {}
     engine_state(const engine_state&) = delete;
     engine_state& operator=(const engine_state&) = delete;
 
@@ -43,6 +44,7 @@ struct engine_state {
     io::parsed_record typed_record;
     std::string last_error;
     event_values values;
+    aggregate_states states;  // kept by the indexes, as records are indexed
     index_set indexes;
 
     // ------------------------------------------------------------ admission.cpp

@@ -16,8 +16,8 @@ void push_sorted(std::vector<entry>& list, entry e, bool& sorted) {
 
 }  // namespace
 
-index_set::index_set(const graph::compiled_plan& plan, store& st, const event_values& values)
-    : plan_(plan), st_(st), values_(values) {
+index_set::index_set(const graph::compiled_plan& plan, store& st, const event_values& values, aggregate_states& states)
+    : plan_(plan), st_(st), values_(values), states_(states) {
     sources_.resize(plan.sources().size());
     sources_of_type_.resize(plan.model().events.size());
     for (std::size_t s = 0; s < plan.sources().size(); ++s)
@@ -45,8 +45,8 @@ index_set::index_set(const graph::compiled_plan& plan, store& st, const event_va
             .push_back(static_cast<int>(c));
 }
 
-template <class Place>
-void index_set::places_of(int type, std::uint32_t row, Place&& place) {
+template <class AtSource, class AtTarget>
+void index_set::places_of(int type, std::uint32_t row, AtSource&& at_source, AtTarget&& at_target) {
     const table& t = st_.tables[static_cast<std::size_t>(type)];
     for (int s : sources_of_type_[static_cast<std::size_t>(type)]) {
         const graph::source& src = plan_.sources()[static_cast<std::size_t>(s)];
@@ -58,10 +58,10 @@ void index_set::places_of(int type, std::uint32_t row, Place&& place) {
                  e = st_.entities[e].parent, ++guard) {
                 const int kind = st_.entities[e].kind;
                 if (std::find(src.scope_kinds.begin(), src.scope_kinds.end(), kind) != src.scope_kinds.end())
-                    place(index.by_unit[e], index.sorted);
+                    at_source(s, e, index.by_unit[e], index.sorted);
             }
         } else {
-            place(index.all, index.sorted);
+            at_source(s, none, index.all, index.sorted);
         }
     }
     for (int c_index : coverages_of_type_[static_cast<std::size_t>(type)]) {
@@ -69,7 +69,7 @@ void index_set::places_of(int type, std::uint32_t row, Place&& place) {
         if (!values_.passes(plan_.sources()[static_cast<std::size_t>(ci.source)], type, row)) continue;
         auto target = [&](std::int64_t id) {
             const std::uint32_t e = st_.entity_of.get(static_cast<string_id>(id));
-            if (e != none) place(ci.by_target[e], ci.sorted);
+            if (e != none) at_target(ci.by_target[e], ci.sorted);
         };
         if (ci.field == check::field_unit) {  // built-in: not a column
             target(t.unit[row]);
@@ -87,15 +87,28 @@ void index_set::places_of(int type, std::uint32_t row, Place&& place) {
 
 void index_set::index_row(int type, std::uint32_t row) {
     const entry e{st_.tables[static_cast<std::size_t>(type)].date[row], row};
-    places_of(type, row, [&](std::vector<entry>& list, bool& sorted) { push_sorted(list, e, sorted); });
+    places_of(
+        type, row,
+        [&](int s, std::uint32_t unit, std::vector<entry>& list, bool& sorted) {
+            push_sorted(list, e, sorted);
+            states_.placed(s, unit, type, row, +1);
+        },
+        [&](std::vector<entry>& list, bool& sorted) { push_sorted(list, e, sorted); });
 }
 
 void index_set::unindex_row(int type, std::uint32_t row) {
     const entry e{st_.tables[static_cast<std::size_t>(type)].date[row], row};
-    places_of(type, row, [&](std::vector<entry>& list, bool& sorted) {
+    auto remove = [&](std::vector<entry>& list, bool sorted) {
         auto it = sorted ? std::lower_bound(list.begin(), list.end(), e) : std::find(list.begin(), list.end(), e);
         if (it != list.end() && it->d == e.d && it->row == e.row) list.erase(it);
-    });
+    };
+    places_of(
+        type, row,
+        [&](int s, std::uint32_t unit, std::vector<entry>& list, bool& sorted) {
+            remove(list, sorted);
+            states_.placed(s, unit, type, row, -1);
+        },
+        [&](std::vector<entry>& list, bool& sorted) { remove(list, sorted); });
 }
 
 void index_set::clear() {
@@ -113,9 +126,20 @@ void index_set::clear() {
 
 void index_set::build() {
     clear();
+    states_.invalidate();
     for (std::size_t t = 0; t < st_.tables.size(); ++t)
         for (std::uint32_t row = 0; row < st_.tables[t].size(); ++row)
             if (st_.tables[t].counts(row)) index_row(static_cast<int>(t), row);
+    // The states in one pass over the lists just made (index_row leaves them to this while
+    // they are not built: a state per event as it is indexed would cost the same, in more steps).
+    states_.build([&](int s, const auto& visit) {
+        const source_index& index = sources_[static_cast<std::size_t>(s)];
+        if (!plan_.sources()[static_cast<std::size_t>(s)].scoped) {
+            visit(none, index.all);
+            return;
+        }
+        index.by_unit.for_each([&](std::uint32_t unit, const std::vector<entry>& list) { visit(unit, list); });
+    });
     built_ = true;
 }
 

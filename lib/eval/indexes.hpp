@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "aggregate_states.hpp"
 #include "entity_map.hpp"
 #include "event_values.hpp"
 #include "mandate/graph/plan.hpp"
@@ -54,7 +55,8 @@ struct coverage_index {
 
 class index_set {
 public:
-    index_set(const graph::compiled_plan& plan, store& st, const event_values& values);
+    // `states` are kept in step with the lists: built with them, told of every event placed.
+    index_set(const graph::compiled_plan& plan, store& st, const event_values& values, aggregate_states& states);
 
     const source_index& source(int s) const { return sources_[static_cast<std::size_t>(s)]; }
     // The coverage index an aggregate node reads.
@@ -72,11 +74,12 @@ public:
     void invalidate() { built_ = false; }
 
 private:
-    // Calls place(list, sorted_flag) for every index list a row belongs in: its sources (per
-    // ancestor-or-self of its unit when scoped) and the coverage lists of the entities it
-    // names. Indexing and unindexing walk the same places.
-    template <class Place>
-    void places_of(int type, std::uint32_t row, Place&& place);
+    // Calls at_source(source, unit, list, sorted_flag) for every source list a row belongs in
+    // (per ancestor-or-self of its unit when scoped, else `none`), and at_target(list,
+    // sorted_flag) for the coverage lists of the entities it names. Indexing and unindexing
+    // walk the same places.
+    template <class AtSource, class AtTarget>
+    void places_of(int type, std::uint32_t row, AtSource&& at_source, AtTarget&& at_target);
     void index_row(int type, std::uint32_t row);
     void unindex_row(int type, std::uint32_t row);
     void clear();
@@ -85,6 +88,7 @@ private:
     const graph::compiled_plan& plan_;
     store& st_;
     const event_values& values_;
+    aggregate_states& states_;
     std::vector<source_index> sources_;
     std::vector<std::vector<int>> sources_of_type_;
     std::vector<coverage_index> coverages_;

@@ -12,35 +12,39 @@ using graph::node_kind;
 
 namespace {
 
-bool kept_op(check::op o) {
-    return o == check::op::count || o == check::op::sum || o == check::op::distinct || o == check::op::min ||
-           o == check::op::max;
-}
+bool span_less(day af, day at, day bf, day bt) { return af < bf || (af == bf && at < bt); }
 
 }  // namespace
 
 aggregate_states::aggregate_states(const graph::compiled_plan& plan, const store& st, const event_values& values)
-    : plan_(plan), st_(st), values_(values), kept_of_node_(plan.nodes().size(), -1), kept_of_source_(plan.sources().size()) {
+    : plan_(plan),
+      st_(st),
+      values_(values),
+      kept_of_node_(plan.nodes().size(), -1),
+      kept_of_source_(plan.sources().size()) {
     const check::plan& model = plan.model();
     std::vector<std::vector<span>> spans(plan.nodes().size());
+    std::vector<std::vector<int>> unit_kinds(plan.nodes().size());
     // The spans a node is read over: its rules' calendar buckets, and inside a streak the
     // sub-periods each of those is cut into.
-    auto collect = [&](node_id id, const std::vector<span>& over, const auto& self) -> void {
+    auto collect = [&](node_id id, const std::vector<span>& over, const check::rule& rule, const auto& self) -> void {
         if (id == graph::no_node) return;
         const node& n = plan.at(id);
-        if (n.kind == node_kind::aggregate && kept_op(n.op)) {
+        if (n.kind == node_kind::aggregate) {
             auto& mine = spans[static_cast<std::size_t>(id)];
             mine.insert(mine.end(), over.begin(), over.end());
+            auto& kinds = unit_kinds[static_cast<std::size_t>(id)];
+            kinds.insert(kinds.end(), rule.unit_kinds.begin(), rule.unit_kinds.end());
             return;
         }
         if (n.kind == node_kind::streak) {
             std::vector<span> subs;
             for (const span& s : over)
                 for (const auto& b : calendar::split(s.from, s.to, n.per, model.week_start, false)) subs.push_back({b.from, b.to});
-            for (const node_id a : n.args) self(a, subs, self);
+            for (const node_id a : n.args) self(a, subs, rule, self);
             return;
         }
-        for (const node_id a : n.args) self(a, over, self);
+        for (const node_id a : n.args) self(a, over, rule, self);
     };
     for (std::size_t r = 0; r < model.rules.size(); ++r) {
         const check::rule& rule = model.rules[r];
@@ -48,16 +52,28 @@ aggregate_states::aggregate_states(const graph::compiled_plan& plan, const store
         const graph::rule_node& rn = plan.rules()[r];
         std::vector<span> buckets;
         for (const auto& b : rn.buckets) buckets.push_back({b.from, b.to});
-        collect(rn.condition, buckets, collect);
-        collect(rn.compared, buckets, collect);
+        collect(rn.condition, buckets, rule, collect);
+        collect(rn.compared, buckets, rule, collect);
     }
+    // Coverage indexes are numbered as the indexes number them: one per (source, field), in
+    // the order the nodes first name them.
+    std::vector<std::pair<int, int>> coverages;
+    for (std::size_t id = 0; id < plan.nodes().size(); ++id) {
+        const node& n = plan.nodes()[id];
+        if (n.kind != node_kind::aggregate || n.op != check::op::coverage) continue;
+        if (std::find(coverages.begin(), coverages.end(), std::make_pair(n.source, n.field)) == coverages.end())
+            coverages.emplace_back(n.source, n.field);
+    }
+    kept_of_coverage_.resize(coverages.size());
     for (std::size_t id = 0; id < spans.size(); ++id) {
         if (spans[id].empty()) continue;
         const node& n = plan.at(static_cast<node_id>(id));
         const graph::source& src = plan.sources()[static_cast<std::size_t>(n.source)];
-        // A filter naming the unit over events of no unit's scope is applied per instance at
-        // evaluation: there is no state per instance to keep.
-        if (src.filter_uses_unit && !src.scoped) continue;
+        // A filter (or a predicate) naming the unit over events of no unit's scope is applied
+        // per instance at evaluation: there is no state per instance to keep. Coverage reads
+        // its events per entity named, not per unit: a filter naming the unit is not kept either.
+        const bool predicate_uses_unit = n.predicate != graph::no_node && plan.at(n.predicate).uses_unit;
+        if ((src.filter_uses_unit || predicate_uses_unit) && (!src.scoped || n.op == check::op::coverage)) continue;
         if (n.op == check::op::min || n.op == check::op::max) {
             // Kept where the value orders as it is stored: the time, a number, an int, a date.
             // (Other fields are compared as values at evaluation, as before.)
@@ -72,13 +88,23 @@ aggregate_states::aggregate_states(const graph::compiled_plan& plan, const store
         kept_node k;
         k.node = static_cast<node_id>(id);
         k.op = n.op;
+        k.source = n.source;
         k.field = n.field;
+        k.kinds = n.kinds;
         k.spans = std::move(spans[id]);
-        std::sort(k.spans.begin(), k.spans.end(), [](const span& a, const span& b) { return a.from < b.from || (a.from == b.from && a.to < b.to); });
+        std::sort(k.spans.begin(), k.spans.end(), [](const span& a, const span& b) { return span_less(a.from, a.to, b.from, b.to); });
         k.spans.erase(std::unique(k.spans.begin(), k.spans.end(), [](const span& a, const span& b) { return a.from == b.from && a.to == b.to; }),
                       k.spans.end());
         kept_of_node_[id] = static_cast<int>(kept_.size());
-        kept_of_source_[static_cast<std::size_t>(n.source)].push_back(static_cast<int>(kept_.size()));
+        if (n.op == check::op::coverage) {
+            k.coverage = static_cast<int>(std::find(coverages.begin(), coverages.end(), std::make_pair(n.source, n.field)) - coverages.begin());
+            k.unit_kinds = std::move(unit_kinds[id]);
+            std::sort(k.unit_kinds.begin(), k.unit_kinds.end());
+            k.unit_kinds.erase(std::unique(k.unit_kinds.begin(), k.unit_kinds.end()), k.unit_kinds.end());
+            kept_of_coverage_[static_cast<std::size_t>(k.coverage)].push_back(static_cast<int>(kept_.size()));
+        } else {
+            kept_of_source_[static_cast<std::size_t>(n.source)].push_back(static_cast<int>(kept_.size()));
+        }
         kept_.push_back(std::move(k));
     }
 }
@@ -88,9 +114,28 @@ int aggregate_states::span_of(node_id id, day from, day to) const {
     if (k < 0) return -1;
     const auto& spans = kept_[static_cast<std::size_t>(k)].spans;
     const auto it = std::lower_bound(spans.begin(), spans.end(), span{from, to},
-                                     [](const span& a, const span& b) { return a.from < b.from || (a.from == b.from && a.to < b.to); });
+                                     [](const span& a, const span& b) { return span_less(a.from, a.to, b.from, b.to); });
     if (it == spans.end() || it->from != from || it->to != to) return -1;
     return static_cast<int>(it - spans.begin());
+}
+
+template <class F>
+void aggregate_states::spans_holding(const kept_node& k, day d, F&& f) const {
+    // Those starting by d (the spans are sorted by start) that end on or after it.
+    const auto end = std::upper_bound(k.spans.begin(), k.spans.end(), d, [](day x, const span& s) { return x < s.from; });
+    for (auto it = k.spans.begin(); it != end; ++it)
+        if (it->to >= d) f(static_cast<std::size_t>(it - k.spans.begin()));
+}
+
+std::vector<aggregate_states::state>& aggregate_states::states_of(kept_node& k, std::uint32_t unit) {
+    std::vector<state>& states = k.by_unit[unit];
+    if (states.empty()) {
+        states.resize(k.spans.size());
+        // A span without an event is one gap from end to end.
+        if (k.op == check::op::gap)
+            for (std::size_t i = 0; i < k.spans.size(); ++i) states[i].count = k.spans[i].to - k.spans[i].from + 1;
+    }
+    return states;
 }
 
 void aggregate_states::invalidate() {
@@ -98,30 +143,62 @@ void aggregate_states::invalidate() {
     built_ = false;
 }
 
-void aggregate_states::placed(int s, std::uint32_t unit, int type, std::uint32_t row, int sign) {
+void aggregate_states::placed(int s, std::uint32_t unit, int type, std::uint32_t row, int sign, const std::vector<entry>& list) {
     if (!built_) return;
     const auto& kept = kept_of_source_[static_cast<std::size_t>(s)];
     if (kept.empty()) return;
     const graph::source& src = plan_.sources()[static_cast<std::size_t>(s)];
     if (src.filter_uses_unit && !values_.evaluate(src.filter, type, row, unit).truthy()) return;
-    for (const int k : kept) add_row(kept_[static_cast<std::size_t>(k)], unit, type, row, sign);
+    for (const int k : kept) add_row(kept_[static_cast<std::size_t>(k)], unit, type, row, sign, &list);
 }
 
-void aggregate_states::add_row(kept_node& k, std::uint32_t unit, int type, std::uint32_t row, int sign) {
+bool aggregate_states::in_denominator(const kept_node& k, std::uint32_t x, const span& s) const {
+    const entity& ent = st_.entities[x];
+    return std::binary_search(k.kinds.begin(), k.kinds.end(), ent.kind) && ent.active_on(s.to);
+}
+
+void aggregate_states::named(int c, std::uint32_t target, int type, std::uint32_t row, int sign, const std::vector<entry>& list) {
+    if (!built_ || static_cast<std::size_t>(c) >= kept_of_coverage_.size()) return;
+    const day d = st_.tables[static_cast<std::size_t>(type)].date[row];
+    for (const int ki : kept_of_coverage_[static_cast<std::size_t>(c)]) {
+        kept_node& k = kept_[static_cast<std::size_t>(ki)];
+        // The units it counts for: the entity's ancestors with a state (units of the kinds read).
+        for (std::uint32_t u = st_.entities[target].parent, guard = 0; u != none && guard <= store::max_depth;
+             u = st_.entities[u].parent, ++guard) {
+            std::vector<state>* states = k.by_unit.find(u);
+            if (!states) continue;
+            spans_holding(k, d, [&](std::size_t i) {
+                if (!in_denominator(k, target, k.spans[i])) return;
+                // Covered when this is its first event of the span; no longer when it was the last.
+                const auto [lo, hi] = range_of(list, k.spans[i].from, k.spans[i].to);
+                if (hi - lo == (sign > 0 ? 1 : 0)) (*states)[i].count += sign;
+            });
+        }
+    }
+}
+
+std::int64_t aggregate_states::longest_gap(const kept_node& k, std::uint32_t unit, const std::vector<entry>& list, const span& s) const {
+    const graph::source& src = plan_.sources()[static_cast<std::size_t>(k.source)];
+    day previous = s.from - 1;
+    std::int64_t longest = 0;
+    const auto [lo, hi] = range_of(list, s.from, s.to);
+    for (auto it = lo; it != hi; ++it) {
+        if (it->d <= previous) continue;
+        if (src.filter_uses_unit && !values_.evaluate(src.filter, src.event, it->row, unit).truthy()) continue;
+        longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(it->d) - previous - 1);
+        previous = it->d;
+    }
+    return std::max<std::int64_t>(longest, static_cast<std::int64_t>(s.to) - previous);
+}
+
+void aggregate_states::add_row(kept_node& k, std::uint32_t unit, int type, std::uint32_t row, int sign,
+                               const std::vector<entry>* list) {
     const table& t = st_.tables[static_cast<std::size_t>(type)];
     const day d = t.date[row];
-    // The spans holding d: those starting by d (sorted by start), which end on or after it.
-    const auto end = std::upper_bound(k.spans.begin(), k.spans.end(), d, [](day x, const span& s) { return x < s.from; });
-    if (end == k.spans.begin()) return;
     std::vector<state>* states = nullptr;
-    for (auto it = k.spans.begin(); it != end; ++it) {
-        if (it->to < d) continue;
-        if (!states) {
-            states = &k.by_unit[unit];
-            if (states->empty()) states->resize(k.spans.size());
-        }
-        state& st = (*states)[static_cast<std::size_t>(it - k.spans.begin())];
-        st.count += sign;
+    spans_holding(k, d, [&](std::size_t i) {
+        if (!states) states = &states_of(k, unit);
+        state& st = (*states)[i];
         auto value = [&](std::int64_t v) {
             if (!st.values) st.values = std::make_unique<std::map<std::int64_t, std::uint32_t>>();
             auto& m = *st.values;
@@ -132,33 +209,43 @@ void aggregate_states::add_row(kept_node& k, std::uint32_t unit, int type, std::
             }
         };
         switch (k.op) {
-            case check::op::count: break;
+            case check::op::count: st.count += sign; return;
             case check::op::sum: {
                 const column& c = t.columns[static_cast<std::size_t>(k.field)];
                 if (c.present[row]) st.sum += sign * static_cast<int128>(c.value[row]);
-                break;
+                return;
             }
+            case check::op::all:
+            case check::op::any: {
+                const bool holds = values_.evaluate(plan_.at(k.node).predicate, type, row, unit).truthy();
+                if (holds == (k.op == check::op::any)) st.count += sign;
+                return;
+            }
+            case check::op::gap:
+                // Built in one pass after the rows (no list then); kept from the list after.
+                if (list) st.count = longest_gap(k, unit, *list, k.spans[i]);
+                return;
             case check::op::distinct:
             case check::op::min:
             case check::op::max: {
                 switch (k.field) {
-                    case check::field_id: value(t.id[row]); continue;
-                    case check::field_unit: value(t.unit[row]); continue;
-                    case check::field_time: value(d); continue;
+                    case check::field_id: value(t.id[row]); return;
+                    case check::field_unit: value(t.unit[row]); return;
+                    case check::field_time: value(d); return;
                     default: break;
                 }
                 const column& c = t.columns[static_cast<std::size_t>(k.field)];
-                if (!c.present[row]) continue;
+                if (!c.present[row]) return;
                 if (c.kind == check::type_kind::set) {
                     for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) value(t.members[m]);
                 } else {
                     value(c.value[row]);
                 }
-                break;
+                return;
             }
-            default: break;
+            default: return;
         }
-    }
+    });
 }
 
 val aggregate_states::value(node_id id, std::uint32_t unit, day from, day to) const {
@@ -166,8 +253,7 @@ val aggregate_states::value(node_id id, std::uint32_t unit, day from, day to) co
     const int s = span_of(id, from, to);
     const std::vector<state>* states = k.by_unit.find(unit);
     const state* st = states && !states->empty() ? &(*states)[static_cast<std::size_t>(s)] : nullptr;
-    const node& n = plan_.at(id);
-    const graph::source& src = plan_.sources()[static_cast<std::size_t>(n.source)];
+    const graph::source& src = plan_.sources()[static_cast<std::size_t>(k.source)];
     switch (k.op) {
         case check::op::count: return val::number(rational(st ? st->count : 0));
         case check::op::sum: {
@@ -185,6 +271,13 @@ val aggregate_states::value(node_id id, std::uint32_t unit, day from, day to) co
             const column& c = st_.tables[static_cast<std::size_t>(src.event)].columns[static_cast<std::size_t>(k.field)];
             return event_values::stored(c.kind, v);
         }
+        case check::op::all: return val::boolean(!st || st->count == 0);
+        case check::op::any: return val::boolean(st && st->count > 0);
+        case check::op::gap: return val::days(st ? st->count : static_cast<std::int64_t>(to) - from + 1);
+        case check::op::coverage:
+            // Nothing to cover has no ratio: undefined, as the scan says.
+            if (!st || st->of == 0) return val::undef();
+            return val::number(rational(st->count, st->of));
         default: return val::undef();
     }
 }

@@ -13,11 +13,11 @@ val evaluation::aggregate(node_id id, const context& ctx, collector* evidence) {
     const table& t = e_.st.tables[static_cast<std::size_t>(src.event)];
     const day last = std::min(ctx.to, as_of_);
     const day first = ctx.from;
-    if (n.op == check::op::coverage) return coverage(id, ctx, first, last, evidence);
     // A bucket that has ended, over a span whose state is kept: what its events give, without
     // reading them.
     if (!evidence && as_of_ >= ctx.to && e_.states.keeps(id, ctx.from, ctx.to))
-        return e_.states.value(id, src.scoped ? ctx.unit : none, ctx.from, ctx.to);
+        return e_.states.value(id, src.scoped || n.op == check::op::coverage ? ctx.unit : none, ctx.from, ctx.to);
+    if (n.op == check::op::coverage) return coverage(id, ctx, first, last, evidence);
     // A plain count is the width of the index range.
     if (n.op == check::op::count && !evidence && !src.filter_uses_unit) {
         if (first > last) return val::number(rational(0));

@@ -28,6 +28,7 @@ public:
         }
         return values_[at_[e]];
     }
+    T* find(std::uint32_t e) { return const_cast<T*>(static_cast<const entity_map&>(*this).find(e)); }
     const T* find(std::uint32_t e) const {
         const std::uint32_t at = e == none ? none_at_ : e < at_.size() ? at_[e] : none;
         return at != none ? &values_[at] : nullptr;

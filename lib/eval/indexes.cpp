@@ -69,7 +69,7 @@ void index_set::places_of(int type, std::uint32_t row, AtSource&& at_source, AtT
         if (!values_.passes(plan_.sources()[static_cast<std::size_t>(ci.source)], type, row)) continue;
         auto target = [&](std::int64_t id) {
             const std::uint32_t e = st_.entity_of.get(static_cast<string_id>(id));
-            if (e != none) at_target(ci.by_target[e], ci.sorted);
+            if (e != none) at_target(c_index, e, ci.by_target[e], ci.sorted);
         };
         if (ci.field == check::field_unit) {  // built-in: not a column
             target(t.unit[row]);
@@ -87,13 +87,26 @@ void index_set::places_of(int type, std::uint32_t row, AtSource&& at_source, AtT
 
 void index_set::index_row(int type, std::uint32_t row) {
     const entry e{st_.tables[static_cast<std::size_t>(type)].date[row], row};
+    // Once built, lists stay sorted (an event comes in at its place; most arrive in date
+    // order, at the end), so the states can read a span's events off them at once. Before,
+    // rows go at the end and a list is sorted once, when the indexes are built.
+    auto insert = [&](std::vector<entry>& list, bool& sorted) {
+        if (!built_) {
+            push_sorted(list, e, sorted);
+            return;
+        }
+        list.insert(std::upper_bound(list.begin(), list.end(), e), e);
+    };
     places_of(
         type, row,
         [&](int s, std::uint32_t unit, std::vector<entry>& list, bool& sorted) {
-            push_sorted(list, e, sorted);
-            states_.placed(s, unit, type, row, +1);
+            insert(list, sorted);
+            states_.placed(s, unit, type, row, +1, list);
         },
-        [&](std::vector<entry>& list, bool& sorted) { push_sorted(list, e, sorted); });
+        [&](int c, std::uint32_t target, std::vector<entry>& list, bool& sorted) {
+            insert(list, sorted);
+            states_.named(c, target, type, row, +1, list);
+        });
 }
 
 void index_set::unindex_row(int type, std::uint32_t row) {
@@ -106,9 +119,12 @@ void index_set::unindex_row(int type, std::uint32_t row) {
         type, row,
         [&](int s, std::uint32_t unit, std::vector<entry>& list, bool& sorted) {
             remove(list, sorted);
-            states_.placed(s, unit, type, row, -1);
+            states_.placed(s, unit, type, row, -1, list);
         },
-        [&](std::vector<entry>& list, bool& sorted) { remove(list, sorted); });
+        [&](int c, std::uint32_t target, std::vector<entry>& list, bool& sorted) {
+            remove(list, sorted);
+            states_.named(c, target, type, row, -1, list);
+        });
 }
 
 void index_set::clear() {
@@ -130,25 +146,23 @@ void index_set::build() {
     for (std::size_t t = 0; t < st_.tables.size(); ++t)
         for (std::uint32_t row = 0; row < st_.tables[t].size(); ++row)
             if (st_.tables[t].counts(row)) index_row(static_cast<int>(t), row);
+    sort();
     // The states in one pass over the lists just made (index_row leaves them to this while
     // they are not built: a state per event as it is indexed would cost the same, in more steps).
-    states_.build([&](int s, const auto& visit) {
-        const source_index& index = sources_[static_cast<std::size_t>(s)];
-        if (!plan_.sources()[static_cast<std::size_t>(s)].scoped) {
-            visit(none, index.all);
-            return;
-        }
-        index.by_unit.for_each([&](std::uint32_t unit, const std::vector<entry>& list) { visit(unit, list); });
-    });
+    states_.build(
+        [&](int s, const auto& visit) {
+            const source_index& index = sources_[static_cast<std::size_t>(s)];
+            if (!plan_.sources()[static_cast<std::size_t>(s)].scoped) {
+                visit(none, index.all);
+                return;
+            }
+            index.by_unit.for_each([&](std::uint32_t unit, const std::vector<entry>& list) { visit(unit, list); });
+        },
+        [&](int c, std::uint32_t x) { return coverages_[static_cast<std::size_t>(c)].by_target.find(x); });
     built_ = true;
 }
 
-void index_set::prepare() {
-    if (st_.hierarchy_dirty) {
-        st_.resolve();
-        built_ = false;
-    }
-    if (!built_) build();
+void index_set::sort() {
     for (auto& s : sources_) {
         if (s.sorted) continue;
         std::sort(s.all.begin(), s.all.end());
@@ -160,6 +174,14 @@ void index_set::prepare() {
         for (auto& list : c.by_target.values()) std::sort(list.begin(), list.end());
         c.sorted = true;
     }
+}
+
+void index_set::prepare() {
+    if (st_.hierarchy_dirty) {
+        st_.resolve();
+        built_ = false;
+    }
+    if (!built_) build();
 }
 
 void index_set::apply(const store::event_effect& effect) {

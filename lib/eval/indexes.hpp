@@ -17,22 +17,6 @@
 
 namespace mandate::eval {
 
-// One event in an index list: its date and its row.
-struct entry {
-    day d;
-    std::uint32_t row;
-    bool operator<(const entry& o) const { return d < o.d || (d == o.d && row < o.row); }
-    bool operator==(const entry& o) const { return d == o.d && row == o.row; }
-};
-
-// The entries of a date-ordered list dated in [from, to].
-inline std::pair<std::vector<entry>::const_iterator, std::vector<entry>::const_iterator> range_of(const std::vector<entry>& list,
-                                                                                                   day from, day to) {
-    auto lo = std::lower_bound(list.begin(), list.end(), entry{from, 0});
-    auto hi = std::lower_bound(lo, list.end(), entry{to == INT_MAX ? to : to + 1, 0});
-    return {lo, hi};
-}
-
 // Events of one source, in date order: per scope unit when scoped, else all together.
 struct source_index {
     entity_map<std::vector<entry>> by_unit;
@@ -75,15 +59,16 @@ public:
 
 private:
     // Calls at_source(source, unit, list, sorted_flag) for every source list a row belongs in
-    // (per ancestor-or-self of its unit when scoped, else `none`), and at_target(list,
-    // sorted_flag) for the coverage lists of the entities it names. Indexing and unindexing
-    // walk the same places.
+    // (per ancestor-or-self of its unit when scoped, else `none`), and at_target(coverage,
+    // entity, list, sorted_flag) for the coverage lists of the entities it names. Indexing and
+    // unindexing walk the same places.
     template <class AtSource, class AtTarget>
     void places_of(int type, std::uint32_t row, AtSource&& at_source, AtTarget&& at_target);
     void index_row(int type, std::uint32_t row);
     void unindex_row(int type, std::uint32_t row);
     void clear();
     void build();
+    void sort();  // the lists that arrived out of date order
 
     const graph::compiled_plan& plan_;
     store& st_;

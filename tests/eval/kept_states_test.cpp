@@ -1,0 +1,131 @@
+// Aggregates kept up to date (lib/eval/aggregate_states.hpp): after a first report has built
+// the states, records added and retracted change what later reports say of buckets that have
+// ended, for every kept kind — count, sum, distinct, min, max, all, any, gap, coverage — with
+// the values worked out by hand. (The first report of each test builds the states from the
+// indexes; everything after it goes through the incremental path.)
+#include <gtest/gtest.h>
+
+#include "eval/helpers.hpp"
+
+namespace {
+
+using namespace evaltest;
+
+// April's one bucket (04-01..04-30), closed on 05-01: a report as of 05-10 reads the kept states.
+const std::string plan_text = R"(
+plan p { timezone "+08:00" }
+phase campaign "c" from 2023-04-01 to 2023-04-30
+kind village "v"
+kind household "h" within village
+event patrol "p" { hours: number, shift: text }
+event visit "x" { household: ref household }
+obligation patrols "count"        { each v: village during campaign require count(patrol of v) >= 3 }
+obligation hours "sum"            { each v: village during campaign require sum(patrol.hours of v) >= 10 }
+obligation kinds "distinct"       { each v: village during campaign require distinct(patrol.shift of v) >= 2 }
+obligation shortest "min"         { each v: village during campaign require min(patrol.hours of v) >= 1 }
+obligation longest "max"          { each v: village during campaign require max(patrol.hours of v) <= 8 }
+obligation all_long "all"         { each v: village during campaign require all(patrol of v: hours >= 2) }
+obligation any_night "any"        { each v: village during campaign require any(patrol of v: shift == "night") }
+obligation no_long_gap "gap"      { each v: village during campaign require gap(patrol of v) <= 10 days }
+obligation visited "coverage"     { each v: village during campaign require coverage(visit.household, household within v) >= 100% }
+)";
+
+std::string value_of(const report& r, const char* rule) {
+    const result_row* x = find_result(r, rule, "v1", "2023-04-01");
+    return x ? (x->value.is_null() ? std::string("null") : x->value.to_string()) : std::string("no row");
+}
+
+TEST(KeptStates, RecordsAfterTheFirstReportChangeEndedBuckets) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "v1", "kind": "village"}
+{"entity": "h1", "kind": "household", "parent": "v1"}
+{"entity": "h2", "kind": "household", "parent": "v1"}
+{"id": "p1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 4, "shift": "day"}
+{"id": "p2", "type": "patrol", "time": "2023-04-20", "unit": "v1", "hours": 2.5, "shift": "day"}
+{"id": "x1", "type": "visit", "time": "2023-04-06", "unit": "v1", "household": "h1"}
+)");
+    // Built from the indexes: 2 patrols, 6.5 hours, 1 kind, min 2.5, max 4, all >= 2,
+    // no night patrol, the longest gap 04-21..04-30 = 10 days (04-06..04-19 is 14: the
+    // longest), 1 of 2 households visited.
+    report r = h.at("2023-05-10");
+    EXPECT_EQ(value_of(r, "patrols"), "2");
+    EXPECT_EQ(value_of(r, "hours"), "6.5");
+    EXPECT_EQ(value_of(r, "kinds"), "1");
+    EXPECT_EQ(value_of(r, "shortest"), "2.5");
+    EXPECT_EQ(value_of(r, "longest"), "4");
+    EXPECT_EQ(value_of(r, "all_long"), "null");  // not one comparison: no value; status below
+    EXPECT_TRUE(row_is(r, "all_long", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "null"));
+    EXPECT_TRUE(row_is(r, "any_night", "v1", "2023-04-01", "2023-04-30", "violated", false, "null"));
+    EXPECT_EQ(value_of(r, "no_long_gap"), "14");  // 04-06..04-19
+    EXPECT_EQ(value_of(r, "visited"), "0.5");
+
+    // Added after: a night patrol of 0.5 hours on 04-12, a 9-hour one on 04-28, the second
+    // household visited; then p1 retracted.
+    h.feed_ok(R"(
+{"id": "p3", "type": "patrol", "time": "2023-04-12", "unit": "v1", "hours": 0.5, "shift": "night"}
+{"id": "p4", "type": "patrol", "time": "2023-04-28", "unit": "v1", "hours": 9, "shift": "day"}
+{"id": "x2", "type": "visit", "time": "2023-04-29", "unit": "v1", "household": "h2"}
+)");
+    r = h.at("2023-05-10");
+    // Patrols on 04-05, 04-12, 04-20, 04-28: 4 of them, 16 hours, kinds day and night, min
+    // 0.5, max 9, one under 2 hours, a night one; gaps 04-01..04-04 (4), 04-06..04-11 (6),
+    // 04-13..04-19 (7), 04-21..04-27 (7), 04-29..04-30 (2): 7; both households visited.
+    EXPECT_EQ(value_of(r, "patrols"), "4");
+    EXPECT_EQ(value_of(r, "hours"), "16");
+    EXPECT_EQ(value_of(r, "kinds"), "2");
+    EXPECT_EQ(value_of(r, "shortest"), "0.5");
+    EXPECT_EQ(value_of(r, "longest"), "9");
+    EXPECT_TRUE(row_is(r, "all_long", "v1", "2023-04-01", "2023-04-30", "violated", false, "null"));
+    EXPECT_TRUE(row_is(r, "any_night", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "null"));
+    EXPECT_EQ(value_of(r, "no_long_gap"), "7");
+    EXPECT_EQ(value_of(r, "visited"), "1");
+
+    // Retracted: the night patrol and the visit to h2. Back to patrols on 04-05, 04-20, 04-28.
+    h.feed_ok(R"(
+{"retract": "p3"}
+{"retract": "x2"}
+)");
+    r = h.at("2023-05-10");
+    // 3 patrols, 15.5 hours, one kind, min 2.5, max 9, all >= 2, no night; gaps 04-01..04-04
+    // (4), 04-06..04-19 (14), 04-21..04-27 (7), 04-29..04-30 (2): 14; one household of two.
+    EXPECT_EQ(value_of(r, "patrols"), "3");
+    EXPECT_EQ(value_of(r, "hours"), "15.5");
+    EXPECT_EQ(value_of(r, "kinds"), "1");
+    EXPECT_EQ(value_of(r, "shortest"), "2.5");
+    EXPECT_EQ(value_of(r, "longest"), "9");
+    EXPECT_TRUE(row_is(r, "all_long", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "null"));
+    EXPECT_TRUE(row_is(r, "any_night", "v1", "2023-04-01", "2023-04-30", "violated", false, "null"));
+    EXPECT_EQ(value_of(r, "no_long_gap"), "14");
+    EXPECT_EQ(value_of(r, "visited"), "0.5");
+
+    // A third household, registered after: the hierarchy changes, every state is built
+    // again, and coverage is one of three.
+    h.feed_ok(R"({"entity": "h3", "kind": "household", "parent": "v1"})");
+    r = h.at("2023-05-10");
+    EXPECT_EQ(value_of(r, "visited"), "0.3333333333333333");  // 1/3, as reports write a fraction with no short decimal
+    EXPECT_EQ(value_of(r, "patrols"), "3");
+}
+
+// min and max keep every value with its multiplicity: taking one copy of the smallest value
+// away leaves the other.
+TEST(KeptStates, MinSurvivesTheRetractionOfOneOfTwoEqualValues) {
+    harness h(plan_text);
+    h.feed_ok(R"(
+{"entity": "v1", "kind": "village"}
+{"id": "p1", "type": "patrol", "time": "2023-04-05", "unit": "v1", "hours": 1.5, "shift": "day"}
+{"id": "p2", "type": "patrol", "time": "2023-04-06", "unit": "v1", "hours": 1.5, "shift": "day"}
+{"id": "p3", "type": "patrol", "time": "2023-04-07", "unit": "v1", "hours": 3, "shift": "day"}
+)");
+    EXPECT_EQ(value_of(h.at("2023-05-10"), "shortest"), "1.5");
+    h.feed_ok(R"({"retract": "p1"})");
+    EXPECT_EQ(value_of(h.at("2023-05-10"), "shortest"), "1.5");
+    h.feed_ok(R"({"retract": "p2"})");
+    EXPECT_EQ(value_of(h.at("2023-05-10"), "shortest"), "3");
+    h.feed_ok(R"({"retract": "p3"})");
+    // No patrol left: min of nothing is undefined, and the requirement has no data.
+    EXPECT_EQ(value_of(h.at("2023-05-10"), "shortest"), "null");
+    EXPECT_EQ(reason_of(h.at("2023-05-10"), "shortest", "v1", "2023-04-01"), "no data");
+}
+
+}  // namespace

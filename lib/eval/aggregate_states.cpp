@@ -193,59 +193,84 @@ std::int64_t aggregate_states::longest_gap(const kept_node& k, std::uint32_t uni
 
 void aggregate_states::add_row(kept_node& k, std::uint32_t unit, int type, std::uint32_t row, int sign,
                                const std::vector<entry>* list) {
-    const table& t = st_.tables[static_cast<std::size_t>(type)];
-    const day d = t.date[row];
+    const day d = st_.tables[static_cast<std::size_t>(type)].date[row];
     std::vector<state>* states = nullptr;
     spans_holding(k, d, [&](std::size_t i) {
         if (!states) states = &states_of(k, unit);
         state& st = (*states)[i];
-        auto value = [&](std::int64_t v) {
-            if (!st.values) st.values = std::make_unique<std::map<std::int64_t, std::uint32_t>>();
-            auto& m = *st.values;
-            if (sign > 0) {
-                ++m[v];
-            } else if (auto found = m.find(v); found != m.end() && --found->second == 0) {
-                m.erase(found);
-            }
-        };
-        switch (k.op) {
-            case check::op::count: st.count += sign; return;
-            case check::op::sum: {
-                const column& c = t.columns[static_cast<std::size_t>(k.field)];
-                if (c.present[row]) st.sum += sign * static_cast<int128>(c.value[row]);
-                return;
-            }
-            case check::op::all:
-            case check::op::any: {
-                const bool holds = values_.evaluate(plan_.at(k.node).predicate, type, row, unit).truthy();
-                if (holds == (k.op == check::op::any)) st.count += sign;
-                return;
-            }
-            case check::op::gap:
-                // Built in one pass after the rows (no list then); kept from the list after.
-                if (list) st.count = longest_gap(k, unit, *list, k.spans[i]);
-                return;
-            case check::op::distinct:
-            case check::op::min:
-            case check::op::max: {
-                switch (k.field) {
-                    case check::field_id: value(t.id[row]); return;
-                    case check::field_unit: value(t.unit[row]); return;
-                    case check::field_time: value(d); return;
-                    default: break;
-                }
-                const column& c = t.columns[static_cast<std::size_t>(k.field)];
-                if (!c.present[row]) return;
-                if (c.kind == check::type_kind::set) {
-                    for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) value(t.members[m]);
-                } else {
-                    value(c.value[row]);
-                }
-                return;
-            }
-            default: return;
-        }
+        // The longest gap is worked out again from the span's events, now in the list.
+        if (k.op == check::op::gap) st.count = longest_gap(k, unit, *list, k.spans[i]);
+        else update(k, st, unit, type, row, sign);
     });
+}
+
+void aggregate_states::update(const kept_node& k, state& st, std::uint32_t unit, int type, std::uint32_t row, int sign) const {
+    const table& t = st_.tables[static_cast<std::size_t>(type)];
+    auto value = [&](std::int64_t v) {
+        if (!st.values) st.values = std::make_unique<std::map<std::int64_t, std::uint32_t>>();
+        auto& m = *st.values;
+        if (sign > 0) {
+            ++m[v];
+        } else if (auto found = m.find(v); found != m.end() && --found->second == 0) {
+            m.erase(found);
+        }
+    };
+    switch (k.op) {
+        case check::op::count: st.count += sign; return;
+        case check::op::sum: {
+            const column& c = t.columns[static_cast<std::size_t>(k.field)];
+            if (c.present[row]) st.sum += sign * static_cast<int128>(c.value[row]);
+            return;
+        }
+        case check::op::all:
+        case check::op::any: {
+            const bool holds = values_.evaluate(plan_.at(k.node).predicate, type, row, unit).truthy();
+            if (holds == (k.op == check::op::any)) st.count += sign;
+            return;
+        }
+        case check::op::distinct:
+        case check::op::min:
+        case check::op::max: {
+            switch (k.field) {
+                case check::field_id: value(t.id[row]); return;
+                case check::field_unit: value(t.unit[row]); return;
+                case check::field_time: value(t.date[row]); return;
+                default: break;
+            }
+            const column& c = t.columns[static_cast<std::size_t>(k.field)];
+            if (!c.present[row]) return;
+            if (c.kind == check::type_kind::set) {
+                for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) value(t.members[m]);
+            } else {
+                value(c.value[row]);
+            }
+            return;
+        }
+        default: return;
+    }
+}
+
+void aggregate_states::build_list(kept_node& k, std::uint32_t unit, const std::vector<entry>& list) {
+    const graph::source& src = plan_.sources()[static_cast<std::size_t>(k.source)];
+    std::vector<state>* states = nullptr;
+    for (std::size_t i = 0; i < k.spans.size(); ++i) {
+        const auto [lo, hi] = range_of(list, k.spans[i].from, k.spans[i].to);
+        if (lo == hi) continue;
+        if (!states) states = &states_of(k, unit);
+        state& st = (*states)[i];
+        if (k.op == check::op::gap) {
+            st.count = longest_gap(k, unit, list, k.spans[i]);
+            continue;
+        }
+        if (k.op == check::op::count && !src.filter_uses_unit) {  // the width of the range
+            st.count = hi - lo;
+            continue;
+        }
+        for (auto it = lo; it != hi; ++it) {
+            if (src.filter_uses_unit && !values_.evaluate(src.filter, src.event, it->row, unit).truthy()) continue;
+            update(k, st, unit, src.event, it->row, +1);
+        }
+    }
 }
 
 val aggregate_states::value(node_id id, std::uint32_t unit, day from, day to) const {

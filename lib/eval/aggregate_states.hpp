@@ -93,7 +93,12 @@ private:
     template <class F>
     void spans_holding(const kept_node& k, day d, F&& f) const;
     std::vector<state>& states_of(kept_node& k, std::uint32_t unit);
+    // An event of `list` placed (or taken away): the states of the spans holding its date.
     void add_row(kept_node& k, std::uint32_t unit, int type, std::uint32_t row, int sign, const std::vector<entry>* list);
+    // One event into (or out of) one state.
+    void update(const kept_node& k, state& st, std::uint32_t unit, int type, std::uint32_t row, int sign) const;
+    // Every span's state of `unit` from its sorted list, at once.
+    void build_list(kept_node& k, std::uint32_t unit, const std::vector<entry>& list);
     std::int64_t longest_gap(const kept_node& k, std::uint32_t unit, const std::vector<entry>& list, const span& s) const;
     bool in_denominator(const kept_node& k, std::uint32_t x, const span& s) const;
     template <class Targets>
@@ -122,19 +127,8 @@ void aggregate_states::build(Sources&& sources, Targets&& targets) {
     invalidate();
     for (std::size_t s = 0; s < kept_of_source_.size(); ++s) {
         if (kept_of_source_[s].empty()) continue;
-        const graph::source& src = plan_.sources()[s];
         sources(static_cast<int>(s), [&](std::uint32_t unit, const std::vector<entry>& list) {
-            for (const int k : kept_of_source_[s]) {
-                kept_node& kn = kept_[static_cast<std::size_t>(k)];
-                for (const entry& e : list) {
-                    if (src.filter_uses_unit && !values_.evaluate(src.filter, src.event, e.row, unit).truthy()) continue;
-                    add_row(kn, unit, src.event, e.row, +1, nullptr);
-                }
-                if (kn.op == check::op::gap && kn.by_unit.find(unit)) {
-                    std::vector<state>& states = states_of(kn, unit);
-                    for (std::size_t i = 0; i < kn.spans.size(); ++i) states[i].count = longest_gap(kn, unit, list, kn.spans[i]);
-                }
-            }
+            for (const int k : kept_of_source_[s]) build_list(kept_[static_cast<std::size_t>(k)], unit, list);
         });
     }
     for (auto& k : kept_)

@@ -177,7 +177,8 @@ private:
 // CSV header read again before the rows that follow where an earlier run stopped).
 class counting_buf : public std::streambuf {
 public:
-    counting_buf(std::streambuf* source, int tee, progress_bar& bar, prefix_hash& hash, std::string prelude = {})
+    // `hash`: null when no state is kept, and nothing needs hashing.
+    counting_buf(std::streambuf* source, int tee, progress_bar& bar, prefix_hash* hash, std::string prelude = {})
         : source_(source), tee_(tee), bar_(bar), hash_(hash), prelude_(std::move(prelude)), buffer_(std::size_t{1} << 20) {
         if (!prelude_.empty()) setg(prelude_.data(), prelude_.data(), prelude_.data() + prelude_.size());
     }
@@ -220,7 +221,7 @@ private:
         if (tee_ >= 0 && !detail::write_all(tee_, p, size))
             throw usage_error(std::string("cannot keep a copy of standard input for --rejects: ") + std::strerror(errno));
         bar_.advance(size);
-        hash_.add(p, size);
+        if (hash_) hash_->add(p, size);
         delivered_ += size;
         for (const char* q = p; (q = static_cast<const char*>(std::memchr(q, '\n', size - static_cast<std::size_t>(q - p)))); ++q)
             ++line_breaks_;
@@ -230,7 +231,7 @@ private:
     std::streambuf* source_;
     int tee_;
     progress_bar& bar_;
-    prefix_hash& hash_;
+    prefix_hash* hash_;
     std::string prelude_;
     std::vector<char> buffer_;
     std::uint64_t delivered_ = 0, line_breaks_ = 0;
@@ -447,7 +448,8 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
         }
         at.done = false;
     }
-    counting_buf counted(source, x.path == "-" ? stdin_copy_ : -1, bar, hash, prelude);
+    // The bytes are hashed only for a state to keep: a run without --state does not pay for it.
+    counting_buf counted(source, x.path == "-" ? stdin_copy_ : -1, bar, state_path_.empty() ? nullptr : &hash, prelude);
     std::istream in(&counted);
     const std::uint64_t start_bytes = at.bytes, start_lines = at.lines;
     if (x.csv) {

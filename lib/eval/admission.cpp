@@ -20,6 +20,14 @@ add_status engine_state::add_parsed(bool ok, std::uint32_t source, std::uint64_t
     return add_record(ok ? &parser.record() : nullptr, parser.error(), source, line, explain);
 }
 
+void engine_state::applied(const store::event_effect& effect) {
+    indexes.apply(effect);
+    if (subscribers.empty()) return;
+    // What subscribers will hear of: the buckets these rows touch (subscriptions.cpp).
+    if (effect.removed_row != none) pending.emplace_back(effect.removed_type, effect.removed_row);
+    if (effect.applied_row != none) pending.emplace_back(effect.applied_type, effect.applied_row);
+}
+
 add_status engine_state::add_record(const io::parsed_record* record, const std::string& error, std::uint32_t source,
                                     std::uint64_t line, bool explain) {
     if (!record) return reject(source, line, error);
@@ -37,13 +45,14 @@ add_status engine_state::add_record(const io::parsed_record* record, const std::
         case io::record_kind::entity:
             st.add_entity(r, where);
             indexes.invalidate();
+            watched_stale = true;  // the hierarchy may change: subscribers' buckets are judged anew
             if (explain) last_error = entity_rejection(r);
             break;
-        case io::record_kind::retraction: indexes.apply(st.add_retraction(r.retract)); break;
+        case io::record_kind::retraction: applied(st.add_retraction(r.retract)); break;
         case io::record_kind::event:
         {
             const store::event_effect effect = st.add_event(r, where);
-            indexes.apply(effect);
+            applied(effect);
             if (explain) last_error = event_rejection(r.id, effect.slot);
         }
             break;

@@ -7,10 +7,21 @@
 #include <istream>
 
 #include "engine_state.hpp"
+#include "evaluation.hpp"
 #include "ingest/readers.hpp"
 #include "state_file.hpp"
 
 namespace mandate {
+
+namespace eval {
+
+engine_state::engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
+    : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model, o.limits),
+      typed(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states) {}
+
+engine_state::~engine_state() = default;
+
+}  // namespace eval
 
 // ---------------------------------------------------------------- engine
 

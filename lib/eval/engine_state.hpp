@@ -28,10 +28,10 @@
 
 namespace mandate::eval {
 
+class evaluation;
+
 struct engine_state {
-    engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
-        : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model, o.limits),
-          typed(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states) {}
+    engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o);  // engine.cpp
     engine_state(const engine_state&) = delete;
     engine_state& operator=(const engine_state&) = delete;
 
@@ -68,6 +68,8 @@ struct engine_state {
     // A record read from JSON or from typed values, or (null) one rejected with `error`.
     add_status add_record(const io::parsed_record* record, const std::string& error, std::uint32_t source,
                           std::uint64_t line, bool explain = true);
+    // An event row applied or removed: into the indexes, and noted for subscribers.
+    void applied(const store::event_effect& effect);
     // Why an event just added is rejected, when that is known already: its id is in conflict,
     // or a ref names an entity of the wrong kind. Empty otherwise.
     std::string event_rejection(std::string_view id, std::uint32_t slot) const;
@@ -107,19 +109,29 @@ struct engine_state {
     std::map<int, engine::subscriber> subscribers;
     int next_token = 1;
     std::optional<day> watch_date;
-    // The state subscribers last heard of, bucket by bucket.
-    struct bucket_key {
-        bool outcome;
-        std::string rule;
-        std::optional<std::string> unit;
-        day from, to;
-        bool operator<(const bucket_key& o) const {
-            return std::tie(outcome, rule, unit, from, to) < std::tie(o.outcome, o.rule, o.unit, o.from, o.to);
-        }
-    };
-    std::map<bucket_key, status_change> snapshot;
-    // Tells subscribers what changed since the last snapshot; with seed_only, only takes one.
+    // The verdicts subscribers last heard of, as of the watch date: an evaluation kept between
+    // records, whose buckets are judged again where records touch them.
+    std::unique_ptr<evaluation> watched;
+    // The event rows applied or removed since subscribers last heard (type, row), and whether
+    // something else changed that needs every bucket judged again (the hierarchy).
+    std::vector<std::pair<int, std::uint32_t>> pending;
+    bool watched_stale = true;
+    // Tells subscribers what changed since they last heard; with seed_only, only takes the
+    // state they will hear changes from.
     void notify(bool seed_only = false);
+    ~engine_state();
+
+private:
+    struct dependencies {
+        std::vector<std::vector<int>> rules_of_source;    // source -> rules whose aggregates read it (or trigger on it)
+        std::vector<std::vector<int>> rules_of_coverage;  // coverage index -> rules whose coverage reads it
+        std::vector<std::vector<int>> readers;            // rule -> rules that read its verdicts
+        std::vector<int> position;                        // rule -> its place in model.order
+    };
+    std::unique_ptr<dependencies> deps_;  // which rules read which sources, coverages and rules
+    // The (rule, unit) pairs whose buckets the pending rows touch; false when it cannot tell
+    // (a source read for every instance), and every bucket must be judged again.
+    bool touched(std::vector<std::vector<std::uint32_t>>& out);
 };
 
 }  // namespace mandate::eval

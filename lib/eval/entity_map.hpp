@@ -45,6 +45,12 @@ public:
         for (std::uint32_t e = 0; e < at_.size(); ++e)
             if (at_[e] != none) f(e, values_[at_[e]]);
     }
+    template <class F>
+    void for_each(F&& f) {
+        if (none_at_ != none) f(none, values_[none_at_]);
+        for (std::uint32_t e = 0; e < at_.size(); ++e)
+            if (at_[e] != none) f(e, values_[at_[e]]);
+    }
     // Every value held, in no particular order.
     std::vector<T>& values() { return values_; }
 

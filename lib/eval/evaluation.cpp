@@ -258,3 +258,46 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
 }
 
 }  // namespace mandate::eval
+
+namespace mandate::eval {
+
+std::vector<bucket_state> evaluation::rejudge(int r, std::uint32_t unit) {
+    const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
+    const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+    std::vector<bucket_state> fresh;
+    for (const auto& b : buckets_for(r, unit)) {
+        if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+        fresh.push_back(judge(rule, rn, unit, b));
+    }
+    rule_results& rr = results_[static_cast<std::size_t>(r)];
+    auto* range = rr.by_unit.find(unit);
+    if (!range) {
+        rr.by_unit[unit] = {static_cast<std::uint32_t>(rr.rows.size()), static_cast<std::uint32_t>(rr.rows.size())};
+        range = rr.by_unit.find(unit);
+    }
+    const std::uint32_t begin = range->first, end = range->second;
+    std::vector<bucket_state> old(rr.rows.begin() + begin, rr.rows.begin() + end);
+    if (fresh.size() == old.size()) {
+        std::copy(fresh.begin(), fresh.end(), rr.rows.begin() + begin);
+        return old;
+    }
+    // Another count of buckets (a trigger came or went): the rows after this unit's move.
+    rr.rows.erase(rr.rows.begin() + begin, rr.rows.begin() + end);
+    rr.rows.insert(rr.rows.begin() + begin, fresh.begin(), fresh.end());
+    const auto delta = static_cast<std::int64_t>(fresh.size()) - static_cast<std::int64_t>(old.size());
+    rr.by_unit.for_each([&](std::uint32_t, std::pair<std::uint32_t, std::uint32_t>& other) {
+        if (other.first >= end && &other != range) {
+            other.first = static_cast<std::uint32_t>(other.first + delta);
+            other.second = static_cast<std::uint32_t>(other.second + delta);
+        }
+    });
+    range->second = static_cast<std::uint32_t>(begin + fresh.size());
+    return old;
+}
+
+void evaluation::forget() {
+    for (auto& m : memo_) m.clear();
+    for (auto& m : streak_memo_) m.clear();
+}
+
+}  // namespace mandate::eval

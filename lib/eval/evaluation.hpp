@@ -62,12 +62,20 @@ struct memo_hash {
 };
 
 
-// Evaluation of one report: not reused (its memo belongs to its date).
+// Evaluation of every bucket as of one date: for a report, or kept for subscribers, whose
+// watch it follows as records change (rejudge()).
 class evaluation {
 public:
     evaluation(engine_state& e, day as_of);
 
     void run();
+    day as_of() const { return as_of_; }
+
+    // Judges rule r's buckets for `unit` again (records they read changed), puts the new rows in
+    // place of the old, and returns the old.
+    std::vector<bucket_state> rejudge(int r, std::uint32_t unit);
+    // Forgets the values memoised while judging: the records they came from change.
+    void forget();
 
     const rule_results& results(int r) const { return results_[static_cast<std::size_t>(r)]; }
 

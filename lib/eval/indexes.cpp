@@ -45,46 +45,6 @@ index_set::index_set(const graph::compiled_plan& plan, store& st, const event_va
             .push_back(static_cast<int>(c));
 }
 
-template <class AtSource, class AtTarget>
-void index_set::places_of(int type, std::uint32_t row, AtSource&& at_source, AtTarget&& at_target) {
-    const table& t = st_.tables[static_cast<std::size_t>(type)];
-    for (int s : sources_of_type_[static_cast<std::size_t>(type)]) {
-        const graph::source& src = plan_.sources()[static_cast<std::size_t>(s)];
-        if (!values_.passes(src, type, row)) continue;
-        source_index& index = sources_[static_cast<std::size_t>(s)];
-        if (src.scoped) {
-            // Every ancestor-or-self of the event's unit whose kind some instance has.
-            for (std::uint32_t e = t.unit_entity[row], guard = 0; e != none && guard <= store::max_depth;
-                 e = st_.entities[e].parent, ++guard) {
-                const int kind = st_.entities[e].kind;
-                if (std::find(src.scope_kinds.begin(), src.scope_kinds.end(), kind) != src.scope_kinds.end())
-                    at_source(s, e, index.by_unit[e], index.sorted);
-            }
-        } else {
-            at_source(s, none, index.all, index.sorted);
-        }
-    }
-    for (int c_index : coverages_of_type_[static_cast<std::size_t>(type)]) {
-        coverage_index& ci = coverages_[static_cast<std::size_t>(c_index)];
-        if (!values_.passes(plan_.sources()[static_cast<std::size_t>(ci.source)], type, row)) continue;
-        auto target = [&](std::int64_t id) {
-            const std::uint32_t e = st_.entity_of.get(static_cast<string_id>(id));
-            if (e != none) at_target(c_index, e, ci.by_target[e], ci.sorted);
-        };
-        if (ci.field == check::field_unit) {  // built-in: not a column
-            target(t.unit[row]);
-            continue;
-        }
-        const column& c = t.columns[static_cast<std::size_t>(ci.field)];
-        if (!c.present[row]) continue;
-        if (c.kind == check::type_kind::set) {
-            for (std::uint32_t m = c.set_begin[row]; m < c.set_end[row]; ++m) target(t.members[m]);
-        } else {
-            target(c.value[row]);
-        }
-    }
-}
-
 void index_set::index_row(int type, std::uint32_t row) {
     const entry e{st_.tables[static_cast<std::size_t>(type)].date[row], row};
     // Once built, lists stay sorted (an event comes in at its place; most arrive in date

@@ -1,62 +1,253 @@
 // Subscriptions: after each change of records, the buckets whose status (or fired, or final)
 // differs as of the watch date from what subscribers last heard, before and after.
-#include "engine_state.hpp"
+//
+// The verdicts subscribers heard of are kept (engine_state::watched, an evaluation as of the
+// watch date). After a record, only the buckets it touches are judged again: the (rule, unit)
+// pairs whose aggregates read the event's sources for the event's unit and its ancestors (or,
+// for coverage, the ancestors of the entity it names), then the rules that read those rules'
+// verdicts for the same unit (outcomes, obligations triggered by outcomes), in dependency
+// order, as far as verdicts change. Every bucket is judged again when that cannot be told so
+// narrowly — the hierarchy changed, the watch date moved (with the latest event date), a
+// source is read for every instance — and then the two evaluations are compared whole.
+#include <algorithm>
+#include <tuple>
+
+#include "evaluation.hpp"
 
 namespace mandate::eval {
 
+namespace {
+
+using bucket_rows = std::vector<bucket_state>;
+
+bool same_verdict(const bucket_state& a, const bucket_state& b, bool outcome) {
+    return outcome ? a.fired == b.fired && a.final == b.final : a.st == b.st;
+}
+
+// The changes between a unit's rows of one rule before and after (both by period).
+void compare(const engine_state& m, int r, std::uint32_t unit, const bucket_rows& before, const bucket_rows& after,
+             std::vector<status_change>& out) {
+    const check::rule& rule = m.model.rules[static_cast<std::size_t>(r)];
+    auto make = [&](const bucket_state& b) {
+        status_change c;
+        c.outcome = rule.outcome;
+        c.rule = rule.id;
+        if (unit != none) c.unit = std::string(m.st.text(m.st.entities[unit].id));
+        c.span = period{b.from, b.to};
+        return c;
+    };
+    auto set_before = [&](status_change& c, const bucket_state& b) {
+        if (rule.outcome) {
+            c.fired_before = b.fired;
+            c.final_before = b.final;
+        } else {
+            c.before = b.st;
+        }
+    };
+    auto set_after = [&](status_change& c, const bucket_state& b) {
+        if (rule.outcome) {
+            c.fired_after = b.fired;
+            c.final_after = b.final;
+        } else {
+            c.after = b.st;
+        }
+    };
+    auto less = [](const bucket_state& a, const bucket_state& b) { return a.from < b.from || (a.from == b.from && a.to < b.to); };
+    std::size_t i = 0, j = 0;
+    while (i < before.size() || j < after.size()) {
+        if (j == after.size() || (i < before.size() && less(before[i], after[j]))) {
+            status_change c = make(before[i]);  // a bucket that no longer exists
+            set_before(c, before[i++]);
+            out.push_back(std::move(c));
+        } else if (i == before.size() || less(after[j], before[i])) {
+            status_change c = make(after[j]);  // a new bucket
+            set_after(c, after[j++]);
+            out.push_back(std::move(c));
+        } else {
+            if (!same_verdict(before[i], after[j], rule.outcome)) {
+                status_change c = make(after[j]);
+                set_before(c, before[i]);
+                set_after(c, after[j]);
+                out.push_back(std::move(c));
+            }
+            ++i;
+            ++j;
+        }
+    }
+}
+
+template <class F>
+void each_unit(const rule_results& a, F&& f) {
+    a.by_unit.for_each([&](std::uint32_t unit, const std::pair<std::uint32_t, std::uint32_t>&) { f(unit); });
+}
+
+bucket_rows rows_of(const rule_results& rr, std::uint32_t unit) {
+    const auto* range = rr.by_unit.find(unit);
+    if (!range) return {};
+    return bucket_rows(rr.rows.begin() + range->first, rr.rows.begin() + range->second);
+}
+
+}  // namespace
+
+bool engine_state::touched(std::vector<std::vector<std::uint32_t>>& out) {
+    if (!deps_) {
+        // Which rules read what, from the graph: once per engine.
+        deps_ = std::make_unique<dependencies>();
+        dependencies& d = *deps_;
+        d.rules_of_source.resize(plan->sources().size());
+        d.rules_of_coverage.resize(indexes.coverage_count());
+        d.readers.resize(model.rules.size());
+        d.position.resize(model.rules.size());
+        for (std::size_t i = 0; i < model.order.size(); ++i) d.position[static_cast<std::size_t>(model.order[i])] = static_cast<int>(i);
+        for (std::size_t r = 0; r < model.rules.size(); ++r) {
+            const graph::rule_node& rn = plan->rules()[r];
+            const int rule = static_cast<int>(r);
+            auto add = [rule](std::vector<int>& list) {
+                if (std::find(list.begin(), list.end(), rule) == list.end()) list.push_back(rule);
+            };
+            std::vector<graph::node_id> stack{rn.condition, rn.compared};
+            while (!stack.empty()) {
+                const graph::node_id id = stack.back();
+                stack.pop_back();
+                if (id == graph::no_node) continue;
+                const graph::node& n = plan->at(id);
+                if (n.kind == graph::node_kind::aggregate) {
+                    add(d.rules_of_source[static_cast<std::size_t>(n.source)]);
+                    if (n.op == check::op::coverage)
+                        for (std::size_t c = 0; c < indexes.coverage_count(); ++c)
+                            if (indexes.coverage_key(static_cast<int>(c)) == std::make_pair(n.source, n.field)) add(d.rules_of_coverage[c]);
+                }
+                stack.insert(stack.end(), n.args.begin(), n.args.end());
+            }
+            if (rn.trigger_source >= 0) add(d.rules_of_source[static_cast<std::size_t>(rn.trigger_source)]);
+            for (const int q : model.rules[r].reads) {
+                auto& list = d.readers[static_cast<std::size_t>(q)];
+                if (std::find(list.begin(), list.end(), rule) == list.end()) list.push_back(rule);
+            }
+            const auto& trig = model.rules[r].trig;
+            if (trig.outcome && trig.target >= 0) {
+                auto& list = d.readers[static_cast<std::size_t>(trig.target)];
+                if (std::find(list.begin(), list.end(), rule) == list.end()) list.push_back(rule);
+            }
+        }
+    }
+    const dependencies& d = *deps_;
+    out.assign(model.rules.size(), {});
+    bool narrow = true;
+    auto touch = [&](int r, std::uint32_t unit) {
+        const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
+        if (rule.var.empty()) unit = none;
+        else if (unit == none || std::find(rule.unit_kinds.begin(), rule.unit_kinds.end(), st.entities[unit].kind) == rule.unit_kinds.end())
+            return;  // not an instance of this rule
+        out[static_cast<std::size_t>(r)].push_back(unit);
+    };
+    for (const auto& [type, row] : pending) {
+        indexes.places_of(
+            type, row,
+            [&](int s, std::uint32_t unit, std::vector<entry>&, bool&) {
+                for (const int r : d.rules_of_source[static_cast<std::size_t>(s)]) {
+                    // A source of no unit's scope is read by every instance alike.
+                    if (unit == none && !model.rules[static_cast<std::size_t>(r)].var.empty()) narrow = false;
+                    touch(r, unit);
+                }
+            },
+            [&](int c, std::uint32_t x, std::vector<entry>&, bool&) {
+                for (const int r : d.rules_of_coverage[static_cast<std::size_t>(c)])
+                    for (std::uint32_t u = st.entities[x].parent, guard = 0; u != none && guard <= store::max_depth;
+                         u = st.entities[u].parent, ++guard)
+                        touch(r, u);
+            });
+        if (!narrow) return false;
+    }
+    for (auto& units : out) {
+        std::sort(units.begin(), units.end());
+        units.erase(std::unique(units.begin(), units.end()), units.end());
+    }
+    return true;
+}
+
 void engine_state::notify(bool seed_only) {
-    if (subscribers.empty()) return;
+    if (subscribers.empty()) {
+        pending.clear();
+        watched.reset();
+        return;
+    }
     const std::optional<day> when = watch_date ? watch_date : st.latest_event;
-    std::map<bucket_key, status_change> current;
-    if (when) {
-        const report now = evaluate(*when, false);
-        for (const auto& r : now.results) {
-            status_change& c = current[bucket_key{false, r.obligation, r.unit, r.span.from, r.span.to}];
-            c.rule = r.obligation;
-            c.unit = r.unit;
-            c.span = r.span;
-            c.after = r.status;
-        }
-        for (const auto& o : now.outcomes) {
-            status_change& c = current[bucket_key{true, o.outcome, o.unit, o.span.from, o.span.to}];
-            c.outcome = true;
-            c.rule = o.outcome;
-            c.unit = o.unit;
-            c.span = o.span;
-            c.fired_after = o.fired;
-            c.final_after = o.final;
-        }
+    if (!when) {
+        pending.clear();
+        return;
     }
     std::vector<status_change> changes;
-    if (!seed_only) {
-        for (const auto& [key, now] : current) {
-            auto before = snapshot.find(key);
-            if (before == snapshot.end()) {
-                changes.push_back(now);
-                continue;
+    std::vector<std::vector<std::uint32_t>> touch;
+    const bool whole = seed_only || !watched || watched_stale || watched->as_of() != *when || st.hierarchy_dirty ||
+                       !indexes.built() || !touched(touch);
+    if (whole) {
+        indexes.prepare();
+        auto fresh = std::make_unique<evaluation>(*this, *when);
+        fresh->run();
+        if (!seed_only) {
+            // Against what they heard (nothing, when there was no watch date yet).
+            for (std::size_t r = 0; r < model.rules.size(); ++r) {
+                const int rule = static_cast<int>(r);
+                std::vector<std::uint32_t> units;
+                if (watched) each_unit(watched->results(rule), [&](std::uint32_t u) { units.push_back(u); });
+                each_unit(fresh->results(rule), [&](std::uint32_t u) { units.push_back(u); });
+                std::sort(units.begin(), units.end());
+                units.erase(std::unique(units.begin(), units.end()), units.end());
+                for (const std::uint32_t u : units)
+                    compare(*this, rule, u, watched ? rows_of(watched->results(rule), u) : bucket_rows{},
+                            rows_of(fresh->results(rule), u), changes);
             }
-            const status_change& was = before->second;
-            if (was.after == now.after && was.fired_after == now.fired_after && was.final_after == now.final_after) continue;
-            status_change c = now;
-            c.before = was.after;
-            c.fired_before = was.fired_after;
-            c.final_before = was.final_after;
-            changes.push_back(std::move(c));
         }
-        // Buckets that no longer exist (a retracted trigger, a retired unit).
-        for (const auto& [key, was] : snapshot) {
-            if (current.count(key)) continue;
-            status_change c = was;
-            c.before = was.after;
-            c.fired_before = was.fired_after;
-            c.final_before = was.final_after;
-            c.after.reset();
-            c.fired_after.reset();
-            c.final_after.reset();
-            changes.push_back(std::move(c));
+        watched = std::move(fresh);
+        watched_stale = false;
+    } else {
+        // In dependency order, so a rule is judged after what it reads; a rule's readers are
+        // judged again for a unit whose verdicts changed.
+        const dependencies& d = *deps_;
+        std::vector<int> order = model.order;
+        for (const int r : order) {
+            auto& units = touch[static_cast<std::size_t>(r)];
+            if (units.empty()) continue;
+            std::sort(units.begin(), units.end());
+            units.erase(std::unique(units.begin(), units.end()), units.end());
+            const bool outcome = model.rules[static_cast<std::size_t>(r)].outcome;
+            for (const std::uint32_t u : units) {
+                // Only the rule's instances have buckets (a unit of another kind, or one not
+                // active, is read by no bucket of this rule).
+                if (!watched->results(r).by_unit.find(u)) continue;
+                const bucket_rows before = watched->rejudge(r, u);
+                const bucket_rows after = rows_of(watched->results(r), u);
+                bool changed = before.size() != after.size();
+                for (std::size_t i = 0; !changed && i < before.size(); ++i)
+                    changed = before[i].from != after[i].from || before[i].to != after[i].to ||
+                              !same_verdict(before[i], after[i], outcome) || before[i].final_on != after[i].final_on ||
+                              before[i].close != after[i].close;
+                compare(*this, r, u, before, after, changes);
+                if (!changed) continue;
+                for (const int q : d.readers[static_cast<std::size_t>(r)]) {
+                    const check::rule& reader = model.rules[static_cast<std::size_t>(q)];
+                    if (d.position[static_cast<std::size_t>(q)] <= d.position[static_cast<std::size_t>(r)]) continue;
+                    if (!reader.var.empty() && u == none) {
+                        // A plan-wide verdict read by every instance: judge them all.
+                        for (const std::uint32_t x : watched->instances(reader)) touch[static_cast<std::size_t>(q)].push_back(x);
+                    } else {
+                        touch[static_cast<std::size_t>(q)].push_back(reader.var.empty() ? none : u);
+                    }
+                }
+            }
         }
+        watched->forget();
     }
-    snapshot = std::move(current);
+    pending.clear();
+    if (seed_only) return;
+    // In a defined order: buckets that exist after, by (obligation before outcome, rule id,
+    // unit id, period); then those that no longer exist, in the same order.
+    auto key = [](const status_change& c) {
+        const bool gone = c.outcome ? !c.fired_after.has_value() : !c.after.has_value();
+        return std::make_tuple(gone, c.outcome, std::cref(c.rule), std::cref(c.unit), c.span.from, c.span.to);
+    };
+    std::sort(changes.begin(), changes.end(), [&](const status_change& a, const status_change& b) { return key(a) < key(b); });
     // A copy: a callback may unsubscribe (itself or another) while we call them.
     const auto listeners = subscribers;
     for (const auto& c : changes)

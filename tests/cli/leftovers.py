@@ -40,10 +40,22 @@ with tempfile.TemporaryDirectory() as tmp:
     p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     p.stdin.write(events[:200])
     p.stdin.flush()
-    time.sleep(0.5)  # it has read what it was given and waits for more
+
+    def open_files():
+        out = []
+        for fd in os.listdir(f"/proc/{p.pid}/fd"):
+            try:
+                out.append(os.readlink(f"/proc/{p.pid}/fd/{fd}"))
+            except OSError:
+                pass
+        return out
+
+    # It makes the copy when it starts on standard input (later under a sanitizer): wait for it.
+    deadline = time.time() + 60
+    while time.time() < deadline and not any("mandate-stdin-" in c for c in open_files()):
+        time.sleep(0.05)
+    copies = open_files()
     expect(os.listdir(private_tmp) == [], f"no copy of standard input in the temporary folder: {os.listdir(private_tmp)}")
-    fds = os.listdir(f"/proc/{p.pid}/fd")
-    copies = [os.readlink(f"/proc/{p.pid}/fd/{fd}") for fd in fds]
     expect(any("mandate-stdin-" in c and c.endswith("(deleted)") for c in copies), f"the copy is an unlinked file: {copies}")
     p.stdin.write(events[200:])
     p.stdin.close()

@@ -87,14 +87,16 @@ std::size_t step_by_step(const std::string& name, const std::string& text, int c
             const auto after = mandate::testing::states_of(ref);
             const auto want = mandate::testing::changes_between(before, after);
             changes += got.size();
+            bool differs = got != want;
             EXPECT_EQ(got, want) << name << ", seed " << seed << ", after record " << i + 1 << " (" << lines[i] << "), watching "
                                  << mandate::calendar::to_iso(watch) << ":\n  heard:\n" << joined(got) << "  the reference's difference:\n"
                                  << joined(want) << "records:\n" << listing(lines, i + 1);
             const std::string diff = mandate::testing::difference(engine.evaluate(watch), ref);
+            differs = differs || !diff.empty();
             EXPECT_EQ(diff, "") << name << ", seed " << seed << ", after record " << i + 1 << ", as of "
                                 << mandate::calendar::to_iso(watch) << "\nrecords:\n" << listing(lines, i + 1);
             before = after;
-            if (::testing::Test::HasFailure()) return changes;  // the first difference is the one to read
+            if (differs) return changes;  // the first difference of a stream is the one to read
         }
     }
     return changes;
@@ -123,7 +125,7 @@ TEST(Incremental, ConformancePlansAfterEveryRecord) {
     std::uint64_t seed = 7300000;
     for (const auto& c : cases) {
         const std::size_t changes =
-            step_by_step(c.filename().string(), mandate::testing::read((c / "plan.mandate").string()), streams(20), seed);
+            step_by_step(c.filename().string(), mandate::testing::read((c / "plan.mandate").string()), std::max(8, streams(20)), seed);
         EXPECT_GT(changes, 0u) << c.filename() << ": the streams changed no bucket";
         seed += 1000;
     }

@@ -205,8 +205,10 @@ typedef void (*mandate_change_callback)(const mandate_change* change, void* user
 /* Calls `callback(change, user)` after each add for every bucket whose state changed, as of the
  * watch date (default: the latest event date seen). Callbacks run on the adding thread before
  * the add returns; they may subscribe and unsubscribe (themselves too), but any other call on
- * the engine from inside one returns MANDATE_INVALID_ARGUMENT. While anyone is subscribed,
- * each add evaluates the whole plan: for bulk loads, add first and subscribe after. *token
+ * the engine from inside one returns MANDATE_INVALID_ARGUMENT. After an event only the buckets it
+ * touches are judged again; a registry record, or a watch date that moves (the default one moves
+ * with the latest event date), judges every bucket again: for bulk loads, add first and
+ * subscribe after. *token
  * receives the id that mandate_engine_unsubscribe takes. */
 MANDATE_API mandate_status mandate_engine_subscribe(mandate_engine* engine, mandate_change_callback callback,
                                                     void* user, int* token);

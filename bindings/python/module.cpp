@@ -594,8 +594,10 @@ PYBIND11_MODULE(_mandate, m) {
         Callbacks run inside add(); they may call on_change() and unsubscribe() but nothing else
         on the engine (RuntimeError). An exception a callback raises does not stop the others: it
         is raised from the add() (add_many(), add_jsonl(), retract()) call once that returns.
-        While anyone is subscribed each add evaluates the whole plan: for bulk loads, add first
-        and subscribe after. Returns a token for unsubscribe().
+        After an event only the buckets it touches are judged again; a registry record, or a
+        watch date that moves (the default one moves with the latest event date), judges every
+        bucket again: for bulk loads, add first and subscribe after. Returns a token for
+        unsubscribe().
     )pbdoc")
         .def(
             "unsubscribe",

@@ -127,8 +127,10 @@ public:
     // Subscribers are called after each add() for every bucket whose state changed, as of
     // the watch date (default: the latest event date seen). Callbacks run synchronously inside
     // add(); they may subscribe and unsubscribe (themselves included) but must not add records.
-    // While anyone is subscribed, each add() evaluates the whole plan: for bulk loads, add first
-    // and subscribe after.
+    // After a record only the buckets it touches are judged again (its unit and the ancestors
+    // aggregating over it, and the rules reading their verdicts); a registry record, or a watch
+    // date that moves (the default one moves with the latest event date), judges every bucket
+    // again. For bulk loads, add first and subscribe after.
     using subscriber = std::function<void(const status_change&)>;
     int subscribe(subscriber callback);
     void unsubscribe(int token);

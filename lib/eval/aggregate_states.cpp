@@ -168,6 +168,7 @@ void aggregate_states::named(int c, std::uint32_t target, int type, std::uint32_
             std::vector<state>* states = k.by_unit.find(u);
             if (!states) continue;
             spans_holding(k, d, [&](std::size_t i) {
+                if (sign > 0) (*states)[i].last = std::max((*states)[i].last, d);
                 if (!in_denominator(k, target, k.spans[i])) return;
                 // Covered when this is its first event of the span; no longer when it was the last.
                 const auto [lo, hi] = range_of(list, k.spans[i].from, k.spans[i].to);
@@ -198,6 +199,7 @@ void aggregate_states::add_row(kept_node& k, std::uint32_t unit, int type, std::
     spans_holding(k, d, [&](std::size_t i) {
         if (!states) states = &states_of(k, unit);
         state& st = (*states)[i];
+        if (sign > 0) st.last = std::max(st.last, d);
         // The longest gap is worked out again from the span's events, now in the list.
         if (k.op == check::op::gap) st.count = longest_gap(k, unit, *list, k.spans[i]);
         else update(k, st, unit, type, row, sign);
@@ -258,6 +260,7 @@ void aggregate_states::build_list(kept_node& k, std::uint32_t unit, const std::v
         if (lo == hi) continue;
         if (!states) states = &states_of(k, unit);
         state& st = (*states)[i];
+        st.last = std::prev(hi)->d;
         if (k.op == check::op::gap) {
             st.count = longest_gap(k, unit, list, k.spans[i]);
             continue;
@@ -271,6 +274,15 @@ void aggregate_states::build_list(kept_node& k, std::uint32_t unit, const std::v
             update(k, st, unit, src.event, it->row, +1);
         }
     }
+}
+
+bool aggregate_states::complete_by(node_id id, std::uint32_t unit, day from, day to, day as_of) const {
+    const int s = span_of(id, from, to);
+    if (s < 0 || !built_) return false;
+    const kept_node& k = kept_[static_cast<std::size_t>(kept_of_node_[static_cast<std::size_t>(id)])];
+    if (k.op == check::op::gap) return false;
+    const std::vector<state>* states = k.by_unit.find(unit);
+    return !states || states->empty() || (*states)[static_cast<std::size_t>(s)].last <= as_of;
 }
 
 val aggregate_states::value(node_id id, std::uint32_t unit, day from, day to) const {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <climits>
+#include <iterator>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -50,6 +51,10 @@ public:
 
     // Whether `node`'s states are kept over the span [from, to].
     bool keeps(graph::node_id node, day from, day to) const { return span_of(node, from, to) >= 0; }
+    // Whether the kept state of a span still running on `as_of` answers for it too: no event
+    // of the span is dated after as_of (what a host feeding records as they happen sees), so
+    // the span's events are those up to as_of. Never for gap, whose trailing run differs.
+    bool complete_by(graph::node_id node, std::uint32_t unit, day from, day to, day as_of) const;
     // The node's value over the whole span [from, to] for `unit` (none for an unscoped source):
     // what its events give. Only for a span keeps() says is kept.
     val value(graph::node_id node, std::uint32_t unit, day from, day to) const;
@@ -72,6 +77,9 @@ private:
     struct state {
         std::int64_t count = 0;  // count; events failing (all) or meeting (any); longest gap; entities covered
         std::int64_t of = 0;     // coverage: the denominator
+        // The latest date of an event counted (not lowered when one goes: so at least the
+        // latest, which is all complete_by() needs).
+        day last = INT_MIN;
         int128 sum = 0;
         std::unique_ptr<std::map<std::int64_t, std::uint32_t>> values;  // distinct, min, max
     };
@@ -156,7 +164,10 @@ void aggregate_states::build_coverage(kept_node& k, Targets&& targets) {
                     ++states[i].of;
                     if (list) {
                         const auto [lo, hi] = range_of(*list, k.spans[i].from, k.spans[i].to);
-                        if (lo != hi) ++states[i].count;
+                        if (lo != hi) {
+                            ++states[i].count;
+                            states[i].last = std::max(states[i].last, std::prev(hi)->d);
+                        }
                     }
                 }
             }

@@ -13,10 +13,13 @@ val evaluation::aggregate(node_id id, const context& ctx, collector* evidence) {
     const table& t = e_.st.tables[static_cast<std::size_t>(src.event)];
     const day last = std::min(ctx.to, as_of_);
     const day first = ctx.from;
-    // A bucket that has ended, over a span whose state is kept: what its events give, without
-    // reading them.
-    if (!evidence && as_of_ >= ctx.to && e_.states.keeps(id, ctx.from, ctx.to))
-        return e_.states.value(id, src.scoped || n.op == check::op::coverage ? ctx.unit : none, ctx.from, ctx.to);
+    // A bucket that has ended, over a span whose state is kept, is what its events give,
+    // without reading them; so is one still running, when none of its events is dated after
+    // the report date (a host feeding records as they happen).
+    const std::uint32_t state_unit = src.scoped || n.op == check::op::coverage ? ctx.unit : none;
+    if (!evidence && ctx.from <= as_of_ &&
+        (as_of_ >= ctx.to ? e_.states.keeps(id, ctx.from, ctx.to) : e_.states.complete_by(id, state_unit, ctx.from, ctx.to, as_of_)))
+        return e_.states.value(id, state_unit, ctx.from, ctx.to);
     if (n.op == check::op::coverage) return coverage(id, ctx, first, last, evidence);
     // A plain count is the width of the index range.
     if (n.op == check::op::count && !evidence && !src.filter_uses_unit) {

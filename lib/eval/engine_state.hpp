@@ -129,9 +129,10 @@ private:
         std::vector<int> position;                        // rule -> its place in model.order
     };
     std::unique_ptr<dependencies> deps_;  // which rules read which sources, coverages and rules
-    // The (rule, unit) pairs whose buckets the pending rows touch; false when it cannot tell
-    // (a source read for every instance), and every bucket must be judged again.
-    bool touched(std::vector<std::vector<std::uint32_t>>& out);
+    // Per rule, the units whose buckets the pending rows touch, with the event's date (a
+    // bucket not holding it is not touched); false when it cannot tell (a source read for
+    // every instance), and every bucket must be judged again.
+    bool touched(std::vector<std::vector<std::pair<std::uint32_t, day>>>& out);
 };
 
 }  // namespace mandate::eval

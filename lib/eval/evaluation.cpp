@@ -295,6 +295,24 @@ std::vector<bucket_state> evaluation::rejudge(int r, std::uint32_t unit) {
     return old;
 }
 
+void evaluation::rejudge_holding(int r, std::uint32_t unit, const std::vector<day>& days, std::vector<bucket_state>& before,
+                                 std::vector<bucket_state>& after) {
+    const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
+    const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+    before.clear();
+    after.clear();
+    rule_results& rr = results_[static_cast<std::size_t>(r)];
+    const auto* range = rr.by_unit.find(unit);
+    if (!range) return;
+    for (std::uint32_t i = range->first; i < range->second; ++i) {
+        bucket_state& row = rr.rows[i];
+        if (std::none_of(days.begin(), days.end(), [&](day d) { return row.from <= d && d <= row.to; })) continue;
+        before.push_back(row);
+        row = judge(rule, rn, unit, calendar::bucket{row.from, row.to, row.from});
+        after.push_back(row);
+    }
+}
+
 void evaluation::forget() {
     for (auto& m : memo_) m.clear();
     for (auto& m : streak_memo_) m.clear();

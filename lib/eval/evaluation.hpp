@@ -74,6 +74,10 @@ public:
     // Judges rule r's buckets for `unit` again (records they read changed), puts the new rows in
     // place of the old, and returns the old.
     std::vector<bucket_state> rejudge(int r, std::uint32_t unit);
+    // The same for the buckets of a calendar schedule holding one of `days` only (an event's
+    // date touches no other): fills `before` and `after` with those rows, before and after.
+    void rejudge_holding(int r, std::uint32_t unit, const std::vector<day>& days, std::vector<bucket_state>& before,
+                         std::vector<bucket_state>& after);
     // Forgets the values memoised while judging: the records they came from change.
     void forget();
 

@@ -10,6 +10,7 @@
 // narrowly — the hierarchy changed, the watch date moved (with the latest event date), a
 // source is read for every instance — and then the two evaluations are compared whole.
 #include <algorithm>
+#include <climits>
 #include <tuple>
 
 #include "evaluation.hpp"
@@ -89,7 +90,7 @@ bucket_rows rows_of(const rule_results& rr, std::uint32_t unit) {
 
 }  // namespace
 
-bool engine_state::touched(std::vector<std::vector<std::uint32_t>>& out) {
+bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>>>& out) {
     if (!deps_) {
         // Which rules read what, from the graph: once per engine.
         deps_ = std::make_unique<dependencies>();
@@ -134,14 +135,16 @@ bool engine_state::touched(std::vector<std::vector<std::uint32_t>>& out) {
     const dependencies& d = *deps_;
     out.assign(model.rules.size(), {});
     bool narrow = true;
+    day date = 0;
     auto touch = [&](int r, std::uint32_t unit) {
         const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
         if (rule.var.empty()) unit = none;
         else if (unit == none || std::find(rule.unit_kinds.begin(), rule.unit_kinds.end(), st.entities[unit].kind) == rule.unit_kinds.end())
             return;  // not an instance of this rule
-        out[static_cast<std::size_t>(r)].push_back(unit);
+        out[static_cast<std::size_t>(r)].emplace_back(unit, date);
     };
     for (const auto& [type, row] : pending) {
+        date = st.tables[static_cast<std::size_t>(type)].date[row];
         indexes.places_of(
             type, row,
             [&](int s, std::uint32_t unit, std::vector<entry>&, bool&) {
@@ -159,10 +162,6 @@ bool engine_state::touched(std::vector<std::vector<std::uint32_t>>& out) {
             });
         if (!narrow) return false;
     }
-    for (auto& units : out) {
-        std::sort(units.begin(), units.end());
-        units.erase(std::unique(units.begin(), units.end()), units.end());
-    }
     return true;
 }
 
@@ -178,7 +177,7 @@ void engine_state::notify(bool seed_only) {
         return;
     }
     std::vector<status_change> changes;
-    std::vector<std::vector<std::uint32_t>> touch;
+    std::vector<std::vector<std::pair<std::uint32_t, day>>> touch;
     const bool whole = seed_only || !watched || watched_stale || watched->as_of() != *when || st.hierarchy_dirty ||
                        !indexes.built() || !touched(touch);
     if (whole) {
@@ -204,35 +203,53 @@ void engine_state::notify(bool seed_only) {
     } else {
         // In dependency order, so a rule is judged after what it reads; a rule's readers are
         // judged again for a unit whose verdicts changed.
+        // A rule's readers are judged whole for the unit (every bucket of theirs may read it).
+        constexpr day every_bucket = INT_MIN;
         const dependencies& d = *deps_;
-        std::vector<int> order = model.order;
-        for (const int r : order) {
+        bucket_rows before, after;
+        std::vector<day> days;
+        for (const int r : model.order) {
             auto& units = touch[static_cast<std::size_t>(r)];
             if (units.empty()) continue;
             std::sort(units.begin(), units.end());
-            units.erase(std::unique(units.begin(), units.end()), units.end());
-            const bool outcome = model.rules[static_cast<std::size_t>(r)].outcome;
-            for (const std::uint32_t u : units) {
+            const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
+            // Calendar buckets of an obligation hold the dates that touch them; a triggered
+            // rule's buckets come and go with triggers, and an outcome reads verdicts: judged whole.
+            const bool by_date = !rule.outcome && rule.schedule != check::schedule_kind::after &&
+                                 rule.schedule != check::schedule_kind::before;
+            for (std::size_t i = 0; i < units.size();) {
+                const std::uint32_t u = units[i].first;
+                days.clear();
+                bool whole_unit = !by_date;
+                for (; i < units.size() && units[i].first == u; ++i) {
+                    if (units[i].second == every_bucket) whole_unit = true;
+                    days.push_back(units[i].second);
+                }
                 // Only the rule's instances have buckets (a unit of another kind, or one not
                 // active, is read by no bucket of this rule).
                 if (!watched->results(r).by_unit.find(u)) continue;
-                const bucket_rows before = watched->rejudge(r, u);
-                const bucket_rows after = rows_of(watched->results(r), u);
+                if (whole_unit) {
+                    before = watched->rejudge(r, u);
+                    after = rows_of(watched->results(r), u);
+                } else {
+                    watched->rejudge_holding(r, u, days, before, after);
+                }
                 bool changed = before.size() != after.size();
-                for (std::size_t i = 0; !changed && i < before.size(); ++i)
-                    changed = before[i].from != after[i].from || before[i].to != after[i].to ||
-                              !same_verdict(before[i], after[i], outcome) || before[i].final_on != after[i].final_on ||
-                              before[i].close != after[i].close;
+                for (std::size_t k = 0; !changed && k < before.size(); ++k)
+                    changed = before[k].from != after[k].from || before[k].to != after[k].to ||
+                              !same_verdict(before[k], after[k], rule.outcome) || before[k].final_on != after[k].final_on ||
+                              before[k].close != after[k].close;
                 compare(*this, r, u, before, after, changes);
                 if (!changed) continue;
                 for (const int q : d.readers[static_cast<std::size_t>(r)]) {
                     const check::rule& reader = model.rules[static_cast<std::size_t>(q)];
                     if (d.position[static_cast<std::size_t>(q)] <= d.position[static_cast<std::size_t>(r)]) continue;
+                    auto& into = touch[static_cast<std::size_t>(q)];
                     if (!reader.var.empty() && u == none) {
                         // A plan-wide verdict read by every instance: judge them all.
-                        for (const std::uint32_t x : watched->instances(reader)) touch[static_cast<std::size_t>(q)].push_back(x);
+                        for (const std::uint32_t x : watched->instances(reader)) into.emplace_back(x, every_bucket);
                     } else {
-                        touch[static_cast<std::size_t>(q)].push_back(reader.var.empty() ? none : u);
+                        into.emplace_back(reader.var.empty() ? none : u, every_bucket);
                     }
                 }
             }

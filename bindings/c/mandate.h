@@ -215,7 +215,8 @@ MANDATE_API mandate_status mandate_engine_subscribe(mandate_engine* engine, mand
 /* Stops a subscription; an unknown token does nothing. */
 MANDATE_API mandate_status mandate_engine_unsubscribe(mandate_engine* engine, int token);
 /* Sets the date changes are evaluated as of ("YYYY-MM-DD"), or NULL for the latest event date
- * seen. Subscribers hear of changes from this state on, not of the move itself. */
+ * seen. Subscribers hear of every bucket whose state differs between the old date and the new
+ * one (a bucket that closes, enters its warn window, or starts). */
 MANDATE_API mandate_status mandate_engine_set_watch_date(mandate_engine* engine, const char* as_of);
 
 /* ------------------------------------------------------------------ events without JSON */

@@ -615,12 +615,14 @@ PYBIND11_MODULE(_mandate, m) {
                 e.check_not_busy("watch_date");
                 std::optional<mandate::calendar::day> d;
                 if (!as_of.is_none()) d = day_of(as_of, "watch_date");
-                e.engine.set_watch_date(d);
                 e.watch_date = d;
+                e.engine.set_watch_date(d);
+                e.raise_pending();  // a callback's exception, as from add()
             },
             R"pbdoc(
         The date on_change callbacks are evaluated as of: a datetime.date (set a date or
-        "YYYY-MM-DD"), or None for the latest event date seen. Callbacks hear of changes from
-        the new date's state on, not of the move itself.
+        "YYYY-MM-DD"), or None for the latest event date seen. Setting it calls back for every
+        bucket whose state differs between the old date and the new one (a bucket that closes,
+        enters its warn window, or starts), as time passing would.
     )pbdoc");
 }

@@ -131,8 +131,9 @@ void engine::unsubscribe(int token) { impl_->subscribers.erase(token); }
 
 void engine::set_watch_date(std::optional<calendar::day> as_of) {
     impl_->watch_date = as_of;
-    // Moving the watch date is not a change records made: start from the new date's state.
-    impl_->notify(true);
+    // Time passing changes buckets as records do (one closes, one enters its warn window, a
+    // new one starts): subscribers hear the difference between the two dates.
+    impl_->notify();
 }
 
 }  // namespace mandate

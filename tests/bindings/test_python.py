@@ -405,6 +405,25 @@ class OnChangeTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             engine.watch_date = 5
 
+    def test_moving_the_watch_date_is_heard(self):
+        engine = self.engine()  # watching 2023-04-20
+        heard = []
+        engine.on_change(heard.append)
+        engine.add(self.ACTIVITY)
+        heard.clear()
+        # To 05-06: May has started, so v01's May bucket of the monthly activity appears,
+        # pending; April's was satisfied on 04-15 already and does not change.
+        engine.watch_date = "2023-05-06"
+        monthly = [(c.period["from"], c.before, c.after) for c in heard
+                   if c.rule == "village_monthly_activity" and c.unit == "v01"]
+        self.assertEqual(monthly, [("2023-05-01", None, "pending")])
+        # And back: the May bucket is gone again.
+        heard.clear()
+        engine.watch_date = "2023-04-20"
+        monthly = [(c.period["from"], c.before, c.after) for c in heard
+                   if c.rule == "village_monthly_activity" and c.unit == "v01"]
+        self.assertEqual(monthly, [("2023-05-01", "pending", None)])
+
     def test_an_exception_in_a_callback_is_raised_from_add(self):
         engine = self.engine()
         others = []

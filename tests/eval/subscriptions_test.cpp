@@ -185,3 +185,49 @@ TEST(Subscriptions, SubscribingLateReportsOnlyLaterChanges) {
 }
 
 }  // namespace
+
+// Moving the watch date is heard as the buckets whose state differs between the two dates:
+// time closes buckets as records change them.
+TEST(Subscriptions, MovingTheWatchDateIsHeardAsWhatTimeChanged) {
+    harness h(plan_text);
+    recorder rec;
+    h.engine().set_watch_date(D("2023-04-20"));
+    h.engine().subscribe(rec.callback());
+    EXPECT_TRUE(h.accept(R"({"entity": "v1", "kind": "village"})"));
+    EXPECT_TRUE(h.accept(R"({"id": "a1", "type": "activity", "time": "2023-05-03", "unit": "v1"})"));
+    rec.changes.clear();
+    // 04-20 -> 05-01: April closes with no activity (violated, from pending); the May
+    // buckets of act and flagged start (May's act already satisfied by a1); April's flagged
+    // bucket becomes final, still not fired.
+    h.engine().set_watch_date(D("2023-05-01"));
+    {
+        auto april = rec.of("act", "v1", "2023-04-01");
+        ASSERT_EQ(april.size(), 1u);
+        EXPECT_EQ(april[0].before, std::optional<status>(status::pending));
+        EXPECT_EQ(april[0].after, std::optional<status>(status::violated));
+        // a1 is dated 05-03, after the watch date: May is pending as of 05-01.
+        auto may = rec.of("act", "v1", "2023-05-01");
+        ASSERT_EQ(may.size(), 1u);
+        EXPECT_EQ(may[0].before, std::nullopt);
+        EXPECT_EQ(may[0].after, std::optional<status>(status::pending));
+        auto flagged_april = rec.of("flagged", "v1", "2023-04-01");
+        ASSERT_EQ(flagged_april.size(), 1u);
+        EXPECT_EQ(flagged_april[0].fired_before, std::optional<bool>(false));
+        EXPECT_EQ(flagged_april[0].fired_after, std::optional<bool>(false));
+        EXPECT_EQ(flagged_april[0].final_before, std::optional<bool>(false));
+        EXPECT_EQ(flagged_april[0].final_after, std::optional<bool>(true));
+        auto flagged_may = rec.of("flagged", "v1", "2023-05-01");
+        ASSERT_EQ(flagged_may.size(), 1u);
+        EXPECT_EQ(flagged_may[0].fired_before, std::nullopt);
+        EXPECT_EQ(flagged_may[0].fired_after, std::optional<bool>(false));
+        EXPECT_EQ(rec.changes.size(), 4u);
+    }
+    // And back to 04-20: the same four, the other way.
+    rec.changes.clear();
+    h.engine().set_watch_date(D("2023-04-20"));
+    EXPECT_EQ(rec.changes.size(), 4u);
+    auto may = rec.of("act", "v1", "2023-05-01");
+    ASSERT_EQ(may.size(), 1u);
+    EXPECT_EQ(may[0].before, std::optional<status>(status::pending));
+    EXPECT_EQ(may[0].after, std::nullopt);
+}

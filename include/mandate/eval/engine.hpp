@@ -134,6 +134,9 @@ public:
     using subscriber = std::function<void(const status_change&)>;
     int subscribe(subscriber callback);
     void unsubscribe(int token);
+    // Moves the watch date (nullopt: the latest event date seen, the default). Subscribers hear
+    // of every bucket whose state differs between the old date and the new one: a bucket
+    // that closes, enters its warn window, or starts, as a clock moving past midnight does.
     void set_watch_date(std::optional<calendar::day> as_of);
 
     const graph::compiled_plan& plan() const;

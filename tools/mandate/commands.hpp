@@ -23,6 +23,7 @@ int check(const std::vector<std::string>& args);
 int graph(const std::vector<std::string>& args);
 int explain(const std::vector<std::string>& args);
 int test(const std::vector<std::string>& args);
+int watch(const std::vector<std::string>& args);
 
 // `--limit NAME=N` (args[i] is "--limit"): sets that limit and moves i past its value.
 void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l);

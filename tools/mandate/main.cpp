@@ -38,6 +38,11 @@ commands:
                                they are (by default they get a leading ')
   test PLAN [TESTS...] [-v]    run scenario tests (default: PLAN's sibling NAME.test.mandate);
                                prints failing expectations and "N passed, N failed" (exit 1 on a failure)
+  watch PLAN [--registry FILE...] --events FILE|- [--as-of DATE | --clock] [--follow]
+                               read records as they come and print one JSON line per status
+                               change, flushed at once; --clock watches today's date in the
+                               plan's zone (a new day is heard as what it changed); --follow
+                               keeps reading what is appended to FILE until SIGINT or SIGTERM
   graph PLAN                   print the evaluation graph as Graphviz DOT
   explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID [--period BUCKET] [--as-of DATE]
                                why a bucket has its status (BUCKET: DATE, FROM..TO or YYYY-MM)
@@ -81,6 +86,7 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         if (command == "test") return mandate::cli::test(args);
         if (command == "graph") return mandate::cli::graph(args);
         if (command == "explain") return mandate::cli::explain(args);
+        if (command == "watch") return mandate::cli::watch(args);
         if (command == "version" || command == "--version") {
             std::printf("mandate %s\n", MANDATE_VERSION);
             return 0;

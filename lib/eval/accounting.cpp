@@ -1,6 +1,7 @@
 // The accounting of a report: every record read lands in exactly one class (rejected,
 // entities, retractions, duplicates, retracted, unresolved, applied), with the reasons of the
-// rejected ones and the ignored fields; and the entities held out of the hierarchy.
+// rejected ones and the ignored fields; and the entities held out of the hierarchy. The
+// classes of event ids are kept as records arrive (count_slot), not recounted per report.
 #include <algorithm>
 #include <tuple>
 
@@ -8,65 +9,88 @@
 
 namespace mandate::eval {
 
+void engine_state::count_slot(std::uint32_t slot, int sign) const {
+    kept_accounting& k = kept_accounting_;
+    const event_slot& s = st.slots[slot];
+    if (s.copies == 0) return;  // only retracted: its retraction is counted apart
+    // Rejected comes before retracted: a retracted copy with a bad ref is rejected.
+    const bool rejected = s.conflict || (s.row != none && st.tables[static_cast<std::size_t>(s.type)].state[s.row] == row_state::rejected_ref);
+    if (rejected) {
+        if (sign > 0) k.rejected_slots.insert(slot);
+        else k.rejected_slots.erase(slot);
+        return;
+    }
+    const auto step = static_cast<std::uint64_t>(static_cast<std::int64_t>(sign));  // wraps back on removal
+    k.duplicates += step * (s.copies - 1);
+    if (s.retracted) k.retracted += step;
+    else if (st.tables[static_cast<std::size_t>(s.type)].state[s.row] == row_state::applied) k.applied += step;
+    else k.unresolved += step;
+}
+
 report engine_state::accounting() const {
+    kept_accounting& k = kept_accounting_;
+    auto where = [&](const location& l) { return std::make_pair(l.source < st.sources.size() ? st.sources[l.source] : std::string(), l.line); };
+    if (!k.valid) {
+        // Whole: the entities, then every event id. Kept from here on while the hierarchy stands.
+        k = kept_accounting{};
+        for (const entity& e : st.entities) {
+            const std::int64_t standing_version = e.standing >= 0 ? e.records[static_cast<std::size_t>(e.standing)].version : -1;
+            const auto conflicted = store::conflicted_versions(e);
+            for (const entity_record& rec : e.records) {
+                std::string reason;
+                if (std::binary_search(conflicted.begin(), conflicted.end(), rec.version)) {
+                    reason = version_conflict_reason(e.id, rec.version);
+                } else if (e.state == entity_state::rejected && rec.version == standing_version) {
+                    const entity_record& s = e.records[static_cast<std::size_t>(e.standing)];
+                    reason = st.parent_kind_reason(e.id, s.parent, e.kind, st.entities[st.entity_of.get(s.parent)].kind);
+                }
+                if (reason.empty()) {
+                    ++k.entities;
+                } else {
+                    auto [source, line] = where(rec.where);
+                    k.entity_rejections.push_back(rejection{source, line, reason});
+                }
+            }
+        }
+        for (std::uint32_t i = 0; i < st.slots.size(); ++i) count_slot(i, 1);
+        for (const auto& u : st.unresolved_entities()) {
+            unresolved_entity x;
+            x.entity = std::string(st.text(st.entities[u.entity].id));
+            x.reason = u.reason;
+            for (const string_id id : u.ids) x.chain.emplace_back(st.text(id));
+            k.unresolved_entities.push_back(std::move(x));
+        }
+        // Rows are judged against the hierarchy once it is resolved: until then, count again.
+        k.valid = !st.hierarchy_dirty;
+    }
+
     report out;
     // Accounting: every record read lands in exactly one class.
     input_counts& in = out.inputs;
     std::vector<rejection>& rejected = out.rejected;
-    auto where = [&](const location& l) { return std::make_pair(l.source < st.sources.size() ? st.sources[l.source] : std::string(), l.line); };
     for (const auto& [l, reason] : st.parse_rejections) {
         auto [source, line] = where(l);
         rejected.push_back(rejection{source, line, reason});
     }
-    for (const entity& e : st.entities) {
-        const std::int64_t standing_version = e.standing >= 0 ? e.records[static_cast<std::size_t>(e.standing)].version : -1;
-        const auto conflicted = store::conflicted_versions(e);
-        for (const entity_record& rec : e.records) {
-            std::string reason;
-            if (std::binary_search(conflicted.begin(), conflicted.end(), rec.version)) {
-                reason = version_conflict_reason(e.id, rec.version);
-            } else if (e.state == entity_state::rejected && rec.version == standing_version) {
-                const entity_record& s = e.records[static_cast<std::size_t>(e.standing)];
-                reason = st.parent_kind_reason(e.id, s.parent, e.kind, st.entities[st.entity_of.get(s.parent)].kind);
-            }
-            if (reason.empty()) {
-                ++in.entities;
-            } else {
-                auto [source, line] = where(rec.where);
-                rejected.push_back(rejection{source, line, reason});
-            }
-        }
-    }
-    in.retractions = st.retraction_records;
-    for (std::uint32_t i = 0; i < st.slots.size(); ++i) {
+    rejected.insert(rejected.end(), k.entity_rejections.begin(), k.entity_rejections.end());
+    for (const std::uint32_t i : k.rejected_slots) {
         const event_slot& s = st.slots[i];
-        if (s.copies == 0) continue;
-        std::string reason;
-        if (s.conflict) {
-            reason = id_conflict_reason(st.text(st.tables[static_cast<std::size_t>(s.type)].id[s.row]));
-        } else if (s.row != none && st.tables[static_cast<std::size_t>(s.type)].state[s.row] == row_state::rejected_ref) {
-            // Rejected comes before retracted: a retracted copy with a bad ref is rejected.
-            reason = st.tables[static_cast<std::size_t>(s.type)].bad_ref.at(s.row);
-        }
-        if (!reason.empty()) {
-            auto [source, line] = where(s.first);
-            rejected.push_back(rejection{source, line, reason});
-            if (auto extra = st.extra_copies.find(i); extra != st.extra_copies.end())
-                for (const location& l : extra->second) {
-                    auto [source2, line2] = where(l);
-                    rejected.push_back(rejection{source2, line2, reason});
-                }
-            continue;
-        }
-        in.duplicates += s.copies - 1;
-        if (s.retracted) {
-            ++in.retracted;
-            continue;
-        }
-        const row_state state = st.tables[static_cast<std::size_t>(s.type)].state[s.row];
-        if (state == row_state::applied) ++in.applied;
-        else ++in.unresolved;
+        const table& t = st.tables[static_cast<std::size_t>(s.type)];
+        const std::string reason = s.conflict ? id_conflict_reason(st.text(t.id[s.row])) : t.bad_ref.at(s.row);
+        auto [source, line] = where(s.first);
+        rejected.push_back(rejection{source, line, reason});
+        if (auto extra = st.extra_copies.find(i); extra != st.extra_copies.end())
+            for (const location& l : extra->second) {
+                auto [source2, line2] = where(l);
+                rejected.push_back(rejection{source2, line2, reason});
+            }
     }
+    in.entities = k.entities;
+    in.retractions = st.retraction_records;
+    in.duplicates = k.duplicates;
+    in.retracted = k.retracted;
+    in.applied = k.applied;
+    in.unresolved = k.unresolved;
     in.rejected = rejected.size();
     // Counted as records arrive, not summed from the classes: the report shows whether every
     // record read landed in one (read equals the sum of the others), rather than assuming it.
@@ -82,13 +106,7 @@ report engine_state::accounting() const {
     std::sort(out.ignored_fields.begin(), out.ignored_fields.end(), [](const ignored_field& a, const ignored_field& b) {
         return a.type < b.type || (a.type == b.type && a.field < b.field);
     });
-    for (const auto& u : st.unresolved_entities()) {
-        unresolved_entity x;
-        x.entity = std::string(st.text(st.entities[u.entity].id));
-        x.reason = u.reason;
-        for (const string_id id : u.ids) x.chain.emplace_back(st.text(id));
-        out.unresolved_entities.push_back(std::move(x));
-    }
+    out.unresolved_entities = k.unresolved_entities;
     return out;
 }
 

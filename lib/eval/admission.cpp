@@ -45,13 +45,28 @@ add_status engine_state::add_record(const io::parsed_record* record, const std::
         case io::record_kind::entity:
             st.add_entity(r, where);
             indexes.invalidate();
+            kept_accounting_.valid = false;  // any row's class may change with the hierarchy
             watched_stale = true;  // the hierarchy may change: subscribers' buckets are judged anew
             if (explain) last_error = entity_rejection(r);
             break;
-        case io::record_kind::retraction: applied(st.add_retraction(r.retract)); break;
+        case io::record_kind::retraction: {
+            // The id's slot leaves the kept accounting as it was and comes back as it is.
+            const bool kept = kept_accounting_.valid;
+            if (kept) {
+                if (const std::uint32_t before = st.slot_of.get(st.strings.find(r.retract)); before != none) count_slot(before, -1);
+            }
+            applied(st.add_retraction(r.retract));
+            if (kept) count_slot(st.slot_of.get(st.strings.find(r.retract)), 1);
+            break;
+        }
         case io::record_kind::event:
         {
+            const bool kept = kept_accounting_.valid;
+            if (kept) {
+                if (const std::uint32_t before = st.slot_of.get(st.strings.find(r.id)); before != none) count_slot(before, -1);
+            }
             const store::event_effect effect = st.add_event(r, where);
+            if (kept) count_slot(effect.slot, 1);
             applied(effect);
             if (explain) last_error = event_rejection(r.id, effect.slot);
         }

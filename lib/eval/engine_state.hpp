@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -103,6 +104,21 @@ struct engine_state {
     void evaluate(day as_of, bool with_evidence, report_sink& sink);
     // The accounting of every record read, and the entities held out of the hierarchy.
     report accounting() const;
+
+    // The accounting's classes, kept as records arrive once a report has asked for them, so a
+    // report does not walk every event id: an event or retraction takes its id's slot out of
+    // the counts before it changes and puts it back after (count_slot). Rebuilt whole after the
+    // hierarchy changes (an entity record, a restore), which may change any row's class.
+    struct kept_accounting {
+        bool valid = false;
+        std::uint64_t entities = 0, duplicates = 0, retracted = 0, applied = 0, unresolved = 0;
+        std::vector<rejection> entity_rejections;
+        std::vector<unresolved_entity> unresolved_entities;
+        std::set<std::uint32_t> rejected_slots;  // event ids whose copies are all rejected
+    };
+    mutable kept_accounting kept_accounting_;
+    // Adds (sign 1) or removes (sign -1) one event id's slot from the kept classes.
+    void count_slot(std::uint32_t slot, int sign) const;
 
     // ------------------------------------------------------------ subscriptions.cpp
 

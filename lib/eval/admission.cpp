@@ -22,7 +22,7 @@ add_status engine_state::add_parsed(bool ok, std::uint32_t source, std::uint64_t
 
 void engine_state::applied(const store::event_effect& effect) {
     indexes.apply(effect);
-    if (subscribers.empty()) return;
+    if (subscribers.empty() && !reported) return;
     // What subscribers will hear of: the buckets these rows touch (subscriptions.cpp).
     if (effect.removed_row != none) pending.emplace_back(effect.removed_type, effect.removed_row);
     if (effect.applied_row != none) pending.emplace_back(effect.applied_type, effect.applied_row);
@@ -47,6 +47,7 @@ add_status engine_state::add_record(const io::parsed_record* record, const std::
             indexes.invalidate();
             kept_accounting_.valid = false;  // any row's class may change with the hierarchy
             watched_stale = true;  // the hierarchy may change: subscribers' buckets are judged anew
+            forget_report();       // and so are the next report's
             if (explain) last_error = entity_rejection(r);
             break;
         case io::record_kind::retraction: {

@@ -102,6 +102,9 @@ struct engine_state {
 
     report evaluate(day as_of, bool with_evidence);
     void evaluate(day as_of, bool with_evidence, report_sink& sink);
+    // Every bucket judged as of a date: subscribers' evaluation, or the last report's brought
+    // up to date, or a new one (kept for the next report).
+    evaluation& kept_evaluation(day as_of);
     // The accounting of every record read, and the entities held out of the hierarchy.
     report accounting() const;
 
@@ -137,6 +140,22 @@ struct engine_state {
     void notify(bool seed_only = false);
     ~engine_state();
 
+    // The evaluation of the last report, kept for the next (reporting.cpp): it hears of the
+    // rows records touch (report_touch, per rule: (unit, day)) and is brought up to date, and
+    // to the next report's date, by judging again only what those and the dates change.
+    // Dropped when that would cost about as much as a whole evaluation (a bulk load), or when
+    // it cannot be told (the hierarchy changed).
+    std::unique_ptr<evaluation> reported;
+    std::vector<std::vector<std::pair<std::uint32_t, day>>> report_touch;
+    std::size_t report_touches = 0;
+
+    // Brings a kept evaluation up to date: judges again the buckets `touch` names (per rule,
+    // (unit, day) or (unit, every_bucket); consumed) and those whose verdict can differ
+    // between its date and `when`, then the rules reading verdicts that changed. With
+    // `changes`, appends what subscribers would hear (subscriptions.cpp).
+    void update(evaluation& ev, std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch, day when,
+                std::vector<status_change>* changes);
+
 private:
     struct dependencies {
         std::vector<std::vector<int>> rules_of_source;    // source -> rules whose aggregates read it (or trigger on it)
@@ -145,6 +164,13 @@ private:
         std::vector<int> position;                        // rule -> its place in model.order
     };
     std::unique_ptr<dependencies> deps_;  // which rules read which sources, coverages and rules
+    const dependencies& deps();
+    // Without subscribers: the pending rows go to the kept report's evaluation, if any.
+    void keep_for_report();
+    void fold_into_report(const std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch);
+public:
+    void forget_report();
+private:
     // Per rule, the units whose buckets the pending rows touch, with the event's date (a
     // bucket not holding it is not touched); false when it cannot tell (a source read for
     // every instance), and every bucket must be judged again.

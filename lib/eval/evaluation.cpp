@@ -86,6 +86,7 @@ val evaluation::eval(node_id id, context& ctx) {
             inner.undefined = false;
             const val v = streak(n, inner);
             memo.emplace(key, std::make_pair(v, inner.undefined));
+            memoized_ = true;
             ctx.undefined = ctx.undefined || inner.undefined;
             return v;
         }
@@ -285,8 +286,16 @@ std::vector<bucket_state> evaluation::rejudge(int r, std::uint32_t unit) {
     rr.rows.erase(rr.rows.begin() + begin, rr.rows.begin() + end);
     rr.rows.insert(rr.rows.begin() + begin, fresh.begin(), fresh.end());
     const auto delta = static_cast<std::int64_t>(fresh.size()) - static_cast<std::int64_t>(old.size());
-    rr.by_unit.for_each([&](std::uint32_t, std::pair<std::uint32_t, std::uint32_t>& other) {
-        if (other.first >= end && &other != range) {
+    buckets_ = static_cast<std::uint64_t>(static_cast<std::int64_t>(buckets_) + delta);
+    // The units after this one move. Among units without rows, several sit at one place: those
+    // after it in report order (by id text) move, those before it stay.
+    const std::string_view id = unit == none ? std::string_view() : e_.st.text(e_.st.entities[unit].id);
+    rr.by_unit.for_each([&](std::uint32_t other_unit, std::pair<std::uint32_t, std::uint32_t>& other) {
+        if (&other == range || other.first < end) return;
+        if (begin == end && other.first == begin && other.second == begin && other_unit != none &&
+            e_.st.text(e_.st.entities[other_unit].id) < id)
+            return;
+        {
             other.first = static_cast<std::uint32_t>(other.first + delta);
             other.second = static_cast<std::uint32_t>(other.second + delta);
         }
@@ -313,7 +322,92 @@ void evaluation::rejudge_holding(int r, std::uint32_t unit, const std::vector<da
     }
 }
 
+void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pair<std::uint32_t, day>>& touch,
+                               std::vector<unit_rows>& changed) {
+    const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
+    const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+    rule_results& rr = results_[static_cast<std::size_t>(r)];
+    const bool calendar_schedule = rule.schedule != check::schedule_kind::after && rule.schedule != check::schedule_kind::before;
+    // A bucket's verdict is a function of the as-of date up to its end: its close (grace
+    // included: sub-periods of a streak, the warn window and the aggregates' last day all come
+    // before it), or for an outcome the day it becomes final (which reads later buckets).
+    auto live = [&](const bucket_state& b) { return lo < (rule.outcome ? std::max(b.close, b.final_on) : b.close); };
+    // A trigger event dated between the two dates opens or closes a bucket.
+    auto triggered_between = [&](std::uint32_t unit) {
+        if (calendar_schedule || rule.trig.outcome || rn.trigger_source < 0) return false;
+        const graph::source& src = plan_.sources()[static_cast<std::size_t>(rn.trigger_source)];
+        const std::vector<entry>* list = e_.indexes.source(rn.trigger_source).find(unit, src.scoped);
+        if (!list) return false;
+        const day first = std::max(rule.window_from, lo == INT_MAX ? lo : lo + 1), last = std::min(rule.window_to, hi);
+        if (first > last) return false;
+        auto [a, b] = range_of(*list, first, last);
+        return a != b;
+    };
+    std::vector<bucket_state> rows;
+    rows.reserve(rr.rows.size());
+    std::vector<day> days;
+    for (const std::uint32_t unit : instances(rule)) {
+        // Instances come in report order (by id text), touches by entity index.
+        days.clear();
+        bool whole = false;
+        for (auto t = std::lower_bound(touch.begin(), touch.end(), std::make_pair(unit, INT_MIN));
+             t != touch.end() && t->first == unit; ++t) {
+            if (t->second == every_bucket) whole = true;
+            days.push_back(t->second);
+        }
+        if (!calendar_schedule && !days.empty()) whole = true;
+        auto* range = rr.by_unit.find(unit);
+        const bucket_state* old_begin = range ? rr.rows.data() + range->first : nullptr;
+        const bucket_state* old_end = range ? rr.rows.data() + range->second : nullptr;
+        const auto begin = static_cast<std::uint32_t>(rows.size());
+        bool judged = false;
+        auto fresh_row = [&](const calendar::bucket& b) {
+            judged = true;
+            rows.push_back(judge(rule, rn, unit, b));
+        };
+        if (calendar_schedule && !whole) {
+            // The buckets visible now, each kept from before unless its verdict can differ.
+            const bucket_state* o = old_begin;
+            for (const auto& b : buckets_for(r, unit)) {
+                if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+                while (o != old_end && (o->from < b.from || (o->from == b.from && o->to < b.to))) ++o;
+                const bool kept = o != old_end && o->from == b.from && o->to == b.to && !live(*o) &&
+                                  std::none_of(days.begin(), days.end(), [&](day d) { return b.from <= d && d <= b.to; });
+                if (kept) rows.push_back(*o);
+                else fresh_row(b);
+            }
+            if (!judged && static_cast<std::size_t>(old_end - old_begin) != rows.size() - begin) judged = true;
+        } else {
+            whole = whole || std::any_of(old_begin, old_end, live) || triggered_between(unit);
+            if (whole) {
+                judged = true;  // even into no rows: those before are gone
+                for (const auto& b : buckets_for(r, unit)) {
+                    if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+                    fresh_row(b);
+                }
+            } else {
+                rows.insert(rows.end(), old_begin, old_end);
+            }
+        }
+        if (judged) {
+            unit_rows u;
+            u.unit = unit;
+            u.before.assign(old_begin, old_end);
+            u.after.assign(rows.begin() + begin, rows.end());
+            changed.push_back(std::move(u));
+        }
+        rr.by_unit[unit] = {begin, static_cast<std::uint32_t>(rows.size())};
+    }
+    buckets_ = buckets_ - rr.rows.size() + rows.size();  // rr.rows are among those counted
+    if (rows.size() > rr.rows.size() && buckets_ > e_.options.limits.max_buckets)
+        throw limit_error("the report would hold more than " + std::to_string(e_.options.limits.max_buckets) +
+                          " buckets (units × periods; max_buckets)");
+    rr.rows.swap(rows);
+}
+
 void evaluation::forget() {
+    if (!memoized_) return;  // nothing since the last time: no need to visit every node's table
+    memoized_ = false;
     for (auto& m : memo_) m.clear();
     for (auto& m : streak_memo_) m.clear();
 }

@@ -6,6 +6,7 @@
 // expressions), aggregates.cpp (count ... coverage), evidence.cpp.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
@@ -62,14 +63,37 @@ struct memo_hash {
 };
 
 
-// Evaluation of every bucket as of one date: for a report, or kept for subscribers, whose
-// watch it follows as records change (rejudge()).
+// In a list of touches (unit, day): every bucket of the unit, not only those holding a day.
+inline constexpr day every_bucket = INT_MIN;
+
+// A unit's rows of one rule before and after they were judged again.
+struct unit_rows {
+    std::uint32_t unit = none;
+    std::vector<bucket_state> before, after;
+};
+
+// Evaluation of every bucket as of one date: for a report, or kept (for subscribers, for the
+// next report), following records as they change (rejudge()) and time as it passes (move_to()).
 class evaluation {
 public:
     evaluation(engine_state& e, day as_of);
 
     void run();
     day as_of() const { return as_of_; }
+    std::uint64_t buckets() const { return buckets_; }
+
+    // Another as-of date: nothing is judged again yet (rejudge_moved() does, rule by rule).
+    void move_to(day as_of) {
+        as_of_ = as_of;
+        forget();
+    }
+    // After move_to() from a date to another (lo the earlier, hi the later): judges again rule
+    // r's buckets whose verdict can differ between the two — those not closed (or, for an
+    // outcome, not final) by lo, those that start or stop being visible, those a trigger dated
+    // in (lo, hi] opens — with those `touch` names ((unit, day) sorted: the buckets holding the
+    // day, or every_bucket). Appends to `changed` each unit whose rows differ.
+    void rejudge_moved(int r, day lo, day hi, const std::vector<std::pair<std::uint32_t, day>>& touch,
+                       std::vector<unit_rows>& changed);
 
     // Judges rule r's buckets for `unit` again (records they read changed), puts the new rows in
     // place of the old, and returns the old.
@@ -135,6 +159,7 @@ public:
         if (it != memo.end()) return it->second;
         val v = compute();
         memo.emplace(key, v);
+        memoized_ = true;
         return v;
     }
 
@@ -161,6 +186,7 @@ private:
     // Per node: values already computed, keyed by unit and period.
     std::vector<std::unordered_map<memo_key, val, memo_hash>> memo_;
     std::vector<std::unordered_map<memo_key, std::pair<val, bool>, memo_hash>> streak_memo_;
+    bool memoized_ = false;  // a value was memoised since the last forget()
     std::vector<std::vector<node_id>> release_after_;  // per rule: the nodes no later rule reads
     std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> under_;  // (coverage node, unit) -> entities of its kinds below
 };

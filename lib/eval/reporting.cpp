@@ -1,5 +1,6 @@
 // A report as of a date: the buckets judged by an evaluation, handed to a sink row by row in
-// report order (results by obligation in file order, then outcomes), then the accounting.
+// report order (results by obligation in file order, then outcomes), then the accounting. The
+// evaluation is kept for the next report, which judges again only what changed in between.
 #include "evaluation.hpp"
 
 namespace mandate::eval {
@@ -33,10 +34,33 @@ report engine_state::evaluate(day as_of, bool with_evidence) {
     return out;
 }
 
-void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
+evaluation& engine_state::kept_evaluation(day as_of) {
     indexes.prepare();
-    evaluation ev(*this, as_of);
-    ev.run();
+    // Subscribers' verdicts, when they are as of this date and up to date.
+    if (!subscribers.empty() && watched && !watched_stale && pending.empty() && watched->as_of() == as_of) return *watched;
+    keep_for_report();
+    if (reported) {
+        try {
+            report_touch.resize(model.rules.size());
+            update(*reported, report_touch, as_of, nullptr);
+            report_touch.assign(model.rules.size(), {});
+            report_touches = 0;
+            return *reported;
+        } catch (...) {
+            forget_report();  // judged in part: not to be read again
+            throw;
+        }
+    }
+    auto fresh = std::make_unique<evaluation>(*this, as_of);
+    fresh->run();
+    reported = std::move(fresh);
+    report_touch.assign(model.rules.size(), {});
+    report_touches = 0;
+    return *reported;
+}
+
+void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
+    evaluation& ev = kept_evaluation(as_of);
 
     report heading;
     heading.plan = model.id;

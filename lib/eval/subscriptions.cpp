@@ -90,7 +90,7 @@ bucket_rows rows_of(const rule_results& rr, std::uint32_t unit) {
 
 }  // namespace
 
-bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>>>& out) {
+const engine_state::dependencies& engine_state::deps() {
     if (!deps_) {
         // Which rules read what, from the graph: once per engine.
         deps_ = std::make_unique<dependencies>();
@@ -132,7 +132,38 @@ bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>
             }
         }
     }
-    const dependencies& d = *deps_;
+    return *deps_;
+}
+
+void engine_state::forget_report() {
+    reported.reset();
+    report_touch.clear();
+    report_touches = 0;
+}
+
+void engine_state::fold_into_report(const std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch) {
+    if (!reported) return;
+    report_touch.resize(model.rules.size());
+    for (std::size_t r = 0; r < touch.size(); ++r) {
+        report_touch[r].insert(report_touch[r].end(), touch[r].begin(), touch[r].end());
+        report_touches += touch[r].size();
+    }
+    // Each touch judges a bucket again (or a unit's): past half the buckets, a whole
+    // evaluation costs less than catching up.
+    if (report_touches > std::max<std::uint64_t>(4096, reported->buckets() / 2)) forget_report();
+}
+
+void engine_state::keep_for_report() {
+    if (reported && !pending.empty()) {
+        std::vector<std::vector<std::pair<std::uint32_t, day>>> touch;
+        if (st.hierarchy_dirty || !indexes.built() || !touched(touch)) forget_report();
+        else fold_into_report(touch);
+    }
+    pending.clear();
+}
+
+bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>>>& out) {
+    const dependencies& d = deps();
     out.assign(model.rules.size(), {});
     bool narrow = true;
     day date = 0;
@@ -165,21 +196,97 @@ bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>
     return true;
 }
 
+void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch, day when,
+                          std::vector<status_change>* changes) {
+    // In dependency order, so a rule is judged after what it reads; a rule's readers are
+    // judged again, whole for the unit, where its verdicts changed.
+    const dependencies& d = deps();
+    const day from = ev.as_of();
+    const bool moved = from != when;
+    const day lo = std::min(from, when), hi = std::max(from, when);
+    ev.forget();
+    if (moved) ev.move_to(when);
+    bucket_rows before, after;
+    std::vector<day> days;
+    std::vector<unit_rows> judged;
+    auto heard = [&](int r, std::uint32_t u, const bucket_rows& was, const bucket_rows& now) {
+        const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
+        bool changed = was.size() != now.size();
+        for (std::size_t k = 0; !changed && k < was.size(); ++k)
+            changed = was[k].from != now[k].from || was[k].to != now[k].to || !same_verdict(was[k], now[k], rule.outcome) ||
+                      was[k].final_on != now[k].final_on || was[k].close != now[k].close;
+        if (changes) compare(*this, r, u, was, now, *changes);
+        if (!changed) return;
+        for (const int q : d.readers[static_cast<std::size_t>(r)]) {
+            const check::rule& reader = model.rules[static_cast<std::size_t>(q)];
+            if (d.position[static_cast<std::size_t>(q)] <= d.position[static_cast<std::size_t>(r)]) continue;
+            auto& into = touch[static_cast<std::size_t>(q)];
+            if (!reader.var.empty() && u == none) {
+                // A plan-wide verdict read by every instance: judge them all.
+                for (const std::uint32_t x : ev.instances(reader)) into.emplace_back(x, every_bucket);
+            } else {
+                into.emplace_back(reader.var.empty() ? none : u, every_bucket);
+            }
+        }
+    };
+    for (const int r : model.order) {
+        auto& units = touch[static_cast<std::size_t>(r)];
+        std::sort(units.begin(), units.end());
+        if (moved) {
+            // Time moved: the buckets whose verdict can differ between the dates, with these.
+            judged.clear();
+            ev.rejudge_moved(r, lo, hi, units, judged);
+            for (const unit_rows& u : judged) heard(r, u.unit, u.before, u.after);
+            continue;
+        }
+        if (units.empty()) continue;
+        const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
+        // Calendar buckets of an obligation hold the dates that touch them; a triggered
+        // rule's buckets come and go with triggers, and an outcome reads verdicts: judged whole.
+        const bool by_date = !rule.outcome && rule.schedule != check::schedule_kind::after &&
+                             rule.schedule != check::schedule_kind::before;
+        for (std::size_t i = 0; i < units.size();) {
+            const std::uint32_t u = units[i].first;
+            days.clear();
+            bool whole_unit = !by_date;
+            for (; i < units.size() && units[i].first == u; ++i) {
+                if (units[i].second == every_bucket) whole_unit = true;
+                days.push_back(units[i].second);
+            }
+            // Only the rule's instances have buckets (a unit of another kind, or one not
+            // active, is read by no bucket of this rule).
+            if (!ev.results(r).by_unit.find(u)) continue;
+            if (whole_unit) {
+                before = ev.rejudge(r, u);
+                after = rows_of(ev.results(r), u);
+            } else {
+                ev.rejudge_holding(r, u, days, before, after);
+            }
+            heard(r, u, before, after);
+        }
+    }
+    ev.forget();
+}
+
 void engine_state::notify(bool seed_only) {
     if (subscribers.empty()) {
-        pending.clear();
         watched.reset();
+        keep_for_report();
         return;
     }
     const std::optional<day> when = watch_date ? watch_date : st.latest_event;
     if (!when) {
-        pending.clear();
+        keep_for_report();
         return;
     }
     std::vector<status_change> changes;
     std::vector<std::vector<std::pair<std::uint32_t, day>>> touch;
-    const bool whole = seed_only || !watched || watched_stale || watched->as_of() != *when || st.hierarchy_dirty ||
-                       !indexes.built() || !touched(touch);
+    const bool whole = seed_only || !watched || watched_stale || st.hierarchy_dirty || !indexes.built() || !touched(touch);
+    if (reported) {
+        // The next report's evaluation hears of the same rows, when it comes.
+        if (whole && !pending.empty()) forget_report();
+        else fold_into_report(touch);
+    }
     if (whole) {
         indexes.prepare();
         auto fresh = std::make_unique<evaluation>(*this, *when);
@@ -201,60 +308,12 @@ void engine_state::notify(bool seed_only) {
         watched = std::move(fresh);
         watched_stale = false;
     } else {
-        // In dependency order, so a rule is judged after what it reads; a rule's readers are
-        // judged again for a unit whose verdicts changed.
-        // A rule's readers are judged whole for the unit (every bucket of theirs may read it).
-        constexpr day every_bucket = INT_MIN;
-        const dependencies& d = *deps_;
-        bucket_rows before, after;
-        std::vector<day> days;
-        for (const int r : model.order) {
-            auto& units = touch[static_cast<std::size_t>(r)];
-            if (units.empty()) continue;
-            std::sort(units.begin(), units.end());
-            const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
-            // Calendar buckets of an obligation hold the dates that touch them; a triggered
-            // rule's buckets come and go with triggers, and an outcome reads verdicts: judged whole.
-            const bool by_date = !rule.outcome && rule.schedule != check::schedule_kind::after &&
-                                 rule.schedule != check::schedule_kind::before;
-            for (std::size_t i = 0; i < units.size();) {
-                const std::uint32_t u = units[i].first;
-                days.clear();
-                bool whole_unit = !by_date;
-                for (; i < units.size() && units[i].first == u; ++i) {
-                    if (units[i].second == every_bucket) whole_unit = true;
-                    days.push_back(units[i].second);
-                }
-                // Only the rule's instances have buckets (a unit of another kind, or one not
-                // active, is read by no bucket of this rule).
-                if (!watched->results(r).by_unit.find(u)) continue;
-                if (whole_unit) {
-                    before = watched->rejudge(r, u);
-                    after = rows_of(watched->results(r), u);
-                } else {
-                    watched->rejudge_holding(r, u, days, before, after);
-                }
-                bool changed = before.size() != after.size();
-                for (std::size_t k = 0; !changed && k < before.size(); ++k)
-                    changed = before[k].from != after[k].from || before[k].to != after[k].to ||
-                              !same_verdict(before[k], after[k], rule.outcome) || before[k].final_on != after[k].final_on ||
-                              before[k].close != after[k].close;
-                compare(*this, r, u, before, after, changes);
-                if (!changed) continue;
-                for (const int q : d.readers[static_cast<std::size_t>(r)]) {
-                    const check::rule& reader = model.rules[static_cast<std::size_t>(q)];
-                    if (d.position[static_cast<std::size_t>(q)] <= d.position[static_cast<std::size_t>(r)]) continue;
-                    auto& into = touch[static_cast<std::size_t>(q)];
-                    if (!reader.var.empty() && u == none) {
-                        // A plan-wide verdict read by every instance: judge them all.
-                        for (const std::uint32_t x : watched->instances(reader)) into.emplace_back(x, every_bucket);
-                    } else {
-                        into.emplace_back(reader.var.empty() ? none : u, every_bucket);
-                    }
-                }
-            }
+        try {
+            update(*watched, touch, *when, &changes);
+        } catch (...) {
+            watched_stale = true;  // judged in part: evaluated whole next time
+            throw;
         }
-        watched->forget();
     }
     pending.clear();
     if (seed_only) return;

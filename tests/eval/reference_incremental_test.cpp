@@ -8,6 +8,8 @@
 //   - what a subscriber heard during the step equals the difference between the reference's
 //     reports before and after it (a record changes the buckets it touches; moving the watch
 //     date changes those whose state differs between the two dates).
+// And without a subscriber (or with one watching another date), reports after each record as of
+// dates drawn forward and back, which read the evaluation kept from the report before.
 // This is the safety net of incremental evaluation: a bucket that is not updated, or updated
 // wrongly, by some record or some date shows up here. Scaled by MANDATE_TEST_SCALE; at full
 // size with MANDATE_DIFFERENTIAL_FULL=1 (twenty times the streams).
@@ -110,10 +112,53 @@ std::size_t step_by_step(const std::string& name, const std::string& text, int c
     return changes;
 }
 
+// Reports kept between calls: after every record, a report as of a date drawn from four (so
+// the kept evaluation moves forward, back, or stays), against the reference's from scratch.
+// With `subscribed`, a subscriber watches one of the dates meanwhile, so reports as of the
+// watch date read the subscribers' evaluation and the others the report's own.
+void reports_step_by_step(const std::string& name, const std::string& text, int count, std::uint64_t seed_base, bool subscribed) {
+    auto compiled = mandate::compile(text, name);
+    ASSERT_TRUE(compiled.ok()) << name << " does not compile";
+    const mandate::check::plan& model = (*compiled)->model();
+    mandate::testing::stream_shape shape;
+    shape.min_events = 10;
+    shape.max_events = 45;
+    shape.max_entities_per_kind = 2;
+    for (int s = 0; s < count; ++s) {
+        const std::uint64_t seed = seed_base + static_cast<std::uint64_t>(s);
+        const auto lines = mandate::testing::random_stream(model, seed, shape);
+        const auto dates = mandate::testing::random_dates(model, seed, 4);
+        mandate::testing::rng r(seed ^ 0xCAFEu);
+        mandate::engine engine(*compiled);
+        std::size_t heard = 0;
+        if (subscribed) {
+            engine.set_watch_date(dates[0]);
+            engine.subscribe([&](const mandate::status_change&) { ++heard; });
+        }
+        std::vector<std::string> so_far;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            so_far.push_back(lines[i]);
+            engine.add(lines[i], "stream", i + 1);
+            // Sometimes no report after a record: the next one catches up on several.
+            if (r.chance(25)) continue;
+            const day as_of = dates[r.below(4)];
+            const std::string diff =
+                mandate::testing::difference(engine.evaluate(as_of), mandate::reference::evaluate(model, so_far, as_of));
+            EXPECT_EQ(diff, "") << name << ", seed " << seed << ", after record " << i + 1 << ", as of "
+                                << mandate::calendar::to_iso(as_of) << (subscribed ? " (a subscriber watching " : "")
+                                << (subscribed ? mandate::calendar::to_iso(dates[0]) + ")" : "") << "\nrecords:\n"
+                                << listing(lines, i + 1);
+            if (!diff.empty()) return;
+        }
+    }
+}
+
 void plan_file(const std::string& rule_file, int count, std::uint64_t seed) {
-    const std::size_t changes =
-        step_by_step(rule_file, mandate::testing::read(std::string(MANDATE_SOURCE_DIR) + "/" + rule_file), count, seed);
+    const std::string text = mandate::testing::read(std::string(MANDATE_SOURCE_DIR) + "/" + rule_file);
+    const std::size_t changes = step_by_step(rule_file, text, count, seed);
     EXPECT_GT(changes, static_cast<std::size_t>(count)) << "the streams changed hardly any bucket";
+    reports_step_by_step(rule_file, text, count, seed + 50000, false);
+    reports_step_by_step(rule_file, text, count / 2, seed + 60000, true);
 }
 
 TEST(Incremental, GoutangPlanAfterEveryRecord) { plan_file("rules/goutang-2023.mandate", streams(60), 7000000); }
@@ -135,6 +180,8 @@ TEST(Incremental, ConformancePlansAfterEveryRecord) {
         const std::size_t changes =
             step_by_step(c.filename().string(), mandate::testing::read((c / "plan.mandate").string()), std::max(8, streams(20)), seed);
         EXPECT_GT(changes, 0u) << c.filename() << ": the streams changed no bucket";
+        reports_step_by_step(c.filename().string(), mandate::testing::read((c / "plan.mandate").string()), std::max(8, streams(20)),
+                             seed + 500, seed % 2000 == 0);
         seed += 1000;
     }
 }

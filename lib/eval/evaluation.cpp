@@ -134,7 +134,15 @@ val evaluation::fired(const node& n, const context& ctx) {
     return val::boolean(any);
 }
 
-std::vector<std::uint32_t> evaluation::instances(const check::rule& rule) const {
+const std::vector<std::uint32_t>& evaluation::instances(const check::rule& rule) const {
+    // Once per rule: they change only with the hierarchy, which no kept evaluation outlives.
+    const auto r = static_cast<std::size_t>(&rule - model_.rules.data());
+    if (instances_.size() != model_.rules.size()) instances_.resize(model_.rules.size());
+    if (!instances_[r]) instances_[r] = find_instances(rule);
+    return *instances_[r];
+}
+
+std::vector<std::uint32_t> evaluation::find_instances(const check::rule& rule) const {
     if (rule.var.empty()) return {none};
     if (rule.unit_kinds.size() == 1) return e_.st.by_kind[static_cast<std::size_t>(rule.unit_kinds[0])];  // sorted by id
     std::vector<std::uint32_t> units;
@@ -346,6 +354,9 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
     std::vector<bucket_state> rows;
     rows.reserve(rr.rows.size());
     std::vector<day> days;
+    // A calendar's buckets are the same for every unit.
+    std::vector<calendar::bucket> visible;
+    if (calendar_schedule) visible = buckets_for(r, none);
     for (const std::uint32_t unit : instances(rule)) {
         // Instances come in report order (by id text), touches by entity index.
         days.clear();
@@ -368,7 +379,7 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
         if (calendar_schedule && !whole) {
             // The buckets visible now, each kept from before unless its verdict can differ.
             const bucket_state* o = old_begin;
-            for (const auto& b : buckets_for(r, unit)) {
+            for (const auto& b : visible) {
                 if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
                 while (o != old_end && (o->from < b.from || (o->from == b.from && o->to < b.to))) ++o;
                 const bool kept = o != old_end && o->from == b.from && o->to == b.to && !live(*o) &&

@@ -165,7 +165,9 @@ public:
 
     // ------------------------------------------------------------ rules
 
-    std::vector<std::uint32_t> instances(const check::rule& rule) const;
+    // A rule's units (none alone for a rule without `each`), in report order: by id text.
+    const std::vector<std::uint32_t>& instances(const check::rule& rule) const;
+    std::vector<std::uint32_t> find_instances(const check::rule& rule) const;
 
     std::vector<calendar::bucket> buckets_for(int r, std::uint32_t unit) const;
 
@@ -187,6 +189,7 @@ private:
     std::vector<std::unordered_map<memo_key, val, memo_hash>> memo_;
     std::vector<std::unordered_map<memo_key, std::pair<val, bool>, memo_hash>> streak_memo_;
     bool memoized_ = false;  // a value was memoised since the last forget()
+    mutable std::vector<std::optional<std::vector<std::uint32_t>>> instances_;  // per rule, once asked
     std::vector<std::vector<node_id>> release_after_;  // per rule: the nodes no later rule reads
     std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> under_;  // (coverage node, unit) -> entities of its kinds below
 };

@@ -113,10 +113,14 @@ const engine_state::dependencies& engine_state::deps() {
                 if (id == graph::no_node) continue;
                 const graph::node& n = plan->at(id);
                 if (n.kind == graph::node_kind::aggregate) {
-                    add(d.rules_of_source[static_cast<std::size_t>(n.source)]);
-                    if (n.op == check::op::coverage)
+                    if (n.op == check::op::coverage) {
+                        // Read through its targets: an event touches the units above the entity
+                        // it names, not every unit (its source is of no unit's scope).
                         for (std::size_t c = 0; c < indexes.coverage_count(); ++c)
                             if (indexes.coverage_key(static_cast<int>(c)) == std::make_pair(n.source, n.field)) add(d.rules_of_coverage[c]);
+                    } else {
+                        add(d.rules_of_source[static_cast<std::size_t>(n.source)]);
+                    }
                 }
                 stack.insert(stack.end(), n.args.begin(), n.args.end());
             }

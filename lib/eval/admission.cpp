@@ -43,11 +43,18 @@ add_status engine_state::add_record(const io::parsed_record* record, const std::
     const io::parsed_record& r = *record;
     switch (r.kind) {
         case io::record_kind::entity:
-            st.add_entity(r, where);
-            indexes.invalidate();
-            kept_accounting_.valid = false;  // any row's class may change with the hierarchy
-            watched_stale = true;  // the hierarchy may change: subscribers' buckets are judged anew
-            forget_report();       // and so are the next report's
+            // Once the indexes are built (a registry loaded and reported on): one at a time. A
+            // registry loaded in bulk is resolved once, at the first report.
+            if (const std::uint32_t x = indexes.built() ? st.add_leaf(r, where) : none; x != none) {
+                entity_added(x);  // a new unit nothing names yet: the hierarchy stands
+            } else {
+                st.add_entity(r, where);
+                indexes.invalidate();
+                kept_accounting_.valid = false;  // any row's class may change with the hierarchy
+                watched_stale = true;  // the hierarchy may change: subscribers' buckets are judged anew
+                forget_report();       // and so are the next report's
+                entity_touch_.clear();
+            }
             if (explain) last_error = entity_rejection(r);
             break;
         case io::record_kind::retraction: {

@@ -178,6 +178,22 @@ void aggregate_states::named(int c, std::uint32_t target, int type, std::uint32_
     }
 }
 
+void aggregate_states::entity_added(std::uint32_t x) {
+    if (!built_) return;
+    const entity& ent = st_.entities[x];
+    for (kept_node& k : kept_) {
+        if (k.op != check::op::coverage) continue;
+        if (std::find(k.unit_kinds.begin(), k.unit_kinds.end(), ent.kind) != k.unit_kinds.end()) states_of(k, x);
+        if (!std::binary_search(k.kinds.begin(), k.kinds.end(), ent.kind)) continue;
+        for (std::uint32_t u = ent.parent, guard = 0; u != none && guard <= store::max_depth; u = st_.entities[u].parent, ++guard) {
+            std::vector<state>* states = k.by_unit.find(u);
+            if (!states) continue;
+            for (std::size_t i = 0; i < k.spans.size(); ++i)
+                if (ent.active_on(k.spans[i].to)) ++(*states)[i].of;
+        }
+    }
+}
+
 std::int64_t aggregate_states::longest_gap(const kept_node& k, std::uint32_t unit, const std::vector<entry>& list, const span& s) const {
     const graph::source& src = plan_.sources()[static_cast<std::size_t>(k.source)];
     day previous = s.from - 1;

@@ -64,6 +64,9 @@ public:
     void placed(int s, std::uint32_t unit, int type, std::uint32_t row, int sign, const std::vector<entry>& list);
     // The same for the list of coverage index `c` of the entity `target` names.
     void named(int c, std::uint32_t target, int type, std::uint32_t row, int sign, const std::vector<entry>& list);
+    // A new entity nothing names yet (store::add_leaf): one more in the denominators of the
+    // coverages above it that count its kind, and a unit of its own for those read for it.
+    void entity_added(std::uint32_t x);
 
     bool built() const { return built_; }
     // Drops every state: built again at the next build().

@@ -155,6 +155,12 @@ struct engine_state {
     // `changes`, appends what subscribers would hear (subscriptions.cpp).
     void update(evaluation& ev, std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch, day when,
                 std::vector<status_change>* changes);
+    // A new entity added without resolving the hierarchy again (store::add_leaf): the kept
+    // accounting, aggregate states and evaluations hear of it; what it touches waits in
+    // entity_touch_ for the notification that follows every record.
+    void entity_added(std::uint32_t x);
+    std::vector<std::vector<std::pair<std::uint32_t, day>>> entity_touch_;
+    void with_entity_touches(std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch);
 
 private:
     struct dependencies {

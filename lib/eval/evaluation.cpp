@@ -281,7 +281,17 @@ std::vector<bucket_state> evaluation::rejudge(int r, std::uint32_t unit) {
     rule_results& rr = results_[static_cast<std::size_t>(r)];
     auto* range = rr.by_unit.find(unit);
     if (!range) {
-        rr.by_unit[unit] = {static_cast<std::uint32_t>(rr.rows.size()), static_cast<std::uint32_t>(rr.rows.size())};
+        // A new instance: its rows go where report order puts them, after the nearest
+        // instance before it (by id text) that has its place.
+        const auto& all = instances(rule);
+        std::uint32_t at = 0;
+        for (auto it = std::find(all.begin(), all.end(), unit); it != all.begin();) {
+            if (const auto* before = rr.by_unit.find(*--it)) {
+                at = before->second;
+                break;
+            }
+        }
+        rr.by_unit[unit] = {at, at};
         range = rr.by_unit.find(unit);
     }
     const std::uint32_t begin = range->first, end = range->second;
@@ -414,6 +424,11 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
         throw limit_error("the report would hold more than " + std::to_string(e_.options.limits.max_buckets) +
                           " buckets (units × periods; max_buckets)");
     rr.rows.swap(rows);
+}
+
+bool evaluation::is_instance(int r, std::uint32_t unit) const {
+    const auto& all = instances(model_.rules[static_cast<std::size_t>(r)]);
+    return std::find(all.begin(), all.end(), unit) != all.end();
 }
 
 void evaluation::forget() {

@@ -104,6 +104,14 @@ public:
                          std::vector<bucket_state>& after);
     // Forgets the values memoised while judging: the records they came from change.
     void forget();
+    // A new entity (store::add_leaf): the rules' instances and the entities below each unit
+    // are found again when next asked for.
+    void entities_changed() {
+        instances_.clear();
+        under_.clear();
+    }
+    // Whether `unit` is one of rule r's instances.
+    bool is_instance(int r, std::uint32_t unit) const;
 
     const rule_results& results(int r) const { return results_[static_cast<std::size_t>(r)]; }
 

@@ -211,6 +211,37 @@ void store::add_entity(const io::parsed_record& r, location where) {
     hierarchy_dirty = true;
 }
 
+std::uint32_t store::add_leaf(const io::parsed_record& r, location where) {
+    if (hierarchy_dirty || strings.find(r.entity) != no_string || r.kind_index < 0) return none;
+    std::uint32_t parent = none;
+    if (r.has_parent) {
+        parent = entity_of.get(strings.find(r.parent));
+        if (parent == none || entities[parent].state != entity_state::resolved ||
+            !may_be_within(r.kind_index, entities[parent].kind))
+            return none;
+        int depth = 0;  // the parent's, from its root
+        for (std::uint32_t u = parent; entities[u].parent != none && depth <= max_depth; u = entities[u].parent) ++depth;
+        if (depth + 1 > max_depth) return none;
+    }
+    add_entity(r, where);
+    const auto x = static_cast<std::uint32_t>(entities.size() - 1);
+    entity& e = entities[x];
+    e.standing = 0;
+    e.kind = r.kind_index;
+    e.since = r.since.value_or(no_day_before);
+    e.until = r.until.value_or(no_day_after);
+    e.state = entity_state::resolved;
+    e.parent = parent;
+    if (parent != none) entities[parent].children.push_back(x);  // the highest index: last, as resolve() puts it
+    auto& of_kind = by_kind[static_cast<std::size_t>(e.kind)];
+    const std::string_view id = text(e.id);
+    of_kind.insert(std::upper_bound(of_kind.begin(), of_kind.end(), id,
+                                    [&](std::string_view a, std::uint32_t b) { return a < text(entities[b].id); }),
+                   x);
+    hierarchy_dirty = false;
+    return x;
+}
+
 std::vector<std::int64_t> store::conflicted_versions(const entity& e) {
     if (e.records.size() < 2) return {};  // most entities: one record, nothing to disagree with
     // Records by version, then by arrival: a version conflicts when its records disagree.

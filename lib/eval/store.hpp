@@ -166,6 +166,12 @@ public:
     event_effect add_event(const io::parsed_record& r, location where);
     event_effect add_retraction(std::string_view id);
     void add_entity(const io::parsed_record& r, location where);
+    // The common new entity of a stream (a household registered): its id never seen before (so
+    // nothing names it: no event, no entity waiting for it), under a resolved parent of a kind
+    // it may be within, or none, added to a resolved hierarchy. Derives for it what resolve()
+    // would, and nothing else changes, so the hierarchy stays resolved. Returns its index; none
+    // (having done nothing) when the record is not such a one: add_entity() takes it then.
+    std::uint32_t add_leaf(const io::parsed_record& r, location where);
 
     // Writes everything above that records made (not what resolve() derives) to a state file;
     // load() reads it into this store, which must be fresh and of the same plan (the engine's

@@ -158,12 +158,46 @@ void engine_state::fold_into_report(const std::vector<std::vector<std::pair<std:
 }
 
 void engine_state::keep_for_report() {
-    if (reported && !pending.empty()) {
+    if (reported && (!pending.empty() || !entity_touch_.empty())) {
         std::vector<std::vector<std::pair<std::uint32_t, day>>> touch;
-        if (st.hierarchy_dirty || !indexes.built() || !touched(touch)) forget_report();
-        else fold_into_report(touch);
+        if (st.hierarchy_dirty || !indexes.built() || !touched(touch)) {
+            forget_report();
+        } else {
+            with_entity_touches(touch);
+            fold_into_report(touch);
+        }
     }
     pending.clear();
+    entity_touch_.clear();
+}
+
+void engine_state::with_entity_touches(std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch) {
+    if (entity_touch_.empty()) return;
+    touch.resize(model.rules.size());
+    for (std::size_t r = 0; r < entity_touch_.size(); ++r)
+        touch[r].insert(touch[r].end(), entity_touch_[r].begin(), entity_touch_[r].end());
+}
+
+void engine_state::entity_added(std::uint32_t x) {
+    if (kept_accounting_.valid) ++kept_accounting_.entities;
+    states.entity_added(x);
+    if (watched) watched->entities_changed();
+    if (reported) reported->entities_changed();
+    if (!watched && !reported) return;
+    // What a kept evaluation judges again: every bucket of the new unit for the rules it is an
+    // instance of, and of the units above it for the rules whose coverage counts entities below.
+    const dependencies& d = deps();
+    const entity& e = st.entities[x];
+    entity_touch_.resize(model.rules.size());
+    for (std::size_t r = 0; r < model.rules.size(); ++r) {
+        const check::rule& rule = model.rules[r];
+        if (!rule.var.empty() && std::find(rule.unit_kinds.begin(), rule.unit_kinds.end(), e.kind) != rule.unit_kinds.end())
+            entity_touch_[r].emplace_back(x, every_bucket);
+    }
+    for (const auto& rules : d.rules_of_coverage)
+        for (const int r : rules)
+            for (std::uint32_t u = e.parent, guard = 0; u != none && guard <= store::max_depth; u = st.entities[u].parent, ++guard)
+                entity_touch_[static_cast<std::size_t>(r)].emplace_back(u, every_bucket);
 }
 
 bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>>>& out) {
@@ -259,7 +293,7 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
             }
             // Only the rule's instances have buckets (a unit of another kind, or one not
             // active, is read by no bucket of this rule).
-            if (!ev.results(r).by_unit.find(u)) continue;
+            if (!ev.results(r).by_unit.find(u) && !ev.is_instance(r, u)) continue;
             if (whole_unit) {
                 before = ev.rejudge(r, u);
                 after = rows_of(ev.results(r), u);
@@ -286,6 +320,9 @@ void engine_state::notify(bool seed_only) {
     std::vector<status_change> changes;
     std::vector<std::vector<std::pair<std::uint32_t, day>>> touch;
     const bool whole = seed_only || !watched || watched_stale || st.hierarchy_dirty || !indexes.built() || !touched(touch);
+    if (whole) touch.clear();  // what touched() made of the rows before it gave up
+    with_entity_touches(touch);
+    entity_touch_.clear();
     if (reported) {
         // The next report's evaluation hears of the same rows, when it comes.
         if (whole && !pending.empty()) forget_report();

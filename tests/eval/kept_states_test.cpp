@@ -129,3 +129,62 @@ TEST(KeptStates, MinSurvivesTheRetractionOfOneOfTwoEqualValues) {
 }
 
 }  // namespace
+
+// A new unit registered while records stream (store::add_leaf): no rebuild of the hierarchy,
+// and what it changes is judged again — the new unit's own buckets, in report order, and the
+// coverage denominators of the units above it. Worked by hand on the plan above (April's one
+// bucket, reported as of 05-10, closed).
+TEST(KeptStates, ANewUnitAfterTheFirstReport) {
+    for (const bool evidence : {false, true}) {  // coverage read from kept states, and from the indexes
+        SCOPED_TRACE(evidence ? "with evidence" : "statuses only");
+        mandate::engine_options options;
+        options.evidence = evidence;
+        harness h(plan_text, options);
+        h.feed_ok(R"(
+{"entity": "v1", "kind": "village"}
+{"entity": "v2", "kind": "village"}
+{"entity": "h1", "kind": "household", "parent": "v1"}
+{"id": "x1", "type": "visit", "time": "2023-04-06", "unit": "v1", "household": "h1"}
+)");
+        std::vector<std::string> heard;
+        h.engine().set_watch_date(D("2023-05-10"));
+        h.engine().subscribe([&](const mandate::status_change& c) {
+            heard.push_back(c.rule + " " + c.unit.value_or("-") + " " + (c.before ? std::string(mandate::to_string(*c.before)) : "none") +
+                            "->" + (c.after ? std::string(mandate::to_string(*c.after)) : "none"));
+        });
+        report r = h.at("2023-05-10");
+        // v1: its one household visited, 1/1.
+        EXPECT_TRUE(row_is(r, "visited", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+        EXPECT_EQ(r.inputs.entities, 3u);
+
+        // A second household of v1: 1 of 2 visited, and v1's coverage is violated now.
+        h.feed_ok(R"({"entity": "h2", "kind": "household", "parent": "v1"})");
+        EXPECT_EQ(heard, std::vector<std::string>{"visited v1 satisfied->violated"});
+        r = h.at("2023-05-10");
+        EXPECT_TRUE(row_is(r, "visited", "v1", "2023-04-01", "2023-04-30", "violated", false, "0.5"));
+        EXPECT_EQ(r.inputs.entities, 4u);
+
+        // A new village whose id sorts first: its rows come first in every rule, no patrol and
+        // no household (coverage of nothing has no value; count 0 < 3: violated).
+        heard.clear();
+        h.feed_ok(R"({"entity": "v0", "kind": "village"})");
+        EXPECT_EQ(heard.size(), 9u);  // one new bucket per rule, each heard as it appears
+        r = h.at("2023-05-10");
+        std::vector<std::string> order;
+        for (const auto& x : r.results)
+            if (x.obligation == "patrols") order.push_back(x.unit.value_or("-"));
+        EXPECT_EQ(order, (std::vector<std::string>{"v0", "v1", "v2"}));
+        EXPECT_TRUE(row_is(r, "patrols", "v0", "2023-04-01", "2023-04-30", "violated", false, "0"));
+
+        // A household of the new village, visited in April: v0 covers 1 of 1.
+        h.feed_ok(R"(
+{"entity": "h0", "kind": "household", "parent": "v0"}
+{"id": "x0", "type": "visit", "time": "2023-04-09", "unit": "v0", "household": "h0"}
+)");
+        r = h.at("2023-05-10");
+        EXPECT_TRUE(row_is(r, "visited", "v0", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+        EXPECT_TRUE(row_is(r, "visited", "v1", "2023-04-01", "2023-04-30", "violated", false, "0.5"));
+        EXPECT_EQ(r.inputs.entities, 6u);
+        EXPECT_EQ(r.inputs.applied, 2u);
+    }
+}

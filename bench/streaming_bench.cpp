@@ -10,6 +10,7 @@
 //                        (evidence:1); time per round
 //   BM_MoveWatch         with a subscriber, the watch date moved one day forward per
 //                        iteration, from 2023-06-01 (time per move, counter changes_per_move)
+//   BM_NewUnit           with a subscriber, a household registered (a unit nothing names yet)
 //   BM_State             not a timing: the heap a loaded engine holds after its first report
 //                        (freed), per bucket reported and per retained event (counters)
 //
@@ -100,6 +101,24 @@ void BM_ReportAfter1000(benchmark::State& state) {
     state.counters["events_per_round"] = static_cast<double>(batch);
 }
 
+// A household registered while records stream: a new unit nothing names yet, added to an
+// engine loaded with everything and watched by a subscriber at 2023-12-31 (the household's
+// village's coverage of households is judged again). Time per registration.
+void BM_NewUnit(benchmark::State& state) {
+    const data& d = the_data();
+    mandate::engine e = loaded(d.event_lines.size());
+    std::size_t changes = 0;
+    e.set_watch_date(year_end);
+    e.subscribe([&](const mandate::status_change&) { ++changes; });
+    std::size_t n = 0;
+    for (auto _ : state) {
+        const std::string record = "{\"entity\": \"v001-new" + std::to_string(++n) +
+                                   "\", \"kind\": \"household\", \"parent\": \"v001\"}";
+        e.add(record, "registry.jsonl", n);
+    }
+    state.counters["changes_per_unit"] = static_cast<double>(changes) / static_cast<double>(std::max<std::size_t>(1, n));
+}
+
 void BM_MoveWatch(benchmark::State& state) {
     const data& d = the_data();
     mandate::engine e = loaded(d.event_lines.size());
@@ -153,6 +172,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("BM_ReportAfter1000", BM_ReportAfter1000)->Arg(0)->Arg(1)->ArgNames({"evidence"})
         ->Iterations(5)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("BM_MoveWatch", BM_MoveWatch)->Iterations(20)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_NewUnit", BM_NewUnit)->Iterations(500)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("BM_State", BM_State)->Iterations(1)->Unit(benchmark::kSecond);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

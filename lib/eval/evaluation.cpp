@@ -426,6 +426,19 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
     rr.rows.swap(rows);
 }
 
+void evaluation::entity_added(std::uint32_t x) {
+    const entity& ent = e_.st.entities[x];
+    for (std::size_t r = 0; r < instances_.size(); ++r) {
+        const auto& kinds = model_.rules[r].unit_kinds;
+        if (std::find(kinds.begin(), kinds.end(), ent.kind) != kinds.end()) instances_[r].reset();
+    }
+    for (std::uint32_t u = ent.parent, guard = 0; u != none && guard <= store::max_depth; u = e_.st.entities[u].parent, ++guard)
+        for (auto it = under_.begin(); it != under_.end();) {
+            if (static_cast<std::uint32_t>(it->first) == u) it = under_.erase(it);
+            else ++it;
+        }
+}
+
 bool evaluation::is_instance(int r, std::uint32_t unit) const {
     const auto& all = instances(model_.rules[static_cast<std::size_t>(r)]);
     return std::find(all.begin(), all.end(), unit) != all.end();

@@ -104,12 +104,9 @@ public:
                          std::vector<bucket_state>& after);
     // Forgets the values memoised while judging: the records they came from change.
     void forget();
-    // A new entity (store::add_leaf): the rules' instances and the entities below each unit
-    // are found again when next asked for.
-    void entities_changed() {
-        instances_.clear();
-        under_.clear();
-    }
+    // A new entity `x` (store::add_leaf): the instances of the rules of its kind, and the
+    // entities below each unit above it, are found again when next asked for.
+    void entity_added(std::uint32_t x);
     // Whether `unit` is one of rule r's instances.
     bool is_instance(int r, std::uint32_t unit) const;
 

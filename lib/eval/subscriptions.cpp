@@ -181,8 +181,8 @@ void engine_state::with_entity_touches(std::vector<std::vector<std::pair<std::ui
 void engine_state::entity_added(std::uint32_t x) {
     if (kept_accounting_.valid) ++kept_accounting_.entities;
     states.entity_added(x);
-    if (watched) watched->entities_changed();
-    if (reported) reported->entities_changed();
+    if (watched) watched->entity_added(x);
+    if (reported) reported->entity_added(x);
     if (!watched && !reported) return;
     // What a kept evaluation judges again: every bucket of the new unit for the rules it is an
     // instance of, and of the units above it for the rules whose coverage counts entities below.

@@ -11,6 +11,7 @@
 //   BM_MoveWatch         with a subscriber, the watch date moved one day forward per
 //                        iteration, from 2023-06-01 (time per move, counter changes_per_move)
 //   BM_NewUnit           with a subscriber, a household registered (a unit nothing names yet)
+//   BM_NewVersion        the same with a new version of a household (still the whole path)
 //   BM_State             not a timing: the heap a loaded engine holds after its first report
 //                        (freed), per bucket reported and per retained event (counters)
 //
@@ -119,6 +120,22 @@ void BM_NewUnit(benchmark::State& state) {
     state.counters["changes_per_unit"] = static_cast<double>(changes) / static_cast<double>(std::max<std::size_t>(1, n));
 }
 
+// The same with what still takes the whole path: a new version of a registered household
+// (the indexes rebuilt, every bucket judged again). Time per record.
+void BM_NewVersion(benchmark::State& state) {
+    const data& d = the_data();
+    mandate::engine e = loaded(d.event_lines.size());
+    e.set_watch_date(year_end);
+    e.subscribe([](const mandate::status_change&) {});
+    std::size_t n = 0;
+    for (auto _ : state) {
+        ++n;
+        const std::string record = "{\"entity\": \"v001-h0001\", \"kind\": \"household\", \"parent\": \"v001\", \"version\": " +
+                                   std::to_string(n + 1) + "}";
+        e.add(record, "registry.jsonl", n);
+    }
+}
+
 void BM_MoveWatch(benchmark::State& state) {
     const data& d = the_data();
     mandate::engine e = loaded(d.event_lines.size());
@@ -173,6 +190,7 @@ int main(int argc, char** argv) {
         ->Iterations(5)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("BM_MoveWatch", BM_MoveWatch)->Iterations(20)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("BM_NewUnit", BM_NewUnit)->Iterations(500)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_NewVersion", BM_NewVersion)->Iterations(3)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("BM_State", BM_State)->Iterations(1)->Unit(benchmark::kSecond);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -349,7 +349,30 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
     // A bucket's verdict is a function of the as-of date up to its end: its close (grace
     // included: sub-periods of a streak, the warn window and the aggregates' last day all come
     // before it), or for an outcome the day it becomes final (which reads later buckets).
-    auto live = [&](const bucket_state& b) { return lo < (rule.outcome ? std::max(b.close, b.final_on) : b.close); };
+    auto open_at_lo = [&](const bucket_state& b) { return lo < (rule.outcome ? std::max(b.close, b.final_on) : b.close); };
+    // Of those, a bucket whose requirement reads only events (no gap, coverage or streak, whose
+    // values move with the date itself) differs between the dates only where one of them falls
+    // in between: its close, its warn window's start, the day it becomes final, or an event of
+    // a source it reads, of its unit, in its span.
+    const time_reading& reads = time_reads(r);
+    auto between = [&](day d) { return lo < d && d <= hi; };
+    auto live_for = [&](const bucket_state& b, std::uint32_t unit) {
+        if (!open_at_lo(b)) return false;
+        if (reads.with_date || !calendar_schedule) return true;
+        if (between(b.close) || (rule.outcome && between(b.final_on))) return true;
+        if (rule.warn && between(calendar::shift(b.to, *rule.warn, -1))) return true;
+        const day first = std::max(b.from, lo == INT_MAX ? lo : lo + 1), last = std::min(b.to, hi);
+        if (first > last) return false;
+        for (const int source : reads.sources) {
+            const graph::source& src = plan_.sources()[static_cast<std::size_t>(source)];
+            const std::vector<entry>* list = e_.indexes.source(source).find(unit, src.scoped);
+            if (!list) continue;
+            const auto [a, z] = range_of(*list, first, last);
+            if (a != z) return true;
+        }
+        return false;
+    };
+    auto live = [&](const bucket_state& b) { return open_at_lo(b); };
     // A trigger event dated between the two dates opens or closes a bucket.
     auto triggered_between = [&](std::uint32_t unit) {
         if (calendar_schedule || rule.trig.outcome || rn.trigger_source < 0) return false;
@@ -392,7 +415,7 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
             for (const auto& b : visible) {
                 if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
                 while (o != old_end && (o->from < b.from || (o->from == b.from && o->to < b.to))) ++o;
-                const bool kept = o != old_end && o->from == b.from && o->to == b.to && !live(*o) &&
+                const bool kept = o != old_end && o->from == b.from && o->to == b.to && !live_for(*o, unit) &&
                                   std::none_of(days.begin(), days.end(), [&](day d) { return b.from <= d && d <= b.to; });
                 if (kept) rows.push_back(*o);
                 else fresh_row(b);
@@ -437,6 +460,29 @@ void evaluation::entity_added(std::uint32_t x) {
             if (static_cast<std::uint32_t>(it->first) == u) it = under_.erase(it);
             else ++it;
         }
+}
+
+const evaluation::time_reading& evaluation::time_reads(int r) {
+    if (time_reads_.size() != model_.rules.size()) time_reads_.resize(model_.rules.size());
+    auto& slot = time_reads_[static_cast<std::size_t>(r)];
+    if (slot) return *slot;
+    time_reading out;
+    const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
+    std::vector<node_id> stack{rn.condition, rn.compared};
+    while (!stack.empty()) {
+        const node_id id = stack.back();
+        stack.pop_back();
+        if (id == no_node) continue;
+        const node& n = plan_.at(id);
+        if (n.kind == node_kind::streak) out.with_date = true;
+        if (n.kind == node_kind::aggregate) {
+            if (n.op == check::op::gap || n.op == check::op::coverage) out.with_date = true;
+            else if (std::find(out.sources.begin(), out.sources.end(), n.source) == out.sources.end()) out.sources.push_back(n.source);
+        }
+        stack.insert(stack.end(), n.args.begin(), n.args.end());
+    }
+    slot = std::move(out);
+    return *slot;
 }
 
 bool evaluation::is_instance(int r, std::uint32_t unit) const {

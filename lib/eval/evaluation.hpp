@@ -109,6 +109,13 @@ public:
     void entity_added(std::uint32_t x);
     // Whether `unit` is one of rule r's instances.
     bool is_instance(int r, std::uint32_t unit) const;
+    // What rule r's requirement reads that the as-of date can move: with_date when a value
+    // moves with the date itself (gap, coverage, streak); else the sources of its aggregates.
+    struct time_reading {
+        bool with_date = false;
+        std::vector<int> sources;
+    };
+    const time_reading& time_reads(int r);
 
     const rule_results& results(int r) const { return results_[static_cast<std::size_t>(r)]; }
 
@@ -195,6 +202,7 @@ private:
     std::vector<std::unordered_map<memo_key, std::pair<val, bool>, memo_hash>> streak_memo_;
     bool memoized_ = false;  // a value was memoised since the last forget()
     mutable std::vector<std::optional<std::vector<std::uint32_t>>> instances_;  // per rule, once asked
+    std::vector<std::optional<time_reading>> time_reads_;                      // per rule, once asked
     std::vector<std::vector<node_id>> release_after_;  // per rule: the nodes no later rule reads
     std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> under_;  // (coverage node, unit) -> entities of its kinds below
 };

@@ -160,6 +160,7 @@ struct engine_state {
     // entity_touch_ for the notification that follows every record.
     void entity_added(std::uint32_t x);
     std::vector<std::vector<std::pair<std::uint32_t, day>>> entity_touch_;
+    std::vector<std::vector<std::pair<std::uint32_t, day>>> touch_scratch_;  // notify()'s, kept between adds
     void with_entity_touches(std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch);
 
 private:

@@ -202,7 +202,9 @@ void engine_state::entity_added(std::uint32_t x) {
 
 bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>>>& out) {
     const dependencies& d = deps();
-    out.assign(model.rules.size(), {});
+    // Emptied, not freed: an add reuses what the last one allocated.
+    out.resize(model.rules.size());
+    for (auto& units : out) units.clear();
     bool narrow = true;
     day date = 0;
     auto touch = [&](int r, std::uint32_t unit) {
@@ -318,9 +320,11 @@ void engine_state::notify(bool seed_only) {
         return;
     }
     std::vector<status_change> changes;
-    std::vector<std::vector<std::pair<std::uint32_t, day>>> touch;
+    std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch = touch_scratch_;
+    for (auto& units : touch) units.clear();
     const bool whole = seed_only || !watched || watched_stale || st.hierarchy_dirty || !indexes.built() || !touched(touch);
-    if (whole) touch.clear();  // what touched() made of the rows before it gave up
+    if (whole)
+        for (auto& units : touch) units.clear();  // what touched() made of the rows before it gave up
     with_entity_touches(touch);
     entity_touch_.clear();
     if (reported) {

@@ -372,7 +372,6 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
         }
         return false;
     };
-    auto live = [&](const bucket_state& b) { return open_at_lo(b); };
     // A trigger event dated between the two dates opens or closes a bucket.
     auto triggered_between = [&](std::uint32_t unit) {
         if (calendar_schedule || rule.trig.outcome || rn.trigger_source < 0) return false;
@@ -422,7 +421,7 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
             }
             if (!judged && static_cast<std::size_t>(old_end - old_begin) != rows.size() - begin) judged = true;
         } else {
-            whole = whole || std::any_of(old_begin, old_end, live) || triggered_between(unit);
+            whole = whole || std::any_of(old_begin, old_end, open_at_lo) || triggered_between(unit);
             if (whole) {
                 judged = true;  // even into no rows: those before are gone
                 for (const auto& b : buckets_for(r, unit)) {

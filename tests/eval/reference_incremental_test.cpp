@@ -46,6 +46,16 @@ std::string joined(const std::vector<std::string>& changes) {
     return out.empty() ? "    (none)\n" : out;
 }
 
+// Streams of 10 to 45 events over at most two entities of each kind: small enough to compare
+// after every record, large enough to close, reopen and trigger buckets.
+mandate::testing::stream_shape small_streams() {
+    mandate::testing::stream_shape shape;
+    shape.min_events = 10;
+    shape.max_events = 45;
+    shape.max_entities_per_kind = 2;
+    return shape;
+}
+
 // Returns how many changes subscribers heard in all (so a caller can see the streams did change
 // buckets: a comparison of silences would prove nothing).
 std::size_t step_by_step(const std::string& name, const std::string& text, int count, std::uint64_t seed_base) {
@@ -54,10 +64,7 @@ std::size_t step_by_step(const std::string& name, const std::string& text, int c
     EXPECT_TRUE(compiled.ok()) << name << " does not compile";
     if (!compiled.ok()) return 0;
     const mandate::check::plan& model = (*compiled)->model();
-    mandate::testing::stream_shape shape;
-    shape.min_events = 10;
-    shape.max_events = 45;
-    shape.max_entities_per_kind = 2;
+    const mandate::testing::stream_shape shape = small_streams();
     for (int s = 0; s < count; ++s) {
         const std::uint64_t seed = seed_base + static_cast<std::uint64_t>(s);
         const auto lines = mandate::testing::random_stream(model, seed, shape);
@@ -120,10 +127,7 @@ void reports_step_by_step(const std::string& name, const std::string& text, int 
     auto compiled = mandate::compile(text, name);
     ASSERT_TRUE(compiled.ok()) << name << " does not compile";
     const mandate::check::plan& model = (*compiled)->model();
-    mandate::testing::stream_shape shape;
-    shape.min_events = 10;
-    shape.max_events = 45;
-    shape.max_entities_per_kind = 2;
+    const mandate::testing::stream_shape shape = small_streams();
     for (int s = 0; s < count; ++s) {
         const std::uint64_t seed = seed_base + static_cast<std::uint64_t>(s);
         const auto lines = mandate::testing::random_stream(model, seed, shape);

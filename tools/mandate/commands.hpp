@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "mandate/calendar/date.hpp"
+#include "mandate/compile.hpp"
 #include "mandate/limits.hpp"
 
 namespace mandate::cli {
@@ -24,6 +26,15 @@ int graph(const std::vector<std::string>& args);
 int explain(const std::vector<std::string>& args);
 int test(const std::vector<std::string>& args);
 int watch(const std::vector<std::string>& args);
+
+// The value of option args[i] (named `name`), moving i past it; a usage error when there is none.
+std::string take_value(const std::vector<std::string>& args, std::size_t& i, const std::string& name);
+
+// Compiles the plan, printing its diagnostics; nullptr when it does not compile.
+plan load_plan(const std::string& path, const limits& l = {});
+
+// A date option's value (`what` names the option in the message).
+calendar::day parse_date_option(const std::string& text, const char* what);
 
 // `--limit NAME=N` (args[i] is "--limit"): sets that limit and moves i past its value.
 void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l);

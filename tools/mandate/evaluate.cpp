@@ -35,10 +35,7 @@ struct options {
 options parse_options(const std::vector<std::string>& args) {
     options o;
     std::vector<std::string>* list = nullptr;
-    auto value = [&](std::size_t& i, const std::string& name) -> std::string {
-        if (i + 1 >= args.size()) throw usage_error(name + " needs a value");
-        return args[++i];
-    };
+    auto value = [&](std::size_t& i, const std::string& name) { return take_value(args, i, name); };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--events") {
@@ -110,23 +107,6 @@ options parse_options(const std::vector<std::string>& args) {
     return o;
 }
 
-// Compiles the plan, printing diagnostics; nullptr when it does not compile.
-plan load_plan(const std::string& path, const limits& l = {}) {
-    const std::string text = read_source_file(path, l.max_source_bytes);
-    auto compiled = compile(text, path, l);
-    if (!compiled.ok()) {
-        const source_file source(path, text);
-        for (const auto& d : compiled.diagnostics()) std::cerr << render(d, source);
-        return nullptr;
-    }
-    return compiled.value();
-}
-
-calendar::day parse_date_option(const std::string& text, const char* what) {
-    auto d = calendar::parse_iso(text);
-    if (!d) throw usage_error(std::string(what) + " must be a date like 2023-12-31, not '" + text + "'");
-    return *d;
-}
 
 // Reads the --registry and --events files into the engine.
 std::unique_ptr<record_inputs> load_records(engine& e, const options& o) {
@@ -197,6 +177,23 @@ calendar::day last_close(const check::plan& model) {
 }
 
 }  // namespace
+
+plan load_plan(const std::string& path, const limits& l) {
+    const std::string text = read_source_file(path, l.max_source_bytes);
+    auto compiled = compile(text, path, l);
+    if (!compiled.ok()) {
+        const source_file source(path, text);
+        for (const auto& d : compiled.diagnostics()) std::cerr << render(d, source);
+        return nullptr;
+    }
+    return compiled.value();
+}
+
+calendar::day parse_date_option(const std::string& text, const char* what) {
+    auto d = calendar::parse_iso(text);
+    if (!d) throw usage_error(std::string(what) + " must be a date like 2023-12-31, not '" + text + "'");
+    return *d;
+}
 
 int check(const std::vector<std::string>& args) {
     const options o = parse_options(args);

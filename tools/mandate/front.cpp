@@ -62,6 +62,11 @@ std::string read_source_file(const std::string& path, std::size_t max_bytes) {
     return read_file(path, max_bytes);
 }
 
+std::string take_value(const std::vector<std::string>& args, std::size_t& i, const std::string& name) {
+    if (i + 1 >= args.size()) throw usage_error(name + " needs a value");
+    return args[++i];
+}
+
 void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l) {
     if (i + 1 >= args.size()) throw usage_error("--limit needs NAME=N (" + describe(limits{}) + ")");
     const std::string& value = args[++i];

@@ -40,10 +40,7 @@ struct watch_options {
 watch_options parse_watch(const std::vector<std::string>& args) {
     watch_options o;
     bool in_registry = false;
-    auto value = [&](std::size_t& i, const std::string& name) -> std::string {
-        if (i + 1 >= args.size()) throw usage_error(name + " needs a value");
-        return args[++i];
-    };
+    auto value = [&](std::size_t& i, const std::string& name) { return take_value(args, i, name); };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--registry") {
@@ -53,9 +50,7 @@ watch_options parse_watch(const std::vector<std::string>& args) {
         if (a == "--events") {
             o.events = value(i, a);
         } else if (a == "--as-of") {
-            const std::string text = value(i, a);
-            o.as_of = calendar::parse_iso(text);
-            if (!o.as_of) throw usage_error("--as-of must be a date like 2023-12-31, not '" + text + "'");
+            o.as_of = parse_date_option(value(i, a), "--as-of");
         } else if (a == "--clock") {
             o.clock = true;
         } else if (a == "--follow") {
@@ -108,16 +103,11 @@ std::string change_line(const status_change& c, calendar::day as_of) {
 
 int watch(const std::vector<std::string>& args) {
     const watch_options o = parse_watch(args);
-    const std::string text = read_source_file(o.plan, o.limits.max_source_bytes);
-    auto compiled = compile(text, o.plan, o.limits);
-    if (!compiled.ok()) {
-        const source_file source(o.plan, text);
-        for (const auto& d : compiled.diagnostics()) std::cerr << render(d, source);
-        return 2;
-    }
+    const plan p = load_plan(o.plan, o.limits);
+    if (!p) return 2;
     engine_options eo;
     eo.limits = o.limits;
-    engine e(*compiled, eo);
+    engine e(p, eo);
 
     // The registry first, whole: its entities are the baseline, not changes to hear of.
     std::vector<input> registry;

@@ -27,39 +27,61 @@ void engine_state::count_slot(std::uint32_t slot, int sign) const {
     else k.unresolved += step;
 }
 
+void engine_state::count_entity(std::uint32_t x, int sign) const {
+    kept_accounting& k = kept_accounting_;
+    if (sign < 0) {
+        // Before its records change: an entity not in counted_records had all of them counted.
+        const auto partly = k.counted_records.find(x);
+        k.entities -= partly != k.counted_records.end() ? partly->second : st.entities[x].records.size();
+        if (partly != k.counted_records.end()) k.counted_records.erase(partly);
+        k.entity_rejections.erase(x);
+        return;
+    }
+    const entity& e = st.entities[x];
+    const std::int64_t standing_version = e.standing >= 0 ? e.records[static_cast<std::size_t>(e.standing)].version : -1;
+    const auto conflicted = store::conflicted_versions(e);
+    std::uint64_t counted = 0;
+    for (const entity_record& rec : e.records) {
+        std::string reason;
+        if (std::binary_search(conflicted.begin(), conflicted.end(), rec.version)) {
+            reason = version_conflict_reason(e.id, rec.version);
+        } else if (e.state == entity_state::rejected && rec.version == standing_version) {
+            const entity_record& s = e.records[static_cast<std::size_t>(e.standing)];
+            reason = st.parent_kind_reason(e.id, s.parent, e.kind, st.entities[st.entity_of.get(s.parent)].kind);
+        }
+        if (reason.empty()) {
+            ++counted;
+        } else {
+            const auto& l = rec.where;
+            k.entity_rejections[x].push_back(
+                rejection{l.source < st.sources.size() ? st.sources[l.source] : std::string(), l.line, reason});
+        }
+    }
+    k.entities += counted;
+    if (counted != e.records.size()) k.counted_records[x] = counted;
+}
+
+void engine_state::list_unresolved_entities() const {
+    auto& out = kept_accounting_.unresolved_entities;
+    out.clear();
+    for (const auto& u : st.unresolved_entities()) {
+        unresolved_entity x;
+        x.entity = std::string(st.text(st.entities[u.entity].id));
+        x.reason = u.reason;
+        for (const string_id id : u.ids) x.chain.emplace_back(st.text(id));
+        out.push_back(std::move(x));
+    }
+}
+
 report engine_state::accounting() const {
     kept_accounting& k = kept_accounting_;
     auto where = [&](const location& l) { return std::make_pair(l.source < st.sources.size() ? st.sources[l.source] : std::string(), l.line); };
     if (!k.valid) {
         // Whole: the entities, then every event id. Kept from here on while the hierarchy stands.
         k = kept_accounting{};
-        for (const entity& e : st.entities) {
-            const std::int64_t standing_version = e.standing >= 0 ? e.records[static_cast<std::size_t>(e.standing)].version : -1;
-            const auto conflicted = store::conflicted_versions(e);
-            for (const entity_record& rec : e.records) {
-                std::string reason;
-                if (std::binary_search(conflicted.begin(), conflicted.end(), rec.version)) {
-                    reason = version_conflict_reason(e.id, rec.version);
-                } else if (e.state == entity_state::rejected && rec.version == standing_version) {
-                    const entity_record& s = e.records[static_cast<std::size_t>(e.standing)];
-                    reason = st.parent_kind_reason(e.id, s.parent, e.kind, st.entities[st.entity_of.get(s.parent)].kind);
-                }
-                if (reason.empty()) {
-                    ++k.entities;
-                } else {
-                    auto [source, line] = where(rec.where);
-                    k.entity_rejections.push_back(rejection{source, line, reason});
-                }
-            }
-        }
+        for (std::uint32_t x = 0; x < st.entities.size(); ++x) count_entity(x, 1);
         for (std::uint32_t i = 0; i < st.slots.size(); ++i) count_slot(i, 1);
-        for (const auto& u : st.unresolved_entities()) {
-            unresolved_entity x;
-            x.entity = std::string(st.text(st.entities[u.entity].id));
-            x.reason = u.reason;
-            for (const string_id id : u.ids) x.chain.emplace_back(st.text(id));
-            k.unresolved_entities.push_back(std::move(x));
-        }
+        list_unresolved_entities();
         // Rows are judged against the hierarchy once it is resolved: until then, count again.
         k.valid = !st.hierarchy_dirty;
     }
@@ -72,7 +94,7 @@ report engine_state::accounting() const {
         auto [source, line] = where(l);
         rejected.push_back(rejection{source, line, reason});
     }
-    rejected.insert(rejected.end(), k.entity_rejections.begin(), k.entity_rejections.end());
+    for (const auto& [x, list] : k.entity_rejections) rejected.insert(rejected.end(), list.begin(), list.end());
     for (const std::uint32_t i : k.rejected_slots) {
         const event_slot& s = st.slots[i];
         const table& t = st.tables[static_cast<std::size_t>(s.type)];

@@ -47,7 +47,8 @@ add_status engine_state::add_record(const io::parsed_record* record, const std::
             // registry loaded in bulk is resolved once, at the first report.
             if (const std::uint32_t x = indexes.built() ? st.add_leaf(r, where) : none; x != none) {
                 entity_added(x);  // a new unit nothing names yet: the hierarchy stands
-            } else {
+            } else if (!entity_changed(r, where)) {
+                hierarchy_work_ = 0;  // a budget for the next build
                 st.add_entity(r, where);
                 indexes.invalidate();
                 kept_accounting_.valid = false;  // any row's class may change with the hierarchy

@@ -178,6 +178,15 @@ void aggregate_states::named(int c, std::uint32_t target, int type, std::uint32_
     }
 }
 
+void aggregate_states::rebuild(int s, std::uint32_t unit, const std::vector<entry>* list) {
+    if (!built_) return;
+    for (const int ki : kept_of_source_[static_cast<std::size_t>(s)]) {
+        kept_node& k = kept_[static_cast<std::size_t>(ki)];
+        k.by_unit.erase(unit);
+        if (list) build_list(k, unit, *list);
+    }
+}
+
 void aggregate_states::entity_added(std::uint32_t x) {
     if (!built_) return;
     const entity& ent = st_.entities[x];

@@ -68,6 +68,19 @@ public:
     // coverages above it that count its kind, and a unit of its own for those read for it.
     void entity_added(std::uint32_t x);
 
+    // After a change of the hierarchy (index_set::take_out, put_back): the states kept over
+    // source s's list for `unit` built again from the list as it is (null: no events).
+    void rebuild(int s, std::uint32_t unit, const std::vector<entry>* list);
+    // The coverage states of `unit` built again from the hierarchy and the lists as they are:
+    // targets(c, x) is coverage index c's list for entity x, or null.
+    template <class Targets>
+    void rebuild_coverage(std::uint32_t unit, Targets&& targets);
+    // Entity x's part in the coverage states of the units above it — one in the denominator of
+    // a span it is active at the end of, one covered if its list has an event in the span —
+    // taken out (sign -1) or put in (+1), as the hierarchy and the lists stand.
+    template <class Targets>
+    void cover(std::uint32_t x, int sign, Targets&& targets);
+
     bool built() const { return built_; }
     // Drops every state: built again at the next build().
     void invalidate();
@@ -114,6 +127,8 @@ private:
     bool in_denominator(const kept_node& k, std::uint32_t x, const span& s) const;
     template <class Targets>
     void build_coverage(kept_node& k, Targets&& targets);
+    template <class Targets>
+    void build_coverage_unit(kept_node& k, std::uint32_t unit, Targets&& targets);
 
     const graph::compiled_plan& plan_;
     const store& st_;
@@ -149,29 +164,69 @@ void aggregate_states::build(Sources&& sources, Targets&& targets) {
 
 template <class Targets>
 void aggregate_states::build_coverage(kept_node& k, Targets&& targets) {
-    // Every unit of the kinds it is read for: the entities of the denominator's kinds below it,
-    // and those of them an event of the span names.
-    for (const int kind : k.unit_kinds) {
-        for (const std::uint32_t unit : st_.by_kind[static_cast<std::size_t>(kind)]) {
-            std::vector<state>& states = states_of(k, unit);
-            std::vector<std::uint32_t> stack(st_.entities[unit].children.begin(), st_.entities[unit].children.end());
-            while (!stack.empty()) {
-                const std::uint32_t x = stack.back();
-                stack.pop_back();
-                const entity& ent = st_.entities[x];
-                stack.insert(stack.end(), ent.children.begin(), ent.children.end());
-                if (!std::binary_search(k.kinds.begin(), k.kinds.end(), ent.kind)) continue;
-                const std::vector<entry>* list = targets(k.coverage, x);
-                for (std::size_t i = 0; i < k.spans.size(); ++i) {
-                    if (!ent.active_on(k.spans[i].to)) continue;
-                    ++states[i].of;
-                    if (list) {
-                        const auto [lo, hi] = range_of(*list, k.spans[i].from, k.spans[i].to);
-                        if (lo != hi) {
-                            ++states[i].count;
-                            states[i].last = std::max(states[i].last, std::prev(hi)->d);
-                        }
-                    }
+    // Every unit of the kinds it is read for.
+    for (const int kind : k.unit_kinds)
+        for (const std::uint32_t unit : st_.by_kind[static_cast<std::size_t>(kind)]) build_coverage_unit(k, unit, targets);
+}
+
+template <class Targets>
+void aggregate_states::rebuild_coverage(std::uint32_t unit, Targets&& targets) {
+    if (!built_) return;
+    const entity& ent = st_.entities[unit];
+    for (kept_node& k : kept_) {
+        if (k.op != check::op::coverage) continue;
+        k.by_unit.erase(unit);
+        if (ent.state == entity_state::resolved && std::binary_search(k.unit_kinds.begin(), k.unit_kinds.end(), ent.kind))
+            build_coverage_unit(k, unit, targets);
+    }
+}
+
+template <class Targets>
+void aggregate_states::cover(std::uint32_t x, int sign, Targets&& targets) {
+    if (!built_) return;
+    const entity& ent = st_.entities[x];
+    if (ent.state != entity_state::resolved) return;  // above nothing
+    for (kept_node& k : kept_) {
+        if (k.op != check::op::coverage || !std::binary_search(k.kinds.begin(), k.kinds.end(), ent.kind)) continue;
+        const std::vector<entry>* list = targets(k.coverage, x);
+        for (std::uint32_t u = ent.parent, guard = 0; u != none && guard <= store::max_depth; u = st_.entities[u].parent, ++guard) {
+            std::vector<state>* states = k.by_unit.find(u);
+            if (!states || states->empty()) continue;
+            for (std::size_t i = 0; i < k.spans.size(); ++i) {
+                if (!ent.active_on(k.spans[i].to)) continue;
+                state& st = (*states)[i];
+                st.of += sign;
+                if (!list) continue;
+                const auto [lo, hi] = range_of(*list, k.spans[i].from, k.spans[i].to);
+                if (lo == hi) continue;
+                st.count += sign;
+                if (sign > 0) st.last = std::max(st.last, std::prev(hi)->d);
+            }
+        }
+    }
+}
+
+template <class Targets>
+void aggregate_states::build_coverage_unit(kept_node& k, std::uint32_t unit, Targets&& targets) {
+    // The entities of the denominator's kinds below the unit, and those of them an event of
+    // the span names.
+    std::vector<state>& states = states_of(k, unit);
+    std::vector<std::uint32_t> stack(st_.entities[unit].children.begin(), st_.entities[unit].children.end());
+    while (!stack.empty()) {
+        const std::uint32_t x = stack.back();
+        stack.pop_back();
+        const entity& ent = st_.entities[x];
+        stack.insert(stack.end(), ent.children.begin(), ent.children.end());
+        if (!std::binary_search(k.kinds.begin(), k.kinds.end(), ent.kind)) continue;
+        const std::vector<entry>* list = targets(k.coverage, x);
+        for (std::size_t i = 0; i < k.spans.size(); ++i) {
+            if (!ent.active_on(k.spans[i].to)) continue;
+            ++states[i].of;
+            if (list) {
+                const auto [lo, hi] = range_of(*list, k.spans[i].from, k.spans[i].to);
+                if (lo != hi) {
+                    ++states[i].count;
+                    states[i].last = std::max(states[i].last, std::prev(hi)->d);
                 }
             }
         }

@@ -8,6 +8,7 @@
 //   evaluation.hpp     judging every bucket as of a date (aggregates.cpp, evidence.cpp)
 //   reporting.cpp      handing the judged buckets to a report sink, row by row
 //   accounting.cpp     the classes every record read falls in, and unresolved entities
+//   hierarchy.cpp      an entity record changing the hierarchy, followed in place
 //   subscriptions.cpp  telling subscribers which buckets changed
 // Not thread-safe; one per engine.
 #pragma once
@@ -115,13 +116,19 @@ struct engine_state {
     struct kept_accounting {
         bool valid = false;
         std::uint64_t entities = 0, duplicates = 0, retracted = 0, applied = 0, unresolved = 0;
-        std::vector<rejection> entity_rejections;
+        std::map<std::uint32_t, std::vector<rejection>> entity_rejections;  // by entity
+        std::map<std::uint32_t, std::uint64_t> counted_records;  // entities with some record not counted
         std::vector<unresolved_entity> unresolved_entities;
         std::set<std::uint32_t> rejected_slots;  // event ids whose copies are all rejected
     };
     mutable kept_accounting kept_accounting_;
     // Adds (sign 1) or removes (sign -1) one event id's slot from the kept classes.
     void count_slot(std::uint32_t slot, int sign) const;
+    // The same for one entity's records: counted, or rejected with their reasons. Removal
+    // comes before the entity's records or place change, and takes out what was put in.
+    void count_entity(std::uint32_t x, int sign) const;
+    // The entities held out of the hierarchy, with their causes, listed again.
+    void list_unresolved_entities() const;
 
     // ------------------------------------------------------------ subscriptions.cpp
 
@@ -160,6 +167,12 @@ struct engine_state {
     // entity_touch_ for the notification that follows every record.
     void entity_added(std::uint32_t x);
     std::vector<std::vector<std::pair<std::uint32_t, day>>> entity_touch_;
+    // Any other entity record, once the indexes are built (hierarchy.cpp): the entities and
+    // rows whose places it changes are moved in the indexes, states and accounting, and kept
+    // evaluations hear of the units they were and are under. False (having done nothing) when
+    // building everything again costs less: the caller takes the record the whole way then.
+    bool entity_changed(const io::parsed_record& r, location where);
+    std::uint64_t hierarchy_work_ = 0;  // rows and entities visited by entity_changed since the last build
     std::vector<std::vector<std::pair<std::uint32_t, day>>> touch_scratch_;  // notify()'s, kept between adds
     void with_entity_touches(std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch);
 

@@ -18,6 +18,7 @@ public:
             if (none_at_ == none) {
                 none_at_ = static_cast<std::uint32_t>(values_.size());
                 values_.emplace_back();
+                keys_.resize(values_.size(), none);
             }
             return values_[none_at_];
         }
@@ -25,8 +26,26 @@ public:
         if (at_[e] == none) {
             at_[e] = static_cast<std::uint32_t>(values_.size());
             values_.emplace_back();
+            keys_.resize(values_.size(), none);
+            keys_.back() = e;
         }
         return values_[at_[e]];
+    }
+    // Forgets e's value: the last value takes its place.
+    void erase(std::uint32_t e) {
+        std::uint32_t& at = e == none ? none_at_ : at_[e];
+        if (e != none && e >= at_.size()) return;
+        if (at == none) return;
+        const std::uint32_t hole = at, last = static_cast<std::uint32_t>(values_.size() - 1);
+        at = none;
+        if (hole != last) {
+            values_[hole] = std::move(values_[last]);
+            const std::uint32_t moved = keys_[last];
+            keys_[hole] = moved;
+            (moved == none ? none_at_ : at_[moved]) = hole;
+        }
+        values_.pop_back();
+        keys_.pop_back();
     }
     T* find(std::uint32_t e) { return const_cast<T*>(static_cast<const entity_map&>(*this).find(e)); }
     const T* find(std::uint32_t e) const {
@@ -37,6 +56,7 @@ public:
         at_.clear();
         none_at_ = none;
         values_.clear();
+        keys_.clear();
     }
     // Calls f(entity, value) for every value held (`none` for the plan's), in no particular order.
     template <class F>
@@ -58,6 +78,7 @@ private:
     std::vector<std::uint32_t> at_;  // entity index -> index into values_, or none
     std::uint32_t none_at_ = none;   // the value of `none` (the plan, for rules without `each`)
     std::vector<T> values_;
+    std::vector<std::uint32_t> keys_;  // the key of each value (none for the plan's)
 };
 
 }  // namespace mandate::eval

@@ -274,10 +274,24 @@ std::vector<bucket_state> evaluation::rejudge(int r, std::uint32_t unit) {
     const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
     const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
     std::vector<bucket_state> fresh;
+    rule_results& rr = results_[static_cast<std::size_t>(r)];
+    auto* range = rr.by_unit.find(unit);
+    if (!is_instance(r, unit)) {
+        // No longer one (the hierarchy changed): its rows go, and its place.
+        if (!range) return {};
+        std::vector<bucket_state> old = rejudge_into(r, unit, {});
+        rr.by_unit.erase(unit);
+        return old;
+    }
     for (const auto& b : buckets_for(r, unit)) {
         if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
         fresh.push_back(judge(rule, rn, unit, b));
     }
+    return rejudge_into(r, unit, std::move(fresh));
+}
+
+std::vector<bucket_state> evaluation::rejudge_into(int r, std::uint32_t unit, std::vector<bucket_state> fresh) {
+    const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
     rule_results& rr = results_[static_cast<std::size_t>(r)];
     auto* range = rr.by_unit.find(unit);
     if (!range) {
@@ -345,6 +359,16 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
     const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
     const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
     rule_results& rr = results_[static_cast<std::size_t>(r)];
+    // Units touched that are no longer instances (the hierarchy changed): their rows go.
+    for (std::size_t i = 0; i < touch.size(); ++i) {
+        const std::uint32_t unit = touch[i].first;
+        if ((i > 0 && touch[i - 1].first == unit) || !rr.by_unit.find(unit) || is_instance(r, unit)) continue;
+        unit_rows u;
+        u.unit = unit;
+        u.before = rejudge_into(r, unit, {});
+        rr.by_unit.erase(unit);
+        changed.push_back(std::move(u));
+    }
     const bool calendar_schedule = rule.schedule != check::schedule_kind::after && rule.schedule != check::schedule_kind::before;
     // A bucket's verdict is a function of the as-of date up to its end: its close (grace
     // included: sub-periods of a streak, the warn window and the aggregates' last day all come
@@ -485,8 +509,29 @@ const evaluation::time_reading& evaluation::time_reads(int r) {
 }
 
 bool evaluation::is_instance(int r, std::uint32_t unit) const {
-    const auto& all = instances(model_.rules[static_cast<std::size_t>(r)]);
-    return std::find(all.begin(), all.end(), unit) != all.end();
+    const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
+    if (rule.var.empty() || unit == none) return rule.var.empty() && unit == none;
+    const entity& ent = e_.st.entities[unit];
+    if (ent.state != entity_state::resolved ||
+        std::find(rule.unit_kinds.begin(), rule.unit_kinds.end(), ent.kind) == rule.unit_kinds.end())
+        return false;
+    // In report order, by id text.
+    const auto& all = instances(rule);
+    const std::string_view id = e_.st.text(ent.id);
+    const auto it = std::lower_bound(all.begin(), all.end(), id,
+                                     [&](std::uint32_t a, std::string_view b) { return e_.st.text(e_.st.entities[a].id) < b; });
+    return it != all.end() && *it == unit;
+}
+
+void evaluation::hierarchy_changed(const std::vector<std::uint32_t>& units) {
+    for (auto& i : instances_) i.reset();
+    // The walks below the units whose entities below changed (sorted).
+    for (auto it = under_.begin(); it != under_.end();) {
+        if (std::binary_search(units.begin(), units.end(), static_cast<std::uint32_t>(it->first))) it = under_.erase(it);
+        else ++it;
+    }
+    memoized_ = true;
+    forget();
 }
 
 void evaluation::forget() {

@@ -98,6 +98,9 @@ public:
     // Judges rule r's buckets for `unit` again (records they read changed), puts the new rows in
     // place of the old, and returns the old.
     std::vector<bucket_state> rejudge(int r, std::uint32_t unit);
+    // Puts `fresh` in place of rule r's rows for `unit` (a new instance where report order
+    // puts it), and returns the old.
+    std::vector<bucket_state> rejudge_into(int r, std::uint32_t unit, std::vector<bucket_state> fresh);
     // The same for the buckets of a calendar schedule holding one of `days` only (an event's
     // date touches no other): fills `before` and `after` with those rows, before and after.
     void rejudge_holding(int r, std::uint32_t unit, const std::vector<day>& days, std::vector<bucket_state>& before,
@@ -107,6 +110,10 @@ public:
     // A new entity `x` (store::add_leaf): the instances of the rules of its kind, and the
     // entities below each unit above it, are found again when next asked for.
     void entity_added(std::uint32_t x);
+    // The hierarchy changed in place (engine_state::entity_changed): instances, and the
+    // entities below `units` (sorted), are found again when next asked for, and nothing
+    // memoised holds.
+    void hierarchy_changed(const std::vector<std::uint32_t>& units);
     // Whether `unit` is one of rule r's instances.
     bool is_instance(int r, std::uint32_t unit) const;
     // What rule r's requirement reads that the as-of date can move: with_date when a value

@@ -87,6 +87,84 @@ void index_set::unindex_row(int type, std::uint32_t row) {
         });
 }
 
+std::vector<index_set::placement> index_set::places(const std::vector<std::pair<int, std::uint32_t>>& rows) {
+    std::vector<placement> out;
+    for (const auto& [type, row] : rows) {
+        const entry e{st_.tables[static_cast<std::size_t>(type)].date[row], row};
+        places_of(
+            type, row, [&](int s, std::uint32_t unit, std::vector<entry>&, bool&) { out.push_back({{0, s, unit}, e}); },
+            [&](int c, std::uint32_t target, std::vector<entry>&, bool&) { out.push_back({{1, c, target}, e}); });
+    }
+    std::sort(out.begin(), out.end(), [](const placement& a, const placement& b) {
+        return a.first < b.first || (a.first == b.first && a.second < b.second);
+    });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+namespace {
+
+// Walks two sorted placement lists together: only_a(p) for each place only in a, only_b(p)
+// for each only in b.
+template <class A, class B>
+void walk(const std::vector<index_set::placement>& a, const std::vector<index_set::placement>& b, A&& only_a, B&& only_b) {
+    auto less = [](const index_set::placement& x, const index_set::placement& y) {
+        return x.first < y.first || (x.first == y.first && x.second < y.second);
+    };
+    std::size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+        if (j == b.size() || (i < a.size() && less(a[i], b[j]))) only_a(a[i++]);
+        else if (i == a.size() || less(b[j], a[i])) only_b(b[j++]);
+        else ++i, ++j;
+    }
+}
+
+}  // namespace
+
+std::vector<index_set::list_key> index_set::differing(const std::vector<placement>& before, const std::vector<placement>& after) {
+    std::vector<list_key> out;
+    auto note = [&](const placement& p) {
+        if (out.empty() || !(out.back() == p.first)) out.push_back(p.first);
+    };
+    walk(before, after, note, note);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+void index_set::move(const std::vector<placement>& before, const std::vector<placement>& after) {
+    std::vector<placement> leaving, arriving;
+    walk(before, after, [&](const placement& p) { leaving.push_back(p); }, [&](const placement& p) { arriving.push_back(p); });
+    for (std::size_t i = 0; i < leaving.size();) {
+        const list_key k = leaving[i].first;
+        std::size_t end = i;
+        while (end < leaving.size() && leaving[end].first == k) ++end;
+        std::vector<entry>& list = *list_for(k);
+        // Both sorted: one pass keeps what does not leave.
+        std::size_t at = i;
+        list.erase(std::remove_if(list.begin(), list.end(),
+                                  [&](const entry& e) {
+                                      while (at < end && leaving[at].second < e) ++at;
+                                      return at < end && leaving[at].second == e;
+                                  }),
+                   list.end());
+        i = end;
+    }
+    for (std::size_t i = 0; i < arriving.size();) {
+        const list_key k = arriving[i].first;
+        std::vector<entry>& list = *list_for(k);  // places() made it
+        const auto middle = static_cast<std::ptrdiff_t>(list.size());
+        for (; i < arriving.size() && arriving[i].first == k; ++i) list.push_back(arriving[i].second);
+        std::inplace_merge(list.begin(), list.begin() + middle, list.end());
+    }
+}
+
+std::vector<entry>* index_set::list_for(const list_key& k) {
+    if (k.coverage) return &coverages_[static_cast<std::size_t>(k.index)].by_target[k.unit];
+    source_index& s = sources_[static_cast<std::size_t>(k.index)];
+    return plan_.sources()[static_cast<std::size_t>(k.index)].scoped ? &s.by_unit[k.unit] : &s.all;
+}
+
 void index_set::clear() {
     for (auto& s : sources_) {
         s.by_unit.clear();

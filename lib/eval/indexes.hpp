@@ -56,6 +56,34 @@ public:
     void apply(const store::event_effect& effect);
     // The hierarchy changed: rebuild at the next prepare().
     void invalidate() { built_ = false; }
+
+    // A change of the hierarchy followed without building everything again
+    // (engine_state::entity_changed): the places (list, entry) of the rows whose places may
+    // change are taken as the hierarchy stands before the change and after it, and each list
+    // where they differ is edited in bulk, not a row at a time (a row that stays in a list, as
+    // in the lists of a unit above both places, leaves it alone). The states are not told:
+    // their caller builds them again for the lists edited.
+    struct list_key {
+        int coverage = 0;           // 0: a source's list; 1: a coverage index's
+        int index = 0;              // the source, or the coverage index
+        std::uint32_t unit = none;  // the unit (none: a source's list of all), or the entity named
+        bool operator<(const list_key& o) const {
+            return coverage != o.coverage ? coverage < o.coverage : index != o.index ? index < o.index : unit < o.unit;
+        }
+        bool operator==(const list_key& o) const { return coverage == o.coverage && index == o.index && unit == o.unit; }
+    };
+    using placement = std::pair<list_key, entry>;
+    // Every place of the rows, sorted.
+    std::vector<placement> places(const std::vector<std::pair<int, std::uint32_t>>& rows);
+    // The lists whose entries differ between `before` and `after` (both from places()).
+    static std::vector<list_key> differing(const std::vector<placement>& before, const std::vector<placement>& after);
+    // Edits those lists: entries only in `before` leave, entries only in `after` come in.
+    void move(const std::vector<placement>& before, const std::vector<placement>& after);
+    const std::vector<entry>* list(const list_key& k) const {
+        if (k.coverage) return coverages_[static_cast<std::size_t>(k.index)].by_target.find(k.unit);
+        const source_index& s = sources_[static_cast<std::size_t>(k.index)];
+        return plan_.sources()[static_cast<std::size_t>(k.index)].scoped ? s.by_unit.find(k.unit) : &s.all;
+    }
     bool built() const { return built_; }
 
     // Calls at_source(source, unit, list, sorted_flag) for every source list a row belongs in
@@ -72,6 +100,7 @@ public:
     std::size_t coverage_count() const { return coverages_.size(); }
 
 private:
+    std::vector<entry>* list_for(const list_key& k);
     void index_row(int type, std::uint32_t row);
     void unindex_row(int type, std::uint32_t row);
     void clear();

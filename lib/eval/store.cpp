@@ -191,14 +191,7 @@ store::event_effect store::add_retraction(std::string_view id_text) {
     return stop_counting(s);
 }
 
-void store::add_entity(const io::parsed_record& r, location where) {
-    ++entity_records;
-    const string_id id = strings.intern(r.entity);
-    const auto [index, inserted] = entity_of.insert(id, static_cast<std::uint32_t>(entities.size()));
-    if (inserted) {
-        entities.emplace_back();
-        entities.back().id = id;
-    }
+entity_record store::record_of(const io::parsed_record& r, location where) {
     entity_record rec;
     rec.kind = r.kind_index;
     rec.parent = r.has_parent ? strings.intern(r.parent) : no_string;
@@ -207,7 +200,18 @@ void store::add_entity(const io::parsed_record& r, location where) {
     rec.until = r.until;
     rec.version = r.version;
     rec.where = where;
-    entities[index].records.push_back(rec);
+    return rec;
+}
+
+void store::add_entity(const io::parsed_record& r, location where) {
+    ++entity_records;
+    const string_id id = strings.intern(r.entity);
+    const auto [index, inserted] = entity_of.insert(id, static_cast<std::uint32_t>(entities.size()));
+    if (inserted) {
+        entities.emplace_back();
+        entities.back().id = id;
+    }
+    entities[index].records.push_back(record_of(r, where));
     hierarchy_dirty = true;
 }
 
@@ -418,6 +422,130 @@ void store::resolve() {
                   [&](std::uint32_t a, std::uint32_t b) { return text(entities[a].id) < text(entities[b].id); });
     for (std::size_t t = 0; t < tables.size(); ++t)
         for (std::uint32_t row = 0; row < tables[t].size(); ++row) resolve_row(static_cast<int>(t), row);
+    hierarchy_dirty = false;
+}
+
+void store::resolve_entities(const std::vector<std::uint32_t>& changed) {
+    // Out of the hierarchy as it stood: their places among their parents' children and in
+    // by_kind. The others keep theirs; a parent outside `changed` loses only these children.
+    std::vector<std::uint8_t> mine(entities.size(), 0);
+    for (const std::uint32_t x : changed) mine[x] = 1;
+    std::vector<std::uint32_t> parents;
+    std::vector<std::vector<std::uint32_t>> left(by_kind.size());
+    for (const std::uint32_t x : changed) {
+        entity& e = entities[x];
+        if (e.state == entity_state::resolved && e.kind >= 0) left[static_cast<std::size_t>(e.kind)].push_back(x);
+        if (e.parent != none && !mine[e.parent]) parents.push_back(e.parent);
+    }
+    for (std::size_t k = 0; k < left.size(); ++k)
+        if (!left[k].empty())
+            by_kind[k].erase(std::remove_if(by_kind[k].begin(), by_kind[k].end(), [&](std::uint32_t x) { return mine[x] != 0; }),
+                             by_kind[k].end());
+    std::sort(parents.begin(), parents.end());
+    parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
+    for (const std::uint32_t p : parents) {
+        auto& c = entities[p].children;
+        c.erase(std::remove_if(c.begin(), c.end(), [&](std::uint32_t x) { return mine[x] != 0; }), c.end());
+    }
+    for (const std::uint32_t x : changed) {
+        entity& e = entities[x];
+        e.standing = standing_of(e);
+        e.children.clear();
+        e.parent = none;
+        e.state = entity_state::unresolved;
+        if (e.standing >= 0) {
+            const entity_record& r = e.records[static_cast<std::size_t>(e.standing)];
+            e.kind = r.kind;
+            e.since = r.since.value_or(no_day_before);
+            e.until = r.until.value_or(no_day_after);
+        } else {
+            e.kind = -1;
+        }
+    }
+    // The same walk as resolve()'s, from the changed entities only: the others are settled,
+    // with the depth of their place (counted up to the root when first asked for).
+    enum class mark : std::uint8_t { fresh, visiting, done };
+    std::vector<mark> marks(entities.size(), mark::done);
+    for (const std::uint32_t x : changed) marks[x] = mark::fresh;
+    std::unordered_map<std::uint32_t, int> depth;
+    auto depth_of = [&](std::uint32_t p) {
+        if (auto it = depth.find(p); it != depth.end()) return it->second;
+        int d = 0;
+        for (std::uint32_t u = entities[p].parent; u != none && d <= max_depth; u = entities[u].parent) ++d;
+        depth.emplace(p, d);
+        return d;
+    };
+    std::vector<std::uint32_t> stack;
+    for (const std::uint32_t start : changed) {
+        if (marks[start] == mark::done) continue;
+        stack.assign(1, start);
+        while (!stack.empty()) {
+            const std::uint32_t x = stack.back();
+            entity& e = entities[x];
+            if (marks[x] == mark::done) {
+                stack.pop_back();
+                continue;
+            }
+            auto settle = [&](entity_state state, std::uint32_t parent, int d) {
+                e.state = state;
+                e.parent = state == entity_state::resolved ? parent : none;
+                depth[x] = d;
+                marks[x] = mark::done;
+                stack.pop_back();
+            };
+            if (e.standing < 0) {
+                settle(entity_state::rejected, none, 0);
+                continue;
+            }
+            const entity_record& r = e.records[static_cast<std::size_t>(e.standing)];
+            if (r.parent == no_string) {
+                settle(entity_state::resolved, none, 0);
+                continue;
+            }
+            const std::uint32_t p = entity_of.get(r.parent);
+            if (p == none) {
+                settle(entity_state::unresolved, none, 0);
+                continue;
+            }
+            if (marks[p] == mark::done) {
+                if (entities[p].state != entity_state::resolved) settle(entity_state::unresolved, none, 0);
+                else if (!may_be_within(e.kind, entities[p].kind)) settle(entity_state::rejected, none, 0);
+                else if (depth_of(p) + 1 > max_depth) settle(entity_state::unresolved, none, 0);
+                else settle(entity_state::resolved, p, depth_of(p) + 1);
+                continue;
+            }
+            if (marks[p] == mark::visiting) {  // a cycle
+                settle(entity_state::unresolved, none, 0);
+                continue;
+            }
+            marks[x] = mark::visiting;
+            stack.push_back(p);
+        }
+    }
+    // Into the hierarchy as it stands now: children in index order and by_kind by id, as
+    // resolve() leaves them.
+    std::vector<std::vector<std::uint32_t>> joined(by_kind.size());
+    parents.clear();
+    for (const std::uint32_t x : changed) {
+        const entity& e = entities[x];
+        if (e.state != entity_state::resolved) continue;
+        joined[static_cast<std::size_t>(e.kind)].push_back(x);
+        if (e.parent == none) continue;
+        entities[e.parent].children.push_back(x);
+        parents.push_back(e.parent);
+    }
+    std::sort(parents.begin(), parents.end());
+    parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
+    for (const std::uint32_t p : parents) std::sort(entities[p].children.begin(), entities[p].children.end());
+    auto by_id = [&](std::uint32_t a, std::uint32_t b) { return text(entities[a].id) < text(entities[b].id); };
+    for (std::size_t k = 0; k < joined.size(); ++k) {
+        if (joined[k].empty()) continue;
+        std::sort(joined[k].begin(), joined[k].end(), by_id);
+        auto& list = by_kind[k];
+        const auto middle = static_cast<std::ptrdiff_t>(list.size());
+        list.insert(list.end(), joined[k].begin(), joined[k].end());
+        std::inplace_merge(list.begin(), list.begin() + middle, list.end(), by_id);
+    }
     hierarchy_dirty = false;
 }
 

@@ -181,6 +181,12 @@ public:
 
     // Recomputes standing versions, resolution and the hierarchy, then every row's state.
     void resolve();
+    // What resolve() derives, for the entities `changed` only (by index), the others standing:
+    // `changed` must hold every entity whose place can change — those whose parent chain
+    // reaches a changed record, and every entity not resolved. Rows are left to resolve_row().
+    void resolve_entities(const std::vector<std::uint32_t>& changed);
+    // The entity record a parsed record makes (its strings interned).
+    entity_record record_of(const io::parsed_record& r, location where);
     // Why each unresolved entity (one with a standing version, held out of the hierarchy) is
     // unresolved: a parent cycle, a parent no record registers, a rejected parent, or a chain
     // deeper than max_depth — itself or through an ancestor. By entity id. Needs resolve().

@@ -107,6 +107,125 @@ TEST(KeptStates, RecordsAfterTheFirstReportChangeEndedBuckets) {
     EXPECT_EQ(value_of(r, "patrols"), "3");
 }
 
+// Entity records that change the hierarchy while records stream (lib/eval/hierarchy.cpp): a
+// household moved to another village by a new version, a household registered after events
+// naming it, a parent cycle and its end. Each is followed in place: the rows of the entities
+// moved follow them, the villages they leave and join are judged again, and a subscriber hears
+// exactly what changed. April's one bucket, reported as of 05-10 (closed); worked by hand.
+const std::string moving_plan = R"(
+plan p { timezone "+08:00" }
+phase campaign "c" from 2023-04-01 to 2023-04-30
+kind village "v"
+kind household "h" within village
+event patrol "p" { hours: number }
+event visit "x" { household: ref household }
+obligation patrols "count" { each v: village during campaign require count(patrol of v) >= 2 }
+obligation visited "coverage" { each v: village during campaign require coverage(visit.household, household within v) >= 100% }
+obligation home "per household" { each h: household during campaign require count(patrol of h) >= 1 }
+)";
+
+TEST(KeptStates, EntityVersionsAfterTheFirstReport) {
+    for (const bool evidence : {false, true}) {  // values read from kept states, and from the indexes
+        SCOPED_TRACE(evidence ? "with evidence" : "statuses only");
+        mandate::engine_options options;
+        options.evidence = evidence;
+        harness h(moving_plan, options);
+        h.feed_ok(R"(
+{"entity": "v1", "kind": "village"}
+{"entity": "v2", "kind": "village"}
+{"entity": "h1", "kind": "household", "parent": "v1"}
+{"entity": "h2", "kind": "household", "parent": "v1"}
+{"id": "pa", "type": "patrol", "time": "2023-04-03", "unit": "h1", "hours": 1}
+{"id": "pb", "type": "patrol", "time": "2023-04-10", "unit": "h1", "hours": 1}
+{"id": "pc", "type": "patrol", "time": "2023-04-12", "unit": "h2", "hours": 1}
+{"id": "x1", "type": "visit", "time": "2023-04-06", "unit": "v1", "household": "h1"}
+)");
+        std::vector<std::string> heard;
+        h.engine().set_watch_date(D("2023-05-10"));
+        h.engine().subscribe([&](const mandate::status_change& c) {
+            heard.push_back(c.rule + " " + c.unit.value_or("-") + " " + (c.before ? std::string(mandate::to_string(*c.before)) : "none") +
+                            "->" + (c.after ? std::string(mandate::to_string(*c.after)) : "none"));
+        });
+        report r = h.at("2023-05-10");
+        // v1 holds all three patrols and both households, h1 visited; v2 holds nothing.
+        EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "3"));
+        EXPECT_TRUE(row_is(r, "patrols", "v2", "2023-04-01", "2023-04-30", "violated", false, "0"));
+        EXPECT_TRUE(row_is(r, "visited", "v1", "2023-04-01", "2023-04-30", "violated", false, "0.5"));
+        EXPECT_EQ(reason_of(r, "visited", "v2", "2023-04-01"), "no data");  // no household to cover
+        EXPECT_TRUE(row_is(r, "home", "h1", "2023-04-01", "2023-04-30", "satisfied", true, "2"));
+        EXPECT_TRUE(row_is(r, "home", "h2", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+
+        // h1 moves to v2, taking its two patrols and its visit: v1 keeps h2's one patrol and
+        // covers 0 of 1; v2 has two patrols and covers 1 of 1. h1's own bucket is unchanged.
+        h.feed_ok(R"({"entity": "h1", "kind": "household", "parent": "v2", "version": 2})");
+        std::sort(heard.begin(), heard.end());
+        EXPECT_EQ(heard, (std::vector<std::string>{"patrols v1 satisfied->violated", "patrols v2 violated->satisfied",
+                                                   "visited v2 violated->satisfied"}));
+        r = h.at("2023-05-10");
+        EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-04-01", "2023-04-30", "violated", false, "1"));
+        EXPECT_TRUE(row_is(r, "patrols", "v2", "2023-04-01", "2023-04-30", "satisfied", true, "2"));
+        EXPECT_TRUE(row_is(r, "visited", "v1", "2023-04-01", "2023-04-30", "violated", false, "0"));
+        EXPECT_TRUE(row_is(r, "visited", "v2", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+        EXPECT_TRUE(row_is(r, "home", "h1", "2023-04-01", "2023-04-30", "satisfied", true, "2"));
+        EXPECT_EQ(r.inputs.entities, 5u);
+
+        // A patrol of h3 before the registry names it waits unresolved; h3's record resolves
+        // it: v1 has two patrols again, covers 0 of 2, and h3 has a bucket of its own.
+        heard.clear();
+        h.feed_ok(R"({"id": "pd", "type": "patrol", "time": "2023-04-20", "unit": "h3", "hours": 1})");
+        EXPECT_TRUE(heard.empty());
+        EXPECT_EQ(h.at("2023-05-10").inputs.unresolved, 1u);
+        h.feed_ok(R"({"entity": "h3", "kind": "household", "parent": "v1"})");
+        std::sort(heard.begin(), heard.end());
+        EXPECT_EQ(heard, (std::vector<std::string>{"home h3 none->satisfied", "patrols v1 violated->satisfied"}));
+        r = h.at("2023-05-10");
+        EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "2"));
+        EXPECT_TRUE(row_is(r, "visited", "v1", "2023-04-01", "2023-04-30", "violated", false, "0"));
+        EXPECT_TRUE(row_is(r, "home", "h3", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+        EXPECT_EQ(r.inputs.unresolved, 0u);
+        EXPECT_EQ(r.inputs.applied, 5u);
+        EXPECT_TRUE(inputs_balance(r));
+
+        // v2 placed within h1 (a village may be within anything): v2 and h1 form a parent
+        // cycle, held out of the hierarchy with their rows; h1's patrols and the visit naming
+        // it wait unresolved.
+        heard.clear();
+        h.feed_ok(R"({"entity": "v2", "kind": "village", "parent": "h1", "version": 2})");
+        std::sort(heard.begin(), heard.end());
+        EXPECT_EQ(heard, (std::vector<std::string>{"home h1 satisfied->none", "patrols v2 satisfied->none",
+                                                   "visited v2 satisfied->none"}));
+        r = h.at("2023-05-10");
+        EXPECT_EQ(count_rows(r, "patrols"), 1u);
+        EXPECT_EQ(count_rows(r, "home"), 2u);
+        EXPECT_EQ(r.inputs.unresolved, 3u);
+        EXPECT_EQ(r.inputs.applied, 2u);
+        ASSERT_EQ(r.unresolved_entities.size(), 2u);
+        EXPECT_EQ(r.unresolved_entities[0].entity, "h1");
+        EXPECT_EQ(r.unresolved_entities[0].reason, "parent cycle");
+        EXPECT_EQ(r.unresolved_entities[1].entity, "v2");
+        EXPECT_TRUE(inputs_balance(r));
+
+        // v2 at the top again: everything as before the cycle, heard as it comes back.
+        heard.clear();
+        h.feed_ok(R"({"entity": "v2", "kind": "village", "version": 3})");
+        std::sort(heard.begin(), heard.end());
+        EXPECT_EQ(heard, (std::vector<std::string>{"home h1 none->satisfied", "patrols v2 none->satisfied",
+                                                   "visited v2 none->satisfied"}));
+        r = h.at("2023-05-10");
+        EXPECT_TRUE(row_is(r, "patrols", "v2", "2023-04-01", "2023-04-30", "satisfied", true, "2"));
+        EXPECT_TRUE(row_is(r, "visited", "v2", "2023-04-01", "2023-04-30", "satisfied", true, "1"));
+        EXPECT_EQ(r.inputs.unresolved, 0u);
+        EXPECT_EQ(r.inputs.entities, 8u);
+        EXPECT_TRUE(r.unresolved_entities.empty());
+
+        // The same record fed again changes no place: nothing is heard, one more entity record.
+        heard.clear();
+        h.feed_ok(R"({"entity": "v2", "kind": "village", "version": 3})");
+        EXPECT_TRUE(heard.empty());
+        EXPECT_EQ(h.at("2023-05-10").inputs.entities, 9u);
+    }
+}
+
 // min and max keep every value with its multiplicity: taking one copy of the smallest value
 // away leaves the other.
 TEST(KeptStates, MinSurvivesTheRetractionOfOneOfTwoEqualValues) {

@@ -80,6 +80,7 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     std::vector<std::string> all_entities;
     std::vector<bool> done(plan.kinds.size(), false);
     std::vector<std::string> entity_lines;
+    std::vector<std::pair<std::string, std::string>> parent_of;  // (entity, its first parent)
     for (std::size_t pass = 0; pass < plan.kinds.size() + 1; ++pass) {
         for (std::size_t k = 0; k < plan.kinds.size(); ++k) {
             if (done[k]) continue;
@@ -92,7 +93,11 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
             for (int i = 0; i < count; ++i) {
                 const std::string id = plan.kinds[k].id.substr(0, 3) + std::to_string(k) + "_" + std::to_string(i);
                 std::string line = "{\"entity\": " + detail::quote(id) + ", \"kind\": " + detail::quote(plan.kinds[k].id);
-                if (!candidates.empty()) line += ", \"parent\": " + detail::quote(r.pick(candidates));
+                if (!candidates.empty()) {
+                    const std::string& parent = r.pick(candidates);
+                    line += ", \"parent\": " + detail::quote(parent);
+                    parent_of.emplace_back(id, parent);
+                }
                 if (r.chance(15)) line += ", \"since\": " + detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last))));
                 if (r.chance(10)) line += ", \"until\": " + detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last + 30))));
                 line += "}";
@@ -108,6 +113,40 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
                 }
             }
         }
+    }
+    // Versions that change the hierarchy under units already placed: a unit with units below
+    // it moved under another parent, a kind changed (the units below may no longer be within
+    // it), a parent cycle, and a record fed again.
+    if (!parent_of.empty() && r.chance(25)) {
+        const auto& [child, parent] = r.pick(parent_of);
+        std::string kind;
+        for (std::size_t k = 0; k < plan.kinds.size(); ++k)
+            if (std::find(of_kind[k].begin(), of_kind[k].end(), child) != of_kind[k].end()) kind = plan.kinds[k].id;
+        std::vector<std::string> others;
+        for (const auto& [c, p] : parent_of)
+            if (p != parent && c != child) others.push_back(p);
+        if (!others.empty())
+            entity_lines.push_back("{\"entity\": " + detail::quote(child) + ", \"kind\": " + detail::quote(kind) +
+                                   ", \"parent\": " + detail::quote(r.pick(others)) + ", \"version\": 2}");
+    }
+    if (!parent_of.empty() && r.chance(12)) {
+        // The parent named as its child's child: both are held, as a cycle.
+        const auto& [child, parent] = r.pick(parent_of);
+        std::string kind;
+        for (std::size_t k = 0; k < plan.kinds.size(); ++k)
+            if (std::find(of_kind[k].begin(), of_kind[k].end(), parent) != of_kind[k].end()) kind = plan.kinds[k].id;
+        entity_lines.push_back("{\"entity\": " + detail::quote(parent) + ", \"kind\": " + detail::quote(kind) +
+                               ", \"parent\": " + detail::quote(child) + ", \"version\": 5}");
+    }
+    if (!parent_of.empty() && plan.kinds.size() > 1 && r.chance(12)) {
+        // A parent becomes a unit of another kind, at the top.
+        const std::string& parent = r.pick(parent_of).second;
+        entity_lines.push_back("{\"entity\": " + detail::quote(parent) + ", \"kind\": " + detail::quote(r.pick(plan.kinds).id) +
+                               ", \"version\": 4}");
+    }
+    if (!entity_lines.empty() && r.chance(20)) {
+        const std::string again = r.pick(entity_lines);
+        entity_lines.push_back(again);
     }
     if (all_entities.empty()) all_entities.push_back("nobody");
     if (r.chance(20)) entity_lines.push_back("{\"entity\": \"orphan\", \"kind\": " + detail::quote(plan.kinds.front().id) +

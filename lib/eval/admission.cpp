@@ -70,6 +70,7 @@ add_status engine_state::add_record(const io::parsed_record* record, const std::
         }
         case io::record_kind::event:
         {
+            hierarchy_work_ = 0;  // the registry records before it were not one bulk of them
             const bool kept = kept_accounting_.valid;
             if (kept) {
                 if (const std::uint32_t before = st.slot_of.get(st.strings.find(r.id)); before != none) count_slot(before, -1);

@@ -172,7 +172,10 @@ struct engine_state {
     // evaluations hear of the units they were and are under. False (having done nothing) when
     // building everything again costs less: the caller takes the record the whole way then.
     bool entity_changed(const io::parsed_record& r, location where);
-    std::uint64_t hierarchy_work_ = 0;  // rows and entities visited by entity_changed since the last build
+    // The work entity_changed has done since the last build or the last event record (so a
+    // stream mixing events with registry records never pays a build, a registry fed again
+    // in bulk pays at most about one build's worth before it takes the whole path).
+    std::uint64_t hierarchy_work_ = 0;
     std::vector<std::vector<std::pair<std::uint32_t, day>>> touch_scratch_;  // notify()'s, kept between adds
     void with_entity_touches(std::vector<std::vector<std::pair<std::uint32_t, day>>>& touch);
 

@@ -523,8 +523,13 @@ bool evaluation::is_instance(int r, std::uint32_t unit) const {
     return it != all.end() && *it == unit;
 }
 
-void evaluation::hierarchy_changed(const std::vector<std::uint32_t>& units) {
-    for (auto& i : instances_) i.reset();
+void evaluation::hierarchy_changed(const std::vector<std::uint32_t>& units, const std::vector<int>& kinds) {
+    // The instances of the rules over the kinds an entity joined or left.
+    for (std::size_t r = 0; r < instances_.size(); ++r) {
+        const auto& mine = model_.rules[r].unit_kinds;
+        if (std::any_of(kinds.begin(), kinds.end(), [&](int k) { return std::find(mine.begin(), mine.end(), k) != mine.end(); }))
+            instances_[r].reset();
+    }
     // The walks below the units whose entities below changed (sorted).
     for (auto it = under_.begin(); it != under_.end();) {
         if (std::binary_search(units.begin(), units.end(), static_cast<std::uint32_t>(it->first))) it = under_.erase(it);

@@ -110,10 +110,10 @@ public:
     // A new entity `x` (store::add_leaf): the instances of the rules of its kind, and the
     // entities below each unit above it, are found again when next asked for.
     void entity_added(std::uint32_t x);
-    // The hierarchy changed in place (engine_state::entity_changed): instances, and the
-    // entities below `units` (sorted), are found again when next asked for, and nothing
-    // memoised holds.
-    void hierarchy_changed(const std::vector<std::uint32_t>& units);
+    // The hierarchy changed in place (engine_state::entity_changed): the instances of rules
+    // over `kinds` (those entities joined or left), and the entities below `units` (sorted),
+    // are found again when next asked for, and nothing memoised holds.
+    void hierarchy_changed(const std::vector<std::uint32_t>& units, const std::vector<int>& kinds);
     // Whether `unit` is one of rule r's instances.
     bool is_instance(int r, std::uint32_t unit) const;
     // What rule r's requirement reads that the as-of date can move: with_date when a value

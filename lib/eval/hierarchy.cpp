@@ -7,6 +7,7 @@
 // under. Building everything again is left for when that would cost less (a registry fed
 // again in bulk after a report), by a budget of the work spent since the last build.
 #include <algorithm>
+#include <iterator>
 
 #include "evaluation.hpp"
 
@@ -47,7 +48,8 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
     }
     std::uint64_t rows_held = 0;
     for (const table& t : st.tables) rows_held += t.size();
-    // Past the work of one whole build since the last, build whole instead.
+    // Past the work of one whole build since the last (hierarchy_work_, below), build whole
+    // instead.
     if (hierarchy_work_ > rows_held + st.entities.size()) return false;
 
     // The entities whose place may change: this one and those below it, and every entity not
@@ -97,7 +99,9 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
             if (hit) rows.emplace_back(static_cast<int>(type), row);
         }
     }
-    hierarchy_work_ += rows_held + st.entities.size();
+    // What this costs against a build: the pass over the rows' ids about a fiftieth of it (as
+    // measured on the county), each entity and row moved about what the build spends on it.
+    hierarchy_work_ += (rows_held + st.entities.size()) / 50 + rows.size() + changed.size();
 
     auto counted_rows = [&] {
         std::vector<std::pair<int, std::uint32_t>> out;
@@ -113,7 +117,8 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
     };
     auto targets = [&](int c, std::uint32_t x) { return indexes.list(index_set::list_key{1, c, x}); };
     // The units whose verdicts may change: the entities moved and those above them (before and
-    // after), the units of the lists edited, and those above an entity whose coverage list is.
+    // after, below), the units of the lists edited, and those above an entity whose coverage
+    // list is.
     std::vector<std::uint32_t> units;
     auto up_from = [&](std::uint32_t x) {
         for (std::uint32_t u = x, guard = 0; u != none && guard <= store::max_depth; u = st.entities[u].parent, ++guard)
@@ -126,9 +131,26 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
         for (const std::uint32_t x : changed) count_entity(x, -1);
     }
     const std::vector<index_set::placement> before = indexes.places(counted_rows());
+    // Where each stood: what makes it an instance, and the units above it.
+    struct standing {
+        entity_state state;
+        int kind;
+        day since, until;
+        std::vector<std::uint32_t> above;
+    };
+    auto standing_of = [&](std::uint32_t x) {
+        const entity& e = st.entities[x];
+        standing s{e.state, e.kind, e.since, e.until, {}};
+        for (std::uint32_t u = e.parent, guard = 0; u != none && guard <= store::max_depth; u = st.entities[u].parent, ++guard)
+            s.above.push_back(u);
+        std::sort(s.above.begin(), s.above.end());
+        return s;
+    };
+    std::vector<standing> stood;
+    stood.reserve(changed.size());
     for (const std::uint32_t x : changed) {
+        stood.push_back(standing_of(x));
         states.cover(x, -1, targets);
-        up_from(x);
     }
 
     // The record, and the places it changes.
@@ -154,9 +176,42 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
         up_from(x);
     }
     indexes.move(before, after);
-    for (const std::uint32_t x : changed) {
-        states.cover(x, 1, targets);
-        up_from(x);
+    for (const std::uint32_t x : changed) states.cover(x, 1, targets);
+    // The units a moved entity was or is under: those above one place and not the other, or
+    // all of them when the entity itself changed (resolved or not, its kind, its dates) or its
+    // coverage list did. A unit above both places holds the same entities below it, with the
+    // same events: a household moved between two villages leaves the town as it was.
+    std::vector<std::uint8_t> list_edited(st.entities.size(), 0);
+    for (const index_set::list_key& k : edited)
+        if (k.coverage) list_edited[k.unit] = 1;
+    bool identity_changed = false;  // for the rules of no unit: what they read of the registry
+    std::vector<int> kinds;         // of the entities that joined or left the units of a kind
+    for (std::size_t i = 0; i < changed.size(); ++i) {
+        const std::uint32_t x = changed[i];
+        units.push_back(x);
+        const standing now = standing_of(x);
+        const bool instance_now = now.state == entity_state::resolved;
+        if (i >= stood.size()) {  // new
+            identity_changed = true;
+            if (instance_now) kinds.push_back(now.kind);
+            units.insert(units.end(), now.above.begin(), now.above.end());
+            continue;
+        }
+        const standing& was = stood[i];
+        const bool instance_before = was.state == entity_state::resolved;
+        if (instance_before != instance_now || (instance_now && was.kind != now.kind)) {
+            if (instance_before) kinds.push_back(was.kind);
+            if (instance_now) kinds.push_back(now.kind);
+        }
+        if (was.state != now.state || was.kind != now.kind || was.since != now.since || was.until != now.until || list_edited[x]) {
+            identity_changed = identity_changed || was.state != now.state || was.kind != now.kind || was.since != now.since ||
+                               was.until != now.until;
+            units.insert(units.end(), was.above.begin(), was.above.end());
+            units.insert(units.end(), now.above.begin(), now.above.end());
+            continue;
+        }
+        std::set_symmetric_difference(was.above.begin(), was.above.end(), now.above.begin(), now.above.end(),
+                                      std::back_inserter(units));
     }
     for (const std::uint32_t x : named_only) states.cover(x, 1, targets);
     // A moved unit's own coverage states: built again from the units below it as they are now.
@@ -184,8 +239,10 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
     // Kept evaluations: every bucket of those units judged again, for every rule (a unit no
     // longer an instance loses its rows, a new one gains them), and the rules of no unit.
     if (!watched && !reported) return true;
-    if (watched) watched->hierarchy_changed(units);
-    if (reported) reported->hierarchy_changed(units);
+    std::sort(kinds.begin(), kinds.end());
+    kinds.erase(std::unique(kinds.begin(), kinds.end()), kinds.end());
+    if (watched) watched->hierarchy_changed(units, kinds);
+    if (reported) reported->hierarchy_changed(units, kinds);
     if (every_instance) {
         watched_stale = true;
         forget_report();
@@ -195,7 +252,7 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
     entity_touch_.resize(model.rules.size());
     for (std::size_t q = 0; q < model.rules.size(); ++q) {
         if (model.rules[q].var.empty()) {
-            entity_touch_[q].emplace_back(none, every_bucket);
+            if (identity_changed || !edited.empty()) entity_touch_[q].emplace_back(none, every_bucket);
             continue;
         }
         for (const std::uint32_t u : units) entity_touch_[q].emplace_back(u, every_bucket);

@@ -17,7 +17,7 @@ namespace eval {
 
 engine_state::engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
     : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model, o.limits),
-      typed(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states) {}
+      typed(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states), transitions(*plan) {}
 
 engine_state::~engine_state() = default;
 

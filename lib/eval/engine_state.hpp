@@ -5,6 +5,7 @@
 //   event_values.hpp   one event's fields as values; filters and predicates on it
 //   indexes.hpp        events per source and unit, and per coverage target, in date order
 //   aggregate_states.hpp  count, sum, distinct, min, max per span, kept as events come and go
+//   time_calendar.hpp  the days buckets become visible, enter their warn window, close
 //   evaluation.hpp     judging every bucket as of a date (aggregates.cpp, evidence.cpp)
 //   reporting.cpp      handing the judged buckets to a report sink, row by row
 //   accounting.cpp     the classes every record read falls in, and unresolved entities
@@ -25,6 +26,7 @@
 #include "mandate/eval/engine.hpp"
 #include "mandate/ingest/records.hpp"
 #include "store.hpp"
+#include "time_calendar.hpp"
 #include "ingest/readers.hpp"
 #include "ingest/typed_reader.hpp"
 
@@ -48,6 +50,7 @@ struct engine_state {
     event_values values;
     aggregate_states states;  // kept by the indexes, as records are indexed
     index_set indexes;
+    time_calendar transitions;  // when buckets change verdict with time alone
 
     // ------------------------------------------------------------ admission.cpp
 

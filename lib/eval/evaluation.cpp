@@ -380,11 +380,17 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
     // a source it reads, of its unit, in its span.
     const time_reading& reads = time_reads(r);
     auto between = [&](day d) { return lo < d && d <= hi; };
-    auto live_for = [&](const bucket_state& b, std::uint32_t unit) {
+    // The calendar's transitions between the two dates (a bucket becoming visible, entering its
+    // warn window, closing), by bucket.
+    std::vector<std::uint8_t> due;
+    const std::size_t due_count = calendar_schedule ? e_.transitions.due(r, lo, hi, due) : 0;
+    due.resize(rn.buckets.size(), 0);
+    if (calendar_schedule && !rule.outcome && touch.empty() && due_count == 0 && !e_.transitions.open_on(r, lo))
+        return;  // every bucket closed before both dates, and none starts between: all kept
+    auto live_for = [&](const bucket_state& b, std::uint32_t unit, std::size_t index) {
         if (!open_at_lo(b)) return false;
-        if (reads.with_date || !calendar_schedule) return true;
-        if (between(b.close) || (rule.outcome && between(b.final_on))) return true;
-        if (rule.warn && between(calendar::shift(b.to, *rule.warn, -1))) return true;
+        if (reads.with_date || due[index]) return true;
+        if (rule.outcome && between(b.final_on)) return true;
         const day first = std::max(b.from, lo == INT_MAX ? lo : lo + 1), last = std::min(b.to, hi);
         if (first > last) return false;
         for (const int source : reads.sources) {
@@ -410,9 +416,11 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
     std::vector<bucket_state> rows;
     rows.reserve(rr.rows.size());
     std::vector<day> days;
-    // A calendar's buckets are the same for every unit.
-    std::vector<calendar::bucket> visible;
-    if (calendar_schedule) visible = buckets_for(r, none);
+    // A calendar's buckets are the same for every unit: those visible now, by index.
+    std::vector<std::uint32_t> visible;
+    if (calendar_schedule)
+        for (std::uint32_t i = 0; i < rn.buckets.size(); ++i)
+            if (rn.buckets[i].visible <= as_of_) visible.push_back(i);
     for (const std::uint32_t unit : instances(rule)) {
         // Instances come in report order (by id text), touches by entity index.
         days.clear();
@@ -435,10 +443,11 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
         if (calendar_schedule && !whole) {
             // The buckets visible now, each kept from before unless its verdict can differ.
             const bucket_state* o = old_begin;
-            for (const auto& b : visible) {
+            for (const std::uint32_t index : visible) {
+                const calendar::bucket& b = rn.buckets[index];
                 if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
                 while (o != old_end && (o->from < b.from || (o->from == b.from && o->to < b.to))) ++o;
-                const bool kept = o != old_end && o->from == b.from && o->to == b.to && !live_for(*o, unit) &&
+                const bool kept = o != old_end && o->from == b.from && o->to == b.to && !live_for(*o, unit, index) &&
                                   std::none_of(days.begin(), days.end(), [&](day d) { return b.from <= d && d <= b.to; });
                 if (kept) rows.push_back(*o);
                 else fresh_row(b);

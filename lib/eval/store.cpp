@@ -339,90 +339,12 @@ std::string store::wrong_kind(int type, std::size_t f, string_id target, bool us
 }
 
 void store::resolve() {
-    // Standing versions: the highest version whose records all agree.
-    for (entity& e : entities) {
-        e.standing = standing_of(e);
-        e.children.clear();
-        e.parent = none;
-        if (e.standing >= 0) {
-            const entity_record& r = e.records[static_cast<std::size_t>(e.standing)];
-            e.kind = r.kind;
-            e.since = r.since.value_or(no_day_before);
-            e.until = r.until.value_or(no_day_after);
-        } else {
-            e.kind = -1;
-        }
-    }
-    // Resolution follows parents: an entity is resolved when it has no parent, or a resolved
-    // parent of a kind it may be within (else rejected); a missing parent, a parent cycle, or a
-    // chain deeper than max_depth from its root leaves it unresolved. Computed with an explicit
-    // stack, so neither the depth of the hierarchy nor the order of entities matters.
-    enum class mark : std::uint8_t { fresh, visiting, done };
-    std::vector<mark> marks(entities.size(), mark::fresh);
-    std::vector<int> depth(entities.size(), 0);
-    std::vector<std::uint32_t> stack;
-    for (std::uint32_t start = 0; start < entities.size(); ++start) {
-        if (marks[start] == mark::done) continue;
-        stack.assign(1, start);
-        while (!stack.empty()) {
-            const std::uint32_t x = stack.back();
-            entity& e = entities[x];
-            if (marks[x] == mark::done) {
-                stack.pop_back();
-                continue;
-            }
-            auto settle = [&](entity_state state, std::uint32_t parent, int d) {
-                e.state = state;
-                e.parent = state == entity_state::resolved ? parent : none;
-                depth[x] = d;
-                marks[x] = mark::done;
-                stack.pop_back();
-            };
-            if (e.standing < 0) {
-                settle(entity_state::rejected, none, 0);
-                continue;
-            }
-            const entity_record& r = e.records[static_cast<std::size_t>(e.standing)];
-            if (r.parent == no_string) {
-                settle(entity_state::resolved, none, 0);
-                continue;
-            }
-            const std::uint32_t p = entity_of.get(r.parent);
-            if (p == none) {
-                settle(entity_state::unresolved, none, 0);
-                continue;
-            }
-            if (marks[p] == mark::done) {
-                if (entities[p].state != entity_state::resolved) settle(entity_state::unresolved, none, 0);
-                else if (!may_be_within(e.kind, entities[p].kind)) settle(entity_state::rejected, none, 0);
-                else if (depth[p] + 1 > max_depth) settle(entity_state::unresolved, none, 0);
-                else settle(entity_state::resolved, p, depth[p] + 1);
-                continue;
-            }
-            if (marks[p] == mark::visiting) {  // a cycle
-                settle(entity_state::unresolved, none, 0);
-                continue;
-            }
-            marks[x] = mark::visiting;
-            stack.push_back(p);
-        }
-    }
-    for (auto& list : by_kind) list.clear();
-    for (std::uint32_t i = 0; i < entities.size(); ++i) {
-        entity& e = entities[i];
-        if (e.state != entity_state::resolved) {
-            e.parent = none;
-            continue;
-        }
-        if (e.parent != none) entities[e.parent].children.push_back(i);
-        by_kind[static_cast<std::size_t>(e.kind)].push_back(i);
-    }
-    for (auto& list : by_kind)
-        std::sort(list.begin(), list.end(),
-                  [&](std::uint32_t a, std::uint32_t b) { return text(entities[a].id) < text(entities[b].id); });
+    // Every entity is one whose place may change.
+    std::vector<std::uint32_t> all(entities.size());
+    for (std::uint32_t i = 0; i < all.size(); ++i) all[i] = i;
+    resolve_entities(all);
     for (std::size_t t = 0; t < tables.size(); ++t)
         for (std::uint32_t row = 0; row < tables[t].size(); ++row) resolve_row(static_cast<int>(t), row);
-    hierarchy_dirty = false;
 }
 
 void store::resolve_entities(const std::vector<std::uint32_t>& changed) {
@@ -462,18 +384,21 @@ void store::resolve_entities(const std::vector<std::uint32_t>& changed) {
             e.kind = -1;
         }
     }
-    // The same walk as resolve()'s, from the changed entities only: the others are settled,
-    // with the depth of their place (counted up to the root when first asked for).
+    // Resolution follows parents: an entity is resolved when it has no parent, or a resolved
+    // parent of a kind it may be within (else rejected); a missing parent, a parent cycle, or a
+    // chain deeper than max_depth from its root leaves it unresolved. Computed with an explicit
+    // stack, so neither the depth of the hierarchy nor the order of entities matters; from the
+    // changed entities only, the others settled, with the depth of their place (counted up to
+    // the root when first asked for).
     enum class mark : std::uint8_t { fresh, visiting, done };
     std::vector<mark> marks(entities.size(), mark::done);
     for (const std::uint32_t x : changed) marks[x] = mark::fresh;
-    std::unordered_map<std::uint32_t, int> depth;
+    std::vector<int> depth(entities.size(), -1);
     auto depth_of = [&](std::uint32_t p) {
-        if (auto it = depth.find(p); it != depth.end()) return it->second;
+        if (depth[p] >= 0) return depth[p];
         int d = 0;
         for (std::uint32_t u = entities[p].parent; u != none && d <= max_depth; u = entities[u].parent) ++d;
-        depth.emplace(p, d);
-        return d;
+        return depth[p] = d;
     };
     std::vector<std::uint32_t> stack;
     for (const std::uint32_t start : changed) {

@@ -30,6 +30,12 @@ obligation no_long_gap "gap"      { each v: village during campaign require gap(
 obligation visited "coverage"     { each v: village during campaign require coverage(visit.household, household within v) >= 100% }
 )";
 
+// What a subscriber hears, in a line: "rule unit before->after".
+std::string heard_line(const mandate::status_change& c) {
+    return c.rule + " " + c.unit.value_or("-") + " " + (c.before ? std::string(mandate::to_string(*c.before)) : "none") + "->" +
+           (c.after ? std::string(mandate::to_string(*c.after)) : "none");
+}
+
 std::string value_of(const report& r, const char* rule) {
     const result_row* x = find_result(r, rule, "v1", "2023-04-01");
     return x ? (x->value.is_null() ? std::string("null") : x->value.to_string()) : std::string("no row");
@@ -142,10 +148,7 @@ TEST(KeptStates, EntityVersionsAfterTheFirstReport) {
 )");
         std::vector<std::string> heard;
         h.engine().set_watch_date(D("2023-05-10"));
-        h.engine().subscribe([&](const mandate::status_change& c) {
-            heard.push_back(c.rule + " " + c.unit.value_or("-") + " " + (c.before ? std::string(mandate::to_string(*c.before)) : "none") +
-                            "->" + (c.after ? std::string(mandate::to_string(*c.after)) : "none"));
-        });
+        h.engine().subscribe([&](const mandate::status_change& c) { heard.push_back(heard_line(c)); });
         report r = h.at("2023-05-10");
         // v1 holds all three patrols and both households, h1 visited; v2 holds nothing.
         EXPECT_TRUE(row_is(r, "patrols", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "3"));
@@ -267,10 +270,7 @@ TEST(KeptStates, ANewUnitAfterTheFirstReport) {
 )");
         std::vector<std::string> heard;
         h.engine().set_watch_date(D("2023-05-10"));
-        h.engine().subscribe([&](const mandate::status_change& c) {
-            heard.push_back(c.rule + " " + c.unit.value_or("-") + " " + (c.before ? std::string(mandate::to_string(*c.before)) : "none") +
-                            "->" + (c.after ? std::string(mandate::to_string(*c.after)) : "none"));
-        });
+        h.engine().subscribe([&](const mandate::status_change& c) { heard.push_back(heard_line(c)); });
         report r = h.at("2023-05-10");
         // v1: its one household visited, 1/1.
         EXPECT_TRUE(row_is(r, "visited", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "1"));

@@ -11,9 +11,22 @@ namespace {
 
 int128 abs128(int128 v) { return v < 0 ? -v : v; }
 
+// Whether v fits 63 bits and a sign: the products of two such fit an int128.
+bool small(int128 v) { return v >= -(int128(1) << 62) && v < (int128(1) << 62); }
+
 int128 gcd128(int128 a, int128 b) {
     a = abs128(a);
     b = abs128(b);
+    if (small(a) && small(b)) {
+        // Most values a plan meets are small: 64-bit division, not a 128-bit library call.
+        auto x = static_cast<std::uint64_t>(a), y = static_cast<std::uint64_t>(b);
+        while (y != 0) {
+            const std::uint64_t t = x % y;
+            x = y;
+            y = t;
+        }
+        return static_cast<int128>(x);
+    }
     while (b != 0) {
         int128 t = a % b;
         a = b;
@@ -62,6 +75,10 @@ int compare_fractions(int128 a, int128 b, int128 c, int128 d) {
 }  // namespace
 
 rational::rational(int128 n, int128 d) {
+    if (d == 1) {  // an integer: already reduced
+        num_ = n;
+        return;
+    }
     if (d == 0) throw std::domain_error("division by zero");
     if (d < 0) {
         n = -n;
@@ -138,6 +155,7 @@ rational operator+(const rational& a, const rational& b) {
 rational operator-(const rational& a, const rational& b) { return a + (-b); }
 
 rational operator*(const rational& a, const rational& b) {
+    if (a.den_ == 1 && b.den_ == 1) return rational(checked_mul(a.num_, b.num_), 1);
     const int128 g1 = gcd128(a.num_, b.den_), g2 = gcd128(b.num_, a.den_);
     const int128 n1 = g1 ? a.num_ / g1 : a.num_, d2 = g1 ? b.den_ / g1 : b.den_;
     const int128 n2 = g2 ? b.num_ / g2 : b.num_, d1 = g2 ? a.den_ / g2 : a.den_;
@@ -161,6 +179,11 @@ rational rational::operator-() const {
 
 int compare(const rational& a, const rational& b) {
     if (a.den_ == b.den_) return a.num_ < b.num_ ? -1 : (a.num_ > b.num_ ? 1 : 0);
+    if (small(a.num_) && small(a.den_) && small(b.num_) && small(b.den_)) {
+        // a/b ? c/d as a·d ? c·b (denominators positive): exact, the products fit 128 bits.
+        const int128 left = a.num_ * b.den_, right = b.num_ * a.den_;
+        return left < right ? -1 : (left > right ? 1 : 0);
+    }
     return compare_fractions(a.num_, a.den_, b.num_, b.den_);
 }
 

@@ -85,6 +85,7 @@ val evaluation::eval(node_id id, context& ctx) {
             context inner = ctx;
             inner.undefined = false;
             const val v = streak(n, inner);
+            if (memo.empty()) memo_dirty_.push_back(id);
             memo.emplace(key, std::make_pair(v, inner.undefined));
             memoized_ = true;
             ctx.undefined = ctx.undefined || inner.undefined;
@@ -551,8 +552,18 @@ void evaluation::hierarchy_changed(const std::vector<std::uint32_t>& units, cons
 void evaluation::forget() {
     if (!memoized_) return;  // nothing since the last time: no need to visit every node's table
     memoized_ = false;
-    for (auto& m : memo_) m.clear();
-    for (auto& m : streak_memo_) m.clear();
+    // Only the tables written since (a record touches a few buckets), and a table a whole
+    // evaluation or a move made large is let go rather than cleared: clearing costs as many
+    // steps as it has slots, and every later record would pay them again.
+    auto empty = [](auto& m) {
+        if (m.bucket_count() > 64) std::remove_reference_t<decltype(m)>().swap(m);
+        else m.clear();
+    };
+    for (const node_id n : memo_dirty_) {
+        empty(memo_[static_cast<std::size_t>(n)]);
+        empty(streak_memo_[static_cast<std::size_t>(n)]);
+    }
+    memo_dirty_.clear();
 }
 
 }  // namespace mandate::eval

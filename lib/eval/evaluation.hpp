@@ -177,6 +177,7 @@ public:
         auto it = memo.find(key);
         if (it != memo.end()) return it->second;
         val v = compute();
+        if (memo.empty()) memo_dirty_.push_back(id);
         memo.emplace(key, v);
         memoized_ = true;
         return v;
@@ -208,6 +209,7 @@ private:
     std::vector<std::unordered_map<memo_key, val, memo_hash>> memo_;
     std::vector<std::unordered_map<memo_key, std::pair<val, bool>, memo_hash>> streak_memo_;
     bool memoized_ = false;  // a value was memoised since the last forget()
+    std::vector<node_id> memo_dirty_;  // the nodes whose tables were written since (once each)
     mutable std::vector<std::optional<std::vector<std::uint32_t>>> instances_;  // per rule, once asked
     std::vector<std::optional<time_reading>> time_reads_;                      // per rule, once asked
     std::vector<std::vector<node_id>> release_after_;  // per rule: the nodes no later rule reads

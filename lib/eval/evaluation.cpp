@@ -552,11 +552,12 @@ void evaluation::hierarchy_changed(const std::vector<std::uint32_t>& units, cons
 void evaluation::forget() {
     if (!memoized_) return;  // nothing since the last time: no need to visit every node's table
     memoized_ = false;
-    // Only the tables written since (a record touches a few buckets), and a table a whole
-    // evaluation or a move made large is let go rather than cleared: clearing costs as many
-    // steps as it has slots, and every later record would pay them again.
+    // Only the tables written since (a record touches a few buckets). Clearing a table costs
+    // as many steps as it has slots: one that a move made large and a record barely used is
+    // let go, so later records do not pay for its slots; one used to its size is kept for the
+    // next move or report, which would grow it again.
     auto empty = [](auto& m) {
-        if (m.bucket_count() > 64) std::remove_reference_t<decltype(m)>().swap(m);
+        if (m.bucket_count() > 64 && m.size() * 8 < m.bucket_count()) std::remove_reference_t<decltype(m)>().swap(m);
         else m.clear();
     };
     for (const node_id n : memo_dirty_) {

@@ -33,8 +33,8 @@ public:
     }
     // Forgets e's value: the last value takes its place.
     void erase(std::uint32_t e) {
-        std::uint32_t& at = e == none ? none_at_ : at_[e];
         if (e != none && e >= at_.size()) return;
+        std::uint32_t& at = e == none ? none_at_ : at_[e];
         if (at == none) return;
         const std::uint32_t hole = at, last = static_cast<std::uint32_t>(values_.size() - 1);
         at = none;

@@ -316,6 +316,9 @@ void engine_state::notify(bool seed_only) {
     }
     const std::optional<day> when = watch_date ? watch_date : st.latest_event;
     if (!when) {
+        // No date to judge at (no watch date, no event yet): what registry records touched
+        // cannot be brought into subscribers' verdicts now, so they are judged whole next time.
+        if (watched && !entity_touch_.empty()) watched_stale = true;
         keep_for_report();
         return;
     }

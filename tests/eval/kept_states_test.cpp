@@ -229,6 +229,47 @@ TEST(KeptStates, EntityVersionsAfterTheFirstReport) {
     }
 }
 
+// Registry records while there is no date to judge at (the watch date cleared, no event yet):
+// subscribers hear of them once there is one again. h1 moves from v1 to v2 with no leaflet
+// anywhere: each village covers 0 of its households, under 50% — satisfied where it has one
+// (v1 before, v2 after), and "no data" (violated) where it has none.
+TEST(KeptStates, RegistryRecordsWithNoWatchDate) {
+    harness h(R"(
+plan c { timezone "+08:00" }
+phase p "p" from 2023-03-01 to 2023-12-31
+kind village "v"
+kind household "h" within village
+event leaflet "l" { recipient: ref household }
+obligation low "low" {
+  each v: village
+  during p
+  by 2023-05-31
+  require coverage(leaflet.recipient, household within v) < 50%
+}
+)");
+    std::vector<std::string> heard;
+    h.engine().set_watch_date(D("2023-07-01"));
+    h.engine().subscribe([&](const mandate::status_change& c) { heard.push_back(heard_line(c)); });
+    h.feed_ok(R"(
+{"entity": "v1", "kind": "village"}
+{"entity": "v2", "kind": "village"}
+{"entity": "h1", "kind": "household", "parent": "v1"}
+)");
+    report r = h.at("2023-07-01");
+    EXPECT_TRUE(row_is(r, "low", "v1", "2023-03-01", "2023-05-31", "satisfied", true, "0"));
+    EXPECT_EQ(reason_of(r, "low", "v2", "2023-03-01"), "no data");
+    h.engine().set_watch_date(std::nullopt);
+    heard.clear();
+    h.feed_ok(R"({"entity": "h1", "kind": "household", "parent": "v2", "version": 1})");
+    EXPECT_TRUE(heard.empty());  // no date: nothing judged yet
+    h.engine().set_watch_date(D("2023-07-01"));
+    std::sort(heard.begin(), heard.end());
+    EXPECT_EQ(heard, (std::vector<std::string>{"low v1 satisfied->violated", "low v2 violated->satisfied"}));
+    r = h.at("2023-07-01");
+    EXPECT_EQ(reason_of(r, "low", "v1", "2023-03-01"), "no data");
+    EXPECT_TRUE(row_is(r, "low", "v2", "2023-03-01", "2023-05-31", "satisfied", true, "0"));
+}
+
 // min and max keep every value with its multiplicity: taking one copy of the smallest value
 // away leaves the other.
 TEST(KeptStates, MinSurvivesTheRetractionOfOneOfTwoEqualValues) {

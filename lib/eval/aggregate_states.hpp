@@ -68,7 +68,7 @@ public:
     // coverages above it that count its kind, and a unit of its own for those read for it.
     void entity_added(std::uint32_t x);
 
-    // After a change of the hierarchy (index_set::take_out, put_back): the states kept over
+    // After a change of the hierarchy (index_set::move): the states kept over
     // source s's list for `unit` built again from the list as it is (null: no events).
     void rebuild(int s, std::uint32_t unit, const std::vector<entry>* list);
     // The coverage states of `unit` built again from the hierarchy and the lists as they are:

@@ -30,4 +30,18 @@ std::optional<calendar::bucket> triggered_bucket(const rule& r, day d) {
     return calendar::bucket{std::min(from, d), d, std::min(from, d)};
 }
 
+std::optional<calendar::bucket> waived_bucket(const rule& r, const std::vector<calendar::bucket>& calendar_buckets, day period) {
+    if (r.schedule == schedule_kind::after || r.schedule == schedule_kind::before) {
+        // A triggered bucket is named by its first day: an `after` bucket's is its trigger's,
+        // a `before` bucket's lies `within` before its trigger (unless the window cut it).
+        const day trigger = r.schedule == schedule_kind::after ? period : calendar::shift(period, r.within, +1) - 1;
+        auto b = triggered_bucket(r, trigger);
+        if (b && b->from != period) return std::nullopt;
+        return b;
+    }
+    for (const auto& b : calendar_buckets)
+        if (b.visible <= period && period <= b.to) return b;
+    return std::nullopt;
+}
+
 }  // namespace mandate::check

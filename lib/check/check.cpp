@@ -92,10 +92,29 @@ period to_period(const ast::period& p) {
 
 // What an expression may see: the rule's unit variable, and inside `where` / all/any
 // predicates the fields of one event type.
+// A unit variable in scope: the rule's `each` variable (slot 0), or one a child quantifier or
+// units() binds (the next slot), with the kinds it ranges over.
+struct bound_var {
+    std::string name;
+    int slot = 0;
+    std::vector<int> kinds;
+};
+
 struct scope {
     const rule* owner = nullptr;
     int rule_index = -1;
     int event = -1;  // >= 0 inside an event predicate
+    std::vector<bound_var> vars;  // innermost last
+    // Inside `each ... where`: the registry only (no events, verdicts or rankings).
+    bool registry_only = false;
+    bool in_rank = false;
+
+    const bound_var* find(std::string_view name) const {
+        for (auto it = vars.rbegin(); it != vars.rend(); ++it)
+            if (it->name == name) return &*it;
+        return nullptr;
+    }
+    int next_slot() const { return vars.empty() ? 1 : vars.back().slot + 1; }
 };
 
 class checker {
@@ -329,7 +348,32 @@ private:
     }
 
     void check_kinds() {
-        for (std::size_t i = 0; i < kind_decls_.size(); ++i) plan_.kinds[i].parents = lookup_kinds(kind_decls_[i]->parents);
+        for (std::size_t i = 0; i < kind_decls_.size(); ++i) {
+            const auto* k = kind_decls_[i];
+            plan_.kinds[i].parents = lookup_kinds(k->parents);
+            std::map<std::string, span> seen;
+            for (const auto& f : k->fields) {
+                if (is_entity_key(f.id.text)) {
+                    error(f.id.loc, "'" + f.id.text +
+                                        "' is a key of every entity record (entity, kind, parent, name, since, until, "
+                                        "version); name the field otherwise");
+                    continue;
+                }
+                if (auto it = seen.find(f.id.text); it != seen.end()) {
+                    error(f.id.loc, "field '" + f.id.text + "' of kind '" + k->id.text + "' is declared twice (first at " +
+                                        at(it->second) + ")");
+                    continue;
+                }
+                seen[f.id.text] = f.id.loc;
+                const type t = field_type_of(f.type);
+                if (t.is(type_kind::ref) || t.is(type_kind::set)) {
+                    error(f.type.loc, "a kind's field is an int, number, bool, text or date; '" + f.id.text + "' is " +
+                                          describe(t) + " (the hierarchy is given by 'parent')");
+                    continue;
+                }
+                plan_.kinds[i].fields.push_back(field{f.id.text, t, f.optional, f.loc});
+            }
+        }
     }
 
     type field_type_of(const ast::field_type& t) {
@@ -419,7 +463,8 @@ private:
         for (const auto& c : d.clauses)
             if (const auto* cite = std::get_if<ast::cite_clause>(&c)) r.cites.push_back(cite->text);
 
-        if (const auto* each = single<ast::each_clause>(d, "each")) {
+        const auto* each = single<ast::each_clause>(d, "each");
+        if (each) {
             r.var = each->var.text;
             r.unit_kinds = lookup_kinds(each->kinds);
         }
@@ -531,13 +576,58 @@ private:
             if (condition->when != d.outcome)
                 error(condition->loc, d.outcome ? "an outcome states its condition with 'when', not 'require'"
                                                 : "an obligation states its requirement with 'require', not 'when'");
-            scope s{&r, index, -1};
+            scope s = rule_scope(r, index);
             r.condition = named(condition->condition, s);
             if (r.condition.t.kind != type_kind::error && r.condition.t.kind != type_kind::boolean)
                 error(condition->condition.loc, std::string(d.outcome ? "a condition" : "a requirement") +
                                                     " must be true or false, not " + describe_expr(r.condition));
             r.mono = classify(r.condition);
         }
+        if (each && each->where) {
+            scope s = rule_scope(r, index);
+            s.registry_only = true;
+            texpr w = named(*each->where, s);
+            if (w.t.kind != type_kind::error && !w.t.is(type_kind::boolean))
+                error(each->where->loc, "'each ... where' needs a condition that is true or false, not " + describe_expr(w));
+            r.where = std::move(w);
+        }
+        // What the rule reads beyond its own unit's events.
+        auto flags = [&](const texpr& e, auto&& self) -> void {
+            if (e.o == op::units || e.o == op::all_units || e.o == op::any_unit || e.o == op::coverage) r.reads_below = true;
+            if (e.o == op::unit_field || e.o == op::is_kind) {
+                r.reads_fields = true;
+                if (e.args[0].o == op::field) r.reads_event_units = true;
+            }
+            if (e.o == op::rank) r.ranks = true;
+            for (const auto& a : e.args) self(a, self);
+        };
+        flags(r.condition, flags);
+        if (r.trig.where) flags(*r.trig.where, flags);
+        if (r.where) {
+            flags(*r.where, flags);
+            r.reads_fields = true;  // a new version of a unit can change whether it is an instance
+        }
+    }
+
+    scope rule_scope(const rule& r, int index) const {
+        scope s{&r, index, -1, {}, false, false};
+        if (!r.var.empty()) s.vars.push_back(bound_var{r.var, 0, r.unit_kinds});
+        return s;
+    }
+
+    // A unit variable named where one is expected (`of VAR`, `within VAR`): its slot, or -1
+    // having said why not.
+    int var_slot(const ast::name& v, const scope& s) {
+        if (const bound_var* b = s.find(v.text)) return b->slot;
+        if (!s.owner || s.owner->var.empty()) {
+            error(v.loc, "'" + v.text + "' is no unit variable here: the rule needs 'each " + v.text + ": KIND'");
+            return -1;
+        }
+        std::string known;
+        for (std::size_t i = 0; i < s.vars.size(); ++i) known += (i ? "', '" : "") + s.vars[i].name;
+        error(v.loc, "unknown unit variable '" + v.text + "'; " + (s.vars.size() == 1 ? "this rule's is '" : "those in scope are '") +
+                         known + "'");
+        return -1;
     }
 
     void check_trigger(int index, const ast::trigger_clause& t) {
@@ -558,7 +648,8 @@ private:
         r.trig.target = lookup(event_index_, t.target, "event type", [&] { return ids_of(plan_.events); });
         if (t.of_var) r.trig.scoped = check_var(*t.of_var, r);
         if (t.where && r.trig.target >= 0) {
-            scope s{&r, index, r.trig.target};
+            scope s = rule_scope(r, index);
+            s.event = r.trig.target;
             texpr w = named(*t.where, s);
             if (w.t.kind != type_kind::error && w.t.kind != type_kind::boolean)
                 error(t.where->loc, "a where predicate must be true or false, not " + describe_expr(w));
@@ -690,15 +781,21 @@ private:
                 out.event = s.event;
                 return out;
             }
-            if (s.owner && !s.owner->var.empty() && n.text == s.owner->var) {
+            if (const bound_var* b = s.find(n.text)) {
+                if (b->slot != 0) {
+                    error(e.loc, "inside a where predicate only the rule's unit variable '" + s.owner->var +
+                                     "' may be named; '" + n.text + "' is bound by a quantifier");
+                    return poisoned(e.loc);
+                }
                 texpr out = make(op::var, type::of(type_kind::ref), e.loc);
-                out.t.kinds = s.owner->unit_kinds;
+                out.t.kinds = b->kinds;
+                out.slot = 0;
                 return out;
             }
             error(e.loc, "event type '" + ev.id + "' has no field '" + n.text + "'" + suggestion(n.text, [&] { return ids_of(ev.fields); }));
             return poisoned(e.loc);
         }
-        if (s.owner && !s.owner->var.empty() && n.text == s.owner->var)
+        if (s.find(n.text))
             error(e.loc, "the unit variable '" + n.text + "' stands after 'of' or inside a where predicate, not alone");
         else
             error(e.loc, "unknown name '" + n.text + "'; event fields are visible only inside where and all/any predicates");
@@ -882,12 +979,21 @@ private:
         return out;
     }
 
+    // `each ... where` is judged on the registry alone.
+    bool registry_refuses(const ast::expr& e, const scope& s, const std::string& what) {
+        if (!s.registry_only) return false;
+        error(e.loc, "'each ... where' is judged on the registry (unit fields, 'is', units()); " + what +
+                         " cannot stand there: put it in the requirement");
+        return true;
+    }
+
     texpr node(const ast::expr& e, const ast::aggregate& a, const scope& s) {
         using ast::aggregate_kind;
         if (s.event >= 0) {
             error(e.loc, std::string(ast::to_string(a.kind)) + "() cannot stand inside a predicate about one event");
             return poisoned(e.loc);
         }
+        if (registry_refuses(e, s, std::string(ast::to_string(a.kind)) + "()")) return poisoned(e.loc);
         const int ev = lookup(event_index_, a.source.event, "event type", [&] { return ids_of(plan_.events); });
         texpr out = make(op::count, type::of(type_kind::integer), e.loc);
         static const op ops[] = {op::count, op::sum, op::distinct, op::min, op::max, op::gap, op::all, op::any, op::coverage};
@@ -900,7 +1006,9 @@ private:
                 error(a.source.of_var->loc, "coverage takes no 'of': its entities are those under 'within VAR'");
                 ok = false;
             } else {
-                out.scoped = s.owner && check_var(*a.source.of_var, *s.owner);
+                out.slot = var_slot(*a.source.of_var, s);
+                out.scoped = out.slot >= 0;
+                if (out.scoped) out.scope_kinds = s.find(a.source.of_var->text)->kinds;
                 ok = ok && out.scoped;
             }
         }
@@ -970,8 +1078,9 @@ private:
             out.t = type::of(type_kind::number);
             out.kinds = lookup_kinds(a.kinds);
             if (out.kinds.size() != a.kinds.size()) ok = false;
-            if (a.within_var && s.owner) {
-                if (!check_var(*a.within_var, *s.owner)) ok = false;
+            if (a.within_var) {
+                out.within_slot = var_slot(*a.within_var, s);
+                if (out.within_slot < 0) ok = false;
             }
             if (ok && f && !f->t.kinds.empty()) {
                 bool overlap = false;
@@ -1022,6 +1131,7 @@ private:
             error(e.loc, "streak() cannot stand inside a predicate about one event");
             return poisoned(e.loc);
         }
+        if (registry_refuses(e, s, "streak()")) return poisoned(e.loc);
         texpr body = typecheck(*st.body, s);
         if (body.t.kind == type_kind::error) return poisoned(e.loc);
         if (!body.t.is(type_kind::boolean)) {
@@ -1052,12 +1162,17 @@ private:
     }
 
     texpr node(const ast::expr& e, const ast::violations& v, const scope& s) {
+        const std::string name = v.distinct ? "violated_obligations()" : "violations()";
         if (s.event >= 0) {
-            error(e.loc, "violations() cannot stand inside a predicate about one event");
+            error(e.loc, name + " cannot stand inside a predicate about one event");
             return poisoned(e.loc);
         }
+        if (registry_refuses(e, s, name)) return poisoned(e.loc);
         texpr out = make(op::violations, type::of(type_kind::integer), e.loc);
-        bool ok = s.owner && check_var(v.of_var, *s.owner);
+        out.slot = var_slot(v.of_var, s);
+        out.within = v.within;
+        out.distinct = v.distinct;
+        bool ok = out.slot >= 0;
         for (const auto& n : v.obligations) {
             auto it = obligation_index_.find(n.text);
             if (it == obligation_index_.end()) {
@@ -1080,8 +1195,10 @@ private:
             error(e.loc, "fired() cannot stand inside a predicate about one event");
             return poisoned(e.loc);
         }
+        if (registry_refuses(e, s, "fired()")) return poisoned(e.loc);
         texpr out = make(op::fired, type::of(type_kind::boolean), e.loc);
-        bool ok = s.owner && check_var(f.of_var, *s.owner);
+        out.slot = var_slot(f.of_var, s);
+        bool ok = out.slot >= 0;
         auto it = outcome_index_.find(f.outcome.text);
         if (it == outcome_index_.end()) {
             if (obligation_index_.count(f.outcome.text))
@@ -1092,6 +1209,196 @@ private:
         } else {
             out.rules.push_back(it->second);
         }
+        if (!ok) return poisoned(e.loc);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- units (LANGUAGE-v2.md 1-3)
+
+    // The unit an `X.FIELD` or `X is KIND` reads: a unit variable (`it` too), or, inside a
+    // where predicate, the event's `unit` or one of its ref fields. Typed as a ref to the kinds
+    // it may name (empty: any).
+    std::optional<texpr> unit_operand(const ast::expr& x, const scope& s, const char* form) {
+        if (const auto* n = std::get_if<ast::name_ref>(&x.node)) {
+            if (const bound_var* b = s.find(n->text)) {
+                if (s.event >= 0 && b->slot != 0) {
+                    error(x.loc, "inside a where predicate only the rule's unit variable '" + s.owner->var +
+                                     "' may be named; '" + n->text + "' is bound by a quantifier");
+                    return std::nullopt;
+                }
+                texpr out = make(op::var, type::of(type_kind::ref), x.loc);
+                out.t.kinds = b->kinds;
+                out.slot = b->slot;
+                out.text = n->text;
+                return out;
+            }
+            if (s.event < 0) {
+                error(x.loc, "unknown unit variable '" + n->text + "'" +
+                                 (s.vars.empty() ? std::string(": the rule needs 'each " + n->text + ": KIND'")
+                                                 : "; in scope: " + [&] {
+                                                       std::string k;
+                                                       for (std::size_t i = 0; i < s.vars.size(); ++i) k += (i ? ", " : "") + s.vars[i].name;
+                                                       return k;
+                                                   }()));
+                return std::nullopt;
+            }
+        }
+        texpr t = typecheck(x, s);
+        if (t.t.kind == type_kind::error) return std::nullopt;
+        if (!t.t.is(type_kind::ref)) {
+            error(x.loc, std::string(form) + " needs a unit (a unit variable, 'unit' or a ref field), not " + describe_expr(t));
+            return std::nullopt;
+        }
+        return t;
+    }
+
+    std::string kinds_text(const std::vector<int>& kinds) const {
+        std::string out;
+        for (std::size_t i = 0; i < kinds.size(); ++i) out += (i ? " | " : "") + plan_.kinds[static_cast<std::size_t>(kinds[i])].id;
+        return out;
+    }
+
+    texpr node(const ast::expr& e, const ast::member& m, const scope& s) {
+        ast::expr object;
+        object.loc = m.object.loc;
+        object.node = ast::name_ref{m.object.text};
+        auto unit = unit_operand(object, s, "'.FIELD'");
+        if (!unit) return poisoned(e.loc);
+        // The kinds the unit may be of; any kind for `unit` (a ref to any kind).
+        std::vector<int> kinds = unit->t.kinds;
+        if (kinds.empty())
+            for (std::size_t k = 0; k < plan_.kinds.size(); ++k) kinds.push_back(static_cast<int>(k));
+        texpr out = make(op::unit_field, type::of(type_kind::error), e.loc);
+        out.kind_fields.assign(plan_.kinds.size(), -1);
+        const field* first = nullptr;
+        for (const int k : kinds) {
+            const kind& kd = plan_.kinds[static_cast<std::size_t>(k)];
+            const int f = kd.find_field(m.field.text);
+            if (f < 0) continue;
+            const field& fd = kd.fields[static_cast<std::size_t>(f)];
+            if (first && first->t.kind != fd.t.kind) {
+                error(m.field.loc, "field '" + m.field.text + "' is " + describe(first->t) + " for one kind and " +
+                                       describe(fd.t) + " for kind '" + kd.id + "': '" + m.object.text + "." + m.field.text +
+                                       "' would have no one type");
+                return poisoned(e.loc);
+            }
+            if (!first) first = &fd;
+            out.kind_fields[static_cast<std::size_t>(k)] = f;
+        }
+        if (!first) {
+            std::vector<std::string> names;
+            for (const int k : kinds)
+                for (const auto& fd : plan_.kinds[static_cast<std::size_t>(k)].fields) names.push_back(fd.id);
+            error(m.field.loc, "no kind '" + m.object.text + "' may be (" + kinds_text(unit->t.kinds.empty() ? kinds : unit->t.kinds) +
+                                   ") declares a field '" + m.field.text + "'" +
+                                   (names.empty() ? std::string(": declare it as 'kind K { " + m.field.text + ": TYPE }'")
+                                                  : suggestion(m.field.text, [&] { return names; })));
+            return poisoned(e.loc);
+        }
+        out.t = first->t;
+        out.args.push_back(std::move(*unit));
+        return out;
+    }
+
+    texpr node(const ast::expr& e, const ast::is_kind& k, const scope& s) {
+        auto unit = unit_operand(*k.operand, s, "'is'");
+        std::vector<int> kinds = lookup_kinds(k.kinds);
+        if (!unit || kinds.size() != k.kinds.size()) return poisoned(e.loc);
+        texpr out = make(op::is_kind, type::of(type_kind::boolean), e.loc);
+        out.kinds = kinds;
+        std::sort(out.kinds.begin(), out.kinds.end());
+        out.args.push_back(std::move(*unit));
+        return out;
+    }
+
+    // A variable bound inside an expression: not one already in scope, and not too deep.
+    bool bindable(const ast::name& v, const scope& s) {
+        if (s.find(v.text)) {
+            error(v.loc, "'" + v.text + "' is already a unit variable here; name this one otherwise");
+            return false;
+        }
+        if (s.next_slot() >= max_unit_slots) {
+            error(v.loc, "quantifiers nested too deeply (at most " + std::to_string(max_unit_slots - 1) + " inside a rule)");
+            return false;
+        }
+        return true;
+    }
+
+    texpr node(const ast::expr& e, const ast::units_call& u, const scope& s) {
+        const char* name = u.form == ast::units_form::all ? "all_units()" : u.form == ast::units_form::any ? "any_unit()" : "units()";
+        if (s.event >= 0) {
+            error(e.loc, std::string(name) + " cannot stand inside a predicate about one event");
+            return poisoned(e.loc);
+        }
+        const op o = u.form == ast::units_form::all ? op::all_units : u.form == ast::units_form::any ? op::any_unit : op::units;
+        texpr out = make(o, type::of(u.form == ast::units_form::count ? type_kind::integer : type_kind::boolean), e.loc);
+        out.kinds = lookup_kinds(u.kinds);
+        bool ok = out.kinds.size() == u.kinds.size();
+        std::sort(out.kinds.begin(), out.kinds.end());
+        out.within_slot = var_slot(u.within_var, s);
+        if (out.within_slot < 0) ok = false;
+        // The predicate is judged per entity: `o` (or `it`) is bound to it.
+        const ast::name bound = u.var ? *u.var : ast::name{u.within_var.loc, "it"};
+        if (u.predicate) {
+            if (!bindable(bound, s)) return poisoned(e.loc);
+            scope inner = s;
+            inner.vars.push_back(bound_var{bound.text, s.next_slot(), out.kinds});
+            out.slot = inner.vars.back().slot;
+            texpr p = named(**u.predicate, inner);
+            if (p.t.kind == type_kind::error) ok = false;
+            else if (!p.t.is(type_kind::boolean)) {
+                error((*u.predicate)->loc, std::string(name) + " needs a predicate that is true or false, not " + describe_expr(p));
+                ok = false;
+            }
+            out.args.push_back(std::move(p));
+        }
+        if (!ok) return poisoned(e.loc);
+        return out;
+    }
+
+    texpr node(const ast::expr& e, const ast::rank& r, const scope& s) {
+        if (s.event >= 0) {
+            error(e.loc, "rank() cannot stand inside a predicate about one event");
+            return poisoned(e.loc);
+        }
+        if (registry_refuses(e, s, "rank()")) return poisoned(e.loc);
+        if (!s.owner || s.owner->var.empty()) {
+            error(e.loc, "rank() ranks the unit of an 'each': this rule has no 'each'");
+            return poisoned(e.loc);
+        }
+        if (r.var.text != s.owner->var) {
+            error(r.var.loc, "rank() ranks the rule's own unit variable '" + s.owner->var + "', not '" + r.var.text + "'");
+            return poisoned(e.loc);
+        }
+        if (s.in_rank || s.vars.size() > 1) {
+            error(e.loc, "rank() stands in the requirement itself, not inside another rank() or a quantifier");
+            return poisoned(e.loc);
+        }
+        texpr out = make(op::rank, type::of(type_kind::integer), e.loc);
+        out.kinds = lookup_kinds(r.kinds);
+        bool ok = out.kinds.size() == r.kinds.size();
+        std::sort(out.kinds.begin(), out.kinds.end());
+        out.ascending = r.ascending;
+        if (r.within_var) {
+            out.within_slot = var_slot(*r.within_var, s);
+            if (out.within_slot < 0) ok = false;
+            else if (out.within_slot == 0) {
+                error(r.within_var->loc, "rank() among the units under '" + r.within_var->text +
+                                             "' would rank the unit among its own children; name another variable");
+                ok = false;
+            }
+        }
+        // EXPR is evaluated for each unit ranked: the variable ranges over those kinds.
+        scope inner = s;
+        inner.in_rank = true;
+        inner.vars[0].kinds = out.kinds;
+        texpr by = named(*r.by, inner);
+        if (by.t.kind == type_kind::error) ok = false;
+        else if (!by.t.numeric() && !by.t.is(type_kind::duration) && !by.t.is(type_kind::date)) {
+            error(r.by->loc, "rank() orders by a number, a duration or a date, not " + describe_expr(by));
+            ok = false;
+        }
+        out.args.push_back(std::move(by));
         if (!ok) return poisoned(e.loc);
         return out;
     }
@@ -1188,11 +1495,15 @@ private:
             for (int q : reads) depends[static_cast<std::size_t>(r)].emplace_back(q, "reads");
         }
         for (std::size_t r = 0; r < n; ++r) {
-            std::set<int> reads;
+            std::set<int> reads, within;
             std::vector<const texpr*> exprs;
             collect_reads(plan_.rules[r].condition, exprs);
-            for (const texpr* e : exprs) reads.insert(e->rules.begin(), e->rules.end());
+            for (const texpr* e : exprs) {
+                reads.insert(e->rules.begin(), e->rules.end());
+                if (e->within) within.insert(e->rules.begin(), e->rules.end());
+            }
             plan_.rules[r].reads.assign(reads.begin(), reads.end());
+            plan_.rules[r].reads_within.assign(within.begin(), within.end());
         }
         // Cycles, then a dependency order that keeps file order where it is free.
         std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
@@ -1249,8 +1560,11 @@ private:
 };
 
 bool is_constant(const texpr& e) {
+    // A field of the rule's own unit stands for its bucket (LANGUAGE-v2.md section 1).
+    if (e.o == op::unit_field) return e.args[0].o == op::var && e.args[0].slot == 0;
     if (e.o == op::field || e.o == op::var || is_aggregate(e.o) || e.o == op::streak || e.o == op::violations ||
-        e.o == op::fired)
+        e.o == op::fired || e.o == op::is_kind || e.o == op::units || e.o == op::all_units || e.o == op::any_unit ||
+        e.o == op::rank)
         return false;
     for (const auto& a : e.args)
         if (!is_constant(a)) return false;
@@ -1309,6 +1623,12 @@ int find_by_id(const std::vector<T>& items, std::string_view id) {
 }  // namespace
 
 int plan::find_kind(std::string_view id) const { return find_by_id(kinds, id); }
+int kind::find_field(std::string_view name) const { return find_by_id(fields, name); }
+bool is_entity_key(std::string_view name) {
+    for (const char* k : {"entity", "kind", "parent", "name", "since", "until", "version"})
+        if (name == k) return true;
+    return false;
+}
 int plan::find_event(std::string_view id) const { return find_by_id(events, id); }
 int plan::find_rule(std::string_view id) const {
     const int obligation = find_obligation(id);
@@ -1381,11 +1701,15 @@ monotonicity classify(const texpr& e) {
             return a == b ? a : monotonicity::none;
         }
         case op::ge: case op::gt: case op::le: case op::lt: case op::eq: {
-            const texpr& lhs = e.args[0];
-            const texpr& rhs = e.args[1];
+            // A constant on the left reads as its mirror: `1 <= count(..)` is `count(..) >= 1`.
+            const bool mirrored = is_constant(e.args[0]) && (e.args[1].o == op::count || e.args[1].o == op::distinct);
+            const texpr& lhs = mirrored ? e.args[1] : e.args[0];
+            const texpr& rhs = mirrored ? e.args[0] : e.args[1];
+            op o = e.o;
+            if (mirrored) o = o == op::ge ? op::le : o == op::gt ? op::lt : o == op::le ? op::ge : o == op::lt ? op::gt : o;
             if ((lhs.o != op::count && lhs.o != op::distinct) || !is_constant(rhs)) return monotonicity::none;
-            if (e.o == op::ge || e.o == op::gt) return monotonicity::monotone;
-            if (e.o == op::le || e.o == op::lt) return monotonicity::anti_monotone;
+            if (o == op::ge || o == op::gt) return monotonicity::monotone;
+            if (o == op::le || o == op::lt) return monotonicity::anti_monotone;
             // `== 0`: only the literal zero (possibly written 0.0) qualifies.
             if (rhs.o == op::literal && rhs.value.number == rational(0)) return monotonicity::anti_monotone;
             return monotonicity::none;

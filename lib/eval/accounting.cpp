@@ -23,6 +23,7 @@ void engine_state::count_slot(std::uint32_t slot, int sign) const {
     const auto step = static_cast<std::uint64_t>(static_cast<std::int64_t>(sign));  // wraps back on removal
     k.duplicates += step * (s.copies - 1);
     if (s.retracted) k.retracted += step;
+    else if (s.type == st.waiver_type()) k.waivers += step;  // applied to a bucket or not
     else if (st.tables[static_cast<std::size_t>(s.type)].state[s.row] == row_state::applied) k.applied += step;
     else k.unresolved += step;
 }
@@ -113,6 +114,7 @@ report engine_state::accounting() const {
     in.retracted = k.retracted;
     in.applied = k.applied;
     in.unresolved = k.unresolved;
+    in.waivers = k.waivers;
     in.rejected = rejected.size();
     // Counted as records arrive, not summed from the classes: the report shows whether every
     // record read landed in one (read equals the sum of the others), rather than assuming it.
@@ -122,9 +124,13 @@ report engine_state::accounting() const {
     std::sort(rejected.begin(), rejected.end(), [](const rejection& a, const rejection& b) {
         return std::tie(a.source, a.line, a.reason) < std::tie(b.source, b.line, b.reason);
     });
-    for (const auto& [key, count] : st.ignored)
-        out.ignored_fields.push_back(ignored_field{model.events[static_cast<std::size_t>(key.type)].id,
-                                                   std::string(st.text(key.field)), count});
+    for (const auto& [key, count] : st.ignored) {
+        const bool kind = key.type < 0;
+        const std::string type = kind ? model.kinds[static_cast<std::size_t>(-1 - key.type)].id
+                                      : key.type == st.waiver_type() ? std::string("waiver")
+                                                                     : model.events[static_cast<std::size_t>(key.type)].id;
+        out.ignored_fields.push_back(ignored_field{type, std::string(st.text(key.field)), count, kind});
+    }
     std::sort(out.ignored_fields.begin(), out.ignored_fields.end(), [](const ignored_field& a, const ignored_field& b) {
         return a.type < b.type || (a.type == b.type && a.field < b.field);
     });

@@ -21,6 +21,10 @@ add_status engine_state::add_parsed(bool ok, std::uint32_t source, std::uint64_t
 }
 
 void engine_state::applied(const store::event_effect& effect) {
+    // A waiver is in no index: judged again where it names a bucket.
+    if (effect.applied_type == st.waiver_type()) waiver_touched(effect.applied_row);
+    if (effect.removed_type == st.waiver_type()) waiver_touched(effect.removed_row);
+    if (effect.applied_type == st.waiver_type() || effect.removed_type == st.waiver_type()) return;
     indexes.apply(effect);
     if (subscribers.empty() && !reported) return;
     // What subscribers will hear of: the buckets these rows touch (subscriptions.cpp).
@@ -43,6 +47,7 @@ add_status engine_state::add_record(const io::parsed_record* record, const std::
     const io::parsed_record& r = *record;
     switch (r.kind) {
         case io::record_kind::entity:
+            waivers_changed();  // a waiver's unit may be this one
             // Once the indexes are built (a registry loaded and reported on): one at a time. A
             // registry loaded in bulk is resolved once, at the first report.
             if (const std::uint32_t x = indexes.built() ? st.add_leaf(r, where) : none; x != none) {
@@ -69,6 +74,7 @@ add_status engine_state::add_record(const io::parsed_record* record, const std::
             break;
         }
         case io::record_kind::event:
+        case io::record_kind::waiver:
         {
             hierarchy_work_ = 0;  // the registry records before it were not one bulk of them
             const bool kept = kept_accounting_.valid;

@@ -27,24 +27,28 @@ aggregate_states::aggregate_states(const graph::compiled_plan& plan, const store
     std::vector<std::vector<int>> unit_kinds(plan.nodes().size());
     // The spans a node is read over: its rules' calendar buckets, and inside a streak the
     // sub-periods each of those is cut into.
-    auto collect = [&](node_id id, const std::vector<span>& over, const check::rule& rule, const auto& self) -> void {
+    // `kinds`: those of the units the node is read for — the rule's, or inside rank() and
+    // the child quantifiers the kinds they range over.
+    auto collect = [&](node_id id, const std::vector<span>& over, const std::vector<int>& kinds_for, const auto& self) -> void {
         if (id == graph::no_node) return;
         const node& n = plan.at(id);
         if (n.kind == node_kind::aggregate) {
             auto& mine = spans[static_cast<std::size_t>(id)];
             mine.insert(mine.end(), over.begin(), over.end());
             auto& kinds = unit_kinds[static_cast<std::size_t>(id)];
-            kinds.insert(kinds.end(), rule.unit_kinds.begin(), rule.unit_kinds.end());
+            kinds.insert(kinds.end(), kinds_for.begin(), kinds_for.end());
             return;
         }
         if (n.kind == node_kind::streak) {
             std::vector<span> subs;
             for (const span& s : over)
                 for (const auto& b : calendar::split(s.from, s.to, n.per, model.week_start, false)) subs.push_back({b.from, b.to});
-            for (const node_id a : n.args) self(a, subs, rule, self);
+            for (const node_id a : n.args) self(a, subs, kinds_for, self);
             return;
         }
-        for (const node_id a : n.args) self(a, over, rule, self);
+        const bool binds = n.kind == node_kind::rank || n.kind == node_kind::all_units || n.kind == node_kind::any_unit ||
+                           n.kind == node_kind::units;
+        for (const node_id a : n.args) self(a, over, binds ? n.kinds : kinds_for, self);
     };
     for (std::size_t r = 0; r < model.rules.size(); ++r) {
         const check::rule& rule = model.rules[r];
@@ -52,8 +56,8 @@ aggregate_states::aggregate_states(const graph::compiled_plan& plan, const store
         const graph::rule_node& rn = plan.rules()[r];
         std::vector<span> buckets;
         for (const auto& b : rn.buckets) buckets.push_back({b.from, b.to});
-        collect(rn.condition, buckets, rule, collect);
-        collect(rn.compared, buckets, rule, collect);
+        collect(rn.condition, buckets, rule.unit_kinds, collect);
+        collect(rn.compared, buckets, rule.unit_kinds, collect);
     }
     // Coverage indexes are numbered as the indexes number them: one per (source, field), in
     // the order the nodes first name them.
@@ -74,6 +78,11 @@ aggregate_states::aggregate_states(const graph::compiled_plan& plan, const store
         // its events per entity named, not per unit: a filter naming the unit is not kept either.
         const bool predicate_uses_unit = n.predicate != graph::no_node && plan.at(n.predicate).uses_unit;
         if ((src.filter_uses_unit || predicate_uses_unit) && (!src.scoped || n.op == check::op::coverage)) continue;
+        // One reading the registry (a unit's field or kind) is applied when read: a new version
+        // of a unit would leave a kept state stale.
+        if (src.filter_reads_registry || (n.predicate != graph::no_node && plan.at(n.predicate).reads_registry)) continue;
+        // Scoped to a quantifier's unit with a filter naming the rule's: no one unit to keep it for.
+        if (n.slot > 0 && src.filter_uses_unit) continue;
         if (n.op == check::op::min || n.op == check::op::max) {
             // Kept where the value orders as it is stored: the time, a number, an int, a date.
             // (Other fields are compared as values at evaluation, as before.)

@@ -16,7 +16,9 @@ val evaluation::aggregate(node_id id, const context& ctx, collector* evidence) {
     // A bucket that has ended, over a span whose state is kept, is what its events give,
     // without reading them; so is one still running, when none of its events is dated after
     // the report date (a host feeding records as they happen).
-    const std::uint32_t state_unit = src.scoped || n.op == check::op::coverage ? ctx.unit : none;
+    // The unit whose events it reads (`of VAR`: that variable's), or its coverage's `within` unit.
+    const std::uint32_t scope_unit = n.op == check::op::coverage ? ctx.slot(n.within_slot) : ctx.slot(n.slot);
+    const std::uint32_t state_unit = src.scoped || n.op == check::op::coverage ? scope_unit : none;
     if (!evidence && ctx.from <= as_of_ &&
         (as_of_ >= ctx.to ? e_.states.keeps(id, ctx.from, ctx.to) : e_.states.complete_by(id, state_unit, ctx.from, ctx.to, as_of_)))
         return e_.states.value(id, state_unit, ctx.from, ctx.to);
@@ -24,14 +26,14 @@ val evaluation::aggregate(node_id id, const context& ctx, collector* evidence) {
     // A plain count is the width of the index range.
     if (n.op == check::op::count && !evidence && !src.filter_uses_unit) {
         if (first > last) return val::number(rational(0));
-        const std::vector<entry>* list = e_.indexes.source(n.source).find(ctx.unit, src.scoped);
+        const std::vector<entry>* list = e_.indexes.source(n.source).find(scope_unit, src.scoped);
         if (!list) return val::number(rational(0));
         auto [lo, hi] = range_of(*list, first, last);
         return val::number(rational(static_cast<std::int64_t>(hi - lo)));
     }
     std::vector<std::uint32_t> rows;
     if (first <= last) {
-        if (const std::vector<entry>* list = e_.indexes.source(n.source).find(ctx.unit, src.scoped)) {
+        if (const std::vector<entry>* list = e_.indexes.source(n.source).find(scope_unit, src.scoped)) {
             auto [lo, hi] = range_of(*list, first, last);
             for (auto it = lo; it != hi; ++it) {
                 if (src.filter_uses_unit && !e_.values.evaluate(src.filter, src.event, it->row, ctx.unit).truthy()) continue;
@@ -142,7 +144,7 @@ val evaluation::coverage(node_id id, const context& ctx, day first, day last, co
     const graph::source& src = plan_.sources()[static_cast<std::size_t>(n.source)];
     const coverage_index& ci = e_.indexes.coverage_of(id);
     std::vector<std::uint32_t> denominator;
-    under(id, ctx.unit, n.kinds, ctx.to, denominator);
+    under(id, ctx.slot(n.within_slot), n.kinds, ctx.registry_day(), denominator);
     if (denominator.empty()) {
         if (evidence) evidence->coverage = coverage_evidence{0, 0, {}};
         return val::undef();

@@ -118,7 +118,7 @@ struct engine_state {
     // hierarchy changes (an entity record, a restore), which may change any row's class.
     struct kept_accounting {
         bool valid = false;
-        std::uint64_t entities = 0, duplicates = 0, retracted = 0, applied = 0, unresolved = 0;
+        std::uint64_t entities = 0, duplicates = 0, retracted = 0, applied = 0, unresolved = 0, waivers = 0;
         std::map<std::uint32_t, std::vector<rejection>> entity_rejections;  // by entity
         std::map<std::uint32_t, std::uint64_t> counted_records;  // entities with some record not counted
         std::vector<unresolved_entity> unresolved_entities;
@@ -132,6 +132,25 @@ struct engine_state {
     void count_entity(std::uint32_t x, int sign) const;
     // The entities held out of the hierarchy, with their causes, listed again.
     void list_unresolved_entities() const;
+
+    // ------------------------------------------------------------ waivers.cpp
+
+    // The waivers that count (rows of the store's waiver table), per obligation and unit: found
+    // again from the table when asked after a waiver came or went or the hierarchy changed.
+    const std::vector<std::uint32_t>* waivers_of(int rule, std::uint32_t unit);
+    // Whether some waiver that counts names rule r.
+    bool waived(int rule);
+    void waivers_changed() { waiver_book_.valid = false; }
+    // A waiver applied or removed: kept evaluations judge its unit's buckets of its obligation again.
+    void waiver_touched(std::uint32_t row);
+    // The waivers that count but were applied to no bucket of `ev`, with why.
+    std::vector<unapplied_waiver> unapplied_waivers(const evaluation& ev);
+    struct waiver_book {
+        bool valid = false;
+        std::map<std::pair<int, std::uint32_t>, std::vector<std::uint32_t>> rows;
+        std::vector<std::uint8_t> rules;  // per rule: named by one
+    };
+    waiver_book waiver_book_;
 
     // ------------------------------------------------------------ subscriptions.cpp
 
@@ -175,6 +194,8 @@ struct engine_state {
     // evaluations hear of the units they were and are under. False (having done nothing) when
     // building everything again costs less: the caller takes the record the whole way then.
     bool entity_changed(const io::parsed_record& r, location where);
+    // A unit's standing version changed its fields and nothing else: what reads them hears of it.
+    void fields_changed_of(std::uint32_t x);
     // The work entity_changed has done since the last build or the last event record (so a
     // stream mixing events with registry records never pays a build, a registry fed again
     // in bulk pays at most about one build's worth before it takes the whole path).

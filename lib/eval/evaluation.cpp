@@ -93,7 +93,134 @@ val evaluation::eval(node_id id, context& ctx) {
         }
         case node_kind::violations: return violations(n, ctx);
         case node_kind::fired: return fired(n, ctx);
+        case node_kind::unit_var: {
+            const std::uint32_t u = ctx.slot(n.slot);
+            return u == none ? val::undef() : val::str(e_.st.entities[u].id);
+        }
+        case node_kind::entity_field: return entity_field(n, unit_of(n.args[0], ctx));
+        case node_kind::is_kind: {
+            const std::uint32_t u = unit_of(n.args[0], ctx);
+            return val::boolean(u != none && std::binary_search(n.kinds.begin(), n.kinds.end(), e_.st.entities[u].kind));
+        }
+        case node_kind::units:
+        case node_kind::all_units:
+        case node_kind::any_unit: return units(id, ctx, nullptr);
+        case node_kind::rank: return rank(id, ctx);
         default: return val::undef();
+    }
+}
+
+std::uint32_t evaluation::unit_of(node_id operand, const context& ctx) const {
+    const node& o = plan_.at(operand);
+    return o.kind == node_kind::unit_var ? ctx.slot(o.slot) : none;
+}
+
+val evaluation::entity_field(const node& n, std::uint32_t unit) const {
+    if (unit == none) return val::undef();
+    const entity& ent = e_.st.entities[unit];
+    if (ent.state != entity_state::resolved || ent.kind < 0) return val::undef();
+    const int f = n.kind_fields[static_cast<std::size_t>(ent.kind)];
+    if (f < 0) return val::undef();  // its kind does not declare the field
+    const std::int64_t* v = ent.standing_record().field(f);
+    if (!v) return val::undef();  // an optional field the record leaves out
+    return event_values::stored(model_.kinds[static_cast<std::size_t>(ent.kind)].fields[static_cast<std::size_t>(f)].t.kind, *v);
+}
+
+val evaluation::units(node_id id, context& ctx, collector* evidence) {
+    const node& n = plan_.at(id);
+    std::vector<std::uint32_t> below;
+    under(id, ctx.slot(n.within_slot), n.kinds, ctx.registry_day(), below);
+    std::int64_t holding = 0;
+    std::vector<std::uint32_t> failing;
+    for (const std::uint32_t x : below) {
+        bool holds = true;
+        if (!n.args.empty()) {
+            context inner = ctx;
+            inner.slots[static_cast<std::size_t>(n.slot)] = x;
+            holds = eval(n.args[0], inner).truthy();
+            ctx.undefined = ctx.undefined || inner.undefined;
+        }
+        if (holds) ++holding;
+        else failing.push_back(x);
+        // all_units and any_unit are decided by the first that fails or holds, but go on for
+        // the evidence and for `no data`, which depend on every child alike.
+    }
+    if (evidence) {
+        std::sort(failing.begin(), failing.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return e_.st.text(e_.st.entities[a].id) < e_.st.text(e_.st.entities[b].id);
+        });
+        coverage_evidence c{holding, static_cast<std::int64_t>(below.size()), {}};
+        for (std::size_t i = 0; i < failing.size() && i < evidence->limit; ++i)
+            c.missing.emplace_back(e_.st.text(e_.st.entities[failing[i]].id));
+        evidence->children = std::move(c);
+    }
+    switch (n.kind) {
+        case node_kind::all_units: return val::boolean(failing.empty());
+        case node_kind::any_unit: return val::boolean(holding > 0);
+        default: return val::number(rational(holding));
+    }
+}
+
+val evaluation::rank(node_id id, context& ctx) {
+    const node& n = plan_.at(id);
+    const std::uint32_t within = n.within_slot >= 0 ? ctx.slot(n.within_slot) : none;
+    const rank_key key{id, ctx.from, ctx.to, within};
+    auto it = ranks_.find(key);
+    if (it == ranks_.end()) {
+        // The units ranked: those of the kinds active at the period's end (under `within`).
+        std::vector<std::uint32_t> among;
+        const day on = ctx.registry_day();
+        if (n.within_slot >= 0) {
+            under(id, within, n.kinds, on, among);
+        } else {
+            for (const int k : n.kinds)
+                for (const std::uint32_t x : e_.st.by_kind[static_cast<std::size_t>(k)])
+                    if (e_.st.entities[x].active_on(on)) among.push_back(x);
+        }
+        std::vector<std::pair<val, std::uint32_t>> scored;
+        for (const std::uint32_t x : among) {
+            context inner = ctx;
+            inner.unit = x;
+            inner.undefined = false;
+            const val v = eval(n.args[0], inner);
+            if (v.k == val::kind::undef) continue;  // no value: left out
+            scored.emplace_back(v, x);
+        }
+        auto better = [&](const val& a, const val& b) {
+            bool undefined = false;
+            return binary(n.ascending ? check::op::lt : check::op::gt, a, b, undefined).truthy();
+        };
+        std::sort(scored.begin(), scored.end(), [&](const auto& a, const auto& b) { return better(a.first, b.first); });
+        std::unordered_map<std::uint32_t, std::int64_t> rank_of;
+        for (std::size_t i = 0; i < scored.size(); ++i) {
+            // Ties share the best rank: 1, 2, 2, 4.
+            const bool tie = i > 0 && !better(scored[i - 1].first, scored[i].first);
+            rank_of[scored[i].second] = tie ? rank_of[scored[i - 1].second] : static_cast<std::int64_t>(i + 1);
+        }
+        if (ranks_.empty()) memoized_ = true;
+        it = ranks_.emplace(key, std::move(rank_of)).first;
+    }
+    const auto r = it->second.find(ctx.unit);
+    if (r == it->second.end()) return val::undef();  // not among them, or no value of its own
+    return val::number(rational(r->second));
+}
+
+bool evaluation::has_bucket(const graph::rule_node& rn, const check::rule& rule, std::uint32_t unit, const calendar::bucket& b) {
+    if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) return false;
+    if (rn.where == no_node) return true;
+    // Judged on the registry as it stands at the end of the bucket's period, even after the date.
+    context ctx{unit, b.from, b.to, &rule, false};
+    return eval(rn.where, ctx).truthy();
+}
+
+void evaluation::subtree(std::uint32_t unit, std::vector<std::uint32_t>& out) const {
+    if (unit == none) return;
+    std::vector<std::uint32_t> stack(e_.st.entities[unit].children.begin(), e_.st.entities[unit].children.end());
+    while (!stack.empty()) {
+        const std::uint32_t x = stack.back();
+        stack.pop_back();
+        out.push_back(x);
+        stack.insert(stack.end(), e_.st.entities[x].children.begin(), e_.st.entities[x].children.end());
     }
 }
 
@@ -117,19 +244,27 @@ val evaluation::streak(const node& n, context& ctx) {
 }
 
 val evaluation::violations(const node& n, const context& ctx) {
-    std::int64_t count = 0;
+    // Violated buckets ending inside this one (an extended bucket ends where it was extended
+    // to; an excused one is not violated), of the unit, or of it and every unit under it.
+    std::vector<std::uint32_t> units{ctx.slot(n.slot)};
+    if (n.within) subtree(units.front(), units);
+    std::int64_t count = 0, obligations = 0;
     for (int q : n.rules) {
-        for_buckets(q, ctx.unit, [&](const bucket_state& b) {
-            if (b.to >= ctx.from && b.to <= ctx.to && b.st == status::violated) ++count;
-        });
+        std::int64_t mine = 0;
+        for (const std::uint32_t u : units)
+            for_buckets(q, u, [&](const bucket_state& b) {
+                if (b.end >= ctx.from && b.end <= ctx.to && b.st == status::violated) ++mine;
+            });
+        count += mine;
+        if (mine > 0) ++obligations;
     }
-    return val::number(rational(count));
+    return val::number(rational(n.distinct ? obligations : count));
 }
 
 val evaluation::fired(const node& n, const context& ctx) {
     bool any = false;
     for (int q : n.rules)
-        for_buckets(q, ctx.unit, [&](const bucket_state& b) {
+        for_buckets(q, ctx.slot(n.slot), [&](const bucket_state& b) {
             if (b.to >= ctx.from && b.to <= ctx.to && b.fired) any = true;
         });
     return val::boolean(any);
@@ -213,7 +348,7 @@ void evaluation::run_rule(int r) {
     for (std::uint32_t unit : instances(rule)) {
         const auto begin = static_cast<std::uint32_t>(out.rows.size());
         for (const auto& b : buckets_for(r, unit)) {
-            if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+            if (!has_bucket(rn, rule, unit, b)) continue;
             if (++buckets_ > e_.options.limits.max_buckets)
                 throw limit_error("the report would hold more than " + std::to_string(e_.options.limits.max_buckets) +
                                   " buckets (units × periods; max_buckets)");
@@ -223,13 +358,47 @@ void evaluation::run_rule(int r) {
     }
 }
 
+calendar::bucket evaluation::bucket_of(const graph::rule_node& rn, const bucket_state& row) const {
+    // A calendar bucket keeps the day it is first reported (a cumulative one's calendar period).
+    for (const auto& b : rn.buckets)
+        if (b.from == row.from && b.to == row.to) return b;
+    return calendar::bucket{row.from, row.to, row.from};
+}
+
 bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& rn, std::uint32_t unit, const calendar::bucket& b) {
     bucket_state s;
     s.unit = unit;
     s.from = b.from;
     s.to = b.to;
-    s.close = calendar::close_day(b.to, rule.grace);
-    context ctx{unit, b.from, b.to, &rule, false};
+    s.end = b.to;
+    // An approved waiver of this bucket (LANGUAGE-v2.md section 8): an extension moves its end,
+    // an excuse gives it its own status.
+    bool excused = false;
+    if (!rule.outcome) {
+        if (const auto* ws = e_.waivers_of(rn.rule, unit)) {
+            const table& t = e_.st.tables[static_cast<std::size_t>(e_.st.waiver_type())];
+            const column& extend = t.columns[io::waiver_field::extend_to];
+            for (const std::uint32_t w : *ws) {
+                const auto named = check::waived_bucket(rule, rn.buckets, t.date[w]);
+                if (!named || named->from != b.from || named->to != b.to) continue;
+                const bool excuse = t.columns[io::waiver_field::excuse].present[w] != 0;
+                // Of several: an excuse before an extension, the latest extension, then the least id.
+                auto earlier_id = [&] { return s.waiver == none || e_.st.text(t.id[w]) < e_.st.text(t.id[s.waiver]); };
+                if (excuse) {
+                    if (!excused || earlier_id()) s.waiver = w;
+                    excused = true;
+                } else if (!excused && extend.present[w] && extend.value[w] > b.to &&
+                           (extend.value[w] > s.end || (extend.value[w] == s.end && earlier_id()))) {
+                    s.end = static_cast<day>(extend.value[w]);
+                    s.waiver = w;
+                }
+            }
+            if (excused) s.end = b.to;
+        }
+    }
+    s.close = calendar::close_day(s.end, rule.grace);
+    context ctx{unit, b.from, s.end, &rule, false};
+    ctx.period_to = b.to;
     const bool holds = eval(rn.condition, ctx).truthy();
     const bool closed = as_of_ >= s.close;
     s.met = holds;
@@ -238,10 +407,16 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
         day final_on = s.close;
         for (int q : rule.reads) {
             const bool obligation = !model_.rules[static_cast<std::size_t>(q)].outcome;
-            for_buckets(q, unit, [&](const bucket_state& x) {
-                if (x.to < b.from || x.to > b.to) return;
+            auto later = [&](const bucket_state& x) {
+                if (x.end < b.from || x.end > b.to) return;
                 final_on = std::max(final_on, obligation ? x.close : x.final_on);
-            });
+            };
+            for_buckets(q, unit, later);
+            if (std::binary_search(rule.reads_within.begin(), rule.reads_within.end(), q)) {
+                std::vector<std::uint32_t> below;
+                subtree(unit, below);
+                for (const std::uint32_t u : below) for_buckets(q, u, later);
+            }
         }
         s.final_on = final_on;
         s.final = as_of_ >= final_on;
@@ -258,12 +433,14 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
     }
     if (rn.compared != no_node) {
         s.has_value = true;
-        context value_ctx{unit, b.from, b.to, &rule, false};
+        context value_ctx{unit, b.from, s.end, &rule, false};
+        value_ctx.period_to = b.to;
         s.value = eval(rn.compared, value_ctx);
     }
     s.no_data = ctx.undefined;
+    if (excused) s.st = status::excused;
     s.at_risk = s.st == status::pending && !holds && rule.warn &&
-                as_of_ >= calendar::shift(b.to, *rule.warn, -1);
+                as_of_ >= calendar::shift(s.end, *rule.warn, -1);
     return s;
 }
 
@@ -285,7 +462,7 @@ std::vector<bucket_state> evaluation::rejudge(int r, std::uint32_t unit) {
         return old;
     }
     for (const auto& b : buckets_for(r, unit)) {
-        if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+        if (!has_bucket(rn, rule, unit, b)) continue;
         fresh.push_back(judge(rule, rn, unit, b));
     }
     return rejudge_into(r, unit, std::move(fresh));
@@ -348,9 +525,9 @@ void evaluation::rejudge_holding(int r, std::uint32_t unit, const std::vector<da
     if (!range) return;
     for (std::uint32_t i = range->first; i < range->second; ++i) {
         bucket_state& row = rr.rows[i];
-        if (std::none_of(days.begin(), days.end(), [&](day d) { return row.from <= d && d <= row.to; })) continue;
+        if (std::none_of(days.begin(), days.end(), [&](day d) { return row.from <= d && d <= row.end; })) continue;
         before.push_back(row);
-        row = judge(rule, rn, unit, calendar::bucket{row.from, row.to, row.from});
+        row = judge(rule, rn, unit, bucket_of(rn, row));
         after.push_back(row);
     }
 }
@@ -384,15 +561,20 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
     // The calendar's transitions between the two dates (a bucket becoming visible, entering its
     // warn window, closing), by bucket.
     std::vector<std::uint8_t> due;
-    const std::size_t due_count = calendar_schedule ? e_.transitions.due(r, lo, hi, due) : 0;
+    std::size_t due_count = calendar_schedule ? e_.transitions.due(r, lo, hi, due) : 0;
     due.resize(rn.buckets.size(), 0);
+    if (e_.waived(r)) {
+        // A waiver moves a bucket's end for its unit: the calendar's days are not that bucket's.
+        std::fill(due.begin(), due.end(), 1);
+        due_count = due.size();
+    }
     if (calendar_schedule && !rule.outcome && touch.empty() && due_count == 0 && !e_.transitions.open_on(r, lo))
         return;  // every bucket closed before both dates, and none starts between: all kept
     auto live_for = [&](const bucket_state& b, std::uint32_t unit, std::size_t index) {
         if (!open_at_lo(b)) return false;
         if (reads.with_date || due[index]) return true;
         if (rule.outcome && between(b.final_on)) return true;
-        const day first = std::max(b.from, lo == INT_MAX ? lo : lo + 1), last = std::min(b.to, hi);
+        const day first = std::max(b.from, lo == INT_MAX ? lo : lo + 1), last = std::min(b.end, hi);
         if (first > last) return false;
         for (const int source : reads.sources) {
             const graph::source& src = plan_.sources()[static_cast<std::size_t>(source)];
@@ -446,10 +628,10 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
             const bucket_state* o = old_begin;
             for (const std::uint32_t index : visible) {
                 const calendar::bucket& b = rn.buckets[index];
-                if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+                if (!has_bucket(rn, rule, unit, b)) continue;
                 while (o != old_end && (o->from < b.from || (o->from == b.from && o->to < b.to))) ++o;
                 const bool kept = o != old_end && o->from == b.from && o->to == b.to && !live_for(*o, unit, index) &&
-                                  std::none_of(days.begin(), days.end(), [&](day d) { return b.from <= d && d <= b.to; });
+                                  std::none_of(days.begin(), days.end(), [&](day d) { return b.from <= d && d <= o->end; });
                 if (kept) rows.push_back(*o);
                 else fresh_row(b);
             }
@@ -459,7 +641,7 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
             if (whole) {
                 judged = true;  // even into no rows: those before are gone
                 for (const auto& b : buckets_for(r, unit)) {
-                    if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) continue;
+                    if (!has_bucket(rn, rule, unit, b)) continue;
                     fresh_row(b);
                 }
             } else {
@@ -508,6 +690,11 @@ const evaluation::time_reading& evaluation::time_reads(int r) {
         if (id == no_node) continue;
         const node& n = plan_.at(id);
         if (n.kind == node_kind::streak) out.with_date = true;
+        // Values read over other units' events (children, every unit ranked): not found in the
+        // instance's own lists, so judged again whenever open.
+        if (n.kind == node_kind::rank || n.kind == node_kind::all_units || n.kind == node_kind::any_unit ||
+            n.kind == node_kind::units || n.reads_slots)
+            out.with_date = true;
         if (n.kind == node_kind::aggregate) {
             if (n.op == check::op::gap || n.op == check::op::coverage) out.with_date = true;
             else if (std::find(out.sources.begin(), out.sources.end(), n.source) == out.sources.end()) out.sources.push_back(n.source);
@@ -552,6 +739,7 @@ void evaluation::hierarchy_changed(const std::vector<std::uint32_t>& units, cons
 void evaluation::forget() {
     if (!memoized_) return;  // nothing since the last time: no need to visit every node's table
     memoized_ = false;
+    ranks_.clear();
     // Only the tables written since (a record touches a few buckets). Clearing a table costs
     // as many steps as it has slots: one that a move made large and a record barely used is
     // let go, so later records do not pay for its slots; one used to its size is kept for the

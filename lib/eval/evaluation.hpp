@@ -6,6 +6,7 @@
 // expressions), aggregates.cpp (count ... coverage), evidence.cpp.
 #pragma once
 
+#include <array>
 #include <climits>
 #include <cstdint>
 #include <optional>
@@ -36,6 +37,8 @@ struct bucket_state {
     bool fired = false, final = false;
     day final_on = 0;
     day close = 0;
+    day end = 0;                   // where `violations` takes it to end: `to`, or the day a waiver extends it to
+    std::uint32_t waiver = none;   // the waiver applied (a row of the store's waiver table)
 };
 
 struct rule_results {
@@ -127,10 +130,17 @@ public:
     const rule_results& results(int r) const { return results_[static_cast<std::size_t>(r)]; }
 
     struct context {
-        std::uint32_t unit = none;
+        std::uint32_t unit = none;  // slot 0: the rule's `each` unit
         day from = 0, to = 0;
         const check::rule* rule = nullptr;
         bool undefined = false;  // a comparison met an undefined value
+        // The end of the bucket's period, when the events are read past it (an extension):
+        // the registry is read as it stands on that day.
+        day period_to = INT_MIN;
+        std::array<std::uint32_t, check::max_unit_slots> slots{};  // the units bound in slots 1..
+
+        std::uint32_t slot(int s) const { return s <= 0 ? unit : slots[static_cast<std::size_t>(s)]; }
+        day registry_day() const { return period_to == INT_MIN ? to : period_to; }
     };
 
     val eval(node_id id, context& ctx);
@@ -144,6 +154,7 @@ public:
         bool repeats = false;
         std::optional<gap_evidence> gap;
         std::optional<coverage_evidence> coverage;
+        std::optional<coverage_evidence> children;  // units(), all_units(), any_unit(): those failing
         std::size_t limit = 20;
     };
 
@@ -162,6 +173,18 @@ public:
 
     val fired(const node& n, const context& ctx);
 
+    // LANGUAGE-v2.md sections 1-3.
+    // The entity a unit operand names (a variable's slot, or none for an event's).
+    std::uint32_t unit_of(node_id operand, const context& ctx) const;
+    val entity_field(const node& n, std::uint32_t unit) const;
+    // units(), all_units(), any_unit(): with `evidence`, the entities the predicate fails for.
+    val units(node_id id, context& ctx, collector* evidence);
+    val rank(node_id id, context& ctx);
+    // Whether `unit` has a bucket b of rule r: active during it, and its `each ... where` holds.
+    bool has_bucket(const graph::rule_node& rn, const check::rule& rule, std::uint32_t unit, const calendar::bucket& b);
+    // Every entity strictly below `unit` (any kind, any depth), for reads `within`.
+    void subtree(std::uint32_t unit, std::vector<std::uint32_t>& out) const;
+
     template <class F>
     void for_buckets(int rule, std::uint32_t unit, F&& f) const {
         const rule_results& rr = results_[static_cast<std::size_t>(rule)];
@@ -170,9 +193,26 @@ public:
         for (std::uint32_t i = range->first; i < range->second; ++i) f(rr.rows[i]);
     }
 
+    // What an aggregate's value depends on: its node, the unit it reads (the one it is scoped
+    // to, or its coverage's `within` unit; the rule's unit when its filter names it) and span.
+    memo_key key_of(node_id id, const context& ctx) const {
+        const node& n = plan_.at(id);
+        std::uint32_t unit = n.uses_unit ? ctx.unit : none;
+        std::int64_t salt = 0;
+        if (n.op == check::op::coverage && n.within_slot >= 0) {
+            unit = ctx.slot(n.within_slot);
+            salt = static_cast<std::int64_t>(ctx.registry_day()) * 2 + 1;
+        } else if (n.slot > 0) {
+            unit = ctx.slots[static_cast<std::size_t>(n.slot)];
+        }
+        if ((n.slot > 0 || n.within_slot > 0) && plan_.sources()[static_cast<std::size_t>(n.source)].filter_uses_unit)
+            salt = salt * 4294967311LL + ctx.unit + 1;
+        return memo_key{id, unit, ctx.from, ctx.to, salt};
+    }
+
     template <class F>
     val memoized(node_id id, const context& ctx, F&& compute) {
-        const memo_key key{id, plan_.at(id).uses_unit ? ctx.unit : none, ctx.from, ctx.to};
+        const memo_key key = key_of(id, ctx);
         auto& memo = memo_[static_cast<std::size_t>(id)];
         auto it = memo.find(key);
         if (it != memo.end()) return it->second;
@@ -194,6 +234,8 @@ public:
     void run_rule(int r);
 
     bucket_state judge(const check::rule& rule, const graph::rule_node& rn, std::uint32_t unit, const calendar::bucket& b);
+    // The bucket a kept row was judged for (with the day it is first reported).
+    calendar::bucket bucket_of(const graph::rule_node& rn, const bucket_state& row) const;
 
     // Evidence for one reported row: recomputes the row's measures with a collector.
     evidence evidence_for(const check::rule& rule, const graph::rule_node& rn, const bucket_state& s);
@@ -214,6 +256,19 @@ private:
     std::vector<std::optional<time_reading>> time_reads_;                      // per rule, once asked
     std::vector<std::vector<node_id>> release_after_;  // per rule: the nodes no later rule reads
     std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> under_;  // (coverage node, unit) -> entities of its kinds below
+    // rank(): per (node, bucket, unit ranked among), each unit's rank; while rows are judged.
+    struct rank_key {
+        node_id node;
+        day from, to;
+        std::uint32_t within;
+        bool operator==(const rank_key& o) const { return node == o.node && from == o.from && to == o.to && within == o.within; }
+    };
+    struct rank_hash {
+        std::size_t operator()(const rank_key& k) const {
+            return memo_hash()(memo_key{k.node, k.within, k.from, k.to, 0});
+        }
+    };
+    std::unordered_map<rank_key, std::unordered_map<std::uint32_t, std::int64_t>, rank_hash> ranks_;
 };
 
 }  // namespace mandate::eval

@@ -1,5 +1,7 @@
 #include "event_values.hpp"
 
+#include <algorithm>
+
 namespace mandate::eval {
 
 using graph::node;
@@ -99,6 +101,28 @@ val event_values::evaluate(node_id id, int type, std::uint32_t row, std::uint32_
                     return val::boolean(true);
             }
             return val::boolean(false);
+        }
+        case node_kind::entity_field:
+        case node_kind::is_kind: {
+            // The unit named: the instance's (a variable), or the event's unit or a ref field.
+            const node& o = plan_.at(n.args[0]);
+            std::uint32_t x = none;
+            if (o.kind == node_kind::unit_var) {
+                x = unit;
+            } else {
+                const val id = evaluate(n.args[0], type, row, unit);
+                if (id.k == val::kind::str) x = st_.entity_of.get(static_cast<string_id>(id.i));
+            }
+            if (x != none && st_.entities[x].state != entity_state::resolved) x = none;
+            if (n.kind == node_kind::is_kind)
+                return val::boolean(x != none && std::binary_search(n.kinds.begin(), n.kinds.end(), st_.entities[x].kind));
+            if (x == none) return val::undef();
+            const entity& ent = st_.entities[x];
+            const int f = n.kind_fields[static_cast<std::size_t>(ent.kind)];
+            if (f < 0) return val::undef();
+            const std::int64_t* v = ent.standing_record().field(f);
+            if (!v) return val::undef();
+            return stored(plan_.model().kinds[static_cast<std::size_t>(ent.kind)].fields[static_cast<std::size_t>(f)].t.kind, *v);
         }
         default: return val::undef();
     }

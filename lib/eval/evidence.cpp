@@ -10,13 +10,16 @@ evidence evaluation::evidence_for(const check::rule& rule, const graph::rule_nod
     evidence ev;
     collector c;
     c.limit = e_.options.evidence_limit;
-    context ctx{s.unit, s.from, s.to, &rule, false};
+    context ctx{s.unit, s.from, s.end, &rule, false};
+    ctx.period_to = s.to;
     for (std::size_t k = 0; k < rn.aggregates.size(); ++k) {
         const node_id m = rn.aggregates[k];
         const node& n = plan_.at(m);
         val v;
         if (n.kind == node_kind::aggregate) {
             v = aggregate(m, ctx, &c);
+        } else if (n.kind == node_kind::units || n.kind == node_kind::all_units || n.kind == node_kind::any_unit) {
+            v = units(m, ctx, &c);
         } else {
             v = eval(m, ctx);
         }
@@ -39,10 +42,12 @@ evidence evaluation::evidence_for(const check::rule& rule, const graph::rule_nod
     for (std::size_t i = 0; i < c.events.size() && i < c.limit; ++i) ev.events.emplace_back(e_.st.text(c.events[i].second));
     ev.gap = c.gap;
     ev.coverage = std::move(c.coverage);
+    ev.children = std::move(c.children);
     if (rn.compared != no_node) {
         const node& lhs = plan_.at(rn.compared);
         if (lhs.kind == node_kind::binary && lhs.op == check::op::div) {
-            context r{s.unit, s.from, s.to, &rule, false};
+            context r{s.unit, s.from, s.end, &rule, false};
+            r.period_to = s.to;
             ev.ratio = ratio_evidence{to_reported(eval(lhs.args[0], r)), to_reported(eval(lhs.args[1], r))};
         }
     }

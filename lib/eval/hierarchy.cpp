@@ -38,11 +38,15 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
                                      : after >= 0 && same_place(st.entities[existing].records[static_cast<std::size_t>(before)],
                                                                 probe.records[static_cast<std::size_t>(after)]);
         if (same) {
+            const bool fields_changed =
+                before >= 0 && st.entities[existing].records[static_cast<std::size_t>(before)].fields !=
+                                   probe.records[static_cast<std::size_t>(after)].fields;
             if (kept) count_entity(existing, -1);
             st.add_entity(r, where);
             st.entities[existing].standing = after;
             st.hierarchy_dirty = false;
             if (kept) count_entity(existing, 1);
+            if (fields_changed) fields_changed_of(existing);
             return true;
         }
     }
@@ -258,6 +262,29 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
         for (const std::uint32_t u : units) entity_touch_[q].emplace_back(u, every_bucket);
     }
     return true;
+}
+
+void engine_state::fields_changed_of(std::uint32_t x) {
+    // A new version with other field values, in the same place: the rules reading unit fields
+    // judge again the buckets that can read this unit's — its own, and those of the units
+    // above it (a quantifier's, or a `where` on an event's unit below them); those reading
+    // fields through an event's ref, and rankings, every instance.
+    if (!watched && !reported) return;
+    entity_touch_.resize(model.rules.size());
+    for (std::size_t q = 0; q < model.rules.size(); ++q) {
+        const check::rule& rule = model.rules[q];
+        if (!rule.reads_fields && !rule.ranks) continue;
+        if (rule.var.empty()) {
+            entity_touch_[q].emplace_back(none, every_bucket);
+            continue;
+        }
+        if (rule.ranks || rule.reads_event_units) {
+            entity_touch_[q].emplace_back(none, every_bucket);  // every instance (update() widens it)
+            continue;
+        }
+        for (std::uint32_t u = x, guard = 0; u != none && guard <= store::max_depth; u = st.entities[u].parent, ++guard)
+            entity_touch_[q].emplace_back(u, every_bucket);
+    }
 }
 
 }  // namespace mandate::eval

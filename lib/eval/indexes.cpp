@@ -19,7 +19,7 @@ void push_sorted(std::vector<entry>& list, entry e, bool& sorted) {
 index_set::index_set(const graph::compiled_plan& plan, store& st, const event_values& values, aggregate_states& states)
     : plan_(plan), st_(st), values_(values), states_(states) {
     sources_.resize(plan.sources().size());
-    sources_of_type_.resize(plan.model().events.size());
+    sources_of_type_.resize(plan.model().events.size() + 1);  // and the waivers' table, in no source
     for (std::size_t s = 0; s < plan.sources().size(); ++s)
         sources_of_type_[static_cast<std::size_t>(plan.sources()[s].event)].push_back(static_cast<int>(s));
     // Coverages over the same (source, field) share one index.
@@ -39,7 +39,7 @@ index_set::index_set(const graph::compiled_plan& plan, store& st, const event_va
         }
         coverage_of_node_[n] = found;
     }
-    coverages_of_type_.resize(plan.model().events.size());
+    coverages_of_type_.resize(plan.model().events.size() + 1);
     for (std::size_t c = 0; c < coverages_.size(); ++c)
         coverages_of_type_[static_cast<std::size_t>(plan.sources()[static_cast<std::size_t>(coverages_[c].source)].event)]
             .push_back(static_cast<int>(c));

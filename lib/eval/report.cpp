@@ -8,6 +8,7 @@ const char* to_string(status s) {
         case status::pending: return "pending";
         case status::satisfied: return "satisfied";
         case status::violated: return "violated";
+        case status::excused: return "excused";
     }
     return "?";
 }

@@ -19,6 +19,7 @@ public:
         out_.rejected = accounting.rejected;
         out_.ignored_fields = accounting.ignored_fields;
         out_.unresolved_entities = accounting.unresolved_entities;
+        out_.unapplied_waivers = accounting.unapplied_waivers;
     }
 
 private:
@@ -90,6 +91,18 @@ void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
             row.value = s.has_value ? to_reported(s.value) : reported_value{};
             row.reason = s.no_data ? std::optional<std::string>("no data") : std::nullopt;
             row.evidence = with_evidence ? ev.evidence_for(rule, rn, s) : evidence{};
+            row.waiver.reset();
+            if (s.waiver != none) {
+                const table& w = st.tables[static_cast<std::size_t>(st.waiver_type())];
+                waiver_note note;
+                note.id = std::string(st.text(w.id[s.waiver]));
+                if (s.st != status::excused) note.extended_to = s.end;
+                const column& reason = w.columns[io::waiver_field::reason];
+                const column& by = w.columns[io::waiver_field::approved_by];
+                if (reason.present[s.waiver]) note.reason = std::string(st.text(static_cast<string_id>(reason.value[s.waiver])));
+                if (by.present[s.waiver]) note.approved_by = std::string(st.text(static_cast<string_id>(by.value[s.waiver])));
+                row.waiver = std::move(note);
+            }
             sink.result(row);
         }
     }
@@ -110,7 +123,9 @@ void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
             sink.outcome(orow);
         }
     }
-    sink.end(accounting());
+    report tail = accounting();
+    tail.unapplied_waivers = unapplied_waivers(ev);
+    sink.end(tail);
 }
 
 }  // namespace mandate::eval

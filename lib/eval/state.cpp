@@ -38,6 +38,11 @@ void store::save(state_writer& w) const {
             put_day(w, r.until);
             w.i64(r.version);
             put_location(w, r.where);
+            w.u64(r.fields.size());
+            for (const auto& [f, v] : r.fields) {
+                w.u32(static_cast<std::uint32_t>(f));
+                w.i64(v);
+            }
         }
     }
 
@@ -167,6 +172,15 @@ void store::load(state_reader& r) {
             rec.until = get_day();
             rec.version = r.i64();
             rec.where = get_location();
+            const auto& fields = plan_.kinds[kind].fields;
+            const std::uint64_t n_fields = r.count(12);
+            for (std::uint64_t f = 0; f < n_fields; ++f) {
+                const std::uint32_t index = r.u32();
+                if (index >= fields.size()) r.fail("an entity's field is out of range");
+                std::int64_t v = r.i64();
+                if (fields[index].t.kind == check::type_kind::text) v = string_ref(static_cast<std::uint32_t>(v), false);
+                rec.fields.emplace_back(static_cast<std::int32_t>(index), v);
+            }
             e.records.push_back(rec);
         }
         entities.push_back(std::move(e));
@@ -266,10 +280,12 @@ void store::load(state_reader& r) {
     const std::uint64_t n_ignored = r.count(16);
     ignored.clear();
     for (std::uint64_t i = 0; i < n_ignored; ++i) {
-        const std::uint32_t type = r.u32();
-        if (type >= tables.size()) r.fail("an ignored field's type is out of range");
+        // An event type's index, or a kind's as -1 - kind (an entity record's key).
+        const auto type = static_cast<std::int32_t>(r.u32());
+        if (type >= static_cast<std::int32_t>(tables.size()) || -1 - type >= static_cast<std::int32_t>(plan_.kinds.size()))
+            r.fail("an ignored field's type is out of range");
         const string_id field = string_ref(r.u32(), false);
-        ignored[ignored_key{static_cast<int>(type), field}] = r.u64();
+        ignored[ignored_key{type, field}] = r.u64();
     }
     entity_records = r.u64();
     retraction_records = r.u64();

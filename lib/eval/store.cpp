@@ -5,7 +5,7 @@
 namespace mandate::eval {
 
 store::store(const check::plan& plan) : plan_(plan) {
-    tables.resize(plan.events.size());
+    tables.resize(plan.events.size() + 1);
     for (std::size_t t = 0; t < plan.events.size(); ++t) {
         const auto& fields = plan.events[t].fields;
         tables[t].columns.resize(fields.size());
@@ -14,6 +14,11 @@ store::store(const check::plan& plan) : plan_(plan) {
             tables[t].columns[f].element = fields[f].t.element;
         }
     }
+    // The waivers' own table.
+    table& waivers = tables.back();
+    waivers.columns.resize(io::waiver_field::count);
+    for (int f = check::first_declared_field; f < io::waiver_field::count; ++f)
+        waivers.columns[static_cast<std::size_t>(f)].kind = io::waiver_field_kind(f);
     by_kind.resize(plan.kinds.size());
 }
 
@@ -130,7 +135,7 @@ void store::prefetch_values(const io::parsed_record& r) {
 store::event_effect store::add_event(const io::parsed_record& r, location where) {
     event_effect effect;
     prefetch_values(r);
-    if (!latest_event || r.time.local > *latest_event) latest_event = r.time.local;
+    if (r.type != waiver_type() && (!latest_event || r.time.local > *latest_event)) latest_event = r.time.local;
     for (std::string_view field : r.ignored) ++ignored[ignored_key{r.type, strings.intern(field)}];
     const string_id id = strings.intern(r.id);
     const auto [slot_index, inserted] = slot_of.insert(id, static_cast<std::uint32_t>(slots.size()));
@@ -200,6 +205,15 @@ entity_record store::record_of(const io::parsed_record& r, location where) {
     rec.until = r.until;
     rec.version = r.version;
     rec.where = where;
+    if (r.kind_index >= 0) {
+        const auto& fields = plan_.kinds[static_cast<std::size_t>(r.kind_index)].fields;
+        for (std::size_t f = 0; f < fields.size() && f < r.fields.size(); ++f) {
+            const io::field_value& v = r.fields[f];
+            if (!v.present) continue;
+            rec.fields.emplace_back(static_cast<std::int32_t>(f),
+                                    is_string_kind(fields[f].t.kind) ? static_cast<std::int64_t>(strings.intern(v.text)) : v.integer);
+        }
+    }
     return rec;
 }
 
@@ -212,6 +226,8 @@ void store::add_entity(const io::parsed_record& r, location where) {
         entities.back().id = id;
     }
     entities[index].records.push_back(record_of(r, where));
+    // Keys its kind does not declare, listed as an event's are (by kind: a negative type).
+    for (std::string_view field : r.ignored) ++ignored[ignored_key{-1 - r.kind_index, strings.intern(field)}];
     hierarchy_dirty = true;
 }
 
@@ -559,6 +575,29 @@ void store::resolve_row(int type, std::uint32_t row) {
     };
     bool unresolved = false;
     std::string bad;
+    if (type == waiver_type()) {
+        // A waiver: of an obligation without `each` (no unit), or of a unit of its kinds.
+        const check::rule& rule = plan_.rules[static_cast<std::size_t>(t.columns[io::waiver_field::obligation].value[row])];
+        t.unit_entity[row] = rule.var.empty() ? none : resolved(t.unit[row]);
+        if (rule.var.empty()) {
+            t.state[row] = row_state::applied;
+        } else if (t.unit_entity[row] == none) {
+            t.state[row] = row_state::unresolved;
+        } else if (const int kind = entities[t.unit_entity[row]].kind;
+                   std::find(rule.unit_kinds.begin(), rule.unit_kinds.end(), kind) == rule.unit_kinds.end()) {
+            t.state[row] = row_state::rejected_ref;
+            std::string kinds;
+            for (std::size_t k = 0; k < rule.unit_kinds.size(); ++k)
+                kinds += (k ? " | " : "") + plan_.kinds[static_cast<std::size_t>(rule.unit_kinds[k])].id;
+            t.bad_ref[row] = "waiver '" + std::string(text(t.id[row])) + "' names '" + std::string(text(t.unit[row])) + "', a " +
+                             plan_.kinds[static_cast<std::size_t>(kind)].id + "; obligation '" + rule.id + "' is for " + kinds;
+            return;
+        } else {
+            t.state[row] = row_state::applied;
+        }
+        if (!t.bad_ref.empty()) t.bad_ref.erase(row);
+        return;
+    }
     t.unit_entity[row] = resolved(t.unit[row]);
     if (t.unit_entity[row] == none) unresolved = true;
     for_each_ref(type, row, [&](std::size_t f, string_id id) {

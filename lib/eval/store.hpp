@@ -39,9 +39,18 @@ struct entity_record {
     std::optional<day> since, until;
     std::int64_t version = 0;
     location where;
+    // The kind's fields the record gives (field index, value as a column stores it: numbers in
+    // millionths, texts as string ids), by field index; a field left out is absent.
+    std::vector<std::pair<std::int32_t, std::int64_t>> fields;
 
     bool same_content(const entity_record& o) const {
-        return kind == o.kind && parent == o.parent && name == o.name && since == o.since && until == o.until;
+        return kind == o.kind && parent == o.parent && name == o.name && since == o.since && until == o.until &&
+               fields == o.fields;
+    }
+    const std::int64_t* field(int index) const {
+        for (const auto& f : fields)
+            if (f.first == index) return &f.second;
+        return nullptr;
     }
 };
 
@@ -59,6 +68,8 @@ struct entity {
     std::vector<std::uint32_t> children;  // resolved children
 
     bool active_on(day d) const { return since <= d && d < until; }
+    // The standing version's record (resolved entities only).
+    const entity_record& standing_record() const { return records[static_cast<std::size_t>(standing)]; }
     bool active_during(day from, day to) const { return since <= to && until > from; }
 };
 
@@ -235,6 +246,8 @@ public:
     // registered and resolved but of a kind the field does not allow. Empty otherwise.
     std::string wrong_kind(int type, std::size_t f, string_id target, bool use_cache) const;
     std::string_view text(string_id id) const { return strings.view(id); }
+    // The table waivers are kept in, after the plan's event types (io::waiver_type).
+    int waiver_type() const { return static_cast<int>(tables.size()) - 1; }
 
 private:
     // The slot's row no longer counts (retracted, or its id in conflict).

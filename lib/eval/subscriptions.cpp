@@ -198,6 +198,15 @@ void engine_state::entity_added(std::uint32_t x) {
         for (const int r : rules)
             for (std::uint32_t u = e.parent, guard = 0; u != none && guard <= store::max_depth; u = st.entities[u].parent, ++guard)
                 entity_touch_[static_cast<std::size_t>(r)].emplace_back(u, every_bucket);
+    // Rules reading the units under theirs (units(), child quantifiers, `each ... where`), and
+    // rankings, whose units ranked are found at each bucket's end.
+    for (std::size_t r = 0; r < model.rules.size(); ++r) {
+        const check::rule& rule = model.rules[r];
+        if (rule.ranks) entity_touch_[r].emplace_back(none, every_bucket);
+        if (!rule.reads_below) continue;
+        for (std::uint32_t u = e.parent, guard = 0; u != none && guard <= store::max_depth; u = st.entities[u].parent, ++guard)
+            entity_touch_[r].emplace_back(u, every_bucket);
+    }
 }
 
 bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>>>& out) {
@@ -209,10 +218,23 @@ bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>
     day date = 0;
     auto touch = [&](int r, std::uint32_t unit) {
         const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
-        if (rule.var.empty()) unit = none;
-        else if (unit == none || std::find(rule.unit_kinds.begin(), rule.unit_kinds.end(), st.entities[unit].kind) == rule.unit_kinds.end())
-            return;  // not an instance of this rule
-        out[static_cast<std::size_t>(r)].emplace_back(unit, date);
+        auto& into = out[static_cast<std::size_t>(r)];
+        if (rule.var.empty() || rule.ranks) {
+            // A rule of no unit; or a ranking, whose every row reads every unit's value (update()
+            // widens `none` to every instance).
+            into.emplace_back(none, rule.ranks ? every_bucket : date);
+            return;
+        }
+        if (unit == none) return;
+        auto instance_kind = [&](std::uint32_t u) {
+            return std::find(rule.unit_kinds.begin(), rule.unit_kinds.end(), st.entities[u].kind) != rule.unit_kinds.end();
+        };
+        if (instance_kind(unit)) into.emplace_back(unit, date);
+        // A rule reading the units under its own (a child quantifier) hears of theirs.
+        if (rule.reads_below)
+            for (std::uint32_t u = st.entities[unit].parent, guard = 0; u != none && guard <= store::max_depth;
+                 u = st.entities[u].parent, ++guard)
+                if (instance_kind(u)) into.emplace_back(u, date);
     };
     for (const auto& [type, row] : pending) {
         date = st.tables[static_cast<std::size_t>(type)].date[row];
@@ -254,7 +276,7 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
         bool changed = was.size() != now.size();
         for (std::size_t k = 0; !changed && k < was.size(); ++k)
             changed = was[k].from != now[k].from || was[k].to != now[k].to || !same_verdict(was[k], now[k], rule.outcome) ||
-                      was[k].final_on != now[k].final_on || was[k].close != now[k].close;
+                      was[k].final_on != now[k].final_on || was[k].close != now[k].close || was[k].end != now[k].end;
         if (changes) compare(*this, r, u, was, now, *changes);
         if (!changed) return;
         for (const int q : d.readers[static_cast<std::size_t>(r)]) {
@@ -266,11 +288,27 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
                 for (const std::uint32_t x : ev.instances(reader)) into.emplace_back(x, every_bucket);
             } else {
                 into.emplace_back(reader.var.empty() ? none : u, every_bucket);
+                // Read `within` a unit: the units above this one read it too.
+                if (!reader.var.empty() &&
+                    std::binary_search(reader.reads_within.begin(), reader.reads_within.end(), r))
+                    for (std::uint32_t a = st.entities[u].parent, guard = 0; a != none && guard <= store::max_depth;
+                         a = st.entities[a].parent, ++guard)
+                        into.emplace_back(a, every_bucket);
             }
         }
     };
     for (const int r : model.order) {
         auto& units = touch[static_cast<std::size_t>(r)];
+        {
+            // `none` for a rule with `each` stands for every instance (a ranking, a change read
+            // through events' refs): widened here, once the instances are known.
+            const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
+            if (!rule.var.empty() && !units.empty() &&
+                (rule.ranks || std::any_of(units.begin(), units.end(), [](const auto& t) { return t.first == none; }))) {
+                units.clear();
+                for (const std::uint32_t x : ev.instances(rule)) units.emplace_back(x, every_bucket);
+            }
+        }
         std::sort(units.begin(), units.end());
         if (moved) {
             // Time moved: the buckets whose verdict can differ between the dates, with these.

@@ -40,13 +40,14 @@ public:
             rule_node rn;
             rn.rule = static_cast<int>(r);
             rn.condition = lower(rule.condition);
+            if (rule.where) rn.where = lower(*rule.where);
             const node& cond = out_->nodes_[static_cast<std::size_t>(rn.condition)];
             if (check::is_comparison(cond.op) || cond.op == check::op::in) rn.compared = cond.args[0];
             rn.buckets = check::rule_buckets(rule, m.week_start);
             if ((rule.schedule == check::schedule_kind::after || rule.schedule == check::schedule_kind::before) &&
                 !rule.trig.outcome && rule.trig.target >= 0) {
                 const node_id filter = rule.trig.where ? lower(*rule.trig.where) : no_node;
-                rn.trigger_source = make_source(rule.trig.target, filter, rule.trig.scoped);
+                rn.trigger_source = make_source(rule.trig.target, filter, rule.trig.scoped, rule.unit_kinds);
             }
             collect_measures(rule.condition, rn.condition, rn);
             out_->rules_.push_back(std::move(rn));
@@ -84,7 +85,7 @@ private:
         }
     }
 
-    int make_source(int event, node_id filter, bool scoped) {
+    int make_source(int event, node_id filter, bool scoped, const std::vector<int>& scope_kinds) {
         const std::string key = std::to_string(event) + "|" + std::to_string(filter) + "|" + (scoped ? "s" : "-");
         auto it = source_index_.find(key);
         int id;
@@ -97,6 +98,7 @@ private:
             s.filter = filter;
             s.scoped = scoped;
             s.filter_uses_unit = filter != no_node && out_->nodes_[static_cast<std::size_t>(filter)].uses_unit;
+            s.filter_reads_registry = filter != no_node && out_->nodes_[static_cast<std::size_t>(filter)].reads_registry;
             const auto& et = out_->model_.events[static_cast<std::size_t>(event)];
             s.text = et.id + (scoped ? " of " + std::string(current_var()) : "") +
                      (filter != no_node ? " where " + out_->nodes_[static_cast<std::size_t>(filter)].text : "");
@@ -105,7 +107,7 @@ private:
         }
         auto& kinds = out_->sources_[static_cast<std::size_t>(id)].scope_kinds;
         if (scoped)
-            for (int k : current_kinds_)
+            for (int k : scope_kinds.empty() ? current_kinds_ : scope_kinds)
                 if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) kinds.push_back(k);
         return id;
     }
@@ -123,6 +125,8 @@ private:
             const node& cn = out_->nodes_[static_cast<std::size_t>(id)];
             n.event_level = n.event_level || cn.event_level;
             n.uses_unit = n.uses_unit || cn.uses_unit;
+            n.reads_slots = n.reads_slots || cn.reads_slots;
+            n.reads_registry = n.reads_registry || cn.reads_registry;
             n.args.push_back(id);
             key += "|" + std::to_string(id);
         };
@@ -140,9 +144,50 @@ private:
                 break;
             case check::op::var:
                 n.kind = node_kind::unit_var;
-                n.event_level = true;
-                n.uses_unit = true;
+                n.slot = e.slot < 0 ? 0 : e.slot;
+                // Inside an event predicate it is the instance's unit (slot 0); elsewhere it is
+                // the operand of X.FIELD or `X is KIND`, read from its slot.
+                n.event_level = n.slot == 0;
+                n.uses_unit = n.slot == 0;
+                n.reads_slots = n.slot != 0;
+                key += "|v" + std::to_string(n.slot);
                 break;
+            case check::op::unit_field:
+            case check::op::is_kind: {
+                n.kind = e.o == check::op::unit_field ? node_kind::entity_field : node_kind::is_kind;
+                n.kind_fields = e.kind_fields;
+                n.kinds = e.kinds;
+                for (int f : n.kind_fields) key += "|" + std::to_string(f);
+                for (int k : n.kinds) key += "|k" + std::to_string(k);
+                child(e.args[0]);
+                // Read per event only when the unit is an event's (`unit`, a ref field); a
+                // variable's unit is the bucket's. Either way it reads the registry, which a
+                // filter must read when it is applied, not when the event is indexed.
+                n.event_level = out_->nodes_[static_cast<std::size_t>(n.args[0])].kind == node_kind::field;
+                n.uses_unit = true;
+                n.reads_registry = true;
+                break;
+            }
+            case check::op::units:
+            case check::op::all_units:
+            case check::op::any_unit:
+            case check::op::rank: {
+                n.kind = e.o == check::op::units ? node_kind::units : e.o == check::op::all_units ? node_kind::all_units
+                         : e.o == check::op::any_unit ? node_kind::any_unit : node_kind::rank;
+                n.kinds = e.kinds;
+                n.slot = e.slot;
+                n.within_slot = e.within_slot;
+                n.ascending = e.ascending;
+                key += "|s" + std::to_string(n.slot) + "|w" + std::to_string(n.within_slot) + (n.ascending ? "|a" : "");
+                for (int k : n.kinds) key += "|k" + std::to_string(k);
+                for (const auto& a : e.args) child(a);
+                // What the predicate reads of the entity it binds is its own; what it reads
+                // of the variables around it is the node's.
+                n.event_level = false;
+                n.uses_unit = true;
+                n.reads_slots = n.within_slot != 0 && n.within_slot >= 0;
+                break;
+            }
             case check::op::list:
                 // The checked list's set, shared: no constant node per item (a list of a million
                 // items was a million nodes and keys, and a scan of them for every event).
@@ -171,13 +216,21 @@ private:
             case check::op::fired:
                 n.kind = e.o == check::op::fired ? node_kind::fired : node_kind::violations;
                 n.rules = e.rules;
+                n.slot = e.slot < 0 ? 0 : e.slot;
+                n.within = e.within;
+                n.distinct = e.distinct;
+                n.reads_slots = n.slot != 0;
                 for (int r : e.rules) key += "|r" + std::to_string(r);
+                key += "|s" + std::to_string(n.slot) + (n.within ? "|w" : "") + (n.distinct ? "|d" : "");
                 break;
             default:
                 if (check::is_aggregate(e.o)) {
                     n.kind = node_kind::aggregate;
                     const node_id filter = e.where_arg >= 0 ? lower(e.args[static_cast<std::size_t>(e.where_arg)]) : no_node;
-                    n.source = make_source(e.event, filter, e.scoped);
+                    n.source = make_source(e.event, filter, e.scoped, e.scope_kinds);
+                    n.slot = e.scoped ? e.slot : -1;
+                    n.within_slot = e.within_slot;
+                    n.reads_slots = (e.scoped && e.slot > 0) || e.within_slot > 0;
                     n.field = e.field;
                     n.predicate = e.pred_arg >= 0 ? lower(e.args[static_cast<std::size_t>(e.pred_arg)]) : no_node;
                     n.kinds = e.kinds;
@@ -186,7 +239,7 @@ private:
                     n.uses_unit = s.scoped || s.filter_uses_unit || e.o == check::op::coverage;
                     if (n.predicate != no_node && out_->nodes_[static_cast<std::size_t>(n.predicate)].uses_unit) n.uses_unit = true;
                     key += "|s" + std::to_string(n.source) + "|f" + std::to_string(n.field) + "|p" +
-                           std::to_string(n.predicate);
+                           std::to_string(n.predicate) + "|v" + std::to_string(n.slot) + "|w" + std::to_string(n.within_slot);
                     for (int k : n.kinds) key += "|k" + std::to_string(k);
                     break;
                 }
@@ -203,8 +256,13 @@ private:
     // rule's own words (its own unit variable), even where the node is shared.
     void collect_measures(const check::texpr& e, node_id id, rule_node& rn) {
         const node& n = out_->nodes_[static_cast<std::size_t>(id)];
+        // Measures: what a bucket's value is made of. A quantifier's or a ranking's inner
+        // aggregates are per unit judged, not measures of the bucket: the node itself is one.
+        const bool unit_field = n.kind == node_kind::entity_field && !n.event_level &&
+                                out_->nodes_[static_cast<std::size_t>(n.args[0])].slot == 0;
         if (n.kind == node_kind::aggregate || n.kind == node_kind::streak || n.kind == node_kind::violations ||
-            n.kind == node_kind::fired) {
+            n.kind == node_kind::fired || n.kind == node_kind::units || n.kind == node_kind::all_units ||
+            n.kind == node_kind::any_unit || n.kind == node_kind::rank || unit_field) {
             if (std::find(rn.aggregates.begin(), rn.aggregates.end(), id) == rn.aggregates.end()) {
                 rn.aggregates.push_back(id);
                 rn.measure_names.push_back(e.text);

@@ -1,6 +1,7 @@
 #include "admission.hpp"
 
 #include <algorithm>
+#include "mandate/check/buckets.hpp"
 
 namespace mandate::io::admit {
 
@@ -107,3 +108,76 @@ std::string bad_version() { return "field 'version' must be a whole number >= 0"
 std::string no_event_id() { return "field 'retract' must name an event id"; }
 
 }  // namespace mandate::io::admit
+
+namespace mandate::io {
+
+check::type_kind waiver_field_kind(int field) {
+    switch (field) {
+        case waiver_field::obligation: return check::type_kind::integer;
+        case waiver_field::extend_to: return check::type_kind::date;
+        case waiver_field::excuse: return check::type_kind::boolean;
+        case waiver_field::reason:
+        case waiver_field::approved_by: return check::type_kind::text;
+        default: return check::type_kind::error;
+    }
+}
+
+bool make_waiver(const check::plan& plan, const waiver_values& w, parsed_record& r, std::string& error) {
+    auto reject = [&](std::string reason) {
+        error = std::move(reason);
+        return false;
+    };
+    if (w.id.empty()) return reject(admit::empty("waiver"));
+    const int rule = plan.find_obligation(w.obligation);
+    if (rule < 0) {
+        if (plan.find_outcome(w.obligation) >= 0)
+            return reject("waiver '" + std::string(w.id) + "' names outcome " + admit::quoted(w.obligation) +
+                          ": only an obligation's bucket can be waived");
+        return reject("waiver '" + std::string(w.id) + "' names no obligation of the plan: " + admit::quoted(w.obligation));
+    }
+    const check::rule& ru = plan.rules[static_cast<std::size_t>(rule)];
+    if (ru.var.empty()) {
+        if (w.has_unit && !w.unit.empty())
+            return reject("obligation '" + ru.id + "' has no 'each': a waiver of it names no unit");
+    } else {
+        if (!w.has_unit) return reject(admit::missing("unit"));
+        if (w.unit.empty()) return reject(admit::empty("unit"));
+    }
+    if (!w.period) return reject("field 'period' is missing: a date inside the bucket waived");
+    if (w.extend_to.has_value() == w.has_excuse)
+        return reject("a waiver has exactly one of 'extend_to' (a date) and 'excuse': true");
+    if (w.has_excuse && !w.excuse) return reject("field 'excuse' must be true (a waiver that only extends has 'extend_to')");
+    if (w.extend_to) {
+        const auto b = check::waived_bucket(ru, check::rule_buckets(ru, plan.week_start), *w.period);
+        if (b && *w.extend_to <= b->to)
+            return reject("field 'extend_to' (" + calendar::to_iso(*w.extend_to) + ") must be after the end of the bucket it extends (" +
+                          calendar::to_iso(b->to) + ")");
+    }
+    r.kind = record_kind::waiver;
+    r.type = waiver_type(plan);
+    r.id = w.id;
+    r.unit = ru.var.empty() ? std::string_view() : w.unit;
+    r.time = calendar::event_time{};
+    r.time.local = *w.period;
+    r.fields.assign(waiver_field::count, field_value{});
+    r.members.clear();
+    r.ignored.clear();
+    auto put = [&](int f, std::int64_t v) {
+        r.fields[static_cast<std::size_t>(f)].present = true;
+        r.fields[static_cast<std::size_t>(f)].integer = v;
+    };
+    put(waiver_field::obligation, rule);
+    if (w.extend_to) put(waiver_field::extend_to, *w.extend_to);
+    if (w.has_excuse) put(waiver_field::excuse, 1);
+    if (!w.reason.empty()) {
+        r.fields[waiver_field::reason].present = true;
+        r.fields[waiver_field::reason].text = w.reason;
+    }
+    if (!w.approved_by.empty()) {
+        r.fields[waiver_field::approved_by].present = true;
+        r.fields[waiver_field::approved_by].text = w.approved_by;
+    }
+    return true;
+}
+
+}  // namespace mandate::io

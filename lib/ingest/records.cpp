@@ -425,7 +425,8 @@ struct record_parser::impl {
 
     // The keys records are made of, found once a record: each lookup of one is then an index,
     // not a scan of the record's keys comparing text.
-    enum key : int { k_id, k_type, k_time, k_unit, k_retract, k_entity, k_kind, k_parent, k_name, k_since, k_until, k_version, n_keys };
+    enum key : int { k_id, k_type, k_time, k_unit, k_retract, k_entity, k_kind, k_parent, k_name, k_since, k_until, k_version,
+                     k_waiver, n_keys };
     static int key_code(std::string_view k) {
         auto is = [&](const char* name, int code) { return k == name ? code : -1; };
         switch (k.size()) {
@@ -436,7 +437,7 @@ struct record_parser::impl {
                 if (k[0] == 'k') return is("kind", k_kind);
                 return is("name", k_name);
             case 5: return k[0] == 's' ? is("since", k_since) : is("until", k_until);
-            case 6: return k[0] == 'e' ? is("entity", k_entity) : is("parent", k_parent);
+            case 6: return k[0] == 'e' ? is("entity", k_entity) : k[0] == 'w' ? is("waiver", k_waiver) : is("parent", k_parent);
             case 7: return k[0] == 'r' ? is("retract", k_retract) : is("version", k_version);
             default: return -1;
         }
@@ -560,6 +561,84 @@ bool record_parser::parse(const char* data, std::size_t length, std::size_t capa
             if (!number || !number->is_integer() || number->num() < 0 || number->num() > INT64_MAX)
                 return reject(admit::bad_version());
             r.version = static_cast<std::int64_t>(number->num());
+        }
+        // The kind's fields (LANGUAGE-v2.md section 1), typed as an event's; other keys are
+        // ignored and listed.
+        const check::kind& kd = m.plan.kinds[static_cast<std::size_t>(r.kind_index)];
+        r.fields.assign(kd.fields.size(), field_value{});
+        r.members.clear();
+        r.ignored.clear();
+        m.declared.assign(kd.fields.size(), -1);
+        for (std::size_t k = 0; k < m.fields.size(); ++k) {
+            const std::string_view name = m.fields[k].key;
+            const int f = find_by_id(kd.fields, name);
+            if (f >= 0) {
+                if (m.declared[static_cast<std::size_t>(f)] < 0) m.declared[static_cast<std::size_t>(f)] = static_cast<int>(k);
+            } else if (!check::is_entity_key(name)) {
+                r.ignored.push_back(name);
+            }
+        }
+        for (std::size_t i = 0; i < kd.fields.size(); ++i) {
+            const check::field& f = kd.fields[i];
+            const json_value* v = m.declared[i] < 0 ? nullptr : &m.fields[static_cast<std::size_t>(m.declared[i])].value;
+            if (!v || v->k == json_value::kind::null) {
+                if (!f.optional) return reject(admit::missing(f.id));
+                continue;
+            }
+            if (too_deep(f.id, *v)) return false;
+            admit::given g;
+            g.k = static_cast<admit::given::kind>(v->k);
+            g.text = v->text;
+            g.boolean = v->boolean;
+            if (!admit::scalar(f, f.t.kind, g, r.fields[i], false, error_)) return false;
+        }
+        return true;
+    }
+
+    // -------------------------------------------------------------- waiver
+    if (m.find(key::k_waiver)) {
+        waiver_values w;
+        if (!string_field("waiver", key::k_waiver, w.id, true)) return false;
+        auto text = [&](const char* name, std::string_view& out, bool* given) -> bool {
+            const json_value* v = m.find(name);
+            if (!v || v->k == json_value::kind::null) return true;
+            if (v->k != json_value::kind::string) {
+                error_ = "field '" + std::string(name) + "' must be a string, not " + describe_json(v->k);
+                return false;
+            }
+            out = v->text;
+            if (given) *given = true;
+            return true;
+        };
+        auto date = [&](const char* name, std::optional<calendar::day>& out) -> bool {
+            std::string_view t;
+            bool given = false;
+            if (!text(name, t, &given)) return false;
+            if (!given) return true;
+            out = calendar::parse_iso(t);
+            if (!out) {
+                error_ = "field '" + std::string(name) + "' must be a date like 2023-01-01, not " + admit::quoted(t);
+                return false;
+            }
+            return true;
+        };
+        bool has_obligation = false;
+        if (!text("obligation", w.obligation, &has_obligation) || !text("unit", w.unit, &w.has_unit) ||
+            !text("reason", w.reason, nullptr) || !text("approved_by", w.approved_by, nullptr) || !date("period", w.period) ||
+            !date("extend_to", w.extend_to))
+            return false;
+        if (!has_obligation) return reject("field 'obligation' is missing: a waiver names the obligation it waives");
+        w.has_period = w.period.has_value();
+        if (const json_value* v = m.find("excuse"); v && v->k != json_value::kind::null) {
+            if (v->k != json_value::kind::boolean) return reject("field 'excuse' must be true, not " + std::string(describe_json(v->k)));
+            w.has_excuse = true;
+            w.excuse = v->boolean;
+        }
+        if (!make_waiver(m.plan, w, r, error_)) return false;
+        r.ignored.clear();
+        for (const auto& f : m.fields) {
+            static const char* const known[] = {"waiver", "obligation", "unit", "period", "extend_to", "excuse", "reason", "approved_by"};
+            if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return f.key == k; })) r.ignored.push_back(f.key);
         }
         return true;
     }

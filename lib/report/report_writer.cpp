@@ -53,7 +53,21 @@ std::string json_evidence(const evidence& e) {
             out += (i ? ", " : "") + json_string(e.coverage->missing[i]);
         out += "]}";
     }
+    if (e.children) {
+        out += ", \"children\": {\"holding\": " + std::to_string(e.children->covered) + ", \"of\": " +
+               std::to_string(e.children->of) + ", \"failing\": [";
+        for (std::size_t i = 0; i < e.children->missing.size(); ++i)
+            out += (i ? ", " : "") + json_string(e.children->missing[i]);
+        out += "]}";
+    }
     return out + "}";
+}
+
+// A waiver's note on a row (only rows that carry one have it).
+std::string json_waiver(const waiver_note& w) {
+    return "{\"id\": " + json_string(w.id) + ", \"extended_to\": " +
+           (w.extended_to ? json_string(calendar::to_iso(*w.extended_to)) : std::string("null")) +
+           ", \"reason\": " + json_string(w.reason) + ", \"approved_by\": " + json_string(w.approved_by) + "}";
 }
 
 
@@ -85,6 +99,10 @@ public:
              << ", \"met\": " << (x.met ? "true" : "false") << ", \"at_risk\": " << (x.at_risk ? "true" : "false")
              << ", \"value\": " << json_value(x.value) << ", \"reason\": " << (x.reason ? json_string(*x.reason) : "null")
              << ", \"evidence\": " << json_evidence(x.evidence);
+        if (x.waiver) {
+            if (x.waiver->extended_to) out_ << ", \"extended_to\": " << json_string(calendar::to_iso(*x.waiver->extended_to));
+            out_ << ", \"waiver\": " << json_waiver(*x.waiver);
+        }
         write_cites(cites(x.rule), out_);
     }
 
@@ -104,7 +122,7 @@ public:
         out_ << (rows_ == 0 ? "],\n" : "\n  ],\n") << "  \"inputs\": {\"read\": " << in.read << ", \"entities\": " << in.entities
              << ", \"applied\": " << in.applied << ", \"duplicates\": " << in.duplicates << ", \"retracted\": " << in.retracted
              << ", \"retractions\": " << in.retractions << ", \"unresolved\": " << in.unresolved << ", \"rejected\": " << in.rejected
-             << "},\n  \"rejected\": [";
+             << ", \"waivers\": " << in.waivers << "},\n  \"rejected\": [";
         for (std::size_t i = 0; i < r.rejected.size(); ++i) {
             const rejection& x = r.rejected[i];
             out_ << (i ? ",\n    " : "\n    ") << "{\"source\": " << json_string(x.source) << ", \"line\": " << x.line
@@ -113,7 +131,8 @@ public:
         out_ << (r.rejected.empty() ? "],\n" : "\n  ],\n") << "  \"ignored_fields\": [";
         for (std::size_t i = 0; i < r.ignored_fields.size(); ++i) {
             const ignored_field& x = r.ignored_fields[i];
-            out_ << (i ? ",\n    " : "\n    ") << "{\"type\": " << json_string(x.type) << ", \"field\": " << json_string(x.field)
+            out_ << (i ? ",\n    " : "\n    ") << (x.kind ? "{\"kind\": " : "{\"type\": ") << json_string(x.type)
+                 << ", \"field\": " << json_string(x.field)
                  << ", \"records\": " << x.records << "}";
         }
         out_ << (r.ignored_fields.empty() ? "],\n" : "\n  ],\n") << "  \"unresolved_entities\": [";
@@ -124,7 +143,14 @@ public:
             for (std::size_t k = 0; k < x.chain.size(); ++k) out_ << (k ? ", " : "") << json_string(x.chain[k]);
             out_ << "]}";
         }
-        out_ << (r.unresolved_entities.empty() ? "]\n" : "\n  ]\n") << "}\n";
+        out_ << (r.unresolved_entities.empty() ? "],\n" : "\n  ],\n") << "  \"unapplied_waivers\": [";
+        for (std::size_t i = 0; i < r.unapplied_waivers.size(); ++i) {
+            const unapplied_waiver& x = r.unapplied_waivers[i];
+            out_ << (i ? ",\n    " : "\n    ") << "{\"waiver\": " << json_string(x.id) << ", \"obligation\": " << json_string(x.obligation)
+                 << ", \"unit\": " << json_unit(x.unit) << ", \"period\": " << json_string(calendar::to_iso(x.period))
+                 << ", \"reason\": " << json_string(x.reason) << "}";
+        }
+        out_ << (r.unapplied_waivers.empty() ? "]\n" : "\n  ]\n") << "}\n";
     }
 
 private:

@@ -44,6 +44,7 @@ bool blank_between(const std::string& text, std::uint32_t from, std::uint32_t to
 bool multi_line(const ast::declaration& d) {
     if (std::holds_alternative<ast::plan_decl>(d) || std::holds_alternative<ast::rule_decl>(d)) return true;
     if (const auto* e = std::get_if<ast::event_decl>(&d)) return !e->fields.empty();
+    if (const auto* k = std::get_if<ast::kind_decl>(&d)) return !k->fields.empty();
     return false;
 }
 
@@ -60,7 +61,7 @@ public:
             if (!multi_line(decls[i]) && !std::holds_alternative<ast::event_decl>(decls[i])) {
                 // An own-line comment anywhere from the previous declaration's start ends the run:
                 // once laid out it stands between the two. A trailing comment does not.
-                while (j < decls.size() && decls[j].index() == decls[i].index() &&
+                while (j < decls.size() && decls[j].index() == decls[i].index() && !multi_line(decls[j]) &&
                        !blank_between(source_.text(), ast::span_of(decls[j - 1]).end, ast::span_of(decls[j]).begin) &&
                        !has_own_line_comment_between(ast::span_of(decls[j - 1]).begin, ast::span_of(decls[j]).begin))
                     ++j;
@@ -140,7 +141,25 @@ private:
             rest = "within ";
             for (std::size_t i = 0; i < k.parents.size(); ++i) rest += (i ? " | " : "") + k.parents[i].text;
         }
-        add(0, columns("kind", k.id.text, name_width, label_text(k.label), label_width, rest), k.loc);
+        if (k.fields.empty()) {
+            add(0, columns("kind", k.id.text, name_width, label_text(k.label), label_width, rest), k.loc);
+            return;
+        }
+        // A kind with fields stands alone, laid out as an event's fields are.
+        std::string head = "kind " + k.id.text + (k.label ? " " + quote(*k.label) : "") + (rest.empty() ? "" : " " + rest);
+        fields(head, k.fields, k.loc);
+    }
+
+    void fields(const std::string& head, const std::vector<ast::field_decl>& list, span loc) {
+        add(0, head + " {", loc, true);
+        std::size_t width = 0;
+        for (const auto& f : list) width = std::max(width, f.id.text.size() + (f.optional ? 2 : 1));
+        bool first = true;
+        for (const auto& f : list) {
+            add(2, pad(f.id.text + (f.optional ? "?:" : ":"), width) + " " + to_source(f.type), f.loc, false, first);
+            first = false;
+        }
+        add(0, "}", span{loc.end - 1, loc.end});
     }
 
     void decl(const ast::event_decl& e, std::size_t, std::size_t) {
@@ -149,15 +168,7 @@ private:
             add(0, head + " {}", e.loc);
             return;
         }
-        add(0, head + " {", e.loc, true);
-        std::size_t width = 0;
-        for (const auto& f : e.fields) width = std::max(width, f.id.text.size() + (f.optional ? 2 : 1));
-        bool first = true;
-        for (const auto& f : e.fields) {
-            add(2, pad(f.id.text + (f.optional ? "?:" : ":"), width) + " " + to_source(f.type), f.loc, false, first);
-            first = false;
-        }
-        add(0, "}", span{e.loc.end - 1, e.loc.end});
+        fields(head, e.fields, e.loc);
     }
 
     void decl(const ast::rule_decl& r, std::size_t, std::size_t) {
@@ -179,6 +190,7 @@ private:
     static std::string body(const ast::each_clause& c) {
         std::string out = c.var.text + ": ";
         for (std::size_t i = 0; i < c.kinds.size(); ++i) out += (i ? " | " : "") + c.kinds[i].text;
+        if (c.where) out += " where " + to_source(*c.where);
         return out;
     }
     static std::string body(const ast::during_clause& c) { return c.phase.text; }

@@ -367,7 +367,10 @@ MANDATE_RULE(numeric, ast::expr, "a number")
 MANDATE_RULE(list_literal, ast::expr, "a list")
 MANDATE_RULE(event_source, ast::event_source, "an event type")
 MANDATE_RULE(aggregate_call, ast::expr, "an aggregate")
-MANDATE_RULE(violations_args, ast::violations, "'of VAR' or obligation names")
+MANDATE_RULE(violations_args, ast::violations, "'of VAR', 'within VAR' or obligation names")
+MANDATE_RULE(units_args, ast::units_call, "KINDS within VAR [where PRED], or VAR: KINDS within VAR where PRED")
+MANDATE_RULE(quantified_args, ast::units_call, "VAR: KINDS within VAR: PRED")
+MANDATE_RULE(rank_args, ast::rank, "VAR by EXPR [ascending] among KINDS [within VAR]")
 
 MANDATE_RULE(cite_clause, ast::cite_clause, "a cite clause")
 MANDATE_RULE(each_clause, ast::each_clause, "an each clause")
@@ -416,7 +419,7 @@ MANDATE_RULE(bucket_ref, ast::scenario::bucket_ref, "an obligation or outcome")
 MANDATE_RULE(bucket_args, ast::scenario::bucket_ref, "a bucket: UNIT, then a date, FROM..TO or YYYY-MM")
 MANDATE_RULE(expect_predicate, ast::scenario::expect_stmt,
              "== STATUS, or met, at_risk, fired or final (each may follow 'not')")
-MANDATE_RULE(status_word, ast::name, "a status: satisfied, violated, pending")
+MANDATE_RULE(status_word, ast::name, "a status: satisfied, violated, pending, excused")
 MANDATE_RULE(flag_word, ast::name, "met, at_risk, fired or final")
 MANDATE_RULE(expected_value, ast::scenario::expect_stmt, "a value: a number, percent, date, duration, true, false or null")
 MANDATE_RULE(expected_reason, ast::scenario::expect_stmt, "a reason in quotes, or null")
@@ -509,8 +512,14 @@ const auto not_expr_body = (kw("not") > nest[not_expr])[make_unary<ast::unop::no
 const auto chained = (&comparison_op)[([](auto& ctx) -> void {
     throw semantic_error{_where(ctx).begin(), "comparisons do not chain: write 'a <= x and x <= b'"};
 })];
+const auto make_is = [](auto& ctx) {
+    ast::expr operand = std::move(_val(ctx));
+    const std::uint32_t depth = operand.depth, nesting = operand.nesting;
+    _val(ctx) = make_expr(ast::is_kind{std::move(operand), std::move(_attr(ctx))}, depth, nesting, _where(ctx).begin());
+};
 const auto comparison_body = additive[assign] >>
-                            -((comparison_op > additive)[fold_op] | (kw("in") > additive)[fold_fixed<ast::binop::in>{}]) >>
+                            -((comparison_op > additive)[fold_op] | (kw("in") > additive)[fold_fixed<ast::binop::in>{}] |
+                              (kw("is") > kind_list)[make_is]) >>
                             -chained;
 const auto additive_body = multiplicative[assign] >> *((additive_op > multiplicative)[fold_op]);
 const auto multiplicative_body = unary_expr[assign] >> *((multiplicative_op > unary_expr)[fold_op]);
@@ -573,9 +582,37 @@ const auto event_source_body = identifier[set(&ast::event_source::event)] >>
 inline std::uint32_t source_depth(const ast::event_source& s) { return s.where ? (*s.where)->depth : 0; }
 inline std::uint32_t source_nesting(const ast::event_source& s) { return s.where ? (*s.where)->nesting : 0; }
 
+// `within` marks the call, in the violations rule's own value.
+const auto of_or_within_here = kw("of") | kw("within")[set_to(&ast::violations::within, true)];
 const auto violations_args_body =
-    (kw("of") > identifier[set(&ast::violations::of_var)]) |
-    ((identifier[push(&ast::violations::obligations)] % ',') > kw("of") > identifier[set(&ast::violations::of_var)]);
+    (of_or_within_here > identifier[set(&ast::violations::of_var)]) |
+    ((identifier[push(&ast::violations::obligations)] % ',') > of_or_within_here >
+     identifier[set(&ast::violations::of_var)]);
+
+inline const auto set_predicate = [](auto& ctx) { _val(ctx).predicate = ast::box<ast::expr>(std::move(_attr(ctx))); };
+const auto units_args_body = -((identifier >> ':')[([](auto& ctx) { _val(ctx).var = std::move(_attr(ctx)); })]) >>
+                             kind_list[set(&ast::units_call::kinds)] > kw("within") >
+                             identifier[set(&ast::units_call::within_var)] > -(kw("where") > expression_rule[set_predicate]);
+const auto quantified_args_body = identifier[([](auto& ctx) { _val(ctx).var = std::move(_attr(ctx)); })] > ':' >
+                                  kind_list[set(&ast::units_call::kinds)] > kw("within") >
+                                  identifier[set(&ast::units_call::within_var)] > ':' > expression_rule[set_predicate];
+const auto rank_args_body = identifier[set(&ast::rank::var)] > kw("by") >
+                            expression_rule[([](auto& ctx) { _val(ctx).by = ast::box<ast::expr>(std::move(_attr(ctx))); })] >
+                            -kw("ascending")[set_to(&ast::rank::ascending, true)] > kw("among") >
+                            kind_list[set(&ast::rank::kinds)] >
+                            -(kw("within") > identifier[([](auto& ctx) { _val(ctx).within_var = std::move(_attr(ctx)); })]);
+
+template <ast::units_form Form>
+struct make_units {
+    template <class Ctx>
+    void operator()(Ctx& ctx) const {
+        ast::units_call u = std::move(_attr(ctx));
+        u.form = Form;
+        const std::uint32_t depth = u.predicate ? (*u.predicate)->depth : 0;
+        const std::uint32_t nesting = u.predicate ? (*u.predicate)->nesting : 0;
+        _val(ctx) = make_expr(std::move(u), depth, nesting, _where(ctx).begin());
+    }
+};
 
 const auto aggregate_call_body =
     (word_of(simple_aggregate_word) > '(' > event_source > ')')[([](auto& ctx) {
@@ -615,6 +652,20 @@ const auto aggregate_call_body =
     | (kw("violations") > '(' > violations_args > ')')[([](auto& ctx) {
           _val(ctx) = make_expr(std::move(_attr(ctx)), 0, 0, _where(ctx).begin());
       })]
+    // v2 words are reserved only here: each is a call only when '(' follows it.
+    | ((kw("violated_obligations") >> '(') > violations_args > ')')[([](auto& ctx) {
+          ast::violations v = std::move(_attr(ctx));
+          v.distinct = true;
+          _val(ctx) = make_expr(std::move(v), 0, 0, _where(ctx).begin());
+      })]
+    | ((kw("units") >> '(') > units_args > ')')[make_units<ast::units_form::count>{}]
+    | ((kw("all_units") >> '(') > quantified_args > ')')[make_units<ast::units_form::all>{}]
+    | ((kw("any_unit") >> '(') > quantified_args > ')')[make_units<ast::units_form::any>{}]
+    | ((kw("rank") >> '(') > rank_args > ')')[([](auto& ctx) {
+          ast::rank r = std::move(_attr(ctx));
+          const std::uint32_t depth = r.by->depth, nesting = r.by->nesting;
+          _val(ctx) = make_expr(std::move(r), depth, nesting, _where(ctx).begin());
+      })]
     | (kw("fired") > '(' > identifier > kw("of") > identifier > ')')[([](auto& ctx) {
           auto& attr = _attr(ctx);
           _val(ctx) = make_expr(ast::fired{std::move(at_c<0>(attr)), std::move(at_c<1>(attr))}, 0, 0, _where(ctx).begin());
@@ -629,13 +680,17 @@ const auto primary_body =
     | list_literal[assign]
     | (x3::lit('(') > expression_rule > ')')[assign]
     | aggregate_call[assign]
+    | (identifier >> '.' >> identifier)[([](auto& ctx) {
+          _val(ctx).node = ast::member{std::move(at_c<0>(_attr(ctx))), std::move(at_c<1>(_attr(ctx)))};
+      })]
     | identifier[([](auto& ctx) { _val(ctx).node = ast::name_ref{std::move(_attr(ctx).text)}; })];
 
 // ------------------------------------------------------------------ clauses
 
 const auto cite_clause_body = kw("cite") > string_literal[set(&ast::cite_clause::text)];
 const auto each_clause_body =
-    kw("each") > identifier[set(&ast::each_clause::var)] > ':' > kind_list[set(&ast::each_clause::kinds)];
+    kw("each") > identifier[set(&ast::each_clause::var)] > ':' > kind_list[set(&ast::each_clause::kinds)] >
+    -(kw("where") > expression_rule[set(&ast::each_clause::where)]);
 const auto during_clause_body = kw("during") > identifier[set(&ast::during_clause::phase)];
 const auto window_clause_body =
     kw("from") > date[set(&ast::window_clause::from)] > kw("to") > date[set(&ast::window_clause::to)];
@@ -687,7 +742,8 @@ const auto phase_decl_body = kw("phase") > identifier[set(&ast::phase_decl::id)]
                             kw("to") > date[set(&ast::phase_decl::to)];
 
 const auto kind_decl_body = kw("kind") > identifier[set(&ast::kind_decl::id)] > -label[set(&ast::kind_decl::label)] >
-                           -(kw("within") > kind_list[set(&ast::kind_decl::parents)]);
+                           -(kw("within") > kind_list[set(&ast::kind_decl::parents)]) >
+                           -(x3::lit('{') > *(field_decl[push(&ast::kind_decl::fields)] > field_separator) > end_of_event);
 
 const auto element_type_body =
     kw("int")[set_to(&ast::field_type::base, ast::base_type::int_)]
@@ -739,7 +795,9 @@ const auto entity_stmt_body = kw("entity") > entity_ref[set(&ast::scenario::enti
                              identifier[set(&ast::scenario::entity_stmt::kind)] >
                              -(kw("in") > entity_ref[set(&ast::scenario::entity_stmt::parent)]) >
                              -label[set(&ast::scenario::entity_stmt::label)] >
-                             *entity_option[push(&ast::scenario::entity_stmt::options)];
+                             *entity_option[push(&ast::scenario::entity_stmt::options)] >
+                             -(x3::lit('{') > *(field_value[push(&ast::scenario::entity_stmt::fields)] > field_separator) >
+                               end_of_fields);
 
 // 2023-04-15, 2023-04-15T09:30, 2023-04-15T09:30:00.5+08:00, ...T01:30:00Z
 const auto clock_part = two_digits >> ':' >> two_digits >> -(':' >> two_digits >> -('.' >> +digit)) >>
@@ -798,7 +856,7 @@ inline auto word_is(const char* word) {
     return [word](auto& ctx) { _val(ctx).text = word; };
 }
 const auto status_word_body = kw("satisfied")[word_is("satisfied")] | kw("violated")[word_is("violated")] |
-                             kw("pending")[word_is("pending")];
+                             kw("pending")[word_is("pending")] | kw("excused")[word_is("excused")];
 const auto flag_word_body = kw("met")[word_is("met")] | kw("at_risk")[word_is("at_risk")] |
                            kw("fired")[word_is("fired")] | kw("final")[word_is("final")];
 const auto expect_predicate_body =
@@ -896,6 +954,9 @@ const auto period_def = located[period_body];
 const auto numeric_def = located[numeric_body];
 const auto list_literal_def = located[list_literal_body];
 const auto violations_args_def = located[violations_args_body];
+const auto units_args_def = located[units_args_body];
+const auto quantified_args_def = located[quantified_args_body];
+const auto rank_args_def = located[rank_args_body];
 const auto aggregate_call_def = located[aggregate_call_body];
 const auto primary_def = located[primary_body];
 const auto each_clause_def = located[each_clause_body];
@@ -913,7 +974,7 @@ const auto field_separator_def = field_separator_body;
 
 BOOST_SPIRIT_DEFINE(identifier, string_literal, escape, code_point, time_unit_word_rule, field_separator, label, date, duration, period, kind_list, or_expr, and_expr, not_expr,
                     comparison, additive, multiplicative, unary_expr, primary, numeric, list_literal, event_source,
-                    aggregate_call, violations_args, cite_clause, each_clause, during_clause, window_clause,
+                    aggregate_call, violations_args, units_args, quantified_args, rank_args, cite_clause, each_clause, during_clause, window_clause,
                     every_clause, by_clause, trigger_clause, trigger_target, require_clause, grace_clause,
                     warn_clause, clause, end_of_rule, plan_property, property_value, end_of_plan, plan_decl,
                     phase_decl, kind_decl, field_type, element_type, field_decl, end_of_event, event_decl, rule_decl,

@@ -27,7 +27,14 @@ int precedence(const ast::expr& e) {
         }
     }
     if (const auto* u = std::get_if<ast::unary>(&e.node)) return u->op == ast::unop::not_ ? 3 : 7;
+    if (std::holds_alternative<ast::is_kind>(e.node)) return 4;
     return 8;
+}
+
+std::string kind_names(const std::vector<ast::name>& kinds) {
+    std::string out;
+    for (std::size_t i = 0; i < kinds.size(); ++i) out += (i ? " | " : "") + kinds[i].text;
+    return out;
 }
 
 struct source_printer {
@@ -104,9 +111,32 @@ struct source_printer {
         out += ')';
     }
     void node(const ast::expr&, const ast::violations& v) {
-        out += "violations(";
+        out += v.distinct ? "violated_obligations(" : "violations(";
         for (std::size_t i = 0; i < v.obligations.size(); ++i) out += (i ? ", " : "") + v.obligations[i].text;
-        out += (v.obligations.empty() ? "of " : " of ") + v.of_var.text + ")";
+        out += std::string(v.obligations.empty() ? "" : " ") + (v.within ? "within " : "of ") + v.of_var.text + ")";
+    }
+    void node(const ast::expr&, const ast::member& m) { out += m.object.text + "." + m.field.text; }
+    void node(const ast::expr& self, const ast::is_kind& k) {
+        wrapped(*k.operand, precedence(*k.operand) <= precedence(self));
+        out += " is " + kind_names(k.kinds);
+    }
+    void node(const ast::expr&, const ast::units_call& u) {
+        out += u.form == ast::units_form::all ? "all_units(" : u.form == ast::units_form::any ? "any_unit(" : "units(";
+        if (u.var) out += u.var->text + ": ";
+        out += kind_names(u.kinds) + " within " + u.within_var.text;
+        if (u.predicate) {
+            out += u.form == ast::units_form::count ? " where " : ": ";
+            print(**u.predicate);
+        }
+        out += ')';
+    }
+    void node(const ast::expr&, const ast::rank& r) {
+        out += "rank(" + r.var.text + " by ";
+        print(*r.by);
+        if (r.ascending) out += " ascending";
+        out += " among " + kind_names(r.kinds);
+        if (r.within_var) out += " within " + r.within_var->text;
+        out += ')';
     }
     void node(const ast::expr&, const ast::fired& f) { out += "fired(" + f.outcome.text + " of " + f.of_var.text + ")"; }
 };
@@ -215,9 +245,41 @@ struct sexpr_printer {
         out += ")";
     }
     void node(const ast::expr& e, const ast::violations& v) {
-        out += "(violations" + at(e.loc);
+        out += std::string(v.distinct ? "(violated_obligations" : "(violations") + at(e.loc);
         names(v.obligations);
-        out += " (of " + v.of_var.text + "))";
+        out += std::string(v.within ? " (within " : " (of ") + v.of_var.text + "))";
+    }
+    void node(const ast::expr& e, const ast::member& m) {
+        out += "(member" + at(e.loc) + " " + m.object.text + " " + m.field.text + ")";
+    }
+    void node(const ast::expr& e, const ast::is_kind& k) {
+        out += "(is" + at(e.loc) + " ";
+        expr(*k.operand);
+        names(k.kinds);
+        out += ")";
+    }
+    void node(const ast::expr& e, const ast::units_call& u) {
+        out += std::string(u.form == ast::units_form::all ? "(all_units" : u.form == ast::units_form::any ? "(any_unit" : "(units") +
+               at(e.loc);
+        if (u.var) out += " (var " + u.var->text + ")";
+        out += " (kinds";
+        names(u.kinds);
+        out += ") (within " + u.within_var.text + ")";
+        if (u.predicate) {
+            out += " (: ";
+            expr(**u.predicate);
+            out += ")";
+        }
+        out += ")";
+    }
+    void node(const ast::expr& e, const ast::rank& r) {
+        out += "(rank" + at(e.loc) + " " + r.var.text + " (by ";
+        expr(*r.by);
+        out += std::string(")") + (r.ascending ? " ascending" : "") + " (among";
+        names(r.kinds);
+        out += ")";
+        if (r.within_var) out += " (within " + r.within_var->text + ")";
+        out += ")";
     }
     void node(const ast::expr& e, const ast::fired& f) {
         out += "(fired" + at(e.loc) + " " + f.outcome.text + " (of " + f.of_var.text + "))";
@@ -232,6 +294,11 @@ struct sexpr_printer {
     void clause_body(const ast::each_clause& c) {
         out += "each" + at(c.loc) + " " + c.var.text;
         names(c.kinds);
+        if (c.where) {
+            out += " (where ";
+            expr(*c.where);
+            out += ")";
+        }
     }
     void clause_body(const ast::during_clause& c) { out += "during" + at(c.loc) + " " + c.phase.text; }
     void clause_body(const ast::window_clause& c) {
@@ -285,6 +352,11 @@ struct sexpr_printer {
             out += " (within";
             names(k.parents);
             out += ")";
+        }
+        for (const auto& f : k.fields) {
+            out += "\n  (field " + f.id.text + (f.optional ? "? " : " ");
+            type(f.type);
+            out += at(f.loc) + ")";
         }
         out += ")\n";
     }

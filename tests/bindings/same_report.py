@@ -53,7 +53,7 @@ def main():
     report = json.loads(cpp_out, parse_float=Decimal)
     expect = {
         "inputs": {"read": 16, "entities": 4, "applied": 5, "duplicates": 1, "retracted": 1, "retractions": 1,
-                   "unresolved": 1, "rejected": 3},
+                   "unresolved": 1, "rejected": 3, "waivers": 0},
         "ignored_fields": [{"type": "activity", "field": "colour", "records": 1}],
     }
     for key, value in expect.items():

@@ -261,7 +261,7 @@ class AddTest(unittest.TestCase):
         self.assertEqual(engine.add_jsonl(SMALL), 16)
         report = engine.report(datetime.date(2023, 6, 10))
         self.assertEqual(report["inputs"], {"read": 16, "entities": 4, "applied": 5, "duplicates": 1, "retracted": 1,
-                                            "retractions": 1, "unresolved": 1, "rejected": 3})
+                                            "retractions": 1, "unresolved": 1, "rejected": 3, "waivers": 0})
         self.assertEqual([(r["source"], r["line"]) for r in report["rejected"]], [(SMALL, 14), (SMALL, 16), (SMALL, 17)])
         self.assertEqual(report["rejected"][2]["reason"], "duplicate key 'venue'")
         again = mandate.Engine(goutang())

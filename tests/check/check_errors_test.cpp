@@ -125,7 +125,7 @@ std::vector<check_case> cases() {
         {"unknown_unit_variable", P + "obligation o { each v: village require count(activity of x) >= 1 }\n",
          "6:58: error: unknown unit variable 'x'; this rule's is 'v'"},
         {"of_without_each", P + "obligation o { require count(activity of v) >= 1 }\n",
-         "6:42: error: 'of v' needs the rule to say 'each v: KIND'"},
+         "6:42: error: 'v' is no unit variable here: the rule needs 'each v: KIND'"},
         {"unknown_obligation", P + "outcome x { each v: village when violations(nope of v) >= 1 }\n",
          "6:45: error: unknown obligation 'nope'"},
         {"unknown_outcome_in_fired", P + "outcome x { each v: village when fired(nope of v) }\n",

@@ -82,7 +82,7 @@ expect(outcomes.get(("commend", "v1"), {}).get("fired") is True and outcomes[("c
 expect(outcomes.get(("commend", "v2"), {}).get("fired") is False and outcomes[("commend", "v2")]["final"] is True,
        f"v2 not commended: {outcomes.get(('commend', 'v2'))}")
 expect(r["inputs"] == {"read": 17, "entities": 6, "applied": 9, "duplicates": 1, "retracted": 0, "retractions": 0,
-                       "unresolved": 0, "rejected": 1}, f"inputs: {r['inputs']}")
+                       "unresolved": 0, "rejected": 1, "waivers": 0}, f"inputs: {r['inputs']}")
 expect([(x["line"], x["reason"]) for x in r["rejected"]] == [(8, "field 'venue' must be a string")], f"rejected: {r['rejected']}")
 expect(r["rejected"][0]["source"].endswith("events.jsonl"), "a rejection names its source")
 expect(r["ignored_fields"] == [{"type": "activity", "field": "photos", "records": 1}], f"ignored: {r['ignored_fields']}")

@@ -129,7 +129,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 f"{broken}:4:9: error: 2024-02-30 is not a date: February 2024 has 29 days\n"
                 " 4 |   as_of 2024-02-30\n"
                 "   | " + " " * 8 + "^~~~~~~~~~\n"
-                f"{broken}:5:43: error: expected a status: satisfied, violated, pending, found 'done'\n"
+                f"{broken}:5:43: error: expected a status: satisfied, violated, pending, excused, found 'done'\n"
                 " 5 |   expect monthly_activity[v1, 2024-04] == done\n"
                 "   | " + " " * 42 + "^~~~\n"
                 "3 errors\n")

@@ -522,11 +522,16 @@ TEST(Records, OnlyFieldsThatAreReadAreBoundInNesting) {
     EXPECT_EQ(r.inputs.applied, 3u);
     EXPECT_EQ(r.inputs.entities, 3u);
     EXPECT_EQ(r.inputs.read, 2 + 4 + n);
-    ASSERT_EQ(r.ignored_fields.size(), 2u);
+    // The entity record's undeclared key is listed too, under its kind (LANGUAGE-v2.md section 1).
+    ASSERT_EQ(r.ignored_fields.size(), 3u);
     EXPECT_EQ(r.ignored_fields[0].field, "x");
     EXPECT_EQ(r.ignored_fields[0].records, 2u);
     EXPECT_EQ(r.ignored_fields[1].field, "y");
     EXPECT_EQ(r.ignored_fields[1].records, 1u);
+    EXPECT_EQ(r.ignored_fields[2].type, "village");
+    EXPECT_TRUE(r.ignored_fields[2].kind);
+    EXPECT_EQ(r.ignored_fields[2].field, "extra");
+    EXPECT_EQ(r.ignored_fields[2].records, 1u);
 }
 
 TEST(Records, EveryCopyOfAWrongKindRefIsRejected) {

@@ -110,13 +110,14 @@ TEST(Status, OtherRequirementsWaitForTheClose) {
 {"id": "x1", "type": "visit", "time": "2023-04-03", "unit": "v1", "household": "h1"}
 )");
     // Every requirement holds on 04-10, but none is monotone in LANGUAGE.md's list (docs/choices.md
-    // item 11: `not` is neither; a constant on the left is not the listed form): all pending.
+    // item 11: `not` is neither) but the constant on the left, which LANGUAGE-v2.md (section 9,
+    // "in every file") reads as its mirror `count(a of v) >= 1`: satisfied.
     auto r = h.at("2023-04-10");
     EXPECT_TRUE(row_is(r, "hours", "v1", "2023-04-01", "2023-04-30", "pending", true, "8"));
     EXPECT_TRUE(row_is(r, "rate", "v1", "2023-04-01", "2023-04-30", "pending", true, "1"));
     EXPECT_TRUE(row_is(r, "exactly_one", "v1", "2023-04-01", "2023-04-30", "pending", true, "1"));
     EXPECT_TRUE(row_is(r, "not_none", "v1", "2023-04-01", "2023-04-30", "pending", true, "null"));
-    EXPECT_TRUE(row_is(r, "constant_left", "v1", "2023-04-01", "2023-04-30", "pending", true, "*"));
+    EXPECT_TRUE(row_is(r, "constant_left", "v1", "2023-04-01", "2023-04-30", "satisfied", true, "*"));
     EXPECT_TRUE(row_is(r, "mixed", "v1", "2023-04-01", "2023-04-30", "pending", true, "null"));
     EXPECT_TRUE(row_is(r, "covered", "v1", "2023-04-01", "2023-04-30", "pending", true, "1"));
     // A second `a` makes exactly_one fail, but == 1 is not anti-monotone either: still pending.

@@ -73,7 +73,7 @@ std::vector<parse_case> cases() {
         {"aggregate_without_close", "obligation o { require count(a of v >= 1 }", "1:37: error: expected ')', found '>'"},
         {"missing_operand", "obligation o { require count(a) >= }", "1:36: error: expected an expression, found '}'"},
         {"empty_violations", "obligation o { require violations() > 0 }",
-         "1:35: error: expected 'of VAR' or obligation names, found ')'"},
+         "1:35: error: expected 'of VAR', 'within VAR' or obligation names, found ')'"},
         {"all_without_predicate", "obligation o { require all(a of v) }", "1:34: error: expected ':', found ')'"},
         {"coverage_without_within", "obligation o { require coverage(a.b, k) > 0 }",
          "1:39: error: expected 'within', found ')'"},

@@ -241,7 +241,7 @@ std::vector<error_case> cases() {
         {"single_equals", head + "  expect o[v1, 2023-04] = satisfied\n}\n",
          "2:25: error: expected == STATUS, or met, at_risk, fired or final (each may follow 'not'), found '='"},
         {"unknown_status", head + "  expect o[v1, 2023-04] == done\n}\n",
-         "2:28: error: expected a status: satisfied, violated, pending, found 'done'"},
+         "2:28: error: expected a status: satisfied, violated, pending, excused, found 'done'"},
         {"not_without_flag", head + "  expect o[v1, 2023-04] not satisfied\n}\n",
          "2:29: error: expected met, at_risk, fired or final, found 'satisfied'"},
         {"value_without_equals", head + "  expect value o[v1, 2023-04] 3\n}\n", "2:31: error: expected '==', found '3'"},
@@ -277,7 +277,7 @@ TEST(ScenarioParse, RendersLikeRuleFileDiagnostics) {
     const auto parsed = syntax::parse_scenarios(source);
     ASSERT_EQ(parsed.diagnostics.size(), 1u);
     EXPECT_EQ(render(parsed.diagnostics[0], source),
-              "t.test.mandate:2:28: error: expected a status: satisfied, violated, pending, found 'done'\n"
+              "t.test.mandate:2:28: error: expected a status: satisfied, violated, pending, excused, found 'done'\n"
               " 2 |   expect o[v1, 2023-04] == done\n"
               "   | " + std::string(27, ' ') + "^~~~\n");
 }

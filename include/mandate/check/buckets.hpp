@@ -18,4 +18,10 @@ std::vector<calendar::bucket> rule_buckets(const rule& r, calendar::weekday week
 // nullopt when d lies outside the window.
 std::optional<calendar::bucket> triggered_bucket(const rule& r, day d);
 
+// The bucket a waiver's `period` date names (LANGUAGE-v2.md section 8): the calendar bucket
+// whose period holds it (for a cumulative one, the calendar period that ends it), or the
+// triggered bucket that opens on it; nullopt when no bucket of the schedule can be so named.
+// `calendar_buckets` are rule_buckets(r, ...).
+std::optional<calendar::bucket> waived_bucket(const rule& r, const std::vector<calendar::bucket>& calendar_buckets, day period);
+
 }  // namespace mandate::check

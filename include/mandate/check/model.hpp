@@ -47,18 +47,23 @@ struct phase {
     span loc;
 };
 
-struct kind {
-    std::string id, label;
-    std::vector<int> parents;  // allowed parent kinds; empty: a root kind
-    span loc;
-};
-
 struct field {
     std::string id;
     type t;
     bool optional = false;
     span loc;
 };
+
+struct kind {
+    std::string id, label;
+    std::vector<int> parents;  // allowed parent kinds; empty: a root kind
+    span loc;
+    std::vector<field> fields;  // what its registry records carry (LANGUAGE-v2.md section 1)
+    int find_field(std::string_view name) const;
+};
+
+// Keys every entity record may carry: a kind's field may not take one of these names.
+bool is_entity_key(std::string_view name);
 
 // Built-in fields every event has, at these indices of event_type::fields.
 inline constexpr int field_id = 0;
@@ -79,8 +84,19 @@ enum class op : std::uint8_t {
     literal, field, var, list,
     not_, neg, add, sub, mul, div, eq, ne, lt, le, gt, ge, in, and_, or_,
     count, sum, distinct, min, max, gap, all, any, coverage,
-    streak, violations, fired
+    streak, violations, fired,
+    // LANGUAGE-v2.md sections 1-3
+    unit_field,  // X.FIELD: args[0] names the unit (a var, or an event's unit or ref field)
+    is_kind,     // X is KIND: args[0] names the unit
+    units,       // units(KINDS within VAR [where PRED]): args[0] is PRED, when given
+    all_units,   // all_units(o: KINDS within VAR: PRED): args[0] is PRED
+    any_unit,
+    rank,        // rank(VAR by EXPR ...): args[0] is EXPR
 };
+
+// The unit variables of a rule: the `each` variable is slot 0; a child quantifier's or
+// units()'s variable takes the next slot inside it. At most this many are bound at once.
+inline constexpr int max_unit_slots = 8;
 
 bool is_aggregate(op o);
 bool is_comparison(op o);
@@ -161,6 +177,15 @@ struct texpr {
     period per;                    // streak
     std::vector<int> rules;        // violations / fired: rule indices (violations: resolved list)
     bool all_obligations = false;  // violations(of VAR): the list was computed, not written
+    // Unit variables: the slot a var names, an aggregate is scoped to (`of VAR`), violations
+    // and fired read (`of VAR`), units() and the child quantifiers bind; -1 none.
+    int slot = -1;
+    int within_slot = -1;            // units, all_units, any_unit, rank, coverage: `within VAR`
+    std::vector<int> scope_kinds;    // aggregates scoped to a var: the kinds that var ranges over
+    std::vector<int> kind_fields;    // unit_field: per kind of the plan, the field's index, or -1
+    bool within = false;             // violations: VAR and every unit under it
+    bool distinct = false;           // violations: violated_obligations()
+    bool ascending = false;          // rank
 };
 
 // ------------------------------------------------------------------ obligations and outcomes
@@ -186,6 +211,7 @@ struct rule {
     std::vector<std::string> cites;
     std::string var;             // `each VAR`; empty when the rule has no `each` (one instance)
     std::vector<int> unit_kinds;
+    std::optional<texpr> where;  // `each VAR: KINDS where PRED`: a bucket has an instance only where PRED holds
     day window_from = 0, window_to = 0;
     schedule_kind schedule = schedule_kind::whole;
     period per;                  // every
@@ -199,6 +225,12 @@ struct rule {
     texpr condition;             // require / when
     monotonicity mono = monotonicity::none;
     std::vector<int> reads;      // rules whose buckets `condition` reads (violations, fired)
+    std::vector<int> reads_within;  // of those, the ones read below the unit too (`within VAR`)
+    // What the rule reads beyond its own unit's events, which decides what a change touches:
+    bool reads_below = false;    // entities under its unit: units(), child quantifiers, coverage
+    bool reads_fields = false;   // unit fields, `is`, or the registry in `each ... where`
+    bool reads_event_units = false;  // of those, through an event's unit or ref field (in a where)
+    bool ranks = false;          // rank(): every unit's value
     span loc;
 };
 

@@ -18,7 +18,9 @@ namespace graph {
 class compiled_plan;
 }
 
-enum class status : std::uint8_t { pending, satisfied, violated };
+// `excused`: an approved waiver excuses the bucket, whatever it would have been
+// (LANGUAGE-v2.md section 8). Numbered after the v1 statuses, which keep their values.
+enum class status : std::uint8_t { pending, satisfied, violated, excused };
 const char* to_string(status s);
 
 struct period {
@@ -61,6 +63,16 @@ struct evidence {
     std::optional<gap_evidence> gap;
     std::optional<ratio_evidence> ratio;
     std::optional<coverage_evidence> coverage;
+    // all_units(), any_unit(), units(... where): of the units judged (`of`), how many hold
+    // (`covered`), and those for which the predicate fails (`missing`, at most evidence_limit).
+    std::optional<coverage_evidence> children;
+};
+
+// The approved waiver a bucket carries: an excuse, or an extension of its end.
+struct waiver_note {
+    std::string id;
+    std::optional<calendar::day> extended_to;  // an extension; none: the bucket is excused
+    std::string reason, approved_by;
 };
 
 struct result_row {
@@ -74,6 +86,7 @@ struct result_row {
     reported_value value;
     std::optional<std::string> reason;  // "no data" when a comparison met an undefined value
     mandate::evidence evidence;
+    std::optional<waiver_note> waiver;  // the waiver applied to this bucket
 };
 
 struct outcome_row {
@@ -90,6 +103,7 @@ struct outcome_row {
 struct input_counts {
     std::uint64_t read = 0, entities = 0, applied = 0, duplicates = 0, retracted = 0, retractions = 0,
                   unresolved = 0, rejected = 0;
+    std::uint64_t waivers = 0;  // waivers not rejected, retracted or copies (applied or not)
 };
 
 struct rejection {
@@ -99,8 +113,18 @@ struct rejection {
 };
 
 struct ignored_field {
-    std::string type, field;
+    std::string type, field;  // type: an event type, or a kind when `kind` (an entity record's key)
     std::uint64_t records = 0;
+    bool kind = false;
+};
+
+// A waiver counted but applied to no bucket as of the report's date: the bucket it names does
+// not exist (yet), or its unit is not registered.
+struct unapplied_waiver {
+    std::string id, obligation;
+    std::optional<std::string> unit;
+    calendar::day period = 0;
+    std::string reason;
 };
 
 // An entity that is counted but left out of every unit's hierarchy: its parent chain loops
@@ -123,6 +147,7 @@ struct report {
     std::vector<rejection> rejected;    // by source, line
     std::vector<ignored_field> ignored_fields;
     std::vector<unresolved_entity> unresolved_entities;  // by entity id
+    std::vector<unapplied_waiver> unapplied_waivers;     // by waiver id
     std::shared_ptr<const graph::compiled_plan> compiled;  // for labels and cite lines
 };
 

@@ -31,6 +31,12 @@ enum class node_kind : std::uint8_t {
     streak,
     violations,
     fired,
+    entity_field,  // a field of a unit's registry record: args[0] names the unit
+    is_kind,       // whether args[0]'s unit is of `kinds`
+    units,         // entities of `kinds` under the unit in slot `within_slot` [where args[0]]
+    all_units,     // args[0] for each of them (bound in `slot`)
+    any_unit,
+    rank,          // the rank of slot 0's unit among `kinds` by args[0]
 };
 
 struct node {
@@ -49,6 +55,14 @@ struct node {
     std::string text;            // canonical source text
     bool event_level = false;    // reads event fields: evaluated per event, not per bucket
     bool uses_unit = false;      // reads the instance's unit
+    // Unit variables (check::texpr): a var's slot, the slot an aggregate is scoped to, or the
+    // one units() and the quantifiers bind; `within_slot` the `within VAR` they read.
+    int slot = -1;
+    int within_slot = -1;
+    std::vector<int> kind_fields;  // entity_field: per kind, the field's index, or -1
+    bool within = false, distinct = false, ascending = false;
+    bool reads_slots = false;    // reads a unit variable other than slot 0 (inside a quantifier)
+    bool reads_registry = false; // reads a unit's fields or kind
 };
 
 // A stream of events: one type, an optional filter, and whether it is scoped to a unit
@@ -58,6 +72,7 @@ struct source {
     node_id filter = no_node;    // an event-level boolean node
     bool scoped = false;
     bool filter_uses_unit = false;  // the filter names the unit variable: applied per instance
+    bool filter_reads_registry = false;  // the filter reads units' fields or kinds (applied per instance too)
     std::vector<int> scope_kinds;   // kinds of the units the source is scoped to
     std::string text;               // "activity of v where venue in [...]"
 };
@@ -69,6 +84,7 @@ struct rule_node {
     node_id compared = no_node;       // left side of a single-comparison condition, for `value`
     std::vector<calendar::bucket> buckets;  // calendar schedules (whole, every, by)
     int trigger_source = -1;          // after/before an event: the trigger events
+    node_id where = no_node;          // `each ... where`: whether the unit has a bucket
     std::vector<node_id> aggregates;  // every aggregate the condition reads (measures)
     std::vector<std::string> measure_names;  // their text as this rule writes it (a shared node
                                              // keeps the text of the first rule that made it)

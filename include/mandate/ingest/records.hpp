@@ -35,7 +35,30 @@ bool is_valid_utf8(std::string_view text);
 // bounded but by the record's size: they are checked without recursion.
 inline constexpr std::uint32_t max_json_depth = 32;
 
-enum class record_kind { entity, event, retraction };
+enum class record_kind { entity, event, retraction, waiver };
+
+// A waiver (LANGUAGE-v2.md section 8) is kept as an event of a type of its own, numbered after
+// the plan's event types, so that its id shares their namespace (copies, conflicts,
+// retractions): `time` is its `period` date, `unit` its unit ("" for an obligation without
+// `each`), and these are its fields.
+inline int waiver_type(const check::plan& plan) { return static_cast<int>(plan.events.size()); }
+namespace waiver_field {
+inline constexpr int obligation = 3;  // int: the obligation's rule index
+inline constexpr int extend_to = 4;   // date
+inline constexpr int excuse = 5;      // bool
+inline constexpr int reason = 6;      // text
+inline constexpr int approved_by = 7; // text
+inline constexpr int count = 8;
+}  // namespace waiver_field
+// The types of those fields, for the store's columns.
+check::type_kind waiver_field_kind(int field);
+// Why a waiver with these values is refused, or empty: its obligation, unit, period and
+// extension judged against the plan (the JSON and the typed readers share it).
+struct waiver_values {
+    std::string_view id, obligation, unit, reason, approved_by;
+    bool has_unit = false, has_period = false, excuse = false, has_excuse = false;
+    std::optional<calendar::day> period, extend_to;
+};
 
 // `number` values are held in millionths (LANGUAGE.md: at most 6 fractional digits).
 inline constexpr std::int64_t number_scale = 1000000;
@@ -81,6 +104,9 @@ struct parsed_record {
     // retraction
     std::string_view retract;
 };
+
+// Fills `r` (an event of waiver_type()) from a waiver's values, or says why it is refused.
+bool make_waiver(const check::plan& plan, const waiver_values& w, parsed_record& r, std::string& error);
 
 // Parses records against one plan. Reusable; not thread-safe (one per thread).
 class record_parser {

@@ -133,9 +133,44 @@ struct streak {
     box<expr> body;
 };
 
+// `violations(...)` and `violated_obligations(...)`.
 struct violations {
     std::vector<name> obligations;  // empty: every obligation not downstream of the enclosing rule
     name of_var;
+    bool within = false;    // `within VAR`: VAR and every unit under it, not `of VAR` alone
+    bool distinct = false;  // violated_obligations: obligations with a violated bucket, not buckets
+};
+
+// `X.FIELD`: a field of a unit's registry record (X a unit variable, `unit`, a ref field, `it`).
+struct member {
+    name object;
+    name field;
+};
+
+// `EXPR is KIND | KIND`.
+struct is_kind {
+    box<expr> operand;
+    std::vector<name> kinds;
+};
+
+// `units(KINDS within VAR [where PRED])`, `units(o: KINDS within VAR where PRED)`,
+// `all_units(o: KINDS within VAR: PRED)`, `any_unit(o: ...)`.
+enum class units_form { count, all, any };
+struct units_call {
+    units_form form = units_form::count;
+    std::optional<name> var;  // `o:`; without it, `it` names the entity in the predicate
+    std::vector<name> kinds;
+    name within_var;
+    std::optional<box<expr>> predicate;
+};
+
+// `rank(VAR by EXPR [ascending] among KINDS [within VAR2])`.
+struct rank {
+    name var;
+    box<expr> by;
+    bool ascending = false;
+    std::vector<name> kinds;
+    std::optional<name> within_var;
 };
 
 struct fired {
@@ -151,7 +186,7 @@ struct expr {
     // one level however long. The parser bounds both.
     std::uint32_t nesting = 1;
     std::variant<number_lit, bool_lit, string_lit, date_value, duration_value, list_lit, name_ref, unary, binary,
-                 aggregate, streak, violations, fired>
+                 aggregate, streak, violations, fired, member, is_kind, units_call, rank>
         node;
 };
 
@@ -179,13 +214,6 @@ struct phase_decl {
     date_lit from, to;
 };
 
-struct kind_decl {
-    span loc;
-    name id;
-    std::optional<std::string> label;
-    std::vector<name> parents;  // `within K | K`
-};
-
 enum class base_type { int_, number, bool_, text, date, ref, set };
 
 struct field_type {
@@ -200,6 +228,14 @@ struct field_decl {
     name id;
     bool optional = false;
     field_type type;
+};
+
+struct kind_decl {
+    span loc;
+    name id;
+    std::optional<std::string> label;
+    std::vector<name> parents;  // `within K | K`
+    std::vector<field_decl> fields;  // `{ NAME: TYPE ... }`: what the kind's registry records carry
 };
 
 struct event_decl {
@@ -218,6 +254,7 @@ struct each_clause {
     span loc;
     name var;
     std::vector<name> kinds;
+    std::optional<expr> where;  // `each VAR: KINDS where PRED`
 };
 struct during_clause {
     span loc;

@@ -28,6 +28,13 @@ struct entity_option {
     std::int64_t number = 0;
 };
 
+// `NAME: VALUE` inside an event's braces; VALUE is a literal expression.
+struct field_value {
+    span loc;
+    name field;
+    expr value;
+};
+
 // `entity ID: KIND [in PARENT] ["name"] [since DATE] [until DATE] [version N]`
 struct entity_stmt {
     span loc;
@@ -36,6 +43,7 @@ struct entity_stmt {
     std::optional<entity_ref> parent;
     std::optional<std::string> label;
     std::vector<entity_option> options;
+    std::vector<field_value> fields;  // `{ FIELD: VALUE, ... }`: the kind's fields
 };
 
 // An event time as written: a date, or a date-time with an optional offset.
@@ -44,13 +52,6 @@ struct time_lit {
     date_lit date;
     std::string text;  // the whole literal, passed to the record as written
     bool has_clock = false;
-};
-
-// `NAME: VALUE` inside an event's braces; VALUE is a literal expression.
-struct field_value {
-    span loc;
-    name field;
-    expr value;
 };
 
 // `event [ID] TYPE UNIT TIME [{ FIELD: VALUE, ... }]`. The parser cannot tell the optional id

@@ -251,6 +251,41 @@ private:
                 ok = false;
             }
         }
+        // The kind's fields, typed as the kind declares them (LANGUAGE-v2.md section 1).
+        if (kind >= 0) {
+            const check::kind& kd = model_.kinds[static_cast<std::size_t>(kind)];
+            std::set<std::string> given;
+            for (const auto& f : e.fields) {
+                const int index = kd.find_field(f.field.text);
+                if (index < 0) {
+                    std::vector<std::string> names;
+                    for (const auto& x : kd.fields) names.push_back(x.id);
+                    std::string hint = check::did_you_mean(f.field.text, names);
+                    error(f.field.loc, "kind '" + kd.id + "' has no field '" + f.field.text + "'" +
+                                           (hint.empty() ? (names.empty() ? std::string(": it declares none")
+                                                                          : ": its fields are " + join(names))
+                                                         : hint));
+                    ok = false;
+                    continue;
+                }
+                if (!given.insert(f.field.text).second) {
+                    error(f.field.loc, "field '" + f.field.text + "' is given twice");
+                    ok = false;
+                    continue;
+                }
+                const check::field& decl = kd.fields[static_cast<std::size_t>(index)];
+                if (auto value = json_value(f.value, decl.t, decl.id)) json += ", " + io::json_string(decl.id) + ": " + *value;
+                else ok = false;
+            }
+            std::vector<std::string> missing;
+            for (const auto& x : kd.fields)
+                if (!x.optional && !given.count(x.id)) missing.push_back(x.id);
+            if (!missing.empty()) {
+                error(e.kind.loc, "a " + kd.id + " needs " + (missing.size() == 1 ? "field " : "fields ") + join(missing) +
+                                      ": write them after the entity, as in { " + missing.front() + ": ... }");
+                ok = false;
+            }
+        }
         json += "}";
         if (!ok) return std::nullopt;
         return record_step{e.loc, std::move(json)};
@@ -538,6 +573,7 @@ private:
                 out.k = check_kind::status;
                 out.want_status = x.word.text == "satisfied" ? status::satisfied
                                   : x.word.text == "violated" ? status::violated
+                                  : x.word.text == "excused"  ? status::excused
                                                               : status::pending;
                 break;
             case sa::expect_kind::flag:

@@ -146,6 +146,29 @@ typedef struct mandate_entity {
 MANDATE_API mandate_status mandate_engine_add_entity(mandate_engine* engine, const mandate_entity* entity,
                                                      char** error);
 
+/* The same, with the fields its kind declares (LANGUAGE-v2.md section 1): set them on a builder
+ * made with mandate_event_new (its id, type, time and unit are not read) with the
+ * mandate_event_set_* calls; a field the kind does not declare is ignored and listed. */
+MANDATE_API mandate_status mandate_engine_add_entity_fields(mandate_engine* engine, const mandate_entity* entity,
+                                                            const mandate_event* fields, char** error);
+
+/* An approved waiver (LANGUAGE-v2.md section 8), the keys of {"waiver", "obligation", "unit",
+ * "period", "extend_to" | "excuse": true, "reason", "approved_by"}. Its id shares the events'
+ * namespace: mandate_engine_retract takes it back. */
+typedef struct mandate_waiver {
+    const char* id;          /* required */
+    const char* obligation;  /* required */
+    const char* unit;        /* NULL for an obligation without `each` */
+    mandate_date period;     /* a date inside the bucket waived (a triggered bucket: its first day) */
+    mandate_date extend_to;  /* {0, 0, 0}: none; else exactly one of this and excuse */
+    int excuse;              /* non-zero: the bucket is excused */
+    const char* reason;      /* NULL: none */
+    const char* approved_by; /* NULL: none */
+} mandate_waiver;
+
+/* Adds a waiver, checked as its JSON twin would be (MANDATE_REJECTED with its reason). */
+MANDATE_API mandate_status mandate_engine_add_waiver(mandate_engine* engine, const mandate_waiver* waiver, char** error);
+
 /* Adds a built event (see mandate_event_new). Checked as its JSON twin would be, with the same
  * rejection reasons; an event and its JSON twin are duplicates of each other. The builder is
  * only read: it may be changed and added again. */
@@ -183,7 +206,8 @@ typedef enum mandate_bucket_status {
     MANDATE_BUCKET_ABSENT = 0, /* the bucket did not exist before, or no longer exists after */
     MANDATE_BUCKET_PENDING = 1,
     MANDATE_BUCKET_SATISFIED = 2,
-    MANDATE_BUCKET_VIOLATED = 3
+    MANDATE_BUCKET_VIOLATED = 3,
+    MANDATE_BUCKET_EXCUSED = 4  /* an approved waiver excuses it */
 } mandate_bucket_status;
 
 /* One bucket whose state changed. Every pointer in it, and the struct itself, is valid during

@@ -108,6 +108,7 @@ mandate_bucket_status bucket_status(const std::optional<mandate::status>& s) {
         case mandate::status::pending: return MANDATE_BUCKET_PENDING;
         case mandate::status::satisfied: return MANDATE_BUCKET_SATISFIED;
         case mandate::status::violated: return MANDATE_BUCKET_VIOLATED;
+        case mandate::status::excused: return MANDATE_BUCKET_EXCUSED;
     }
     return MANDATE_BUCKET_ABSENT;
 }
@@ -290,6 +291,49 @@ mandate_status mandate_engine_add_entity(mandate_engine* engine, const mandate_e
             return invalid(error, "mandate_engine_add_entity", ("until is not a real date: " + date_text(entity->until)).c_str());
         e.version = entity->version;
         return add_result(engine, engine->engine.add(e), error);
+    });
+}
+
+mandate_status mandate_engine_add_entity_fields(mandate_engine* engine, const mandate_entity* entity, const mandate_event* fields,
+                                               char** error) {
+    return guarded(error, [&] {
+        if (!engine || !entity || !entity->id || !entity->kind || !fields)
+            return invalid(error, "mandate_engine_add_entity_fields", "engine, entity, its id, its kind and fields must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_add_entity_fields", in_callback_message);
+        mandate::typed_entity e;
+        e.id = entity->id;
+        e.kind = entity->kind;
+        if (entity->parent) e.parent = entity->parent;
+        if (entity->name) e.name = entity->name;
+        if (!date_of(entity->since, e.since))
+            return invalid(error, "mandate_engine_add_entity_fields", ("since is not a real date: " + date_text(entity->since)).c_str());
+        if (!date_of(entity->until, e.until))
+            return invalid(error, "mandate_engine_add_entity_fields", ("until is not a real date: " + date_text(entity->until)).c_str());
+        e.version = entity->version;
+        e.fields = fields->event.fields();
+        return add_result(engine, engine->engine.add(e), error);
+    });
+}
+
+mandate_status mandate_engine_add_waiver(mandate_engine* engine, const mandate_waiver* waiver, char** error) {
+    return guarded(error, [&] {
+        if (!engine || !waiver || !waiver->id || !waiver->obligation)
+            return invalid(error, "mandate_engine_add_waiver", "engine, waiver, its id and its obligation must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_add_waiver", in_callback_message);
+        mandate::typed_waiver w;
+        w.id = waiver->id;
+        w.obligation = waiver->obligation;
+        if (waiver->unit) w.unit = waiver->unit;
+        std::optional<mandate::calendar::day> period;
+        if (!date_of(waiver->period, period) || !period)
+            return invalid(error, "mandate_engine_add_waiver", ("period is not a real date: " + date_text(waiver->period)).c_str());
+        w.period = *period;
+        if (!date_of(waiver->extend_to, w.extend_to))
+            return invalid(error, "mandate_engine_add_waiver", ("extend_to is not a real date: " + date_text(waiver->extend_to)).c_str());
+        w.excuse = waiver->excuse != 0;
+        if (waiver->reason) w.reason = waiver->reason;
+        if (waiver->approved_by) w.approved_by = waiver->approved_by;
+        return add_result(engine, engine->engine.add(w), error);
     });
 }
 

@@ -178,7 +178,35 @@ mandate::typed_entity entity_of(const py::dict& d) {
             if (overflow) throw py::value_error("record key 'version' is out of range");
         }
     }
+    // The kind's fields (LANGUAGE-v2.md section 1): every other key, typed as an event's.
+    for (auto [key, value] : d) {
+        const std::string name = utf8(key);
+        if (mandate::check::is_entity_key(name) || value.is_none()) continue;
+        e.set(name, value_of(value, name));
+    }
     return e;
+}
+
+// A waiver (LANGUAGE-v2.md section 8): {"waiver", "obligation", "unit", "period", "extend_to"
+// or "excuse": True, "reason", "approved_by"}.
+mandate::typed_waiver waiver_of(const py::dict& d) {
+    mandate::typed_waiver w;
+    w.id = *text_key(d, "waiver", "a waiver", true);
+    w.obligation = *text_key(d, "obligation", "a waiver", true);
+    w.unit = text_key(d, "unit", "a waiver", false);
+    const auto period = date_key(d, "period");
+    if (!period) throw py::type_error("a waiver needs 'period'");
+    w.period = *period;
+    w.extend_to = date_key(d, "extend_to");
+    if (d.contains("excuse") && !d["excuse"].is_none()) {
+        py::object x = d["excuse"];
+        if (!PyBool_Check(x.ptr())) throw py::type_error("record key 'excuse' must be True, not " + type_name(x));
+        if (!x.cast<bool>()) throw py::value_error("record key 'excuse' must be True (a waiver that only extends has 'extend_to')");
+        w.excuse = true;
+    }
+    w.reason = text_key(d, "reason", "a waiver", false);
+    w.approved_by = text_key(d, "approved_by", "a waiver", false);
+    return w;
 }
 
 mandate::typed_event event_of(const py::dict& d) {
@@ -274,8 +302,9 @@ public:
             // The same order as for JSON records: a retraction, an entity, an event.
             if (d.contains("retract")) s = engine.retract(*text_key(d, "retract", "a retraction", true), source, line);
             else if (d.contains("entity")) s = engine.add(entity_of(d), source, line);
+            else if (d.contains("waiver")) s = engine.add(waiver_of(d), source, line);
             else if (d.contains("id")) s = engine.add(event_of(d), source, line);
-            else throw py::type_error("a record needs 'entity', 'id' (an event) or 'retract'");
+            else throw py::type_error("a record needs 'entity', 'id' (an event), 'waiver' or 'retract'");
         } else {
             throw py::type_error("a record is a dict or a JSON str, not " + type_name(record));
         }
@@ -376,7 +405,7 @@ PYBIND11_MODULE(_mandate, m) {
             "period", [](const change_object& c) { return py::dict(py::arg("from") = c.from, py::arg("to") = c.to); },
             R"pbdoc(The bucket's period as in reports: {"from": "2023-04-01", "to": "2023-04-30"}.)pbdoc")
         .def_readonly("before", &change_object::before,
-                      R"pbdoc(Obligations: "pending", "satisfied", "violated", or None when the bucket is new.)pbdoc")
+                      R"pbdoc(Obligations: "pending", "satisfied", "violated", "excused", or None when the bucket is new.)pbdoc")
         .def_readonly("after", &change_object::after,
                       R"pbdoc(Obligations: the state now, or None when the bucket no longer exists.)pbdoc")
         .def_readonly("fired_before", &change_object::fired_before, R"pbdoc(Outcomes: whether it had fired (None: new).)pbdoc")

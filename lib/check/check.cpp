@@ -1370,8 +1370,8 @@ private:
             error(r.var.loc, "rank() ranks the rule's own unit variable '" + s.owner->var + "', not '" + r.var.text + "'");
             return poisoned(e.loc);
         }
-        if (s.in_rank || s.vars.size() > 1) {
-            error(e.loc, "rank() stands in the requirement itself, not inside another rank() or a quantifier");
+        if (s.in_rank) {
+            error(e.loc, "rank() cannot stand inside another rank()'s value");
             return poisoned(e.loc);
         }
         texpr out = make(op::rank, type::of(type_kind::integer), e.loc);

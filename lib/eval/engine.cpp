@@ -52,6 +52,11 @@ add_status engine::add(const typed_entity& entity, std::string_view source, std:
                             [&](io::parsed_record& r, std::string& error) { return impl_->typed.read(entity, r, error); });
 }
 
+add_status engine::add(const typed_waiver& waiver, std::string_view source, std::uint64_t line) {
+    return impl_->add_typed(source, line,
+                            [&](io::parsed_record& r, std::string& error) { return impl_->typed.read(waiver, r, error); });
+}
+
 add_status engine::add(const typed_event& event, std::string_view source, std::uint64_t line) {
     return impl_->add_typed(source, line,
                             [&](io::parsed_record& r, std::string& error) { return impl_->typed.read(event, r, error); });

@@ -132,19 +132,24 @@ val evaluation::units(node_id id, context& ctx, collector* evidence) {
     under(id, ctx.slot(n.within_slot), n.kinds, ctx.registry_day(), below);
     std::int64_t holding = 0;
     std::vector<std::uint32_t> failing;
+    bool failed_on_undefined = false;  // a unit for which the predicate fails met an undefined value
     for (const std::uint32_t x : below) {
         bool holds = true;
         if (!n.args.empty()) {
             context inner = ctx;
+            inner.undefined = false;
             inner.slots[static_cast<std::size_t>(n.slot)] = x;
             holds = eval(n.args[0], inner).truthy();
-            ctx.undefined = ctx.undefined || inner.undefined;
+            if (!holds && inner.undefined) failed_on_undefined = true;
         }
         if (holds) ++holding;
         else failing.push_back(x);
-        // all_units and any_unit are decided by the first that fails or holds, but go on for
-        // the evidence and for `no data`, which depend on every child alike.
+        // all_units and any_unit are decided by the first that fails or holds, but go on: the
+        // evidence names every unit that fails.
     }
+    // "no data" only where it decides: a unit that fails for want of a value makes all_units
+    // false and the count lower; any_unit is false for want of one only when none holds.
+    if (failed_on_undefined && (n.kind != node_kind::any_unit || holding == 0)) ctx.undefined = true;
     if (evidence) {
         std::sort(failing.begin(), failing.end(), [&](std::uint32_t a, std::uint32_t b) {
             return e_.st.text(e_.st.entities[a].id) < e_.st.text(e_.st.entities[b].id);

@@ -209,7 +209,61 @@ bool typed_reader::read(const typed_entity& e, io::parsed_record& r, std::string
     r.until = e.until;
     if (e.version < 0) return reject(admit::bad_version());
     r.version = e.version;
+    // The kind's fields, as the JSON reader takes them.
+    const check::kind& kd = plan_.kinds[static_cast<std::size_t>(r.kind_index)];
+    r.fields.assign(kd.fields.size(), io::field_value{});
+    r.members.clear();
+    r.ignored.clear();
+    for (const auto& field : e.fields) {
+        const auto& name = field.first;
+        if (!simdjson::validate_utf8(name.data(), name.size())) return reject("a field name is not valid UTF-8");
+        if (field.second.type() == typed_value::kind::text && !checked_text(name, field.second.string(), error)) return false;
+        if (check::is_entity_key(name))
+            return reject("field '" + name + "' is a key of the entity record: give it as the entity's " + name + ", not as a field");
+    }
+    for (std::size_t i = 0; i < kd.fields.size(); ++i) {
+        const check::field& f = kd.fields[i];
+        const typed_value* v = nullptr;
+        for (const auto& field : e.fields)
+            if (field.first == f.id) v = &field.second;
+        if (!v) {
+            if (!f.optional) return reject(admit::missing(f.id));
+            continue;
+        }
+        if (!scalar(f, f.t.kind, *v, r.fields[i], false, error)) return false;
+    }
+    for (const auto& field : e.fields)
+        if (kd.find_field(field.first) < 0) r.ignored.push_back(field.first);
     return true;
+}
+
+bool typed_reader::read(const typed_waiver& w, io::parsed_record& r, std::string& error) {
+    scratch_.clear();
+    if (!checked_text("waiver", w.id, error) || !checked_text("obligation", w.obligation, error)) return false;
+    if (w.unit && !checked_text("unit", *w.unit, error)) return false;
+    if (w.reason && !checked_text("reason", *w.reason, error)) return false;
+    if (w.approved_by && !checked_text("approved_by", *w.approved_by, error)) return false;
+    if (!in_calendar(w.period)) {
+        error = outside_calendar("period");
+        return false;
+    }
+    if (w.extend_to && !in_calendar(*w.extend_to)) {
+        error = outside_calendar("extend_to");
+        return false;
+    }
+    io::waiver_values v;
+    v.id = w.id;
+    v.obligation = w.obligation;
+    v.has_unit = w.unit.has_value();
+    if (w.unit) v.unit = *w.unit;
+    if (w.reason) v.reason = *w.reason;
+    if (w.approved_by) v.approved_by = *w.approved_by;
+    v.period = w.period;
+    v.has_period = true;
+    v.extend_to = w.extend_to;
+    v.has_excuse = w.excuse;
+    v.excuse = w.excuse;
+    return io::make_waiver(plan_, v, r, error);
 }
 
 bool typed_reader::read(const typed_event& e, io::parsed_record& r, std::string& error) {

@@ -22,6 +22,7 @@ public:
     // Each returns false with `error` set when the record is rejected.
     bool read(const typed_entity& e, io::parsed_record& out, std::string& error);
     bool read(const typed_event& e, io::parsed_record& out, std::string& error);
+    bool read(const typed_waiver& w, io::parsed_record& out, std::string& error);
     bool read_retraction(std::string_view id, io::parsed_record& out, std::string& error);
 
 private:

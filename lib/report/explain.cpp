@@ -38,6 +38,7 @@ std::string who(const check::plan& p, const check::rule& rule) {
     std::string out = "each ";
     for (std::size_t i = 0; i < rule.unit_kinds.size(); ++i)
         out += (i ? " or " : "") + p.kinds[static_cast<std::size_t>(rule.unit_kinds[static_cast<std::size_t>(i)])].id;
+    if (rule.where) out += " for which " + rule.where->text + " holds at the end of the period";
     return out;
 }
 
@@ -94,6 +95,16 @@ void evidence_words(const check::rule& rule, const evidence& e, bool has_value, 
         if (!e.ratio->denominator.is_null() && e.ratio->denominator.number == rational(0)) out << ": a ratio over nothing has no value";
         out << ".\n";
     }
+    if (e.children) {
+        out << "  Of " << e.children->of << " units judged, " << e.children->covered << " hold";
+        if (!e.children->missing.empty()) {
+            out << "; failing: ";
+            for (std::size_t i = 0; i < e.children->missing.size(); ++i) out << (i ? ", " : "") << detail::terminal_text(e.children->missing[i]);
+            const auto failing = static_cast<std::size_t>(e.children->of - e.children->covered);
+            if (failing > e.children->missing.size()) out << ", and " << failing - e.children->missing.size() << " more";
+        }
+        out << ".\n";
+    }
     if (e.coverage) {
         out << "  Covered " << e.coverage->covered << " of " << e.coverage->of;
         if (e.coverage->of == 0) out << " (there was nothing to cover)";
@@ -138,22 +149,37 @@ std::string explain(const report& r, const result_row& x) {
     out << (x.unit ? detail::terminal_text(*x.unit) : std::string("the plan")) << ", " << detail::period_text(x.span) << ": " << to_string(x.status)
         << (x.at_risk ? " (at risk)" : "") << "\n";
     if (!rule) return out.str();
-    const calendar::day close = calendar::close_day(x.span.to, rule->grace);
+    if (x.waiver && !x.waiver->extended_to) {
+        out << "  Excused by waiver " << detail::terminal_text(x.waiver->id)
+            << (x.waiver->reason.empty() ? std::string() : " (" + detail::terminal_text(x.waiver->reason) + ")")
+            << (x.waiver->approved_by.empty() ? std::string() : ", approved by " + detail::terminal_text(x.waiver->approved_by))
+            << ": whatever the records show, it is neither satisfied nor violated, and no violations() counts it.\n";
+        for (const auto& c : rule->cites) out << "  Clause: " << c << "\n";
+        return out.str();
+    }
+    // An extension moves the period's end for this unit: records up to it count, and it is
+    // judged after it.
+    const calendar::day end = x.waiver && x.waiver->extended_to ? *x.waiver->extended_to : x.span.to;
+    if (end != x.span.to)
+        out << "  Extended to " << calendar::to_iso(end) << " by waiver " << detail::terminal_text(x.waiver->id)
+            << (x.waiver->reason.empty() ? std::string() : " (" + detail::terminal_text(x.waiver->reason) + ")")
+            << ": records dated up to then count, and the period keeps its dates.\n";
+    const calendar::day close = calendar::close_day(end, rule->grace);
     const bool closed = r.as_of >= close;
     const std::string grace = rule->grace ? ", with " + duration_text(*rule->grace) + " of grace" : "";
     if (closed) {
-        out << "  The period closed on " << calendar::to_iso(close) << " (it ended on " << calendar::to_iso(x.span.to) << grace << "), and on the records dated up to "
+        out << "  The period closed on " << calendar::to_iso(close) << " (it ended on " << calendar::to_iso(end) << grace << "), and on the records dated up to "
             << calendar::to_iso(r.as_of) << " the requirement " << (x.met ? "holds" : "does not hold") << ".\n";
     } else if (x.status != status::pending) {
         out << "  Decided before the period closes (on " << calendar::to_iso(close) << "): the requirement already "
             << (x.met ? "holds" : "fails") << ", and " << early_reason(rule->mono) << ".\n";
     } else {
         out << "  Still open: ";
-        if (r.as_of <= x.span.to)
-            out << "the period runs until " << calendar::to_iso(x.span.to) << " (" << plural(x.span.to - r.as_of, "day", "days") << " after "
+        if (r.as_of <= end)
+            out << "the period runs until " << calendar::to_iso(end) << " (" << plural(end - r.as_of, "day", "days") << " after "
                 << calendar::to_iso(r.as_of) << ")";
         else
-            out << "the period ended on " << calendar::to_iso(x.span.to) << ", but late records are taken until "
+            out << "the period ended on " << calendar::to_iso(end) << ", but late records are taken until "
                 << calendar::to_iso(close - 1);
         out << ", and it is judged on " << calendar::to_iso(close) << ". So far the requirement "
             << (x.met ? "holds, but it is only judged when the period closes" : "does not hold") << ".\n";

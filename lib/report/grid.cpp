@@ -71,6 +71,7 @@ std::vector<rule_grid> grids_of(const report& r) {
         g.satisfied += x.status == status::satisfied;
         g.violated += x.status == status::violated;
         g.pending += x.status == status::pending;
+        g.excused += x.status == status::excused;
         g.at_risk += x.at_risk;
     }
     for (const auto& x : r.outcomes) {
@@ -181,6 +182,16 @@ std::vector<std::string> evidence_lines(const evidence& e) {
             for (std::size_t i = 0; i < e.coverage->missing.size(); ++i) line += (i ? ", " : "") + e.coverage->missing[i];
             const auto missing = static_cast<std::size_t>(e.coverage->of - e.coverage->covered);
             if (missing > e.coverage->missing.size()) line += ", ... (" + std::to_string(missing) + " in all)";
+        }
+        out.push_back(line);
+    }
+    if (e.children) {
+        std::string line = std::to_string(e.children->covered) + " of " + std::to_string(e.children->of) + " units hold";
+        if (!e.children->missing.empty()) {
+            line += "; failing: ";
+            for (std::size_t i = 0; i < e.children->missing.size(); ++i) line += (i ? ", " : "") + e.children->missing[i];
+            const auto failing = static_cast<std::size_t>(e.children->of - e.children->covered);
+            if (failing > e.children->missing.size()) line += ", ... (" + std::to_string(failing) + " in all)";
         }
         out.push_back(line);
     }

@@ -25,7 +25,7 @@ struct rule_grid {
     std::vector<std::vector<int>> cells;   // [unit][column]: index into results/outcomes, or -1
     std::vector<const result_row*> results;
     std::vector<const outcome_row*> outcomes;
-    std::size_t satisfied = 0, violated = 0, pending = 0, at_risk = 0;  // obligations
+    std::size_t satisfied = 0, violated = 0, pending = 0, at_risk = 0, excused = 0;  // obligations
     std::size_t fired = 0, fired_final = 0;                              // outcomes
 };
 

@@ -36,6 +36,7 @@ std::string anchor(const detail::rule_grid& g) { return (g.outcome ? "outcome-" 
 const char* status_class(const result_row& x) {
     if (x.status == status::satisfied) return "satisfied";
     if (x.status == status::violated) return "violated";
+    if (x.status == status::excused) return "excused";
     return x.at_risk ? "at-risk" : "pending";
 }
 
@@ -131,7 +132,7 @@ void cites(const std::vector<std::string>& lines, const char* cls, std::ostream&
 constexpr std::size_t max_listed = 300;
 
 const char* const style = R"css(
-:root { --ok: #2e7d32; --bad: #c62828; --risk: #ef8f00; --wait: #b0bec5; --fire: #1565c0; --ink: #1f2933; --muted: #616e7c; }
+:root { --ok: #2e7d32; --bad: #c62828; --risk: #ef8f00; --wait: #b0bec5; --excused: #7e57c2; --fire: #1565c0; --ink: #1f2933; --muted: #616e7c; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
        "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--ink); margin: 0 auto; max-width: 1280px; padding: 24px; line-height: 1.45; }
@@ -157,6 +158,8 @@ table.summary td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .bar .violated, .legend .violated, .cell.violated { background: var(--bad); }
 .bar .at-risk, .legend .at-risk, .cell.at-risk { background: var(--risk); }
 .bar .pending, .legend .pending, .cell.pending { background: var(--wait); }
+.bar .excused, .legend .excused, .cell.excused { background: var(--excused); }
+.total.excused b { color: var(--excused); } .status.excused { color: var(--excused); }
 .cell.fired, .legend .fired { background: var(--fire); }
 .cell.fired-provisional, .legend .fired-provisional { background: repeating-linear-gradient(45deg, var(--fire) 0 3px, #90caf9 3px 6px); }
 .cell.not-fired, .legend .not-fired { background: #eceff1; }
@@ -191,8 +194,9 @@ void write_html(const report& r, std::ostream& out) {
     const check::plan* model = r.compiled ? &r.compiled->model() : nullptr;
     const std::string title = model && !model->title.empty() ? model->title : r.plan;
     const auto grids = detail::grids_of(r);
-    std::size_t satisfied = 0, violated = 0, pending = 0, at_risk = 0, fired = 0;
+    std::size_t satisfied = 0, violated = 0, pending = 0, at_risk = 0, fired = 0, excused = 0;
     for (const auto& g : grids) {
+        excused += g.excused;
         satisfied += g.satisfied;
         violated += g.violated;
         pending += g.pending;
@@ -214,9 +218,11 @@ void write_html(const report& r, std::ostream& out) {
         << "<div class=\"total violated\" data-count=\"" << violated << "\"><b>" << violated << "</b>violated</div>"
         << "<div class=\"total at-risk\" data-count=\"" << at_risk << "\"><b>" << at_risk << "</b>at risk</div>"
         << "<div class=\"total pending\" data-count=\"" << pending - at_risk << "\"><b>" << pending - at_risk << "</b>pending</div>"
+        << "<div class=\"total excused\" data-count=\"" << excused << "\"><b>" << excused << "</b>excused</div>"
         << "<div class=\"total fired\" data-count=\"" << fired << "\"><b>" << fired << "</b>outcomes fired</div></div>\n";
     out << "<div class=\"legend\"><span><i class=\"satisfied\"></i>satisfied</span><span><i class=\"violated\"></i>violated</span>"
         << "<span><i class=\"at-risk\"></i>at risk</span><span><i class=\"pending\"></i>pending</span>"
+        << "<span><i class=\"excused\"></i>excused</span>"
         << "<span><i class=\"fired\"></i>fired</span><span><i class=\"fired-provisional\"></i>fired, not final</span>"
         << "<span><i class=\"not-fired\"></i>not fired</span></div>\n";
     out << "<table class=\"summary\" id=\"obligations\"><thead><tr><th>obligation</th><th></th><th>satisfied</th><th>violated</th>"
@@ -313,7 +319,8 @@ void write_html(const report& r, std::ostream& out) {
     out << "<section id=\"inputs\">\n<h2>Records</h2>\n<table class=\"inputs\"><tbody>";
     const std::pair<const char*, std::uint64_t> counts[] = {
         {"read", in.read},           {"entities", in.entities},       {"applied", in.applied},     {"duplicates", in.duplicates},
-        {"retracted", in.retracted}, {"retractions", in.retractions}, {"unresolved", in.unresolved}, {"rejected", in.rejected}};
+        {"retracted", in.retracted}, {"retractions", in.retractions}, {"unresolved", in.unresolved}, {"rejected", in.rejected},
+        {"waivers", in.waivers}};
     for (const auto& [name, n] : counts)
         out << "<tr data-count=\"" << name << "\"><th>" << name << "</th><td class=\"n\">" << n << "</td></tr>";
     out << "</tbody></table>\n";
@@ -327,9 +334,19 @@ void write_html(const report& r, std::ostream& out) {
             out << "<p class=\"muted\">… and " << r.rejected.size() - max_listed << " more (--rejects FILE copies them all).</p>\n";
     }
     if (!r.ignored_fields.empty()) {
-        out << "<h3>Ignored fields</h3>\n<table class=\"list ignored\"><thead><tr><th>event type</th><th>field</th><th>records</th></tr></thead><tbody>\n";
+        out << "<h3>Ignored fields</h3>\n<table class=\"list ignored\"><thead><tr><th>event type or kind</th><th>field</th><th>records</th></tr></thead><tbody>\n";
         for (const auto& f : r.ignored_fields)
-            out << "<tr><td>" << esc(f.type) << "</td><td>" << esc(f.field) << "</td><td>" << f.records << "</td></tr>\n";
+            out << "<tr><td>" << (f.kind ? "kind " : "") << esc(f.type) << "</td><td>" << esc(f.field) << "</td><td>" << f.records << "</td></tr>\n";
+        out << "</tbody></table>\n";
+    }
+    if (!r.unapplied_waivers.empty()) {
+        out << "<h3>Waivers not applied</h3>\n<table class=\"list unapplied-waivers\"><thead><tr><th>waiver</th><th>obligation</th><th>unit</th>"
+            << "<th>period</th><th>why</th></tr></thead><tbody>\n";
+        for (std::size_t i = 0; i < r.unapplied_waivers.size() && i < max_listed; ++i) {
+            const unapplied_waiver& w = r.unapplied_waivers[i];
+            out << "<tr><td>" << esc(w.id) << "</td><td>" << esc(w.obligation) << "</td><td>" << esc(w.unit.value_or("—")) << "</td><td>"
+                << calendar::to_iso(w.period) << "</td><td>" << esc(w.reason) << "</td></tr>\n";
+        }
         out << "</tbody></table>\n";
     }
     if (!r.unresolved_entities.empty()) {

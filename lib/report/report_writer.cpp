@@ -212,7 +212,7 @@ public:
 
     void begin(const report& r) override {
         as_of_ = calendar::to_iso(r.as_of);
-        out_ << "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of\n";
+        out_ << "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of,extended_to,waiver\n";
     }
 
     void result(const result_row& x) override {
@@ -221,13 +221,14 @@ public:
              << calendar::to_iso(x.span.from) << "," << calendar::to_iso(x.span.to) << "," << to_string(x.status) << ","
              << (x.met ? "true" : "false") << "," << (x.at_risk ? "true" : "false") << ","
              << (x.value.is_null() ? "" : csv_cell(x.value.to_string())) << "," << csv_text(x.reason.value_or(""), raw_) << ",,,"
-             << as_of_ << "\n";
+             << as_of_ << "," << (x.waiver && x.waiver->extended_to ? calendar::to_iso(*x.waiver->extended_to) : std::string()) << ","
+             << (x.waiver ? csv_text(x.waiver->id, raw_) : std::string()) << "\n";
     }
 
     void outcome(const outcome_row& x) override {
         out_ << "outcome," << csv_text(x.outcome, raw_) << "," << csv_text(x.unit.value_or(""), raw_) << ","
              << calendar::to_iso(x.span.from) << "," << calendar::to_iso(x.span.to) << ",,,,,," << (x.fired ? "true" : "false") << ","
-             << (x.final ? "true" : "false") << "," << as_of_ << "\n";
+             << (x.final ? "true" : "false") << "," << as_of_ << ",,\n";
     }
 
     // Entities held out of the hierarchy: a row each, the reason naming the ids involved.
@@ -235,8 +236,13 @@ public:
         for (const auto& u : r.unresolved_entities) {
             std::string reason = u.reason + ":";
             for (std::size_t i = 0; i < u.chain.size(); ++i) reason += (i ? ", " : " ") + u.chain[i];
-            out_ << "unresolved_entity,," << csv_text(u.entity, raw_) << ",,,,,,," << csv_text(reason, raw_) << ",,," << as_of_ << "\n";
+            out_ << "unresolved_entity,," << csv_text(u.entity, raw_) << ",,,,,,," << csv_text(reason, raw_) << ",,," << as_of_ << ",,\n";
         }
+        // Waivers applied to no bucket: a row each, under the obligation and unit they name.
+        for (const auto& w : r.unapplied_waivers)
+            out_ << "unapplied_waiver," << csv_text(w.obligation, raw_) << "," << csv_text(w.unit.value_or(""), raw_) << ","
+                 << calendar::to_iso(w.period) << ",,,,,," << csv_text(w.reason, raw_) << ",,," << as_of_ << ",," << csv_text(w.id, raw_)
+                 << "\n";
     }
 
 private:
@@ -270,6 +276,7 @@ struct palette {
     std::string red(const std::string& t) const { return paint("31", t); }
     std::string yellow(const std::string& t) const { return paint("33", t); }
     std::string cyan(const std::string& t) const { return paint("36", t); }
+    std::string blue(const std::string& t) const { return paint("34", t); }
 
 private:
     bool on_;
@@ -279,6 +286,7 @@ private:
 std::string symbol(const result_row& x, const palette& c) {
     if (x.status == status::satisfied) return c.green("\u2713");  // ✓
     if (x.status == status::violated) return c.red("\u2717");     // ✗
+    if (x.status == status::excused) return c.blue("\u2298");     // ⊘ excused by a waiver
     if (x.at_risk) return c.yellow("!");
     return c.dim("\u00b7");  // ·
 }
@@ -379,7 +387,7 @@ void write_table(const report& r, std::ostream& out, const table_options& option
     const auto t = [](std::string_view text) { return detail::terminal_text(text); };
     out << c.bold("plan " + t(r.plan)) << (model && !model->title.empty() ? "  " + t(model->title) : "") << "\n";
     out << "as of " << calendar::to_iso(r.as_of) << "    " << c.green("\u2713") << " satisfied  " << c.red("\u2717")
-        << " violated  " << c.yellow("!") << " at risk  " << c.dim("\u00b7") << " pending    " << c.cyan("\u25cf")
+        << " violated  " << c.yellow("!") << " at risk  " << c.dim("\u00b7") << " pending  " << c.blue("\u2298") << " excused    " << c.cyan("\u25cf")
         << " fired  " << c.cyan("\u25cb") << " fired, not final\n";
     for (const auto& g : detail::grids_of(r)) {
         out << "\n" << c.bold(t(g.id)) << (g.label.empty() ? "" : "  " + t(g.label)) << "\n";
@@ -395,6 +403,7 @@ void write_table(const report& r, std::ostream& out, const table_options& option
         out << "  " << c.green(std::to_string(g.satisfied) + " satisfied") << ", " << c.red(std::to_string(g.violated) + " violated")
             << ", " << g.pending << " pending";
         if (g.at_risk) out << " (" << c.yellow(std::to_string(g.at_risk) + " at risk") << ")";
+        if (g.excused) out << ", " << c.blue(std::to_string(g.excused) + " excused");
         out << "\n";
         write_grid(g, g.results, c, out);
         // The buckets that need attention, with what they lacked.
@@ -408,6 +417,12 @@ void write_table(const report& r, std::ostream& out, const table_options& option
                                "  " + detail::period_text(x->span);
             if (!x->value.is_null()) line += "  value " + detail::human_value(x->value);
             if (x->reason) line += "  (" + t(*x->reason) + ")";
+            if (x->waiver && x->waiver->extended_to)
+                line += "  extended to " + calendar::to_iso(*x->waiver->extended_to) + " (" + t(x->waiver->id) + ")";
+            if (x->evidence.children && !x->evidence.children->missing.empty()) {
+                line += "  failing:";
+                for (const auto& m : x->evidence.children->missing) line += " " + t(m);
+            }
             if (x->evidence.coverage && !x->evidence.coverage->missing.empty()) {
                 line += "  not covered:";
                 for (const auto& m : x->evidence.coverage->missing) line += " " + t(m);
@@ -419,13 +434,17 @@ void write_table(const report& r, std::ostream& out, const table_options& option
     const input_counts& in = r.inputs;
     out << "\nrecords: " << in.read << " read = " << in.entities << " entities + " << in.applied << " applied + "
         << in.duplicates << " duplicates + " << in.retracted << " retracted + " << in.retractions << " retractions + "
-        << in.unresolved << " unresolved + " << in.rejected << " rejected\n";
+        << in.unresolved << " unresolved + " << in.rejected << " rejected" << (in.waivers ? " + " + std::to_string(in.waivers) + " waivers" : "")
+        << "\n";
     for (std::size_t i = 0; i < r.rejected.size() && i < 10; ++i)
         out << "  " << c.red("rejected") << " " << t(r.rejected[i].source) << ":" << r.rejected[i].line << ": " << t(r.rejected[i].reason)
             << "\n";
     if (r.rejected.size() > 10) out << "  ... " << r.rejected.size() - 10 << " more (--rejects FILE copies them all)\n";
     for (const auto& f : r.ignored_fields)
-        out << "  ignored field '" << t(f.field) << "' of " << t(f.type) << " in " << f.records << " records\n";
+        out << "  ignored field '" << t(f.field) << "' of " << (f.kind ? "kind " : "") << t(f.type) << " in " << f.records << " records\n";
+    for (std::size_t i = 0; i < r.unapplied_waivers.size() && i < 10; ++i)
+        out << "  " << c.yellow("waiver not applied") << " " << t(r.unapplied_waivers[i].id) << ": " << t(r.unapplied_waivers[i].reason) << "\n";
+    if (r.unapplied_waivers.size() > 10) out << "  ... " << r.unapplied_waivers.size() - 10 << " more (--format json lists all)\n";
     if (!r.unresolved_entities.empty())
         out << "\n" << c.yellow(std::to_string(r.unresolved_entities.size()) + " entities held out of the hierarchy")
             << " (counted, but without buckets until mended):\n";

@@ -48,13 +48,13 @@ inline mandate::plan compile_or_throw(const std::string& text) {
 inline ::testing::AssertionResult inputs_balance(const report& r) {
     const auto& in = r.inputs;
     const std::uint64_t sum =
-        in.entities + in.applied + in.duplicates + in.retracted + in.retractions + in.unresolved + in.rejected;
+        in.entities + in.applied + in.duplicates + in.retracted + in.retractions + in.unresolved + in.rejected + in.waivers;
     if (sum == in.read) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "inputs.read is " << in.read << " but the classes add up to " << sum
                                          << " (entities " << in.entities << ", applied " << in.applied << ", duplicates "
                                          << in.duplicates << ", retracted " << in.retracted << ", retractions "
                                          << in.retractions << ", unresolved " << in.unresolved << ", rejected "
-                                         << in.rejected << ")";
+                                         << in.rejected << ", waivers " << in.waivers << ")";
 }
 
 // A plan with one engine. Every report it produces is checked for the accounting invariant.

@@ -25,7 +25,7 @@ inline const plan& goutang() {
 // Every record read lands in exactly one class.
 inline void check_accounting(const report& r) {
     const auto& in = r.inputs;
-    if (in.read != in.entities + in.applied + in.duplicates + in.retracted + in.retractions + in.unresolved + in.rejected)
+    if (in.read != in.entities + in.applied + in.duplicates + in.retracted + in.retractions + in.unresolved + in.rejected + in.waivers)
         std::abort();
     if (r.rejected.size() != in.rejected) std::abort();
 }

@@ -97,6 +97,7 @@ public:
     // only read during the call.
     add_status add(const typed_entity& entity, std::string_view source = "", std::uint64_t line = 0);
     add_status add(const typed_event& event, std::string_view source = "", std::uint64_t line = 0);
+    add_status add(const typed_waiver& waiver, std::string_view source = "", std::uint64_t line = 0);
     // Retracts an event id, as the record {"retract": id} does.
     add_status retract(std::string_view event_id, std::string_view source = "", std::uint64_t line = 0);
     // Why the last add() or retract() rejected its record (empty when it was accepted). Valid

@@ -52,7 +52,8 @@ private:
     std::vector<typed_value> members_;
 };
 
-// An entity record: the JSON keys entity, kind, parent, name, since, until, version.
+// An entity record: the JSON keys entity, kind, parent, name, since, until, version, and the
+// fields its kind declares (LANGUAGE-v2.md section 1), by name, typed as an event's are.
 struct typed_entity {
     std::string id;
     std::string kind;
@@ -60,6 +61,30 @@ struct typed_entity {
     std::optional<std::string> name;
     std::optional<calendar::day> since, until;  // active while since <= date < until
     std::int64_t version = 0;
+    std::vector<std::pair<std::string, typed_value>> fields;  // a name not declared is ignored and listed
+
+    // Sets a field, replacing an earlier value of the same name.
+    typed_entity& set(std::string field, typed_value value) {
+        for (auto& f : fields)
+            if (f.first == field) {
+                f.second = std::move(value);
+                return *this;
+            }
+        fields.emplace_back(std::move(field), std::move(value));
+        return *this;
+    }
+};
+
+// An approved waiver (LANGUAGE-v2.md section 8): the JSON keys waiver, obligation, unit,
+// period, extend_to or excuse, reason, approved_by. Its id shares the events' namespace.
+struct typed_waiver {
+    std::string id;
+    std::string obligation;
+    std::optional<std::string> unit;  // none for an obligation without `each`
+    calendar::day period = 0;         // a date inside the bucket waived (a triggered one's first day)
+    std::optional<calendar::day> extend_to;  // an extension; exactly one of this and `excuse`
+    bool excuse = false;
+    std::optional<std::string> reason, approved_by;
 };
 
 // An event record: the built-in id, type, time and unit, and the declared fields by name.

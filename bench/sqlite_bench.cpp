@@ -327,12 +327,13 @@ struct expectation {
     const char* statuses;
 };
 const expectation edge_expectations[] = {
-    // April retracted, May's id in conflict, June re-sent (counts once), July at a market,
-    // August reported by a villager group, 09-30 20:00Z is 10-01 local, November mistyped,
-    // December's on the 31st (after the campaign).
+    // April retracted, May's id in conflict, June re-sent (counts once), July at a market its
+    // record says was not crowded, August reported by a villager group, 09-30 20:00Z is 10-01
+    // local, November mistyped, December's on the 31st (after the campaign).
     {"village_monthly_activity", "xv1", "vvsvsvsvv"},
     {"village_monthly_activity", "xv2", "sssssssss"},
-    {"village_monthly_activity", "xv3", "ssssss"},  // registered since 07-01: no bucket before July
+    // Registered since 07-01: no bucket before July; October's is at a market marked crowded.
+    {"village_monthly_activity", "xv3", "ssssss"},
     // Full weeks 04-03 .. 12-18: 04-05 retracted; 04-12 re-sent; 04-23 17:00Z is 04-24 local;
     // recipients 1.0 is a whole number, 1.5 is rejected; 05-17 from the bank's outlet; 12-20.
     {"bank_sms_weekly", "xb", "vsvssvs" "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvv" "s"},
@@ -341,11 +342,13 @@ const expectation edge_expectations[] = {
     // no entity to cover.
     {"three_ones_leaflet", "xv1", "s"},
     {"three_ones_leaflet", "xv2", "v"},
-    // April 15 of 100 (a re-sent row counts once); May 14.999999 of 100; June none; July's
-    // anti-fraud row retracted; August's a string; September 3 x 0.1 of 2.0; 10-31 17:00Z is
-    // November; December's anti-fraud row is on the 31st.
+    // Per screen outlet: xo-o1 says screen: true, xo-o2 false (its 70 seconds in August, none
+    // anti-fraud, do not count). xo-o1: April 15 of 100 (a re-sent row counts once); May
+    // 14.999999 of 100; June none; July's anti-fraud row retracted; August's a string, so
+    // none; September 3 x 0.1 of 2.0; 10-31 17:00Z is November; December's anti-fraud row is
+    // on the 31st.
     {"operator_screen_share", "xo", "svvvvsvsv"},
-    {"bank_screen_share", "xb", "svvvvvvvv"},  // 1.5 of 10.0 in April, nothing after
+    {"bank_screen_share", "xb", "svvvvvvvv"},  // xb-o1: 1.5 of 10.0 in April, nothing after
     // Longest runs without a training: xm 20 days (12-11 .. 12-30, after its last), xv1 20
     // (04-02 .. 04-21 and between the later ones), xv2 21, xv3 the whole campaign.
     {"internal_training_cadence", "xm", "s"},

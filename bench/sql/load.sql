@@ -27,43 +27,47 @@ PRAGMA temp_store = MEMORY;
 
 -- ------------------------------------------------------------------------------ entities
 
+-- An outlet's `screen` (optional bool) is 1, 0 or NULL (left out); another type rejects the
+-- record; on other kinds the key is not declared and is ignored.
 CREATE TABLE entity_record (
   id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL, parent TEXT, name TEXT,
-  since TEXT, until TEXT
+  since TEXT, until TEXT, screen INTEGER
 );
 INSERT INTO entity_record
 SELECT line ->> '$.entity', coalesce(line ->> '$.version', 0), line ->> '$.kind', line ->> '$.parent',
-       line ->> '$.name', line ->> '$.since', line ->> '$.until'
+       line ->> '$.name', line ->> '$.since', line ->> '$.until',
+       CASE WHEN line ->> '$.kind' = 'outlet' THEN CASE json_type(line, '$.screen') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END END
 FROM raw
 WHERE instr(line, '"entity"') > 0 AND json_valid(line)
   AND json_type(line, '$.entity') = 'text' AND json_type(line, '$.kind') = 'text'
-  AND coalesce(json_type(line, '$.version'), 'integer') = 'integer';
+  AND coalesce(json_type(line, '$.version'), 'integer') = 'integer'
+  AND (line ->> '$.kind' <> 'outlet' OR coalesce(json_type(line, '$.screen') IN ('true', 'false'), 1));
 
 -- The standing record of each entity: the highest version whose records agree.
 CREATE TABLE entity (
-  id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent TEXT, since TEXT, until TEXT
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, parent TEXT, since TEXT, until TEXT, screen INTEGER
 ) WITHOUT ROWID;
 INSERT INTO entity
-SELECT id, kind, parent, since, until
+SELECT id, kind, parent, since, until, screen
 FROM (SELECT id, min(kind) AS kind, min(parent) AS parent, min(since) AS since, min(until) AS until,
-             row_number() OVER (PARTITION BY id ORDER BY version DESC) AS rank
+             min(screen) AS screen, row_number() OVER (PARTITION BY id ORDER BY version DESC) AS rank
       FROM entity_record
       GROUP BY id, version
-      HAVING count(DISTINCT json_array(kind, parent, name, since, until)) = 1)
+      HAVING count(DISTINCT json_array(kind, parent, name, since, until, screen)) = 1)
 WHERE rank = 1;
 CREATE INDEX entity_parent ON entity(parent);
 
 -- Resolved entities (their parents reach a root) and, for each, itself and every ancestor:
 -- `of v` reads the events of v and of everything under it (depth 0 is v itself).
 CREATE TABLE unit (
-  id TEXT PRIMARY KEY, kind TEXT NOT NULL, since TEXT, until TEXT
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, since TEXT, until TEXT, screen INTEGER
 ) WITHOUT ROWID;
 WITH RECURSIVE resolved(id) AS (
   SELECT id FROM entity WHERE parent IS NULL
   UNION
   SELECT e.id FROM entity e JOIN resolved r ON e.parent = r.id
 )
-INSERT INTO unit SELECT e.id, e.kind, e.since, e.until FROM resolved r JOIN entity e USING (id);
+INSERT INTO unit SELECT e.id, e.kind, e.since, e.until, e.screen FROM resolved r JOIN entity e USING (id);
 
 CREATE TABLE under (
   ancestor TEXT NOT NULL, id TEXT NOT NULL, depth INTEGER NOT NULL, PRIMARY KEY (ancestor, id)
@@ -82,12 +86,13 @@ CREATE INDEX under_id ON under(id, ancestor);
 -- Every event record of the types the checks read whose fields fit the type. `instant`
 -- identifies its time for duplicate detection (the UTC instant of a date-time, or the date);
 -- `day` is its local date at +08:00. a and b hold the type's fields:
---   activity: venue, methods (the JSON array); sms_campaign: recipients; leaflet_delivered:
+--   activity: venue, methods (the JSON array), and in c crowded (1, 0, or NULL when left out);
+--   sms_campaign: recipients; leaflet_delivered:
 --   recipient; screen_play: seconds in millionths (exact: at most 6 decimals), antifraud 0/1;
 --   staff_training: attendees, expected.
 CREATE TABLE event_record (
   n INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, instant TEXT NOT NULL,
-  day TEXT NOT NULL, unit TEXT NOT NULL, a ANY, b ANY
+  day TEXT NOT NULL, unit TEXT NOT NULL, a ANY, b ANY, c ANY
 );
 INSERT INTO event_record
 SELECT n, id, type,
@@ -97,7 +102,7 @@ SELECT n, id, type,
        CASE zone WHEN 'date' THEN time
                  WHEN 'offset' THEN date(time, '+8 hours')
                  ELSE date(time) END,
-       unit, a, b
+       unit, a, b, c
 FROM (
   SELECT rowid AS n, line ->> '$.id' AS id, line ->> '$.type' AS type, line ->> '$.time' AS time,
          line ->> '$.unit' AS unit,
@@ -116,9 +121,13 @@ FROM (
            WHEN 'screen_play' THEN json_type(line, '$.antifraud') = 'true'
            WHEN 'staff_training' THEN CAST(line ->> '$.expected' AS INTEGER)
          END AS b,
+         CASE line ->> '$.type'
+           WHEN 'activity' THEN CASE json_type(line, '$.crowded') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END
+         END AS c,
          CASE line ->> '$.type'  -- whether the declared fields have their types
            WHEN 'activity' THEN json_type(line, '$.venue') = 'text' AND json_type(line, '$.methods') = 'array'
                 AND NOT EXISTS (SELECT 1 FROM json_each(line, '$.methods') WHERE type <> 'text')
+                AND coalesce(json_type(line, '$.crowded') IN ('true', 'false'), 1)
            WHEN 'sms_campaign' THEN json_type(line, '$.recipients') = 'integer'
                 OR (json_type(line, '$.recipients') = 'real' AND (line ->> '$.recipients') = CAST(line ->> '$.recipients' AS INTEGER))
            WHEN 'leaflet_delivered' THEN json_type(line, '$.recipient') = 'text'
@@ -142,7 +151,7 @@ CREATE INDEX event_record_id ON event_record(id);
 CREATE TABLE repeated (id TEXT PRIMARY KEY, first INTEGER NOT NULL, contents INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO repeated
 SELECT r.id, min(r.n),
-       count(DISTINCT json_array(r.type, r.instant, r.unit, r.a,
+       count(DISTINCT json_array(r.type, r.instant, r.unit, r.a, r.c,
                                  CASE r.type WHEN 'activity'  -- a set: its distinct members, in order
                                    THEN (SELECT group_concat(value, char(31)) FROM (SELECT DISTINCT value FROM json_each(r.b) ORDER BY value))
                                    ELSE r.b END))
@@ -166,9 +175,10 @@ WHERE NOT EXISTS (SELECT 1 FROM repeated p WHERE p.id = r.id AND (p.contents > 1
 -- One table a type, clustered on how the checks read it: by unit and date, leaflets by their
 -- recipient and date.
 CREATE TABLE activity (
-  unit TEXT NOT NULL, day TEXT NOT NULL, id TEXT NOT NULL, venue TEXT NOT NULL, PRIMARY KEY (unit, day, id)
+  unit TEXT NOT NULL, day TEXT NOT NULL, id TEXT NOT NULL, venue TEXT NOT NULL, crowded INTEGER,
+  PRIMARY KEY (unit, day, id)
 ) WITHOUT ROWID;
-INSERT INTO activity SELECT unit, day, id, a FROM applied WHERE type = 'activity';
+INSERT INTO activity SELECT unit, day, id, a, c FROM applied WHERE type = 'activity';
 
 CREATE TABLE sms_campaign (
   unit TEXT NOT NULL, day TEXT NOT NULL, id TEXT NOT NULL, recipients INTEGER NOT NULL, PRIMARY KEY (unit, day, id)

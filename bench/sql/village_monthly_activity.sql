@@ -1,7 +1,7 @@
 -- village_monthly_activity (rules/goutang-2023.mandate):
 --   each v: village, during campaign (2023-04-01..2023-12-30), every month,
---   require count(activity of v where venue in ["park", "square", "fitness", "school"]) >= 1,
---   grace 5 days.
+--   require count(activity of v where venue in ["park", "square", "fitness", "school"] or crowded) >= 1,
+--   grace 5 days (an activity counts at a listed venue, or anywhere its record says crowded).
 -- A monthly count. Monotone: satisfied as soon as one activity counts; violated once the
 -- month and its 5 days of grace are over without one; pending until then. A month is
 -- reported from its first day; only events dated on or before :as_of count.
@@ -24,7 +24,7 @@ counted(v, s, n) AS (  -- qualifying activities of v or of any unit under it, by
   SELECT d.ancestor, substr(a.day, 1, 7) || '-01', count(*)
   FROM activity a
   JOIN under d ON d.id = a.unit
-  WHERE a.venue IN ('park', 'square', 'fitness', 'school')
+  WHERE (a.venue IN ('park', 'square', 'fitness', 'school') OR a.crowded = 1)
     AND a.day BETWEEN '2023-04-01' AND min('2023-12-30', :as_of)
   GROUP BY 1, 2
 )

@@ -69,19 +69,20 @@ def main():
     for key, status, value in [
         (("taskforce_formed", "v01", "2023-03-01"), "satisfied", 1),
         (("taskforce_formed", "goutang", "2023-03-01"), "violated", 0),
-        (("rep_training_coverage", "goutang", "2023-03-01"), "satisfied", 1),
+        # The town reported the training itself: only a police station's count.
+        (("rep_training_coverage", "goutang", "2023-03-01"), "violated", 0),
         (("village_monthly_activity", "v01", "2023-04-01"), "satisfied", 1),
         (("village_monthly_activity", "v01", "2023-05-01"), "violated", 0),
         (("village_monthly_activity", "v01", "2023-06-01"), "pending", 0),
         (("three_ones_leaflet", "v01", "2023-03-01"), "violated", Decimal("0.5")),
-        (("three_ones_banner", "v01", "2023-03-01"), "violated", None),
     ]:
         row = rows.get(key)
         if row is None or (row["status"], row["value"]) != (status, value):
             print(f"{key}: {row and (row['status'], row['value'])}, expected {(status, value)}")
             failed = True
-    if rows.get(("three_ones_banner", "v01", "2023-03-01"), {}).get("reason") != "no data":
-        print("three_ones_banner v01: expected reason 'no data'")
+    # v01 has no villager group, community, enterprise or institution: no banner row at all.
+    if ("three_ones_banner", "v01", "2023-03-01") in rows:
+        print("three_ones_banner v01: expected no row (nothing to cover)")
         failed = True
 
     # The alerts: both March mobilization obligations of the town and the village were missed

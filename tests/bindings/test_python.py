@@ -305,7 +305,11 @@ class ReportTest(unittest.TestCase):
         self.assertIsInstance(leaflet["value"], Decimal)  # exact, never a float
         self.assertEqual(rows[("village_monthly_activity", "v01", "2023-04-01")]["value"], 1)
         self.assertEqual(rows[("village_monthly_activity", "v01", "2023-05-01")]["status"], "violated")
-        self.assertEqual(rows[("three_ones_banner", "v01", "2023-03-01")]["reason"], "no data")
+        # Only a police station's training counts, and this one the town reported itself.
+        self.assertEqual((rows[("rep_training_coverage", "goutang", "2023-03-01")]["status"],
+                          rows[("rep_training_coverage", "goutang", "2023-03-01")]["value"]), ("violated", 0))
+        # v01 has nothing to hang a banner on: no row at all.
+        self.assertNotIn(("three_ones_banner", "v01", "2023-03-01"), rows)
         self.assertEqual(report, json.loads(self.engine.report_json("2023-06-10"), parse_float=Decimal))
         self.assertEqual(report, self.engine.report(datetime.date(2023, 6, 10)))
 

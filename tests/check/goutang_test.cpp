@@ -158,11 +158,14 @@ TEST(check_goutang, unnamed_violations_read_every_obligation_except_those_downst
     const auto& p = goutang();
     std::set<std::string> all(plan_md_obligations.begin(), plan_md_obligations.end());
 
-    // notify_criticism triggers nothing: it reads all 29 obligations.
+    // notify_criticism triggers nothing: it reads all 29 obligations, of the unit and of every
+    // unit under it (`within u`: a central school answers for its schools).
     const auto* notify = find_op(rule_named(p, "notify_criticism").condition, check::op::violations);
     ASSERT_NE(notify, nullptr);
     EXPECT_TRUE(notify->all_obligations);
+    EXPECT_TRUE(notify->within);
     EXPECT_EQ(rule_names(p, notify->rules), all);
+    EXPECT_EQ(rule_names(p, rule_named(p, "notify_criticism").reads_within), all);
 
     // rectification_listing triggers rectification_done, which it must not read.
     const auto* listing = find_op(rule_named(p, "rectification_listing").condition, check::op::violations);
@@ -172,7 +175,10 @@ TEST(check_goutang, unnamed_violations_read_every_obligation_except_those_downst
     expected.erase("rectification_done");
     EXPECT_EQ(rule_names(p, listing->rules), expected);
     EXPECT_EQ(rule_names(p, rule_named(p, "rectification_listing").reads), expected);
-    EXPECT_TRUE(rule_named(p, "recommend_top10").reads.empty());
+    EXPECT_TRUE(rule_named(p, "rectification_listing").reads_within.empty());
+    // recommend_top10 asks for no violation of the unit itself, and triggers nothing.
+    EXPECT_EQ(rule_names(p, rule_named(p, "recommend_top10").reads), all);
+    EXPECT_TRUE(rule_named(p, "recommend_top10").reads_within.empty());
 }
 
 TEST(check_goutang, dependency_order) {
@@ -219,9 +225,12 @@ TEST(check_goutang, monotonicity_of_every_rule) {
 }
 
 TEST(check_goutang, exact_percent_literals) {
+    // The share is judged per outlet: all_units(x: outlet within o: not x.screen or ... >= 15%).
     const auto& r = rule_named(goutang(), "operator_screen_share");
-    ASSERT_EQ(r.condition.o, check::op::ge);
-    const auto& rhs = r.condition.args.at(1);
+    ASSERT_EQ(r.condition.o, check::op::all_units);
+    const auto* share = find_op(r.condition, check::op::ge);
+    ASSERT_NE(share, nullptr);
+    const auto& rhs = share->args.at(1);
     EXPECT_TRUE(rhs.value.percent);
     EXPECT_EQ(rhs.value.number, rational(15, 100));
     EXPECT_EQ(rhs.t.kind, check::type_kind::number);

@@ -6,8 +6,9 @@ against the copy: `mandate test` must exit 1, name the test that pins that thres
 message saying what it expected and what it got, and pass every other expectation. The
 unchanged plan passes them all.
 
-- operator_screen_share `>= 15%` to `>= 20%`: the test with exactly 150 of 1000 seconds
-  (15%) now finds April violated, still with value 0.15.
+- operator_screen_share `>= 15%` to `>= 20%`: the test whose one screen outlet plays exactly
+  150 of 1000 seconds (15%) now finds April violated; the share is judged per outlet, so the
+  row has no single value (null).
 - antifraud_follow_rate `> 90%` to `>= 90%`: the test with 9 of 10 staff (exactly 90%) now
   finds April satisfied.
 
@@ -69,7 +70,7 @@ check(r.returncode == 0 and r.stdout == f"{total} passed, 0 failed\n", f"unchang
 
 cases = [
     ("operator_screen_share", ">= 15%", ">= 20%", "operator_screen_share_exactly_15_percent",
-     "operator_screen_share[op1, 2023-04] == satisfied", "got violated (not met, value 0.15)"),
+     "operator_screen_share[op1, 2023-04] == satisfied", "got violated (not met, value null)"),
     ("antifraud_follow_rate", "> 90%", ">= 90%", "follow_rate_exactly_90_percent",
      "antifraud_follow_rate[m01, 2023-04] == violated", "got satisfied (met, value 0.9)"),
 ]

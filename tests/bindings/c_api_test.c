@@ -466,6 +466,68 @@ static void check_state(const mandate_plan* plan, mandate_engine* saved, const c
     mandate_engine_free(restored);
 }
 
+/* LANGUAGE-v2.md sections 1 and 8 from C: an entity with its kind's fields, and a waiver that
+ * excuses a bucket, heard as MANDATE_BUCKET_EXCUSED by a subscriber watching 2025-04-01. */
+static int excused_heard = 0;
+static void on_v2_change(const mandate_change* change, void* user) {
+    (void)user;
+    if (!change->outcome && strcmp(change->rule, "monthly") == 0 && strcmp(change->from, "2025-03-01") == 0 &&
+        change->before == MANDATE_BUCKET_VIOLATED && change->after == MANDATE_BUCKET_EXCUSED)
+        ++excused_heard;
+}
+
+static void check_v2(void) {
+    const char* text =
+        "plan w { timezone \"+08:00\" }\n"
+        "phase p \"p\" from 2025-03-01 to 2025-05-31\n"
+        "kind village \"v\" { quota: int, rural?: bool }\n"
+        "event activity \"a\" {}\n"
+        "obligation monthly \"m\" { each v: village\n during p\n every month\n require count(activity of v) >= v.quota }\n";
+    mandate_plan* plan = NULL;
+    mandate_engine* engine = NULL;
+    mandate_event* fields = NULL;
+    char* error = NULL;
+    char* json = NULL;
+    int token = 0;
+    mandate_entity v1 = {"v1", "village", NULL, "一村", {0, 0, 0}, {0, 0, 0}, 0};
+    mandate_waiver w = {"w1", "monthly", "v1", {2025, 3, 15}, {0, 0, 0}, 1, "防汛", "镇联席办"};
+    CHECK(mandate_plan_compile(text, strlen(text), "w.mandate", &plan, NULL, &error) == MANDATE_OK);
+    if (!plan) return;
+    CHECK(mandate_engine_new(plan, &engine) == MANDATE_OK);
+    CHECK(mandate_event_new("", "", "", "", &fields) == MANDATE_OK);
+    /* quota 1; March has no activity: violated as of 04-01. */
+    CHECK(mandate_event_set_int(fields, "quota", 1) == MANDATE_OK);
+    CHECK(mandate_engine_add_entity_fields(engine, &v1, fields, &error) == MANDATE_OK);
+    /* A mistyped field rejects the record, with the JSON twin's reason. */
+    CHECK(mandate_event_set_text(fields, "quota", "two") == MANDATE_OK);
+    v1.id = "v2";
+    CHECK(mandate_engine_add_entity_fields(engine, &v1, fields, &error) == MANDATE_REJECTED);
+    CHECK(error != NULL && strcmp(error, "field 'quota' must be a whole number") == 0);
+    mandate_free(error);
+    error = NULL;
+    CHECK(mandate_engine_set_watch_date(engine, "2025-04-01") == MANDATE_OK);
+    CHECK(mandate_engine_subscribe(engine, on_v2_change, NULL, &token) == MANDATE_OK);
+    CHECK(mandate_engine_add_waiver(engine, &w, &error) == MANDATE_OK);
+    CHECK(excused_heard == 1);
+    /* Both an excuse and an extension: rejected. */
+    w.id = "w2";
+    w.extend_to.year = 2025;
+    w.extend_to.month = 4;
+    w.extend_to.day = 10;
+    CHECK(mandate_engine_add_waiver(engine, &w, &error) == MANDATE_REJECTED);
+    CHECK(error != NULL && strstr(error, "exactly one of 'extend_to'") != NULL);
+    mandate_free(error);
+    error = NULL;
+    CHECK(mandate_engine_report_json(engine, "2025-04-01", &json, &error) == MANDATE_OK);
+    CHECK(json != NULL && strstr(json, "\"status\": \"excused\"") != NULL);
+    CHECK(json != NULL && strstr(json, "\"waiver\": {\"id\": \"w1\", \"extended_to\": null, \"reason\": \"防汛\"") != NULL);
+    CHECK(json != NULL && strstr(json, "\"rejected\": 2, \"waivers\": 1}") != NULL);
+    mandate_free(json);
+    mandate_event_free(fields);
+    mandate_engine_free(engine);
+    mandate_plan_free(plan);
+}
+
 int main(int argc, char** argv) {
     mandate_plan* plan = NULL;
     mandate_engine* from_file = NULL;
@@ -533,6 +595,7 @@ int main(int argc, char** argv) {
     check_changes(plan);
     check_null_arguments(plan);
     check_diagnostics();
+    check_v2();
     mandate_plan_free(plan);
     if (failures == 0) printf("c api: all checks passed\n");
     return failures == 0 ? 0 : 1;

@@ -111,6 +111,56 @@ class CompileTest(unittest.TestCase):
             mandate.Engine("not a plan")
 
 
+V2_PLAN = """plan w { timezone "+08:00" }
+phase p "p" from 2025-03-01 to 2025-05-31
+kind village "v" { quota: int, rural?: bool }
+event activity "a" {}
+obligation monthly "m" {
+  each v: village
+  during p
+  every month
+  require count(activity of v) >= v.quota
+}
+"""
+
+
+class V2RecordsTest(unittest.TestCase):
+    """LANGUAGE-v2.md sections 1 and 8: entity fields and waivers as dict records."""
+
+    def test_entity_fields_and_waivers_as_dicts(self):
+        engine = mandate.Engine(mandate.compile(V2_PLAN, "w.mandate"))
+        self.assertTrue(engine.add({"entity": "v1", "kind": "village", "quota": 2, "rural": True}), engine.last_error)
+        # Its JSON twin is a duplicate, not a conflict.
+        self.assertTrue(engine.add('{"entity": "v1", "kind": "village", "quota": 2, "rural": true}'))
+        self.assertFalse(engine.add({"entity": "v2", "kind": "village", "quota": "two"}))
+        self.assertEqual(engine.last_error, "field 'quota' must be a whole number")
+        self.assertTrue(engine.add({"id": "a1", "type": "activity", "time": "2025-03-03", "unit": "v1"}))
+        # One activity of a quota of 2: March violated on 04-01, then excused.
+        report = engine.report("2025-04-01")
+        march = [r for r in report["results"] if r["period"]["from"] == "2025-03-01"][0]
+        self.assertEqual((march["status"], march["value"]), ("violated", 1))
+        heard = []
+        engine.watch_date = "2025-04-01"
+        engine.on_change(heard.append)
+        self.assertTrue(engine.add({"waiver": "w1", "obligation": "monthly", "unit": "v1", "period": datetime.date(2025, 3, 15),
+                                    "excuse": True, "reason": "防汛"}), engine.last_error)
+        self.assertEqual([(c.rule, c.before, c.after) for c in heard], [("monthly", "violated", "excused")])
+        report = engine.report("2025-04-01")
+        march = [r for r in report["results"] if r["period"]["from"] == "2025-03-01"][0]
+        self.assertEqual(march["status"], "excused")
+        self.assertEqual(march["waiver"]["id"], "w1")
+        self.assertEqual(report["inputs"]["waivers"], 1)
+        # An extension of April past its end; and a waiver of no obligation, rejected.
+        self.assertTrue(engine.add({"waiver": "w2", "obligation": "monthly", "unit": "v1", "period": "2025-04-01",
+                                    "extend_to": "2025-05-10"}), engine.last_error)
+        self.assertFalse(engine.add({"waiver": "w3", "obligation": "nope", "unit": "v1", "period": "2025-04-01", "excuse": True}))
+        self.assertEqual(engine.last_error, "waiver 'w3' names no obligation of the plan: 'nope'")
+        with self.assertRaises(ValueError):
+            engine.add({"waiver": "w4", "obligation": "monthly", "unit": "v1", "period": "2025-04-01", "excuse": False})
+        april = [r for r in engine.report("2025-05-05")["results"] if r["period"]["from"] == "2025-04-01"][0]
+        self.assertEqual((april["status"], april["extended_to"]), ("pending", "2025-05-10"))
+
+
 class AddTest(unittest.TestCase):
     def test_dict_records_and_their_json_twins_are_duplicates(self):
         engine = registered()

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <sstream>
 
 #include "../syntax/support.hpp"
 #include "helpers.hpp"
@@ -445,6 +446,44 @@ TEST(Waivers, AnExcusedBucketIsNotCountedAndARetractedWaiverIsGone) {
     EXPECT_EQ(r.inputs.waivers, 0u);
     EXPECT_EQ(r.inputs.retracted, 1u);
     EXPECT_TRUE(incremental_matches(waiver_plan, records + R"({"retract": "w2"})" "\n", "2025-04-01"));
+}
+
+TEST(Waivers, EveryReportFormatShowsTheExcusedBucketAndTheWaiver) {
+    harness h(waiver_plan);
+    h.feed_ok(R"(
+{"entity": "v1", "kind": "village"}
+{"waiver": "w1", "obligation": "monthly", "unit": "v1", "period": "2025-03-01", "excuse": true, "reason": "防汛"}
+{"waiver": "w2", "obligation": "monthly", "unit": "v1", "period": "2025-04-01", "extend_to": "2025-05-10"}
+{"waiver": "w9", "obligation": "monthly", "unit": "v1", "period": "2025-09-01", "excuse": true}
+)");
+    const report r = h.at("2025-05-05");
+    std::ostringstream table, csv, html;
+    mandate::io::table_options plain;
+    plain.colour = false;
+    mandate::io::write_table(r, table, plain);
+    mandate::io::write_csv(r, csv);
+    mandate::io::write_html(r, html);
+    // The table: March excused (⊘), April pending (its extension), May pending.
+    EXPECT_NE(table.str().find("⊘ excused"), std::string::npos) << table.str();
+    EXPECT_NE(table.str().find("0 satisfied, 0 violated, 2 pending, 1 excused"), std::string::npos) << table.str();
+    EXPECT_NE(table.str().find("waiver not applied w9"), std::string::npos) << table.str();
+    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-03-01,2025-03-31,excused,false,false,0,,,,2025-05-05,,w1\n"), std::string::npos)
+        << csv.str();
+    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-04-01,2025-04-30,pending,false,false,0,,,,2025-05-05,2025-05-10,w2\n"),
+              std::string::npos)
+        << csv.str();
+    EXPECT_NE(csv.str().find("unapplied_waiver,monthly,v1,2025-09-01,,,,,,no bucket of 'monthly' for 'v1' holds 2025-09-01 as of "
+                             "2025-05-05,,,2025-05-05,,w9\n"),
+              std::string::npos)
+        << csv.str();
+    EXPECT_NE(html.str().find("class=\"total excused\" data-count=\"1\""), std::string::npos);
+    EXPECT_NE(html.str().find("<h3>Waivers not applied</h3>"), std::string::npos);
+    const result_row* march = find_result(r, "monthly", "v1", "2025-03-01");
+    ASSERT_NE(march, nullptr);
+    const std::string why = mandate::io::explain(r, *march);
+    EXPECT_NE(why.find("Excused by waiver w1 (防汛)"), std::string::npos) << why;
+    const std::string april = mandate::io::explain(r, *find_result(r, "monthly", "v1", "2025-04-01"));
+    EXPECT_NE(april.find("Extended to 2025-05-10 by waiver w2"), std::string::npos) << april;
 }
 
 TEST(Waivers, AWaiverBeforeItsBucketIsCountedAndAppliedOnceTheBucketExists) {

@@ -19,13 +19,10 @@ namespace mandate::testing {
 
 class rng {
 public:
-    explicit rng(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull) {}
-    std::uint64_t next() {
-        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
+    // The seed is mixed first: with the seed times the increment as the state, seed s + 1 gave
+    // the sequence of seed s one draw later, and streams of neighbouring seeds fell into step.
+    explicit rng(std::uint64_t seed) : state_(mix(seed + 0x632BE59BD9B4E019ull)) {}
+    std::uint64_t next() { return mix(state_ += 0x9E3779B97F4A7C15ull); }
     // Uniform in [0, n).
     std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
     std::int64_t between(std::int64_t lo, std::int64_t hi) { return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1))); }
@@ -34,6 +31,11 @@ public:
     const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
 
 private:
+    static std::uint64_t mix(std::uint64_t z) {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
     std::uint64_t state_;
 };
 

@@ -84,6 +84,19 @@ TEST(Differential, CountySafetyPlanAgreesWithReference) {
     EXPECT_GT(s.kind_keys_ignored, 0) << "no stream gave an entity a key its kind does not declare";
 }
 
+// A plan written to hold every construct of those sections (tests/reference/v2-constructs.mandate):
+// fields of every type, REF.FIELD and `is` inside where, any_unit and nested quantifiers, rank
+// ascending among several kinds, violations within, waivers of cumulative, triggered and
+// plan-wide buckets, extensions under gap, streak and warn.
+TEST(Differential, V2ConstructsPlanAgreesWithReference) {
+    const seen s = differential("tests/reference/v2-constructs.mandate", mandate::testing::scaled(1000), 970000);
+    EXPECT_GT(s.rows, 0);
+    EXPECT_GT(s.excused, 0) << "no stream excused a bucket";
+    EXPECT_GT(s.extended, 0) << "no stream extended a bucket";
+    EXPECT_GT(s.unapplied, 0) << "no stream sent a waiver for no bucket";
+    EXPECT_GT(s.kind_keys_ignored, 0) << "no stream gave an entity a key its kind does not declare";
+}
+
 // The v2 conformance cases of LANGUAGE-v2.md sections 1, 2, 3 and 8, with random streams of
 // their own schemas.
 TEST(Differential, ConformanceV2PlansAgreeWithReference) {

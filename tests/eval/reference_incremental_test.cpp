@@ -180,6 +180,9 @@ TEST(Incremental, FloodDrillPlanAfterEveryRecord) { plan_file("rules/flood-drill
 
 TEST(Incremental, CountySafetyPlanAfterEveryRecord) { plan_file("rules/county-safety-2025.mandate", streams(60), 7400000); }
 
+// Every construct of LANGUAGE-v2.md sections 1-3 and 8 in one plan written for these tests.
+TEST(Incremental, V2ConstructsPlanAfterEveryRecord) { plan_file("tests/reference/v2-constructs.mandate", streams(60), 7600000); }
+
 // The v2 conformance cases of the sections the engine has (unit fields, every child, roll-ups
 // and ranking, waivers), with random streams of their own schemas.
 TEST(Incremental, ConformanceV2PlansAfterEveryRecord) {

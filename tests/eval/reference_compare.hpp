@@ -27,11 +27,13 @@ inline std::string read(const std::string& path) {
 struct common_row {
     std::string rule, unit, from, to, status, value, reason;
     bool met = false, at_risk = false, fired = false, final = false;
-    std::string waiver, extended_to;  // the waiver applied, and the end it extends the bucket to
+    // The waiver applied: its id, the end it extends the bucket to, its reason and approver.
+    std::string waiver, extended_to, waiver_reason, waiver_approved_by;
     bool operator==(const common_row& o) const {
         return rule == o.rule && unit == o.unit && from == o.from && to == o.to && status == o.status && value == o.value &&
                reason == o.reason && met == o.met && at_risk == o.at_risk && fired == o.fired && final == o.final &&
-               waiver == o.waiver && extended_to == o.extended_to;
+               waiver == o.waiver && extended_to == o.extended_to && waiver_reason == o.waiver_reason &&
+               waiver_approved_by == o.waiver_approved_by;
     }
 };
 
@@ -39,7 +41,9 @@ inline std::string describe(const common_row& r) {
     return r.rule + " " + r.unit + " " + r.from + ".." + r.to + " status=" + r.status + " met=" + (r.met ? "1" : "0") +
            " risk=" + (r.at_risk ? "1" : "0") + " value=" + r.value + " reason=" + r.reason + " fired=" +
            (r.fired ? "1" : "0") + " final=" + (r.final ? "1" : "0") +
-           (r.waiver.empty() ? std::string() : " waiver=" + r.waiver + (r.extended_to.empty() ? "" : " extended_to=" + r.extended_to));
+           (r.waiver.empty() ? std::string()
+                             : " waiver=" + r.waiver + (r.extended_to.empty() ? "" : " extended_to=" + r.extended_to) +
+                                   " (" + r.waiver_reason + "; " + r.waiver_approved_by + ")");
 }
 
 inline std::vector<common_row> engine_rows(const mandate::report& r) {
@@ -58,6 +62,8 @@ inline std::vector<common_row> engine_rows(const mandate::report& r) {
         if (x.waiver) {
             c.waiver = x.waiver->id;
             if (x.waiver->extended_to) c.extended_to = mandate::calendar::to_iso(*x.waiver->extended_to);
+            c.waiver_reason = x.waiver->reason;
+            c.waiver_approved_by = x.waiver->approved_by;
         }
         out.push_back(c);
     }
@@ -89,6 +95,8 @@ inline std::vector<common_row> reference_rows(const mandate::reference::report& 
         c.reason = x.reason.value_or("");
         c.waiver = x.waiver.value_or("");
         c.extended_to = x.extended_to.value_or("");
+        c.waiver_reason = x.waiver_reason;
+        c.waiver_approved_by = x.waiver_approved_by;
         out.push_back(c);
     }
     for (const auto& x : r.outcomes) {

@@ -863,6 +863,7 @@ struct waiver_record {
     bool unregistered = false;  // its unit is not a registered, resolved entity
     bool excuse = false;
     std::optional<i64> extend_to;
+    std::string reason, approved_by;
 };
 
 // A bucket a rule's schedule lays out: `visible` is the first day it is reported (for a
@@ -907,7 +908,10 @@ public:
                     y.value = x.value;
                     y.reason = x.reason;
                     if (x.waiver >= 0) {
-                        y.waiver = waivers_[static_cast<std::size_t>(x.waiver)].id;
+                        const waiver_record& w = waivers_[static_cast<std::size_t>(x.waiver)];
+                        y.waiver = w.id;
+                        y.waiver_reason = w.reason;
+                        y.waiver_approved_by = w.approved_by;
                         if (std::string(x.status) != "excused") y.extended_to = iso(x.end);
                     }
                     out.results.push_back(std::move(y));
@@ -1374,6 +1378,8 @@ private:
                     w.period = first.day;
                     w.unregistered = unresolved;
                     w.excuse = first.fields[waiver_field::excuse].has_value();
+                    if (first.fields[waiver_field::reason]) w.reason = first.fields[waiver_field::reason]->s;
+                    if (first.fields[waiver_field::approved_by]) w.approved_by = first.fields[waiver_field::approved_by]->s;
                     if (first.fields[waiver_field::extend_to]) w.extend_to = first.fields[waiver_field::extend_to]->d;
                     waivers_.push_back(std::move(w));
                 }

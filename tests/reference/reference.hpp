@@ -26,6 +26,7 @@ struct row {
     std::optional<std::string> reason; // "no data" when a comparison of the requirement met an undefined value
     std::optional<std::string> waiver;       // the id of the waiver applied to the bucket
     std::optional<std::string> extended_to;  // ISO date, when that waiver is an extension
+    std::string waiver_reason, waiver_approved_by;  // that waiver's texts ("" when not given)
     // outcomes:
     bool fired = false, final = false;
 };

@@ -288,4 +288,62 @@ TEST(ReferenceDisagreements, DISABLED_EngineNamesABeforeBucketCutByTheWindowByIt
     EXPECT_EQ(engine_against_reference(f, before_records, on("2025-03-20")), "");
 }
 
+// ------------------------------------------------------------------------------------------
+// 6. rank() reads the registry at the end of the bucket's period (LANGUAGE-v2.md section 3),
+//    which an extension does not move (the row keeps its period). The engine keeps a ranking
+//    per node and range only, so another rule's bucket over the same range, whose period ends
+//    later, is ranked among the units of the first one.
+
+const char* const rank_day_plan = R"(plan s {
+  title "s"
+}
+
+phase p "p" from 2025-03-01 to 2025-06-30
+kind village "v"
+event visit "visit" {}
+obligation first_monthly "the most visited village, month by month" {
+  each v: village
+  during p
+  every month
+  require rank(v by count(visit of v) among village) <= 1
+}
+obligation first_61 "the most visited village, 61 days at a time" {
+  each v: village
+  during p
+  every 61 days
+  require rank(v by count(visit of v) among village) <= 1
+}
+)";
+
+const std::vector<std::string> rank_day_records = {
+    R"({"entity": "a", "kind": "village"})",
+    R"({"entity": "c", "kind": "village", "since": "2025-04-10"})",
+    R"({"id": "v1", "type": "visit", "time": "2025-03-10", "unit": "a"})",
+    R"({"id": "v2", "type": "visit", "time": "2025-04-11", "unit": "c"})",
+    R"({"id": "v3", "type": "visit", "time": "2025-04-12", "unit": "c"})",
+    R"({"id": "v4", "type": "visit", "time": "2025-04-13", "unit": "c"})",
+    R"({"waiver": "w1", "obligation": "first_monthly", "unit": "a", "period": "2025-03-15", "extend_to": "2025-04-30"})",
+};
+
+TEST(ReferenceDisagreements, ARankingReadsTheRegistryAtItsOwnPeriodsEnd) {
+    const fixture f = compile(rank_day_plan);
+    const auto ref = mandate::reference::evaluate(f.model(), rank_day_records, on("2025-05-15"));
+    // March, extended to 04-30, ranks a among the villages of 03-31: a alone.
+    const auto* march = find(ref, "first_monthly", "a", "2025-03-01");
+    ASSERT_NE(march, nullptr);
+    EXPECT_EQ(march->status, "satisfied");
+    EXPECT_EQ(march->extended_to.value_or(""), "2025-04-30");
+    // 03-01..04-30 ranks a among those of 04-30: c (3 visits) first, a second.
+    ASSERT_NE(find(ref, "first_61", "a", "2025-03-01"), nullptr);
+    EXPECT_EQ(find(ref, "first_61", "a", "2025-03-01")->value.value_or("null"), "2");
+    ASSERT_NE(find(ref, "first_61", "c", "2025-03-01"), nullptr);
+    EXPECT_EQ(find(ref, "first_61", "c", "2025-03-01")->status, "satisfied");
+}
+
+TEST(ReferenceDisagreements, DISABLED_EngineRanksAtEachPeriodsEnd) {
+    const fixture f = compile(rank_day_plan);
+    // The engine: first_61 a satisfied (rank 1), c violated with "no data".
+    EXPECT_EQ(engine_against_reference(f, rank_day_records, on("2025-05-15")), "");
+}
+
 }  // namespace

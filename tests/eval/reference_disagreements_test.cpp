@@ -4,7 +4,7 @@
 // (run them with --gtest_also_run_disabled_tests). The random streams of the differential tests
 // step around these cases where they would otherwise meet them (reference_stream.hpp: a
 // `before` bucket cut by the window's start; reference_incremental_test.cpp: units leaving the
-// instances of a plan that ranks).
+// instances of a plan that ranks, a version moving a unit and changing its fields at once).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -344,6 +344,58 @@ TEST(ReferenceDisagreements, DISABLED_EngineRanksAtEachPeriodsEnd) {
     const fixture f = compile(rank_day_plan);
     // The engine: first_61 a satisfied (rank 1), c violated with "no data".
     EXPECT_EQ(engine_against_reference(f, rank_day_records, on("2025-05-15")), "");
+}
+
+// ------------------------------------------------------------------------------------------
+// 7. A unit's field read through an event's ref (`inspector.senior`) is the standing version's
+//    (LANGUAGE-v2.md section 1). When one version changes the unit's place (here its `until`)
+//    and its fields together, an engine that reported before does not judge again the buckets
+//    reading the field through refs (a version changing only the fields is followed).
+
+const char* const ref_field_plan = R"(plan s {
+  title "s"
+}
+
+phase p "p" from 2025-03-01 to 2025-05-31
+kind region "r"
+kind person "p" {
+  senior: bool
+}
+event inspection "inspection" {
+  inspector: ref person
+}
+obligation senior_inspection "an inspection by a senior inspector" {
+  each r: region
+  during p
+  require count(inspection of r where inspector.senior) >= 1
+}
+)";
+
+const std::vector<std::string> ref_field_records = {
+    R"({"entity": "r1", "kind": "region"})",
+    R"({"entity": "x", "kind": "person", "senior": true})",
+    R"({"id": "i1", "type": "inspection", "time": "2025-03-10", "unit": "r1", "inspector": "x"})",
+    R"({"entity": "x", "kind": "person", "version": 1, "until": "2025-12-31", "senior": false})",
+};
+
+TEST(ReferenceDisagreements, AFieldReadThroughARefIsTheStandingVersions) {
+    const fixture f = compile(ref_field_plan);
+    const auto ref = mandate::reference::evaluate(f.model(), ref_field_records, on("2025-06-05"));
+    ASSERT_NE(find(ref, "senior_inspection", "r1", "2025-03-01"), nullptr);
+    EXPECT_EQ(find(ref, "senior_inspection", "r1", "2025-03-01")->status, "violated");
+    EXPECT_EQ(engine_against_reference(f, ref_field_records, on("2025-06-05")), "");
+}
+
+TEST(ReferenceDisagreements, DISABLED_EngineFollowsAFieldChangedWithThePlace) {
+    const fixture f = compile(ref_field_plan);
+    mandate::engine engine(f.plan);
+    for (std::size_t i = 0; i < 3; ++i) engine.add(ref_field_records[i], "records", i + 1);
+    (void)engine.evaluate(on("2025-06-05"));  // satisfied
+    engine.add(ref_field_records[3], "records", 4);
+    // The engine: still satisfied.
+    EXPECT_EQ(mandate::testing::difference(engine.evaluate(on("2025-06-05")),
+                                           mandate::reference::evaluate(f.model(), ref_field_records, on("2025-06-05"))),
+              "");
 }
 
 }  // namespace

@@ -27,16 +27,23 @@ inline std::string read(const std::string& path) {
 struct common_row {
     std::string rule, unit, from, to, status, value, reason;
     bool met = false, at_risk = false, fired = false, final = false;
+    // The waiver applied: its id, the end it extends the bucket to, its reason and approver.
+    std::string waiver, extended_to, waiver_reason, waiver_approved_by;
     bool operator==(const common_row& o) const {
         return rule == o.rule && unit == o.unit && from == o.from && to == o.to && status == o.status && value == o.value &&
-               reason == o.reason && met == o.met && at_risk == o.at_risk && fired == o.fired && final == o.final;
+               reason == o.reason && met == o.met && at_risk == o.at_risk && fired == o.fired && final == o.final &&
+               waiver == o.waiver && extended_to == o.extended_to && waiver_reason == o.waiver_reason &&
+               waiver_approved_by == o.waiver_approved_by;
     }
 };
 
 inline std::string describe(const common_row& r) {
     return r.rule + " " + r.unit + " " + r.from + ".." + r.to + " status=" + r.status + " met=" + (r.met ? "1" : "0") +
            " risk=" + (r.at_risk ? "1" : "0") + " value=" + r.value + " reason=" + r.reason + " fired=" +
-           (r.fired ? "1" : "0") + " final=" + (r.final ? "1" : "0");
+           (r.fired ? "1" : "0") + " final=" + (r.final ? "1" : "0") +
+           (r.waiver.empty() ? std::string()
+                             : " waiver=" + r.waiver + (r.extended_to.empty() ? "" : " extended_to=" + r.extended_to) +
+                                   " (" + r.waiver_reason + "; " + r.waiver_approved_by + ")");
 }
 
 inline std::vector<common_row> engine_rows(const mandate::report& r) {
@@ -52,6 +59,12 @@ inline std::vector<common_row> engine_rows(const mandate::report& r) {
         c.at_risk = x.at_risk;
         c.value = x.value.is_null() ? "null" : x.value.to_string();
         c.reason = x.reason.value_or("");
+        if (x.waiver) {
+            c.waiver = x.waiver->id;
+            if (x.waiver->extended_to) c.extended_to = mandate::calendar::to_iso(*x.waiver->extended_to);
+            c.waiver_reason = x.waiver->reason;
+            c.waiver_approved_by = x.waiver->approved_by;
+        }
         out.push_back(c);
     }
     for (const auto& x : r.outcomes) {
@@ -80,6 +93,10 @@ inline std::vector<common_row> reference_rows(const mandate::reference::report& 
         c.at_risk = x.at_risk;
         c.value = x.value.value_or("null");
         c.reason = x.reason.value_or("");
+        c.waiver = x.waiver.value_or("");
+        c.extended_to = x.extended_to.value_or("");
+        c.waiver_reason = x.waiver_reason;
+        c.waiver_approved_by = x.waiver_approved_by;
         out.push_back(c);
     }
     for (const auto& x : r.outcomes) {
@@ -109,13 +126,45 @@ inline std::string difference(const mandate::report& mine, const mandate::refere
     if (static_cast<long>(x.read) != y.read || static_cast<long>(x.entities) != y.entities ||
         static_cast<long>(x.applied) != y.applied || static_cast<long>(x.duplicates) != y.duplicates ||
         static_cast<long>(x.retracted) != y.retracted || static_cast<long>(x.retractions) != y.retractions ||
-        static_cast<long>(x.unresolved) != y.unresolved || static_cast<long>(x.rejected) != y.rejected) {
+        static_cast<long>(x.unresolved) != y.unresolved || static_cast<long>(x.rejected) != y.rejected ||
+        static_cast<long>(x.waivers) != y.waivers) {
         std::ostringstream s;
-        s << "inputs differ: engine read/entities/applied/duplicates/retracted/retractions/unresolved/rejected = " << x.read
-          << "/" << x.entities << "/" << x.applied << "/" << x.duplicates << "/" << x.retracted << "/" << x.retractions << "/"
-          << x.unresolved << "/" << x.rejected << ", reference = " << y.read << "/" << y.entities << "/" << y.applied << "/"
-          << y.duplicates << "/" << y.retracted << "/" << y.retractions << "/" << y.unresolved << "/" << y.rejected;
+        s << "inputs differ: engine read/entities/applied/duplicates/retracted/retractions/unresolved/rejected/waivers = "
+          << x.read << "/" << x.entities << "/" << x.applied << "/" << x.duplicates << "/" << x.retracted << "/" << x.retractions
+          << "/" << x.unresolved << "/" << x.rejected << "/" << x.waivers << ", reference = " << y.read << "/" << y.entities << "/"
+          << y.applied << "/" << y.duplicates << "/" << y.retracted << "/" << y.retractions << "/" << y.unresolved << "/"
+          << y.rejected << "/" << y.waivers;
         return s.str();
+    }
+    // The keys ignored, by event type, waiver or kind, with the records that carried each.
+    std::vector<std::string> engine_ignored, reference_ignored;
+    for (const auto& f : mine.ignored_fields)
+        engine_ignored.push_back(std::string(f.kind ? "kind " : "type ") + f.type + "." + f.field + " x" + std::to_string(f.records));
+    for (const auto& f : ref.ignored)
+        reference_ignored.push_back(std::string(f.kind ? "kind " : "type ") + f.type + "." + f.field + " x" + std::to_string(f.records));
+    std::sort(engine_ignored.begin(), engine_ignored.end());
+    std::sort(reference_ignored.begin(), reference_ignored.end());
+    if (engine_ignored != reference_ignored) {
+        std::string s = "ignored fields differ:\n  engine:   ";
+        for (const auto& f : engine_ignored) s += " " + f;
+        s += "\n  reference:";
+        for (const auto& f : reference_ignored) s += " " + f;
+        return s;
+    }
+    // The waivers counted but applied to no bucket, and whether for want of a registered unit.
+    std::vector<std::string> engine_unapplied, reference_unapplied;
+    for (const auto& w : mine.unapplied_waivers)
+        engine_unapplied.push_back(w.id + " " + w.obligation + " " + w.unit.value_or("-") + " " + calendar::to_iso(w.period) +
+                                   (w.reason.rfind("unit '", 0) == 0 ? " (unit not registered)" : ""));
+    for (const auto& w : ref.unapplied)
+        reference_unapplied.push_back(w.id + " " + w.obligation + " " + w.unit.value_or("-") + " " + w.period +
+                                      (w.unregistered ? " (unit not registered)" : ""));
+    if (engine_unapplied != reference_unapplied) {
+        std::string s = "unapplied waivers differ:\n  engine:   ";
+        for (const auto& w : engine_unapplied) s += " [" + w + "]";
+        s += "\n  reference:";
+        for (const auto& w : reference_unapplied) s += " [" + w + "]";
+        return s;
     }
     return "";
 }

@@ -3,29 +3,34 @@
 // types (texts drawn from the plan's own literals so filters match), and the awkward records
 // a host sends: duplicates in another key order, conflicting ids, retractions before and after
 // their event, unknown units, refs to the wrong kind, malformed lines, entity versions.
+// Entities carry their kind's fields (LANGUAGE-v2.md section 1): random values, optional ones
+// sometimes left out, now and then a mistyped value or an undeclared key, and later versions
+// that change a field. Waivers (section 8) excuse or extend buckets of random obligations,
+// units and periods: some name no bucket, some are malformed, copied, in conflict, retracted.
 // Deterministic for a seed, whatever the platform (splitmix64, no std distributions).
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "mandate/calendar/date.hpp"
+#include "mandate/calendar/schedule.hpp"
+#include "mandate/check/buckets.hpp"
 #include "mandate/check/model.hpp"
 
 namespace mandate::testing {
 
 class rng {
 public:
-    explicit rng(std::uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull) {}
-    std::uint64_t next() {
-        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
+    // The seed is mixed first: with the seed times the increment as the state, seed s + 1 gave
+    // the sequence of seed s one draw later, and streams of neighbouring seeds fell into step.
+    explicit rng(std::uint64_t seed) : state_(mix(seed + 0x632BE59BD9B4E019ull)) {}
+    std::uint64_t next() { return mix(state_ += 0x9E3779B97F4A7C15ull); }
     // Uniform in [0, n).
     std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
     std::int64_t between(std::int64_t lo, std::int64_t hi) { return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1))); }
@@ -34,12 +39,26 @@ public:
     const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
 
 private:
+    static std::uint64_t mix(std::uint64_t z) {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
     std::uint64_t state_;
 };
 
 struct stream_shape {
     int min_events = 30, max_events = 140;
     int max_entities_per_kind = 3;
+    int max_waivers = 6;
+    // Registry records that can take a unit out of the instances it was: a kind changed, a
+    // parent changed (a cycle, a kind not allowed, or one not registered yet when the record
+    // comes), two records of one version in conflict. Turned off only to step around a known
+    // engine fault (reference_disagreements_test.cpp).
+    bool units_leave = true;
+    // Versions that change a unit's place (its dates, its parent) and its fields in one record.
+    // Turned off only to step around a known engine fault (reference_disagreements_test.cpp).
+    bool fields_move_with_place = true;
 };
 
 namespace detail {
@@ -72,8 +91,48 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     for (const auto& rule : plan.rules) {
         detail::collect_texts(rule.condition, text_set);
         if (rule.trig.where) detail::collect_texts(*rule.trig.where, text_set);
+        if (rule.where) detail::collect_texts(*rule.where, text_set);
     }
     const std::vector<std::string> texts(text_set.begin(), text_set.end());
+
+    // A kind's fields as the keys of an entity record (", \"quota\": 3, ..."): small numbers
+    // (quotas and populations worth comparing with counts, 0 among them), optional ones
+    // sometimes left out; rarely a value of the wrong type (the record is rejected) or a key
+    // the kind does not declare (listed as ignored).
+    auto kind_fields = [&](std::size_t k) {
+        std::string out;
+        for (const auto& f : plan.kinds[k].fields) {
+            if (f.optional && r.chance(25)) continue;
+            std::string value;
+            switch (f.t.kind) {
+                case check::type_kind::integer: value = std::to_string(r.between(0, 6)); break;
+                case check::type_kind::number: value = std::to_string(r.between(0, 9)) + "." + std::to_string(r.between(0, 9)); break;
+                case check::type_kind::boolean: value = r.chance(50) ? "true" : "false"; break;
+                case check::type_kind::text: value = detail::quote(r.pick(texts)); break;
+                case check::type_kind::date:
+                    value = detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last))));
+                    break;
+                default: value = "null"; break;
+            }
+            if (r.chance(2)) value = f.t.kind == check::type_kind::text ? "7" : "\"wrong type\"";
+            out += ", " + detail::quote(f.id) + ": " + value;
+        }
+        if (r.chance(4)) out += ", \"colour\": \"red\"";
+        return out;
+    };
+    // An entity's first fields, for the versions that move it while keeping them; the entities
+    // given a version with other fields.
+    std::map<std::string, std::string> fields_of;
+    std::set<std::string> fields_changed;
+    auto same_or_new_fields = [&](const std::string& id, std::size_t k) {
+        const std::string fresh = kind_fields(k);
+        return shape.fields_move_with_place ? fresh : fields_of[id];
+    };
+    auto kind_index = [&](const std::string& id) {
+        for (std::size_t k = 0; k < plan.kinds.size(); ++k)
+            if (plan.kinds[k].id == id) return k;
+        return std::size_t{0};
+    };
 
     // Entities: kinds in an order where allowed parents come first (fixpoint over the kinds).
     std::vector<std::vector<std::string>> of_kind(plan.kinds.size());
@@ -93,23 +152,41 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
             for (int i = 0; i < count; ++i) {
                 const std::string id = plan.kinds[k].id.substr(0, 3) + std::to_string(k) + "_" + std::to_string(i);
                 std::string line = "{\"entity\": " + detail::quote(id) + ", \"kind\": " + detail::quote(plan.kinds[k].id);
+                std::string parent;
                 if (!candidates.empty()) {
-                    const std::string& parent = r.pick(candidates);
+                    parent = r.pick(candidates);
                     line += ", \"parent\": " + detail::quote(parent);
                     parent_of.emplace_back(id, parent);
                 }
                 if (r.chance(15)) line += ", \"since\": " + detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last))));
                 if (r.chance(10)) line += ", \"until\": " + detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last + 30))));
-                line += "}";
+                const std::string place = line;
+                const std::string fields = kind_fields(k);
+                fields_of[id] = fields;
+                line += fields + "}";
                 entity_lines.push_back(line);
                 of_kind[k].push_back(id);
                 all_entities.push_back(id);
-                if (r.chance(8)) {
-                    // A later version retiring the entity mid-plan.
+                const bool retired = r.chance(8);
+                if (retired) {
+                    // A later version retiring the entity mid-plan (under another parent, which
+                    // may not be registered yet when it comes).
+                    const std::string& then = candidates.empty() ? parent : r.pick(candidates);
                     entity_lines.push_back("{\"entity\": " + detail::quote(id) + ", \"kind\": " + detail::quote(plan.kinds[k].id) +
-                                           (candidates.empty() ? "" : ", \"parent\": " + detail::quote(r.pick(candidates))) +
+                                           (then.empty() ? "" : ", \"parent\": " + detail::quote(shape.units_leave ? then : parent)) +
                                            ", \"version\": 1, \"until\": " +
-                                           detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last)))) + "}");
+                                           detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last)))) +
+                                           same_or_new_fields(id, k) + "}");
+                }
+                if (!plan.kinds[k].fields.empty() && r.chance(20)) {
+                    // A later version in the same place with other field values (coming after
+                    // one that moved it, it moves it back too).
+                    const int version = shape.units_leave ? static_cast<int>(r.between(2, 3)) : 3;  // 2 may conflict with a move
+                    const std::string line = place + ", \"version\": " + std::to_string(version) + kind_fields(k) + "}";
+                    if (shape.fields_move_with_place || !retired) {
+                        entity_lines.push_back(line);
+                        fields_changed.insert(id);
+                    }
                 }
             }
         }
@@ -117,32 +194,35 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     // Versions that change the hierarchy under units already placed: a unit with units below
     // it moved under another parent, a kind changed (the units below may no longer be within
     // it), a parent cycle, and a record fed again.
-    if (!parent_of.empty() && r.chance(25)) {
+    if (!parent_of.empty() && r.chance(25) && shape.units_leave) {
         const auto& [child, parent] = r.pick(parent_of);
+        const bool keep_place = !shape.fields_move_with_place && fields_changed.count(child) > 0;
         std::string kind;
         for (std::size_t k = 0; k < plan.kinds.size(); ++k)
             if (std::find(of_kind[k].begin(), of_kind[k].end(), child) != of_kind[k].end()) kind = plan.kinds[k].id;
         std::vector<std::string> others;
         for (const auto& [c, p] : parent_of)
             if (p != parent && c != child) others.push_back(p);
-        if (!others.empty())
+        if (!others.empty() && !keep_place)
             entity_lines.push_back("{\"entity\": " + detail::quote(child) + ", \"kind\": " + detail::quote(kind) +
-                                   ", \"parent\": " + detail::quote(r.pick(others)) + ", \"version\": 2}");
+                                   ", \"parent\": " + detail::quote(r.pick(others)) + ", \"version\": 2" +
+                                   same_or_new_fields(child, kind_index(kind)) + "}");
     }
-    if (!parent_of.empty() && r.chance(12)) {
+    if (!parent_of.empty() && r.chance(12) && shape.units_leave) {
         // The parent named as its child's child: both are held, as a cycle.
         const auto& [child, parent] = r.pick(parent_of);
         std::string kind;
         for (std::size_t k = 0; k < plan.kinds.size(); ++k)
             if (std::find(of_kind[k].begin(), of_kind[k].end(), parent) != of_kind[k].end()) kind = plan.kinds[k].id;
         entity_lines.push_back("{\"entity\": " + detail::quote(parent) + ", \"kind\": " + detail::quote(kind) +
-                               ", \"parent\": " + detail::quote(child) + ", \"version\": 5}");
+                               ", \"parent\": " + detail::quote(child) + ", \"version\": 5" + kind_fields(kind_index(kind)) + "}");
     }
-    if (!parent_of.empty() && plan.kinds.size() > 1 && r.chance(12)) {
+    if (!parent_of.empty() && plan.kinds.size() > 1 && r.chance(12) && shape.units_leave) {
         // A parent becomes a unit of another kind, at the top.
         const std::string& parent = r.pick(parent_of).second;
-        entity_lines.push_back("{\"entity\": " + detail::quote(parent) + ", \"kind\": " + detail::quote(r.pick(plan.kinds).id) +
-                               ", \"version\": 4}");
+        const std::size_t k = r.below(plan.kinds.size());
+        entity_lines.push_back("{\"entity\": " + detail::quote(parent) + ", \"kind\": " + detail::quote(plan.kinds[k].id) +
+                               ", \"version\": 4" + kind_fields(k) + "}");
     }
     if (!entity_lines.empty() && r.chance(20)) {
         const std::string again = r.pick(entity_lines);
@@ -150,16 +230,19 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     }
     if (all_entities.empty()) all_entities.push_back("nobody");
     if (r.chance(20)) entity_lines.push_back("{\"entity\": \"orphan\", \"kind\": " + detail::quote(plan.kinds.front().id) +
-                                             ", \"parent\": \"missing_parent\"}");
-    if (r.chance(15) && !entity_lines.empty()) {
+                                             ", \"parent\": \"missing_parent\"" + kind_fields(0) + "}");
+    if (r.chance(15) && !entity_lines.empty() && shape.units_leave) {
         // Two records of one version that disagree.
         const std::string id = all_entities.front();
-        entity_lines.push_back("{\"entity\": " + detail::quote(id) + ", \"kind\": " + detail::quote(plan.kinds.back().id) + "}");
+        entity_lines.push_back("{\"entity\": " + detail::quote(id) + ", \"kind\": " + detail::quote(plan.kinds.back().id) +
+                               kind_fields(plan.kinds.size() - 1) + "}");
     }
 
     // Events.
     std::vector<std::string> event_lines;
     std::vector<std::string> event_ids;
+    // The dates and units events were given, by type (a trigger a waiver may name).
+    std::vector<std::vector<std::pair<calendar::day, std::string>>> sent_of_type(plan.events.size());
     const int events = static_cast<int>(r.between(shape.min_events, shape.max_events));
     for (int i = 0; i < events && !plan.events.empty(); ++i) {
         const auto& type = r.pick(plan.events);
@@ -173,6 +256,7 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
             default: time += "T23:59:00"; break;
         }
         std::string unit = r.chance(3) ? "ghost" : r.pick(all_entities);
+        sent_of_type[static_cast<std::size_t>(&type - plan.events.data())].emplace_back(d, unit);
         std::vector<std::string> parts;
         parts.push_back("\"id\": " + detail::quote(id));
         parts.push_back("\"type\": " + detail::quote(type.id));
@@ -233,6 +317,115 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
             event_lines.push_back(render(other));
         }
     }
+    // Waivers: an excuse or an extension of a bucket of a random obligation and unit. The
+    // period is a date inside one of the schedule's buckets, or a trigger's date (for `before`,
+    // the first day of the bucket it opens), or any date; the extension's end lies after the
+    // bucket's (now and then not: rejected). Some name an outcome, no obligation, a unit of
+    // another kind or none registered, lack a field or have both kinds; some come twice, in
+    // conflict, or under an event's id; some are retracted.
+    std::vector<std::string> waiver_lines;
+    std::vector<int> obligations;
+    for (std::size_t q = 0; q < plan.rules.size(); ++q)
+        if (!plan.rules[q].outcome) obligations.push_back(static_cast<int>(q));
+    const int waivers = obligations.empty() || r.chance(25) ? 0 : static_cast<int>(r.between(1, shape.max_waivers));
+    for (int i = 0; i < waivers; ++i) {
+        const check::rule& rule = plan.rules[static_cast<std::size_t>(r.pick(obligations))];
+        const std::string id = !event_ids.empty() && r.chance(3) ? r.pick(event_ids) : "w" + std::to_string(i);
+        std::vector<std::string> parts;
+        parts.push_back("\"waiver\": " + detail::quote(id));
+        std::string name = rule.id;
+        if (r.chance(3)) {
+            name = "no_such_obligation";
+        } else if (r.chance(3)) {
+            for (const auto& other : plan.rules)
+                if (other.outcome) name = other.id;
+        }
+        if (!r.chance(2)) parts.push_back("\"obligation\": " + detail::quote(name));
+        // The unit: one of the kinds the obligation is for, rarely another, one never
+        // registered, or none.
+        std::vector<std::string> units;
+        for (int k : rule.unit_kinds) units.insert(units.end(), of_kind[static_cast<std::size_t>(k)].begin(), of_kind[static_cast<std::size_t>(k)].end());
+        std::string unit = units.empty() || r.chance(5) ? r.pick(all_entities) : r.pick(units);
+        if (r.chance(3)) unit = "ghost";
+        // The period, and the end of the bucket it names (as far as the stream can tell).
+        const calendar::day wf = rule.window_from, wt = rule.window_to;
+        calendar::day period = static_cast<calendar::day>(r.between(first - 10, last + 10));
+        std::optional<calendar::day> end;
+        if (rule.schedule == check::schedule_kind::after || rule.schedule == check::schedule_kind::before) {
+            if (rule.trig.outcome) {
+                // An outcome's trigger is dated the day its bucket turns final: early in a month.
+                if (r.chance(60)) period = calendar::month_start(period) + static_cast<calendar::day>(r.below(6));
+            } else if (rule.trig.target >= 0) {
+                // An event of the trigger's type, and its unit (the bucket is that unit's, or
+                // one above it).
+                const auto& sent = sent_of_type[static_cast<std::size_t>(rule.trig.target)];
+                if (!sent.empty() && r.chance(75)) {
+                    const auto& [d, u] = r.pick(sent);
+                    period = d;
+                    if (std::find(units.begin(), units.end(), u) != units.end() && r.chance(80)) unit = u;
+                }
+            }
+            if (period >= wf && period <= wt) {
+                if (rule.schedule == check::schedule_kind::after) {
+                    end = std::min(calendar::shift(period, rule.within, +1) - 1, wt);
+                } else {
+                    // Named by its first day. A bucket cut by the window's start is left alone
+                    // (here and below): the engine does not name it by that day, a known
+                    // disagreement (reference_disagreements_test.cpp).
+                    const calendar::day from = calendar::shift(period, rule.within, -1) + 1;
+                    if (from > wf) {
+                        end = period;
+                        period = from;
+                    }
+                }
+            }
+        } else if (r.chance(85)) {
+            const auto laid = check::rule_buckets(rule, plan.week_start);
+            if (!laid.empty()) {
+                const calendar::bucket& b = r.pick(laid);
+                period = static_cast<calendar::day>(r.between(b.visible, b.to));
+                end = b.to;
+            }
+        }
+        if (rule.schedule == check::schedule_kind::before && period == wf) ++period;
+        if ((!rule.var.empty() || r.chance(4)) && !r.chance(3)) parts.push_back("\"unit\": " + detail::quote(unit));
+        if (!r.chance(2)) parts.push_back("\"period\": " + detail::quote(calendar::to_iso(period)));
+        // An excuse or an extension (rarely both, neither, or an excuse that is false).
+        const calendar::day base = end.value_or(period);
+        const auto pick = r.below(100);
+        const bool excuse = pick < 45 || pick >= 96;
+        const bool extension = (pick >= 45 && pick < 94) || pick >= 98;
+        if (excuse) parts.push_back(std::string("\"excuse\": ") + (r.chance(4) ? "false" : "true"));
+        if (extension) {
+            const calendar::day to = r.chance(8) ? base - static_cast<calendar::day>(r.below(3)) : base + static_cast<calendar::day>(r.between(1, 45));
+            parts.push_back("\"extend_to\": " + detail::quote(calendar::to_iso(to)));
+        }
+        if (r.chance(80)) parts.push_back("\"reason\": " + detail::quote(r.chance(80) ? "flood" : "works"));
+        if (r.chance(40)) parts.push_back("\"approved_by\": \"office\"");
+        if (r.chance(5)) parts.push_back("\"note\": \"n\"");
+        auto render = [&](const std::vector<std::string>& p) {
+            std::string line = "{";
+            for (std::size_t k = 0; k < p.size(); ++k) line += (k ? ", " : "") + p[k];
+            return line + "}";
+        };
+        waiver_lines.push_back(render(parts));
+        if (r.chance(8)) {
+            // The same waiver again, keys in another order.
+            std::vector<std::string> shuffled = parts;
+            std::reverse(shuffled.begin(), shuffled.end());
+            waiver_lines.push_back(render(shuffled));
+        }
+        if (r.chance(4)) {
+            // The same id with another reason: a conflict.
+            std::vector<std::string> other = parts;
+            other.push_back("\"approved_by\": \"someone else\"");
+            other.erase(std::remove_if(other.begin(), other.end(), [&](const std::string& x) { return x == "\"approved_by\": \"office\""; }),
+                        other.end());
+            waiver_lines.push_back(render(other));
+        }
+        if (r.chance(15)) waiver_lines.push_back("{\"retract\": " + detail::quote(id) + "}");
+    }
+
     std::vector<std::string> extra;
     for (int i = 0; i < events / 15; ++i) {
         if (!event_ids.empty()) extra.push_back("{\"retract\": " + detail::quote(r.pick(event_ids)) + "}");
@@ -244,6 +437,7 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     // Arrival order: sometimes entities first, sometimes everything mixed.
     lines = entity_lines;
     lines.insert(lines.end(), event_lines.begin(), event_lines.end());
+    lines.insert(lines.end(), waiver_lines.begin(), waiver_lines.end());
     lines.insert(lines.end(), extra.begin(), extra.end());
     if (r.chance(60)) {
         for (std::size_t i = lines.size(); i > 1; --i) std::swap(lines[i - 1], lines[r.below(i)]);

@@ -28,10 +28,35 @@
 // - An instance is active during a cumulative bucket when it is active at some day of the
 //   reported period (cumulative start .. bucket end).
 // - The aggregates inside a trigger's `where` (if any) range over the rule's window.
+//
+// LANGUAGE-v2.md sections 1, 2, 3 and 8, where the text is silent (as the engine chose):
+// - A record with "waiver" (and neither "retract" nor "entity") is a waiver. Its keys other
+//   than waiver, obligation, unit, period, extend_to, excuse, reason and approved_by are
+//   ignored and listed under the type "waiver"; an entity record's keys its kind does not
+//   declare (other than entity, kind, parent, name, since, until, version) under its kind.
+// - A waiver of an obligation without `each` names no unit (an empty "unit" is none); an empty
+//   reason or approved_by is none (so it does not make two copies differ). "excuse": false is
+//   rejected. Its unit, when not (yet) a registered entity, leaves it counted as `waivers` and
+//   listed as not applied; an entity of a kind the obligation is not for rejects it.
+// - An extension must lie after the end of every bucket its period may name, computed from the
+//   schedule whatever the date (a `before` bucket cut by the window start shares its first day
+//   with others).
+// - Of several waivers of one bucket: an excuse before an extension, the excuse with the least
+//   id, else the latest extension (then the least id). An extended bucket's events run to
+//   extend_to, and so do its close, at_risk, `violations` and the aggregates of its requirement
+//   (streak sub-periods too); the registry (units(), coverage, rank, each ... where) is read at
+//   the end of the period. A waiver counts but is "not applied" when no bucket it names exists.
+// - rank(): comparisons inside EXPR, which are about other units, never give "no data"; those
+//   inside a child quantifier's predicate do. Inside a streak, the registry is read at each
+//   sub-period's end.
+// - An outcome is final once the buckets its condition read (through violations and fired, for
+//   whichever unit: its own, one under it with `within`, a quantifier's) are closed or final.
 #include "reference/reference.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <tuple>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -579,7 +604,17 @@ std::optional<val> typed(const jv& j, type_kind kind, type_kind element) {
 
 // ================================================================ records
 
-enum class category { rejected, entity, retraction, duplicate, retracted, unresolved, applied };
+enum class category { rejected, entity, retraction, duplicate, retracted, waiver, unresolved, applied };
+
+// Two lists of optional typed values hold the same values.
+bool same_values(const std::vector<std::optional<val>>& a, const std::vector<std::optional<val>>& b, std::size_t from) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t f = from; f < a.size(); ++f) {
+        if (a[f].has_value() != b[f].has_value()) return false;
+        if (a[f] && key(*a[f]) != key(*b[f])) return false;
+    }
+    return true;
+}
 
 struct entity_record {
     std::size_t line = 0;
@@ -588,9 +623,11 @@ struct entity_record {
     std::optional<std::string> parent, name;
     std::optional<i64> since, until;
     i64 version = 0;
+    std::vector<std::optional<val>> fields;  // the kind's declared fields, in its order
 
     bool same_content(const entity_record& o) const {
-        return kind == o.kind && parent == o.parent && name == o.name && since == o.since && until == o.until;
+        return kind == o.kind && parent == o.parent && name == o.name && since == o.since && until == o.until &&
+               same_values(fields, o.fields, 0);
     }
 };
 
@@ -610,13 +647,21 @@ struct event_record {
         if (type != o.type || clock != o.clock) return false;
         if (clock ? (utc_seconds != o.utc_seconds || fraction != o.fraction) : day != o.day) return false;
         if (unit() != o.unit()) return false;
-        for (std::size_t f = check::first_declared_field; f < fields.size(); ++f) {
-            if (fields[f].has_value() != o.fields[f].has_value()) return false;
-            if (fields[f] && key(*fields[f]) != key(*o.fields[f])) return false;
-        }
-        return true;
+        return same_values(fields, o.fields, check::first_declared_field);
     }
 };
+
+// A waiver (LANGUAGE-v2.md section 8) is read as an event of a type numbered after the plan's
+// (so that its id shares their namespace): `time` is its `period` date, `unit` its unit ("" for
+// an obligation without `each`), and these are its fields after the built-in ones.
+namespace waiver_field {
+constexpr std::size_t obligation = 3;  // the obligation's rule index
+constexpr std::size_t extend_to = 4;   // a date
+constexpr std::size_t excuse = 5;      // true
+constexpr std::size_t reason = 6;      // text
+constexpr std::size_t approved_by = 7; // text
+constexpr std::size_t count = 8;
+}  // namespace waiver_field
 
 struct time_value {
     bool clock = false;
@@ -711,6 +756,63 @@ bool active_at(const entity& x, i64 d) {
     return (!x.standing.since || *x.standing.since <= d) && (!x.standing.until || d < *x.standing.until);
 }
 
+// ================================================================ monotonicity
+
+// LANGUAGE.md's constants (literals and arithmetic of them) and, by LANGUAGE-v2.md section 1,
+// a field of the rule's own unit (`t.quota`).
+bool constant(const texpr& e) {
+    switch (e.o) {
+        case op::literal: return true;
+        case op::unit_field: return e.args.at(0).o == op::var && e.args.at(0).slot <= 0;
+        case op::neg:
+        case op::add:
+        case op::sub:
+        case op::mul:
+        case op::div:
+            for (const auto& a : e.args)
+                if (!constant(a)) return false;
+            return true;
+        default: return false;
+    }
+}
+
+// The monotone and anti-monotone forms LANGUAGE.md lists ("Status of a bucket"), the count or
+// distinct on either side of its constant (LANGUAGE-v2.md, end of section 9: in every file).
+// Nothing else is either: units(), the child quantifiers, rank and the roll-ups are judged at
+// close.
+check::monotonicity monotonicity_of(const texpr& e) {
+    using check::monotonicity;
+    switch (e.o) {
+        case op::any: return monotonicity::monotone;
+        case op::all: return monotonicity::anti_monotone;
+        case op::and_:
+        case op::or_: {
+            const auto a = monotonicity_of(e.args.at(0)), b = monotonicity_of(e.args.at(1));
+            return a == b ? a : monotonicity::none;
+        }
+        case op::ge:
+        case op::gt:
+        case op::le:
+        case op::lt:
+        case op::eq: {
+            auto counts = [](const texpr& x) { return x.o == op::count || x.o == op::distinct; };
+            op o = e.o;
+            const texpr* value = &e.args.at(1);
+            if (counts(e.args.at(1)) && constant(e.args.at(0))) {
+                value = &e.args.at(0);  // `1 <= count(..)` reads as `count(..) >= 1`
+                o = o == op::ge ? op::le : o == op::gt ? op::lt : o == op::le ? op::ge : o == op::lt ? op::gt : o;
+            } else if (!counts(e.args.at(0)) || !constant(e.args.at(1))) {
+                return monotonicity::none;
+            }
+            if (o == op::ge || o == op::gt) return monotonicity::monotone;
+            if (o == op::le || o == op::lt) return monotonicity::anti_monotone;
+            // `== 0`: the literal zero.
+            return value->o == op::literal && value->value.number == rational(0) ? monotonicity::anti_monotone : monotonicity::none;
+        }
+        default: return monotonicity::none;
+    }
+}
+
 // ================================================================ evaluation
 
 struct event {
@@ -727,6 +829,8 @@ struct bucket {
 struct irow {
     std::optional<std::string> unit;
     i64 from = 0, to = 0;
+    i64 end = 0;      // where the bucket ends for its events, its close and `violations`: `to`, or a waiver's extend_to
+    int waiver = -1;  // the waiver applied (an index into the evaluator's waivers)
     // obligations
     const char* status = "pending";
     bool met = false, at_risk = false, closed = false;
@@ -738,11 +842,34 @@ struct irow {
 };
 
 struct context {
-    const std::optional<std::string>* unit = nullptr;  // the instance's unit
+    const std::optional<std::string>* unit = nullptr;  // the instance's unit (slot 0)
+    // The units bound by units(), all_units() and any_unit() (slots 1..; nullptr: none).
+    std::array<const std::string*, check::max_unit_slots> slots{};
     i64 s = 0, e = 0;                                  // the range: [s, e], events up to T
+    i64 period_end = 0;  // the end of the bucket's period: the registry is read as it stands then
     const event* ev = nullptr;                         // inside where / all / any predicates
     const check::rule* rule = nullptr;
     bool* no_data = nullptr;  // set when a comparison of the requirement meets an undefined value
+    // Outcomes: the buckets of other rules the condition reads (through violations and fired).
+    std::set<std::pair<int, std::size_t>>* reads = nullptr;
+};
+
+// A waiver that counts (neither rejected, retracted, nor in conflict).
+struct waiver_record {
+    std::string id;
+    int rule = -1;
+    std::string unit;     // "" for an obligation without `each`
+    i64 period = 0;
+    bool unregistered = false;  // its unit is not a registered, resolved entity
+    bool excuse = false;
+    std::optional<i64> extend_to;
+    std::string reason, approved_by;
+};
+
+// A bucket a rule's schedule lays out: `visible` is the first day it is reported (for a
+// cumulative bucket, the start of the calendar period that ends it).
+struct laid_bucket {
+    i64 from = 0, to = 0, visible = 0;
 };
 
 class evaluator {
@@ -780,17 +907,119 @@ public:
                     y.at_risk = x.at_risk;
                     y.value = x.value;
                     y.reason = x.reason;
+                    if (x.waiver >= 0) {
+                        const waiver_record& w = waivers_[static_cast<std::size_t>(x.waiver)];
+                        y.waiver = w.id;
+                        y.waiver_reason = w.reason;
+                        y.waiver_approved_by = w.approved_by;
+                        if (std::string(x.status) != "excused") y.extended_to = iso(x.end);
+                    }
                     out.results.push_back(std::move(y));
                 }
             }
         }
+        // The waivers that count but were applied to no bucket: their unit is not registered,
+        // or no bucket they name exists as of T (one that exists carries it, or another waiver
+        // of it that is preferred).
+        for (std::size_t w = 0; w < waivers_.size(); ++w) {
+            const waiver_record& x = waivers_[w];
+            const check::rule& rule = plan_.rules[static_cast<std::size_t>(x.rule)];
+            bool named = false;
+            if (!x.unregistered)
+                for (const irow& b : rows_[static_cast<std::size_t>(x.rule)])
+                    if ((rule.var.empty() || (b.unit && *b.unit == x.unit)) && names(rule, x.period, b.from, b.to)) named = true;
+            if (named) continue;
+            unapplied_waiver u;
+            u.id = x.id;
+            u.obligation = rule.id;
+            if (!rule.var.empty()) u.unit = x.unit;
+            u.period = iso(x.period);
+            u.unregistered = x.unregistered;
+            out.unapplied.push_back(std::move(u));
+        }
+        std::sort(out.unapplied.begin(), out.unapplied.end(),
+                  [](const unapplied_waiver& a, const unapplied_waiver& b) { return a.id < b.id; });
+        for (const auto& [k, count] : ignored_) {
+            ignored_field f;
+            f.kind = std::get<0>(k);
+            const int t = std::get<1>(k);
+            f.type = f.kind ? plan_.kinds[static_cast<std::size_t>(t)].id
+                            : t == waiver_type() ? std::string("waiver") : plan_.events[static_cast<std::size_t>(t)].id;
+            f.field = std::get<2>(k);
+            f.records = count;
+            out.ignored.push_back(std::move(f));
+        }
+        std::sort(out.ignored.begin(), out.ignored.end(), [](const ignored_field& a, const ignored_field& b) {
+            return std::tie(a.type, a.field, a.kind) < std::tie(b.type, b.field, b.kind);
+        });
         return out;
     }
 
 private:
+    // ------------------------------------------------------------ schedules and waivers
+
+    // Waivers are read as events of a type after the plan's.
+    int waiver_type() const { return static_cast<int>(plan_.events.size()); }
+
+    // The buckets of a calendar schedule (whole, by, every), whatever the date.
+    std::vector<laid_bucket> laid_buckets(const check::rule& r) const {
+        std::vector<laid_bucket> out;
+        const i64 wf = r.window_from, wt = r.window_to;
+        switch (r.schedule) {
+            case check::schedule_kind::whole: out.push_back({wf, wt, wf}); break;
+            case check::schedule_kind::by: out.push_back({wf, r.by, wf}); break;
+            case check::schedule_kind::every:
+                for (const auto& sub : split(wf, wt, r.per, plan_.week_start, r.full, last_day))
+                    out.push_back({r.cumulative ? static_cast<i64>(r.cumulative_from) : sub.s, sub.e, sub.s});
+                break;
+            default: break;
+        }
+        return out;
+    }
+
+    // The first day of the `before` bucket a trigger on d opens (d inside the window).
+    static i64 before_start(const check::rule& r, i64 d) {
+        return std::max(shift(d, r.within, -1) + 1, static_cast<i64>(r.window_from));
+    }
+
+    // Whether a waiver's `period` date p names the bucket [from, to] of rule r (LANGUAGE-v2.md
+    // section 8): a date inside a calendar bucket's period (for a cumulative bucket, inside the
+    // calendar period that ends it), or a triggered bucket's first day.
+    bool names(const check::rule& r, i64 p, i64 from, i64 to) const {
+        if (r.schedule == check::schedule_kind::after || r.schedule == check::schedule_kind::before) return p == from;
+        for (const laid_bucket& b : laid_buckets(r))
+            if (b.from == from && b.to == to) return b.visible <= p && p <= b.to;
+        return false;
+    }
+
+    // The ends of the buckets a waiver's `period` p may name, whatever the date and triggers: an
+    // extension must lie after them. A calendar bucket holding p; the `after` bucket a trigger on
+    // p opens; the `before` buckets whose first day is p (several only when the window cuts them).
+    std::vector<i64> waivable_ends(const check::rule& r, i64 p) const {
+        std::vector<i64> out;
+        const i64 wf = r.window_from, wt = r.window_to;
+        switch (r.schedule) {
+            case check::schedule_kind::after:
+                if (p >= wf && p <= wt) out.push_back(std::min(shift(p, r.within, 1) - 1, wt));
+                break;
+            case check::schedule_kind::before:
+                for (i64 d = std::max(p, wf); d <= wt; ++d) {
+                    const i64 from = before_start(r, d);
+                    if (from > p) break;
+                    if (from == p) out.push_back(d);
+                }
+                break;
+            default:
+                for (const laid_bucket& b : laid_buckets(r))
+                    if (b.visible <= p && p <= b.to) out.push_back(b.to);
+                break;
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------ records
 
-    std::optional<entity_record> read_entity(const jv& o, std::size_t line) {
+    std::optional<entity_record> read_entity(const jv& o, std::size_t line, std::vector<std::string>& ignored) {
         entity_record r;
         r.line = line;
         if (string_at(o, "entity", r.id) != presence::string || r.id.empty()) return std::nullopt;
@@ -829,10 +1058,109 @@ private:
             if (!n || n->n < rational(0)) return std::nullopt;
             r.version = static_cast<i64>(n->n.num());
         }
+        // The kind's fields, typed as an event's are (LANGUAGE-v2.md section 1); the keys it
+        // does not declare, other than an entity record's own, are ignored and listed.
+        const check::kind& kd = plan_.kinds[static_cast<std::size_t>(r.kind)];
+        r.fields.assign(kd.fields.size(), std::nullopt);
+        for (std::size_t f = 0; f < kd.fields.size(); ++f) {
+            const check::field& decl = kd.fields[f];
+            const jv* v = o.get(decl.id);
+            if (!v || v->k == jv::null_) {
+                if (!decl.optional) return std::nullopt;
+                continue;
+            }
+            auto x = typed(*v, decl.t.kind, decl.t.element);
+            if (!x) return std::nullopt;
+            r.fields[f] = std::move(*x);
+        }
+        static const char* const entity_keys[] = {"entity", "kind", "parent", "name", "since", "until", "version"};
+        for (const auto& m : o.members) {
+            bool known = std::any_of(std::begin(entity_keys), std::end(entity_keys), [&](const char* k) { return m.first == k; });
+            for (const auto& decl : kd.fields) known = known || decl.id == m.first;
+            if (!known) ignored.push_back(m.first);
+        }
         return r;
     }
 
-    std::optional<event_record> read_event(const jv& o, std::size_t line) {
+    // A waiver record; nullopt when it is rejected.
+    std::optional<event_record> read_waiver(const jv& o, std::size_t line, std::vector<std::string>& ignored) {
+        event_record r;
+        r.line = line;
+        r.type = waiver_type();
+        std::string id;
+        if (string_at(o, "waiver", id) != presence::string || id.empty()) return std::nullopt;
+        // Its other keys: strings or absent (null is absent); `excuse` a boolean.
+        std::optional<std::string> obligation, unit, reason, approved_by, period_text, extend_text;
+        for (auto [name, slot] : {std::pair<const char*, std::optional<std::string>*>{"obligation", &obligation},
+                                  {"unit", &unit},
+                                  {"reason", &reason},
+                                  {"approved_by", &approved_by},
+                                  {"period", &period_text},
+                                  {"extend_to", &extend_text}}) {
+            std::string t;
+            switch (string_at(o, name, t)) {
+                case presence::bad: return std::nullopt;
+                case presence::string: *slot = t; break;
+                case presence::absent: break;
+            }
+        }
+        std::optional<i64> period, extend_to;
+        if (period_text) {
+            const auto d = calendar::parse_iso(*period_text);
+            if (!d) return std::nullopt;
+            period = *d;
+        }
+        if (extend_text) {
+            const auto d = calendar::parse_iso(*extend_text);
+            if (!d) return std::nullopt;
+            extend_to = *d;
+        }
+        std::optional<bool> excuse;
+        if (const jv* v = o.get("excuse"); v && v->k != jv::null_) {
+            if (v->k != jv::boolean) return std::nullopt;
+            excuse = v->b;
+        }
+        // It names an obligation of the plan (not an outcome).
+        if (!obligation) return std::nullopt;
+        int rule = -1;
+        for (std::size_t q = 0; q < plan_.rules.size(); ++q)
+            if (!plan_.rules[q].outcome && plan_.rules[q].id == *obligation) rule = static_cast<int>(q);
+        if (rule < 0) return std::nullopt;
+        const check::rule& ru = plan_.rules[static_cast<std::size_t>(rule)];
+        // A unit exactly when the obligation has `each` (an empty one is none).
+        if (ru.var.empty()) {
+            if (unit && !unit->empty()) return std::nullopt;
+            unit = std::string();
+        } else if (!unit || unit->empty()) {
+            return std::nullopt;
+        }
+        if (!period) return std::nullopt;
+        // Exactly one of `extend_to` and `excuse: true`.
+        if (extend_to.has_value() == excuse.has_value()) return std::nullopt;
+        if (excuse && !*excuse) return std::nullopt;
+        // An extension ends after the bucket it names (the schedule's, whatever the date).
+        if (extend_to)
+            for (i64 end : waivable_ends(ru, *period))
+                if (*extend_to <= end) return std::nullopt;
+        r.day = *period;
+        r.fields.assign(waiver_field::count, std::nullopt);
+        r.fields[check::field_id] = text(id);
+        r.fields[check::field_time] = date(r.day);
+        r.fields[check::field_unit] = text(*unit);
+        r.fields[waiver_field::obligation] = num(rational(static_cast<i64>(rule)));
+        if (extend_to) r.fields[waiver_field::extend_to] = date(*extend_to);
+        if (excuse) r.fields[waiver_field::excuse] = boolean(true);
+        // An empty reason or approver is none (docs: the engine keeps only given texts).
+        if (reason && !reason->empty()) r.fields[waiver_field::reason] = text(*reason);
+        if (approved_by && !approved_by->empty()) r.fields[waiver_field::approved_by] = text(*approved_by);
+        static const char* const waiver_keys[] = {"waiver", "obligation", "unit", "period", "extend_to", "excuse", "reason", "approved_by"};
+        for (const auto& m : o.members)
+            if (std::none_of(std::begin(waiver_keys), std::end(waiver_keys), [&](const char* k) { return m.first == k; }))
+                ignored.push_back(m.first);
+        return r;
+    }
+
+    std::optional<event_record> read_event(const jv& o, std::size_t line, std::vector<std::string>& ignored) {
         event_record r;
         r.line = line;
         std::string id, type, time, unit;
@@ -864,6 +1192,12 @@ private:
             if (!x) return std::nullopt;
             r.fields[f] = std::move(*x);
         }
+        for (const auto& m : o.members) {
+            if (m.first == "id" || m.first == "type" || m.first == "time" || m.first == "unit") continue;
+            bool declared = false;
+            for (std::size_t f = check::first_declared_field; f < et.fields.size(); ++f) declared = declared || et.fields[f].id == m.first;
+            if (!declared) ignored.push_back(m.first);
+        }
         return r;
     }
 
@@ -890,13 +1224,24 @@ private:
                     retracted_ids.insert(target->s);
                 }
             } else if (doc->get("entity")) {
-                if (auto r = read_entity(*doc, line)) {
+                std::vector<std::string> keys;
+                if (auto r = read_entity(*doc, line, keys)) {
                     cat[line] = category::entity;
+                    for (const auto& k : keys) ++ignored_[{true, r->kind, k}];
                     entity_records.push_back(std::move(*r));
                 }
+            } else if (doc->get("waiver")) {
+                std::vector<std::string> keys;
+                if (auto r = read_waiver(*doc, line, keys)) {
+                    cat[line] = category::waiver;  // refined below
+                    for (const auto& k : keys) ++ignored_[{false, r->type, k}];
+                    event_records.push_back(std::move(*r));
+                }
             } else if (doc->get("id")) {
-                if (auto r = read_event(*doc, line)) {
+                std::vector<std::string> keys;
+                if (auto r = read_event(*doc, line, keys)) {
                     cat[line] = category::applied;  // refined below
+                    for (const auto& k : keys) ++ignored_[{false, r->type, k}];
                     event_records.push_back(std::move(*r));
                 }
             }
@@ -985,8 +1330,17 @@ private:
             for (const auto* r : copies)
                 if (!r->same_content(*copies.front())) conflict = true;
             const event_record& first = *copies.front();  // copies are in line order
+            const bool waiver = first.type == waiver_type();
             bool rejected = conflict, unresolved = false;
-            if (!rejected) {
+            if (!rejected && waiver) {
+                // A waiver's unit: none for an obligation without `each`; else a registered
+                // entity of a kind the obligation is for (of another kind: rejected).
+                const check::rule& ru = plan_.rules[static_cast<std::size_t>(first.fields[waiver_field::obligation]->n.num())];
+                if (!ru.var.empty()) {
+                    if (!registered_and_resolved(first.unit())) unresolved = true;
+                    else if (!contains(ru.unit_kinds, registry_.at(first.unit()).standing.kind)) rejected = true;
+                }
+            } else if (!rejected) {
                 const check::event_type& et = plan_.events[static_cast<std::size_t>(first.type)];
                 if (!registered_and_resolved(first.unit())) unresolved = true;
                 for (std::size_t f = check::first_declared_field; f < first.fields.size(); ++f) {
@@ -1011,8 +1365,25 @@ private:
                 if (rejected) c = category::rejected;
                 else if (k > 0) c = category::duplicate;
                 else if (retracted_ids.count(id)) c = category::retracted;
+                else if (waiver) c = category::waiver;
                 else if (unresolved) c = category::unresolved;
                 else c = category::applied;
+            }
+            if (waiver) {
+                if (!rejected && !retracted_ids.count(id)) {
+                    waiver_record w;
+                    w.id = id;
+                    w.rule = static_cast<int>(first.fields[waiver_field::obligation]->n.num());
+                    w.unit = first.unit();
+                    w.period = first.day;
+                    w.unregistered = unresolved;
+                    w.excuse = first.fields[waiver_field::excuse].has_value();
+                    if (first.fields[waiver_field::reason]) w.reason = first.fields[waiver_field::reason]->s;
+                    if (first.fields[waiver_field::approved_by]) w.approved_by = first.fields[waiver_field::approved_by]->s;
+                    if (first.fields[waiver_field::extend_to]) w.extend_to = first.fields[waiver_field::extend_to]->d;
+                    waivers_.push_back(std::move(w));
+                }
+                continue;
             }
             if (!rejected && !retracted_ids.count(id) && !unresolved) {
                 event e;
@@ -1031,6 +1402,7 @@ private:
                 case category::retraction: ++counts.retractions; break;
                 case category::duplicate: ++counts.duplicates; break;
                 case category::retracted: ++counts.retracted; break;
+                case category::waiver: ++counts.waivers; break;
                 case category::unresolved: ++counts.unresolved; break;
                 case category::applied: ++counts.applied; break;
             }
@@ -1063,14 +1435,51 @@ private:
         return v.k == vk::boolean && v.b;
     }
 
-    // The events an aggregate ranges over: its type, dated in [s, min(e, T)], of the unit and
-    // below when scoped, passing `where`.
+    // The unit in a variable's slot: the instance's for slot 0 (or none given), else the one a
+    // quantifier bound; nullptr when there is none.
+    static const std::string* slot_unit(const context& c, int slot) {
+        if (slot <= 0) return c.unit && *c.unit ? &**c.unit : nullptr;
+        return c.slots[static_cast<std::size_t>(slot)];
+    }
+
+    // The standing entity of that id when it is registered and resolved, else nullptr.
+    const entity* resolved_entity(const std::string& id) const {
+        auto it = registry_.find(id);
+        return it != registry_.end() && it->second.resolved ? &it->second : nullptr;
+    }
+
+    // The entity `X.FIELD` or `X is KIND` reads: a unit variable's, or inside a where
+    // predicate the event's `unit` or one of its ref fields; nullptr when none is registered.
+    const entity* unit_operand(const texpr& x, const context& c) const {
+        if (x.o == op::var) {
+            const std::string* u = slot_unit(c, x.slot);
+            return u ? resolved_entity(*u) : nullptr;
+        }
+        const val v = eval(x, c);
+        if (v.k != vk::text) return nullptr;
+        return resolved_entity(v.s);
+    }
+
+    // The ids of the registered entities of `kinds` strictly under `unit` (at any depth),
+    // active on day d, in id order.
+    std::vector<const std::string*> below(const std::string* unit, const std::vector<int>& kinds, i64 d) const {
+        std::vector<const std::string*> out;
+        if (!unit) return out;
+        for (const auto& [id, ent] : registry_)
+            if (ent.resolved && contains(kinds, ent.standing.kind) && active_at(ent, d) && strictly_under(id, *unit))
+                out.push_back(&id);
+        return out;
+    }
+
+    // The events an aggregate ranges over: its type, dated in [s, min(e, T)], of its unit (the
+    // variable named by `of`) and below when scoped, passing `where`.
     std::vector<const event*> matching(const texpr& a, const context& c) const {
         std::vector<const event*> out;
         const i64 hi = std::min(c.e, T_);
+        const std::string* scope = a.scoped ? slot_unit(c, a.slot) : nullptr;
         for (const event& ev : events_) {
             if (ev.type != a.event || ev.day < c.s || ev.day > hi) continue;
-            if (a.scoped && (!c.unit || !*c.unit || !at_or_under(ev.unit(), **c.unit))) continue;
+            if (a.scoped && (!scope || !at_or_under(ev.unit(), *scope))) continue;
             if (a.where_arg >= 0) {
                 context inner = c;
                 inner.ev = &ev;
@@ -1153,9 +1562,79 @@ private:
                 if (!f || !f->has_value()) return undef();
                 return **f;
             }
-            case op::var:
+            case op::var: {
+                const std::string* u = slot_unit(c, x.slot);
+                if (!u) return undef();
+                return text(*u);
+            }
+            case op::unit_field: {
+                // A field of the unit's standing record; undefined when the unit is not
+                // registered, its kind has no such field, or the record leaves it out.
+                const entity* u = unit_operand(x.args.at(0), c);
+                if (!u || u->standing.kind < 0 || static_cast<std::size_t>(u->standing.kind) >= x.kind_fields.size()) return undef();
+                const int f = x.kind_fields[static_cast<std::size_t>(u->standing.kind)];
+                if (f < 0 || static_cast<std::size_t>(f) >= u->standing.fields.size()) return undef();
+                const auto& v = u->standing.fields[static_cast<std::size_t>(f)];
+                return v ? *v : undef();
+            }
+            case op::is_kind: {
+                const entity* u = unit_operand(x.args.at(0), c);
+                return boolean(u && contains(x.kinds, u->standing.kind));
+            }
+            case op::units:
+            case op::all_units:
+            case op::any_unit: {
+                // Each entity of those kinds under the `within` unit, active at the end of the
+                // bucket's period, judged by the predicate with the entity bound (every one of
+                // them, so that "no data" does not depend on the order).
+                i64 holding = 0, failing = 0;
+                for (const std::string* id : below(slot_unit(c, x.within_slot), x.kinds, c.period_end)) {
+                    bool holds = true;
+                    if (!x.args.empty()) {
+                        context inner = c;
+                        inner.slots[static_cast<std::size_t>(x.slot)] = id;
+                        holds = truth(x.args.at(0), inner);
+                    }
+                    ++(holds ? holding : failing);
+                }
+                if (x.o == op::all_units) return boolean(failing == 0);
+                if (x.o == op::any_unit) return boolean(holding > 0);
+                return num(rational(holding));
+            }
+            case op::rank: {
+                // The units ranked: those of the kinds active at the period's end (under the
+                // `within` unit when given), each with EXPR over the same bucket; undefined
+                // values are left out. The instance's rank is one more than the number of units
+                // strictly better; undefined when it is not among them.
                 if (!c.unit || !*c.unit) return undef();
-                return text(**c.unit);
+                std::vector<const std::string*> among;
+                if (x.within_slot >= 0) {
+                    among = below(slot_unit(c, x.within_slot), x.kinds, c.period_end);
+                } else {
+                    for (const auto& [id, ent] : registry_)
+                        if (ent.resolved && contains(x.kinds, ent.standing.kind) && active_at(ent, c.period_end)) among.push_back(&id);
+                }
+                std::vector<std::pair<std::string, val>> scored;
+                for (const std::string* id : among) {
+                    const std::optional<std::string> candidate = *id;
+                    context inner = c;
+                    inner.unit = &candidate;
+                    inner.no_data = nullptr;  // about the other units, not the bucket's own data
+                    val v = eval(x.args.at(0), inner);
+                    if (v.k == vk::undef) continue;
+                    scored.emplace_back(*id, std::move(v));
+                }
+                const val* mine = nullptr;
+                for (const auto& [id, v] : scored)
+                    if (id == **c.unit) mine = &v;
+                if (!mine) return undef();
+                i64 better = 0;
+                for (const auto& [id, v] : scored) {
+                    const auto r = order(v, *mine);
+                    if (r && (x.ascending ? *r < 0 : *r > 0)) ++better;
+                }
+                return num(rational(better + 1));
+            }
             case op::list: return undef();
             case op::not_: return boolean(!truth(x.args.at(0), c));
             case op::neg: {
@@ -1292,7 +1771,8 @@ private:
                 return boolean(want_all);
             }
             case op::coverage: {
-                if (!c.unit || !*c.unit) return undef();
+                const std::string* within = slot_unit(c, x.within_slot);
+                if (!within) return undef();
                 std::set<std::string> named;
                 for (const event* ev : matching(x, c)) {
                     const auto* f = field_of(*ev, x.field);
@@ -1305,7 +1785,7 @@ private:
                 i64 denominator = 0, numerator = 0;
                 for (const auto& [id, ent] : registry_) {
                     if (!ent.resolved || !contains(x.kinds, ent.standing.kind)) continue;
-                    if (!strictly_under(id, **c.unit) || !active_at(ent, c.e)) continue;
+                    if (!strictly_under(id, *within) || !active_at(ent, c.period_end)) continue;
                     ++denominator;
                     if (named.count(id)) ++numerator;
                 }
@@ -1320,6 +1800,7 @@ private:
                     context inner = c;
                     inner.s = sub.s;
                     inner.e = sub.e;
+                    inner.period_end = sub.e;
                     if (truth(x.args.at(0), inner)) {
                         best = std::max(best, ++run);
                     } else {
@@ -1329,22 +1810,42 @@ private:
                 return num(rational(best));
             }
             case op::violations: {
-                i64 n = 0;
-                if (!c.unit || !*c.unit) return num(rational(0));
+                // Violated buckets ending inside this one (an extended bucket where it was
+                // extended to; an excused one is not violated), of the unit, or with `within` of
+                // it and every unit under it; violated_obligations() counts the obligations with one.
+                i64 n = 0, obligations = 0;
+                const std::string* u = slot_unit(c, x.slot);
+                if (!u) return num(rational(0));
                 for (int q : x.rules) {
                     if (q < 0 || static_cast<std::size_t>(q) >= rows_.size()) continue;
-                    for (const irow& r : rows_[static_cast<std::size_t>(q)])
-                        if (r.unit == **c.unit && r.to >= c.s && r.to <= c.e && std::string(r.status) == "violated") ++n;
+                    i64 mine = 0;
+                    const auto& rows = rows_[static_cast<std::size_t>(q)];
+                    for (std::size_t i = 0; i < rows.size(); ++i) {
+                        const irow& r = rows[i];
+                        if (!r.unit || !(x.within ? at_or_under(*r.unit, *u) : *r.unit == *u)) continue;
+                        if (r.end < c.s || r.end > c.e) continue;
+                        if (c.reads) c.reads->emplace(q, i);
+                        if (std::string(r.status) == "violated") ++mine;
+                    }
+                    n += mine;
+                    if (mine > 0) ++obligations;
                 }
-                return num(rational(n));
+                return num(rational(x.distinct ? obligations : n));
             }
             case op::fired: {
-                if (!c.unit || !*c.unit || x.rules.empty()) return boolean(false);
+                const std::string* u = slot_unit(c, x.slot);
+                if (!u || x.rules.empty()) return boolean(false);
                 const int q = x.rules.front();
                 if (q < 0 || static_cast<std::size_t>(q) >= rows_.size()) return boolean(false);
-                for (const irow& r : rows_[static_cast<std::size_t>(q)])
-                    if (r.unit == **c.unit && r.to >= c.s && r.to <= c.e && r.fired) return boolean(true);
-                return boolean(false);
+                bool any = false;
+                const auto& rows = rows_[static_cast<std::size_t>(q)];
+                for (std::size_t i = 0; i < rows.size(); ++i) {
+                    const irow& r = rows[i];
+                    if (r.unit != *u || r.to < c.s || r.to > c.e) continue;
+                    if (c.reads) c.reads->emplace(q, i);
+                    any = any || r.fired;
+                }
+                return boolean(any);
             }
         }
         return undef();
@@ -1386,6 +1887,7 @@ private:
                     c.unit = &unit;
                     c.s = wf;
                     c.e = wt;
+                    c.period_end = wt;
                     c.rule = &r;
                     for (const event& ev : events_) {
                         if (ev.type != r.trig.target || ev.day > T_) continue;
@@ -1411,6 +1913,41 @@ private:
         return out;
     }
 
+    // Whether the instance of `unit` has bucket b: the unit is active during it (v1), and the
+    // `each ... where` predicate holds on the registry at the end of the bucket's period, even
+    // when that end is after T.
+    bool has_bucket(const check::rule& r, const std::optional<std::string>& unit, const bucket& b) const {
+        if (unit && !active_during(registry_.at(*unit), b.from, b.to)) return false;
+        if (!r.where) return true;
+        context c;
+        c.unit = &unit;
+        c.s = b.from;
+        c.e = b.to;
+        c.period_end = b.to;
+        c.rule = &r;
+        return truth(*r.where, c);
+    }
+
+    // The waiver applied to bucket b of rule `index` for `unit`, or -1: of those naming it, an
+    // excuse before an extension, the least id of the excuses, the latest extension (then the
+    // least id). Waivers are in id order.
+    int waiver_of(int index, const check::rule& r, const std::optional<std::string>& unit, const bucket& b) const {
+        int excuse = -1, extension = -1;
+        for (std::size_t w = 0; w < waivers_.size(); ++w) {
+            const waiver_record& x = waivers_[w];
+            if (x.rule != index || x.unregistered) continue;
+            if (!r.var.empty() && (!unit || x.unit != *unit)) continue;
+            if (!names(r, x.period, b.from, b.to)) continue;
+            if (x.excuse) {
+                if (excuse < 0) excuse = static_cast<int>(w);
+            } else if (x.extend_to && *x.extend_to > b.to &&
+                       (extension < 0 || *x.extend_to > *waivers_[static_cast<std::size_t>(extension)].extend_to)) {
+                extension = static_cast<int>(w);
+            }
+        }
+        return excuse >= 0 ? excuse : extension;
+    }
+
     void compute(int index) {
         const check::rule& r = plan_.rules[static_cast<std::size_t>(index)];
         std::vector<std::optional<std::string>> units;
@@ -1420,47 +1957,65 @@ private:
             for (const auto& [id, ent] : registry_)
                 if (ent.resolved && contains(r.unit_kinds, ent.standing.kind)) units.emplace_back(id);
         }
+        // Outcomes read other rules' buckets through `reads` (violations, fired).
+        const std::set<int> reads(r.reads.begin(), r.reads.end());
         auto& rows = rows_[static_cast<std::size_t>(index)];
         for (const auto& unit : units) {
             for (const bucket& b : buckets(r, unit)) {
-                if (unit && !active_during(registry_.at(*unit), b.from, b.to)) continue;
+                if (!has_bucket(r, unit, b)) continue;
                 irow x;
                 x.unit = unit;
                 x.from = b.from;
                 x.to = b.to;
+                x.end = b.to;
+                // An approved waiver (obligations only): an excuse gives the status `excused`,
+                // an extension moves the bucket's end for its events, its close, at_risk and
+                // `violations`; the registry is still read at the period's end.
+                bool excused = false;
+                if (!r.outcome) {
+                    x.waiver = waiver_of(index, r, unit, b);
+                    if (x.waiver >= 0) {
+                        const waiver_record& w = waivers_[static_cast<std::size_t>(x.waiver)];
+                        excused = w.excuse;
+                        if (!excused) x.end = *w.extend_to;
+                    }
+                }
                 context c;
                 c.unit = &unit;
                 c.s = b.from;
-                c.e = b.to;
+                c.e = x.end;
+                c.period_end = b.to;
                 c.rule = &r;
                 bool no_data = false;
                 c.no_data = &no_data;
+                std::set<std::pair<int, std::size_t>> read;
+                c.reads = &read;
                 x.met = truth(r.condition, c);
                 c.no_data = nullptr;
-                x.close = close_day(b.to, r.grace);
+                c.reads = nullptr;
+                x.close = close_day(x.end, r.grace);
                 x.closed = T_ >= x.close;
                 if (r.outcome) {
+                    // Final once closed and every bucket its condition reads is closed (an
+                    // obligation's) or final (an outcome's).
                     x.fired = x.met;
                     bool final = x.closed;
                     i64 first_final = x.close;
-                    for (int q : r.reads) {
-                        if (q < 0 || static_cast<std::size_t>(q) >= rows_.size()) continue;
-                        const bool outcome = plan_.rules[static_cast<std::size_t>(q)].outcome;
-                        for (const irow& y : rows_[static_cast<std::size_t>(q)]) {
-                            if (y.unit != unit || y.to < b.from || y.to > b.to) continue;
-                            if (outcome) {
-                                final = final && y.final;
-                                first_final = std::max(first_final, y.first_final);
-                            } else {
-                                final = final && y.closed;
-                                first_final = std::max(first_final, y.close);
-                            }
+                    for (const auto& [q, i] : read) {
+                        if (!reads.count(q)) continue;
+                        const irow& y = rows_[static_cast<std::size_t>(q)][i];
+                        if (plan_.rules[static_cast<std::size_t>(q)].outcome) {
+                            final = final && y.final;
+                            first_final = std::max(first_final, y.first_final);
+                        } else {
+                            final = final && y.closed;
+                            first_final = std::max(first_final, y.close);
                         }
                     }
                     x.final = final;
                     x.first_final = first_final;
                 } else {
-                    switch (r.mono) {
+                    switch (monotonicity_of(r.condition)) {
                         case check::monotonicity::monotone:
                             x.status = x.met ? "satisfied" : (x.closed ? "violated" : "pending");
                             break;
@@ -1471,12 +2026,13 @@ private:
                             x.status = x.closed ? (x.met ? "satisfied" : "violated") : "pending";
                             break;
                     }
+                    if (excused) x.status = "excused";
                     if (std::string(x.status) == "pending" && !x.met && r.warn) {
                         if (r.warn->unit == check::time_unit::month)
-                            x.at_risk = T_ >= plus_months(b.to, -r.warn->count);
+                            x.at_risk = T_ >= plus_months(x.end, -r.warn->count);
                         else
-                            x.at_risk = b.to - T_ <= clamp_count(r.warn->count, 100000000) *
-                                                         (r.warn->unit == check::time_unit::week ? 7 : 1);
+                            x.at_risk = x.end - T_ <= clamp_count(r.warn->count, 100000000) *
+                                                          (r.warn->unit == check::time_unit::week ? 7 : 1);
                     }
                     if (check::is_comparison(r.condition.o) || r.condition.o == op::in)
                         x.value = canonical(eval(r.condition.args.at(0), c));
@@ -1492,6 +2048,9 @@ private:
     const i64 T_;
     std::map<std::string, entity> registry_;  // the standing entities, by id
     std::vector<event> events_;               // the applied events
+    std::vector<waiver_record> waivers_;      // the waivers that count, by id
+    // Keys ignored: (an entity's key, its kind or the event type, the key) -> records.
+    std::map<std::tuple<bool, int, std::string>, long> ignored_;
     std::vector<std::vector<irow>> rows_;     // per rule, as computed in dependency order
 };
 

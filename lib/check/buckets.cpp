@@ -44,4 +44,10 @@ std::optional<calendar::bucket> waived_bucket(const rule& r, const std::vector<c
     return std::nullopt;
 }
 
+bool waiver_names(const rule& r, const std::vector<calendar::bucket>& calendar_buckets, day from, day to, day period) {
+    if (r.schedule == schedule_kind::after || r.schedule == schedule_kind::before) return from == period;
+    const auto b = waived_bucket(r, calendar_buckets, period);
+    return b && b->from == from && b->to == to;
+}
+
 }  // namespace mandate::check

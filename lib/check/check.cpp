@@ -1495,15 +1495,21 @@ private:
             for (int q : reads) depends[static_cast<std::size_t>(r)].emplace_back(q, "reads");
         }
         for (std::size_t r = 0; r < n; ++r) {
-            std::set<int> reads, within;
-            std::vector<const texpr*> exprs;
-            collect_reads(plan_.rules[r].condition, exprs);
-            for (const texpr* e : exprs) {
-                reads.insert(e->rules.begin(), e->rules.end());
-                if (e->within) within.insert(e->rules.begin(), e->rules.end());
-            }
+            std::set<int> reads, within, anywhere;
+            // Verdicts read of other units than the rule's own: `within`, or of a unit a
+            // quantifier binds (under the rule's), or inside rank() (of every unit ranked).
+            auto walk = [&](const texpr& e, bool in_rank, auto&& self) -> void {
+                if (e.o == op::violations || e.o == op::fired) {
+                    reads.insert(e.rules.begin(), e.rules.end());
+                    if (in_rank) anywhere.insert(e.rules.begin(), e.rules.end());
+                    else if (e.within || e.slot > 0) within.insert(e.rules.begin(), e.rules.end());
+                }
+                for (const auto& a : e.args) self(a, in_rank || e.o == op::rank, self);
+            };
+            walk(plan_.rules[r].condition, false, walk);
             plan_.rules[r].reads.assign(reads.begin(), reads.end());
             plan_.rules[r].reads_within.assign(within.begin(), within.end());
+            plan_.rules[r].reads_anywhere.assign(anywhere.begin(), anywhere.end());
         }
         // Cycles, then a dependency order that keeps file order where it is free.
         std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done

@@ -75,7 +75,11 @@ val evaluation::eval(node_id id, context& ctx) {
             // "no data" too; the flag is memoised with the value.
             // Shared by rules, a streak's value still depends on each rule's grace.
             const auto& grace = ctx.rule->grace;
-            const std::int64_t salt = grace ? grace->count * 4 + static_cast<std::int64_t>(grace->unit) + 1 : 0;
+            std::int64_t salt = grace ? grace->count * 4 + static_cast<std::int64_t>(grace->unit) + 1 : 0;
+            // Inside a quantifier, the units bound around it are read too.
+            if (n.reads_slots)
+                for (std::size_t k = 1; k < ctx.slots.size(); ++k)
+                    salt = salt * 1000003 + static_cast<std::int64_t>(ctx.slots[k]) + 1;
             const memo_key key{id, ctx.unit, ctx.from, ctx.to, salt};
             auto& memo = streak_memo_[static_cast<std::size_t>(id)];
             if (auto it = memo.find(key); it != memo.end()) {
@@ -169,7 +173,9 @@ val evaluation::units(node_id id, context& ctx, collector* evidence) {
 val evaluation::rank(node_id id, context& ctx) {
     const node& n = plan_.at(id);
     const std::uint32_t within = n.within_slot >= 0 ? ctx.slot(n.within_slot) : none;
-    const rank_key key{id, ctx.from, ctx.to, within};
+    // A ranking depends on the rule (a streak in EXPR reads its grace) and on the day the
+    // registry is read (the units ranked), besides its node, span and `within` unit.
+    const rank_key key{id, ctx.from, ctx.to, within, ctx.rule, ctx.registry_day()};
     auto it = ranks_.find(key);
     if (it == ranks_.end()) {
         // The units ranked: those of the kinds active at the period's end (under `within`).
@@ -384,8 +390,7 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
             const table& t = e_.st.tables[static_cast<std::size_t>(e_.st.waiver_type())];
             const column& extend = t.columns[io::waiver_field::extend_to];
             for (const std::uint32_t w : *ws) {
-                const auto named = check::waived_bucket(rule, rn.buckets, t.date[w]);
-                if (!named || named->from != b.from || named->to != b.to) continue;
+                if (!check::waiver_names(rule, rn.buckets, b.from, b.to, t.date[w])) continue;
                 const bool excuse = t.columns[io::waiver_field::excuse].present[w] != 0;
                 // Of several: an excuse before an extension, the latest extension, then the least id.
                 auto earlier_id = [&] { return s.waiver == none || e_.st.text(t.id[w]) < e_.st.text(t.id[s.waiver]); };
@@ -416,6 +421,10 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
                 if (x.end < b.from || x.end > b.to) return;
                 final_on = std::max(final_on, obligation ? x.close : x.final_on);
             };
+            if (std::binary_search(rule.reads_anywhere.begin(), rule.reads_anywhere.end(), q)) {
+                for (const bucket_state& x : results_[static_cast<std::size_t>(q)].rows) later(x);
+                continue;
+            }
             for_buckets(q, unit, later);
             if (std::binary_search(rule.reads_within.begin(), rule.reads_within.end(), q)) {
                 std::vector<std::uint32_t> below;

@@ -261,11 +261,16 @@ private:
         node_id node;
         day from, to;
         std::uint32_t within;
-        bool operator==(const rank_key& o) const { return node == o.node && from == o.from && to == o.to && within == o.within; }
+        const check::rule* rule;
+        day registry;
+        bool operator==(const rank_key& o) const {
+            return node == o.node && from == o.from && to == o.to && within == o.within && rule == o.rule && registry == o.registry;
+        }
     };
     struct rank_hash {
         std::size_t operator()(const rank_key& k) const {
-            return memo_hash()(memo_key{k.node, k.within, k.from, k.to, 0});
+            return memo_hash()(memo_key{k.node, k.within, k.from, k.to,
+                                        static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(k.rule)) * 31 + k.registry});
         }
     };
     std::unordered_map<rank_key, std::unordered_map<std::uint32_t, std::int64_t>, rank_hash> ranks_;

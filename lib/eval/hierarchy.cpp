@@ -27,6 +27,10 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
     const bool kept = kept_accounting_.valid;
     const string_id id = st.strings.intern(r.entity);
     const std::uint32_t existing = st.entity_of.get(id);
+    // The standing version's fields before the record, to tell whether it changes them too.
+    std::optional<std::vector<std::pair<std::int32_t, std::int64_t>>> fields_before;
+    if (existing != none && st.entities[existing].state == entity_state::resolved)
+        fields_before = st.entities[existing].standing_record().fields;
     if (existing != none) {
         // A record that leaves the standing version's place as it is — the registry fed again,
         // a name changed, an older version — changes no place: only the accounting hears of it.
@@ -261,6 +265,13 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
         }
         for (const std::uint32_t u : units) entity_touch_[q].emplace_back(u, every_bucket);
     }
+    // A version that moves the unit and changes its fields at once: what reads them hears too
+    // (a field read through an event's ref may be read far from the unit's place).
+    const entity& now = st.entities[existing == none ? st.entity_of.get(id) : existing];
+    const bool fields_now_differ = now.state == entity_state::resolved
+                                       ? !fields_before || *fields_before != now.standing_record().fields
+                                       : fields_before.has_value();
+    if (existing != none && fields_now_differ) fields_changed_of(existing);
     return true;
 }
 

@@ -307,6 +307,10 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
                 (rule.ranks || std::any_of(units.begin(), units.end(), [](const auto& t) { return t.first == none; }))) {
                 units.clear();
                 for (const std::uint32_t x : ev.instances(rule)) units.emplace_back(x, every_bucket);
+                // And the units that had rows but are no longer instances: their rows go.
+                ev.results(r).by_unit.for_each([&](std::uint32_t x, const std::pair<std::uint32_t, std::uint32_t>&) {
+                    if (!ev.is_instance(r, x)) units.emplace_back(x, every_bucket);
+                });
             }
         }
         std::sort(units.begin(), units.end());

@@ -70,9 +70,8 @@ std::vector<unapplied_waiver> engine_state::unapplied_waivers(const evaluation& 
         bool bucket = false;
         if (t.state[row] == row_state::applied) {
             const graph::rule_node& rn = plan->rules()[rule];
-            const auto named = check::waived_bucket(ru, rn.buckets, w.period);
             ev.for_buckets(static_cast<int>(rule), t.unit_entity[row], [&](const bucket_state& b) {
-                if (named && b.from == named->from && b.to == named->to && b.waiver != none) bucket = true;
+                if (b.waiver != none && check::waiver_names(ru, rn.buckets, b.from, b.to, w.period)) bucket = true;
             });
         }
         if (bucket) continue;  // its bucket carries another waiver of it

@@ -261,6 +261,7 @@ csv_layout::csv_layout(const check::plan& plan, const std::vector<std::string_vi
         column c;
         c.name = std::string(header[i]);
         if (c.name == "type") type_column_ = static_cast<int>(i);
+        if (kind_ == file_kind::entities && c.name == "kind") kind_column_ = static_cast<int>(i);
         if (kind_ == file_kind::entities && c.name == "version") c.kind = check::type_kind::integer;
         if (event >= 0) {
             const check::event_type& et = plan.events[static_cast<std::size_t>(event)];
@@ -318,6 +319,12 @@ bool csv_layout::to_json(const std::vector<std::string_view>& cells, std::string
         const int e = plan_.find_event(cells[static_cast<std::size_t>(type_column_)]);
         if (e >= 0) row_type = &plan_.events[static_cast<std::size_t>(e)];
     }
+    // In a registry, each row's kind decides how the cells of its fields are written.
+    const check::kind* row_kind = nullptr;
+    if (kind_ == file_kind::entities && kind_column_ >= 0) {
+        const int k = plan_.find_kind(cells[static_cast<std::size_t>(kind_column_)]);
+        if (k >= 0) row_kind = &plan_.kinds[static_cast<std::size_t>(k)];
+    }
     json = "{";
     bool first = true;
     auto key = [&](std::string_view name) {
@@ -347,6 +354,10 @@ bool csv_layout::to_json(const std::vector<std::string_view>& cells, std::string
                 kind = row_type->fields[static_cast<std::size_t>(f)].t.kind;
                 element = row_type->fields[static_cast<std::size_t>(f)].t.element;
             }
+        }
+        if (row_kind) {
+            const int f = row_kind->find_field(c.name);
+            if (f >= 0) kind = row_kind->fields[static_cast<std::size_t>(f)].t.kind;
         }
         key(c.name);
         if (kind != check::type_kind::set) {

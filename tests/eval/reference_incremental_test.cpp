@@ -50,21 +50,11 @@ std::string joined(const std::vector<std::string>& changes) {
 
 // Streams of 10 to 45 events over at most two entities of each kind: small enough to compare
 // after every record, large enough to close, reopen and trigger buckets.
-//
-// Two known engine faults are stepped around here (both reproduced in
-// reference_disagreements_test.cpp; the whole-report comparison still meets them): a plan with
-// a ranking gets no registry record that takes a unit out of a rule's instances (the engine
-// keeps its rows of the rule that ranks), and a plan reading fields through an event's unit
-// or ref no version that changes a unit's place and its fields at once (the engine does not
-// judge again the buckets reading those fields).
-mandate::testing::stream_shape small_streams(const mandate::check::plan& plan) {
+mandate::testing::stream_shape small_streams(const mandate::check::plan&) {
     mandate::testing::stream_shape shape;
     shape.min_events = 10;
     shape.max_events = 45;
     shape.max_entities_per_kind = 2;
-    shape.units_leave = std::none_of(plan.rules.begin(), plan.rules.end(), [](const auto& r) { return r.ranks; });
-    shape.fields_move_with_place =
-        std::none_of(plan.rules.begin(), plan.rules.end(), [](const auto& r) { return r.reads_event_units; });
     return shape;
 }
 

@@ -369,14 +369,10 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
                 if (rule.schedule == check::schedule_kind::after) {
                     end = std::min(calendar::shift(period, rule.within, +1) - 1, wt);
                 } else {
-                    // Named by its first day. A bucket cut by the window's start is left alone
-                    // (here and below): the engine does not name it by that day, a known
-                    // disagreement (reference_disagreements_test.cpp).
-                    const calendar::day from = calendar::shift(period, rule.within, -1) + 1;
-                    if (from > wf) {
-                        end = period;
-                        period = from;
-                    }
+                    // Named by its first day, the window's start when the window cuts it.
+                    const calendar::day from = std::max(calendar::shift(period, rule.within, -1) + 1, wf);
+                    end = period;
+                    period = from;
                 }
             }
         } else if (r.chance(85)) {

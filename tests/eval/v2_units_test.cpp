@@ -163,6 +163,22 @@ TEST(UnitFields, AMistypedFieldRejectsTheRecordAndAnUndeclaredKeyIsListed) {
     EXPECT_NE(spans(r, "by_quota", "v6"), "");
 }
 
+TEST(UnitFields, ARegistryInCsvCarriesTheKindsFieldsTyped) {
+    // Each row's kind decides how its fields' cells are read: quota as a whole number, rural as
+    // true/false; "x" is no whole number, and an empty cell is an absent field.
+    harness h(fields_plan);
+    std::istringstream csv("entity,kind,parent,quota,rural\nt,town,,,\nv1,village,t,2,true\nv2,village,t,x,\nv3,village,t,1,\n");
+    h.engine().add_csv(csv, "registry.csv");
+    const report r = h.at("2025-02-01");
+    EXPECT_EQ(r.inputs.entities, 3u);
+    ASSERT_EQ(r.rejected.size(), 1u);
+    EXPECT_EQ(r.rejected[0].line, 4u);
+    EXPECT_EQ(r.rejected[0].reason, "field 'quota' must be a whole number");
+    EXPECT_EQ(spans(r, "rural_only", "v1"), "2025-01-01..2025-03-31");
+    EXPECT_EQ(spans(r, "rural_only", "v3"), "");  // rural left out: no row
+    EXPECT_EQ(reason_of(r, "by_target", "v3", "2025-01-01"), "no data");
+}
+
 // ---------------------------------------------------------------- 2. every child
 
 const std::string children_plan = R"(plan c { timezone "+08:00" }

@@ -165,6 +165,7 @@ struct people_report : report_sink {
         whole.rejected = r.rejected;
         whole.ignored_fields = r.ignored_fields;
         whole.unresolved_entities = r.unresolved_entities;
+        whole.unapplied_waivers = r.unapplied_waivers;
     }
     report whole;
 };

@@ -23,5 +23,8 @@ std::optional<calendar::bucket> triggered_bucket(const rule& r, day d);
 // triggered bucket that opens on it; nullopt when no bucket of the schedule can be so named.
 // `calendar_buckets` are rule_buckets(r, ...).
 std::optional<calendar::bucket> waived_bucket(const rule& r, const std::vector<calendar::bucket>& calendar_buckets, day period);
+// Whether a waiver's `period` names the bucket [from, to] of rule r: a triggered bucket by its
+// first day (whatever cut it), a calendar one as waived_bucket finds it.
+bool waiver_names(const rule& r, const std::vector<calendar::bucket>& calendar_buckets, day from, day to, day period);
 
 }  // namespace mandate::check

@@ -225,7 +225,8 @@ struct rule {
     texpr condition;             // require / when
     monotonicity mono = monotonicity::none;
     std::vector<int> reads;      // rules whose buckets `condition` reads (violations, fired)
-    std::vector<int> reads_within;  // of those, the ones read below the unit too (`within VAR`)
+    std::vector<int> reads_within;  // of those, the ones read below the unit too (`within VAR`, a quantifier's unit)
+    std::vector<int> reads_anywhere;  // and those read of any unit (inside rank())
     // What the rule reads beyond its own unit's events, which decides what a change touches:
     bool reads_below = false;    // entities under its unit: units(), child quantifiers, coverage
     bool reads_fields = false;   // unit fields, `is`, or the registry in `each ... where`

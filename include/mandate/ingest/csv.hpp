@@ -71,6 +71,7 @@ private:
     file_kind kind_ = file_kind::events;
     std::string type_;  // the event type given by the caller
     int type_column_ = -1;
+    int kind_column_ = -1;  // a registry's `kind`: each row's kind decides how its fields' cells are written
     std::vector<column> columns_;
     std::string error_;
 

@@ -51,6 +51,13 @@ std::string compiled_plan::to_dot() const {
             case node_kind::streak: label = n.text; shape = "box3d"; break;
             case node_kind::violations:
             case node_kind::fired: label = n.text; shape = "box3d"; break;
+            // The registry: a unit's field or kind, its children, a ranking of units.
+            case node_kind::entity_field:
+            case node_kind::is_kind: label = n.text; shape = "note"; break;
+            case node_kind::units:
+            case node_kind::all_units:
+            case node_kind::any_unit:
+            case node_kind::rank: label = n.text; shape = "box3d"; break;
             default: {
                 const char* o = check::operator_text(n.op);
                 label = o ? o : n.text;

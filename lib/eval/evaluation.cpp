@@ -75,11 +75,11 @@ val evaluation::eval(node_id id, context& ctx) {
             // "no data" too; the flag is memoised with the value.
             // Shared by rules, a streak's value still depends on each rule's grace.
             const auto& grace = ctx.rule->grace;
-            std::int64_t salt = grace ? grace->count * 4 + static_cast<std::int64_t>(grace->unit) + 1 : 0;
-            // Inside a quantifier, the units bound around it are read too.
+            std::uint64_t mix = grace ? static_cast<std::uint64_t>(grace->count) * 4 + static_cast<std::uint64_t>(grace->unit) + 1 : 0;
+            // Inside a quantifier, the units bound around it are read too (unsigned: it wraps).
             if (n.reads_slots)
-                for (std::size_t k = 1; k < ctx.slots.size(); ++k)
-                    salt = salt * 1000003 + static_cast<std::int64_t>(ctx.slots[k]) + 1;
+                for (std::size_t k = 1; k < ctx.slots.size(); ++k) mix = mix * 1000003u + ctx.slots[k] + 1;
+            const auto salt = static_cast<std::int64_t>(mix);
             const memo_key key{id, ctx.unit, ctx.from, ctx.to, salt};
             auto& memo = streak_memo_[static_cast<std::size_t>(id)];
             if (auto it = memo.find(key); it != memo.end()) {

@@ -206,7 +206,7 @@ public:
             unit = ctx.slots[static_cast<std::size_t>(n.slot)];
         }
         if ((n.slot > 0 || n.within_slot > 0) && plan_.sources()[static_cast<std::size_t>(n.source)].filter_uses_unit)
-            salt = salt * 4294967311LL + ctx.unit + 1;
+            salt = static_cast<std::int64_t>(static_cast<std::uint64_t>(salt) * 4294967311ull + ctx.unit + 1);  // wraps
         return memo_key{id, unit, ctx.from, ctx.to, salt};
     }
 
@@ -269,8 +269,9 @@ private:
     };
     struct rank_hash {
         std::size_t operator()(const rank_key& k) const {
-            return memo_hash()(memo_key{k.node, k.within, k.from, k.to,
-                                        static_cast<std::int64_t>(reinterpret_cast<std::uintptr_t>(k.rule)) * 31 + k.registry});
+            const std::uint64_t mix = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(k.rule)) * 31u +
+                                      static_cast<std::uint64_t>(static_cast<std::uint32_t>(k.registry));
+            return memo_hash()(memo_key{k.node, k.within, k.from, k.to, static_cast<std::int64_t>(mix)});
         }
     };
     std::unordered_map<rank_key, std::unordered_map<std::uint32_t, std::int64_t>, rank_hash> ranks_;

@@ -42,8 +42,10 @@ if inputs["read"] != 6 + 7 + copies or inputs["rejected"] != 7 or inputs["applie
 if any(x["reason"] != "record longer than the limit of 262144 bytes" for x in r["rejected"]):
     failures.append(f"reasons: {r['rejected'][:2]}")
 # The retained state is one event, its duplicates' locations and seven rejections: tens of MB
-# at most, against 512 MB read (and lines of 64 MB).
-if peak_mib > 160:
+# at most, against 512 MB read (and lines of 64 MB). Under AddressSanitizer its shadow memory and
+# its allocator's own add about 140 MiB to the same run (about 27 MiB without).
+limit = 256 if os.environ.get("MANDATE_SANITIZE") else 160
+if peak_mib > limit:
     failures.append(f"peak memory {peak_mib:.0f} MiB for {sent >> 20} MB of input: reading does not stream")
 print(f"{sent >> 20} MB through standard input, peak {peak_mib:.0f} MiB")
 for f in failures:

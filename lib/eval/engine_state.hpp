@@ -208,6 +208,9 @@ private:
         std::vector<std::vector<int>> rules_of_source;    // source -> rules whose aggregates read it (or trigger on it)
         std::vector<std::vector<int>> rules_of_coverage;  // coverage index -> rules whose coverage reads it
         std::vector<std::vector<int>> readers;            // rule -> rules that read its verdicts
+        // rule -> the sources (and coverage indexes) read inside its rank(): an event of one of
+        // them can change every unit's rank, not only its own unit's row.
+        std::vector<std::vector<int>> ranked_sources, ranked_coverages;
         std::vector<int> position;                        // rule -> its place in model.order
     };
     std::unique_ptr<dependencies> deps_;  // which rules read which sources, coverages and rules

@@ -264,6 +264,8 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
             continue;
         }
         for (const std::uint32_t u : units) entity_touch_[q].emplace_back(u, every_bucket);
+        // A ranking's units ranked are found at each bucket's end: every row may change.
+        if (model.rules[q].ranks) entity_touch_[q].emplace_back(none, every_bucket);
     }
     // A version that moves the unit and changes its fields at once: what reads them hears too
     // (a field read through an event's ref may be read far from the unit's place).

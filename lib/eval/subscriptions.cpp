@@ -98,6 +98,8 @@ const engine_state::dependencies& engine_state::deps() {
         d.rules_of_source.resize(plan->sources().size());
         d.rules_of_coverage.resize(indexes.coverage_count());
         d.readers.resize(model.rules.size());
+        d.ranked_sources.resize(model.rules.size());
+        d.ranked_coverages.resize(model.rules.size());
         d.position.resize(model.rules.size());
         for (std::size_t i = 0; i < model.order.size(); ++i) d.position[static_cast<std::size_t>(model.order[i])] = static_cast<int>(i);
         for (std::size_t r = 0; r < model.rules.size(); ++r) {
@@ -106,9 +108,13 @@ const engine_state::dependencies& engine_state::deps() {
             auto add = [rule](std::vector<int>& list) {
                 if (std::find(list.begin(), list.end(), rule) == list.end()) list.push_back(rule);
             };
-            std::vector<graph::node_id> stack{rn.condition, rn.compared};
+            // (node, whether it is read inside a rank())
+            std::vector<std::pair<graph::node_id, bool>> stack{{rn.condition, false}, {rn.compared, false}};
+            auto once = [](std::vector<int>& list, int x) {
+                if (std::find(list.begin(), list.end(), x) == list.end()) list.push_back(x);
+            };
             while (!stack.empty()) {
-                const graph::node_id id = stack.back();
+                const auto [id, ranked] = stack.back();
                 stack.pop_back();
                 if (id == graph::no_node) continue;
                 const graph::node& n = plan->at(id);
@@ -117,12 +123,16 @@ const engine_state::dependencies& engine_state::deps() {
                         // Read through its targets: an event touches the units above the entity
                         // it names, not every unit (its source is of no unit's scope).
                         for (std::size_t c = 0; c < indexes.coverage_count(); ++c)
-                            if (indexes.coverage_key(static_cast<int>(c)) == std::make_pair(n.source, n.field)) add(d.rules_of_coverage[c]);
+                            if (indexes.coverage_key(static_cast<int>(c)) == std::make_pair(n.source, n.field)) {
+                                add(d.rules_of_coverage[c]);
+                                if (ranked) once(d.ranked_coverages[r], static_cast<int>(c));
+                            }
                     } else {
                         add(d.rules_of_source[static_cast<std::size_t>(n.source)]);
+                        if (ranked) once(d.ranked_sources[r], n.source);
                     }
                 }
-                stack.insert(stack.end(), n.args.begin(), n.args.end());
+                for (const graph::node_id a : n.args) stack.emplace_back(a, ranked || n.kind == graph::node_kind::rank);
             }
             if (rn.trigger_source >= 0) add(d.rules_of_source[static_cast<std::size_t>(rn.trigger_source)]);
             for (const int q : model.rules[r].reads) {
@@ -216,14 +226,14 @@ bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>
     for (auto& units : out) units.clear();
     bool narrow = true;
     day date = 0;
-    auto touch = [&](int r, std::uint32_t unit) {
+    // `ranked`: the event is read inside the rule's rank(), which every row of it reads for
+    // every unit ranked (update() widens `none` to every instance).
+    auto touch = [&](int r, std::uint32_t unit, bool ranked) {
         const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
         auto& into = out[static_cast<std::size_t>(r)];
-        if (rule.var.empty() || rule.ranks) {
-            // A rule of no unit; or a ranking, whose every row reads every unit's value (update()
-            // widens `none` to every instance).
-            into.emplace_back(none, rule.ranks ? every_bucket : date);
-            return;
+        if (rule.var.empty() || ranked) {
+            into.emplace_back(none, ranked ? every_bucket : date);
+            if (rule.var.empty()) return;
         }
         if (unit == none) return;
         auto instance_kind = [&](std::uint32_t u) {
@@ -242,16 +252,21 @@ bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>
             type, row,
             [&](int s, std::uint32_t unit, std::vector<entry>&, bool&) {
                 for (const int r : d.rules_of_source[static_cast<std::size_t>(s)]) {
+                    const auto& ranked = d.ranked_sources[static_cast<std::size_t>(r)];
+                    const bool in_rank = !ranked.empty() && std::find(ranked.begin(), ranked.end(), s) != ranked.end();
                     // A source of no unit's scope is read by every instance alike.
-                    if (unit == none && !model.rules[static_cast<std::size_t>(r)].var.empty()) narrow = false;
-                    touch(r, unit);
+                    if (unit == none && !in_rank && !model.rules[static_cast<std::size_t>(r)].var.empty()) narrow = false;
+                    touch(r, unit, in_rank);
                 }
             },
             [&](int c, std::uint32_t x, std::vector<entry>&, bool&) {
-                for (const int r : d.rules_of_coverage[static_cast<std::size_t>(c)])
+                for (const int r : d.rules_of_coverage[static_cast<std::size_t>(c)]) {
+                    const auto& ranked = d.ranked_coverages[static_cast<std::size_t>(r)];
+                    const bool in_rank = !ranked.empty() && std::find(ranked.begin(), ranked.end(), c) != ranked.end();
                     for (std::uint32_t u = st.entities[x].parent, guard = 0; u != none && guard <= store::max_depth;
                          u = st.entities[u].parent, ++guard)
-                        touch(r, u);
+                        touch(r, u, in_rank);
+                }
             });
         if (!narrow) return false;
     }
@@ -288,6 +303,10 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
                 for (const std::uint32_t x : ev.instances(reader)) into.emplace_back(x, every_bucket);
             } else {
                 into.emplace_back(reader.var.empty() ? none : u, every_bucket);
+                // Read inside a rank(): every unit's rank may change.
+                if (!reader.var.empty() &&
+                    std::binary_search(reader.reads_anywhere.begin(), reader.reads_anywhere.end(), r))
+                    into.emplace_back(none, every_bucket);
                 // Read `within` a unit: the units above this one read it too.
                 if (!reader.var.empty() &&
                     std::binary_search(reader.reads_within.begin(), reader.reads_within.end(), r))
@@ -303,8 +322,7 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
             // `none` for a rule with `each` stands for every instance (a ranking, a change read
             // through events' refs): widened here, once the instances are known.
             const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
-            if (!rule.var.empty() && !units.empty() &&
-                (rule.ranks || std::any_of(units.begin(), units.end(), [](const auto& t) { return t.first == none; }))) {
+            if (!rule.var.empty() && std::any_of(units.begin(), units.end(), [](const auto& t) { return t.first == none; })) {
                 units.clear();
                 for (const std::uint32_t x : ev.instances(rule)) units.emplace_back(x, every_bucket);
                 // And the units that had rows but are no longer instances: their rows go.

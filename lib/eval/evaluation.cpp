@@ -219,20 +219,33 @@ val evaluation::rank(node_id id, context& ctx) {
 bool evaluation::has_bucket(const graph::rule_node& rn, const check::rule& rule, std::uint32_t unit, const calendar::bucket& b) {
     if (unit != none && !e_.st.entities[unit].active_during(b.from, b.to)) return false;
     if (rn.where == no_node) return true;
-    // Judged on the registry as it stands at the end of the bucket's period, even after the date.
+    // Judged on the registry as it stands at the end of the bucket's period, even after the date:
+    // the same until the registry changes, whatever the date or the events.
+    const memo_key key{rn.rule, unit, b.from, b.to, 0};
+    if (auto it = where_.find(key); it != where_.end()) return it->second;
     context ctx{unit, b.from, b.to, &rule, false};
-    return eval(rn.where, ctx).truthy();
+    const bool holds = eval(rn.where, ctx).truthy();
+    where_.emplace(key, holds);
+    return holds;
 }
 
-void evaluation::subtree(std::uint32_t unit, std::vector<std::uint32_t>& out) const {
-    if (unit == none) return;
+const std::vector<std::uint32_t>& evaluation::below(std::uint32_t key, std::uint32_t unit, const std::vector<int>& rules) {
+    // Keys apart from under()'s (node ids): the top bit set.
+    const std::uint64_t k = static_cast<std::uint64_t>(key | 0x80000000u) << 32 | unit;
+    auto [it, fresh] = under_.try_emplace(k);
+    if (!fresh || unit == none) return it->second;
+    std::vector<std::uint8_t> kinds(model_.kinds.size(), 0);
+    for (const int q : rules)
+        for (const int kind : model_.rules[static_cast<std::size_t>(q)].unit_kinds) kinds[static_cast<std::size_t>(kind)] = 1;
     std::vector<std::uint32_t> stack(e_.st.entities[unit].children.begin(), e_.st.entities[unit].children.end());
     while (!stack.empty()) {
         const std::uint32_t x = stack.back();
         stack.pop_back();
-        out.push_back(x);
-        stack.insert(stack.end(), e_.st.entities[x].children.begin(), e_.st.entities[x].children.end());
+        const entity& ent = e_.st.entities[x];
+        if (ent.kind >= 0 && kinds[static_cast<std::size_t>(ent.kind)]) it->second.push_back(x);
+        stack.insert(stack.end(), ent.children.begin(), ent.children.end());
     }
+    return it->second;
 }
 
 val evaluation::streak(const node& n, context& ctx) {
@@ -257,15 +270,18 @@ val evaluation::streak(const node& n, context& ctx) {
 val evaluation::violations(const node& n, const context& ctx) {
     // Violated buckets ending inside this one (an extended bucket ends where it was extended
     // to; an excused one is not violated), of the unit, or of it and every unit under it.
-    std::vector<std::uint32_t> units{ctx.slot(n.slot)};
-    if (n.within) subtree(units.front(), units);
+    const std::uint32_t unit = ctx.slot(n.slot);
+    static const std::vector<std::uint32_t> nothing;
+    const node_id id = static_cast<node_id>(&n - plan_.nodes().data());
+    const std::vector<std::uint32_t>& below_it = n.within ? below(static_cast<std::uint32_t>(id), unit, n.rules) : nothing;
     std::int64_t count = 0, obligations = 0;
     for (int q : n.rules) {
         std::int64_t mine = 0;
-        for (const std::uint32_t u : units)
-            for_buckets(q, u, [&](const bucket_state& b) {
-                if (b.end >= ctx.from && b.end <= ctx.to && b.st == status::violated) ++mine;
-            });
+        auto tally = [&](const bucket_state& b) {
+            if (b.end >= ctx.from && b.end <= ctx.to && b.st == status::violated) ++mine;
+        };
+        for_buckets(q, unit, tally);
+        for (const std::uint32_t u : below_it) for_buckets(q, u, tally);
         count += mine;
         if (mine > 0) ++obligations;
     }
@@ -427,9 +443,8 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
             }
             for_buckets(q, unit, later);
             if (std::binary_search(rule.reads_within.begin(), rule.reads_within.end(), q)) {
-                std::vector<std::uint32_t> below;
-                subtree(unit, below);
-                for (const std::uint32_t u : below) for_buckets(q, u, later);
+                const auto key = static_cast<std::uint32_t>(plan_.nodes().size()) + static_cast<std::uint32_t>(rn.rule);
+                for (const std::uint32_t u : below(key, unit, rule.reads_within)) for_buckets(q, u, later);
             }
         }
         s.final_on = final_on;
@@ -679,6 +694,7 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
 }
 
 void evaluation::entity_added(std::uint32_t x) {
+    registry_changed();
     const entity& ent = e_.st.entities[x];
     for (std::size_t r = 0; r < instances_.size(); ++r) {
         const auto& kinds = model_.rules[r].unit_kinds;
@@ -735,6 +751,7 @@ bool evaluation::is_instance(int r, std::uint32_t unit) const {
 }
 
 void evaluation::hierarchy_changed(const std::vector<std::uint32_t>& units, const std::vector<int>& kinds) {
+    registry_changed();
     // The instances of the rules over the kinds an entity joined or left.
     for (std::size_t r = 0; r < instances_.size(); ++r) {
         const auto& mine = model_.rules[r].unit_kinds;
@@ -753,7 +770,6 @@ void evaluation::hierarchy_changed(const std::vector<std::uint32_t>& units, cons
 void evaluation::forget() {
     if (!memoized_) return;  // nothing since the last time: no need to visit every node's table
     memoized_ = false;
-    ranks_.clear();
     // Only the tables written since (a record touches a few buckets). Clearing a table costs
     // as many steps as it has slots: one that a move made large and a record barely used is
     // let go, so later records do not pay for its slots; one used to its size is kept for the

@@ -89,6 +89,16 @@ public:
     void move_to(day as_of) {
         as_of_ = as_of;
         forget();
+        forget_ranks();  // the values ranked are as of the date
+    }
+    // Rankings and `each ... where` verdicts are kept across records (forget() leaves them):
+    // a ranking until what its rank() reads changes (update() says so when it widens a touch
+    // to every instance), the date moves, or the registry changes; a where verdict, which
+    // reads the registry alone, until the registry changes.
+    void forget_ranks() { ranks_.clear(); }
+    void registry_changed() {
+        ranks_.clear();
+        where_.clear();
     }
     // After move_to() from a date to another (lo the earlier, hi the later): judges again rule
     // r's buckets whose verdict can differ between the two — those not closed (or, for an
@@ -182,8 +192,10 @@ public:
     val rank(node_id id, context& ctx);
     // Whether `unit` has a bucket b of rule r: active during it, and its `each ... where` holds.
     bool has_bucket(const graph::rule_node& rn, const check::rule& rule, std::uint32_t unit, const calendar::bucket& b);
-    // Every entity strictly below `unit` (any kind, any depth), for reads `within`.
-    void subtree(std::uint32_t unit, std::vector<std::uint32_t>& out) const;
+    // The entities strictly below `unit` (any depth) of the kinds whose verdicts are read
+    // `within` it: those of the rules `rules` reads. Kept per (key, unit) as under() keeps its
+    // walks, so a unit with thousands of households below it is walked once, not per bucket.
+    const std::vector<std::uint32_t>& below(std::uint32_t key, std::uint32_t unit, const std::vector<int>& rules);
 
     template <class F>
     void for_buckets(int rule, std::uint32_t unit, F&& f) const {
@@ -275,6 +287,8 @@ private:
         }
     };
     std::unordered_map<rank_key, std::unordered_map<std::uint32_t, std::int64_t>, rank_hash> ranks_;
+    // `each ... where`: per (rule, unit, bucket start, bucket end), whether the unit has the bucket.
+    std::unordered_map<memo_key, bool, memo_hash> where_;
 };
 
 }  // namespace mandate::eval

@@ -278,6 +278,8 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
 }
 
 void engine_state::fields_changed_of(std::uint32_t x) {
+    if (watched) watched->registry_changed();
+    if (reported) reported->registry_changed();
     // A new version with other field values, in the same place: the rules reading unit fields
     // judge again the buckets that can read this unit's — its own, and those of the units
     // above it (a quantifier's, or a `where` on an event's unit below them); those reading

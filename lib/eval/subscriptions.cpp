@@ -323,6 +323,7 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
             // through events' refs): widened here, once the instances are known.
             const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
             if (!rule.var.empty() && std::any_of(units.begin(), units.end(), [](const auto& t) { return t.first == none; })) {
+                if (rule.ranks) ev.forget_ranks();  // what a rank() reads changed
                 units.clear();
                 for (const std::uint32_t x : ev.instances(rule)) units.emplace_back(x, every_bucket);
                 // And the units that had rows but are no longer instances: their rows go.

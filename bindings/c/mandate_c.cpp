@@ -275,44 +275,39 @@ mandate_status mandate_engine_add_jsonl_file(mandate_engine* engine, const char*
     });
 }
 
-mandate_status mandate_engine_add_entity(mandate_engine* engine, const mandate_entity* entity, char** error) {
+namespace {
+
+// An entity record, with its kind's fields when `fields` is given (`who` names the call).
+mandate_status add_entity(mandate_engine* engine, const mandate_entity* entity, const mandate_event* fields, bool want_fields,
+                          const char* who, char** error) {
     return guarded(error, [&] {
-        if (!engine || !entity || !entity->id || !entity->kind)
-            return invalid(error, "mandate_engine_add_entity", "engine, entity, its id and its kind must not be NULL");
-        if (busy(engine)) return invalid(error, "mandate_engine_add_entity", in_callback_message);
+        if (!engine || !entity || !entity->id || !entity->kind || (want_fields && !fields))
+            return invalid(error, who,
+                           want_fields ? "engine, entity, its id, its kind and fields must not be NULL"
+                                       : "engine, entity, its id and its kind must not be NULL");
+        if (busy(engine)) return invalid(error, who, in_callback_message);
         mandate::typed_entity e;
         e.id = entity->id;
         e.kind = entity->kind;
         if (entity->parent) e.parent = entity->parent;
         if (entity->name) e.name = entity->name;
-        if (!date_of(entity->since, e.since))
-            return invalid(error, "mandate_engine_add_entity", ("since is not a real date: " + date_text(entity->since)).c_str());
-        if (!date_of(entity->until, e.until))
-            return invalid(error, "mandate_engine_add_entity", ("until is not a real date: " + date_text(entity->until)).c_str());
+        if (!date_of(entity->since, e.since)) return invalid(error, who, ("since is not a real date: " + date_text(entity->since)).c_str());
+        if (!date_of(entity->until, e.until)) return invalid(error, who, ("until is not a real date: " + date_text(entity->until)).c_str());
         e.version = entity->version;
+        if (fields) e.fields = fields->event.fields();
         return add_result(engine, engine->engine.add(e), error);
     });
 }
 
+}  // namespace
+
+mandate_status mandate_engine_add_entity(mandate_engine* engine, const mandate_entity* entity, char** error) {
+    return add_entity(engine, entity, nullptr, false, "mandate_engine_add_entity", error);
+}
+
 mandate_status mandate_engine_add_entity_fields(mandate_engine* engine, const mandate_entity* entity, const mandate_event* fields,
                                                char** error) {
-    return guarded(error, [&] {
-        if (!engine || !entity || !entity->id || !entity->kind || !fields)
-            return invalid(error, "mandate_engine_add_entity_fields", "engine, entity, its id, its kind and fields must not be NULL");
-        if (busy(engine)) return invalid(error, "mandate_engine_add_entity_fields", in_callback_message);
-        mandate::typed_entity e;
-        e.id = entity->id;
-        e.kind = entity->kind;
-        if (entity->parent) e.parent = entity->parent;
-        if (entity->name) e.name = entity->name;
-        if (!date_of(entity->since, e.since))
-            return invalid(error, "mandate_engine_add_entity_fields", ("since is not a real date: " + date_text(entity->since)).c_str());
-        if (!date_of(entity->until, e.until))
-            return invalid(error, "mandate_engine_add_entity_fields", ("until is not a real date: " + date_text(entity->until)).c_str());
-        e.version = entity->version;
-        e.fields = fields->event.fields();
-        return add_result(engine, engine->engine.add(e), error);
-    });
+    return add_entity(engine, entity, fields, true, "mandate_engine_add_entity_fields", error);
 }
 
 mandate_status mandate_engine_add_waiver(mandate_engine* engine, const mandate_waiver* waiver, char** error) {

@@ -146,6 +146,11 @@ day quarter_start(day d) {
     return bounded_day(civil_days(v.year, (v.month - 1) / 3 * 3 + 1, 1));
 }
 
+day half_start(day d) {
+    const ymd v = to_ymd(d);
+    return bounded_day(civil_days(v.year, v.month <= 6 ? 1 : 7, 1));
+}
+
 day year_start(day d) { return bounded_day(civil_days(to_ymd(d).year, 1, 1)); }
 
 day week_start(day d, weekday first) {
@@ -155,6 +160,7 @@ day week_start(day d, weekday first) {
 
 day next_month_start(day d) { return add_months(month_start(d), 1); }
 day next_quarter_start(day d) { return add_months(quarter_start(d), 3); }
+day next_half_start(day d) { return add_months(half_start(d), 6); }
 day next_year_start(day d) { return add_months(year_start(d), 12); }
 
 }  // namespace mandate::calendar

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mandate/calendar/workdays.hpp"
+
 namespace mandate::calendar {
 namespace {
 
@@ -15,7 +17,9 @@ std::pair<day, day> calendar_period(day d, period_unit unit, weekday week_start)
         }
         case period_unit::month: return {month_start(d), next_month_start(d)};
         case period_unit::quarter: return {quarter_start(d), next_quarter_start(d)};
+        case period_unit::half: return {half_start(d), next_half_start(d)};
         case period_unit::year: return {year_start(d), next_year_start(d)};
+        case period_unit::hour: break;  // counted from the window's start: split() cuts them
     }
     return {d, d + 1};
 }
@@ -25,6 +29,20 @@ std::pair<day, day> calendar_period(day d, period_unit unit, weekday week_start)
 std::vector<bucket> split(day first, day last, const period& p, weekday week_start, bool full) {
     std::vector<bucket> out;
     if (first > last) return out;
+    if (p.counted && p.unit == period_unit::month) {
+        // Each start is counted from the first day, not from the start before it, so a month's
+        // clamping (01-31 + 1 month = 02-28) does not carry into the months after it.
+        if (p.count <= 0) return out;
+        for (std::int64_t k = 0;; ++k) {
+            const std::int64_t s = add_months(first, k * p.count);
+            if (s > last) break;
+            const std::int64_t e = static_cast<std::int64_t>(add_months(first, (k + 1) * p.count)) - 1;
+            if (full && e > last) break;
+            const day from = static_cast<day>(s), to = static_cast<day>(std::min<std::int64_t>(e, last));
+            out.push_back(bucket{from, to, from});
+        }
+        return out;
+    }
     if (p.counted) {
         const std::int64_t length = p.unit == period_unit::week ? p.count * 7 : p.count;
         if (length <= 0) return out;
@@ -51,16 +69,34 @@ std::vector<bucket> split(day first, day last, const period& p, weekday week_sta
     return out;
 }
 
-day shift(day d, const duration& length, int sign) {
+day period_end(day d, const period& p, weekday week_start) {
+    return calendar_period(d, p.unit, week_start).second - 1;
+}
+
+day shift(day d, const duration& length, int sign, const workday_calendar* workdays) {
     if (length.unit == time_unit::month) return add_months(d, sign * length.count);
+    if (length.unit == time_unit::workday) {
+        static const workday_calendar weekends_only("weekends");
+        const workday_calendar& cal = workdays ? *workdays : weekends_only;
+        return sign > 0 ? cal.after_workdays(d, length.count) : cal.before_workdays(d, length.count);
+    }
     // Counts are bounded by the checker; clamp anyway so no arithmetic can overflow.
     const std::int64_t days = std::clamp<std::int64_t>(length.days(), -10000000, 10000000);
     const std::int64_t moved = static_cast<std::int64_t>(d) + sign * days;
     return static_cast<day>(std::clamp<std::int64_t>(moved, -10000000, 10000000));
 }
 
-day close_day(day end, const std::optional<duration>& grace) {
-    return (grace ? shift(end, *grace, +1) : end) + 1;
+day close_day(day end, const std::optional<duration>& grace, const workday_calendar* workdays) {
+    return (grace ? shift(end, *grace, +1, workdays) : end) + 1;
+}
+
+day warn_day(day end, const duration& warn, const workday_calendar* workdays) {
+    if (warn.unit != time_unit::workday) return shift(end, warn, -1, workdays);
+    // At risk on T when at most N workdays lie in (T, end]: from the (N+1)th workday counted
+    // back from end (end itself counting when it is one).
+    duration more = warn;
+    more.count = warn.count + 1;
+    return shift(end + 1, more, -1, workdays);
 }
 
 namespace {

@@ -1,17 +1,24 @@
 #include "mandate/check/buckets.hpp"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 
 namespace mandate::check {
 
 std::vector<calendar::bucket> rule_buckets(const rule& r, calendar::weekday week_start) {
     switch (r.schedule) {
-        case schedule_kind::whole: return {calendar::bucket{r.window_from, r.window_to, r.window_from}};
+        case schedule_kind::whole:
+            if (r.event_phase >= 0) return {};
+            return {calendar::bucket{r.window_from, r.window_to, r.window_from}};
         case schedule_kind::by: return {calendar::bucket{r.window_from, r.by, r.window_from}};
         case schedule_kind::every: {
+            if (r.event_phase >= 0) return {};
             std::vector<calendar::bucket> out = calendar::split(r.window_from, r.window_to, r.per, week_start, r.full);
             if (r.cumulative)
                 for (auto& b : out) b.from = r.cumulative_from;  // `visible` stays the period's own start
+            if (r.due == rule::due_kind::after || r.due == rule::due_kind::day_after)
+                for (auto& b : out) b.visible = counted_days(r, b.from, b.to).from;
             return out;
         }
         case schedule_kind::after:
@@ -20,13 +27,51 @@ std::vector<calendar::bucket> rule_buckets(const rule& r, calendar::weekday week
     return {};
 }
 
-std::optional<calendar::bucket> triggered_bucket(const rule& r, day d) {
+std::vector<calendar::bucket> window_buckets(const rule& r, calendar::weekday week_start, day first,
+                                             std::optional<day> last, day until) {
+    if (r.schedule == schedule_kind::whole) return {calendar::bucket{first, last.value_or(std::max(first, until)), first}};
+    if (last) return calendar::split(first, *last, r.per, week_start, r.full);
+    // Open: whole periods up to the one holding `until`, the last not cut at it. No period is
+    // longer than `longest` days, so the one holding `until` ends before until + longest.
+    if (until < first) return {};
+    const std::int64_t count = std::max<std::int64_t>(1, r.per.count);
+    std::int64_t longest = 366;
+    if (r.per.unit == calendar::period_unit::day) longest = count;
+    else if (r.per.unit == calendar::period_unit::week) longest = 7 * count;
+    else if (r.per.unit == calendar::period_unit::month) longest = 31 * count;
+    const day far = static_cast<day>(std::min<std::int64_t>(static_cast<std::int64_t>(until) + longest, INT32_MAX / 2));
+    std::vector<calendar::bucket> out = calendar::split(first, far, r.per, week_start, false);
+    while (!out.empty() && out.back().from > until) out.pop_back();
+    return out;
+}
+
+due_range counted_days(const rule& r, day from, day to) {
+    auto day_of_month = [&](day in_month) {
+        const calendar::ymd m = calendar::to_ymd(in_month);
+        return calendar::from_ymd(m.year, m.month, std::min(r.due_day, calendar::days_in_month(m.year, m.month)));
+    };
+    switch (r.due) {
+        case rule::due_kind::none: break;
+        case rule::due_kind::day: return {from, std::max(from, day_of_month(to))};
+        case rule::due_kind::after: return {to + 1, std::max<day>(to + 1, calendar::shift(to, r.due_length, +1))};
+        case rule::due_kind::day_after: return {to + 1, std::max<day>(to + 1, day_of_month(to + 1))};
+    }
+    return {from, to};
+}
+
+std::optional<calendar::bucket> triggered_bucket(const rule& r, day d, const calendar::workday_calendar* workdays) {
     if (d < r.window_from || d > r.window_to) return std::nullopt;
     if (r.schedule == schedule_kind::after) {
-        const day to = std::min(calendar::shift(d, r.within, +1) - 1, r.window_to);
+        // `within N days`: the trigger's day is the first of the N; `within N workdays`: the
+        // trigger's day is not counted, the bucket runs through the Nth workday after it.
+        const day end = r.within.unit == calendar::time_unit::workday ? calendar::shift(d, r.within, +1, workdays)
+                                                                       : calendar::shift(d, r.within, +1) - 1;
+        const day to = std::min(end, r.window_to);
         return calendar::bucket{d, std::max(to, d), d};
     }
-    const day from = std::max(calendar::shift(d, r.within, -1) + 1, r.window_from);
+    const day start = r.within.unit == calendar::time_unit::workday ? calendar::shift(d, r.within, -1, workdays)
+                                                                     : calendar::shift(d, r.within, -1) + 1;
+    const day from = std::max(start, r.window_from);
     return calendar::bucket{std::min(from, d), d, std::min(from, d)};
 }
 
@@ -40,7 +85,9 @@ std::optional<calendar::bucket> waived_bucket(const rule& r, const std::vector<c
         return b;
     }
     for (const auto& b : calendar_buckets)
-        if (b.visible <= period && period <= b.to) return b;
+        // Named by a date of its period: from the day it is first reported (a cumulative
+        // bucket's calendar period), or from its start when that day lies in its due range.
+        if ((b.visible <= b.to ? b.visible : b.from) <= period && period <= b.to) return b;
     return std::nullopt;
 }
 

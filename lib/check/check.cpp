@@ -6,6 +6,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "mandate/calendar/schedule.hpp"
+#include "mandate/check/buckets.hpp"
 #include "mandate/syntax/parse.hpp"
 #include "mandate/syntax/print.hpp"
 
@@ -65,6 +67,8 @@ std::int64_t shortest_days(const ast::period& p) {
         case ast::period_unit::month: return 28;
         case ast::period_unit::quarter: return 90;
         case ast::period_unit::year: return 365;
+        case ast::period_unit::half: return 181;
+        case ast::period_unit::hour: return 1;
     }
     return 1;
 }
@@ -72,7 +76,17 @@ std::int64_t shortest_days(const ast::period& p) {
 duration to_duration(const ast::duration& d) {
     duration out;
     out.count = d.count;
-    out.unit = d.unit == ast::time_unit::day ? time_unit::day : (d.unit == ast::time_unit::week ? time_unit::week : time_unit::month);
+    switch (d.unit) {
+        case ast::time_unit::day: out.unit = time_unit::day; break;
+        case ast::time_unit::week: out.unit = time_unit::week; break;
+        case ast::time_unit::month: out.unit = time_unit::month; break;
+        case ast::time_unit::hour: out.unit = time_unit::hour; break;
+        case ast::time_unit::workday: out.unit = time_unit::workday; break;
+        case ast::time_unit::year:
+            out.unit = time_unit::month;
+            out.count = d.count > INT64_MAX / 12 ? INT64_MAX : d.count * 12;
+            break;
+    }
     return out;
 }
 
@@ -86,6 +100,8 @@ period to_period(const ast::period& p) {
         case ast::period_unit::month: out.unit = period_unit::month; break;
         case ast::period_unit::quarter: out.unit = period_unit::quarter; break;
         case ast::period_unit::year: out.unit = period_unit::year; break;
+        case ast::period_unit::half: out.unit = period_unit::half; break;
+        case ast::period_unit::hour: out.unit = period_unit::hour; break;
     }
     return out;
 }
@@ -124,6 +140,7 @@ public:
     result<plan> run() {
         collect_plan();
         declare_names();
+        check_calendars();
         check_phases();
         check_kinds();
         check_events();
@@ -206,7 +223,7 @@ private:
             seen[key] = prop.key.loc;
             auto need_text = [&]() -> const std::string* {
                 if (prop.text) return &*prop.text;
-                error(prop.word->loc, "plan property '" + key + "' takes a string");
+                error(prop.word ? prop.word->loc : prop.loc, "plan property '" + key + "' takes a string");
                 return nullptr;
             };
             if (key == "title") {
@@ -221,6 +238,16 @@ private:
                     else
                         plan_.utc_offset_minutes = *offset;
                 }
+            } else if (key == "language") {
+                if (!prop.number || (*prop.number != 1 && *prop.number != 2))
+                    error(prop.loc, "language takes a version of the rule language: 1 or 2");
+                else
+                    plan_.language = static_cast<int>(*prop.number);
+            } else if (key == "calendar") {
+                if (!prop.word)
+                    error(prop.loc, "calendar takes the name of a calendar: cn_mainland, or one the file declares");
+                else
+                    calendar_name_ = &*prop.word;
             } else if (key == "week_start") {
                 static const char* const days[] = {"monday", "tuesday", "wednesday", "thursday",
                                                    "friday", "saturday", "sunday"};
@@ -238,8 +265,12 @@ private:
                     error(prop.word->loc, "week_start takes a day name: monday, tuesday, wednesday, thursday, friday, "
                                           "saturday or sunday, not '" + prop.word->text + "'");
             } else {
-                error(prop.key.loc, "unknown plan property '" + key + "'; expected title, source, timezone or week_start" +
-                                        suggestion(key, [] { return std::vector<std::string>{"title", "source", "timezone", "week_start"}; }));
+                error(prop.key.loc, "unknown plan property '" + key +
+                                        "'; expected title, source, timezone, week_start, calendar or language" +
+                                        suggestion(key, [] {
+                                            return std::vector<std::string>{"title", "source", "timezone", "week_start",
+                                                                            "calendar", "language"};
+                                        }));
             }
         }
     }
@@ -269,9 +300,12 @@ private:
     }
 
     void declare_names() {
-        std::unordered_map<std::string, span> phase_at, kind_at, event_at, obligation_at, outcome_at;
+        std::unordered_map<std::string, span> phase_at, kind_at, event_at, obligation_at, outcome_at, calendar_at;
         for (const auto& d : file_.declarations) {
-            if (const auto* p = std::get_if<ast::phase_decl>(&d)) {
+            if (const auto* c = std::get_if<ast::calendar_decl>(&d)) {
+                declare(calendar_index_, calendar_at, *c, "calendar", static_cast<int>(calendar_decls_.size()));
+                calendar_decls_.push_back(c);
+            } else if (const auto* p = std::get_if<ast::phase_decl>(&d)) {
                 declare(phase_index_, phase_at, *p, "phase", static_cast<int>(phase_decls_.size()));
                 phase_decls_.push_back(p);
             } else if (const auto* k = std::get_if<ast::kind_decl>(&d)) {
@@ -291,7 +325,13 @@ private:
             }
         }
         // Entries for every declaration (duplicates included) keep indices aligned with decls.
-        for (const auto* p : phase_decls_) plan_.phases.push_back(phase{p->id.text, p->label.value_or(""), 0, 0, p->loc});
+        for (const auto* p : phase_decls_) {
+            phase ph;
+            ph.id = p->id.text;
+            ph.label = p->label.value_or("");
+            ph.loc = p->loc;
+            plan_.phases.push_back(std::move(ph));
+        }
         for (const auto* k : kind_decls_) plan_.kinds.push_back(kind{k->id.text, k->label.value_or(""), {}, k->loc});
         for (const auto* e : event_decls_) {
             event_type t;
@@ -330,9 +370,84 @@ private:
         return out;
     }
 
+    // ---------------------------------------------------------------- calendars (LANGUAGE-v2.md section 4)
+
+    void check_calendars() {
+        std::vector<std::shared_ptr<calendar::workday_calendar>> built;
+        for (const auto* c : calendar_decls_) {
+            auto cal = std::make_shared<calendar::workday_calendar>(c->id.text);
+            if (calendar::builtin_calendar(c->id.text))
+                error(c->id.loc, "calendar '" + c->id.text + "' is shipped with mandate; name yours otherwise");
+            for (const auto& e : c->entries) {
+                if (e.kind == ast::calendar_entry_kind::weekend) {
+                    static const char* const names[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+                    std::vector<calendar::weekday> days;
+                    for (const auto& n : e.days) {
+                        const auto* it = std::find_if(std::begin(names), std::end(names), [&](const char* x) { return n.text == x; });
+                        if (it == std::end(names)) {
+                            error(n.loc, "'" + n.text + "' is not a day of the week: monday, tuesday, ... sunday");
+                            continue;
+                        }
+                        days.push_back(static_cast<calendar::weekday>(it - std::begin(names)));
+                    }
+                    if (auto problem = cal->set_weekend(days); !problem.empty()) error(e.loc, problem);
+                    continue;
+                }
+                auto from = date_of(e.from);
+                std::optional<day> to = from;
+                if (e.to) to = date_of(*e.to);
+                if (!from || !to) continue;
+                const std::string problem = e.kind == ast::calendar_entry_kind::holiday
+                                                ? cal->add_holiday(*from, *to, e.label.value_or(""))
+                                                : cal->add_workday(*from, e.label.value_or(""));
+                if (!problem.empty()) error(e.loc, "calendar '" + c->id.text + "': " + problem);
+            }
+            built.push_back(std::move(cal));
+        }
+        if (!calendar_name_) return;
+        const ast::name& n = *calendar_name_;
+        if (auto it = calendar_index_.find(n.text); it != calendar_index_.end()) {
+            plan_.workdays = built[static_cast<std::size_t>(it->second)];
+        } else if (const auto* shipped = calendar::builtin_calendar(n.text)) {
+            // Shipped calendars live as long as the library: shared without owning.
+            plan_.workdays = std::shared_ptr<const calendar::workday_calendar>(std::shared_ptr<void>(), shipped);
+        } else {
+            error(n.loc, "unknown calendar '" + n.text + "'" + suggestion(n.text, [&] {
+                             std::vector<std::string> names = calendar::builtin_calendar_names();
+                             for (const auto* c : calendar_decls_) names.push_back(c->id.text);
+                             return names;
+                         }));
+        }
+    }
+
+    // A rule counting workdays on [from, to] needs a calendar that covers it.
+    void need_covered(span where, day from, day to, const char* what) {
+        if (!plan_.workdays || plan_.workdays->covers(from, to)) return;
+        std::string years;
+        if (auto y = plan_.workdays->covered_years())
+            years = std::to_string(y->first) + (y->first == y->second ? "" : "-" + std::to_string(y->second));
+        error(where, std::string(what) + " counts workdays from " + calendar::to_iso(from) + " to " + calendar::to_iso(to) +
+                         ", but calendar '" + plan_.workdays->name() + "' covers only " + years +
+                         ": it cannot tell which of those days are holidays");
+    }
+
     void check_phases() {
         for (std::size_t i = 0; i < phase_decls_.size(); ++i) {
             const auto* p = phase_decls_[i];
+            if (p->by_events) {
+                phase& ph = plan_.phases[i];
+                ph.by_events = true;
+                ph.start_event = lookup(event_index_, p->start_event, "event type", [&] { return ids_of(plan_.events); });
+                ph.end_event = lookup(event_index_, p->end_event, "event type", [&] { return ids_of(plan_.events); });
+                if (p->at_most) {
+                    ph.at_most = bounded(*p->at_most);
+                    if (p->at_most->count < 1) error(p->at_most->loc, "'at most' needs a length of at least 1");
+                    if (p->at_most->unit == ast::time_unit::hour)
+                        error(p->at_most->loc, "a phase bounded by events is cut in days, weeks, months or workdays, not hours");
+                }
+                phase_ok_.push_back(ph.start_event >= 0 && ph.end_event >= 0);
+                continue;
+            }
             auto from = date_of(p->from), to = date_of(p->to);
             if (from && to) {
                 if (*from > *to)
@@ -426,7 +541,7 @@ private:
     void compute_span() {
         bool any = false;
         for (std::size_t i = 0; i < plan_.phases.size(); ++i) {
-            if (!phase_ok_[i]) continue;
+            if (!phase_ok_[i] || plan_.phases[i].by_events) continue;  // windows of events take no part
             const auto& p = plan_.phases[i];
             if (!any || p.from < plan_.span_from) plan_.span_from = p.from;
             if (!any || p.to > plan_.span_to) plan_.span_to = p.to;
@@ -479,7 +594,12 @@ private:
             window_ok = false;
         } else if (during) {
             const int p = lookup(phase_index_, during->phase, "phase", [&] { return ids_of(plan_.phases); });
-            if (p >= 0 && phase_ok_[static_cast<std::size_t>(p)]) {
+            if (p >= 0 && phase_ok_[static_cast<std::size_t>(p)] && plan_.phases[static_cast<std::size_t>(p)].by_events) {
+                // Its windows come with events, per unit: the rule's own window is every date.
+                r.event_phase = p;
+                r.window_from = calendar::from_ymd(calendar::min_year, 1, 1);
+                r.window_to = calendar::from_ymd(calendar::max_year, 12, 31);
+            } else if (p >= 0 && phase_ok_[static_cast<std::size_t>(p)]) {
                 r.window_from = plan_.phases[static_cast<std::size_t>(p)].from;
                 r.window_to = plan_.phases[static_cast<std::size_t>(p)].to;
             } else {
@@ -524,14 +644,23 @@ private:
                                           at(schedules[0].first) + ": a rule has one schedule (every, by, after or before)");
         }
 
+        if (r.event_phase >= 0 && schedules.size() == 1 && !every) {
+            error(schedules[0].first, "a rule during '" + during->phase.text +
+                                          "', a phase bounded by events, is cut by 'every' or judged whole per window, not by '" +
+                                          schedules[0].second + "'");
+        }
         if (every && schedules.size() <= 1) {
             r.schedule = schedule_kind::every;
             r.per = to_period(every->per);
             r.full = every->full;
             r.cumulative = every->cumulative;
+            if (r.per.unit == period_unit::hour)
+                error(every->per.loc, "periods of hours are not supported yet: cut the window into days or longer");
             if (r.per.count < 1) error(every->per.loc, "a period needs a count of at least 1");
             if (r.per.count > max_duration_count) error(every->per.loc, "a period of more than 100000 days or weeks");
-            else if (window_ok) check_bucket_count(r.window_from, r.window_to, every->per, every->per.loc, "this schedule");
+            else if (window_ok && r.event_phase < 0) check_bucket_count(r.window_from, r.window_to, every->per, every->per.loc, "this schedule");
+            if (every->cumulative && r.event_phase >= 0)
+                error(every->loc, "'cumulative' has no start in a phase bounded by events: each window is cut afresh");
             r.cumulative_from = r.window_from;
             if (every->cumulative_from) {
                 if (auto from = date_of(*every->cumulative_from)) {
@@ -556,16 +685,24 @@ private:
             r.schedule = t->before ? schedule_kind::before : schedule_kind::after;
             r.within = bounded(t->within);
             if (t->within.count < 1) error(t->within.loc, "'within' needs a length of at least 1 day");
+            refuse_hours(t->within);
             check_trigger(index, *t);
         }
 
-        if (const auto* grace = single<ast::grace_clause>(d, "grace")) r.grace = bounded(grace->length);
-        if (const auto* warn = single<ast::warn_clause>(d, "warn")) {
-            if (d.outcome)
-                error(warn->loc, "an outcome has no 'warn': warnings flag obligation buckets at risk");
-            else
-                r.warn = bounded(warn->length);
+        if (const auto* due = single<ast::due_clause>(d, "due")) check_due(r, *due, every);
+        if (const auto* grace = single<ast::grace_clause>(d, "grace")) {
+            r.grace = bounded(grace->length);
+            refuse_hours(grace->length);
         }
+        if (const auto* warn = single<ast::warn_clause>(d, "warn")) {
+            if (d.outcome) {
+                error(warn->loc, "an outcome has no 'warn': warnings flag obligation buckets at risk");
+            } else {
+                r.warn = bounded(warn->length);
+                refuse_hours(warn->length);
+            }
+        }
+        if (window_ok) check_coverage(r, d);
 
         // The condition.
         const auto* condition = single<ast::require_clause>(d, "require");
@@ -582,6 +719,7 @@ private:
                 error(condition->condition.loc, std::string(d.outcome ? "a condition" : "a requirement") +
                                                     " must be true or false, not " + describe_expr(r.condition));
             r.mono = classify(r.condition);
+            if (plan_.language >= 2 && r.mono == monotonicity::none) r.mono = earlier_verdict(r.condition);
         }
         if (each && each->where) {
             scope s = rule_scope(r, index);
@@ -630,9 +768,82 @@ private:
         return -1;
     }
 
+    // `N hours` is parsed everywhere a duration stands, but not yet judged to the minute.
+    void refuse_hours(const ast::duration& d) {
+        if (d.unit == ast::time_unit::hour)
+            error(d.loc, "durations in hours are not supported yet: give the length in days or workdays");
+    }
+
+    // `due day N`, `due DURATION after`, `due day N after` (LANGUAGE-v2.md section 5).
+    void check_due(rule& r, const ast::due_clause& due, const ast::every_clause* every) {
+        if (!every || r.schedule != schedule_kind::every) {
+            error(due.loc, "'due' says when the work about each period of 'every' is reported; this rule has no 'every'");
+            return;
+        }
+        if (r.outcome) {
+            error(due.loc, "'due' says when an obligation's work is reported; an outcome has none");
+            return;
+        }
+        if (r.cumulative) {
+            error(due.loc, "'due' cannot be combined with 'cumulative': a cumulative bucket's work is reported as it accrues");
+            return;
+        }
+        if (due.day_form) {
+            if (due.day < 1 || due.day > 31) {
+                error(due.loc, "'due day " + std::to_string(due.day) + "' names no day of a month: give 1 to 31");
+                return;
+            }
+            const bool whole_months = r.per.unit == period_unit::month || r.per.unit == period_unit::quarter ||
+                                      r.per.unit == period_unit::half || r.per.unit == period_unit::year;
+            if (!whole_months) {
+                error(due.loc, "'due day N' counts in the months a period ends in (or after): 'every " +
+                                   syntax::to_source(every->per) + "' is not cut into whole months");
+                return;
+            }
+            r.due = due.after ? rule::due_kind::day_after : rule::due_kind::day;
+            r.due_day = static_cast<int>(due.day);
+            return;
+        }
+        if (due.length.count < 1) {
+            error(due.length.loc, "'due' needs a length of at least 1");
+            return;
+        }
+        refuse_hours(due.length);
+        r.due = rule::due_kind::after;
+        r.due_length = bounded(due.length);
+    }
+
+    // A rule counting workdays must stay within the years its calendar covers: from its window's
+    // start to the last day it counts to (a due range, a deadline, a grace after the window).
+    void check_coverage(const rule& r, const ast::rule_decl& d) {
+        auto workdays = [](const std::optional<duration>& x) { return x && x->unit == time_unit::workday; };
+        const bool counts = workdays(r.grace) || workdays(r.warn) ||
+                            ((r.schedule == schedule_kind::after || r.schedule == schedule_kind::before) &&
+                             r.within.unit == time_unit::workday) ||
+                            (r.due == rule::due_kind::after && r.due_length.unit == time_unit::workday);
+        if (!counts || !plan_.workdays || r.event_phase >= 0) return;
+        const calendar::workday_calendar* cal = plan_.workdays.get();
+        day last = r.window_to;
+        if (r.schedule == schedule_kind::by) last = std::max(last, r.by);
+        if (r.schedule == schedule_kind::after) last = calendar::shift(last, r.within, +1, cal);
+        if (r.due != rule::due_kind::none) last = counted_days(r, r.window_to, r.window_to).to;
+        if (r.grace) last = calendar::shift(last, *r.grace, +1, cal);
+        need_covered(d.id.loc, r.window_from, last, (std::string(r.outcome ? "outcome '" : "obligation '") + r.id + "'").c_str());
+    }
+
     void check_trigger(int index, const ast::trigger_clause& t) {
         rule& r = plan_.rules[static_cast<std::size_t>(index)];
         r.trig.outcome = t.outcome;
+        if (!t.outcome && t.target.text == "registered" && !event_index_.count("registered")) {
+            // `after registered within D` (LANGUAGE-v2.md section 6): from the unit's `since`
+            // (a plan with an event type of that name keeps its meaning).
+            r.trig.registered = true;
+            if (t.before) error(t.loc, "'before registered' has no meaning: a unit's registration opens its bucket ('after registered')");
+            if (r.var.empty()) error(t.target.loc, "'after registered' opens a bucket per unit: the rule needs 'each VAR: KIND'");
+            if (t.of_var) error(t.of_var->loc, "'after registered' is the rule's own unit's registration: drop 'of " + t.of_var->text + "'");
+            if (t.where) error(t.where->loc, "'after registered' takes no 'where'");
+            return;
+        }
         if (t.outcome) {
             auto it = outcome_index_.find(t.target.text);
             if (it == outcome_index_.end()) {
@@ -759,8 +970,14 @@ private:
         return out;
     }
     texpr node(const ast::expr& e, const ast::duration_value& d, const scope&) {
-        if (d.value.unit == ast::time_unit::month) {
-            error(e.loc, "a month has no fixed length in days; in expressions write days or weeks");
+        if (d.value.unit == ast::time_unit::month || d.value.unit == ast::time_unit::year) {
+            error(e.loc, std::string("a ") + ast::to_string(d.value.unit, false) +
+                             " has no fixed length in days; in expressions write days or weeks");
+            return poisoned(e.loc);
+        }
+        if (d.value.unit == ast::time_unit::hour || d.value.unit == ast::time_unit::workday) {
+            error(e.loc, std::string("a duration in an expression is in days or weeks (what gap() measures), not ") +
+                             ast::to_string(d.value.unit, true));
             return poisoned(e.loc);
         }
         texpr out = make(op::literal, type::of(type_kind::duration), e.loc);
@@ -1161,6 +1378,43 @@ private:
         return out;
     }
 
+    // peak(D, AGG), earlier(D, AGG) (LANGUAGE-v2.md section 7).
+    texpr node(const ast::expr& e, const ast::window_call& w, const scope& s) {
+        const bool peak = w.kind == ast::window_kind::peak;
+        const std::string name = peak ? "peak()" : "earlier()";
+        if (s.event >= 0) {
+            error(e.loc, name + " cannot stand inside a predicate about one event");
+            return poisoned(e.loc);
+        }
+        if (registry_refuses(e, s, name)) return poisoned(e.loc);
+        texpr body = typecheck(*w.body, s);
+        if (body.t.kind == type_kind::error) return poisoned(e.loc);
+        const bool fits = peak ? (body.o == op::count || body.o == op::sum || body.o == op::distinct)
+                               : (body.o == op::count || body.o == op::sum || body.o == op::distinct || body.o == op::min ||
+                                  body.o == op::max);
+        if (!fits) {
+            error(w.body->loc, name + (peak ? " takes count(), sum() or distinct() of events"
+                                            : " takes count(), sum(), distinct(), min() or max() of events") +
+                                   ", not " + describe_expr(body));
+            return poisoned(e.loc);
+        }
+        if (w.length.count < 1) {
+            error(w.length.loc, name + " needs a length of at least 1");
+            return poisoned(e.loc);
+        }
+        const bool days = w.length.unit == ast::time_unit::day || w.length.unit == ast::time_unit::week;
+        const bool months = w.length.unit == ast::time_unit::month || w.length.unit == ast::time_unit::year;
+        if (peak ? !days : !(days || months)) {
+            error(w.length.loc, name + (peak ? " runs over days or weeks" : " moves back by days, weeks, months or years") +
+                                    ", not " + ast::to_string(w.length.unit, true));
+            return poisoned(e.loc);
+        }
+        texpr out = make(peak ? op::peak : op::earlier, body.t, e.loc);
+        out.value.length = bounded(w.length, w.length.loc);
+        out.args.push_back(std::move(body));
+        return out;
+    }
+
     texpr node(const ast::expr& e, const ast::violations& v, const scope& s) {
         const std::string name = v.distinct ? "violated_obligations()" : "violations()";
         if (s.event >= 0) {
@@ -1557,8 +1811,11 @@ private:
     bool depth_reported_ = false;
     std::vector<diagnostic> diagnostics_;
     plan plan_;
-    std::unordered_map<std::string, int> phase_index_, kind_index_, event_index_, obligation_index_, outcome_index_;
+    std::unordered_map<std::string, int> phase_index_, kind_index_, event_index_, obligation_index_, outcome_index_,
+        calendar_index_;
     std::vector<const ast::phase_decl*> phase_decls_;
+    std::vector<const ast::calendar_decl*> calendar_decls_;
+    const ast::name* calendar_name_ = nullptr;  // the plan's `calendar NAME`
     std::vector<const ast::kind_decl*> kind_decls_;
     std::vector<const ast::event_decl*> event_decls_;
     std::vector<const ast::rule_decl*> rule_decls_;
@@ -1570,7 +1827,7 @@ bool is_constant(const texpr& e) {
     if (e.o == op::unit_field) return e.args[0].o == op::var && e.args[0].slot == 0;
     if (e.o == op::field || e.o == op::var || is_aggregate(e.o) || e.o == op::streak || e.o == op::violations ||
         e.o == op::fired || e.o == op::is_kind || e.o == op::units || e.o == op::all_units || e.o == op::any_unit ||
-        e.o == op::rank)
+        e.o == op::rank || e.o == op::peak || e.o == op::earlier)
         return false;
     for (const auto& a : e.args)
         if (!is_constant(a)) return false;
@@ -1722,6 +1979,16 @@ monotonicity classify(const texpr& e) {
         }
         default: return monotonicity::none;
     }
+}
+
+monotonicity earlier_verdict(const texpr& e) {
+    if (e.o != op::lt && e.o != op::le && e.o != op::ge && e.o != op::gt) return monotonicity::none;
+    if (!is_constant(e.args[1])) return monotonicity::none;
+    // A run of days without the event only grows as T passes (events after T cannot shorten it).
+    if (e.args[0].o == op::gap && (e.o == op::lt || e.o == op::le)) return monotonicity::anti_monotone;
+    // Closed sub-buckets that held stay held.
+    if (e.args[0].o == op::streak && (e.o == op::ge || e.o == op::gt)) return monotonicity::monotone;
+    return monotonicity::none;
 }
 
 std::optional<std::string> date_problem(const ast::date_lit& d) {

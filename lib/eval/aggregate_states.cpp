@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mandate/calendar/schedule.hpp"
+#include "mandate/check/buckets.hpp"
 
 namespace mandate::eval {
 
@@ -39,6 +40,7 @@ aggregate_states::aggregate_states(const graph::compiled_plan& plan, const store
             kinds.insert(kinds.end(), kinds_for.begin(), kinds_for.end());
             return;
         }
+        if (n.kind == node_kind::window) return;  // peak() and earlier() read spans of their own, from the lists
         if (n.kind == node_kind::streak) {
             std::vector<span> subs;
             for (const span& s : over)
@@ -55,7 +57,10 @@ aggregate_states::aggregate_states(const graph::compiled_plan& plan, const store
         if (rule.schedule == check::schedule_kind::after || rule.schedule == check::schedule_kind::before) continue;
         const graph::rule_node& rn = plan.rules()[r];
         std::vector<span> buckets;
-        for (const auto& b : rn.buckets) buckets.push_back({b.from, b.to});
+        for (const auto& b : rn.buckets) {
+            const check::due_range days = check::counted_days(rule, b.from, b.to);
+            buckets.push_back({days.from, days.to});
+        }
         collect(rn.condition, buckets, rule.unit_kinds, collect);
         collect(rn.compared, buckets, rule.unit_kinds, collect);
     }

@@ -211,6 +211,11 @@ private:
         // rule -> the sources (and coverage indexes) read inside its rank(): an event of one of
         // them can change every unit's rank, not only its own unit's row.
         std::vector<std::vector<int>> ranked_sources, ranked_coverages;
+        // rule -> the sources read inside its earlier(): an event counts for the buckets after
+        // its date, so it touches every bucket of its unit.
+        std::vector<std::vector<int>> shifted;
+        // source -> rules during a phase bounded by events whose windows it opens or closes.
+        std::vector<std::vector<int>> window_rules_of_source;
         std::vector<int> position;                        // rule -> its place in model.order
     };
     std::unique_ptr<dependencies> deps_;  // which rules read which sources, coverages and rules

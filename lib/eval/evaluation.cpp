@@ -110,8 +110,50 @@ val evaluation::eval(node_id id, context& ctx) {
         case node_kind::all_units:
         case node_kind::any_unit: return units(id, ctx, nullptr);
         case node_kind::rank: return rank(id, ctx);
+        case node_kind::window: return window(n, ctx);
         default: return val::undef();
     }
+}
+
+val evaluation::window(const node& n, context& ctx) {
+    const calendar::duration& length = n.value.length;
+    const day last = std::min(ctx.to, as_of_);
+    context inner = ctx;
+    inner.undefined = false;
+    val out;
+    if (n.op == check::op::earlier) {
+        // The bucket's range up to T, moved back (a day that does not exist in the month it
+        // lands in is that month's last).
+        inner.from = calendar::shift(ctx.from, length, -1);
+        inner.to = ctx.from > last ? inner.from - 1 : calendar::shift(last, length, -1);
+        out = eval(n.args[0], inner);
+    } else {
+        // The largest value over runs of `length` days, each counting the days of the bucket
+        // up to T it holds: the largest is that of a run starting on an event's day (or, with
+        // no event, of any run: the first).
+        const std::int64_t days = length.days();
+        auto run = [&](day from) {
+            inner.from = from;
+            inner.to = static_cast<day>(std::min<std::int64_t>(static_cast<std::int64_t>(from) + days - 1, last));
+            return eval(n.args[0], inner);
+        };
+        out = run(ctx.from);
+        const node& agg = plan_.at(n.args[0]);
+        const graph::source& src = plan_.sources()[static_cast<std::size_t>(agg.source)];
+        if (ctx.from <= last)
+            if (const std::vector<entry>* list = e_.indexes.source(agg.source).find(ctx.slot(agg.slot), src.scoped)) {
+                auto [lo, hi] = range_of(*list, ctx.from, last);
+                day previous = ctx.from;
+                for (auto it = lo; it != hi; ++it) {
+                    if (it->d == previous) continue;
+                    previous = it->d;
+                    const val v = run(it->d);
+                    if (v.k == val::kind::number && (out.k != val::kind::number || out.n < v.n)) out = v;
+                }
+            }
+    }
+    ctx.undefined = ctx.undefined || inner.undefined;
+    return out;
 }
 
 std::uint32_t evaluation::unit_of(node_id operand, const context& ctx) const {
@@ -252,7 +294,7 @@ val evaluation::streak(const node& n, context& ctx) {
     const auto subs = calendar::split(ctx.from, ctx.to, n.per, model_.week_start, false);
     std::int64_t run = 0, best = 0;
     for (const auto& sub : subs) {
-        if (as_of_ < calendar::close_day(sub.to, ctx.rule->grace)) break;  // only closed sub-periods
+        if (as_of_ < calendar::close_day(sub.to, ctx.rule->grace, model_.workdays.get())) break;  // only closed sub-periods
         context inner = ctx;
         inner.from = sub.from;
         inner.to = sub.to;
@@ -320,10 +362,63 @@ std::vector<std::uint32_t> evaluation::find_instances(const check::rule& rule) c
     return units;
 }
 
+std::vector<evaluation::event_window> evaluation::event_windows(const check::rule& rule, const graph::rule_node& rn,
+                                                               std::uint32_t unit) const {
+    const check::phase& ph = model_.phases[static_cast<std::size_t>(rule.event_phase)];
+    const table& starts = e_.st.tables[static_cast<std::size_t>(ph.start_event)];
+    const table& ends = e_.st.tables[static_cast<std::size_t>(ph.end_event)];
+    std::vector<event_window> raw;
+    // Opened at the unit or at any unit above it; closed by an end event of the unit that
+    // opened it, dated on or after the start; cut at `at most` (the start day the first).
+    for (std::uint32_t a = unit, guard = 0; a != none && guard <= store::max_depth; a = e_.st.entities[a].parent, ++guard) {
+        const std::vector<entry>* opened = e_.indexes.source(rn.window_start_source).find(a, true);
+        if (!opened) continue;
+        const std::vector<entry>* closed = e_.indexes.source(rn.window_end_source).find(a, true);
+        for (const entry& start : *opened) {
+            if (start.d > as_of_) break;  // not yet opened
+            if (starts.unit_entity[start.row] != a) continue;  // opened below a
+            event_window w{start.d, std::nullopt};
+            if (closed)
+                for (auto it = std::lower_bound(closed->begin(), closed->end(), entry{start.d, 0}); it != closed->end(); ++it) {
+                    if (it->d > as_of_) break;  // not yet closed
+                    if (ends.unit_entity[it->row] == a) {
+                        w.to = it->d;
+                        break;
+                    }
+                }
+            if (ph.at_most) {
+                const day cut = ph.at_most->unit == calendar::time_unit::workday
+                                    ? calendar::shift(start.d - 1, *ph.at_most, +1, model_.workdays.get())
+                                    : calendar::shift(start.d, *ph.at_most, +1) - 1;
+                if (!w.to || *w.to > cut) w.to = std::max(cut, start.d);
+            }
+            raw.push_back(w);
+        }
+    }
+    std::sort(raw.begin(), raw.end(), [](const event_window& x, const event_window& y) { return x.from < y.from; });
+    // Windows that overlap or touch are one.
+    std::vector<event_window> out;
+    for (const event_window& w : raw) {
+        if (!out.empty() && (!out.back().to || static_cast<std::int64_t>(*out.back().to) + 1 >= w.from)) {
+            event_window& last = out.back();
+            if (last.to && (!w.to || *w.to > *last.to)) last.to = w.to;
+            continue;
+        }
+        out.push_back(w);
+    }
+    return out;
+}
+
 std::vector<calendar::bucket> evaluation::buckets_for(int r, std::uint32_t unit) const {
     const check::rule& rule = model_.rules[static_cast<std::size_t>(r)];
     const graph::rule_node& rn = plan_.rules()[static_cast<std::size_t>(r)];
     std::vector<calendar::bucket> out;
+    if (rule.event_phase >= 0) {
+        for (const event_window& w : event_windows(rule, rn, unit))
+            for (const auto& b : check::window_buckets(rule, model_.week_start, w.from, w.to, as_of_))
+                if (b.visible <= as_of_) out.push_back(b);
+        return out;
+    }
     if (rule.schedule != check::schedule_kind::after && rule.schedule != check::schedule_kind::before) {
         for (const auto& b : rn.buckets)
             if (b.visible <= as_of_) out.push_back(b);
@@ -345,6 +440,12 @@ std::vector<calendar::bucket> evaluation::buckets_for(int r, std::uint32_t unit)
                 for_buckets(rule.trig.target, unit, collect);
             }
         }
+    } else if (rule.trig.registered) {
+        // One bucket, from the unit's registration, when that lies inside the window.
+        if (unit != none) {
+            const day since = e_.st.entities[unit].since;
+            if (since >= rule.window_from && since <= rule.window_to) days.push_back(since);
+        }
     } else if (rn.trigger_source >= 0) {
         const graph::source& src = plan_.sources()[static_cast<std::size_t>(rn.trigger_source)];
         const std::vector<entry>* list = e_.indexes.source(rn.trigger_source).find(unit, src.scoped);
@@ -360,7 +461,7 @@ std::vector<calendar::bucket> evaluation::buckets_for(int r, std::uint32_t unit)
     days.erase(std::unique(days.begin(), days.end()), days.end());
     for (day d : days) {
         if (d > as_of_) continue;
-        if (auto b = check::triggered_bucket(rule, d)) out.push_back(*b);
+        if (auto b = check::triggered_bucket(rule, d, model_.workdays.get())) out.push_back(*b);
     }
     std::sort(out.begin(), out.end(), [](const calendar::bucket& a, const calendar::bucket& b) {
         return a.from < b.from || (a.from == b.from && a.to < b.to);
@@ -397,7 +498,10 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
     s.unit = unit;
     s.from = b.from;
     s.to = b.to;
-    s.end = b.to;
+    // With `due`, the events that count are those of its due range, and `violations` and `warn`
+    // take its end as the bucket's (LANGUAGE-v2.md section 5).
+    const check::due_range counted = check::counted_days(rule, b.from, b.to);
+    s.end = counted.to;
     // An approved waiver of this bucket (LANGUAGE-v2.md section 8): an extension moves its end,
     // an excuse gives it its own status.
     bool excused = false;
@@ -413,17 +517,18 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
                 if (excuse) {
                     if (!excused || earlier_id()) s.waiver = w;
                     excused = true;
-                } else if (!excused && extend.present[w] && extend.value[w] > b.to &&
+                } else if (!excused && extend.present[w] && extend.value[w] > counted.to &&
                            (extend.value[w] > s.end || (extend.value[w] == s.end && earlier_id()))) {
                     s.end = static_cast<day>(extend.value[w]);
                     s.waiver = w;
                 }
             }
-            if (excused) s.end = b.to;
+            if (excused) s.end = counted.to;
         }
     }
-    s.close = calendar::close_day(s.end, rule.grace);
-    context ctx{unit, b.from, s.end, &rule, false};
+    const calendar::workday_calendar* workdays = model_.workdays.get();
+    s.close = calendar::close_day(s.end, rule.grace, workdays);
+    context ctx{unit, counted.from, s.end, &rule, false};
     ctx.period_to = b.to;
     const bool holds = eval(rn.condition, ctx).truthy();
     const bool closed = as_of_ >= s.close;
@@ -462,14 +567,14 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
     }
     if (rn.compared != no_node) {
         s.has_value = true;
-        context value_ctx{unit, b.from, s.end, &rule, false};
+        context value_ctx{unit, counted.from, s.end, &rule, false};
         value_ctx.period_to = b.to;
         s.value = eval(rn.compared, value_ctx);
     }
     s.no_data = ctx.undefined;
     if (excused) s.st = status::excused;
     s.at_risk = s.st == status::pending && !holds && rule.warn &&
-                as_of_ >= calendar::shift(s.end, *rule.warn, -1);
+                as_of_ >= calendar::warn_day(s.end, *rule.warn, workdays);
     return s;
 }
 
@@ -576,7 +681,8 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
         rr.by_unit.erase(unit);
         changed.push_back(std::move(u));
     }
-    const bool calendar_schedule = rule.schedule != check::schedule_kind::after && rule.schedule != check::schedule_kind::before;
+    const bool calendar_schedule = rule.schedule != check::schedule_kind::after &&
+                                   rule.schedule != check::schedule_kind::before && rule.event_phase < 0;
     // A bucket's verdict is a function of the as-of date up to its end: its close (grace
     // included: sub-periods of a streak, the warn window and the aggregates' last day all come
     // before it), or for an outcome the day it becomes final (which reads later buckets).
@@ -616,6 +722,9 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
     };
     // A trigger event dated between the two dates opens or closes a bucket.
     auto triggered_between = [&](std::uint32_t unit) {
+        // A window bounded by events opens buckets as the days pass, until it is closed.
+        if (rule.event_phase >= 0) return true;
+        if (rule.trig.registered) return unit != none && between(e_.st.entities[unit].since);
         if (calendar_schedule || rule.trig.outcome || rn.trigger_source < 0) return false;
         const graph::source& src = plan_.sources()[static_cast<std::size_t>(rn.trigger_source)];
         const std::vector<entry>* list = e_.indexes.source(rn.trigger_source).find(unit, src.scoped);
@@ -720,6 +829,8 @@ const evaluation::time_reading& evaluation::time_reads(int r) {
         if (id == no_node) continue;
         const node& n = plan_.at(id);
         if (n.kind == node_kind::streak) out.with_date = true;
+        // earlier() reads a range the date moves without an event in it.
+        if (n.kind == node_kind::window && n.op == check::op::earlier) out.with_date = true;
         // Values read over other units' events (children, every unit ranked): not found in the
         // instance's own lists, so judged again whenever open.
         if (n.kind == node_kind::rank || n.kind == node_kind::all_units || n.kind == node_kind::any_unit ||

@@ -183,6 +183,9 @@ public:
 
     val fired(const node& n, const context& ctx);
 
+    // peak(D, AGG), earlier(D, AGG) (LANGUAGE-v2.md section 7).
+    val window(const node& n, context& ctx);
+
     // LANGUAGE-v2.md sections 1-3.
     // The entity a unit operand names (a variable's slot, or none for an event's).
     std::uint32_t unit_of(node_id operand, const context& ctx) const;
@@ -242,6 +245,14 @@ public:
     std::vector<std::uint32_t> find_instances(const check::rule& rule) const;
 
     std::vector<calendar::bucket> buckets_for(int r, std::uint32_t unit) const;
+    // A window of a phase bounded by events (LANGUAGE-v2.md section 6), as of the date: its end
+    // unset while it is open.
+    struct event_window {
+        day from = 0;
+        std::optional<day> to;
+    };
+    // The windows that apply to `unit` for rule r (opened at it or above it), merged, by start.
+    std::vector<event_window> event_windows(const check::rule& rule, const graph::rule_node& rn, std::uint32_t unit) const;
 
     void run_rule(int r);
 

@@ -85,6 +85,11 @@ void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
         for (const bucket_state& s : ev.results(static_cast<int>(r)).rows) {
             row.unit = unit_name(s.unit);
             row.span = period{s.from, s.to};
+            row.due.reset();
+            if (rule.due != check::rule::due_kind::none) {
+                const check::due_range due = check::counted_days(rule, s.from, s.to);
+                row.due = period{due.from, due.to};
+            }
             row.status = s.st;
             row.met = s.met;
             row.at_risk = s.at_risk;

@@ -100,6 +100,8 @@ const engine_state::dependencies& engine_state::deps() {
         d.readers.resize(model.rules.size());
         d.ranked_sources.resize(model.rules.size());
         d.ranked_coverages.resize(model.rules.size());
+        d.shifted.resize(model.rules.size());
+        d.window_rules_of_source.resize(plan->sources().size());
         d.position.resize(model.rules.size());
         for (std::size_t i = 0; i < model.order.size(); ++i) d.position[static_cast<std::size_t>(model.order[i])] = static_cast<int>(i);
         for (std::size_t r = 0; r < model.rules.size(); ++r) {
@@ -134,6 +136,22 @@ const engine_state::dependencies& engine_state::deps() {
                 }
                 for (const graph::node_id a : n.args) stack.emplace_back(a, ranked || n.kind == graph::node_kind::rank);
             }
+            // Events read inside earlier() count for the buckets after them, not those holding them.
+            std::vector<graph::node_id> walk{rn.condition};
+            while (!walk.empty()) {
+                const graph::node_id id = walk.back();
+                walk.pop_back();
+                if (id == graph::no_node) continue;
+                const graph::node& n = plan->at(id);
+                if (n.kind == graph::node_kind::window && n.op == check::op::earlier) {
+                    once(d.shifted[r], plan->at(n.args[0]).source);
+                    continue;
+                }
+                walk.insert(walk.end(), n.args.begin(), n.args.end());
+            }
+            // The events opening and closing windows bounded by events reach every unit below theirs.
+            for (const int s : {rn.window_start_source, rn.window_end_source})
+                if (s >= 0) add(d.window_rules_of_source[static_cast<std::size_t>(s)]);
             if (rn.trigger_source >= 0) add(d.rules_of_source[static_cast<std::size_t>(rn.trigger_source)]);
             for (const int q : model.rules[r].reads) {
                 auto& list = d.readers[static_cast<std::size_t>(q)];
@@ -246,17 +264,24 @@ bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>
                  u = st.entities[u].parent, ++guard)
                 if (instance_kind(u)) into.emplace_back(u, date);
     };
+    auto in = [](const std::vector<int>& list, int x) { return !list.empty() && std::find(list.begin(), list.end(), x) != list.end(); };
     for (const auto& [type, row] : pending) {
         date = st.tables[static_cast<std::size_t>(type)].date[row];
         indexes.places_of(
             type, row,
             [&](int s, std::uint32_t unit, std::vector<entry>&, bool&) {
+                // A window opened or closed at a unit reaches the instances under it: all are
+                // judged again (widened in update()).
+                for (const int r : d.window_rules_of_source[static_cast<std::size_t>(s)]) touch(r, none, true);
                 for (const int r : d.rules_of_source[static_cast<std::size_t>(s)]) {
-                    const auto& ranked = d.ranked_sources[static_cast<std::size_t>(r)];
-                    const bool in_rank = !ranked.empty() && std::find(ranked.begin(), ranked.end(), s) != ranked.end();
+                    const bool in_rank = in(d.ranked_sources[static_cast<std::size_t>(r)], s);
                     // A source of no unit's scope is read by every instance alike.
                     if (unit == none && !in_rank && !model.rules[static_cast<std::size_t>(r)].var.empty()) narrow = false;
+                    // Read inside earlier(): the buckets after the event's date read it.
+                    const day event_date = date;
+                    if (in(d.shifted[static_cast<std::size_t>(r)], s)) date = every_bucket;
                     touch(r, unit, in_rank);
+                    date = event_date;
                 }
             },
             [&](int c, std::uint32_t x, std::vector<entry>&, bool&) {
@@ -345,7 +370,8 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
         // Calendar buckets of an obligation hold the dates that touch them; a triggered
         // rule's buckets come and go with triggers, and an outcome reads verdicts: judged whole.
         const bool by_date = !rule.outcome && rule.schedule != check::schedule_kind::after &&
-                             rule.schedule != check::schedule_kind::before;
+                             rule.schedule != check::schedule_kind::before && rule.event_phase < 0 &&
+                             d.shifted[static_cast<std::size_t>(r)].empty();
         for (std::size_t i = 0; i < units.size();) {
             const std::uint32_t u = units[i].first;
             days.clear();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mandate/calendar/schedule.hpp"
+#include "mandate/check/buckets.hpp"
 
 namespace mandate::eval {
 
@@ -11,17 +12,20 @@ time_calendar::time_calendar(const graph::compiled_plan& plan)
     const check::plan& model = plan.model();
     for (std::size_t r = 0; r < model.rules.size(); ++r) {
         const check::rule& rule = model.rules[r];
-        if (rule.schedule == check::schedule_kind::after || rule.schedule == check::schedule_kind::before) continue;
+        if (rule.schedule == check::schedule_kind::after || rule.schedule == check::schedule_kind::before ||
+            rule.event_phase >= 0)
+            continue;
         calendar_[r] = true;
         rule_days& mine = rules_[r];
         const auto& buckets = plan.rules()[r].buckets;
         for (std::size_t i = 0; i < buckets.size(); ++i) {
             const calendar::bucket& b = buckets[i];
             const auto index = static_cast<std::uint32_t>(i);
-            const day close = calendar::close_day(b.to, rule.grace);
+            const day end = check::counted_days(rule, b.from, b.to).to;  // the due range's end, with `due`
+            const day close = calendar::close_day(end, rule.grace, model.workdays.get());
             mine.days.push_back({b.visible, index});
             mine.days.push_back({close, index});
-            if (rule.warn) mine.days.push_back({calendar::shift(b.to, *rule.warn, -1), index});
+            if (rule.warn) mine.days.push_back({calendar::warn_day(end, *rule.warn, model.workdays.get()), index});
             mine.last_close = std::max(mine.last_close, close);
         }
         std::sort(mine.days.begin(), mine.days.end());

@@ -49,6 +49,13 @@ public:
                 const node_id filter = rule.trig.where ? lower(*rule.trig.where) : no_node;
                 rn.trigger_source = make_source(rule.trig.target, filter, rule.trig.scoped, rule.unit_kinds);
             }
+            if (rule.event_phase >= 0) {
+                const check::phase& ph = m.phases[static_cast<std::size_t>(rule.event_phase)];
+                std::vector<int> every_kind(m.kinds.size());
+                for (std::size_t k = 0; k < every_kind.size(); ++k) every_kind[k] = static_cast<int>(k);
+                rn.window_start_source = make_source(ph.start_event, no_node, true, every_kind);
+                rn.window_end_source = make_source(ph.end_event, no_node, true, every_kind);
+            }
             collect_measures(rule.condition, rn.condition, rn);
             out_->rules_.push_back(std::move(rn));
         }
@@ -212,6 +219,14 @@ private:
                        (e.per.counted ? "c" : "");
                 child(e.args[0]);
                 break;
+            case check::op::peak:
+            case check::op::earlier:
+                n.kind = node_kind::window;
+                n.value = e.value;
+                key += "|" + std::to_string(e.value.length.count) + "/" +
+                       std::to_string(static_cast<int>(e.value.length.unit));
+                child(e.args[0]);
+                break;
             case check::op::violations:
             case check::op::fired:
                 n.kind = e.o == check::op::fired ? node_kind::fired : node_kind::violations;
@@ -262,7 +277,7 @@ private:
                                 out_->nodes_[static_cast<std::size_t>(n.args[0])].slot == 0;
         if (n.kind == node_kind::aggregate || n.kind == node_kind::streak || n.kind == node_kind::violations ||
             n.kind == node_kind::fired || n.kind == node_kind::units || n.kind == node_kind::all_units ||
-            n.kind == node_kind::any_unit || n.kind == node_kind::rank || unit_field) {
+            n.kind == node_kind::any_unit || n.kind == node_kind::rank || n.kind == node_kind::window || unit_field) {
             if (std::find(rn.aggregates.begin(), rn.aggregates.end(), id) == rn.aggregates.end()) {
                 rn.aggregates.push_back(id);
                 rn.measure_names.push_back(e.text);

@@ -16,12 +16,13 @@ std::string plural(std::int64_t n, const char* one, const char* many) {
 }
 
 std::string duration_text(const check::duration& d) {
-    const char* unit = d.unit == check::time_unit::day ? "day" : d.unit == check::time_unit::week ? "week" : "month";
+    static const char* const names[] = {"day", "week", "month", "hour", "workday"};
+    const char* unit = names[static_cast<int>(d.unit)];
     return std::to_string(d.count) + " " + unit + (d.count == 1 ? "" : "s");
 }
 
 std::string period_unit_text(const check::period& p) {
-    static const char* const names[] = {"day", "week", "month", "quarter", "year"};
+    static const char* const names[] = {"day", "week", "month", "quarter", "year", "half-year", "hour"};
     const char* name = names[static_cast<int>(p.unit)];
     if (!p.counted) return name;
     return std::to_string(p.count) + " " + name + (p.count == 1 ? "" : "s");
@@ -158,13 +159,17 @@ std::string explain(const report& r, const result_row& x) {
         return out.str();
     }
     // An extension moves the period's end for this unit: records up to it count, and it is
-    // judged after it.
-    const calendar::day end = x.waiver && x.waiver->extended_to ? *x.waiver->extended_to : x.span.to;
-    if (end != x.span.to)
+    // judged after it. With `due`, the records of the due range count.
+    if (x.due)
+        out << "  Due " << detail::period_text(*x.due) << ": the records dated in it count for this period"
+            << (x.due->from > x.span.to ? " (reported after the period ends)" : "") << ".\n";
+    const calendar::day natural_end = x.due ? x.due->to : x.span.to;
+    const calendar::day end = x.waiver && x.waiver->extended_to ? *x.waiver->extended_to : natural_end;
+    if (end != natural_end)
         out << "  Extended to " << calendar::to_iso(end) << " by waiver " << detail::terminal_text(x.waiver->id)
             << (x.waiver->reason.empty() ? std::string() : " (" + detail::terminal_text(x.waiver->reason) + ")")
             << ": records dated up to then count, and the period keeps its dates.\n";
-    const calendar::day close = calendar::close_day(end, rule->grace);
+    const calendar::day close = calendar::close_day(end, rule->grace, r.compiled ? r.compiled->model().workdays.get() : nullptr);
     const bool closed = r.as_of >= close;
     const std::string grace = rule->grace ? ", with " + duration_text(*rule->grace) + " of grace" : "";
     if (closed) {

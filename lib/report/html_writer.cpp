@@ -47,6 +47,7 @@ const char* outcome_class(const outcome_row& x) {
 
 std::string cell_title(const std::string& unit, const result_row& x) {
     std::string t = (unit.empty() ? std::string("plan") : unit) + " · " + detail::period_text(x.span) + " · " + to_string(x.status);
+    if (x.due) t += " · due " + detail::period_text(*x.due);
     if (x.at_risk) t += ", at risk";
     if (!x.value.is_null()) t += " · value " + detail::human_value(x.value);
     if (x.reason) t += " · " + *x.reason;
@@ -63,7 +64,9 @@ std::string cell_title(const std::string& unit, const outcome_row& x) {
 std::string cell_attributes(const std::string& unit, const result_row& x) {
     return "class=\"cell " + std::string(status_class(x)) + "\" data-unit=\"" + esc(unit) + "\" data-from=\"" +
            calendar::to_iso(x.span.from) + "\" data-to=\"" + calendar::to_iso(x.span.to) + "\" data-status=\"" +
-           to_string(x.status) + "\" data-at-risk=\"" + (x.at_risk ? "true" : "false") + "\" title=\"" + esc(cell_title(unit, x)) + "\"";
+           to_string(x.status) + "\" data-at-risk=\"" + (x.at_risk ? "true" : "false") + "\"" +
+           (x.due ? " data-due-from=\"" + calendar::to_iso(x.due->from) + "\" data-due-to=\"" + calendar::to_iso(x.due->to) + "\"" : std::string()) +
+           " title=\"" + esc(cell_title(unit, x)) + "\"";
 }
 
 std::string cell_attributes(const std::string& unit, const outcome_row& x) {

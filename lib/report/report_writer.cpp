@@ -95,7 +95,9 @@ public:
 
     void result(const result_row& x) override {
         out_ << (rows_++ ? ",\n    " : "\n    ") << "{\"obligation\": " << json_string(x.obligation) << ", \"unit\": " << json_unit(x.unit)
-             << ", \"period\": " << json_period(x.span) << ", \"status\": " << json_string(to_string(x.status))
+             << ", \"period\": " << json_period(x.span);
+        if (x.due) out_ << ", \"due\": " << json_period(*x.due);
+        out_ << ", \"status\": " << json_string(to_string(x.status))
              << ", \"met\": " << (x.met ? "true" : "false") << ", \"at_risk\": " << (x.at_risk ? "true" : "false")
              << ", \"value\": " << json_value(x.value) << ", \"reason\": " << (x.reason ? json_string(*x.reason) : "null")
              << ", \"evidence\": " << json_evidence(x.evidence);
@@ -212,7 +214,7 @@ public:
 
     void begin(const report& r) override {
         as_of_ = calendar::to_iso(r.as_of);
-        out_ << "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of,extended_to,waiver\n";
+        out_ << "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of,extended_to,waiver,due_from,due_to\n";
     }
 
     void result(const result_row& x) override {
@@ -222,13 +224,14 @@ public:
              << (x.met ? "true" : "false") << "," << (x.at_risk ? "true" : "false") << ","
              << (x.value.is_null() ? "" : csv_cell(x.value.to_string())) << "," << csv_text(x.reason.value_or(""), raw_) << ",,,"
              << as_of_ << "," << (x.waiver && x.waiver->extended_to ? calendar::to_iso(*x.waiver->extended_to) : std::string()) << ","
-             << (x.waiver ? csv_text(x.waiver->id, raw_) : std::string()) << "\n";
+             << (x.waiver ? csv_text(x.waiver->id, raw_) : std::string()) << ","
+             << (x.due ? calendar::to_iso(x.due->from) + "," + calendar::to_iso(x.due->to) : std::string(",")) << "\n";
     }
 
     void outcome(const outcome_row& x) override {
         out_ << "outcome," << csv_text(x.outcome, raw_) << "," << csv_text(x.unit.value_or(""), raw_) << ","
              << calendar::to_iso(x.span.from) << "," << calendar::to_iso(x.span.to) << ",,,,,," << (x.fired ? "true" : "false") << ","
-             << (x.final ? "true" : "false") << "," << as_of_ << ",,\n";
+             << (x.final ? "true" : "false") << "," << as_of_ << ",,,,\n";
     }
 
     // Entities held out of the hierarchy: a row each, the reason naming the ids involved.
@@ -236,13 +239,13 @@ public:
         for (const auto& u : r.unresolved_entities) {
             std::string reason = u.reason + ":";
             for (std::size_t i = 0; i < u.chain.size(); ++i) reason += (i ? ", " : " ") + u.chain[i];
-            out_ << "unresolved_entity,," << csv_text(u.entity, raw_) << ",,,,,,," << csv_text(reason, raw_) << ",,," << as_of_ << ",,\n";
+            out_ << "unresolved_entity,," << csv_text(u.entity, raw_) << ",,,,,,," << csv_text(reason, raw_) << ",,," << as_of_ << ",,,,\n";
         }
         // Waivers applied to no bucket: a row each, under the obligation and unit they name.
         for (const auto& w : r.unapplied_waivers)
             out_ << "unapplied_waiver," << csv_text(w.obligation, raw_) << "," << csv_text(w.unit.value_or(""), raw_) << ","
                  << calendar::to_iso(w.period) << ",,,,,," << csv_text(w.reason, raw_) << ",,," << as_of_ << ",," << csv_text(w.id, raw_)
-                 << "\n";
+                 << ",,\n";
     }
 
 private:
@@ -415,6 +418,7 @@ void write_table(const report& r, std::ostream& out, const table_options& option
             ++shown;
             std::string line = "    " + (x->at_risk ? c.yellow("at risk ") : c.red("violated")) + "  " + t(x->unit.value_or("-")) +
                                "  " + detail::period_text(x->span);
+            if (x->due) line += "  due " + detail::period_text(*x->due);
             if (!x->value.is_null()) line += "  value " + detail::human_value(x->value);
             if (x->reason) line += "  (" + t(*x->reason) + ")";
             if (x->waiver && x->waiver->extended_to)

@@ -33,6 +33,7 @@ const char* keyword_of(const declaration& d) {
         const char* operator()(const kind_decl&) const { return "kind"; }
         const char* operator()(const event_decl&) const { return "event"; }
         const char* operator()(const rule_decl& r) const { return r.outcome ? "outcome" : "obligation"; }
+        const char* operator()(const calendar_decl&) const { return "calendar"; }
     };
     return std::visit(visitor{}, d);
 }
@@ -53,6 +54,7 @@ const char* keyword_of(const clause& c) {
         const char* operator()(const require_clause& r) const { return r.when ? "when" : "require"; }
         const char* operator()(const grace_clause&) const { return "grace"; }
         const char* operator()(const warn_clause&) const { return "warn"; }
+        const char* operator()(const due_clause&) const { return "due"; }
     };
     return std::visit(visitor{}, c);
 }
@@ -98,6 +100,8 @@ const char* to_string(period_unit u) {
         case period_unit::month: return "month";
         case period_unit::quarter: return "quarter";
         case period_unit::year: return "year";
+        case period_unit::half: return "half";
+        case period_unit::hour: return "hour";
     }
     return "?";
 }
@@ -107,6 +111,9 @@ const char* to_string(time_unit u, bool plural) {
         case time_unit::day: return plural ? "days" : "day";
         case time_unit::week: return plural ? "weeks" : "week";
         case time_unit::month: return plural ? "months" : "month";
+        case time_unit::hour: return plural ? "hours" : "hour";
+        case time_unit::workday: return plural ? "workdays" : "workday";
+        case time_unit::year: return plural ? "years" : "year";
     }
     return "?";
 }

@@ -121,7 +121,10 @@ private:
         for (const auto& prop : p.properties) width = std::max(width, prop.key.text.size());
         bool first = true;
         for (const auto& prop : p.properties) {
-            std::string value = prop.text ? quote(*prop.text) : (prop.word ? prop.word->text : "");
+            std::string value = prop.text ? quote(*prop.text)
+                                : prop.word ? prop.word->text
+                                : prop.number ? std::to_string(*prop.number)
+                                              : "";
             add(2, pad(prop.key.text, width) + " " + value, prop.loc, false, first);
             first = false;
         }
@@ -130,9 +133,22 @@ private:
 
     void decl(const ast::phase_decl& p, std::size_t name_width, std::size_t label_width) {
         add(0,
-            columns("phase", p.id.text, name_width, label_text(p.label), label_width,
-                    "from " + to_source(p.from) + " to " + to_source(p.to)),
+            columns("phase", p.id.text, name_width, label_text(p.label), label_width, phase_bounds(p)),
             p.loc);
+    }
+
+    void decl(const ast::calendar_decl& c, std::size_t, std::size_t) {
+        if (c.entries.empty()) {
+            add(0, "calendar " + c.id.text + " {}", c.loc);
+            return;
+        }
+        add(0, "calendar " + c.id.text + " {", c.loc, true);
+        bool first = true;
+        for (const auto& e : c.entries) {
+            add(2, calendar_entry_source(e), e.loc, false, first);
+            first = false;
+        }
+        add(0, "}", span{c.loc.end - 1, c.loc.end});
     }
 
     void decl(const ast::kind_decl& k, std::size_t name_width, std::size_t label_width) {
@@ -211,6 +227,7 @@ private:
     static std::string body(const ast::require_clause& c) { return to_source(c.condition); }
     static std::string body(const ast::grace_clause& c) { return to_source(c.length); }
     static std::string body(const ast::warn_clause& c) { return to_source(c.length); }
+    static std::string body(const ast::due_clause& c) { return to_source(c); }
 
     void attach_comments(const std::vector<ast::comment>& comments) {
         for (const auto& c : comments) {

@@ -294,19 +294,23 @@ struct multiplicative_symbols : x3::symbols<ast::binop> {
 struct time_unit_symbols : x3::symbols<ast::time_unit> {
     time_unit_symbols() {
         add("day", ast::time_unit::day)("days", ast::time_unit::day)("week", ast::time_unit::week)(
-            "weeks", ast::time_unit::week)("month", ast::time_unit::month)("months", ast::time_unit::month);
+            "weeks", ast::time_unit::week)("month", ast::time_unit::month)("months", ast::time_unit::month)(
+            "hour", ast::time_unit::hour)("hours", ast::time_unit::hour)("workday", ast::time_unit::workday)(
+            "workdays", ast::time_unit::workday)("year", ast::time_unit::year)("years", ast::time_unit::year);
     }
 };
 struct count_unit_symbols : x3::symbols<ast::period_unit> {
     count_unit_symbols() {
         add("day", ast::period_unit::day)("days", ast::period_unit::day)("week", ast::period_unit::week)(
-            "weeks", ast::period_unit::week);
+            "weeks", ast::period_unit::week)("month", ast::period_unit::month)("months", ast::period_unit::month)(
+            "hour", ast::period_unit::hour)("hours", ast::period_unit::hour);
     }
 };
 struct period_word_symbols : x3::symbols<ast::period_unit> {
     period_word_symbols() {
         add("day", ast::period_unit::day)("week", ast::period_unit::week)("month", ast::period_unit::month)(
-            "quarter", ast::period_unit::quarter)("year", ast::period_unit::year);
+            "quarter", ast::period_unit::quarter)("year", ast::period_unit::year)("half", ast::period_unit::half)(
+            "hour", ast::period_unit::hour);
     }
 };
 struct simple_aggregate_symbols : x3::symbols<ast::aggregate_kind> {
@@ -349,10 +353,10 @@ MANDATE_RULE(string_literal, std::string, "a string")
 MANDATE_RULE(label, std::string, "a string")
 MANDATE_RULE(escape, std::string, "an escape: \\\", \\\\, \\n, \\t or \\u{XXXX}")
 MANDATE_RULE(code_point, std::uint32_t, "a code point in hexadecimal, like 4E2D")
-MANDATE_RULE(time_unit_word_rule, ast::time_unit, "a unit: days, weeks or months")
+MANDATE_RULE(time_unit_word_rule, ast::time_unit, "a unit: days, weeks, months, hours or workdays")
 MANDATE_RULE(date, ast::date_lit, "a date (YYYY-MM-DD)")
-MANDATE_RULE(duration, ast::duration, "a duration: N days, N weeks, N months")
-MANDATE_RULE(period, ast::period, "a period: day, week, month, quarter, year, N days, N weeks")
+MANDATE_RULE(duration, ast::duration, "a duration: N days, N weeks, N months, N hours, N workdays")
+MANDATE_RULE(period, ast::period, "a period: day, week, month, quarter, half, year, N days, N weeks, N months, N hours")
 MANDATE_RULE(kind_list, std::vector<ast::name>, "a kind")
 
 MANDATE_RULE(or_expr, ast::expr, "an expression")
@@ -371,6 +375,7 @@ MANDATE_RULE(violations_args, ast::violations, "'of VAR', 'within VAR' or obliga
 MANDATE_RULE(units_args, ast::units_call, "KINDS within VAR [where PRED], or VAR: KINDS within VAR where PRED")
 MANDATE_RULE(quantified_args, ast::units_call, "VAR: KINDS within VAR: PRED")
 MANDATE_RULE(rank_args, ast::rank, "VAR by EXPR [ascending] among KINDS [within VAR]")
+MANDATE_RULE(window_args, ast::window_call, "DURATION, AGGREGATE")
 
 MANDATE_RULE(cite_clause, ast::cite_clause, "a cite clause")
 MANDATE_RULE(each_clause, ast::each_clause, "an each clause")
@@ -383,15 +388,21 @@ MANDATE_RULE(trigger_target, ast::trigger_clause, "a trigger: EVENT [of VAR] [wh
 MANDATE_RULE(require_clause, ast::require_clause, "a require clause")
 MANDATE_RULE(grace_clause, ast::grace_clause, "a grace clause")
 MANDATE_RULE(warn_clause, ast::warn_clause, "a warn clause")
+MANDATE_RULE(due_clause, ast::due_clause, "a due clause: due day N, due DURATION after, due day N after")
 MANDATE_RULE(clause, ast::clause, "a clause")
 MANDATE_RULE(end_of_rule, x3::unused_type,
-             "a clause (cite, each, during, from, every, by, after, before, require, when, grace, warn) or '}'")
+             "a clause (cite, each, during, from, every, due, by, after, before, require, when, grace, warn) or '}'")
 
 MANDATE_RULE(plan_property, ast::plan_property, "a plan property")
-MANDATE_RULE(property_value, ast::plan_property, "a value: a string or a name")
-MANDATE_RULE(end_of_plan, x3::unused_type, "a plan property (title, source, timezone, week_start) or '}'")
+MANDATE_RULE(property_value, ast::plan_property, "a value: a string, a name or a number")
+MANDATE_RULE(end_of_plan, x3::unused_type,
+             "a plan property (title, source, timezone, week_start, calendar, language) or '}'")
 MANDATE_RULE(plan_decl, ast::plan_decl, "a plan")
 MANDATE_RULE(phase_decl, ast::phase_decl, "a phase")
+MANDATE_RULE(phase_bounds, ast::phase_decl, "DATE to DATE, or event TYPE to event TYPE [at most DURATION]")
+MANDATE_RULE(calendar_decl, ast::calendar_decl, "a calendar")
+MANDATE_RULE(calendar_entry, ast::calendar_entry, "a calendar entry")
+MANDATE_RULE(end_of_calendar, x3::unused_type, "a calendar entry (holiday DATE [to DATE], workday DATE, weekend DAY...) or '}'")
 MANDATE_RULE(kind_decl, ast::kind_decl, "a kind")
 MANDATE_RULE(field_type, ast::field_type, "a field type: int, number, bool, text, date, ref KIND, set<T>")
 MANDATE_RULE(element_type, ast::field_type, "an element type: int, number, bool, text, date, ref KIND")
@@ -433,7 +444,7 @@ MANDATE_RULE(expect_stmt, ast::scenario::expect_stmt, "an expectation")
 
 struct declaration_class {};
 struct expression_class {};
-const declaration_type declaration_rule = "a declaration: plan, phase, kind, event, obligation, outcome";
+const declaration_type declaration_rule = "a declaration: plan, phase, calendar, kind, event, obligation, outcome";
 const expression_type expression_rule = "an expression";
 struct scenario_plan_class {};
 struct scenario_given_class {};
@@ -602,6 +613,21 @@ const auto rank_args_body = identifier[set(&ast::rank::var)] > kw("by") >
                             kind_list[set(&ast::rank::kinds)] >
                             -(kw("within") > identifier[([](auto& ctx) { _val(ctx).within_var = std::move(_attr(ctx)); })]);
 
+const auto window_args_body =
+    duration[set(&ast::window_call::length)] > ',' >
+    expression_rule[([](auto& ctx) { _val(ctx).body = ast::box<ast::expr>(std::move(_attr(ctx))); })];
+
+template <ast::window_kind Kind>
+struct make_window {
+    template <class Ctx>
+    void operator()(Ctx& ctx) const {
+        ast::window_call w = std::move(_attr(ctx));
+        w.kind = Kind;
+        const std::uint32_t depth = w.body->depth, nesting = w.body->nesting;
+        _val(ctx) = make_expr(std::move(w), depth, nesting, _where(ctx).begin());
+    }
+};
+
 template <ast::units_form Form>
 struct make_units {
     template <class Ctx>
@@ -666,6 +692,8 @@ const auto aggregate_call_body =
           const std::uint32_t depth = r.by->depth, nesting = r.by->nesting;
           _val(ctx) = make_expr(std::move(r), depth, nesting, _where(ctx).begin());
       })]
+    | ((kw("peak") >> '(') > window_args > ')')[make_window<ast::window_kind::peak>{}]
+    | ((kw("earlier") >> '(') > window_args > ')')[make_window<ast::window_kind::earlier>{}]
     | (kw("fired") > '(' > identifier > kw("of") > identifier > ')')[([](auto& ctx) {
           auto& attr = _attr(ctx);
           _val(ctx) = make_expr(ast::fired{std::move(at_c<0>(attr)), std::move(at_c<1>(attr))}, 0, 0, _where(ctx).begin());
@@ -719,27 +747,61 @@ const auto require_clause_body =
     expression_rule[set(&ast::require_clause::condition)];
 const auto grace_clause_body = kw("grace") > duration[set(&ast::grace_clause::length)];
 const auto warn_clause_body = kw("warn") > duration[set(&ast::warn_clause::length)];
+const auto due_clause_body =
+    kw("due") > ((kw("day")[set_to(&ast::due_clause::day_form, true)] > count_number[set(&ast::due_clause::day)] >
+                  -kw("after")[set_to(&ast::due_clause::after, true)])
+                 | (duration[set(&ast::due_clause::length)] > kw("after")[set_to(&ast::due_clause::after, true)]));
 
 const auto clause_body = cite_clause[assign] | each_clause[assign] | during_clause[assign] | window_clause[assign] |
                         every_clause[assign] | by_clause[assign] | trigger_clause[assign] | require_clause[assign] |
-                        grace_clause[assign] | warn_clause[assign];
+                        grace_clause[assign] | warn_clause[assign] | due_clause[assign];
 const auto end_of_rule_body = x3::lit('}');
 
 // ------------------------------------------------------------------ declarations
 
 const auto property_value_body = string_literal[set(&ast::plan_property::text)] |
-                                identifier[set(&ast::plan_property::word)];
+                                identifier[set(&ast::plan_property::word)] |
+                                count_number[set(&ast::plan_property::number)];
 const auto plan_property_body = identifier[set(&ast::plan_property::key)] > property_value[([](auto& ctx) {
     _val(ctx).text = std::move(_attr(ctx).text);
     _val(ctx).word = std::move(_attr(ctx).word);
+    _val(ctx).number = _attr(ctx).number;
 })];
 const auto end_of_plan_body = x3::lit('}');
 const auto plan_decl_body = kw("plan") > identifier[set(&ast::plan_decl::id)] > '{' >
                            *plan_property[push(&ast::plan_decl::properties)] > end_of_plan;
 
+// `from event A to event B [at most D]` (v2), or `from DATE to DATE`.
+const auto phase_bounds_body =
+    (kw("event")[set_to(&ast::phase_decl::by_events, true)] > identifier[set(&ast::phase_decl::start_event)] >
+     kw("to") > kw("event") > identifier[set(&ast::phase_decl::end_event)] >
+     -((kw("at") >> kw("most")) > duration[set(&ast::phase_decl::at_most)]))
+    | (x3::eps > date[set(&ast::phase_decl::from)] > kw("to") > date[set(&ast::phase_decl::to)]);
 const auto phase_decl_body = kw("phase") > identifier[set(&ast::phase_decl::id)] >
-                            -label[set(&ast::phase_decl::label)] > kw("from") > date[set(&ast::phase_decl::from)] >
-                            kw("to") > date[set(&ast::phase_decl::to)];
+                            -label[set(&ast::phase_decl::label)] > kw("from") > phase_bounds[([](auto& ctx) {
+                                auto& v = _val(ctx);
+                                auto& a = _attr(ctx);
+                                v.from = a.from;
+                                v.to = a.to;
+                                v.by_events = a.by_events;
+                                v.start_event = std::move(a.start_event);
+                                v.end_event = std::move(a.end_event);
+                                v.at_most = a.at_most;
+                            })];
+
+// A weekend's days run to the next entry or '}'.
+const auto calendar_entry_word = kw("holiday") | kw("workday") | kw("weekend");
+const auto calendar_entry_body =
+    (kw("holiday")[set_to(&ast::calendar_entry::kind, ast::calendar_entry_kind::holiday)] >
+     date[set(&ast::calendar_entry::from)] > -(kw("to") > date[set(&ast::calendar_entry::to)]) >
+     -label[set(&ast::calendar_entry::label)])
+    | (kw("workday")[set_to(&ast::calendar_entry::kind, ast::calendar_entry_kind::workday)] >
+       date[set(&ast::calendar_entry::from)] > -label[set(&ast::calendar_entry::label)])
+    | (kw("weekend")[set_to(&ast::calendar_entry::kind, ast::calendar_entry_kind::weekend)] >
+       *((identifier - calendar_entry_word)[push(&ast::calendar_entry::days)] >> -x3::lit(',')));
+const auto end_of_calendar_body = x3::lit('}');
+const auto calendar_decl_body = kw("calendar") > identifier[set(&ast::calendar_decl::id)] > '{' >
+                               *calendar_entry[push(&ast::calendar_decl::entries)] > end_of_calendar;
 
 const auto kind_decl_body = kw("kind") > identifier[set(&ast::kind_decl::id)] > -label[set(&ast::kind_decl::label)] >
                            -(kw("within") > kind_list[set(&ast::kind_decl::parents)]) >
@@ -770,7 +832,7 @@ const auto rule_decl_body = (kw("obligation") | kw("outcome")[set_to(&ast::rule_
                            *clause[push(&ast::rule_decl::clauses)] > end_of_rule;
 
 const auto declaration_rule_body = plan_decl[assign] | phase_decl[assign] | kind_decl[assign] | event_decl[assign] |
-                                  rule_decl[assign];
+                                  rule_decl[assign] | calendar_decl[assign];
 
 // ------------------------------------------------------------------ scenario test files
 //
@@ -937,6 +999,11 @@ const auto during_clause_def = located[during_clause_body];
 const auto by_clause_def = located[by_clause_body];
 const auto grace_clause_def = located[grace_clause_body];
 const auto warn_clause_def = located[warn_clause_body];
+const auto due_clause_def = located[due_clause_body];
+const auto phase_bounds_def = phase_bounds_body;
+const auto calendar_decl_def = located[calendar_decl_body];
+const auto calendar_entry_def = located[calendar_entry_body];
+const auto end_of_calendar_def = located[end_of_calendar_body];
 const auto clause_def = located[clause_body];
 const auto end_of_rule_def = located[end_of_rule_body];
 const auto property_value_def = located[property_value_body];
@@ -957,6 +1024,7 @@ const auto violations_args_def = located[violations_args_body];
 const auto units_args_def = located[units_args_body];
 const auto quantified_args_def = located[quantified_args_body];
 const auto rank_args_def = located[rank_args_body];
+const auto window_args_def = located[window_args_body];
 const auto aggregate_call_def = located[aggregate_call_body];
 const auto primary_def = located[primary_body];
 const auto each_clause_def = located[each_clause_body];
@@ -974,9 +1042,9 @@ const auto field_separator_def = field_separator_body;
 
 BOOST_SPIRIT_DEFINE(identifier, string_literal, escape, code_point, time_unit_word_rule, field_separator, label, date, duration, period, kind_list, or_expr, and_expr, not_expr,
                     comparison, additive, multiplicative, unary_expr, primary, numeric, list_literal, event_source,
-                    aggregate_call, violations_args, units_args, quantified_args, rank_args, cite_clause, each_clause, during_clause, window_clause,
+                    aggregate_call, violations_args, units_args, quantified_args, rank_args, window_args, cite_clause, each_clause, during_clause, window_clause,
                     every_clause, by_clause, trigger_clause, trigger_target, require_clause, grace_clause,
-                    warn_clause, clause, end_of_rule, plan_property, property_value, end_of_plan, plan_decl,
+                    warn_clause, due_clause, phase_bounds, calendar_decl, calendar_entry, end_of_calendar, clause, end_of_rule, plan_property, property_value, end_of_plan, plan_decl,
                     phase_decl, kind_decl, field_type, element_type, field_decl, end_of_event, event_decl, rule_decl,
                     declaration_rule, expression_rule)
 

@@ -18,7 +18,7 @@ bool is_idchar(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-const char* const declaration_keywords[] = {"plan", "phase", "kind", "event", "obligation", "outcome"};
+const char* const declaration_keywords[] = {"plan", "phase", "calendar", "kind", "event", "obligation", "outcome"};
 
 bool starts_declaration(const char* p, const char* last) {
     for (const char* kw : declaration_keywords) {
@@ -156,7 +156,7 @@ parse_output parse(const source_file& source, const limits& l) {
                 out.file.declarations.push_back(std::move(declaration));
                 continue;
             }
-            report(start, expected_message("a declaration: plan, phase, kind, event, obligation, outcome", start, last));
+            report(start, expected_message("a declaration: plan, phase, calendar, kind, event, obligation, outcome", start, last));
             first = recovery_point(start, last);
         } catch (const x3::expectation_failure<iterator_type>& failure) {
             // A string left open is reported where the line ends, not on the next line.

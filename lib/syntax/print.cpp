@@ -110,6 +110,11 @@ struct source_printer {
         print(*s.body);
         out += ')';
     }
+    void node(const ast::expr&, const ast::window_call& w) {
+        out += std::string(w.kind == ast::window_kind::peak ? "peak(" : "earlier(") + to_source(w.length) + ", ";
+        print(*w.body);
+        out += ')';
+    }
     void node(const ast::expr&, const ast::violations& v) {
         out += v.distinct ? "violated_obligations(" : "violations(";
         for (std::size_t i = 0; i < v.obligations.size(); ++i) out += (i ? ", " : "") + v.obligations[i].text;
@@ -244,6 +249,11 @@ struct sexpr_printer {
         expr(*s.body);
         out += ")";
     }
+    void node(const ast::expr& e, const ast::window_call& w) {
+        out += std::string(w.kind == ast::window_kind::peak ? "(peak" : "(earlier") + at(e.loc) + " " + to_source(w.length) + " ";
+        expr(*w.body);
+        out += ")";
+    }
     void node(const ast::expr& e, const ast::violations& v) {
         out += std::string(v.distinct ? "(violated_obligations" : "(violations") + at(e.loc);
         names(v.obligations);
@@ -327,6 +337,7 @@ struct sexpr_printer {
     }
     void clause_body(const ast::grace_clause& c) { out += "grace" + at(c.loc) + " " + to_source(c.length); }
     void clause_body(const ast::warn_clause& c) { out += "warn" + at(c.loc) + " " + to_source(c.length); }
+    void clause_body(const ast::due_clause& c) { out += "due" + at(c.loc) + " " + to_source(c); }
 
     void declaration(const ast::declaration& d) { std::visit([&](const auto& x) { decl(x); }, d); }
 
@@ -336,6 +347,7 @@ struct sexpr_printer {
             out += "\n  (" + prop.key.text + at(prop.loc);
             if (prop.text) out += " " + quote(*prop.text);
             if (prop.word) out += " " + prop.word->text;
+            if (prop.number) out += " " + std::to_string(*prop.number);
             out += ")";
         }
         out += ")\n";
@@ -343,7 +355,12 @@ struct sexpr_printer {
     void decl(const ast::phase_decl& p) {
         out += "(phase " + p.id.text + at(p.loc);
         label(p.label);
-        out += " " + to_source(p.from) + " " + to_source(p.to) + ")\n";
+        out += " " + (p.by_events ? phase_bounds(p) : to_source(p.from) + " " + to_source(p.to)) + ")\n";
+    }
+    void decl(const ast::calendar_decl& c) {
+        out += "(calendar " + c.id.text + at(c.loc);
+        for (const auto& e : c.entries) out += "\n  (" + calendar_entry_source(e) + at(e.loc) + ")";
+        out += ")\n";
     }
     void decl(const ast::kind_decl& k) {
         out += "(kind " + k.id.text + at(k.loc);
@@ -407,8 +424,36 @@ std::string to_source(const ast::duration& d) {
 
 std::string to_source(const ast::period& p) {
     if (!p.counted) return ast::to_string(p.unit);
-    return std::to_string(p.count) + " " + (p.unit == ast::period_unit::day ? (p.count == 1 ? "day" : "days")
-                                                                           : (p.count == 1 ? "week" : "weeks"));
+    return std::to_string(p.count) + " " + ast::to_string(p.unit) + (p.count == 1 ? "" : "s");
+}
+
+std::string to_source(const ast::due_clause& c) {
+    if (c.day_form) return "day " + std::to_string(c.day) + (c.after ? " after" : "");
+    return to_source(c.length) + " after";
+}
+
+std::string phase_bounds(const ast::phase_decl& p) {
+    if (!p.by_events) return "from " + to_source(p.from) + " to " + to_source(p.to);
+    std::string out = "from event " + p.start_event.text + " to event " + p.end_event.text;
+    if (p.at_most) out += " at most " + to_source(*p.at_most);
+    return out;
+}
+
+std::string calendar_entry_source(const ast::calendar_entry& e) {
+    std::string out;
+    switch (e.kind) {
+        case ast::calendar_entry_kind::holiday:
+            out = "holiday " + to_source(e.from);
+            if (e.to) out += " to " + to_source(*e.to);
+            break;
+        case ast::calendar_entry_kind::workday: out = "workday " + to_source(e.from); break;
+        case ast::calendar_entry_kind::weekend:
+            out = "weekend";
+            for (std::size_t i = 0; i < e.days.size(); ++i) out += (i ? ", " : " ") + e.days[i].text;
+            return out;
+    }
+    if (e.label) out += " " + quote(*e.label);
+    return out;
 }
 
 std::string to_source(const ast::date_lit& d) {

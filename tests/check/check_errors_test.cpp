@@ -38,7 +38,7 @@ std::vector<check_case> cases() {
         {"two_plan_blocks", "plan a {}\nplan b {}\n",
          "2:1: error: a second plan block: a rule file holds exactly one (the first is at 1:1)"},
         {"unknown_plan_property", "plan p { titel \"x\" }\n",
-         "1:10: error: unknown plan property 'titel'; expected title, source, timezone or week_start, did you mean 'title'?"},
+         "1:10: error: unknown plan property 'titel'; expected title, source, timezone, week_start, calendar or language, did you mean 'title'?"},
         {"plan_property_twice", "plan p { title \"a\" title \"b\" }\n",
          "1:20: error: plan property 'title' is given twice (first at 1:10)"},
         {"plan_property_takes_a_string", "plan p { source x }\n", "1:17: error: plan property 'source' takes a string"},
@@ -262,7 +262,7 @@ TEST(check_errors, every_error_of_a_file_in_one_run) {
     EXPECT_EQ(load_errors(text),
               (std::vector<std::string>{
                   "2:29: error: expected 'to', found '2023'",
-                  "4:33: error: expected a period: day, week, month, quarter, year, N days, N weeks, found 'fortnight'",
+                  "4:33: error: expected a period: day, week, month, quarter, half, year, N days, N weeks, N months, N hours, found 'fortnight'",
                   "5:19: error: field 'a' of event type 'e' is declared twice (first at 5:11)",
                   "6:18: error: 2023-02-30 is not a date: February 2023 has 28 days",
                   "7:55: error: a requirement must be true or false, not an int",

@@ -42,7 +42,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # Every format carries the date used.
     p = check("--format", "csv")
     rows = p.stdout.splitlines()
-    expect(rows[0].endswith(",as_of,extended_to,waiver") and all(row.endswith(",9999-12-31,,") for row in rows[1:]), f"csv: {rows[:3]}")
+    expect(rows[0].endswith(",as_of,extended_to,waiver,due_from,due_to") and all(row.endswith(",9999-12-31,,,,") for row in rows[1:]), f"csv: {rows[:3]}")
     p = check("--format", "table", "--no-color")
     expect(p.stdout.splitlines()[1].startswith("as of 9999-12-31"), f"table: {p.stdout.splitlines()[:2]}")
     p = check("--format", "html")

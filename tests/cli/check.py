@@ -45,8 +45,8 @@ with tempfile.TemporaryDirectory() as tmp:
 
     p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "csv")
     rows = p.stdout.splitlines()
-    expect(rows[0] == "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of,extended_to,waiver", f"csv header: {rows[:1]}")
-    expect("obligation,twice,v1,2023-04-01,2023-04-30,satisfied,true,false,2,,,,2023-05-10,," in rows, f"csv row for v1: {rows}")
+    expect(rows[0] == "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of,extended_to,waiver,due_from,due_to", f"csv header: {rows[:1]}")
+    expect("obligation,twice,v1,2023-04-01,2023-04-30,satisfied,true,false,2,,,,2023-05-10,,,," in rows, f"csv row for v1: {rows}")
 
     p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "table")
     expect("twice" in p.stdout and "13 read" in p.stdout, f"table output: {p.stdout}")

@@ -90,17 +90,17 @@ expect(r["ignored_fields"] == [{"type": "activity", "field": "photos", "records"
 # ------------------------------------------------------------------ CSV
 p = check("--format", "csv")
 expect(p.stdout.splitlines() == [
-    "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of,extended_to,waiver",
-    "obligation,monthly_activity,v1,2023-04-01,2023-04-30,satisfied,true,false,1,,,,2023-07-03,,",
-    "obligation,monthly_activity,v1,2023-05-01,2023-05-31,violated,false,false,0,,,,2023-07-03,,",
-    "obligation,monthly_activity,v1,2023-06-01,2023-06-30,satisfied,true,false,1,,,,2023-07-03,,",
-    "obligation,monthly_activity,v2,2023-04-01,2023-04-30,satisfied,true,false,1,,,,2023-07-03,,",
-    "obligation,monthly_activity,v2,2023-05-01,2023-05-31,satisfied,true,false,1,,,,2023-07-03,,",
-    "obligation,monthly_activity,v2,2023-06-01,2023-06-30,pending,false,true,0,,,,2023-07-03,,",
-    "obligation,leaflets,v1,2023-04-01,2023-05-31,satisfied,true,false,1,,,,2023-07-03,,",
-    "obligation,leaflets,v2,2023-04-01,2023-05-31,violated,false,false,0,,,,2023-07-03,,",
-    "outcome,commend,v1,2023-04-01,2023-06-30,,,,,,true,true,2023-07-03,,",
-    "outcome,commend,v2,2023-04-01,2023-06-30,,,,,,false,true,2023-07-03,,",
+    "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of,extended_to,waiver,due_from,due_to",
+    "obligation,monthly_activity,v1,2023-04-01,2023-04-30,satisfied,true,false,1,,,,2023-07-03,,,,",
+    "obligation,monthly_activity,v1,2023-05-01,2023-05-31,violated,false,false,0,,,,2023-07-03,,,,",
+    "obligation,monthly_activity,v1,2023-06-01,2023-06-30,satisfied,true,false,1,,,,2023-07-03,,,,",
+    "obligation,monthly_activity,v2,2023-04-01,2023-04-30,satisfied,true,false,1,,,,2023-07-03,,,,",
+    "obligation,monthly_activity,v2,2023-05-01,2023-05-31,satisfied,true,false,1,,,,2023-07-03,,,,",
+    "obligation,monthly_activity,v2,2023-06-01,2023-06-30,pending,false,true,0,,,,2023-07-03,,,,",
+    "obligation,leaflets,v1,2023-04-01,2023-05-31,satisfied,true,false,1,,,,2023-07-03,,,,",
+    "obligation,leaflets,v2,2023-04-01,2023-05-31,violated,false,false,0,,,,2023-07-03,,,,",
+    "outcome,commend,v1,2023-04-01,2023-06-30,,,,,,true,true,2023-07-03,,,,",
+    "outcome,commend,v2,2023-04-01,2023-06-30,,,,,,false,true,2023-07-03,,,,",
 ], f"csv:\n{p.stdout}")
 
 # ------------------------------------------------------------------ table

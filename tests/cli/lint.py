@@ -54,8 +54,8 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("lint", path2)
     check(r.returncode == 2, f"lint unchecked: exit {r.returncode}")
     first = r.stderr.decode("utf-8").splitlines()[0] if r.stderr else ""
-    check(first == f"{path2}:1:10: error: unknown plan property 'titel'; expected title, source, timezone or "
-                   "week_start, did you mean 'title'?", f"lint unchecked: {first!r}")
+    check(first == f"{path2}:1:10: error: unknown plan property 'titel'; expected title, source, timezone, "
+                   "week_start, calendar or language, did you mean 'title'?", f"lint unchecked: {first!r}")
     check(r.stderr.decode("utf-8").endswith("\n1 error\n"), f"lint unchecked count: {r.stderr!r}")
 
     # Several files: the good one is silent, the bad one's errors are counted.

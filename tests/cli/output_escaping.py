@@ -78,13 +78,13 @@ with tempfile.TemporaryDirectory() as tmp:
 
     p = run("check", plan, "--events", events, "--as-of", "2023-05-31", "--format", "csv")
     rows = p.stdout.decode("utf-8").splitlines()
-    expect("obligation,positive,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2023-04-01,2023-04-30,violated,false,false,-5,,,,2023-05-31,,"
+    expect("obligation,positive,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2023-04-01,2023-04-30,violated,false,false,-5,,,,2023-05-31,,,,"
            in rows, f"csv: a formula is prefixed with ', the value -5 is not: {rows}")
-    expect("obligation,positive,'-minus,2023-04-01,2023-04-30,violated,false,false,0,,,,2023-05-31,," in rows, f"csv: {rows}")
+    expect("obligation,positive,'-minus,2023-04-01,2023-04-30,violated,false,false,0,,,,2023-05-31,,,," in rows, f"csv: {rows}")
     p = run("check", plan, "--events", events, "--as-of", "2023-05-31", "--format", "csv", "--csv-raw")
     rows = p.stdout.decode("utf-8").splitlines()
-    expect("obligation,positive,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2023-04-01,2023-04-30,violated,false,false,-5,,,,2023-05-31,,"
-           in rows and "obligation,positive,-minus,2023-04-01,2023-04-30,violated,false,false,0,,,,2023-05-31,," in rows,
+    expect("obligation,positive,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2023-04-01,2023-04-30,violated,false,false,-5,,,,2023-05-31,,,,"
+           in rows and "obligation,positive,-minus,2023-04-01,2023-04-30,violated,false,false,0,,,,2023-05-31,,,," in rows,
            f"--csv-raw keeps cells as they are: {rows}")
 
 for f in failures:

@@ -81,8 +81,8 @@ with tempfile.TemporaryDirectory() as tmp:
     # ---------------------------------------------------------------- CSV
     p = check("--format", "csv")
     rows = [line for line in p.stdout.splitlines() if line.startswith("unresolved_entity,")]
-    expect(rows[0] == 'unresolved_entity,,cyc-a,,,,,,,"parent cycle: cyc-a, cyc-b",,,2023-04-30,,', f"csv: {rows[:1]}")
-    expect(rows[7] == "unresolved_entity,,v3,,,,,,,missing parent: t2,,,2023-04-30,," and len(rows) == 10, f"csv: {rows}")
+    expect(rows[0] == 'unresolved_entity,,cyc-a,,,,,,,"parent cycle: cyc-a, cyc-b",,,2023-04-30,,,,', f"csv: {rows[:1]}")
+    expect(rows[7] == "unresolved_entity,,v3,,,,,,,missing parent: t2,,,2023-04-30,,,," and len(rows) == 10, f"csv: {rows}")
 
     # ---------------------------------------------------------------- table
     p = check("--format", "table", "--no-color")

@@ -483,13 +483,13 @@ TEST(Waivers, EveryReportFormatShowsTheExcusedBucketAndTheWaiver) {
     EXPECT_NE(table.str().find("⊘ excused"), std::string::npos) << table.str();
     EXPECT_NE(table.str().find("0 satisfied, 0 violated, 2 pending, 1 excused"), std::string::npos) << table.str();
     EXPECT_NE(table.str().find("waiver not applied w9"), std::string::npos) << table.str();
-    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-03-01,2025-03-31,excused,false,false,0,,,,2025-05-05,,w1\n"), std::string::npos)
+    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-03-01,2025-03-31,excused,false,false,0,,,,2025-05-05,,w1,,\n"), std::string::npos)
         << csv.str();
-    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-04-01,2025-04-30,pending,false,false,0,,,,2025-05-05,2025-05-10,w2\n"),
+    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-04-01,2025-04-30,pending,false,false,0,,,,2025-05-05,2025-05-10,w2,,\n"),
               std::string::npos)
         << csv.str();
     EXPECT_NE(csv.str().find("unapplied_waiver,monthly,v1,2025-09-01,,,,,,no bucket of 'monthly' for 'v1' holds 2025-09-01 as of "
-                             "2025-05-05,,,2025-05-05,,w9\n"),
+                             "2025-05-05,,,2025-05-05,,w9,,\n"),
               std::string::npos)
         << csv.str();
     EXPECT_NE(html.str().find("class=\"total excused\" data-count=\"1\""), std::string::npos);

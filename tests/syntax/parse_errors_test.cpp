@@ -21,8 +21,8 @@ struct parse_case {
 std::ostream& operator<<(std::ostream& os, const parse_case& c) { return os << c.name; }
 
 const std::string clause_list =
-    "a clause (cite, each, during, from, every, by, after, before, require, when, grace, warn) or '}'";
-const std::string period_list = "a period: day, week, month, quarter, year, N days, N weeks";
+    "a clause (cite, each, during, from, every, due, by, after, before, require, when, grace, warn) or '}'";
+const std::string period_list = "a period: day, week, month, quarter, half, year, N days, N weeks, N months, N hours";
 
 // `obligation o { require ` is 23 characters: an expression written after it starts in column 24.
 std::vector<parse_case> cases() {
@@ -47,9 +47,9 @@ std::vector<parse_case> cases() {
         {"missing_brace_at_end_of_file", "obligation o {\n  require true\n",
          "3:1: error: expected " + clause_list + ", found end of file"},
         {"not_a_declaration", "rule x {}",
-         "1:1: error: expected a declaration: plan, phase, kind, event, obligation, outcome, found 'rule'"},
+         "1:1: error: expected a declaration: plan, phase, calendar, kind, event, obligation, outcome, found 'rule'"},
         {"not_a_declaration_chinese", "规则 x",
-         "1:1: error: expected a declaration: plan, phase, kind, event, obligation, outcome, found '规'"},
+         "1:1: error: expected a declaration: plan, phase, calendar, kind, event, obligation, outcome, found '规'"},
         {"expected_brace_after_event", "event e \"x\" a: int }", "1:13: error: expected '{', found 'a'"},
         {"expected_field_type", "event e { a: integer }",
          "1:14: error: expected a field type: int, number, bool, text, date, ref KIND, set<T>, found 'integer'"},
@@ -61,12 +61,12 @@ std::vector<parse_case> cases() {
         {"date_glued_to_a_word", "obligation o { by 2023-01-01x }",
          "1:19: error: expected a date (YYYY-MM-DD), found '2023'"},
         {"expected_a_duration", "obligation o { grace soon }",
-         "1:22: error: expected a duration: N days, N weeks, N months, found 'soon'"},
+         "1:22: error: expected a duration: N days, N weeks, N months, N hours, N workdays, found 'soon'"},
         {"fractional_duration_in_a_clause", "obligation o { grace 1.5 days }",
-         "1:22: error: expected a duration: N days, N weeks, N months, found '1'"},
-        {"expected_property_value", "plan p { title 42 }", "1:16: error: expected a value: a string or a name, found '42'"},
+         "1:22: error: expected a duration: N days, N weeks, N months, N hours, N workdays, found '1'"},
+        {"expected_property_value", "plan p { title [1] }", "1:16: error: expected a value: a string, a name or a number, found '['"},
         {"bad_plan_property", "plan p { title \"x\" ; }",
-         "1:20: error: expected a plan property (title, source, timezone, week_start) or '}', found ';'"},
+         "1:20: error: expected a plan property (title, source, timezone, week_start, calendar, language) or '}', found ';'"},
         {"expected_a_trigger", "obligation o { after 12 within 3 days }",
          "1:22: error: expected a trigger: EVENT [of VAR] [where PRED] or outcome NAME, found '12'"},
         {"trigger_without_within", "obligation o { after e require true }", "1:24: error: expected 'within', found 'require'"},

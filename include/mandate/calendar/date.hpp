@@ -42,14 +42,16 @@ weekday weekday_of(day d);
 // years (9999-12-01 + 1 month = 10000-01-01): it is counted on, never held at the range's end.
 day add_months(day d, std::int64_t n);
 
-// The first day of the calendar month / quarter / year / week holding d, and of the next one
+// The first day of the calendar month / quarter / half-year / year / week holding d, and of the next one
 // (which for a period ending on 9999-12-31 is 10000-01-01). Defined for days of any year.
 day month_start(day d);
 day quarter_start(day d);
+day half_start(day d);  // January 1 or July 1
 day year_start(day d);
 day week_start(day d, weekday first);
 day next_month_start(day d);
 day next_quarter_start(day d);
+day next_half_start(day d);
 day next_year_start(day d);
 
 }  // namespace mandate::calendar

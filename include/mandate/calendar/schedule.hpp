@@ -25,14 +25,22 @@ struct bucket {
 };
 
 // Cuts [first, last] into periods of `p`: calendar periods (weeks begin on `week_start`)
-// clipped to the range, or, for counted periods (N days, N weeks), runs of N from `first`
-// with the last one clipped. `full` drops periods the range cuts short.
+// clipped to the range, or, for counted periods (N days, N weeks, N months), runs of N from
+// `first` with the last one clipped. `full` drops periods the range cuts short.
 std::vector<bucket> split(day first, day last, const period& p, weekday week_start, bool full);
 
-// d + length (sign +1) or d - length (sign -1), months calendar-aware.
-day shift(day d, const duration& length, int sign);
+class workday_calendar;
+
+// d + length (sign +1) or d - length (sign -1), months calendar-aware; `N workdays` the Nth
+// workday after (before) d, by `workdays` (nullptr: Saturday and Sunday off, no holidays).
+day shift(day d, const duration& length, int sign, const workday_calendar* workdays = nullptr);
 // The first day on which a bucket ending `end` is closed: end + grace + 1 day.
-day close_day(day end, const std::optional<duration>& grace);
+day close_day(day end, const std::optional<duration>& grace, const workday_calendar* workdays = nullptr);
+// The first day a bucket ending `end` is in its warn window: end - warn, or for `N workdays`
+// the first T with at most N workdays in (T, end].
+day warn_day(day end, const duration& warn, const workday_calendar* workdays = nullptr);
+// The last day of the calendar period (of p's unit) holding d.
+day period_end(day d, const period& p, weekday week_start);
 
 // ---------------------------------------------------------------- event times
 

@@ -14,9 +14,28 @@ namespace mandate::check {
 // schedules (after/before) have no fixed buckets: see triggered_bucket.
 std::vector<calendar::bucket> rule_buckets(const rule& r, calendar::weekday week_start);
 
+// A rule with `due ... after` (LANGUAGE-v2.md section 5) has its buckets first reported
+// (`visible`) on the first day of their due range. A rule during a phase bounded by events has
+// no fixed buckets: see window_buckets.
+
+// The buckets of rule r (during a phase bounded by events) in one of its unit's windows
+// [first, last]; an open window (no end yet, not cut by `at most`) has `last` unset and is cut
+// into whole periods up to the one holding `until` (a whole-window schedule: one bucket that
+// runs to `until`).
+std::vector<calendar::bucket> window_buckets(const rule& r, calendar::weekday week_start, day first,
+                                             std::optional<day> last, day until);
+
+// The days whose events count for a bucket [from, to] of rule r: the bucket itself, or with
+// `due` its due range (LANGUAGE-v2.md section 5), which the window does not cut. Day N past a
+// month's end is the month's last day.
+struct due_range {
+    day from = 0, to = 0;
+};
+due_range counted_days(const rule& r, day from, day to);
+
 // The bucket a trigger dated `d` opens for rule `r` (after/before), clipped to its window;
 // nullopt when d lies outside the window.
-std::optional<calendar::bucket> triggered_bucket(const rule& r, day d);
+std::optional<calendar::bucket> triggered_bucket(const rule& r, day d, const calendar::workday_calendar* workdays = nullptr);
 
 // The bucket a waiver's `period` date names (LANGUAGE-v2.md section 8): the calendar bucket
 // whose period holds it (for a cumulative one, the calendar period that ends it), or the

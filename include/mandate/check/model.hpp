@@ -13,6 +13,7 @@
 
 #include "mandate/calendar/date.hpp"
 #include "mandate/calendar/period.hpp"
+#include "mandate/calendar/workdays.hpp"
 #include "mandate/diagnostic.hpp"
 #include "mandate/rational.hpp"
 
@@ -43,8 +44,13 @@ std::string describe(const type& t);
 
 struct phase {
     std::string id, label;
-    day from = 0, to = 0;
+    day from = 0, to = 0;  // a phase of dates
     span loc;
+    // `from event A to event B [at most D]` (LANGUAGE-v2.md section 6): its windows come and go
+    // with those events, per unit; from/to are unset and it takes no part in the plan's span.
+    bool by_events = false;
+    int start_event = -1, end_event = -1;
+    std::optional<calendar::duration> at_most;
 };
 
 struct field {
@@ -92,6 +98,9 @@ enum class op : std::uint8_t {
     all_units,   // all_units(o: KINDS within VAR: PRED): args[0] is PRED
     any_unit,
     rank,        // rank(VAR by EXPR ...): args[0] is EXPR
+    // LANGUAGE-v2.md section 7
+    peak,        // peak(D, AGG): args[0] is AGG, value.length D
+    earlier,     // earlier(D, AGG): args[0] is AGG, value.length D
 };
 
 // The unit variables of a rule: the `each` variable is slot 0; a child quantifier's or
@@ -195,11 +204,17 @@ const char* to_string(monotonicity m);
 
 // LANGUAGE.md's monotonicity of a boolean requirement (exactly the forms it lists).
 monotonicity classify(const texpr& requirement);
+// In a `language 2` file, the forms decided before their bucket closes (LANGUAGE-v2.md section
+// 9), each standing as the whole requirement: `gap(..) < D` or `<= D` (anti-monotone: violated
+// once false), `streak(..) >= n` or `> n` (monotone: satisfied once true); none otherwise.
+monotonicity earlier_verdict(const texpr& requirement);
 
 enum class schedule_kind : std::uint8_t { whole, every, by, after, before };
 
 struct trigger {
     bool outcome = false;
+    bool registered = false;  // `after registered within D`: the unit's `since` date
+
     int target = -1;  // event type, or rule index of the outcome
     bool scoped = false;
     std::optional<texpr> where;
@@ -222,6 +237,12 @@ struct rule {
     trigger trig;                // after / before
     duration within;             // after / before
     std::optional<duration> grace, warn;
+    // `due` (LANGUAGE-v2.md section 5): when the work about an `every` period is reported.
+    enum class due_kind : std::uint8_t { none, day, after, day_after };
+    due_kind due = due_kind::none;
+    int due_day = 0;             // day / day_after: day N of the month (past its end: its last day)
+    duration due_length;         // after
+    int event_phase = -1;        // `during P` for a phase bounded by events: its index
     texpr condition;             // require / when
     monotonicity mono = monotonicity::none;
     std::vector<int> reads;      // rules whose buckets `condition` reads (violations, fired)
@@ -237,6 +258,10 @@ struct rule {
 
 struct plan {
     std::string id, title, source;
+    int language = 1;            // `language 2`: the earlier verdicts of LANGUAGE-v2.md section 9
+    // `calendar NAME`: the holiday calendar `N workdays` count by; null: Saturday and Sunday
+    // off, no holidays. Shared by the plans compiled from it, immutable.
+    std::shared_ptr<const calendar::workday_calendar> workdays;
     int utc_offset_minutes = 0;
     calendar::weekday week_start = calendar::weekday::monday;
     std::vector<phase> phases;

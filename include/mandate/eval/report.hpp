@@ -87,6 +87,8 @@ struct result_row {
     std::optional<std::string> reason;  // "no data" when a comparison met an undefined value
     mandate::evidence evidence;
     std::optional<waiver_note> waiver;  // the waiver applied to this bucket
+    // With `due` (LANGUAGE-v2.md section 5): the days whose records count for the period.
+    std::optional<period> due;
 };
 
 struct outcome_row {

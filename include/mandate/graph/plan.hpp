@@ -37,6 +37,7 @@ enum class node_kind : std::uint8_t {
     all_units,     // args[0] for each of them (bound in `slot`)
     any_unit,
     rank,          // the rank of slot 0's unit among `kinds` by args[0]
+    window,        // peak(D, AGG) / earlier(D, AGG) (op says which): args[0] the aggregate, value.length D
 };
 
 struct node {
@@ -84,6 +85,10 @@ struct rule_node {
     node_id compared = no_node;       // left side of a single-comparison condition, for `value`
     std::vector<calendar::bucket> buckets;  // calendar schedules (whole, every, by)
     int trigger_source = -1;          // after/before an event: the trigger events
+    // During a phase bounded by events: the events opening and closing its windows, each
+    // listed under its unit and every unit above it (the windows of a unit are opened at it or
+    // above it).
+    int window_start_source = -1, window_end_source = -1;
     node_id where = no_node;          // `each ... where`: whether the unit has a bucket
     std::vector<node_id> aggregates;  // every aggregate the condition reads (measures)
     std::vector<std::string> measure_names;  // their text as this rule writes it (a shared node

@@ -50,22 +50,24 @@ struct date_lit {
     int year = 0, month = 0, day = 0;
 };
 
-enum class time_unit { day, week, month };
+enum class time_unit { day, week, month, hour, workday, year };
 
-// `N day|days|week|weeks|month|months`.
+// `N day|days|week|weeks|month|months`, and in v2 `N hour|hours|workday|workdays|year|years`
+// (a year is 12 months).
 struct duration {
     span loc;
     std::int64_t count = 0;
     time_unit unit = time_unit::day;
 };
 
-enum class period_unit { day, week, month, quarter, year };
+enum class period_unit { day, week, month, quarter, year, half, hour };
 
-// `day`, `week`, `month`, `quarter`, `year`, `N days`, `N weeks`.
+// `day`, `week`, `month`, `quarter`, `year`, `N days`, `N weeks`; in v2 `half`, `N months`,
+// `N hours`.
 struct period {
     span loc;
     period_unit unit = period_unit::month;
-    std::int64_t count = 1;  // > 1 only for `N days` / `N weeks`
+    std::int64_t count = 1;  // > 1 only for counted periods
     bool counted = false;    // written with a count ("1 days" counts from the window start too)
 };
 
@@ -133,6 +135,14 @@ struct streak {
     box<expr> body;
 };
 
+// `peak(DURATION, AGG)` and `earlier(DURATION, AGG)` (LANGUAGE-v2.md section 7).
+enum class window_kind { peak, earlier };
+struct window_call {
+    window_kind kind = window_kind::peak;
+    duration length;
+    box<expr> body;
+};
+
 // `violations(...)` and `violated_obligations(...)`.
 struct violations {
     std::vector<name> obligations;  // empty: every obligation not downstream of the enclosing rule
@@ -186,7 +196,7 @@ struct expr {
     // one level however long. The parser bounds both.
     std::uint32_t nesting = 1;
     std::variant<number_lit, bool_lit, string_lit, date_value, duration_value, list_lit, name_ref, unary, binary,
-                 aggregate, streak, violations, fired, member, is_kind, units_call, rank>
+                 aggregate, streak, violations, fired, member, is_kind, units_call, rank, window_call>
         node;
 };
 
@@ -196,9 +206,10 @@ enum class week_day { monday, tuesday, wednesday, thursday, friday, saturday, su
 
 struct plan_property {
     span loc;
-    name key;  // title, source, timezone, week_start
+    name key;  // title, source, timezone, week_start, calendar, language
     std::optional<std::string> text;  // string-valued properties
-    std::optional<name> word;         // week_start's day name
+    std::optional<name> word;         // week_start's day name, calendar's name
+    std::optional<std::int64_t> number;  // language's version
 };
 
 struct plan_decl {
@@ -212,6 +223,27 @@ struct phase_decl {
     name id;
     std::optional<std::string> label;
     date_lit from, to;
+    // `from event TYPE to event TYPE [at most DURATION]` (LANGUAGE-v2.md section 6): the dates
+    // above are unset.
+    bool by_events = false;
+    name start_event, end_event;
+    std::optional<duration> at_most;
+};
+
+// `calendar NAME { holiday DATE [to DATE] ["label"] ... workday DATE ["label"] ... weekend DAY... }`.
+enum class calendar_entry_kind { holiday, workday, weekend };
+struct calendar_entry {
+    span loc;
+    calendar_entry_kind kind = calendar_entry_kind::holiday;
+    date_lit from;
+    std::optional<date_lit> to;
+    std::optional<std::string> label;
+    std::vector<name> days;  // weekend
+};
+struct calendar_decl {
+    span loc;
+    name id;
+    std::vector<calendar_entry> entries;
 };
 
 enum class base_type { int_, number, bool_, text, date, ref, set };
@@ -298,9 +330,17 @@ struct warn_clause {
     span loc;
     duration length;
 };
+// `due day N`, `due DURATION after`, `due day N after` (LANGUAGE-v2.md section 5).
+struct due_clause {
+    span loc;
+    bool day_form = false;  // `day N`
+    std::int64_t day = 0;
+    duration length;        // `DURATION after`
+    bool after = false;     // the due range lies after the period
+};
 
 using clause = std::variant<cite_clause, each_clause, during_clause, window_clause, every_clause, by_clause,
-                            trigger_clause, require_clause, grace_clause, warn_clause>;
+                            trigger_clause, require_clause, grace_clause, warn_clause, due_clause>;
 
 // An obligation or an outcome: the two share every clause but `require`/`when`.
 struct rule_decl {
@@ -311,7 +351,7 @@ struct rule_decl {
     std::vector<clause> clauses;
 };
 
-using declaration = std::variant<plan_decl, phase_decl, kind_decl, event_decl, rule_decl>;
+using declaration = std::variant<plan_decl, phase_decl, kind_decl, event_decl, rule_decl, calendar_decl>;
 
 // A `#` comment, kept for the formatter.
 struct comment {

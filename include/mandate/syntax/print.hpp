@@ -28,6 +28,12 @@ inline constexpr std::size_t short_list_items = 16;
 std::string to_short_source(const ast::expr& e);
 std::string to_source(const ast::duration& d);
 std::string to_source(const ast::period& p);
+// `day 5 after`, `10 days after`: a due clause after its keyword.
+std::string to_source(const ast::due_clause& c);
+// `from DATE to DATE`, `from event A to event B at most 5 days`: a phase's bounds.
+std::string phase_bounds(const ast::phase_decl& p);
+// `holiday 2025-10-01 to 2025-10-08 "国庆节"`: one entry of a calendar declaration.
+std::string calendar_entry_source(const ast::calendar_entry& e);
 std::string to_source(const ast::date_lit& d);
 std::string to_source(const ast::field_type& t);
 // A string literal with quotes and escapes.

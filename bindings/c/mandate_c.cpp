@@ -411,7 +411,7 @@ mandate_status mandate_engine_subscribe(mandate_engine* engine, mandate_change_c
     return guarded(nullptr, [&] {
         if (!engine || !callback || !token) return MANDATE_INVALID_ARGUMENT;
         *token = engine->engine.subscribe([engine, callback, user](const mandate::status_change& c) {
-            const std::string from = mandate::calendar::to_iso(c.span.from), to = mandate::calendar::to_iso(c.span.to);
+            const std::string from = c.span.from_text(), to = c.span.to_text();
             mandate_change out;
             out.outcome = c.outcome ? 1 : 0;
             out.rule = c.rule.c_str();

@@ -248,8 +248,8 @@ change_object change_of(const mandate::status_change& c) {
     x.outcome = c.outcome;
     x.rule = c.rule;
     x.unit = c.unit;
-    x.from = mandate::calendar::to_iso(c.span.from);
-    x.to = mandate::calendar::to_iso(c.span.to);
+    x.from = c.span.from_text();
+    x.to = c.span.to_text();
     if (c.before) x.before = mandate::to_string(*c.before);
     if (c.after) x.after = mandate::to_string(*c.after);
     x.fired_before = c.fired_before;

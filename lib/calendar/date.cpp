@@ -146,6 +146,16 @@ day quarter_start(day d) {
     return bounded_day(civil_days(v.year, (v.month - 1) / 3 * 3 + 1, 1));
 }
 
+std::string to_iso_minute(minute m, int offset_minutes) {
+    const day d = day_of_minute(m);
+    const auto in_day = static_cast<int>(m - static_cast<minute>(d) * 1440);
+    const int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "T%02d:%02d%c%02d:%02d", in_day / 60, in_day % 60, offset_minutes < 0 ? '-' : '+', off / 60,
+                  off % 60);
+    return to_iso(d) + buf;
+}
+
 day half_start(day d) {
     const ymd v = to_ymd(d);
     return bounded_day(civil_days(v.year, v.month <= 6 ? 1 : 7, 1));

@@ -29,6 +29,23 @@ std::pair<day, day> calendar_period(day d, period_unit unit, weekday week_start)
 std::vector<bucket> split(day first, day last, const period& p, weekday week_start, bool full) {
     std::vector<bucket> out;
     if (first > last) return out;
+    if (p.unit == period_unit::hour) {
+        // Runs of N hours from the first day's midnight, the last cut at the last day's end.
+        if (p.count <= 0) return out;
+        const minute length = static_cast<minute>(std::min<std::int64_t>(p.count, 1000000)) * 60;
+        const minute start = static_cast<minute>(first) * 1440, stop = (static_cast<minute>(last) + 1) * 1440;
+        for (minute s = start; s < stop; s += length) {
+            const minute e = s + length;  // exclusive
+            if (full && e > stop) break;
+            bucket b;
+            b.clock_from = s;
+            b.clock_to = std::min(e, stop) - 1;
+            b.from = b.visible = day_of_minute(b.clock_from);
+            b.to = day_of_minute(b.clock_to);
+            out.push_back(b);
+        }
+        return out;
+    }
     if (p.counted && p.unit == period_unit::month) {
         // Each start is counted from the first day, not from the start before it, so a month's
         // clamping (01-31 + 1 month = 02-28) does not carry into the months after it.
@@ -80,8 +97,10 @@ day shift(day d, const duration& length, int sign, const workday_calendar* workd
         const workday_calendar& cal = workdays ? *workdays : weekends_only;
         return sign > 0 ? cal.after_workdays(d, length.count) : cal.before_workdays(d, length.count);
     }
-    // Counts are bounded by the checker; clamp anyway so no arithmetic can overflow.
-    const std::int64_t days = std::clamp<std::int64_t>(length.days(), -10000000, 10000000);
+    // Counts are bounded by the checker; clamp anyway so no arithmetic can overflow. Hours move
+    // a date by the days they reach into (25 hours: 2 days).
+    const std::int64_t whole = length.unit == time_unit::hour ? (length.count + 23) / 24 : length.days();
+    const std::int64_t days = std::clamp<std::int64_t>(whole, -10000000, 10000000);
     const std::int64_t moved = static_cast<std::int64_t>(d) + sign * days;
     return static_cast<day>(std::clamp<std::int64_t>(moved, -10000000, 10000000));
 }

@@ -30,7 +30,13 @@ std::vector<calendar::bucket> rule_buckets(const rule& r, calendar::weekday week
 std::vector<calendar::bucket> window_buckets(const rule& r, calendar::weekday week_start, day first,
                                              std::optional<day> last, day until) {
     if (r.schedule == schedule_kind::whole) return {calendar::bucket{first, last.value_or(std::max(first, until)), first}};
-    if (last) return calendar::split(first, *last, r.per, week_start, r.full);
+    // With `due ... after`, a bucket is first reported when its due range starts.
+    auto due_visible = [&](std::vector<calendar::bucket> out) {
+        if (r.due == rule::due_kind::after || r.due == rule::due_kind::day_after)
+            for (auto& b : out) b.visible = counted_days(r, b.from, b.to).from;
+        return out;
+    };
+    if (last) return due_visible(calendar::split(first, *last, r.per, week_start, r.full));
     // Open: whole periods up to the one holding `until`, the last not cut at it. No period is
     // longer than `longest` days, so the one holding `until` ends before until + longest.
     if (until < first) return {};
@@ -39,10 +45,31 @@ std::vector<calendar::bucket> window_buckets(const rule& r, calendar::weekday we
     if (r.per.unit == calendar::period_unit::day) longest = count;
     else if (r.per.unit == calendar::period_unit::week) longest = 7 * count;
     else if (r.per.unit == calendar::period_unit::month) longest = 31 * count;
+    else if (r.per.unit == calendar::period_unit::hour) longest = count / 24 + 2;
     const day far = static_cast<day>(std::min<std::int64_t>(static_cast<std::int64_t>(until) + longest, INT32_MAX / 2));
-    std::vector<calendar::bucket> out = calendar::split(first, far, r.per, week_start, false);
+    // (`full` drops a first period the window's start cuts; the last is whole by construction.)
+    std::vector<calendar::bucket> out = calendar::split(first, far, r.per, week_start, r.full);
     while (!out.empty() && out.back().from > until) out.pop_back();
-    return out;
+    return due_visible(std::move(out));
+}
+
+std::optional<calendar::bucket> triggered_clock_bucket(const rule& r, calendar::minute at) {
+    const day d = calendar::day_of_minute(at);
+    if (d < r.window_from || d > r.window_to) return std::nullopt;
+    const calendar::minute length = r.within.count * 60;
+    const calendar::minute first = static_cast<calendar::minute>(r.window_from) * 1440;
+    const calendar::minute last = (static_cast<calendar::minute>(r.window_to) + 1) * 1440 - 1;
+    calendar::bucket b;
+    if (r.schedule == schedule_kind::after) {
+        b.clock_from = at;
+        b.clock_to = std::min(at + length, last);
+    } else {
+        b.clock_from = std::max(at - length, first);
+        b.clock_to = at;
+    }
+    b.from = b.visible = calendar::day_of_minute(b.clock_from);
+    b.to = calendar::day_of_minute(b.clock_to);
+    return b;
 }
 
 due_range counted_days(const rule& r, day from, day to) {
@@ -53,14 +80,16 @@ due_range counted_days(const rule& r, day from, day to) {
     switch (r.due) {
         case rule::due_kind::none: break;
         case rule::due_kind::day: return {from, std::max(from, day_of_month(to))};
-        case rule::due_kind::after: return {to + 1, std::max<day>(to + 1, calendar::shift(to, r.due_length, +1))};
+        case rule::due_kind::after: return {to + 1, std::max<day>(to + 1, calendar::shift(to, r.due_length, +1, r.workdays))};
         case rule::due_kind::day_after: return {to + 1, std::max<day>(to + 1, day_of_month(to + 1))};
     }
     return {from, to};
 }
 
-std::optional<calendar::bucket> triggered_bucket(const rule& r, day d, const calendar::workday_calendar* workdays) {
+std::optional<calendar::bucket> triggered_bucket(const rule& r, day d) {
+    const calendar::workday_calendar* workdays = r.workdays;
     if (d < r.window_from || d > r.window_to) return std::nullopt;
+    if (r.within.unit == calendar::time_unit::hour) return triggered_clock_bucket(r, static_cast<calendar::minute>(d) * 1440);
     if (r.schedule == schedule_kind::after) {
         // `within N days`: the trigger's day is the first of the N; `within N workdays`: the
         // trigger's day is not counted, the bucket runs through the Nth workday after it.
@@ -93,6 +122,9 @@ std::optional<calendar::bucket> waived_bucket(const rule& r, const std::vector<c
 
 bool waiver_names(const rule& r, const std::vector<calendar::bucket>& calendar_buckets, day from, day to, day period) {
     if (r.schedule == schedule_kind::after || r.schedule == schedule_kind::before) return from == period;
+    // During a phase bounded by events the buckets come with the events: one is named by a
+    // date of its period.
+    if (r.event_phase >= 0) return from <= period && period <= to;
     const auto b = waived_bucket(r, calendar_buckets, period);
     return b && b->from == from && b->to == to;
 }

@@ -145,6 +145,7 @@ public:
         check_kinds();
         check_events();
         compute_span();
+        for (auto& r : plan_.rules) r.workdays = plan_.workdays.get();
         for (std::size_t i = 0; i < rule_decls_.size(); ++i) check_rule(static_cast<int>(i));
         resolve_dependencies();
         if (!diagnostics_.empty()) {
@@ -654,11 +655,18 @@ private:
             r.per = to_period(every->per);
             r.full = every->full;
             r.cumulative = every->cumulative;
-            if (r.per.unit == period_unit::hour)
-                error(every->per.loc, "periods of hours are not supported yet: cut the window into days or longer");
             if (r.per.count < 1) error(every->per.loc, "a period needs a count of at least 1");
             if (r.per.count > max_duration_count) error(every->per.loc, "a period of more than 100000 days or weeks");
-            else if (window_ok && r.event_phase < 0) check_bucket_count(r.window_from, r.window_to, every->per, every->per.loc, "this schedule");
+            else if (window_ok && r.event_phase < 0 && r.per.unit == period_unit::hour) {
+                const std::int64_t hours = (static_cast<std::int64_t>(r.window_to) - r.window_from + 1) * 24;
+                if (r.per.count >= 1 && hours / r.per.count > max_buckets)
+                    error(every->per.loc, "this schedule makes more than " + std::to_string(max_buckets) +
+                                              " periods of this window; use a longer period or a shorter window");
+            } else if (window_ok && r.event_phase < 0) {
+                check_bucket_count(r.window_from, r.window_to, every->per, every->per.loc, "this schedule");
+            }
+            if (r.per.unit == period_unit::hour && every->full)
+                error(every->loc, "'every full' keeps whole periods of days or longer; hours are counted from the window's start");
             if (every->cumulative && r.event_phase >= 0)
                 error(every->loc, "'cumulative' has no start in a phase bounded by events: each window is cut afresh");
             r.cumulative_from = r.window_from;
@@ -685,8 +693,8 @@ private:
             r.schedule = t->before ? schedule_kind::before : schedule_kind::after;
             r.within = bounded(t->within);
             if (t->within.count < 1) error(t->within.loc, "'within' needs a length of at least 1 day");
-            refuse_hours(t->within);
             check_trigger(index, *t);
+            if (r.trig.registered) refuse_hours(t->within);
         }
 
         if (const auto* due = single<ast::due_clause>(d, "due")) check_due(r, *due, every);
@@ -768,10 +776,12 @@ private:
         return -1;
     }
 
-    // `N hours` is parsed everywhere a duration stands, but not yet judged to the minute.
+    // Hours count to the minute in `after|before X within N hours` and `every N hours` only: a
+    // grace, a warning, a due range or a registration are counted in days.
     void refuse_hours(const ast::duration& d) {
         if (d.unit == ast::time_unit::hour)
-            error(d.loc, "durations in hours are not supported yet: give the length in days or workdays");
+            error(d.loc, "hours count only in 'within' after an event or outcome and in 'every N hours'; give this length "
+                         "in days or workdays");
     }
 
     // `due day N`, `due DURATION after`, `due day N after` (LANGUAGE-v2.md section 5).
@@ -782,6 +792,10 @@ private:
         }
         if (r.outcome) {
             error(due.loc, "'due' says when an obligation's work is reported; an outcome has none");
+            return;
+        }
+        if (r.per.unit == period_unit::hour) {
+            error(due.loc, "'due' reports a period of days or longer; periods of hours are reported as they run");
             return;
         }
         if (r.cumulative) {

@@ -19,12 +19,13 @@ val evaluation::aggregate(node_id id, const context& ctx, collector* evidence) {
     // The unit whose events it reads (`of VAR`: that variable's), or its coverage's `within` unit.
     const std::uint32_t scope_unit = n.op == check::op::coverage ? ctx.slot(n.within_slot) : ctx.slot(n.slot);
     const std::uint32_t state_unit = src.scoped || n.op == check::op::coverage ? scope_unit : none;
-    if (!evidence && ctx.from <= as_of_ &&
+    const bool by_clock = ctx.clock_from != calendar::no_clock;
+    if (!evidence && !by_clock && ctx.from <= as_of_ &&
         (as_of_ >= ctx.to ? e_.states.keeps(id, ctx.from, ctx.to) : e_.states.complete_by(id, state_unit, ctx.from, ctx.to, as_of_)))
         return e_.states.value(id, state_unit, ctx.from, ctx.to);
     if (n.op == check::op::coverage) return coverage(id, ctx, first, last, evidence);
     // A plain count is the width of the index range.
-    if (n.op == check::op::count && !evidence && !src.filter_uses_unit) {
+    if (n.op == check::op::count && !evidence && !src.filter_uses_unit && !by_clock) {
         if (first > last) return val::number(rational(0));
         const std::vector<entry>* list = e_.indexes.source(n.source).find(scope_unit, src.scoped);
         if (!list) return val::number(rational(0));
@@ -37,6 +38,10 @@ val evaluation::aggregate(node_id id, const context& ctx, collector* evidence) {
             auto [lo, hi] = range_of(*list, first, last);
             for (auto it = lo; it != hi; ++it) {
                 if (src.filter_uses_unit && !e_.values.evaluate(src.filter, src.event, it->row, ctx.unit).truthy()) continue;
+                if (by_clock) {
+                    const calendar::minute m = local_minute(t, it->row);
+                    if (m < ctx.clock_from || m > ctx.clock_to) continue;
+                }
                 rows.push_back(it->row);
             }
         }

@@ -120,6 +120,7 @@ val evaluation::window(const node& n, context& ctx) {
     const day last = std::min(ctx.to, as_of_);
     context inner = ctx;
     inner.undefined = false;
+    inner.clock_from = inner.clock_to = calendar::no_clock;  // runs and earlier ranges are of whole days
     val out;
     if (n.op == check::op::earlier) {
         // The bucket's range up to T, moved back (a day that does not exist in the month it
@@ -129,13 +130,17 @@ val evaluation::window(const node& n, context& ctx) {
         out = eval(n.args[0], inner);
     } else {
         // The largest value over runs of `length` days, each counting the days of the bucket
-        // up to T it holds: the largest is that of a run starting on an event's day (or, with
-        // no event, of any run: the first).
+        // up to T it holds. A run's events change only where its first day passes an event
+        // (the run starting on it, or the day after) or its last day reaches one: the largest
+        // is that of a run starting on such a day (or, with no event, of any run: the first).
         const std::int64_t days = length.days();
-        auto run = [&](day from) {
-            inner.from = from;
-            inner.to = static_cast<day>(std::min<std::int64_t>(static_cast<std::int64_t>(from) + days - 1, last));
+        auto run = [&](std::int64_t from) {
+            inner.from = static_cast<day>(std::max<std::int64_t>(from, ctx.from));
+            inner.to = static_cast<day>(std::min<std::int64_t>(from + days - 1, last));
             return eval(n.args[0], inner);
+        };
+        auto better = [&](const val& v) {
+            if (v.k == val::kind::number && (out.k != val::kind::number || out.n < v.n)) out = v;
         };
         out = run(ctx.from);
         const node& agg = plan_.at(n.args[0]);
@@ -143,12 +148,18 @@ val evaluation::window(const node& n, context& ctx) {
         if (ctx.from <= last)
             if (const std::vector<entry>* list = e_.indexes.source(agg.source).find(ctx.slot(agg.slot), src.scoped)) {
                 auto [lo, hi] = range_of(*list, ctx.from, last);
+                // A sum of amounts that may be negative needs every such run; a count or a
+                // distinct, never lowered by an event, the runs starting on an event's day.
+                const bool signed_sum = agg.op == check::op::sum;
                 day previous = ctx.from;
                 for (auto it = lo; it != hi; ++it) {
-                    if (it->d == previous) continue;
+                    if (it->d == previous && it != lo) continue;
                     previous = it->d;
-                    const val v = run(it->d);
-                    if (v.k == val::kind::number && (out.k != val::kind::number || out.n < v.n)) out = v;
+                    better(run(it->d));
+                    if (!signed_sum) continue;
+                    if (it == lo) better(run(static_cast<std::int64_t>(ctx.from) - days + 1));  // the run holding the first day alone
+                    if (it->d + 1 <= last) better(run(static_cast<std::int64_t>(it->d) + 1));
+                    better(run(static_cast<std::int64_t>(it->d) - days + 1));
                 }
             }
     }
@@ -424,6 +435,9 @@ std::vector<calendar::bucket> evaluation::buckets_for(int r, std::uint32_t unit)
             if (b.visible <= as_of_) out.push_back(b);
         return out;
     }
+    // Triggers by day, or for `within N hours` by minute (a date alone: its midnight).
+    const bool by_clock = rule.within.unit == calendar::time_unit::hour;
+    std::vector<calendar::minute> minutes;
     std::vector<day> days;
     if (rule.trig.outcome) {
         auto collect = [&](const bucket_state& b) {
@@ -454,17 +468,29 @@ std::vector<calendar::bucket> evaluation::buckets_for(int r, std::uint32_t unit)
             for (auto it = lo; it != hi; ++it) {
                 if (src.filter_uses_unit && !e_.values.evaluate(src.filter, src.event, it->row, unit).truthy()) continue;
                 days.push_back(it->d);
+                if (by_clock) minutes.push_back(local_minute(e_.st.tables[static_cast<std::size_t>(src.event)], it->row));
             }
         }
     }
-    std::sort(days.begin(), days.end());
-    days.erase(std::unique(days.begin(), days.end()), days.end());
-    for (day d : days) {
-        if (d > as_of_) continue;
-        if (auto b = check::triggered_bucket(rule, d, model_.workdays.get())) out.push_back(*b);
+    if (by_clock) {
+        if (minutes.empty())
+            for (day d : days) minutes.push_back(static_cast<calendar::minute>(d) * 1440);  // outcomes: the day it became final
+        std::sort(minutes.begin(), minutes.end());
+        minutes.erase(std::unique(minutes.begin(), minutes.end()), minutes.end());
+        for (calendar::minute m : minutes) {
+            if (calendar::day_of_minute(m) > as_of_) continue;
+            if (auto b = check::triggered_clock_bucket(rule, m)) out.push_back(*b);
+        }
+    } else {
+        std::sort(days.begin(), days.end());
+        days.erase(std::unique(days.begin(), days.end()), days.end());
+        for (day d : days) {
+            if (d > as_of_) continue;
+            if (auto b = check::triggered_bucket(rule, d)) out.push_back(*b);
+        }
     }
     std::sort(out.begin(), out.end(), [](const calendar::bucket& a, const calendar::bucket& b) {
-        return a.from < b.from || (a.from == b.from && a.to < b.to);
+        return a.from < b.from || (a.from == b.from && (a.to < b.to || (a.to == b.to && a.clock_from < b.clock_from)));
     });
     return out;
 }
@@ -489,8 +515,11 @@ void evaluation::run_rule(int r) {
 calendar::bucket evaluation::bucket_of(const graph::rule_node& rn, const bucket_state& row) const {
     // A calendar bucket keeps the day it is first reported (a cumulative one's calendar period).
     for (const auto& b : rn.buckets)
-        if (b.from == row.from && b.to == row.to) return b;
-    return calendar::bucket{row.from, row.to, row.from};
+        if (b.from == row.from && b.to == row.to && b.clock_from == row.clock_from) return b;
+    calendar::bucket b{row.from, row.to, row.from};
+    b.clock_from = row.clock_from;
+    b.clock_to = row.clock_to;
+    return b;
 }
 
 bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& rn, std::uint32_t unit, const calendar::bucket& b) {
@@ -528,8 +557,12 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
     }
     const calendar::workday_calendar* workdays = model_.workdays.get();
     s.close = calendar::close_day(s.end, rule.grace, workdays);
+    s.clock_from = b.clock_from;
+    s.clock_to = b.clock_to;
     context ctx{unit, counted.from, s.end, &rule, false};
     ctx.period_to = b.to;
+    ctx.clock_from = b.clock_from;
+    ctx.clock_to = b.clock_to;
     const bool holds = eval(rn.condition, ctx).truthy();
     const bool closed = as_of_ >= s.close;
     s.met = holds;
@@ -569,6 +602,8 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
         s.has_value = true;
         context value_ctx{unit, counted.from, s.end, &rule, false};
         value_ctx.period_to = b.to;
+        value_ctx.clock_from = b.clock_from;
+        value_ctx.clock_to = b.clock_to;
         s.value = eval(rn.compared, value_ctx);
     }
     s.no_data = ctx.undefined;
@@ -767,8 +802,9 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
             for (const std::uint32_t index : visible) {
                 const calendar::bucket& b = rn.buckets[index];
                 if (!has_bucket(rn, rule, unit, b)) continue;
-                while (o != old_end && (o->from < b.from || (o->from == b.from && o->to < b.to))) ++o;
-                const bool kept = o != old_end && o->from == b.from && o->to == b.to && !live_for(*o, unit, index) &&
+                while (o != old_end && (o->from < b.from || (o->from == b.from && (o->to < b.to || (o->to == b.to && o->clock_from < b.clock_from))))) ++o;
+                const bool kept = o != old_end && o->from == b.from && o->to == b.to && o->clock_from == b.clock_from &&
+                                  !live_for(*o, unit, index) &&
                                   std::none_of(days.begin(), days.end(), [&](day d) { return b.from <= d && d <= o->end; });
                 if (kept) rows.push_back(*o);
                 else fresh_row(b);

@@ -38,6 +38,8 @@ struct bucket_state {
     day final_on = 0;
     day close = 0;
     day end = 0;                   // where `violations` takes it to end: `to`, or the day a waiver extends it to
+    // An hour bucket: the minutes whose events count (calendar::bucket's); no_clock otherwise.
+    calendar::minute clock_from = calendar::no_clock, clock_to = calendar::no_clock;
     std::uint32_t waiver = none;   // the waiver applied (a row of the store's waiver table)
 };
 
@@ -148,6 +150,8 @@ public:
         // the registry is read as it stands on that day.
         day period_to = INT_MIN;
         std::array<std::uint32_t, check::max_unit_slots> slots{};  // the units bound in slots 1..
+        // An hour bucket: only events from clock_from to clock_to (local minutes) count.
+        calendar::minute clock_from = calendar::no_clock, clock_to = calendar::no_clock;
 
         std::uint32_t slot(int s) const { return s <= 0 ? unit : slots[static_cast<std::size_t>(s)]; }
         day registry_day() const { return period_to == INT_MIN ? to : period_to; }
@@ -222,7 +226,16 @@ public:
         }
         if ((n.slot > 0 || n.within_slot > 0) && plan_.sources()[static_cast<std::size_t>(n.source)].filter_uses_unit)
             salt = static_cast<std::int64_t>(static_cast<std::uint64_t>(salt) * 4294967311ull + ctx.unit + 1);  // wraps
+        if (ctx.clock_from != calendar::no_clock)
+            salt = static_cast<std::int64_t>(static_cast<std::uint64_t>(salt) * 1000003u +
+                                             static_cast<std::uint64_t>(ctx.clock_from) * 31u + static_cast<std::uint64_t>(ctx.clock_to));
         return memo_key{id, unit, ctx.from, ctx.to, salt};
+    }
+    // An event's local minute in the plan's zone (a date alone: its midnight).
+    calendar::minute local_minute(const table& t, std::uint32_t row) const {
+        if (!t.has_clock[row]) return static_cast<calendar::minute>(t.date[row]) * 1440;
+        const std::int64_t seconds = t.instant[row] + static_cast<std::int64_t>(model_.utc_offset_minutes) * 60;
+        return seconds >= 0 ? seconds / 60 : -((-seconds + 59) / 60);
     }
 
     template <class F>

@@ -3,6 +3,13 @@
 
 namespace mandate {
 
+std::string period::from_text() const {
+    return has_clock() ? calendar::to_iso_minute(clock_from, offset_minutes) : calendar::to_iso(from);
+}
+std::string period::to_text() const {
+    return has_clock() ? calendar::to_iso_minute(clock_to, offset_minutes) : calendar::to_iso(to);
+}
+
 const char* to_string(status s) {
     switch (s) {
         case status::pending: return "pending";

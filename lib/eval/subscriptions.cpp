@@ -35,6 +35,9 @@ void compare(const engine_state& m, int r, std::uint32_t unit, const bucket_rows
         c.rule = rule.id;
         if (unit != none) c.unit = std::string(m.st.text(m.st.entities[unit].id));
         c.span = period{b.from, b.to};
+        c.span.clock_from = b.clock_from;
+        c.span.clock_to = b.clock_to;
+        c.span.offset_minutes = m.model.utc_offset_minutes;
         return c;
     };
     auto set_before = [&](status_change& c, const bucket_state& b) {
@@ -53,7 +56,9 @@ void compare(const engine_state& m, int r, std::uint32_t unit, const bucket_rows
             c.after = b.st;
         }
     };
-    auto less = [](const bucket_state& a, const bucket_state& b) { return a.from < b.from || (a.from == b.from && a.to < b.to); };
+    auto less = [](const bucket_state& a, const bucket_state& b) {
+        return a.from != b.from ? a.from < b.from : a.to != b.to ? a.to < b.to : a.clock_from < b.clock_from;
+    };
     std::size_t i = 0, j = 0;
     while (i < before.size() || j < after.size()) {
         if (j == after.size() || (i < before.size() && less(before[i], after[j]))) {
@@ -315,7 +320,8 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
         const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
         bool changed = was.size() != now.size();
         for (std::size_t k = 0; !changed && k < was.size(); ++k)
-            changed = was[k].from != now[k].from || was[k].to != now[k].to || !same_verdict(was[k], now[k], rule.outcome) ||
+            changed = was[k].from != now[k].from || was[k].to != now[k].to || was[k].clock_from != now[k].clock_from ||
+                      !same_verdict(was[k], now[k], rule.outcome) ||
                       was[k].final_on != now[k].final_on || was[k].close != now[k].close || was[k].end != now[k].end;
         if (changes) compare(*this, r, u, was, now, *changes);
         if (!changed) return;
@@ -456,7 +462,7 @@ void engine_state::notify(bool seed_only) {
     // unit id, period); then those that no longer exist, in the same order.
     auto key = [](const status_change& c) {
         const bool gone = c.outcome ? !c.fired_after.has_value() : !c.after.has_value();
-        return std::make_tuple(gone, c.outcome, std::cref(c.rule), std::cref(c.unit), c.span.from, c.span.to);
+        return std::make_tuple(gone, c.outcome, std::cref(c.rule), std::cref(c.unit), c.span.from, c.span.to, c.span.clock_from);
     };
     std::sort(changes.begin(), changes.end(), [&](const status_change& a, const status_change& b) { return key(a) < key(b); });
     // A copy: a callback may unsubscribe (itself or another) while we call them.

@@ -149,9 +149,11 @@ bool make_waiver(const check::plan& plan, const waiver_values& w, parsed_record&
     if (w.has_excuse && !w.excuse) return reject("field 'excuse' must be true (a waiver that only extends has 'extend_to')");
     if (w.extend_to) {
         const auto b = check::waived_bucket(ru, check::rule_buckets(ru, plan.week_start), *w.period);
-        if (b && *w.extend_to <= b->to)
+        // A bucket with `due` ends where its due range does.
+        const calendar::day end = b ? check::counted_days(ru, b->from, b->to).to : 0;
+        if (b && *w.extend_to <= end)
             return reject("field 'extend_to' (" + calendar::to_iso(*w.extend_to) + ") must be after the end of the bucket it extends (" +
-                          calendar::to_iso(b->to) + ")");
+                          calendar::to_iso(end) + ")");
     }
     r.kind = record_kind::waiver;
     r.type = waiver_type(plan);

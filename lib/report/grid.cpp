@@ -160,7 +160,7 @@ std::string human_value(const reported_value& v) {
     return v.number.to_fraction_string() + " \u2248 " + approx;
 }
 
-std::string period_text(const period& p) { return calendar::to_iso(p.from) + ".." + calendar::to_iso(p.to); }
+std::string period_text(const period& p) { return p.from_text() + ".." + p.to_text(); }
 
 std::vector<std::string> evidence_lines(const evidence& e) {
     std::vector<std::string> out;

@@ -63,7 +63,7 @@ std::string cell_title(const std::string& unit, const outcome_row& x) {
 // The attributes of one bucket's cell: its status as a class and as data-* attributes.
 std::string cell_attributes(const std::string& unit, const result_row& x) {
     return "class=\"cell " + std::string(status_class(x)) + "\" data-unit=\"" + esc(unit) + "\" data-from=\"" +
-           calendar::to_iso(x.span.from) + "\" data-to=\"" + calendar::to_iso(x.span.to) + "\" data-status=\"" +
+           x.span.from_text() + "\" data-to=\"" + x.span.to_text() + "\" data-status=\"" +
            to_string(x.status) + "\" data-at-risk=\"" + (x.at_risk ? "true" : "false") + "\"" +
            (x.due ? " data-due-from=\"" + calendar::to_iso(x.due->from) + "\" data-due-to=\"" + calendar::to_iso(x.due->to) + "\"" : std::string()) +
            " title=\"" + esc(cell_title(unit, x)) + "\"";
@@ -71,7 +71,7 @@ std::string cell_attributes(const std::string& unit, const result_row& x) {
 
 std::string cell_attributes(const std::string& unit, const outcome_row& x) {
     return "class=\"cell " + std::string(outcome_class(x)) + "\" data-unit=\"" + esc(unit) + "\" data-from=\"" +
-           calendar::to_iso(x.span.from) + "\" data-to=\"" + calendar::to_iso(x.span.to) + "\" data-fired=\"" +
+           x.span.from_text() + "\" data-to=\"" + x.span.to_text() + "\" data-fired=\"" +
            (x.fired ? "true" : "false") + "\" data-final=\"" + (x.final ? "true" : "false") + "\" title=\"" +
            esc(cell_title(unit, x)) + "\"";
 }

@@ -28,7 +28,7 @@ std::string json_value(const reported_value& v) {
 std::string json_unit(const std::optional<std::string>& unit) { return unit ? json_string(*unit) : "null"; }
 
 std::string json_period(const period& p) {
-    return "{\"from\": " + json_string(calendar::to_iso(p.from)) + ", \"to\": " + json_string(calendar::to_iso(p.to)) + "}";
+    return "{\"from\": " + json_string(p.from_text()) + ", \"to\": " + json_string(p.to_text()) + "}";
 }
 
 std::string json_evidence(const evidence& e) {
@@ -220,7 +220,7 @@ public:
     void result(const result_row& x) override {
         // A value is a number, a date or true/false: never text, so never escaped.
         out_ << "obligation," << csv_text(x.obligation, raw_) << "," << csv_text(x.unit.value_or(""), raw_) << ","
-             << calendar::to_iso(x.span.from) << "," << calendar::to_iso(x.span.to) << "," << to_string(x.status) << ","
+             << x.span.from_text() << "," << x.span.to_text() << "," << to_string(x.status) << ","
              << (x.met ? "true" : "false") << "," << (x.at_risk ? "true" : "false") << ","
              << (x.value.is_null() ? "" : csv_cell(x.value.to_string())) << "," << csv_text(x.reason.value_or(""), raw_) << ",,,"
              << as_of_ << "," << (x.waiver && x.waiver->extended_to ? calendar::to_iso(*x.waiver->extended_to) : std::string()) << ","
@@ -230,7 +230,7 @@ public:
 
     void outcome(const outcome_row& x) override {
         out_ << "outcome," << csv_text(x.outcome, raw_) << "," << csv_text(x.unit.value_or(""), raw_) << ","
-             << calendar::to_iso(x.span.from) << "," << calendar::to_iso(x.span.to) << ",,,,,," << (x.fired ? "true" : "false") << ","
+             << x.span.from_text() << "," << x.span.to_text() << ",,,,,," << (x.fired ? "true" : "false") << ","
              << (x.final ? "true" : "false") << "," << as_of_ << ",,,,\n";
     }
 

@@ -50,7 +50,9 @@ bool bucket_selector::matches(const calendar::bucket& b) const {
     switch (k) {
         case kind::date: return b.from <= from && from <= b.to;
         case kind::range: return b.from == from && b.to == to;
-        case kind::month: return from <= std::max(b.visible, b.from) && b.to <= to;
+        // A cumulative bucket is named by its own calendar period; a due bucket, first reported
+        // after its period, by its period.
+        case kind::month: return from <= (b.visible <= b.to ? std::max(b.visible, b.from) : b.from) && b.to <= to;
     }
     return false;
 }

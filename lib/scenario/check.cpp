@@ -621,8 +621,10 @@ private:
 
         // A calendar schedule's buckets are known now: the name must pick one of them.
         const graph::rule_node* node = node_of(out.rule);
-        if (selector && node && (rule.schedule == check::schedule_kind::whole || rule.schedule == check::schedule_kind::every ||
-                                 rule.schedule == check::schedule_kind::by)) {
+        // (Not during a phase bounded by events: its buckets come with the events.)
+        if (selector && node && rule.event_phase < 0 &&
+            (rule.schedule == check::schedule_kind::whole || rule.schedule == check::schedule_kind::every ||
+             rule.schedule == check::schedule_kind::by)) {
             const bucket_choice choice = choose_bucket(*selector, node->buckets, rule.id);
             if (!choice.index && (out.k != check_kind::absent || choice.matches > 1)) {
                 error(x.ref.bucket.loc, choice.error);

@@ -34,6 +34,14 @@ std::string to_iso(day d);
 // Parses exactly "YYYY-MM-DD"; nullopt unless it is a real date.
 std::optional<day> parse_iso(std::string_view text);
 
+// A local date-time to the minute, for hour buckets (LANGUAGE-v2.md section 4): minutes since
+// 1970-01-01T00:00 in the plan's zone. `no_clock` marks a bucket of whole days.
+using minute = std::int64_t;
+inline constexpr minute no_clock = INT64_MIN;
+inline day day_of_minute(minute m) { return static_cast<day>(m >= 0 ? m / 1440 : -((-m + 1439) / 1440)); }
+// "2025-07-03T14:00+08:00", the offset the plan's zone has (minutes east of UTC).
+std::string to_iso_minute(minute m, int offset_minutes);
+
 enum class weekday { monday, tuesday, wednesday, thursday, friday, saturday, sunday };
 weekday weekday_of(day d);
 

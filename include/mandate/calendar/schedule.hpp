@@ -19,8 +19,12 @@ namespace mandate::calendar {
 struct bucket {
     day from = 0, to = 0;
     day visible = 0;
+    // An hour bucket (`every N hours`, `within N hours`): the minutes whose events count,
+    // inclusive; from..to are the days they fall on. no_clock: a bucket of whole days.
+    minute clock_from = no_clock, clock_to = no_clock;
     friend bool operator==(const bucket& a, const bucket& b) {
-        return a.from == b.from && a.to == b.to && a.visible == b.visible;
+        return a.from == b.from && a.to == b.to && a.visible == b.visible && a.clock_from == b.clock_from &&
+               a.clock_to == b.clock_to;
     }
 };
 

@@ -35,7 +35,11 @@ due_range counted_days(const rule& r, day from, day to);
 
 // The bucket a trigger dated `d` opens for rule `r` (after/before), clipped to its window;
 // nullopt when d lies outside the window.
-std::optional<calendar::bucket> triggered_bucket(const rule& r, day d, const calendar::workday_calendar* workdays = nullptr);
+// Workdays are counted by the rule's calendar (rule::workdays).
+std::optional<calendar::bucket> triggered_bucket(const rule& r, day d);
+// The same for `within N hours`, to the minute: a trigger at local minute `at` opens
+// [at, at + N hours] (`before`: [at - N hours, at]), both ends counting, clipped to the window.
+std::optional<calendar::bucket> triggered_clock_bucket(const rule& r, calendar::minute at);
 
 // The bucket a waiver's `period` date names (LANGUAGE-v2.md section 8): the calendar bucket
 // whose period holds it (for a cumulative one, the calendar period that ends it), or the

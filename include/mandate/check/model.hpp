@@ -243,6 +243,9 @@ struct rule {
     int due_day = 0;             // day / day_after: day N of the month (past its end: its last day)
     duration due_length;         // after
     int event_phase = -1;        // `during P` for a phase bounded by events: its index
+    // The plan's holiday calendar (plan::workdays, which owns it), for the rule's workdays;
+    // null: Saturday and Sunday off.
+    const calendar::workday_calendar* workdays = nullptr;
     texpr condition;             // require / when
     monotonicity mono = monotonicity::none;
     std::vector<int> reads;      // rules whose buckets `condition` reads (violations, fired)

@@ -25,7 +25,17 @@ const char* to_string(status s);
 
 struct period {
     calendar::day from = 0, to = 0;
-    friend bool operator==(const period& a, const period& b) { return a.from == b.from && a.to == b.to; }
+    // An hour bucket: its first and last minute (local, in the plan's zone, whose offset is
+    // `offset_minutes`); no_clock for a period of whole days.
+    calendar::minute clock_from = calendar::no_clock, clock_to = calendar::no_clock;
+    int offset_minutes = 0;
+    bool has_clock() const { return clock_from != calendar::no_clock; }
+    // "2025-07-03" or "2025-07-03T14:00+08:00".
+    std::string from_text() const;
+    std::string to_text() const;
+    friend bool operator==(const period& a, const period& b) {
+        return a.from == b.from && a.to == b.to && a.clock_from == b.clock_from && a.clock_to == b.clock_to;
+    }
 };
 
 // A reported value: null (undefined, or not a single comparison), an exact number, a date,

@@ -335,4 +335,47 @@ TEST(ReferenceTimeDisagreements, DISABLED_EnginePeakTriesEveryRun) {
     EXPECT_EQ(engine_against_reference(f, peak_records, on("2025-02-10")), "");
 }
 
+// ------------------------------------------------------------------------------------------
+// 8. `every full PERIOD` keeps only the periods whole inside the window (LANGUAGE.md), an open
+//    window bounded by events too (section 6: its buckets up to T are reported whole, not cut).
+//    The engine cuts an open window with `full` off (check::window_buckets), so while a campaign
+//    opened on a Wednesday is open it reports (and judges) the partial week 06-04..06-08, which
+//    goes once the campaign ends.
+
+const char* const full_plan = R"(plan f {
+  title "f"
+}
+
+phase campaign "campaign" from event opened to event closed
+kind village "v"
+event opened "opened" {}
+event closed "closed" {}
+event report "report" {}
+obligation weekly "a report every full week of a campaign" {
+  each v: village
+  during campaign
+  every full week
+  require count(report of v) >= 1
+}
+)";
+
+const std::vector<std::string> full_records = {
+    R"({"entity": "a", "kind": "village"})",
+    R"({"id": "o1", "type": "opened", "time": "2025-06-04", "unit": "a"})",
+};
+
+TEST(ReferenceTimeDisagreements, AnOpenWindowKeepsOnlyWholePeriodsWithFull) {
+    const fixture f = compile(full_plan);
+    const auto ref = mandate::reference::evaluate(f.model(), full_records, on("2025-06-12"));
+    ASSERT_EQ(ref.results.size(), 1u);
+    EXPECT_EQ(ref.results[0].from, "2025-06-09");
+    EXPECT_EQ(ref.results[0].to, "2025-06-15");
+}
+
+TEST(ReferenceTimeDisagreements, DISABLED_EngineKeepsOnlyWholePeriodsOfAnOpenWindow) {
+    const fixture f = compile(full_plan);
+    // The engine: 06-04..06-08 violated, then 06-09..06-15 pending.
+    EXPECT_EQ(engine_against_reference(f, full_records, on("2025-06-12")), "");
+}
+
 }  // namespace

@@ -101,14 +101,51 @@ TEST(Differential, V2ConstructsPlanAgreesWithReference) {
     EXPECT_GT(s.kind_keys_ignored, 0) << "no stream gave an entity a key its kind does not declare";
 }
 
-// The v2 conformance cases of LANGUAGE-v2.md sections 1, 2, 3 and 8, with random streams of
-// their own schemas.
+// Every construct of LANGUAGE-v2.md sections 4-7 and 9 on the cn_mainland calendar
+// (tests/reference/v2-time.mandate): workdays after and before triggers, in grace and warn; N
+// months from a month's end; half-years; every form of `due`; phases bounded by events, cut by
+// days, workdays and a month, or open, with every, due and a whole-window schedule; `after
+// registered`; peak of count, sum and distinct; earlier by days, weeks, months and a year; the
+// earlier verdicts of gap and streak and the forms that keep v1's. The streams hold window events
+// (some retracted), units registered inside the windows, events around due dates and holidays.
+//
+// DISABLED until the engine follows the text where reference_time_disagreements_test.cpp shows
+// it does not (due-after buckets of event windows shown early, waivers of event-window buckets,
+// `due N workdays after` on Monday-Friday, extensions checked against the period's end and
+// against Monday-Friday): every run meets them.
+TEST(Differential, DISABLED_V2TimePlanAgreesWithReference) {
+    const seen s = differential("tests/reference/v2-time.mandate", mandate::testing::scaled(1000), 980000);
+    EXPECT_GT(s.rows, 0);
+    EXPECT_GT(s.extended, 0) << "no stream extended a bucket";
+}
+
+// A declared calendar with a Friday-Saturday weekend (tests/reference/v2-calendar.mandate).
+// DISABLED as the one above: `due N workdays after` counts Monday-Friday, waivers of event
+// windows, extensions checked against the period's end.
+TEST(Differential, DISABLED_V2CalendarPlanAgreesWithReference) {
+    const seen s = differential("tests/reference/v2-calendar.mandate", mandate::testing::scaled(1000), 990000);
+    EXPECT_GT(s.rows, 0);
+}
+
+// The v2 conformance cases of LANGUAGE-v2.md, with random streams of their own schemas.
 TEST(Differential, ConformanceV2PlansAgreeWithReference) {
     std::uint64_t seed = 950000;
-    for (const char* name : {"01-unit-fields", "02-every-child", "03-rollups-ranking", "06-waivers"}) {
+    for (const char* name : {"01-unit-fields", "02-every-child", "03-rollups-ranking", "06-waivers", "07-peak-earlier-gap"}) {
         const seen s = differential(std::string("tests/conformance-v2/") + name + "/plan.mandate", mandate::testing::scaled(300), seed);
         EXPECT_GT(s.rows, 0) << name;
         EXPECT_GT(s.waivers, 0) << name << ": no stream's waiver counted";
+        seed += 10000;
+    }
+}
+
+// The v2 conformance cases of working days and due dates (04) and windows bounded by events
+// (05). DISABLED until the engine checks extensions against the due range and on the plan's
+// calendar, and applies waivers to buckets of event windows (reference_time_disagreements_test.cpp).
+TEST(Differential, DISABLED_ConformanceV2TimePlansAgreeWithReference) {
+    std::uint64_t seed = 1020000;
+    for (const char* name : {"04-workdays-due", "05-event-windows"}) {
+        const seen s = differential(std::string("tests/conformance-v2/") + name + "/plan.mandate", mandate::testing::scaled(300), seed);
+        EXPECT_GT(s.rows, 0) << name;
         seed += 10000;
     }
 }

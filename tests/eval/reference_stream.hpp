@@ -95,6 +95,31 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     }
     const std::vector<std::string> texts(text_set.begin(), text_set.end());
 
+    // LANGUAGE-v2.md sections 4-6. Units registered from a date inside the windows, for the
+    // rules triggered by registration; days worth dating events near: the ends of periods and
+    // due ranges of the rules with `due`, and the holidays and make-up working days of the plan's
+    // calendar (with the days either side, events land on both sides of each). Plans with none
+    // of these draw exactly as before.
+    bool registered_used = false;
+    for (const auto& rule : plan.rules) registered_used = registered_used || rule.trig.registered;
+    std::vector<calendar::day> hot;
+    for (const auto& rule : plan.rules) {
+        if (rule.due == check::rule::due_kind::none) continue;
+        for (const auto& b : check::rule_buckets(rule, plan.week_start)) {
+            const auto due = check::counted_days(rule, b.from, b.to);
+            for (calendar::day d : {b.to, due.from, due.to}) hot.push_back(d);
+        }
+    }
+    if (plan.workdays)
+        for (calendar::day d = first - 15; d <= last + 45; ++d)
+            if (plan.workdays->listed(d)) hot.push_back(d);
+    // The phases bounded by events, each pair of start and end types once.
+    std::vector<std::pair<int, int>> window_types;
+    for (const auto& ph : plan.phases)
+        if (ph.by_events && ph.start_event >= 0 && ph.end_event >= 0 &&
+            std::find(window_types.begin(), window_types.end(), std::make_pair(ph.start_event, ph.end_event)) == window_types.end())
+            window_types.emplace_back(ph.start_event, ph.end_event);
+
     // A kind's fields as the keys of an entity record (", \"quota\": 3, ..."): small numbers
     // (quotas and populations worth comparing with counts, 0 among them), optional ones
     // sometimes left out; rarely a value of the wrong type (the record is rejected) or a key
@@ -123,6 +148,7 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     // An entity's first fields, for the versions that move it while keeping them; the entities
     // given a version with other fields.
     std::map<std::string, std::string> fields_of;
+    std::map<std::string, calendar::day> since_of;  // the first records' since dates
     std::set<std::string> fields_changed;
     auto same_or_new_fields = [&](const std::string& id, std::size_t k) {
         const std::string fresh = kind_fields(k);
@@ -158,7 +184,11 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
                     line += ", \"parent\": " + detail::quote(parent);
                     parent_of.emplace_back(id, parent);
                 }
-                if (r.chance(15)) line += ", \"since\": " + detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last))));
+                if (r.chance(registered_used ? 55 : 15)) {
+                    const auto since = static_cast<calendar::day>(r.between(first, last));
+                    since_of[id] = since;
+                    line += ", \"since\": " + detail::quote(calendar::to_iso(since));
+                }
                 if (r.chance(10)) line += ", \"until\": " + detail::quote(calendar::to_iso(static_cast<calendar::day>(r.between(first, last + 30))));
                 const std::string place = line;
                 const std::string fields = kind_fields(k);
@@ -247,7 +277,8 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     for (int i = 0; i < events && !plan.events.empty(); ++i) {
         const auto& type = r.pick(plan.events);
         const std::string id = "e" + std::to_string(i);
-        const auto d = static_cast<calendar::day>(r.between(first - 15, last + 45));
+        auto d = static_cast<calendar::day>(r.between(first - 15, last + 45));
+        if (!hot.empty() && r.chance(35)) d = static_cast<calendar::day>(r.pick(hot) + r.between(-3, 3));
         std::string time = calendar::to_iso(d);
         switch (r.below(4)) {
             case 0: break;
@@ -317,6 +348,38 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
             event_lines.push_back(render(other));
         }
     }
+    // Windows bounded by events: starts at units high and low, most closed a few days later by an
+    // end at the same unit, some by an end at another unit (which closes nothing of theirs) or
+    // before them, some never; a few starts retracted (their windows go). Start and end types
+    // with declared fields of their own are left to the random events above.
+    std::vector<std::string> window_retractions;
+    std::vector<calendar::day> window_starts;
+    for (const auto& [start_type, end_type] : window_types) {
+        const auto& st = plan.events[static_cast<std::size_t>(start_type)];
+        const auto& en = plan.events[static_cast<std::size_t>(end_type)];
+        if (st.fields.size() > check::first_declared_field || en.fields.size() > check::first_declared_field) continue;
+        const int starts = static_cast<int>(r.between(1, 5));
+        for (int k = 0; k < starts; ++k) {
+            const std::string id = "win" + std::to_string(start_type) + "_" + std::to_string(k);
+            const std::string unit = r.pick(all_entities);
+            const auto d = static_cast<calendar::day>(r.between(first, last));
+            window_starts.push_back(d);
+            event_lines.push_back("{\"id\": " + detail::quote(id) + ", \"type\": " + detail::quote(st.id) + ", \"time\": " +
+                                  detail::quote(calendar::to_iso(d)) + ", \"unit\": " + detail::quote(unit) + "}");
+            event_ids.push_back(id);
+            const auto pick = r.below(100);
+            if (pick < 70) {
+                // An end: at the same unit mostly, now and then at another, or dated before the start.
+                const std::string at = pick < 58 ? unit : r.pick(all_entities);
+                const auto to = static_cast<calendar::day>(pick < 64 ? d + r.between(0, 14) : d - r.between(1, 5));
+                event_lines.push_back("{\"id\": " + detail::quote(id + "_end") + ", \"type\": " + detail::quote(en.id) +
+                                      ", \"time\": " + detail::quote(calendar::to_iso(to)) + ", \"unit\": " + detail::quote(at) + "}");
+                event_ids.push_back(id + "_end");
+            }
+            if (r.chance(20)) window_retractions.push_back("{\"retract\": " + detail::quote(id) + "}");
+        }
+    }
+
     // Waivers: an excuse or an extension of a bucket of a random obligation and unit. The
     // period is a date inside one of the schedule's buckets, or a trigger's date (for `before`,
     // the first day of the bucket it opens), or any date; the extension's end lies after the
@@ -355,6 +418,16 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
             if (rule.trig.outcome) {
                 // An outcome's trigger is dated the day its bucket turns final: early in a month.
                 if (r.chance(60)) period = calendar::month_start(period) + static_cast<calendar::day>(r.below(6));
+            } else if (rule.trig.registered) {
+                // A unit's registration date.
+                std::vector<std::pair<std::string, calendar::day>> registered;
+                for (const auto& u : units)
+                    if (since_of.count(u)) registered.emplace_back(u, since_of[u]);
+                if (!registered.empty() && r.chance(75)) {
+                    const auto& [u, d] = r.pick(registered);
+                    period = d;
+                    unit = u;
+                }
             } else if (rule.trig.target >= 0) {
                 // An event of the trigger's type, and its unit (the bucket is that unit's, or
                 // one above it).
@@ -366,21 +439,28 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
                 }
             }
             if (period >= wf && period <= wt) {
+                const bool workdays = rule.within.unit == calendar::time_unit::workday;
+                const calendar::workday_calendar* cal = plan.workdays.get();
                 if (rule.schedule == check::schedule_kind::after) {
-                    end = std::min(calendar::shift(period, rule.within, +1) - 1, wt);
+                    end = std::min(workdays ? calendar::shift(period, rule.within, +1, cal) : calendar::shift(period, rule.within, +1) - 1, wt);
                 } else {
                     // Named by its first day, the window's start when the window cuts it.
-                    const calendar::day from = std::max(calendar::shift(period, rule.within, -1) + 1, wf);
+                    const calendar::day from =
+                        std::max(workdays ? calendar::shift(period, rule.within, -1, cal) : calendar::shift(period, rule.within, -1) + 1, wf);
                     end = period;
                     period = from;
                 }
             }
+        } else if (rule.event_phase >= 0) {
+            // A day of a window (its buckets are not known before the events).
+            if (!window_starts.empty() && r.chance(75)) period = static_cast<calendar::day>(r.pick(window_starts) + r.between(0, 6));
         } else if (r.chance(85)) {
             const auto laid = check::rule_buckets(rule, plan.week_start);
             if (!laid.empty()) {
                 const calendar::bucket& b = r.pick(laid);
-                period = static_cast<calendar::day>(r.between(b.visible, b.to));
-                end = b.to;
+                // A date of its period (a bucket with `due ... after` is shown after its period).
+                period = static_cast<calendar::day>(r.between(std::min(b.visible, b.to), b.to));
+                end = check::counted_days(rule, b.from, b.to).to;  // its due range's end, with `due`
             }
         }
         if (rule.schedule == check::schedule_kind::before && period == wf) ++period;
@@ -426,6 +506,7 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     for (int i = 0; i < events / 15; ++i) {
         if (!event_ids.empty()) extra.push_back("{\"retract\": " + detail::quote(r.pick(event_ids)) + "}");
     }
+    extra.insert(extra.end(), window_retractions.begin(), window_retractions.end());
     if (r.chance(30)) extra.push_back("{\"retract\": \"never_sent\"}");
     if (r.chance(30)) extra.push_back("{\"id\": \"broken\", \"type\": ");
     if (r.chance(20)) extra.push_back("{\"id\": \"u1\", \"type\": \"no_such_type\", \"time\": \"2023-05-01\", \"unit\": \"x\"}");

@@ -51,6 +51,37 @@
 //   sub-period's end.
 // - An outcome is final once the buckets its condition read (through violations and fired, for
 //   whichever unit: its own, one under it with `within`, a quantifier's) are closed or final.
+//
+// LANGUAGE-v2.md sections 4-7 and 9 (working days, N months and half-years, due dates, windows
+// bounded by events, registration, peak and earlier, earlier verdicts), read as follows:
+// - Which days are workdays is the plan's calendar's is_workday() (without `calendar`, Monday to
+//   Friday); every count of workdays is made here a day at a time. `after X within N workdays`
+//   runs from the trigger's day through the Nth workday strictly after it, `before X within N
+//   workdays` from the Nth workday strictly before it; `grace N workdays` closes a bucket the
+//   day after the Nth workday after its end; `warn N workdays` puts it at risk when at most N
+//   workdays lie in (T, end].
+// - `N months` lays runs of N months from the window's first day, the k-th starting k * N months
+//   after it (clamped to a month's last day), the last cut at the window's end; `half` is
+//   January-June and July-December, clipped to the window.
+// - `due`: the events counted for a bucket [s, e] are those of its due range (`due day N`: s ..
+//   day N of e's month, at least s; `due D after`: e+1 .. e+D; `due day N after`: e+1 .. day N of
+//   the next month), which the window does not cut; the bucket ends (for its close, grace, warn,
+//   `violations` and waivers' extensions) where that range does, keeps [s, e] as its period,
+//   reads the registry at e, and is reported from s (`due day N`) or e+1 (the `after` forms).
+// - A phase bounded by events: each start event dated up to T, of the unit or of a unit above
+//   it, opens a window to the first end event of that same unit dated on or after it (and up to
+//   T), cut at `at most` (the start day the first of its days, months or workdays); windows
+//   that overlap or touch merge; one still open is cut into whole periods up to the one holding
+//   T (without `every`, one bucket to T). Buckets appear once they start. A rule without `each`
+//   has no unit for a window to open at, so no bucket. A waiver names such a bucket by a date of
+//   its period; there are no fixed buckets for an extension to be checked against on reading.
+// - `after registered within D`: one bucket from the unit's `since`, when it lies inside the
+//   window (and is not after T).
+// - peak(D, AGG): the largest AGG over every run [x, x+D-1] meeting the bucket's days up to T,
+//   each counting its days inside them. earlier(D, AGG): AGG over [s - D, min(e, T) - D] (a
+//   year is 12 months), nothing before the bucket starts.
+// - `language 2`: a requirement that is exactly `gap(..) < D` or `<= D`, or `streak(..) >= n` or
+//   `> n`, with a constant right side, is decided early (see decided_early).
 #include "reference/reference.hpp"
 
 #include <algorithm>
@@ -113,12 +144,6 @@ i64 shift(i64 d, const check::duration& len, int k) {
     return d + k * days;
 }
 
-// The first day after a bucket ending on e is judged: T > e + grace (T >= close day).
-i64 close_day(i64 e, const std::optional<check::duration>& grace) {
-    if (!grace) return e + 1;
-    return shift(e, *grace, 1) + 1;
-}
-
 struct period_span {
     i64 s, e;
 };
@@ -129,6 +154,22 @@ struct period_span {
 std::vector<period_span> split(i64 s, i64 e, const check::period& p, calendar::weekday week_first, bool full,
                                i64 limit) {
     std::vector<period_span> out;
+    if (p.counted && p.unit == check::period_unit::month) {
+        // `N months` (LANGUAGE-v2.md section 4): the k-th run starts k * N months after s, each
+        // counted from s itself (a start past a month's end clamps to its last day, and that
+        // clamping does not carry into later runs); the last run is cut at e.
+        const i64 n = std::max<i64>(1, clamp_count(p.count, 1000000));
+        for (i64 k = 0;; ++k) {
+            const i64 cur = plus_months(s, k * n);
+            if (cur > e || cur > limit) break;
+            const i64 next = plus_months(s, (k + 1) * n);
+            const i64 end = std::min(next - 1, e);
+            if (full && next - 1 > e) break;
+            out.push_back({cur, end});
+            if (next <= cur) break;
+        }
+        return out;
+    }
     if (p.counted) {
         const i64 len = std::max<i64>(1, clamp_count(p.count, 100000000) * (p.unit == check::period_unit::week ? 7 : 1));
         for (i64 cur = s; cur <= e && cur <= limit; cur += len) {
@@ -159,6 +200,15 @@ std::vector<period_span> split(i64 s, i64 e, const check::period& p, calendar::w
                 start = calendar::year_start(c);
                 next = calendar::next_year_start(c);
                 break;
+            case check::period_unit::half: {
+                // January-June and July-December.
+                const calendar::ymd y = calendar::to_ymd(c);
+                start = calendar::from_ymd(y.year, y.month <= 6 ? 1 : 7, 1);
+                next = y.month <= 6 ? calendar::from_ymd(y.year, 7, 1)
+                                    : (y.year < calendar::max_year ? calendar::from_ymd(y.year + 1, 1, 1) : last_day + 1);
+                break;
+            }
+            case check::period_unit::hour: break;  // refused by the checker
         }
         if (next <= cur) next = last_day + 1;  // calendar::add_months clamps at the calendar's end
         const i64 bucket_s = std::max(start, s), bucket_e = std::min(next - 1, e);
@@ -813,6 +863,16 @@ check::monotonicity monotonicity_of(const texpr& e) {
     }
 }
 
+// LANGUAGE-v2.md section 9, in a `language 2` file: a requirement that is exactly `gap(..) < D`
+// or `<= D` (a constant D) is violated as soon as it is false, one that is exactly `streak(..) >=
+// n` or `> n` satisfied as soon as it is true (the closed sub-periods that held stay held).
+check::monotonicity decided_early(const texpr& e) {
+    if (e.args.size() != 2 || !constant(e.args[1])) return check::monotonicity::none;
+    if (e.args[0].o == op::gap && (e.o == op::lt || e.o == op::le)) return check::monotonicity::anti_monotone;
+    if (e.args[0].o == op::streak && (e.o == op::ge || e.o == op::gt)) return check::monotonicity::monotone;
+    return check::monotonicity::none;
+}
+
 // ================================================================ evaluation
 
 struct event {
@@ -961,9 +1021,151 @@ private:
     // Waivers are read as events of a type after the plan's.
     int waiver_type() const { return static_cast<int>(plan_.events.size()); }
 
+    // ------------------------------------------------------------ working days (LANGUAGE-v2.md section 4)
+
+    // Whether d is a workday: the plan's calendar says (its is_workday is taken as the list of
+    // holidays and make-up days); without one, Monday to Friday. Counting is done here, a day
+    // at a time.
+    bool workday(i64 d) const {
+        if (d < first_day || d > last_day) return false;
+        const auto c = static_cast<calendar::day>(d);
+        if (plan_.workdays) return plan_.workdays->is_workday(c);
+        const auto w = calendar::weekday_of(c);
+        return w != calendar::weekday::saturday && w != calendar::weekday::sunday;
+    }
+    // The nth workday strictly after d (n >= 1), or strictly before it (k = -1).
+    i64 nth_workday(i64 d, i64 n, int k) const {
+        n = clamp_count(n, 1000000);
+        i64 x = d;
+        for (i64 found = 0; found < n;) {
+            x += k;
+            if (x < first_day - 1 || x > last_day + 1) return x;  // no calendar beyond: stop
+            if (workday(x)) ++found;
+        }
+        return x;
+    }
+    // The workdays in [a, b].
+    i64 workdays_in(i64 a, i64 b) const {
+        i64 n = 0;
+        for (i64 d = std::max(a, first_day); d <= b && d <= last_day; ++d) n += workday(d);
+        return n;
+    }
+    // d moved by a duration (k = +1 or -1); `N workdays` lands on the Nth workday strictly after
+    // (or before) d.
+    i64 move(i64 d, const check::duration& len, int k) const {
+        if (len.unit == check::time_unit::workday) return nth_workday(d, len.count, k);
+        return shift(d, len, k);
+    }
+    // The first day a bucket ending on e is closed: the day after e, or after e + grace (with
+    // `grace N workdays`, the day after the Nth workday after e).
+    i64 close_of(i64 e, const std::optional<check::duration>& grace) const {
+        if (!grace) return e + 1;
+        return move(e, *grace, 1) + 1;
+    }
+    // The last day of the triggered `after` bucket opened on d (not cut by the window): `within
+    // N days` counts d as the first, `within N workdays` runs through the Nth workday after d.
+    i64 after_end(const check::rule& r, i64 d) const {
+        if (r.within.unit == check::time_unit::workday) return move(d, r.within, 1);
+        return shift(d, r.within, 1) - 1;
+    }
+
+    // The days whose events count for the bucket [s, e] of rule r (LANGUAGE-v2.md section 5):
+    // the bucket itself, or its due range, which the window does not cut. Day N of a month past
+    // its end is its last day. A `due day N` whose day lies before s (a first bucket the window
+    // starts after day N of its month) is the one day s.
+    period_span due_range(const check::rule& r, i64 s, i64 e) const {
+        auto day_n = [&](i64 in_month) {
+            const calendar::ymd m = calendar::to_ymd(static_cast<calendar::day>(in_month));
+            const int n = std::min(r.due_day, calendar::days_in_month(m.year, m.month));
+            return static_cast<i64>(calendar::from_ymd(m.year, m.month, std::max(1, n)));
+        };
+        switch (r.due) {
+            case check::rule::due_kind::none: return {s, e};
+            case check::rule::due_kind::day: return {s, std::max(s, day_n(e))};
+            case check::rule::due_kind::after: return {e + 1, std::max(e + 1, move(e, r.due_length, 1))};
+            case check::rule::due_kind::day_after: return {e + 1, std::max(e + 1, day_n(e + 1))};
+        }
+        return {s, e};
+    }
+    // The first day the bucket [s, e] is reported: with `due ... after`, its due range's first.
+    i64 shown_from(const check::rule& r, i64 s, i64 e) const {
+        return r.due == check::rule::due_kind::after || r.due == check::rule::due_kind::day_after ? e + 1 : s;
+    }
+
+    // ------------------------------------------------------------ windows bounded by events (section 6)
+
+    struct window {
+        i64 from = 0;
+        std::optional<i64> to;  // none: open
+    };
+
+    // The windows of phase p that apply to `unit` as of T: each start event dated up to T at the
+    // unit or at any unit above it opens one, to the first end event of the same unit dated on or
+    // after it (and up to T), cut at `at most`; windows that overlap or touch are merged.
+    std::vector<window> event_windows(const check::phase& p, const std::optional<std::string>& unit) const {
+        std::vector<window> raw;
+        if (!unit) return raw;  // a rule without `each` has no unit for a window to open at
+        std::vector<std::string> chain;
+        for (std::string cur = *unit; chain.size() <= registry_.size();) {
+            chain.push_back(cur);
+            auto it = registry_.find(cur);
+            if (it == registry_.end() || !it->second.standing.parent) break;
+            cur = *it->second.standing.parent;
+        }
+        for (const std::string& a : chain) {
+            for (const event& st : events_) {
+                if (st.type != p.start_event || st.unit() != a || st.day > T_) continue;
+                window w{st.day, std::nullopt};
+                for (const event& en : events_) {
+                    if (en.type != p.end_event || en.unit() != a || en.day < st.day || en.day > T_) continue;
+                    if (!w.to || en.day < *w.to) w.to = en.day;
+                }
+                if (p.at_most) {
+                    const check::duration& d = *p.at_most;
+                    i64 cut = st.day;
+                    if (d.unit == check::time_unit::workday) cut = nth_workday(st.day - 1, d.count, 1);  // the start day counts
+                    else if (d.unit == check::time_unit::month) cut = plus_months(st.day, d.count) - 1;
+                    else cut = st.day + clamp_count(d.count, 100000000) * (d.unit == check::time_unit::week ? 7 : 1) - 1;
+                    cut = std::max(cut, st.day);
+                    if (!w.to || *w.to > cut) w.to = cut;
+                }
+                raw.push_back(w);
+            }
+        }
+        std::sort(raw.begin(), raw.end(), [](const window& x, const window& y) { return x.from < y.from; });
+        std::vector<window> out;
+        for (const window& w : raw) {
+            if (!out.empty() && (!out.back().to || w.from <= *out.back().to + 1)) {
+                window& last = out.back();
+                if (!w.to) last.to.reset();
+                else if (last.to && *w.to > *last.to) last.to = w.to;
+                continue;
+            }
+            out.push_back(w);
+        }
+        return out;
+    }
+
+    // The buckets of a rule during a phase bounded by events, for one unit, started by T: each
+    // window cut as `every` cuts a window (an open one into whole periods up to the one holding
+    // T), or without `every` one bucket per window, to T while it is open.
+    std::vector<period_span> window_buckets(const check::rule& r, const std::optional<std::string>& unit) const {
+        std::vector<period_span> out;
+        const check::phase& p = plan_.phases[static_cast<std::size_t>(r.event_phase)];
+        for (const window& w : event_windows(p, unit)) {
+            if (r.schedule != check::schedule_kind::every) {
+                out.push_back({w.from, w.to ? *w.to : std::max(w.from, static_cast<i64>(T_))});
+                continue;
+            }
+            for (const auto& b : split(w.from, w.to ? *w.to : last_day, r.per, plan_.week_start, r.full, T_)) out.push_back(b);
+        }
+        return out;
+    }
+
     // The buckets of a calendar schedule (whole, by, every), whatever the date.
     std::vector<laid_bucket> laid_buckets(const check::rule& r) const {
         std::vector<laid_bucket> out;
+        if (r.event_phase >= 0) return out;  // its buckets come with events, per unit
         const i64 wf = r.window_from, wt = r.window_to;
         switch (r.schedule) {
             case check::schedule_kind::whole: out.push_back({wf, wt, wf}); break;
@@ -977,9 +1179,11 @@ private:
         return out;
     }
 
-    // The first day of the `before` bucket a trigger on d opens (d inside the window).
-    static i64 before_start(const check::rule& r, i64 d) {
-        return std::max(shift(d, r.within, -1) + 1, static_cast<i64>(r.window_from));
+    // The first day of the `before` bucket a trigger on d opens (d inside the window): `within
+    // N days` counts d as the last of the N, `within N workdays` starts on the Nth workday before d.
+    i64 before_start(const check::rule& r, i64 d) const {
+        const i64 start = r.within.unit == check::time_unit::workday ? move(d, r.within, -1) : shift(d, r.within, -1) + 1;
+        return std::max(start, static_cast<i64>(r.window_from));
     }
 
     // Whether a waiver's `period` date p names the bucket [from, to] of rule r (LANGUAGE-v2.md
@@ -987,6 +1191,7 @@ private:
     // calendar period that ends it), or a triggered bucket's first day.
     bool names(const check::rule& r, i64 p, i64 from, i64 to) const {
         if (r.schedule == check::schedule_kind::after || r.schedule == check::schedule_kind::before) return p == from;
+        if (r.event_phase >= 0) return from <= p && p <= to;  // a date of the bucket's period
         for (const laid_bucket& b : laid_buckets(r))
             if (b.from == from && b.to == to) return b.visible <= p && p <= b.to;
         return false;
@@ -1000,7 +1205,7 @@ private:
         const i64 wf = r.window_from, wt = r.window_to;
         switch (r.schedule) {
             case check::schedule_kind::after:
-                if (p >= wf && p <= wt) out.push_back(std::min(shift(p, r.within, 1) - 1, wt));
+                if (p >= wf && p <= wt) out.push_back(std::min(after_end(r, p), wt));
                 break;
             case check::schedule_kind::before:
                 for (i64 d = std::max(p, wf); d <= wt; ++d) {
@@ -1010,8 +1215,9 @@ private:
                 }
                 break;
             default:
+                // With `due`, the bucket ends where its due range does.
                 for (const laid_bucket& b : laid_buckets(r))
-                    if (b.visible <= p && p <= b.to) out.push_back(b.to);
+                    if (b.visible <= p && p <= b.to) out.push_back(due_range(r, b.from, b.to).e);
                 break;
         }
         return out;
@@ -1796,7 +2002,7 @@ private:
                 const auto subs = split(c.s, c.e, x.per, plan_.week_start, false, T_);
                 i64 best = 0, run = 0;
                 for (const auto& sub : subs) {
-                    if (T_ < close_day(sub.e, c.rule ? c.rule->grace : std::nullopt)) break;
+                    if (T_ < close_of(sub.e, c.rule ? c.rule->grace : std::nullopt)) break;
                     context inner = c;
                     inner.s = sub.s;
                     inner.e = sub.e;
@@ -1808,6 +2014,40 @@ private:
                     }
                 }
                 return num(rational(best));
+            }
+            case op::peak: {
+                // LANGUAGE-v2.md section 7: the largest AGG over any run [x, x + D - 1] of
+                // consecutive days, each counting only its days inside the bucket up to T; every
+                // run meeting those days is tried (a run may reach past either end).
+                const check::duration& l = x.value.length;
+                const i64 days = std::max<i64>(1, clamp_count(l.count, 100000) * (l.unit == check::time_unit::week ? 7 : 1));
+                const i64 lo = c.s, hi = std::min(c.e, T_);
+                context inner = c;
+                if (hi < lo) {
+                    inner.s = lo;
+                    inner.e = lo - 1;  // nothing: the AGG of no event
+                    return eval(x.args.at(0), inner);
+                }
+                std::optional<val> best;
+                for (i64 from = lo - days + 1; from <= hi; ++from) {
+                    inner.s = std::max(from, lo);
+                    inner.e = std::min(from + days - 1, hi);
+                    val v = eval(x.args.at(0), inner);
+                    if (v.k != vk::num) continue;
+                    if (!best || compare(v.n, best->n) > 0) best = std::move(v);
+                }
+                return best ? *best : undef();
+            }
+            case op::earlier: {
+                // AGG over the bucket's range up to T moved back by D: [s - D, min(e, T) - D],
+                // a month or year shift landing past a month's end on its last day; nothing
+                // while the bucket has not started.
+                const check::duration& l = x.value.length;
+                context inner = c;
+                inner.s = shift(c.s, l, -1);
+                const i64 hi = std::min(c.e, T_);
+                inner.e = c.s > hi ? inner.s - 1 : shift(hi, l, -1);
+                return eval(x.args.at(0), inner);
             }
             case op::violations: {
                 // Violated buckets ending inside this one (an extended bucket where it was
@@ -1857,6 +2097,13 @@ private:
     std::vector<bucket> buckets(const check::rule& r, const std::optional<std::string>& unit) const {
         std::vector<bucket> out;
         const i64 wf = r.window_from, wt = r.window_to;
+        if (r.event_phase >= 0) {
+            // During a phase bounded by events: the unit's windows as of T (reported, with `due
+            // ... after`, from the day after the period).
+            for (const auto& b : window_buckets(r, unit))
+                if (shown_from(r, b.s, b.e) <= T_) out.push_back({b.s, b.e});
+            return out;
+        }
         switch (r.schedule) {
             case check::schedule_kind::whole:
                 if (T_ >= wf) out.push_back({wf, wt});
@@ -1867,13 +2114,21 @@ private:
             case check::schedule_kind::every:
                 // A cumulative bucket runs from the cumulative start and appears once its own
                 // (clipped) period starts; split() only yields periods started by T.
-                for (const auto& sub : split(wf, wt, r.per, plan_.week_start, r.full, T_))
+                for (const auto& sub : split(wf, wt, r.per, plan_.week_start, r.full, T_)) {
+                    if (shown_from(r, sub.s, sub.e) > T_) continue;  // `due ... after`: reported from e + 1
                     out.push_back({r.cumulative ? static_cast<i64>(r.cumulative_from) : sub.s, sub.e});
+                }
                 break;
             case check::schedule_kind::after:
             case check::schedule_kind::before: {
                 std::set<i64> dates;
-                if (r.trig.outcome) {
+                if (r.trig.registered) {
+                    // `after registered`: the unit's `since`, when it has one.
+                    if (unit) {
+                        const auto& since = registry_.at(*unit).standing.since;
+                        if (since && *since <= T_) dates.insert(*since);
+                    }
+                } else if (r.trig.outcome) {
                     const int q = r.trig.target;
                     if (q >= 0 && static_cast<std::size_t>(q) < rows_.size())
                         for (const irow& x : rows_[static_cast<std::size_t>(q)]) {
@@ -1903,9 +2158,9 @@ private:
                 for (i64 d : dates) {
                     if (d < wf || d > wt) continue;
                     if (r.schedule == check::schedule_kind::after)
-                        out.push_back({d, std::min(shift(d, r.within, 1) - 1, wt)});
+                        out.push_back({d, std::min(after_end(r, d), wt)});
                     else
-                        out.push_back({std::max(shift(d, r.within, -1) + 1, wf), d});
+                        out.push_back({before_start(r, d), d});
                 }
                 break;
             }
@@ -1940,7 +2195,7 @@ private:
             if (!names(r, x.period, b.from, b.to)) continue;
             if (x.excuse) {
                 if (excuse < 0) excuse = static_cast<int>(w);
-            } else if (x.extend_to && *x.extend_to > b.to &&
+            } else if (x.extend_to && *x.extend_to > due_range(r, b.from, b.to).e &&
                        (extension < 0 || *x.extend_to > *waivers_[static_cast<std::size_t>(extension)].extend_to)) {
                 extension = static_cast<int>(w);
             }
@@ -1967,7 +2222,9 @@ private:
                 x.unit = unit;
                 x.from = b.from;
                 x.to = b.to;
-                x.end = b.to;
+                // With `due`, the events of its due range count, and its end is the due range's.
+                const period_span counted = due_range(r, b.from, b.to);
+                x.end = counted.e;
                 // An approved waiver (obligations only): an excuse gives the status `excused`,
                 // an extension moves the bucket's end for its events, its close, at_risk and
                 // `violations`; the registry is still read at the period's end.
@@ -1982,7 +2239,7 @@ private:
                 }
                 context c;
                 c.unit = &unit;
-                c.s = b.from;
+                c.s = counted.s;
                 c.e = x.end;
                 c.period_end = b.to;
                 c.rule = &r;
@@ -1993,7 +2250,7 @@ private:
                 x.met = truth(r.condition, c);
                 c.no_data = nullptr;
                 c.reads = nullptr;
-                x.close = close_day(x.end, r.grace);
+                x.close = close_of(x.end, r.grace);
                 x.closed = T_ >= x.close;
                 if (r.outcome) {
                     // Final once closed and every bucket its condition reads is closed (an
@@ -2015,7 +2272,9 @@ private:
                     x.final = final;
                     x.first_final = first_final;
                 } else {
-                    switch (monotonicity_of(r.condition)) {
+                    check::monotonicity m = monotonicity_of(r.condition);
+                    if (m == check::monotonicity::none && plan_.language >= 2) m = decided_early(r.condition);
+                    switch (m) {
                         case check::monotonicity::monotone:
                             x.status = x.met ? "satisfied" : (x.closed ? "violated" : "pending");
                             break;
@@ -2030,6 +2289,8 @@ private:
                     if (std::string(x.status) == "pending" && !x.met && r.warn) {
                         if (r.warn->unit == check::time_unit::month)
                             x.at_risk = T_ >= plus_months(x.end, -r.warn->count);
+                        else if (r.warn->unit == check::time_unit::workday)
+                            x.at_risk = workdays_in(T_ + 1, x.end) <= r.warn->count;  // at most N workdays in (T, end]
                         else
                             x.at_risk = x.end - T_ <= clamp_count(r.warn->count, 100000000) *
                                                           (r.warn->unit == check::time_unit::week ? 7 : 1);

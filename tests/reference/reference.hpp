@@ -1,9 +1,10 @@
 // The reference evaluator: a naive, separate reading of LANGUAGE.md that the real engine is
 // compared against in differential tests. It recomputes everything from the record list for
 // the one as-of date it is asked about: no indexes, no incremental state, no cleverness.
-// It covers LANGUAGE.md (v1) and LANGUAGE-v2.md sections 1, 2, 3 and 8 (unit fields, every
-// child, roll-ups and ranking, waivers). Semantic decisions beyond them are listed at the top
-// of reference.cpp.
+// It covers LANGUAGE.md (v1) and LANGUAGE-v2.md sections 1-9 (unit fields, every child, roll-ups
+// and ranking, working days and calendars, due dates, windows bounded by events, registration,
+// peak and earlier, waivers, earlier verdicts) except periods and durations in hours, which the
+// checker refuses. Semantic decisions beyond them are listed at the top of reference.cpp.
 #pragma once
 
 #include <optional>

@@ -66,7 +66,7 @@ const check checks[] = {
     {"three_ones_leaflet", "deadline coverage"},
     {"operator_screen_share", "monthly ratio of sums"},
     {"bank_screen_share", "monthly ratio of sums"},
-    {"internal_training_cadence", "three-week gap"},
+    {"internal_training_cadence", "three-week count"},
 };
 constexpr std::size_t check_count = sizeof checks / sizeof checks[0];
 
@@ -349,12 +349,17 @@ const expectation edge_expectations[] = {
     // on the 31st.
     {"operator_screen_share", "xo", "svvvvsvsv"},
     {"bank_screen_share", "xb", "svvvvvvvv"},  // xb-o1: 1.5 of 10.0 in April, nothing after
-    // Longest runs without a training: xm 20 days (12-11 .. 12-30, after its last), xv1 20
-    // (04-02 .. 04-21 and between the later ones), xv2 21, xv3 the whole campaign.
-    {"internal_training_cadence", "xm", "s"},
-    {"internal_training_cadence", "xv1", "s"},
-    {"internal_training_cadence", "xv2", "v"},
-    {"internal_training_cadence", "xv3", "v"},
+    // Three-week buckets from 04-01 (04-01..04-21, 04-22..05-12, ..., 12-09..12-29, and
+    // 12-30..12-30), grace 5 days, so the last closes on 2024-01-05. xv1 trains on the first
+    // day of each: all 14 kept. xv2 trains 04-01, 04-23 and then every 15 days to 12-19: each
+    // bucket has one but the last (its 21 days 04-02..04-22 without one straddle two buckets).
+    // xm trains every 14 days from 04-05 to 11-29, then 12-10: none on 12-30. xv3 is
+    // registered from 07-01, so its buckets start with 06-24..07-14 (10 of them), and its only
+    // training, 03-20, is before the campaign: all violated.
+    {"internal_training_cadence", "xm", "sssssssssssssv"},
+    {"internal_training_cadence", "xv1", "ssssssssssssss"},
+    {"internal_training_cadence", "xv2", "sssssssssssssv"},
+    {"internal_training_cadence", "xv3", "vvvvvvvvvv"},
 };
 
 void assert_edge_records(const std::vector<std::string>& dates) {

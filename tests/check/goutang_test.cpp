@@ -140,15 +140,33 @@ TEST(check_goutang, schedules_windows_grace_and_warn) {
     EXPECT_TRUE(lecture.trig.scoped);
     EXPECT_EQ(lecture.within.days(), 14);
 
+    // Revised reading (PLAN.md): the window runs past the plan, to 2024-03-31, so that a listing
+    // final in January gets its full 30 days.
     const auto& done = rule_named(p, "rectification_done");
     EXPECT_EQ(done.schedule, check::schedule_kind::after);
     EXPECT_TRUE(done.trig.outcome);
     EXPECT_EQ(done.trig.target, p.find_rule("rectification_listing"));
-    EXPECT_EQ(calendar::to_iso(done.window_to), "2024-01-31");
+    EXPECT_EQ(calendar::to_iso(done.window_from), "2023-04-01");
+    EXPECT_EQ(calendar::to_iso(done.window_to), "2024-03-31");
 
-    // PLAN.md: grace only on village_monthly_activity; warn only there and on `by` obligations.
+    // Revised reading (PLAN.md): three-week buckets counted from the campaign's start, grace 5 days.
+    const auto& cadence = rule_named(p, "internal_training_cadence");
+    EXPECT_EQ(cadence.schedule, check::schedule_kind::every);
+    EXPECT_EQ(cadence.per.unit, check::period_unit::week);
+    EXPECT_EQ(cadence.per.count, 3);
+    EXPECT_TRUE(cadence.per.counted);
+    EXPECT_FALSE(cadence.full);
+    EXPECT_EQ(calendar::to_iso(cadence.window_from), "2023-04-01");
+    EXPECT_EQ(calendar::to_iso(cadence.window_to), "2023-12-30");
+    ASSERT_TRUE(cadence.grace.has_value());
+    EXPECT_EQ(cadence.grace->days(), 5);
+    EXPECT_FALSE(cadence.warn.has_value());
+
+    // PLAN.md: grace only on village_monthly_activity and (revised reading) on
+    // internal_training_cadence; warn only on the former and on `by` obligations.
     for (const auto& r : p.rules) {
-        EXPECT_EQ(r.grace.has_value(), r.id == "village_monthly_activity") << r.id;
+        EXPECT_EQ(r.grace.has_value(), r.id == "village_monthly_activity" || r.id == "internal_training_cadence")
+            << r.id;
         EXPECT_EQ(r.warn.has_value(), r.id == "village_monthly_activity" || r.schedule == check::schedule_kind::by)
             << r.id;
     }
@@ -211,7 +229,7 @@ TEST(check_goutang, monotonicity_of_every_rule) {
         {"operator_staff_training", M},   {"bank_outlet_column", N},      {"bank_screen_share", N},
         {"bank_sms_weekly", M},           {"bank_signage", N},            {"bank_official_posts", M},
         {"student_pledge", N},            {"volunteer_team", M},          {"term_lecture", M},
-        {"term_end_lecture", M},          {"unit_plan_issued", M},        {"internal_training_cadence", N},
+        {"term_end_lecture", M},          {"unit_plan_issued", M},        {"internal_training_cadence", M},
         {"training_participation", A},    {"antifraud_follow_rate", N},   {"accountant_training", M},
         {"spot_checks", M},               {"rectification_done", M},      {"notify_criticism", N},
         {"rectification_listing", N},     {"recommend_top10", N},

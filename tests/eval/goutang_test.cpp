@@ -4,7 +4,9 @@
 // docs/choices.md, as of 2023-04-20, 2023-07-01 and 2024-02-15 (plus the two days around the
 // rectification listing). The rule file follows PLAN.md's revised readings: screen shares per
 // outlet with `screen: true`, criticism of the finance office and of a central school for its
-// school up to 2024-03-31, either ground for the listing, and the top ten with no violation.
+// school up to 2024-03-31, either ground for the listing, the top ten with no violation, a
+// training at least once in each three-week bucket from 04-01 (grace 5 days), and a
+// rectification window running to 2024-03-31 so that every listing gets its full 30 days.
 //
 // The town
 //   gt (town) with ps1 (police station), fo1 (finance office), m1 (member unit, staff m1s01..10)
@@ -22,7 +24,12 @@
 // (12-25..12-31 is cut by the campaign's end and dropped by `full`): 38 full weeks. The campaign
 // runs 2023-04-01..12-30 (274 days); its December bucket is 12-01..12-30. The plan's span (the
 // default window of `by` obligations) is 2023-03-01..12-31; notify_criticism runs
-// 2023-03-01..2024-03-31.
+// 2023-03-01..2024-03-31. internal_training_cadence's 14 buckets (`every 3 weeks` from 04-01):
+// 04-01..04-21, 04-22..05-12, 05-13..06-02, 06-03..06-23, 06-24..07-14, 07-15..08-04,
+// 08-05..08-25, 08-26..09-15, 09-16..10-06, 10-07..10-27, 10-28..11-17, 11-18..12-08,
+// 12-09..12-29 and 12-30..12-30 (cut by the campaign's end); with grace 5 days each is
+// violated, when it is, 6 days after its end (04-27, 05-18, 06-08, 06-29, 07-20, 08-10, 08-31,
+// 09-21, 10-12, 11-02, 11-23, 12-14, 2024-01-04, 2024-01-05).
 //
 // Every village, member unit and key-person roll here is non-empty, so the `each ... where`
 // readings remove no row from this data; the scenario tests beside the rule file show rows
@@ -225,6 +232,12 @@ row_exp by(const std::string& unit, day to, status st, bool met, V value, bool a
 row_exp camp(const std::string& unit, status st, bool met, V value) {
     return {unit, D23(4, 1), D23(12, 30), st, met, value};
 }
+// The k-th (from 0) three-week bucket of internal_training_cadence: 04-01 + 21k for 21 days,
+// the last (k = 13) cut to 12-30..12-30.
+row_exp tri(const std::string& unit, int k, status st, bool met, V value) {
+    const day from = D23(4, 1) + 21 * k;
+    return {unit, from, std::min<day>(from + 20, D23(12, 30)), st, met, value};
+}
 row_exp no_data(row_exp r) {
     r.no_data = true;
     return r;
@@ -247,12 +260,18 @@ out_exp nmon24(const std::string& unit, int m, bool fired, bool final, std::opti
 }
 // The units notify_criticism is judged for.
 const std::vector<std::string> criticised = {"v1", "v2", "v3", "op1", "bk1", "cs1", "m1", "fo1"};
-// A notify_criticism bucket's first final day: the day after the month, or for a village the
-// close day of its village_monthly_activity bucket of that month (end + 5 days grace + 1), which is
-// later (April: 05-06; December: 12-30 + 6 = 2024-01-05).
-day notify_final_on(bool village, int m) {
+// A notify_criticism bucket's first final day: the day after the month, or the latest close
+// day of a bucket with grace ending in the month, if later. For a village that is its
+// village_monthly_activity bucket (end + 5 days grace + 1: April 05-06, December 12-30 + 6 =
+// 2024-01-05), never earlier than its cadence buckets ending in the month (the latest of those
+// close on 11-02, 2024-01-04 and 2024-01-05). For the member unit m1 it is its cadence buckets:
+// 10-07..10-27 closes on 11-02 and 12-30..12-30 on 2024-01-05; every other one closes before
+// the month's own close (08-05..08-25 on 08-31, 06-03..06-23 on 06-29).
+day notify_final_on(const std::string& unit, int m) {
     if (m == 3) return D23(4, 1);  // March buckets (taskforce, mobilization) have no grace
-    if (village) return month_end_in_campaign(m) + 6;
+    if (unit[0] == 'v') return month_end_in_campaign(m) + 6;
+    if (unit == "m1" && m == 10) return D23(11, 2);
+    if (unit == "m1" && m == 12) return D(2024, 1, 5);
     return D23(m, mandate::calendar::days_in_month(2023, m)) + 1;
 }
 
@@ -403,14 +422,14 @@ TEST_F(Goutang, AsOf2023_04_20) {
                                          by("v3", D23(4, 30), P, false, num(0), true),
                                          by("m1", D23(4, 30), S, true, num(1)),  // issued 04-01
                                      });
-    // gap up to T, judged at the close (12-30): v1 trained 04-01 (04-02..04-20 = 19 days); v2 on
-    // 04-05 (04-06..04-20 = 15); v3 never (04-01..04-20 = 20 days, still < 21); m1 on 04-03 and
-    // 04-20 (04-04..04-19 = 16).
+    // Only the first three-week bucket, 04-01..04-21, has started. A count >= 1 is satisfied on
+    // the day it holds: v1 trained on 04-01, v2 on 04-05, m1 on 04-03 and 04-20 (2). v3 has none
+    // yet: pending until the bucket closes on 04-27 (no warn, so not at risk).
     c.obligation("internal_training_cadence", {
-                                                  camp("v1", P, true, days(19)),
-                                                  camp("v2", P, true, days(15)),
-                                                  camp("v3", P, true, days(20)),
-                                                  camp("m1", P, true, days(16)),
+                                                  tri("v1", 0, S, true, num(1)),
+                                                  tri("v2", 0, S, true, num(1)),
+                                                  tri("v3", 0, P, false, num(0)),
+                                                  tri("m1", 0, S, true, num(2)),
                                               });
     // all(...) is anti-monotone: only satisfied at the close, but m1's 04-20 training had 9 of 10
     // attendees, so April is violated early. v3 has no training: all of none is true.
@@ -581,15 +600,24 @@ TEST_F(Goutang, AsOf2023_07_01) {
                                          by("v3", D23(4, 30), X, false, num(0)),
                                          by("m1", D23(4, 30), S, true, num(1)),
                                      });
-    // Not monotone: pending until 12-30 even when already met or unmet for good.
-    // v1: trainings every 20 days from 04-01 (gaps of 19), 06-21..07-01 = 11. v2: on the 5th of
-    // each month, longest 05-06..06-04 = 30. v3: none, 04-01..07-01 = 92. m1: 04-21..05-11 = 21.
-    c.obligation("internal_training_cadence", {
-                                                  camp("v1", P, true, days(19)),
-                                                  camp("v2", P, false, days(30)),
-                                                  camp("v3", P, false, days(92)),
-                                                  camp("m1", P, false, days(21)),
-                                              });
+    // The first five three-week buckets have started (the fifth, 06-24..07-14, on 06-24); the
+    // first four closed by 06-29. v1: 04-01 and 04-21 (2), 05-11, 05-31, 06-20; its 07-10
+    // training is after T. v2, on the 5th of each month: 04-05, 05-05, none in 05-13..06-02
+    // (violated on 06-08: 06-05 falls in the next bucket), 06-05; 07-05 is after T. v3: none,
+    // each closed bucket violated. m1: 04-03 and 04-20 (2), 05-12, 06-01, 06-20. (Under v1 m1's
+    // 21 days 04-21..05-11 broke the gap; they straddle two buckets, each with a training.)
+    {
+        std::vector<row_exp> rows;
+        const int v1[] = {2, 1, 1, 1}, v2[] = {1, 1, 0, 1}, m1[] = {2, 1, 1, 1};
+        for (int k = 0; k < 4; ++k) {
+            rows.push_back(tri("v1", k, S, true, num(v1[k])));
+            rows.push_back(tri("v2", k, v2[k] ? S : X, v2[k] > 0, num(v2[k])));
+            rows.push_back(tri("v3", k, X, false, num(0)));
+            rows.push_back(tri("m1", k, S, true, num(m1[k])));
+        }
+        for (const char* u : {"v1", "v2", "v3", "m1"}) rows.push_back(tri(u, 4, P, false, num(0)));
+        c.obligation("internal_training_cadence", rows);
+    }
     {
         std::vector<row_exp> rows;
         for (const char* u : {"v1", "v2", "v3", "m1"})
@@ -618,44 +646,47 @@ TEST_F(Goutang, AsOf2023_07_01) {
     c.obligation("rectification_done", {});
 
     // notify_criticism, month by month (final_on: see notify_final_on):
-    //   v1: never. v2: May (banner, poster); June not yet (the June activity bucket is in its
-    //   grace). v3: March, April (plan, follow rate), May (activity, three ones, pledge, follow),
-    //   June (follow rate, closed 07-01). op1: April..June (screen share; April also the columns).
-    //   bk1: April (screen share, signage 3/4), May (screen share at bk1o2), June (screen share,
+    //   v1: never. v2: May (banner, poster), June (the cadence bucket 05-13..06-02, violated on
+    //   06-08; the June activity bucket is still in its grace). v3: March, April (plan, follow
+    //   rate, cadence 04-01..04-21), May (activity, three ones, pledge, follow, cadence
+    //   04-22..05-12), June (follow rate, cadence 05-13..06-02 and 06-03..06-23). op1:
+    //   April..June (screen share; April also the columns). bk1: April (screen share, signage 3/4), May (screen share at bk1o2), June (screen share,
     //   and the SMS week 05-29..06-04 ends in June). cs1: March only (its school's end-of-term
     //   bucket does not exist before 07-05). m1: April (attendance, follow rate), May, June
     //   (follow rate). fo1: nothing (accountant_training is satisfied, and ends 12-30).
     //   Village June buckets are final only on 07-06; July buckets are not final.
     const std::map<std::string, std::set<int>> fired = {
-        {"v1", {}}, {"v2", {5}}, {"v3", {3, 4, 5, 6}}, {"op1", {4, 5, 6}},
+        {"v1", {}}, {"v2", {5, 6}}, {"v3", {3, 4, 5, 6}}, {"op1", {4, 5, 6}},
         {"bk1", {4, 5, 6}}, {"cs1", {3}}, {"m1", {4, 5, 6}}, {"fo1", {}}};
     std::vector<out_exp> notify;
     for (const auto& [unit, months] : fired) {
-        const bool village = unit[0] == 'v';
         for (int m = 3; m <= 7; ++m) {
-            const day fo = notify_final_on(village, m);
+            const day fo = notify_final_on(unit, m);
             const bool final = D23(7, 1) >= fo;
             notify.push_back(nmon(unit, m, months.count(m) > 0, final, final ? std::optional<day>(fo) : std::nullopt));
         }
     }
     c.outcome("notify_criticism", notify);
     // rectification_listing fires on either ground. Violated buckets ending in the campaign so
-    // far: v3 many (May's activity, the three ones, the pledge, the plan, the follow rate);
-    // op1 4 (April's columns, three screen shares); bk1 5 (three screen shares, April's
-    // signage, the SMS week); v2 2 (banner, poster; its June activity is still in its grace);
-    // v1 none. No unit has 3 closed months with >= 2 cases (v3: June only). Nothing is final
-    // before the campaign ends. No unit has 6 closed months yet for the top ten.
+    // far: v3 many (May's activity, the three ones, the pledge, the plan, the follow rate, four
+    // cadence buckets); op1 4 (April's columns, three screen shares); bk1 5 (three screen
+    // shares, April's signage, the SMS week); v2 3 (banner, poster, the cadence bucket
+    // 05-13..06-02; its June activity is still in its grace); v1 none. No unit has 3 closed
+    // months with >= 2 cases (v3: June only). Nothing is final before the campaign ends. No unit
+    // has 6 closed months yet for the top ten.
     std::vector<out_exp> listing, top10;
     for (const char* u : {"v1", "v2", "v3", "op1", "bk1"}) {
         const std::string unit = u;
-        listing.push_back({u, D23(4, 1), D23(12, 30), unit == "v3" || unit == "op1" || unit == "bk1", false});
+        listing.push_back({u, D23(4, 1), D23(12, 30), unit != "v1", false});
         top10.push_back({u, D23(4, 1), D23(12, 30), false, false});
     }
     c.outcome("rectification_listing", listing);
     c.outcome("recommend_top10", top10);
     c.all_checked();
 
-    EXPECT_EQ(r.results.size(), 138u);
+    // 138 under a single campaign bucket of the cadence, and 16 more (5 buckets, not 1, for
+    // each of v1, v2, v3, m1).
+    EXPECT_EQ(r.results.size(), 154u);
     EXPECT_EQ(r.outcomes.size(), 50u);  // notify 8 units x 5 months, listing 5, top ten 5
 }
 
@@ -768,15 +799,27 @@ TEST_F(Goutang, AsOf2024_02_15) {
                                          by("v3", D23(4, 30), X, false, num(0)),
                                          by("m1", D23(4, 30), S, true, num(1)),
                                      });
-    // v1: every 20 days 04-01..12-17, gaps of 19, then 12-18..12-30 = 13. v2: the 5th of each
-    // month, longest runs 30 days (e.g. 05-06..06-04). v3: no training in 274 days. m1: 21 days
-    // 04-21..05-11 (not < 21), every other gap <= 19.
-    c.obligation("internal_training_cadence", {
-                                                  camp("v1", S, true, days(19)),
-                                                  camp("v2", X, false, days(30)),
-                                                  camp("v3", X, false, days(274)),
-                                                  camp("m1", X, false, days(21)),
-                                              });
+    // All 14 three-week buckets, closed by 2024-01-05. v1 trains every 20 days from 04-01
+    // (04-01 and 04-21 both fall in the first bucket) to 12-17, and on 12-30: one in each
+    // bucket after the first. v2 trains on the 5th of each month: none falls in 05-13..06-02,
+    // 07-15..08-04, 10-07..10-27, 12-09..12-29 or 12-30..12-30 (buckets 2, 5, 9, 12, 13 from
+    // 0), one in each other. v3: none. m1: as v1 (04-03 and 04-20 in the first) but nothing on
+    // 12-30, so the last bucket, one day long, is violated on 2024-01-05.
+    {
+        const std::set<int> v2_lapses = {2, 5, 9, 12, 13};
+        std::vector<row_exp> rows;
+        for (int k = 0; k < 14; ++k) {
+            rows.push_back(tri("v1", k, S, true, num(k == 0 ? 2 : 1)));
+            const bool v2_ok = v2_lapses.count(k) == 0;
+            rows.push_back(tri("v2", k, v2_ok ? S : X, v2_ok, num(v2_ok ? 1 : 0)));
+            rows.push_back(tri("v3", k, X, false, num(0)));
+            const bool m1_ok = k < 13;
+            rows.push_back(tri("m1", k, m1_ok ? S : X, m1_ok, num(k == 0 ? 2 : m1_ok ? 1 : 0)));
+        }
+        EXPECT_EQ(iso(rows.back().from), "2023-12-30");
+        EXPECT_EQ(iso(rows.back().to), "2023-12-30");
+        c.obligation("internal_training_cadence", rows);
+    }
     {
         std::vector<row_exp> rows;
         for (const char* u : {"v1", "v2", "v3", "m1"})
@@ -800,12 +843,12 @@ TEST_F(Goutang, AsOf2024_02_15) {
     c.obligation("accountant_training", {camp("fo1", S, true, num(1))});
     c.obligation("spot_checks", {{"gt", D23(12, 1), D23(12, 31), S, true, num(1)}});
     // rectification_listing for v2 and v3 is final on 2024-01-05 (see below): buckets
-    // 01-05..02-03 clipped to the window's end 01-31. rc_v3a (01-03) is before v3's; rc_v3b
-    // (01-20) counts. v2 never rectifies. op1 and bk1 are final on 12-31: 12-31..2024-01-29,
-    // no rectification.
+    // 01-05..02-03, the full 30 days (the window runs to 2024-03-31; v1's cut them at 01-31).
+    // rc_v3a (01-03) is before v3's; rc_v3b (01-20) counts. v2 never rectifies: violated on
+    // 02-04. op1 and bk1 are final on 12-31: 12-31..2024-01-29, no rectification.
     c.obligation("rectification_done", {
-                                           {"v2", D(2024, 1, 5), D(2024, 1, 31), X, false, num(0)},
-                                           {"v3", D(2024, 1, 5), D(2024, 1, 31), S, true, num(1)},
+                                           {"v2", D(2024, 1, 5), D(2024, 2, 3), X, false, num(0)},
+                                           {"v3", D(2024, 1, 5), D(2024, 2, 3), S, true, num(1)},
                                            {"op1", D23(12, 31), D(2024, 1, 29), X, false, num(0)},
                                            {"bk1", D23(12, 31), D(2024, 1, 29), X, false, num(0)},
                                        });
@@ -813,11 +856,14 @@ TEST_F(Goutang, AsOf2024_02_15) {
     // notify_criticism: fired in the months where the unit, or a unit under it, has a violated
     // bucket ending then (2023-03..2024-02 have started by T; March 2024 has not).
     //   v1: never.
-    //   v2: May (banner 2/3, poster 1/2), June (activity), December (training cadence, 12-30),
-    //       January 2024 (rectification_done, 01-05..01-31, violated on 02-01).
+    //   v2: May (banner 2/3, poster 1/2), June (activity; cadence 05-13..06-02), August
+    //       (cadence 07-15..08-04), October (cadence 10-07..10-27), December (cadence
+    //       12-09..12-29 and 12-30..12-30), February 2024 (rectification_done, 01-05..02-03,
+    //       violated on 02-04); not January 2024 (no bucket of v2 ends in it).
     //   v3: every month: March (task force, meeting), April (plan, follow rate), May..November
     //       (activity, follow rate; May also the three ones and the pledge), December (follow
-    //       rate, key persons, cadence); not January 2024 (rectified on 01-20).
+    //       rate, key persons), and from April every month a cadence bucket; not January or
+    //       February 2024 (rectified on 01-20, in 01-05..02-03).
     //   op1: April..December (screen share no data; April the columns; August the SMS); not
     //       March; January 2024 (rectification_done 12-31..01-29).
     //   bk1: April..December (screen share every month; also April's signage, the SMS week
@@ -825,35 +871,38 @@ TEST_F(Goutang, AsOf2024_02_15) {
     //       (rectification_done 12-31..01-29).
     //   cs1: March (its meeting), July (its school sc1's term_end_lecture 06-22..07-05,
     //       violated: `within u`).
-    //   m1: April (attendance, 9/10), May..July (9/10), December (cadence); from August 10/10.
+    //   m1: April (attendance, 9/10), May..July (9/10), December (cadence 12-30..12-30); from
+    //       August 10/10.
     //   fo1: never (accountant_training, its only obligation, satisfied on 06-15).
-    // A 2023 month is final as notify_final_on says; January 2024 on 02-01 (its own close, and
-    // the close of v2's rectification_done bucket); February 2024 closes on 03-01, after T.
+    // A 2023 month is final as notify_final_on says; January 2024 on 02-01 (its own close; op1's
+    // and bk1's rectification_done buckets, ending 01-29, closed on 01-30); February 2024 closes
+    // on 03-01, after T.
     const std::map<std::string, std::set<int>> fired = {
         {"v1", {}},
-        {"v2", {5, 6, 12, 13}},
+        {"v2", {5, 6, 8, 10, 12, 14}},
         {"v3", {3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
         {"op1", {4, 5, 6, 7, 8, 9, 10, 11, 12, 13}},
         {"bk1", {4, 5, 6, 7, 8, 9, 10, 11, 12, 13}},
         {"cs1", {3, 7}},
         {"m1", {4, 5, 6, 7, 12}},
-        {"fo1", {}}};  // 13: January 2024
+        {"fo1", {}}};  // 13: January 2024, 14: February 2024
     std::vector<out_exp> notify;
     for (const auto& [unit, months] : fired) {
         for (int m = 3; m <= 12; ++m)
-            notify.push_back(nmon(unit, m, months.count(m) > 0, true, notify_final_on(unit[0] == 'v', m)));
+            notify.push_back(nmon(unit, m, months.count(m) > 0, true, notify_final_on(unit, m)));
         notify.push_back(nmon24(unit, 1, months.count(13) > 0, true, D(2024, 2, 1)));
-        notify.push_back(nmon24(unit, 2, false, false));
+        notify.push_back(nmon24(unit, 2, months.count(14) > 0, false));
     }
     c.outcome("notify_criticism", notify);
 
     // rectification_listing, on either ground: v3 has >= 3 violations in the campaign, and 2
     // fraud cases in each of June, July, August (some reported by its household hh3a: of v3
-    // takes descendants). v2 has single cases (May, September) but 4 violations (banner, poster,
-    // June's activity, the cadence); op1 and bk1 one case each but many violations; v1 none.
-    // The bucket ends 12-30 and reads the village's village_monthly_activity December bucket,
-    // closed on 12-30 + 5 + 1 = 2024-01-05: that is its first final day (the same for every
-    // village). Operator and bank buckets have no grace: final from 12-31.
+    // takes descendants). v2 has single cases (May, September) but 8 violations (banner, poster,
+    // June's activity, 5 cadence buckets); op1 and bk1 one case each but many violations; v1
+    // none.
+    // The bucket ends 12-30 and reads the village's village_monthly_activity December bucket
+    // and its cadence bucket 12-30..12-30, both closed on 12-30 + 5 + 1 = 2024-01-05: that is
+    // its first final day (the same for every village). Operator and bank buckets have no grace: final from 12-31.
     c.outcome("rectification_listing", {
                                            {"v1", D23(4, 1), D23(12, 30), false, true, D(2024, 1, 5)},
                                            {"v2", D23(4, 1), D23(12, 30), true, true, D(2024, 1, 5)},
@@ -878,8 +927,9 @@ TEST_F(Goutang, AsOf2024_02_15) {
                                  });
     c.all_checked();
 
-    // 282 rows under the v1 readings, and 3 more rectification_done buckets (v2, op1, bk1).
-    EXPECT_EQ(r.results.size(), 285u);
+    // 285 with one campaign bucket of the cadence per unit; 14 three-week buckets instead give
+    // 52 more (13 for each of v1, v2, v3, m1).
+    EXPECT_EQ(r.results.size(), 337u);
     // notify 8 units x 12 months (2023-03..2024-02), listing 5, top ten 5.
     EXPECT_EQ(r.outcomes.size(), 106u);
 }
@@ -913,10 +963,11 @@ TEST_F(Goutang, RectificationListingFinalDay) {
                                                {"op1", D23(4, 1), D23(12, 30), true, true, D23(12, 31)},
                                                {"bk1", D23(4, 1), D23(12, 30), true, true, D23(12, 31)},
                                            });
-        // rc_v3a on 01-03 is before v3's bucket; rc_v3b (01-20) is after T.
+        // rc_v3a on 01-03 is before v3's bucket; rc_v3b (01-20) is after T. The buckets run the
+        // full 30 days, to 02-03.
         c.obligation("rectification_done", {
-                                               {"v2", D(2024, 1, 5), D(2024, 1, 31), P, false, num(0)},
-                                               {"v3", D(2024, 1, 5), D(2024, 1, 31), P, false, num(0)},
+                                               {"v2", D(2024, 1, 5), D(2024, 2, 3), P, false, num(0)},
+                                               {"v3", D(2024, 1, 5), D(2024, 2, 3), P, false, num(0)},
                                                {"op1", D23(12, 31), D(2024, 1, 29), P, false, num(0)},
                                                {"bk1", D23(12, 31), D(2024, 1, 29), P, false, num(0)},
                                            });
@@ -926,17 +977,17 @@ TEST_F(Goutang, RectificationListingFinalDay) {
 TEST_F(Goutang, Inputs) {
     const report r = at(D(2024, 2, 15));
     // registry.jsonl: 74 records (73 entities, sw1c twice: version 0 and version 1 with until).
-    // events.jsonl: 318 records: 3 retractions (pl_su3a, sms_op_0821, fc_v1x, each retracting an
-    // event sent too) and 315 events: act_v1_05 twice (1 duplicate), 3 retracted, lc_bad without
-    // its topic (rejected), lf_v3x naming the unregistered hh9z (unresolved), 309 applied.
+    // events.jsonl: 319 records: 3 retractions (pl_su3a, sms_op_0821, fc_v1x, each retracting an
+    // event sent too) and 316 events: act_v1_05 twice (1 duplicate), 3 retracted, lc_bad without
+    // its topic (rejected), lf_v3x naming the unregistered hh9z (unresolved), 310 applied.
     EXPECT_EQ(r.inputs.entities, 74u);
     EXPECT_EQ(r.inputs.retractions, 3u);
     EXPECT_EQ(r.inputs.duplicates, 1u);
     EXPECT_EQ(r.inputs.retracted, 3u);
     EXPECT_EQ(r.inputs.rejected, 1u);
     EXPECT_EQ(r.inputs.unresolved, 1u);
-    EXPECT_EQ(r.inputs.applied, 309u);
-    EXPECT_EQ(r.inputs.read, 392u);
+    EXPECT_EQ(r.inputs.applied, 310u);
+    EXPECT_EQ(r.inputs.read, 393u);
     EXPECT_EQ(r.inputs.read, r.inputs.entities + r.inputs.applied + r.inputs.duplicates + r.inputs.retracted +
                                  r.inputs.retractions + r.inputs.unresolved + r.inputs.rejected);
     ASSERT_EQ(r.rejected.size(), 1u);
@@ -949,8 +1000,8 @@ TEST_F(Goutang, Inputs) {
     EXPECT_EQ(r.ignored_fields[0].records, 1u);
     // The counts do not depend on the as-of date.
     const report early = at(D23(4, 20));
-    EXPECT_EQ(early.inputs.read, 392u);
-    EXPECT_EQ(early.inputs.applied, 309u);
+    EXPECT_EQ(early.inputs.read, 393u);
+    EXPECT_EQ(early.inputs.applied, 310u);
 }
 
 // The rule file has exactly the 29 obligations and 3 outcomes every as-of test checks.

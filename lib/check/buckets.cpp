@@ -108,7 +108,10 @@ std::optional<calendar::bucket> waived_bucket(const rule& r, const std::vector<c
     if (r.schedule == schedule_kind::after || r.schedule == schedule_kind::before) {
         // A triggered bucket is named by its first day: an `after` bucket's is its trigger's,
         // a `before` bucket's lies `within` before its trigger (unless the window cut it).
-        const day trigger = r.schedule == schedule_kind::after ? period : calendar::shift(period, r.within, +1) - 1;
+        // (`within N workdays` before: the bucket starts on the Nth workday before its trigger.)
+        const day trigger = r.schedule == schedule_kind::after               ? period
+                            : r.within.unit == calendar::time_unit::workday ? calendar::shift(period, r.within, +1, r.workdays)
+                                                                             : calendar::shift(period, r.within, +1) - 1;
         auto b = triggered_bucket(r, trigger);
         if (b && b->from != period) return std::nullopt;
         return b;

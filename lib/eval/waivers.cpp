@@ -68,15 +68,21 @@ std::vector<unapplied_waiver> engine_state::unapplied_waivers(const evaluation& 
         w.period = t.date[row];
         if (applied[row]) continue;
         bool bucket = false;
+        std::optional<day> short_of;  // a bucket it names, during a phase bounded by events, ending on or after its extension
         if (t.state[row] == row_state::applied) {
             const graph::rule_node& rn = plan->rules()[rule];
             ev.for_buckets(static_cast<int>(rule), t.unit_entity[row], [&](const bucket_state& b) {
-                if (b.waiver != none && check::waiver_names(ru, rn.buckets, b.from, b.to, w.period)) bucket = true;
+                if (!check::waiver_names(ru, rn.buckets, b.from, b.to, w.period)) return;
+                if (b.waiver != none) bucket = true;
+                else short_of = b.end;
             });
         }
         if (bucket) continue;  // its bucket carries another waiver of it
         if (t.state[row] == row_state::unresolved)
             w.reason = "unit '" + *w.unit + "' is not registered";
+        else if (short_of)
+            w.reason = "the bucket of '" + ru.id + "' holding " + calendar::to_iso(w.period) + " ends on " +
+                       calendar::to_iso(*short_of) + ": an extension must end after it";
         else
             w.reason = "no bucket of '" + ru.id + "'" + (w.unit ? " for '" + *w.unit + "'" : std::string()) + " holds " +
                        calendar::to_iso(w.period) + " as of " + calendar::to_iso(ev.as_of());

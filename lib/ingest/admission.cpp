@@ -149,9 +149,10 @@ bool make_waiver(const check::plan& plan, const waiver_values& w, parsed_record&
     if (w.has_excuse && !w.excuse) return reject("field 'excuse' must be true (a waiver that only extends has 'extend_to')");
     if (w.extend_to) {
         const auto b = check::waived_bucket(ru, check::rule_buckets(ru, plan.week_start), *w.period);
-        // A bucket with `due` ends where its due range does.
-        const calendar::day end = b ? check::counted_days(ru, b->from, b->to).to : 0;
-        if (b && *w.extend_to <= end)
+        // A bucket with `due` ends where its due range does. During a phase bounded by events
+        // the bucket is not known before the events are: it ends on its period date or later.
+        const calendar::day end = b ? check::counted_days(ru, b->from, b->to).to : *w.period;
+        if ((b || ru.event_phase >= 0) && *w.extend_to <= end)
             return reject("field 'extend_to' (" + calendar::to_iso(*w.extend_to) + ") must be after the end of the bucket it extends (" +
                           calendar::to_iso(end) + ")");
     }

@@ -216,17 +216,18 @@ obligation never "报送" {
 1 error
 """)
 
-case("a duration in hours", HEAD + """phase h2 "下半年" from 2023-07-01 to 2023-12-31
+case("a grace in hours", HEAD + """phase h2 "下半年" from 2023-07-01 to 2023-12-31
 event warning "预警" {}
-obligation feedback "2小时内反馈" {
+obligation feedback "月报" {
   each    o: office
   during  h2
-  after   warning of o within 2 hours
+  every   month
   require count(report of o) >= 1
+  grace   2 hours
 }
-""", """plan.mandate:11:31: error: durations in hours are not supported yet: give the length in days or workdays
- 11 |   after   warning of o within 2 hours
-    |                               ^~~~~~~
+""", """plan.mandate:13:11: error: hours count only in 'within' after an event or outcome and in 'every N hours'; give this length in days or workdays
+ 13 |   grace   2 hours
+    |           ^~~~~~~
 1 error
 """)
 

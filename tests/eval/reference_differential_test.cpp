@@ -113,7 +113,7 @@ TEST(Differential, V2ConstructsPlanAgreesWithReference) {
 // it does not (due-after buckets of event windows shown early, waivers of event-window buckets,
 // `due N workdays after` on Monday-Friday, extensions checked against the period's end and
 // against Monday-Friday): every run meets them.
-TEST(Differential, DISABLED_V2TimePlanAgreesWithReference) {
+TEST(Differential, V2TimePlanAgreesWithReference) {
     const seen s = differential("tests/reference/v2-time.mandate", mandate::testing::scaled(1000), 980000);
     EXPECT_GT(s.rows, 0);
     EXPECT_GT(s.extended, 0) << "no stream extended a bucket";
@@ -122,7 +122,7 @@ TEST(Differential, DISABLED_V2TimePlanAgreesWithReference) {
 // A declared calendar with a Friday-Saturday weekend (tests/reference/v2-calendar.mandate).
 // DISABLED as the one above: `due N workdays after` counts Monday-Friday, waivers of event
 // windows, extensions checked against the period's end.
-TEST(Differential, DISABLED_V2CalendarPlanAgreesWithReference) {
+TEST(Differential, V2CalendarPlanAgreesWithReference) {
     const seen s = differential("tests/reference/v2-calendar.mandate", mandate::testing::scaled(1000), 990000);
     EXPECT_GT(s.rows, 0);
 }
@@ -141,7 +141,7 @@ TEST(Differential, ConformanceV2PlansAgreeWithReference) {
 // The v2 conformance cases of working days and due dates (04) and windows bounded by events
 // (05). DISABLED until the engine checks extensions against the due range and on the plan's
 // calendar, and applies waivers to buckets of event windows (reference_time_disagreements_test.cpp).
-TEST(Differential, DISABLED_ConformanceV2TimePlansAgreeWithReference) {
+TEST(Differential, ConformanceV2TimePlansAgreeWithReference) {
     std::uint64_t seed = 1020000;
     for (const char* name : {"04-workdays-due", "05-event-windows"}) {
         const seen s = differential(std::string("tests/conformance-v2/") + name + "/plan.mandate", mandate::testing::scaled(300), seed);

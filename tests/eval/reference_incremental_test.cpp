@@ -182,9 +182,9 @@ TEST(Incremental, V2ConstructsPlanAfterEveryRecord) { plan_file("tests/reference
 // Every construct of LANGUAGE-v2.md sections 4-7 and 9, on cn_mainland and on a declared calendar.
 // DISABLED until the engine follows the text where reference_time_disagreements_test.cpp shows it
 // does not: every run meets those cases.
-TEST(Incremental, DISABLED_V2TimePlanAfterEveryRecord) { plan_file("tests/reference/v2-time.mandate", streams(60), 7700000); }
+TEST(Incremental, V2TimePlanAfterEveryRecord) { plan_file("tests/reference/v2-time.mandate", streams(60), 7700000); }
 
-TEST(Incremental, DISABLED_V2CalendarPlanAfterEveryRecord) { plan_file("tests/reference/v2-calendar.mandate", streams(60), 7800000); }
+TEST(Incremental, V2CalendarPlanAfterEveryRecord) { plan_file("tests/reference/v2-calendar.mandate", streams(60), 7800000); }
 
 // The v2 conformance cases (all seven sections' cases), with random streams of their own schemas.
 TEST(Incremental, ConformanceV2PlansAfterEveryRecord) {
@@ -202,7 +202,7 @@ TEST(Incremental, ConformanceV2PlansAfterEveryRecord) {
 
 // The v2 conformance cases of working days, due dates and windows bounded by events, DISABLED as
 // their differential test is (reference_differential_test.cpp).
-TEST(Incremental, DISABLED_ConformanceV2TimePlansAfterEveryRecord) {
+TEST(Incremental, ConformanceV2TimePlansAfterEveryRecord) {
     std::uint64_t seed = 7550000;
     for (const char* name : {"04-workdays-due", "05-event-windows"}) {
         const std::string file = std::string("tests/conformance-v2/") + name + "/plan.mandate";

@@ -987,7 +987,11 @@ public:
             bool named = false;
             if (!x.unregistered)
                 for (const irow& b : rows_[static_cast<std::size_t>(x.rule)])
-                    if ((rule.var.empty() || (b.unit && *b.unit == x.unit)) && names(rule, x.period, b.from, b.to)) named = true;
+                    // (During a phase bounded by events an extension that does not reach past the
+                    // bucket it names is accepted, and listed: it extends nothing.)
+                    if ((rule.var.empty() || (b.unit && *b.unit == x.unit)) && names(rule, x.period, b.from, b.to) &&
+                        (rule.event_phase < 0 || b.waiver >= 0))
+                        named = true;
             if (named) continue;
             unapplied_waiver u;
             u.id = x.id;
@@ -1215,6 +1219,13 @@ private:
                 }
                 break;
             default:
+                // During a phase bounded by events no bucket is known before its events: the
+                // one holding the date ends on it or later, so an extension to it or before
+                // extends nothing.
+                if (r.event_phase >= 0) {
+                    out.push_back(p);
+                    break;
+                }
                 // With `due`, the bucket ends where its due range does.
                 for (const laid_bucket& b : laid_buckets(r))
                     if (b.visible <= p && p <= b.to) out.push_back(due_range(r, b.from, b.to).e);

@@ -810,8 +810,9 @@ private:
             const bool whole_months = r.per.unit == period_unit::month || r.per.unit == period_unit::quarter ||
                                       r.per.unit == period_unit::half || r.per.unit == period_unit::year;
             if (!whole_months) {
-                error(due.loc, "'due day N' counts in the months a period ends in (or after): 'every " +
-                                   syntax::to_source(every->per) + "' is not cut into whole months");
+                error(due.loc, "'due day " + std::to_string(due.day) +
+                                   "' needs periods of whole months (month, N months, quarter, half, year); 'every " +
+                                   syntax::to_source(every->per) + "' is not");
                 return;
             }
             r.due = due.after ? rule::due_kind::day_after : rule::due_kind::day;
@@ -842,7 +843,20 @@ private:
         if (r.schedule == schedule_kind::after) last = calendar::shift(last, r.within, +1, cal);
         if (r.due != rule::due_kind::none) last = counted_days(r, r.window_to, r.window_to).to;
         if (r.grace) last = calendar::shift(last, *r.grace, +1, cal);
-        need_covered(d.id.loc, r.window_from, last, (std::string(r.outcome ? "outcome '" : "obligation '") + r.id + "'").c_str());
+        // Pointed at the first clause that counts workdays.
+        span where = d.id.loc;
+        for (const auto& c : d.clauses) {
+            const ast::duration* length = nullptr;
+            if (const auto* t = std::get_if<ast::trigger_clause>(&c)) length = &t->within;
+            else if (const auto* g = std::get_if<ast::grace_clause>(&c)) length = &g->length;
+            else if (const auto* w = std::get_if<ast::warn_clause>(&c)) length = &w->length;
+            else if (const auto* u = std::get_if<ast::due_clause>(&c); u && !u->day_form) length = &u->length;
+            if (length && length->unit == ast::time_unit::workday) {
+                where = length->loc;
+                break;
+            }
+        }
+        need_covered(where, r.window_from, last, (std::string(r.outcome ? "outcome '" : "obligation '") + r.id + "'").c_str());
     }
 
     void check_trigger(int index, const ast::trigger_clause& t) {
@@ -1409,7 +1423,7 @@ private:
         if (!fits) {
             error(w.body->loc, name + (peak ? " takes count(), sum() or distinct() of events"
                                             : " takes count(), sum(), distinct(), min() or max() of events") +
-                                   ", not " + describe_expr(body));
+                                   ", not " + syntax::to_short_source(*w.body));
             return poisoned(e.loc);
         }
         if (w.length.count < 1) {

@@ -97,8 +97,12 @@ bucket_choice choose_bucket(const bucket_selector& s, const std::vector<calendar
         choice.error += candidates.empty() ? std::string("; it has none") : "; its buckets: " + list_of(candidates, all);
         return choice;
     }
-    choice.error = std::to_string(hits.size()) + " buckets of " + std::string(owner) + " " + relation(s.k, true) + " " +
-                   named + ": " + list_of(candidates, hits) + "; name one as FROM..TO";
+    // Buckets of hours on one day have the same days: dates cannot tell them apart.
+    const bool hours = std::all_of(hits.begin(), hits.end(), [&](std::size_t i) { return candidates[i].clock_from != calendar::no_clock; });
+    choice.error = std::to_string(hits.size()) + " buckets of " + std::string(owner) + " " + relation(s.k, true) + " " + named +
+                   ": " + list_of(candidates, hits) +
+                   (hours ? "; buckets of hours on one day cannot be named by dates: check them in a report instead"
+                          : "; name one as FROM..TO");
     return choice;
 }
 
@@ -116,9 +120,11 @@ row_choice select_row(const report& r, int rule, const std::optional<std::string
     }
     auto as_bucket = [&](const period& p) {
         calendar::bucket b{p.from, p.to, p.from};
+        b.clock_from = p.clock_from;
+        b.clock_to = p.clock_to;
         if (node)
             for (const auto& c : node->buckets)
-                if (c.from == p.from && c.to == p.to) b.visible = c.visible;
+                if (c.from == p.from && c.to == p.to && c.clock_from == p.clock_from) b.visible = c.visible;
         return b;
     };
     std::vector<calendar::bucket> candidates;

@@ -75,9 +75,9 @@ obligation reply_in_time "3个工作日内回复" {
   after   request of o within 3 workdays
   require count(reply of o) >= 1
 }
-""", """plan.mandate:9:12: error: obligation 'reply_in_time' counts workdays from 2027-01-01 to 2028-01-05, but calendar 'cn_mainland' covers only 2023-2026: it cannot tell which of those days are holidays
- 9 | obligation reply_in_time "3个工作日内回复" {
-   |            ^~~~~~~~~~~~~
+""", """plan.mandate:12:31: error: obligation 'reply_in_time' counts workdays from 2027-01-01 to 2028-01-05, but calendar 'cn_mainland' covers only 2023-2026: it cannot tell which of those days are holidays
+ 12 |   after   request of o within 3 workdays
+    |                               ^~~~~~~~~~
 1 error
 """)
 
@@ -99,9 +99,9 @@ obligation monthly "每月报告" {
   require count(report of o) >= 1
   grace   2 workdays
 }
-""", """plan.mandate:11:12: error: obligation 'monthly' counts workdays from 2026-01-01 to 2026-04-02, but calendar 'town' covers only 2025: it cannot tell which of those days are holidays
- 11 | obligation monthly "每月报告" {
-    |            ^~~~~~~
+""", """plan.mandate:16:11: error: obligation 'monthly' counts workdays from 2026-01-01 to 2026-04-02, but calendar 'town' covers only 2025: it cannot tell which of those days are holidays
+ 16 |   grace   2 workdays
+    |           ^~~~~~~~~~
 1 error
 """)
 
@@ -181,7 +181,7 @@ obligation weekly "每周报送" {
   due     day 5
   require count(report of o) >= 1
 }
-""", """plan.mandate:11:3: error: 'due day N' counts in the months a period ends in (or after): 'every week' is not cut into whole months
+""", """plan.mandate:11:3: error: 'due day 5' needs periods of whole months (month, N months, quarter, half, year); 'every week' is not
  11 |   due     day 5
     |   ^~~~~~~~~~~~~
 1 error
@@ -315,7 +315,7 @@ obligation cadence "报送间隔不长于去年" {
   during y
   require gap(report of o) <= earlier(1 year, gap(report of o))
 }
-""", """plan.mandate:10:47: error: earlier() takes count(), sum(), distinct(), min() or max() of events, not a duration
+""", """plan.mandate:10:47: error: earlier() takes count(), sum(), distinct(), min() or max() of events, not gap(report of o)
  10 |   require gap(report of o) <= earlier(1 year, gap(report of o))
     |                                               ^~~~~~~~~~~~~~~~
 1 error

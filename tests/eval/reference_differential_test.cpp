@@ -127,6 +127,16 @@ TEST(Differential, V2CalendarPlanAgreesWithReference) {
     EXPECT_GT(s.rows, 0);
 }
 
+// Hours to the minute (tests/reference/v2-hours.mandate, zone +08:00): `after ... within 2 hours`
+// and `before ... within 3 hours` of events, `within 12 hours` of an outcome turning final,
+// `every 6 hours` over dated days and during a phase bounded by events. The streams hold times
+// with offsets, UTC times near local midnight, dates alone and several triggers on one day;
+// hour buckets are compared by their local date-times (2025-07-03T22:40+08:00).
+TEST(Differential, V2HoursPlanAgreesWithReference) {
+    const seen s = differential("tests/reference/v2-hours.mandate", mandate::testing::scaled(1000), 1030000);
+    EXPECT_GT(s.rows, 0);
+}
+
 // The v2 conformance cases of LANGUAGE-v2.md, with random streams of their own schemas.
 TEST(Differential, ConformanceV2PlansAgreeWithReference) {
     std::uint64_t seed = 950000;

@@ -33,7 +33,9 @@ seen differential(const std::string& rule_file, int streams, std::uint64_t seed_
     seen out;
     const std::string text = read(std::string(MANDATE_SOURCE_DIR) + "/" + rule_file);
     auto compiled = mandate::compile(text, rule_file);
-    EXPECT_TRUE(compiled.ok()) << rule_file << " does not compile";
+    std::string why;
+    for (const auto& d : compiled.diagnostics()) why += "\n  " + std::to_string(d.pos.line) + ": " + d.message;
+    EXPECT_TRUE(compiled.ok()) << rule_file << " does not compile:" << why;
     if (!compiled.ok()) return out;
     const mandate::check::plan& model = (*compiled)->model();
     int compared = 0;

@@ -9,6 +9,7 @@
 
 #include "support/scale.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -26,7 +27,7 @@ using mandate::testing::read;
 
 // What the compared reports held, so a test can tell the streams reached what it is about.
 struct seen {
-    long rows = 0, excused = 0, extended = 0, waivers = 0, unapplied = 0, kind_keys_ignored = 0;
+    long rows = 0, hour_rows = 0, fired = 0, excused = 0, extended = 0, waivers = 0, unapplied = 0, kind_keys_ignored = 0;
 };
 
 seen differential(const std::string& rule_file, int streams, std::uint64_t seed_base) {
@@ -57,7 +58,9 @@ seen differential(const std::string& rule_file, int streams, std::uint64_t seed_
                 return out;
             }
             out.rows += static_cast<long>(ref.results.size() + ref.outcomes.size());
+            for (const auto& r : ref.outcomes) out.fired += r.fired;
             for (const auto& r : ref.results) {
+                out.hour_rows += r.from.size() > 10;  // a local date-time, not a date
                 out.excused += r.status == "excused";
                 out.extended += r.extended_to.has_value();
             }
@@ -137,6 +140,8 @@ TEST(Differential, V2CalendarPlanAgreesWithReference) {
 TEST(Differential, V2HoursPlanAgreesWithReference) {
     const seen s = differential("tests/reference/v2-hours.mandate", mandate::testing::scaled(1000), 1030000);
     EXPECT_GT(s.rows, 0);
+    EXPECT_GT(s.hour_rows, 0) << "no stream opened an hour bucket";
+    EXPECT_GT(s.fired, 0) << "no stream fired the outcome that opens hour deadlines";
 }
 
 // The v2 conformance cases of LANGUAGE-v2.md, with random streams of their own schemas.

@@ -52,8 +52,8 @@ inline std::vector<common_row> engine_rows(const mandate::report& r) {
         common_row c;
         c.rule = x.obligation;
         c.unit = x.unit.value_or("-");
-        c.from = mandate::calendar::to_iso(x.span.from);
-        c.to = mandate::calendar::to_iso(x.span.to);
+        c.from = x.span.from_text();  // an hour bucket's local date-times, else its dates
+        c.to = x.span.to_text();
         c.status = mandate::to_string(x.status);
         c.met = x.met;
         c.at_risk = x.at_risk;
@@ -71,8 +71,8 @@ inline std::vector<common_row> engine_rows(const mandate::report& r) {
         common_row c;
         c.rule = x.outcome;
         c.unit = x.unit.value_or("-");
-        c.from = mandate::calendar::to_iso(x.span.from);
-        c.to = mandate::calendar::to_iso(x.span.to);
+        c.from = x.span.from_text();  // an hour bucket's local date-times, else its dates
+        c.to = x.span.to_text();
         c.fired = x.fired;
         c.final = x.final;
         out.push_back(c);
@@ -201,7 +201,7 @@ inline std::vector<std::string> changes_between(const bucket_states& before, con
 // A change an engine's subscriber heard, in the same form.
 inline std::string describe(const status_change& c) {
     const std::string key = std::string(c.outcome ? "outcome " : "obligation ") + c.rule + " " + c.unit.value_or("-") + " " +
-                            calendar::to_iso(c.span.from) + ".." + calendar::to_iso(c.span.to);
+                            c.span.from_text() + ".." + c.span.to_text();
     auto obligation = [](const std::optional<status>& s) { return s ? std::string(to_string(*s)) : std::string("none"); };
     auto outcome = [](const std::optional<bool>& fired, const std::optional<bool>& final) {
         if (!fired) return std::string("none");

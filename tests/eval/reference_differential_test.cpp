@@ -9,6 +9,7 @@
 
 #include "support/scale.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -26,14 +27,16 @@ using mandate::testing::read;
 
 // What the compared reports held, so a test can tell the streams reached what it is about.
 struct seen {
-    long rows = 0, excused = 0, extended = 0, waivers = 0, unapplied = 0, kind_keys_ignored = 0;
+    long rows = 0, hour_rows = 0, fired = 0, excused = 0, extended = 0, waivers = 0, unapplied = 0, kind_keys_ignored = 0;
 };
 
 seen differential(const std::string& rule_file, int streams, std::uint64_t seed_base) {
     seen out;
     const std::string text = read(std::string(MANDATE_SOURCE_DIR) + "/" + rule_file);
     auto compiled = mandate::compile(text, rule_file);
-    EXPECT_TRUE(compiled.ok()) << rule_file << " does not compile";
+    std::string why;
+    for (const auto& d : compiled.diagnostics()) why += "\n  " + std::to_string(d.pos.line) + ": " + d.message;
+    EXPECT_TRUE(compiled.ok()) << rule_file << " does not compile:" << why;
     if (!compiled.ok()) return out;
     const mandate::check::plan& model = (*compiled)->model();
     int compared = 0;
@@ -55,7 +58,9 @@ seen differential(const std::string& rule_file, int streams, std::uint64_t seed_
                 return out;
             }
             out.rows += static_cast<long>(ref.results.size() + ref.outcomes.size());
+            for (const auto& r : ref.outcomes) out.fired += r.fired;
             for (const auto& r : ref.results) {
+                out.hour_rows += r.from.size() > 10;  // a local date-time, not a date
                 out.excused += r.status == "excused";
                 out.extended += r.extended_to.has_value();
             }
@@ -125,6 +130,18 @@ TEST(Differential, V2TimePlanAgreesWithReference) {
 TEST(Differential, V2CalendarPlanAgreesWithReference) {
     const seen s = differential("tests/reference/v2-calendar.mandate", mandate::testing::scaled(1000), 990000);
     EXPECT_GT(s.rows, 0);
+}
+
+// Hours to the minute (tests/reference/v2-hours.mandate, zone +08:00): `after ... within 2 hours`
+// and `before ... within 3 hours` of events, `within 12 hours` of an outcome turning final,
+// `every 6 hours` over dated days and during a phase bounded by events. The streams hold times
+// with offsets, UTC times near local midnight, dates alone and several triggers on one day;
+// hour buckets are compared by their local date-times (2025-07-03T22:40+08:00).
+TEST(Differential, V2HoursPlanAgreesWithReference) {
+    const seen s = differential("tests/reference/v2-hours.mandate", mandate::testing::scaled(1000), 1030000);
+    EXPECT_GT(s.rows, 0);
+    EXPECT_GT(s.hour_rows, 0) << "no stream opened an hour bucket";
+    EXPECT_GT(s.fired, 0) << "no stream fired the outcome that opens hour deadlines";
 }
 
 // The v2 conformance cases of LANGUAGE-v2.md, with random streams of their own schemas.

@@ -186,6 +186,10 @@ TEST(Incremental, V2TimePlanAfterEveryRecord) { plan_file("tests/reference/v2-ti
 
 TEST(Incremental, V2CalendarPlanAfterEveryRecord) { plan_file("tests/reference/v2-calendar.mandate", streams(60), 7800000); }
 
+// Hours to the minute (tests/reference/v2-hours.mandate): deadlines after and before triggers,
+// one opened by an outcome, periods of 6 hours in a dated window and in one bounded by events.
+TEST(Incremental, V2HoursPlanAfterEveryRecord) { plan_file("tests/reference/v2-hours.mandate", streams(60), 7900000); }
+
 // The v2 conformance cases (all seven sections' cases), with random streams of their own schemas.
 TEST(Incremental, ConformanceV2PlansAfterEveryRecord) {
     std::uint64_t seed = 7500000;

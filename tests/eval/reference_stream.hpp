@@ -113,6 +113,16 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     if (plan.workdays)
         for (calendar::day d = first - 15; d <= last + 45; ++d)
             if (plan.workdays->listed(d)) hot.push_back(d);
+    // Hours (`within N hours`, `every N hours`): events dated to the minute, in and around the
+    // plan's days, in several zones, near midnight UTC (16:00Z is midnight at +08:00), dates
+    // alone, and several triggers on one day.
+    bool hours_used = false;
+    for (const auto& rule : plan.rules)
+        hours_used = hours_used || (rule.schedule == check::schedule_kind::every && rule.per.unit == calendar::period_unit::hour) ||
+                     ((rule.schedule == check::schedule_kind::after || rule.schedule == check::schedule_kind::before) &&
+                      rule.within.unit == calendar::time_unit::hour);
+    if (hours_used)
+        for (calendar::day d = first; d <= last; ++d) hot.push_back(d);
     // The phases bounded by events, each pair of start and end types once.
     std::vector<std::pair<int, int>> window_types;
     for (const auto& ph : plan.phases)
@@ -274,17 +284,42 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     // The dates and units events were given, by type (a trigger a waiver may name).
     std::vector<std::vector<std::pair<calendar::day, std::string>>> sent_of_type(plan.events.size());
     const int events = static_cast<int>(r.between(shape.min_events, shape.max_events));
+    const check::event_type* previous_type = nullptr;
+    calendar::day previous_day = 0;
     for (int i = 0; i < events && !plan.events.empty(); ++i) {
-        const auto& type = r.pick(plan.events);
+        const check::event_type* picked = &r.pick(plan.events);
         const std::string id = "e" + std::to_string(i);
         auto d = static_cast<calendar::day>(r.between(first - 15, last + 45));
         if (!hot.empty() && r.chance(35)) d = static_cast<calendar::day>(r.pick(hot) + r.between(-3, 3));
+        // Hours: now and then another event of the type before, on its day (two triggers a day).
+        if (hours_used && previous_type && r.chance(4)) {
+            picked = previous_type;
+            d = previous_day;
+        }
+        const auto& type = *picked;
+        previous_type = picked;
+        previous_day = d;
         std::string time = calendar::to_iso(d);
-        switch (r.below(4)) {
-            case 0: break;
-            case 1: time += "T" + std::to_string(10 + r.below(10)) + ":30:00+08:00"; break;
-            case 2: time += "T" + std::string(r.chance(50) ? "16:30:00Z" : "02:15:00Z"); break;
-            default: time += "T23:59:00"; break;
+        if (hours_used) {
+            auto two = [](long v) { return std::string(v < 10 ? "0" : "") + std::to_string(v); };
+            const std::string hh = two(static_cast<long>(r.below(24))), mm = two(static_cast<long>(r.below(60)));
+            const std::string ss = two(static_cast<long>(r.below(60)));
+            switch (r.below(7)) {
+                case 0: break;  // a date alone: its midnight
+                case 1: time += "T" + hh + ":" + mm + ":" + ss + "+08:00"; break;
+                case 2: time += "T" + hh + ":" + mm; break;  // local, no seconds
+                case 3: time += "T" + two(15 + static_cast<long>(r.below(3))) + ":" + mm + ":" + ss + "Z"; break;  // near local midnight
+                case 4: time += "T" + hh + ":" + mm + ":" + ss + (r.chance(2) ? "-05:00" : "+09:30"); break;
+                case 5: time += "T" + hh + ":" + mm + ":" + ss + "Z"; break;
+                default: time += "T" + two(static_cast<long>(r.below(2)) * 23) + ":" + two(r.chance(2) ? 0 : 59) + ":" + ss; break;  // the edges of a day
+            }
+        } else {
+            switch (r.below(4)) {
+                case 0: break;
+                case 1: time += "T" + std::to_string(10 + r.below(10)) + ":30:00+08:00"; break;
+                case 2: time += "T" + std::string(r.chance(50) ? "16:30:00Z" : "02:15:00Z"); break;
+                default: time += "T23:59:00"; break;
+            }
         }
         std::string unit = r.chance(3) ? "ghost" : r.pick(all_entities);
         sent_of_type[static_cast<std::size_t>(&type - plan.events.data())].emplace_back(d, unit);
@@ -389,7 +424,12 @@ inline std::vector<std::string> random_stream(const check::plan& plan, std::uint
     std::vector<std::string> waiver_lines;
     std::vector<int> obligations;
     for (std::size_t q = 0; q < plan.rules.size(); ++q)
-        if (!plan.rules[q].outcome) obligations.push_back(static_cast<int>(q));
+        // (Waivers of hour buckets are left out: the reference does not cover them.)
+        if (!plan.rules[q].outcome &&
+            !(plan.rules[q].per.unit == calendar::period_unit::hour && plan.rules[q].schedule == check::schedule_kind::every) &&
+            !((plan.rules[q].schedule == check::schedule_kind::after || plan.rules[q].schedule == check::schedule_kind::before) &&
+              plan.rules[q].within.unit == calendar::time_unit::hour))
+            obligations.push_back(static_cast<int>(q));
     const int waivers = obligations.empty() || r.chance(25) ? 0 : static_cast<int>(r.between(1, shape.max_waivers));
     for (int i = 0; i < waivers; ++i) {
         const check::rule& rule = plan.rules[static_cast<std::size_t>(r.pick(obligations))];

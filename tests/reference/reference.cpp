@@ -80,6 +80,16 @@
 // - peak(D, AGG): the largest AGG over every run [x, x+D-1] meeting the bucket's days up to T,
 //   each counting its days inside them. earlier(D, AGG): AGG over [s - D, min(e, T) - D] (a
 //   year is 12 months), nothing before the bucket starts.
+// - Hours (LANGUAGE-v2.md section 4, docs/language.md "Hours"): every record has a local minute
+//   in the plan's zone (a time with an offset or Z moved into it, one without read as local, a
+//   date alone at its midnight, seconds dropped). `after X within N hours` opens, per distinct
+//   trigger minute t whose day lies in the window, [t, t + N*60] cut at the window's last 23:59;
+//   `before`, [t - N*60, t] cut at its first midnight; an outcome's trigger is the midnight of
+//   the day it turned final. `every N hours` lays [s, s + N*60) from the window's first midnight
+//   (an event window's first day), the last cut at its last day's 24:00. A bucket spans the days
+//   of its first and last minute, is shown from its first day, closes the day after its last
+//   (no grace), counts the records whose minute lies in it (up to T's end), and is reported as
+//   the local date-times of its first and last minute. Waivers of hour buckets are not covered.
 // - `language 2`: a requirement that is exactly `gap(..) < D` or `<= D`, or `streak(..) >= n` or
 //   `> n`, with a constant right side, is decided early (see decided_early).
 #include "reference/reference.hpp"
@@ -878,17 +888,35 @@ check::monotonicity decided_early(const texpr& e) {
 struct event {
     int type = -1;
     i64 day = 0;
+    i64 minute = 0;  // the local minute in the plan's zone (a date alone: its midnight)
     std::vector<std::optional<val>> fields;
     const std::string& unit() const { return fields[check::field_unit]->s; }
 };
 
 struct bucket {
     i64 from = 0, to = 0;  // the reported period; aggregates run over [from, min(to, T)]
+    bool hours = false;    // an hour bucket: its first and last local minute, both counting
+    i64 first_minute = 0, last_minute = 0;
 };
+
+// A day number of a local minute.
+i64 day_of(i64 minute) { return floor_div(minute, 1440); }
+
+// A local minute as "YYYY-MM-DDTHH:MM+08:00" in a zone `offset` minutes east of UTC.
+std::string local_text(i64 minute, int offset) {
+    const i64 in_day = minute - day_of(minute) * 1440;
+    const int off = offset < 0 ? -offset : offset;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "T%02d:%02d%c%02d:%02d", static_cast<int>(in_day / 60), static_cast<int>(in_day % 60),
+                  offset < 0 ? '-' : '+', off / 60, off % 60);
+    return iso(day_of(minute)) + buf;
+}
 
 struct irow {
     std::optional<std::string> unit;
     i64 from = 0, to = 0;
+    bool hours = false;
+    i64 first_minute = 0, last_minute = 0;  // an hour bucket's minutes
     i64 end = 0;      // where the bucket ends for its events, its close and `violations`: `to`, or a waiver's extend_to
     int waiver = -1;  // the waiver applied (an index into the evaluator's waivers)
     // obligations
@@ -907,6 +935,8 @@ struct context {
     std::array<const std::string*, check::max_unit_slots> slots{};
     i64 s = 0, e = 0;                                  // the range: [s, e], events up to T
     i64 period_end = 0;  // the end of the bucket's period: the registry is read as it stands then
+    bool hours = false;  // an hour bucket: only events whose local minute lies in [m0, m1] count
+    i64 m0 = 0, m1 = 0;
     const event* ev = nullptr;                         // inside where / all / any predicates
     const check::rule* rule = nullptr;
     bool* no_data = nullptr;  // set when a comparison of the requirement meets an undefined value
@@ -948,15 +978,16 @@ public:
             std::sort(rows.begin(), rows.end(), [](const irow& a, const irow& b) {
                 if (a.unit != b.unit) return !a.unit || (b.unit && *a.unit < *b.unit);
                 if (a.from != b.from) return a.from < b.from;
-                return a.to < b.to;
+                if (a.to != b.to) return a.to < b.to;
+                return std::tie(a.first_minute, a.last_minute) < std::tie(b.first_minute, b.last_minute);
             });
             const check::rule& rule = plan_.rules[r];
             for (const irow& x : rows) {
                 row y;
                 y.rule = rule.id;
                 y.unit = x.unit;
-                y.from = iso(x.from);
-                y.to = iso(x.to);
+                y.from = x.hours ? local_text(x.first_minute, plan_.utc_offset_minutes) : iso(x.from);
+                y.to = x.hours ? local_text(x.last_minute, plan_.utc_offset_minutes) : iso(x.to);
                 if (rule.outcome) {
                     y.fired = x.fired;
                     y.final = x.final;
@@ -1606,6 +1637,8 @@ private:
                 event e;
                 e.type = first.type;
                 e.day = first.day;
+                // Seconds dropped: the UTC minute moved into the plan's zone.
+                e.minute = first.clock ? floor_div(first.utc_seconds, 60) + plan_.utc_offset_minutes : first.day * 1440;
                 e.fields = first.fields;
                 events_.push_back(std::move(e));
             }
@@ -1696,6 +1729,7 @@ private:
         const std::string* scope = a.scoped ? slot_unit(c, a.slot) : nullptr;
         for (const event& ev : events_) {
             if (ev.type != a.event || ev.day < c.s || ev.day > hi) continue;
+            if (c.hours && (ev.minute < c.m0 || ev.minute > c.m1)) continue;
             if (a.scoped && (!scope || !at_or_under(ev.unit(), *scope))) continue;
             if (a.where_arg >= 0) {
                 context inner = c;
@@ -2104,10 +2138,44 @@ private:
 
     // ------------------------------------------------------------ buckets
 
+    // Whether rule r counts in hours (`every N hours`, `within N hours`).
+    static bool hour_rule(const check::rule& r) {
+        if (r.schedule == check::schedule_kind::every) return r.per.unit == check::period_unit::hour;
+        if (r.schedule == check::schedule_kind::after || r.schedule == check::schedule_kind::before)
+            return r.within.unit == check::time_unit::hour;
+        return false;
+    }
+    // The hour bucket of the minutes [m0, m1], spanning the days of both.
+    static bucket hour_bucket(i64 m0, i64 m1) {
+        bucket b;
+        b.from = day_of(m0);
+        b.to = day_of(m1);
+        b.hours = true;
+        b.first_minute = m0;
+        b.last_minute = m1;
+        return b;
+    }
+    // `every N hours` over the days first .. last (none: open): [s, s + N*60) from first's
+    // midnight, the last cut at last's 24:00; those whose first minute's day is not after T.
+    void hour_periods(const check::rule& r, i64 first, std::optional<i64> last, std::vector<bucket>& out) const {
+        const i64 len = std::max<i64>(1, clamp_count(r.per.count, 1000000)) * 60;
+        for (i64 s = first * 1440; day_of(s) <= T_; s += len) {
+            if (last && s >= (*last + 1) * 1440) break;
+            i64 e = s + len - 1;
+            if (last) e = std::min(e, (*last + 1) * 1440 - 1);
+            out.push_back(hour_bucket(s, e));
+        }
+    }
+
     // The buckets of rule r for one instance that have started by T.
     std::vector<bucket> buckets(const check::rule& r, const std::optional<std::string>& unit) const {
         std::vector<bucket> out;
         const i64 wf = r.window_from, wt = r.window_to;
+        if (r.event_phase >= 0 && hour_rule(r)) {
+            const check::phase& p = plan_.phases[static_cast<std::size_t>(r.event_phase)];
+            for (const window& w : event_windows(p, unit)) hour_periods(r, w.from, w.to, out);
+            return out;
+        }
         if (r.event_phase >= 0) {
             // During a phase bounded by events: the unit's windows as of T (reported, with `due
             // ... after`, from the day after the period).
@@ -2123,6 +2191,10 @@ private:
                 if (T_ >= wf) out.push_back({wf, r.by});
                 break;
             case check::schedule_kind::every:
+                if (hour_rule(r)) {
+                    hour_periods(r, wf, wt, out);
+                    break;
+                }
                 // A cumulative bucket runs from the cumulative start and appears once its own
                 // (clipped) period starts; split() only yields periods started by T.
                 for (const auto& sub : split(wf, wt, r.per, plan_.week_start, r.full, T_)) {
@@ -2133,11 +2205,15 @@ private:
             case check::schedule_kind::after:
             case check::schedule_kind::before: {
                 std::set<i64> dates;
+                std::set<i64> minutes;  // the trigger minutes, for `within N hours`
                 if (r.trig.registered) {
                     // `after registered`: the unit's `since`, when it has one.
                     if (unit) {
                         const auto& since = registry_.at(*unit).standing.since;
-                        if (since && *since <= T_) dates.insert(*since);
+                        if (since && *since <= T_) {
+                            dates.insert(*since);
+                            minutes.insert(*since * 1440);
+                        }
                     }
                 } else if (r.trig.outcome) {
                     const int q = r.trig.target;
@@ -2147,6 +2223,7 @@ private:
                             if (!r.var.empty() && x.unit != unit) continue;
                             if (x.first_final > T_) continue;
                             dates.insert(x.first_final);
+                            minutes.insert(x.first_final * 1440);  // the midnight of that day
                         }
                 } else {
                     context c;
@@ -2164,7 +2241,19 @@ private:
                             if (!truth(*r.trig.where, inner)) continue;
                         }
                         dates.insert(ev.day);
+                        minutes.insert(ev.minute);
                     }
+                }
+                if (hour_rule(r)) {
+                    const i64 n = clamp_count(r.within.count, 1000000) * 60;
+                    for (i64 t : minutes) {
+                        if (day_of(t) < wf || day_of(t) > wt) continue;
+                        if (r.schedule == check::schedule_kind::after)
+                            out.push_back(hour_bucket(t, std::min(t + n, wt * 1440 + 1439)));
+                        else
+                            out.push_back(hour_bucket(std::max(t - n, wf * 1440), t));
+                    }
+                    break;
                 }
                 for (i64 d : dates) {
                     if (d < wf || d > wt) continue;
@@ -2233,6 +2322,9 @@ private:
                 x.unit = unit;
                 x.from = b.from;
                 x.to = b.to;
+                x.hours = b.hours;
+                x.first_minute = b.first_minute;
+                x.last_minute = b.last_minute;
                 // With `due`, the events of its due range count, and its end is the due range's.
                 const period_span counted = due_range(r, b.from, b.to);
                 x.end = counted.e;
@@ -2254,6 +2346,9 @@ private:
                 c.e = x.end;
                 c.period_end = b.to;
                 c.rule = &r;
+                c.hours = b.hours;
+                c.m0 = b.first_minute;
+                c.m1 = b.last_minute;
                 bool no_data = false;
                 c.no_data = &no_data;
                 std::set<std::pair<int, std::size_t>> read;

@@ -515,10 +515,10 @@ void evaluation::run_rule(int r) {
 calendar::bucket evaluation::bucket_of(const graph::rule_node& rn, const bucket_state& row) const {
     // A calendar bucket keeps the day it is first reported (a cumulative one's calendar period).
     for (const auto& b : rn.buckets)
-        if (b.from == row.from && b.to == row.to && b.clock_from == row.clock_from) return b;
+        if (b.from == row.from && b.to == row.to && b.clock_from == row.clock_from()) return b;
     calendar::bucket b{row.from, row.to, row.from};
-    b.clock_from = row.clock_from;
-    b.clock_to = row.clock_to;
+    b.clock_from = row.clock_from();
+    b.clock_to = row.clock_to();
     return b;
 }
 
@@ -557,8 +557,7 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
     }
     const calendar::workday_calendar* workdays = model_.workdays.get();
     s.close = calendar::close_day(s.end, rule.grace, workdays);
-    s.clock_from = b.clock_from;
-    s.clock_to = b.clock_to;
+    s.set_clock(b.clock_from, b.clock_to);
     context ctx{unit, counted.from, s.end, &rule, false};
     ctx.period_to = b.to;
     ctx.clock_from = b.clock_from;
@@ -802,8 +801,8 @@ void evaluation::rejudge_moved(int r, day lo, day hi, const std::vector<std::pai
             for (const std::uint32_t index : visible) {
                 const calendar::bucket& b = rn.buckets[index];
                 if (!has_bucket(rn, rule, unit, b)) continue;
-                while (o != old_end && (o->from < b.from || (o->from == b.from && (o->to < b.to || (o->to == b.to && o->clock_from < b.clock_from))))) ++o;
-                const bool kept = o != old_end && o->from == b.from && o->to == b.to && o->clock_from == b.clock_from &&
+                while (o != old_end && (o->from < b.from || (o->from == b.from && (o->to < b.to || (o->to == b.to && o->clock_from() < b.clock_from))))) ++o;
+                const bool kept = o != old_end && o->from == b.from && o->to == b.to && o->clock_from() == b.clock_from &&
                                   !live_for(*o, unit, index) &&
                                   std::none_of(days.begin(), days.end(), [&](day d) { return b.from <= d && d <= o->end; });
                 if (kept) rows.push_back(*o);

@@ -35,13 +35,30 @@ struct bucket_state {
     val value;
     bool has_value = false;  // the condition is a single comparison
     bool fired = false, final = false;
+    // An hour bucket: the minute of the day of its first and last minute (on `from` and `to`);
+    // -1 for a bucket of whole days. Kept in what would be padding: a row costs what it did.
+    std::int16_t from_minute = -1, to_minute = -1;
     day final_on = 0;
     day close = 0;
     day end = 0;                   // where `violations` takes it to end: `to`, or the day a waiver extends it to
-    // An hour bucket: the minutes whose events count (calendar::bucket's); no_clock otherwise.
-    calendar::minute clock_from = calendar::no_clock, clock_to = calendar::no_clock;
     std::uint32_t waiver = none;   // the waiver applied (a row of the store's waiver table)
+
+    // The minutes whose events count (calendar::bucket's); no_clock for a bucket of days.
+    calendar::minute clock_from() const {
+        return from_minute < 0 ? calendar::no_clock : static_cast<calendar::minute>(from) * 1440 + from_minute;
+    }
+    calendar::minute clock_to() const {
+        return to_minute < 0 ? calendar::no_clock : static_cast<calendar::minute>(to) * 1440 + to_minute;
+    }
+    void set_clock(calendar::minute first, calendar::minute last) {
+        if (first == calendar::no_clock) return;
+        from_minute = static_cast<std::int16_t>(first - static_cast<calendar::minute>(from) * 1440);
+        to_minute = static_cast<std::int16_t>(last - static_cast<calendar::minute>(to) * 1440);
+    }
 };
+
+// A kept evaluation holds one per bucket: a report of a million villages holds tens of millions.
+static_assert(sizeof(bucket_state) <= 112, "a bucket's row grew: a big report's memory grows with it");
 
 struct rule_results {
     std::vector<bucket_state> rows;

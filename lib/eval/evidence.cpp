@@ -12,8 +12,8 @@ evidence evaluation::evidence_for(const check::rule& rule, const graph::rule_nod
     c.limit = e_.options.evidence_limit;
     context ctx{s.unit, check::counted_days(rule, s.from, s.to).from, s.end, &rule, false};
     ctx.period_to = s.to;
-    ctx.clock_from = s.clock_from;
-    ctx.clock_to = s.clock_to;
+    ctx.clock_from = s.clock_from();
+    ctx.clock_to = s.clock_to();
     for (std::size_t k = 0; k < rn.aggregates.size(); ++k) {
         const node_id m = rn.aggregates[k];
         const node& n = plan_.at(m);

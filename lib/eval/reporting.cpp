@@ -85,8 +85,8 @@ void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
         for (const bucket_state& s : ev.results(static_cast<int>(r)).rows) {
             row.unit = unit_name(s.unit);
             row.span = period{s.from, s.to};
-            row.span.clock_from = s.clock_from;
-            row.span.clock_to = s.clock_to;
+            row.span.clock_from = s.clock_from();
+            row.span.clock_to = s.clock_to();
             row.span.offset_minutes = model.utc_offset_minutes;
             row.due.reset();
             if (rule.due != check::rule::due_kind::none) {
@@ -124,8 +124,8 @@ void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
         for (const bucket_state& s : ev.results(static_cast<int>(r)).rows) {
             orow.unit = unit_name(s.unit);
             orow.span = period{s.from, s.to};
-            orow.span.clock_from = s.clock_from;
-            orow.span.clock_to = s.clock_to;
+            orow.span.clock_from = s.clock_from();
+            orow.span.clock_to = s.clock_to();
             orow.span.offset_minutes = model.utc_offset_minutes;
             orow.fired = s.fired;
             orow.final = s.final;

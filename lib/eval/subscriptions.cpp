@@ -35,8 +35,8 @@ void compare(const engine_state& m, int r, std::uint32_t unit, const bucket_rows
         c.rule = rule.id;
         if (unit != none) c.unit = std::string(m.st.text(m.st.entities[unit].id));
         c.span = period{b.from, b.to};
-        c.span.clock_from = b.clock_from;
-        c.span.clock_to = b.clock_to;
+        c.span.clock_from = b.clock_from();
+        c.span.clock_to = b.clock_to();
         c.span.offset_minutes = m.model.utc_offset_minutes;
         return c;
     };
@@ -57,7 +57,7 @@ void compare(const engine_state& m, int r, std::uint32_t unit, const bucket_rows
         }
     };
     auto less = [](const bucket_state& a, const bucket_state& b) {
-        return a.from != b.from ? a.from < b.from : a.to != b.to ? a.to < b.to : a.clock_from < b.clock_from;
+        return a.from != b.from ? a.from < b.from : a.to != b.to ? a.to < b.to : a.from_minute < b.from_minute;
     };
     std::size_t i = 0, j = 0;
     while (i < before.size() || j < after.size()) {
@@ -320,7 +320,7 @@ void engine_state::update(evaluation& ev, std::vector<std::vector<std::pair<std:
         const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
         bool changed = was.size() != now.size();
         for (std::size_t k = 0; !changed && k < was.size(); ++k)
-            changed = was[k].from != now[k].from || was[k].to != now[k].to || was[k].clock_from != now[k].clock_from ||
+            changed = was[k].from != now[k].from || was[k].to != now[k].to || was[k].from_minute != now[k].from_minute ||
                       !same_verdict(was[k], now[k], rule.outcome) ||
                       was[k].final_on != now[k].final_on || was[k].close != now[k].close || was[k].end != now[k].end;
         if (changes) compare(*this, r, u, was, now, *changes);

@@ -73,8 +73,13 @@ with tempfile.TemporaryDirectory() as tmp:
     # each a JSON line of some 400 bytes. (Of the six duties the plan gives only to villages
     # with units of their kinds under them, these bare villages have none: about 14.5 KB each.)
     expect(size > villages * 30 * 400, f"the report's size: {size} bytes for {villages} villages")
-    expect(peak_mib < 1024 * max(SCALE, 0.25) or (SANITIZED and peak_mib < 1024),
-           f"peak memory {peak_mib:.0f} MiB for {villages} villages: the report is held, not written as made")
+    # The kept evaluation holds a row per bucket (at most 112 bytes each, evaluation.hpp), and
+    # the revised plan gives each village 14 three-week training buckets: bounded by the JSON
+    # written, which a report held before it is written would exceed by itself.
+    size_mib = size / (1 << 20)
+    limit = max(1024 * max(SCALE, 0.25), 0.65 * size_mib)
+    expect(peak_mib < limit or (SANITIZED and peak_mib < max(1024, 0.65 * size_mib)),
+           f"peak memory {peak_mib:.0f} MiB for {villages} villages ({size_mib:.0f} MiB of JSON): the report is held, not written as made")
     print(f"{villages} villages: {size / 1e9:.2f} GB of JSON, peak {peak_mib:.0f} MiB")
 
 for f in failures:

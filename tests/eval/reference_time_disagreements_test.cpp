@@ -12,38 +12,11 @@
 
 #include "mandate/mandate.hpp"
 #include "reference/reference.hpp"
-#include "reference_compare.hpp"
+#include "reference_cases.hpp"
 
 namespace {
 
-using mandate::calendar::day;
-
-day on(const char* iso) { return *mandate::calendar::parse_iso(iso); }
-
-struct fixture {
-    mandate::plan plan;
-    const mandate::check::plan& model() const { return plan->model(); }
-};
-
-fixture compile(const std::string& text) {
-    auto compiled = mandate::compile(text, "plan.mandate");
-    EXPECT_TRUE(compiled.ok());
-    return fixture{*compiled};
-}
-
-const mandate::reference::row* find(const mandate::reference::report& r, const std::string& rule, const std::string& unit,
-                                    const std::string& from) {
-    for (const auto* rows : {&r.results, &r.outcomes})
-        for (const auto& x : *rows)
-            if (x.rule == rule && x.unit.value_or("-") == unit && x.from == from) return &x;
-    return nullptr;
-}
-
-std::string engine_against_reference(const fixture& f, const std::vector<std::string>& lines, day as_of) {
-    mandate::engine engine(f.plan);
-    for (std::size_t i = 0; i < lines.size(); ++i) engine.add(lines[i], "records", i + 1);
-    return mandate::testing::difference(engine.evaluate(as_of), mandate::reference::evaluate(f.model(), lines, as_of));
-}
+using namespace reference_cases;
 
 // ------------------------------------------------------------------------------------------
 // 1. A bucket with `due ... after` is reported from the start of its due range (section 5),

@@ -251,23 +251,24 @@ bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>
     day date = 0;
     // `ranked`: the event is read inside the rule's rank(), which every row of it reads for
     // every unit ranked (update() widens `none` to every instance).
-    auto touch = [&](int r, std::uint32_t unit, bool ranked) {
+    // `when`: the day whose buckets it touches (every_bucket: all of the unit's).
+    auto touch = [&](int r, std::uint32_t unit, bool ranked, day when) {
         const check::rule& rule = model.rules[static_cast<std::size_t>(r)];
         auto& into = out[static_cast<std::size_t>(r)];
         if (rule.var.empty() || ranked) {
-            into.emplace_back(none, ranked ? every_bucket : date);
+            into.emplace_back(none, ranked ? every_bucket : when);
             if (rule.var.empty()) return;
         }
         if (unit == none) return;
         auto instance_kind = [&](std::uint32_t u) {
             return std::find(rule.unit_kinds.begin(), rule.unit_kinds.end(), st.entities[u].kind) != rule.unit_kinds.end();
         };
-        if (instance_kind(unit)) into.emplace_back(unit, date);
+        if (instance_kind(unit)) into.emplace_back(unit, when);
         // A rule reading the units under its own (a child quantifier) hears of theirs.
         if (rule.reads_below)
             for (std::uint32_t u = st.entities[unit].parent, guard = 0; u != none && guard <= store::max_depth;
                  u = st.entities[u].parent, ++guard)
-                if (instance_kind(u)) into.emplace_back(u, date);
+                if (instance_kind(u)) into.emplace_back(u, when);
     };
     auto in = [](const std::vector<int>& list, int x) { return !list.empty() && std::find(list.begin(), list.end(), x) != list.end(); };
     for (const auto& [type, row] : pending) {
@@ -277,16 +278,13 @@ bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>
             [&](int s, std::uint32_t unit, std::vector<entry>&, bool&) {
                 // A window opened or closed at a unit reaches the instances under it: all are
                 // judged again (widened in update()).
-                for (const int r : d.window_rules_of_source[static_cast<std::size_t>(s)]) touch(r, none, true);
+                for (const int r : d.window_rules_of_source[static_cast<std::size_t>(s)]) touch(r, none, true, date);
                 for (const int r : d.rules_of_source[static_cast<std::size_t>(s)]) {
                     const bool in_rank = in(d.ranked_sources[static_cast<std::size_t>(r)], s);
                     // A source of no unit's scope is read by every instance alike.
                     if (unit == none && !in_rank && !model.rules[static_cast<std::size_t>(r)].var.empty()) narrow = false;
                     // Read inside earlier(): the buckets after the event's date read it.
-                    const day event_date = date;
-                    if (in(d.shifted[static_cast<std::size_t>(r)], s)) date = every_bucket;
-                    touch(r, unit, in_rank);
-                    date = event_date;
+                    touch(r, unit, in_rank, in(d.shifted[static_cast<std::size_t>(r)], s) ? every_bucket : date);
                 }
             },
             [&](int c, std::uint32_t x, std::vector<entry>&, bool&) {
@@ -295,7 +293,7 @@ bool engine_state::touched(std::vector<std::vector<std::pair<std::uint32_t, day>
                     const bool in_rank = !ranked.empty() && std::find(ranked.begin(), ranked.end(), c) != ranked.end();
                     for (std::uint32_t u = st.entities[x].parent, guard = 0; u != none && guard <= store::max_depth;
                          u = st.entities[u].parent, ++guard)
-                        touch(r, u, in_rank);
+                        touch(r, u, in_rank, date);
                 }
             });
         if (!narrow) return false;

@@ -111,6 +111,10 @@ struct engine_state {
     evaluation& kept_evaluation(day as_of);
     // The accounting of every record read, and the entities held out of the hierarchy.
     report accounting() const;
+    // The registry's unit names for a report: made again only after an entity record came.
+    std::shared_ptr<const unit_names> names();
+    std::shared_ptr<const unit_names> names_;
+    std::uint64_t names_at_ = ~std::uint64_t{0};  // st.entity_records when names_ was made
 
     // The accounting's classes, kept as records arrive once a report has asked for them, so a
     // report does not walk every event id: an event or retraction takes its id's slot out of

@@ -320,7 +320,7 @@ val evaluation::streak(const node& n, context& ctx) {
     return val::number(rational(best));
 }
 
-val evaluation::violations(const node& n, const context& ctx) {
+val evaluation::violations(const node& n, const context& ctx, std::vector<std::pair<int, const bucket_state*>>* counted) {
     // Violated buckets ending inside this one (an extended bucket ends where it was extended
     // to; an excused one is not violated), of the unit, or of it and every unit under it.
     const std::uint32_t unit = ctx.slot(n.slot);
@@ -331,7 +331,10 @@ val evaluation::violations(const node& n, const context& ctx) {
     for (int q : n.rules) {
         std::int64_t mine = 0;
         auto tally = [&](const bucket_state& b) {
-            if (b.end >= ctx.from && b.end <= ctx.to && b.st == status::violated) ++mine;
+            if (b.end >= ctx.from && b.end <= ctx.to && b.st == status::violated) {
+                ++mine;
+                if (counted) counted->emplace_back(q, &b);
+            }
         };
         for_buckets(q, unit, tally);
         for (const std::uint32_t u : below_it) for_buckets(q, u, tally);

@@ -200,7 +200,8 @@ public:
 
     val streak(const node& n, context& ctx);
 
-    val violations(const node& n, const context& ctx);
+    // With `counted`, also lists the violated buckets it counts (rule, bucket).
+    val violations(const node& n, const context& ctx, std::vector<std::pair<int, const bucket_state*>>* counted = nullptr);
 
     val fired(const node& n, const context& ctx);
 
@@ -292,6 +293,8 @@ public:
 
     // Evidence for one reported row: recomputes the row's measures with a collector.
     evidence evidence_for(const check::rule& rule, const graph::rule_node& rn, const bucket_state& s);
+    // A unit's id ("" for none).
+    std::string_view unit_text(std::uint32_t unit) const;
 
 private:
     engine_state& e_;

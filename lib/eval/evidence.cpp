@@ -6,6 +6,10 @@
 
 namespace mandate::eval {
 
+std::string_view evaluation::unit_text(std::uint32_t unit) const {
+    return unit == none ? std::string_view() : e_.st.text(e_.st.entities[unit].id);
+}
+
 evidence evaluation::evidence_for(const check::rule& rule, const graph::rule_node& rn, const bucket_state& s) {
     evidence ev;
     collector c;
@@ -20,6 +24,28 @@ evidence evaluation::evidence_for(const check::rule& rule, const graph::rule_nod
         val v;
         if (n.kind == node_kind::aggregate) {
             v = aggregate(m, ctx, &c);
+        } else if (n.kind == node_kind::violations) {
+            std::vector<std::pair<int, const bucket_state*>> counted;
+            v = violations(n, ctx, &counted);
+            std::sort(counted.begin(), counted.end(), [&](const auto& a, const auto& b) {
+                if (a.first != b.first) return a.first < b.first;
+                if (a.second->unit != b.second->unit) return unit_text(a.second->unit) < unit_text(b.second->unit);
+                return a.second->from < b.second->from;
+            });
+            for (const auto& [q, b] : counted) {
+                if (ev.violated.size() == c.limit) break;
+                violated_bucket vb;
+                vb.obligation = model_.rules[static_cast<std::size_t>(q)].id;
+                if (b->unit != none) vb.unit = std::string(unit_text(b->unit));
+                vb.span = period{b->from, b->to};
+                vb.span.clock_from = b->clock_from();
+                vb.span.clock_to = b->clock_to();
+                vb.span.offset_minutes = model_.utc_offset_minutes;
+                if (std::none_of(ev.violated.begin(), ev.violated.end(), [&](const violated_bucket& x) {
+                        return x.obligation == vb.obligation && x.unit == vb.unit && x.span == vb.span;
+                    }))
+                    ev.violated.push_back(std::move(vb));
+            }
         } else if (n.kind == node_kind::units || n.kind == node_kind::all_units || n.kind == node_kind::any_unit) {
             v = units(m, ctx, &c);
         } else {

@@ -1,6 +1,8 @@
 // The report's value types: their text, and replaying a whole report into a sink.
 #include "mandate/eval/report.hpp"
 
+#include <algorithm>
+
 namespace mandate {
 
 std::string period::from_text() const {
@@ -29,6 +31,18 @@ std::string reported_value::to_string() const {
         case kind::boolean: return boolean ? "true" : "false";
     }
     return "null";
+}
+
+unit_names::unit_names(std::vector<std::pair<std::string, std::string>> names) : names_(std::move(names)) {
+    names_.erase(std::remove_if(names_.begin(), names_.end(), [](const auto& n) { return n.second.empty(); }), names_.end());
+    std::sort(names_.begin(), names_.end());
+    names_.erase(std::unique(names_.begin(), names_.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 names_.end());
+}
+
+const std::string* unit_names::find(std::string_view id) const {
+    const auto it = std::lower_bound(names_.begin(), names_.end(), id, [](const auto& n, std::string_view k) { return n.first < k; });
+    return it != names_.end() && it->first == id ? &it->second : nullptr;
 }
 
 void replay(const report& r, report_sink& sink) {

@@ -60,6 +60,19 @@ evaluation& engine_state::kept_evaluation(day as_of) {
     return *reported;
 }
 
+std::shared_ptr<const unit_names> engine_state::names() {
+    if (names_at_ == st.entity_records) return names_;
+    std::vector<std::pair<std::string, std::string>> named;
+    for (const entity& e : st.entities) {
+        if (e.standing < 0) continue;
+        const string_id name = e.standing_record().name;
+        if (name != no_string && !st.text(name).empty()) named.emplace_back(st.text(e.id), st.text(name));
+    }
+    names_ = named.empty() ? nullptr : std::make_shared<const unit_names>(std::move(named));
+    names_at_ = st.entity_records;
+    return names_;
+}
+
 void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
     evaluation& ev = kept_evaluation(as_of);
 
@@ -68,6 +81,7 @@ void engine_state::evaluate(day as_of, bool with_evidence, report_sink& sink) {
     heading.revision = plan->revision();
     heading.as_of = as_of;
     heading.compiled = plan;
+    heading.names = names();
     sink.begin(heading);
     auto unit_name = [&](std::uint32_t unit) -> std::optional<std::string> {
         if (unit == none) return std::nullopt;

@@ -12,6 +12,7 @@ namespace mandate::io::detail {
 namespace {
 
 const char* const month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+const char* const month_names_zh[] = {"1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"};
 
 bool period_less(const period& a, const period& b) { return a.from < b.from || (a.from == b.from && a.to < b.to); }
 
@@ -87,7 +88,7 @@ std::vector<rule_grid> grids_of(const report& r) {
     return grids;
 }
 
-column_labels label_columns(const std::vector<period>& columns) {
+column_labels label_columns(const std::vector<period>& columns, language lang) {
     column_labels out;
     out.top.assign(columns.size(), "");
     out.bottom.assign(columns.size(), "");
@@ -107,7 +108,7 @@ column_labels label_columns(const std::vector<period>& columns) {
     out.two_rows = !one_per_month;
     for (std::size_t i = 0; i < columns.size(); ++i) {
         const bool new_month = i == 0 || ref[i].month != ref[i - 1].month || ref[i].year != ref[i - 1].year;
-        if (new_month) out.top[i] = month_names[ref[i].month - 1];
+        if (new_month) out.top[i] = (lang == language::en ? month_names : month_names_zh)[ref[i].month - 1];
         if (!one_per_month) {
             const int d = ref[i].day;
             out.bottom[i] = (d < 10 ? "0" : "") + std::to_string(d);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mandate/eval/report.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "support/utf8.hpp"
 
 namespace mandate::io::detail {
@@ -39,7 +40,7 @@ struct column_labels {
     std::vector<std::string> top, bottom;
     bool two_rows = false;
 };
-column_labels label_columns(const std::vector<period>& columns);
+column_labels label_columns(const std::vector<period>& columns, language lang = language::en);
 
 // Text from records (ids, reasons, names) made safe to print on a terminal: control
 // characters (C0, DEL, C1) and the bidirectional overrides that reorder a line are shown as

@@ -193,7 +193,8 @@ footer { margin-top: 40px; color: var(--muted); font-size: .85rem; }
 
 }  // namespace
 
-void write_html(const report& r, std::ostream& out) {
+void write_html(const report& r, std::ostream& out, const html_options& options) {
+    (void)options;
     const check::plan* model = r.compiled ? &r.compiled->model() : nullptr;
     const std::string title = model && !model->title.empty() ? model->title : r.plan;
     const auto grids = detail::grids_of(r);

@@ -1,4 +1,5 @@
 // check, graph and explain: the evaluation commands.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,8 +28,10 @@ struct options {
     bool strict = false;
     bool csv_raw = false;  // --csv-raw: text cells as they are, formulas included
     progress_mode progress = progress_mode::automatic;
-    std::optional<bool> colour;
-    mandate::limits limits;  // --color / --no-color; default: on a terminal, unless NO_COLOR is set
+    std::optional<bool> colour;  // --color / --no-color; default: on a terminal, unless NO_COLOR is set
+    mandate::limits limits;
+    io::language lang = io::language::zh;  // --lang: of the table, the HTML page, explain, the notes on stderr
+    std::optional<std::size_t> width;      // --width: of the table
 };
 
 // Options may repeat their value list: `--events a.jsonl b.jsonl --as-of ...`.
@@ -83,6 +86,18 @@ options parse_options(const std::vector<std::string>& args) {
             list = nullptr;
         } else if (a == "--strict") {
             o.strict = true;
+            list = nullptr;
+        } else if (a == "--lang") {
+            const std::string tag = value(i, a);
+            const auto lang = io::parse_language(tag);
+            if (!lang) throw usage_error("--lang must be zh or en, not '" + tag + "'");
+            o.lang = *lang;
+            list = nullptr;
+        } else if (a == "--width") {
+            const std::string n = value(i, a);
+            const bool digits = !n.empty() && n.size() < 6 && n.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits || std::stoul(n) < 40) throw usage_error("--width needs a number of columns, 40 or more, not '" + n + "'");
+            o.width = std::stoul(n);
             list = nullptr;
         } else if (a == "--csv-raw") {
             o.csv_raw = true;
@@ -170,6 +185,19 @@ struct people_report : report_sink {
     report whole;
 };
 
+// The table's width: $COLUMNS (else the terminal's) on a terminal, 100 otherwise.
+std::size_t table_width(bool to_terminal) {
+    if (!to_terminal) return 100;
+    if (const char* env = std::getenv("COLUMNS")) {
+        char* end = nullptr;
+        const unsigned long n = std::strtoul(env, &end, 10);
+        if (end && *end == '\0' && n >= 20 && n <= 10000) return std::max<std::size_t>(n, 40);
+    }
+    winsize ws{};
+    if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return std::max<std::size_t>(ws.ws_col, 40);
+    return 100;
+}
+
 // The last day any bucket of the plan can still change: the latest window end plus grace.
 calendar::day last_close(const check::plan& model) {
     calendar::day last = 0;
@@ -200,7 +228,7 @@ int check(const std::vector<std::string>& args) {
     const options o = parse_options(args);
     if (o.positional.size() != 1)
         throw usage_error("usage: mandate check PLAN --events FILE... [--registry FILE...] [--as-of DATE] "
-                          "[--format table|json|csv|html] [-o FILE] [--rejects FILE] [--strict]");
+                          "[--format table|json|csv|html] [-o FILE] [--rejects FILE] [--strict] [--lang zh|en] [--width N]");
     const plan p = load_plan(o.positional[0], o.limits);
     if (!p) return 2;
     engine_options eo;
@@ -221,7 +249,11 @@ int check(const std::vector<std::string>& args) {
         // -o report.html writes HTML; a terminal gets the table; anything else JSON.
         const std::string out = o.output.value_or("-");
         auto ends = [&](const char* tail) { return out.size() > std::strlen(tail) && out.compare(out.size() - std::strlen(tail), std::string::npos, tail) == 0; };
-        format = ends(".html") || ends(".htm") ? "html" : ends(".csv") ? "csv" : ends(".txt") ? "table" : to_terminal ? "table" : "json";
+        format = ends(".html") || ends(".htm") ? "html" : ends(".csv") ? "csv" : ends(".txt") ? "table" : ends(".json") ? "json" : "";
+        if (format.empty() && out != "-")
+            throw usage_error("cannot tell the report's format from '" + out +
+                              "': name it .json, .csv, .html or .txt, or give --format (table, json, csv or html)");
+        if (format.empty()) format = to_terminal ? "table" : "json";
     }
     if (format != "json" && format != "csv" && format != "table" && format != "html")
         throw usage_error("--format must be table, json, csv or html, not '" + format + "'");
@@ -254,16 +286,25 @@ int check(const std::vector<std::string>& args) {
         if (format == "table") {
             io::table_options t;
             t.colour = o.colour.value_or(to_terminal && !std::getenv("NO_COLOR"));
+            t.lang = o.lang;
+            t.width = o.width.value_or(table_width(to_terminal));
             io::write_table(r, out, t);
         } else {
-            io::write_html(r, out);
+            io::html_options h;
+            h.lang = o.lang;
+            io::write_html(r, out, h);
         }
     });
     if (o.rejects) write_output(*o.rejects, [&](std::ostream& out) { inputs->write_rejects(tap.rejected, out); });
-    if (!tap.rejected.empty()) std::cerr << "mandate check: " << tap.rejected.size() << " records rejected\n";
+    const bool zh = o.lang == io::language::zh;
+    if (!tap.rejected.empty())
+        std::cerr << (zh ? "mandate check：拒收" + std::to_string(tap.rejected.size()) + "条记录\n"
+                         : "mandate check: " + std::to_string(tap.rejected.size()) + " records rejected\n");
     if (!tap.unresolved_entities.empty())
-        std::cerr << "mandate check: " << tap.unresolved_entities.size()
-                  << " entities held out of the hierarchy (a parent cycle or a missing parent; see unresolved_entities)\n";
+        std::cerr << (zh ? "mandate check：" + std::to_string(tap.unresolved_entities.size()) +
+                               "个单位未能归入层级（上级关系成环或上级未登记，见 unresolved_entities）\n"
+                         : "mandate check: " + std::to_string(tap.unresolved_entities.size()) +
+                               " entities held out of the hierarchy (a parent cycle or a missing parent; see unresolved_entities)\n");
     return o.strict && (!tap.rejected.empty() || !tap.unresolved_entities.empty()) ? 1 : 0;
 }
 
@@ -313,18 +354,18 @@ int explain(const std::vector<std::string>& args) {
         chosen = choice.result ? static_cast<const void*>(choice.result) : static_cast<const void*>(choice.outcome);
         not_found = choice.error;
     }
-    std::cout << io::explain_rule(r, rule);
+    std::cout << io::explain_rule(r, rule, o.lang);
     auto in_period = [&](const auto& row) { return !named || static_cast<const void*>(&row) == chosen; };
     std::size_t shown = 0;
     for (const auto& x : r.results) {
         if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x)) continue;
         ++shown;
-        std::cout << "\n" << io::explain(r, x);
+        std::cout << "\n" << io::explain(r, x, o.lang);
     }
     for (const auto& x : r.outcomes) {
         if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x)) continue;
         ++shown;
-        std::cout << "\n" << io::explain(r, x);
+        std::cout << "\n" << io::explain(r, x, o.lang);
     }
     if (shown == 0 && named) std::cout << "\n  " << not_found << "\n";
     else if (shown == 0) std::cout << "\n  no bucket of " << *o.unit << " has started by " << calendar::to_iso(as_of) << "\n";

@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mandate/calendar/date.hpp"
@@ -66,6 +68,13 @@ struct coverage_evidence {
     std::vector<std::string> missing;  // entities not yet covered (at most evidence_limit)
 };
 
+// A violated bucket that violations() counted.
+struct violated_bucket {
+    std::string obligation;
+    std::optional<std::string> unit;
+    period span;
+};
+
 struct evidence {
     std::vector<std::string> events;  // ids of the events counted (at most evidence_limit)
     std::uint64_t event_count = 0;    // how many there were
@@ -76,6 +85,9 @@ struct evidence {
     // all_units(), any_unit(), units(... where): of the units judged (`of`), how many hold
     // (`covered`), and those for which the predicate fails (`missing`, at most evidence_limit).
     std::optional<coverage_evidence> children;
+    // violations(): the violated buckets it counted (at most evidence_limit), by obligation
+    // (file order), unit, period.
+    std::vector<violated_bucket> violated;
 };
 
 // The approved waiver a bucket carries: an excuse, or an extension of its end.
@@ -149,6 +161,22 @@ struct unresolved_entity {
     std::vector<std::string> chain;   // the ids in the cycle, or the missing parent (and the path to it)
 };
 
+// The names the registry gives units (an entity record's `name`, of the version that stands),
+// for people-facing reports ("长河村 v12"). Immutable once made; shared by the reports made
+// while the registry is unchanged.
+class unit_names {
+public:
+    unit_names() = default;
+    // (id, name) pairs; sorted by id here, and an empty name is left out.
+    explicit unit_names(std::vector<std::pair<std::string, std::string>> names);
+    // The name of the entity with this id, or nullptr when the registry gives it none.
+    const std::string* find(std::string_view id) const;
+    std::size_t size() const { return names_.size(); }
+
+private:
+    std::vector<std::pair<std::string, std::string>> names_;  // by id
+};
+
 struct report {
     std::string plan;       // the plan's id
     std::string revision;   // SHA-256 of the rule file
@@ -161,6 +189,9 @@ struct report {
     std::vector<unresolved_entity> unresolved_entities;  // by entity id
     std::vector<unapplied_waiver> unapplied_waivers;     // by waiver id
     std::shared_ptr<const graph::compiled_plan> compiled;  // for labels and cite lines
+    std::shared_ptr<const unit_names> names;               // null: no unit has a name
+    // The registry's name for an entity id, or nullptr.
+    const std::string* name_of(std::string_view id) const { return names ? names->find(id) : nullptr; }
 };
 
 // Receives a report as it is made, so that a report of any size can be written without being

@@ -3,14 +3,23 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "mandate/eval/report.hpp"
 #include "mandate/json_text.hpp"  // io::json_string
 
 namespace mandate::io {
+
+// The language of people-facing output (the table, the HTML page, the workbook, explain):
+// Chinese unless English is asked for. JSON and CSV are for machines and do not change.
+enum class language : std::uint8_t { zh, en };
+// "zh", "zh-CN", "zh-Hans", "cn" -> zh; "en", "en-US", "en_GB" -> en; nullopt otherwise.
+std::optional<language> parse_language(std::string_view tag);
 
 // The JSON report: fields and ordering exactly as DESIGN.md specifies, one result per line.
 void write_json(const report& r, std::ostream& out);
@@ -32,24 +41,33 @@ std::unique_ptr<report_sink> csv_writer(std::ostream& out, const csv_options& op
 struct table_options {
     bool colour = false;            // ANSI colours (for a terminal)
     std::size_t max_details = 12;   // violated / at-risk buckets listed per obligation
+    language lang = language::zh;
+    // The width lines keep to, in terminal columns: a grid wider than it wraps by columns,
+    // a longer line folds (the CLI passes $COLUMNS on a terminal, else 100).
+    std::size_t width = 100;
 };
 
-// For people at a terminal: per obligation and outcome, a grid of units × periods with a
-// symbol per bucket (✓ satisfied, ✗ violated, ! at risk, · pending; ● fired), then the
-// violated and at-risk buckets with their evidence, and the accounting of the records read.
+// For people at a terminal: per obligation and outcome, a grid of units × periods with one
+// glyph per bucket (✓ satisfied, ✗ violated, ! at risk, · pending, ⊘ excused; ● fired,
+// ○ fired and not final, – not fired), then the violated and at-risk buckets with their
+// evidence in words, the outcomes fired and why, and the accounting of the records read.
 void write_table(const report& r, std::ostream& out, const table_options& options = {});
+
+struct html_options {
+    language lang = language::zh;
+};
 
 // A self-contained HTML page (no network assets): a summary, a heat map of units × periods
 // per obligation and outcome, the violations with their evidence and cited clause, and the
 // accounting of the records read with the rejected ones.
-void write_html(const report& r, std::ostream& out);
+void write_html(const report& r, std::ostream& out, const html_options& options = {});
 
 // In plain words: what rule `rule` asks, for whom and when (its heading for explain).
-std::string explain_rule(const report& r, int rule);
+std::string explain_rule(const report& r, int rule, language lang = language::zh);
 // In plain words, why one bucket has its status: when it is judged, the value measured
 // against what it must be, the events counted, what was missing, the longest gap, numerator
 // and denominator, and the clause cited.
-std::string explain(const report& r, const result_row& row);
-std::string explain(const report& r, const outcome_row& row);
+std::string explain(const report& r, const result_row& row, language lang = language::zh);
+std::string explain(const report& r, const outcome_row& row, language lang = language::zh);
 
 }  // namespace mandate::io

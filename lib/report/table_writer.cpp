@@ -207,7 +207,6 @@ void write_grid(const detail::rule_grid& g, const std::vector<const Row*>& rows,
     const std::size_t per_block = width > lead + cell ? std::max<std::size_t>(1, (width - lead) / cell) : 1;
     for (std::size_t first = 0; first < g.columns.size(); first += per_block) {
         const std::size_t last = std::min(g.columns.size(), first + per_block);
-        if (first > 0) out << "\n";
         auto heading = [&](const std::vector<std::string>& text, bool top) {
             std::string line = indent + std::string(unit_width, ' ');
             const std::size_t base = display_width(line) + 1;
@@ -240,10 +239,14 @@ void write_grid(const detail::rule_grid& g, const std::vector<const Row*>& rows,
     }
 }
 
+// The engine's reasons (unresolved_entity::reason, machine text) in the reader's words.
 std::string reason_words(const detail::words& w, const std::string& reason) {
     if (reason == "parent cycle") return w(phrase::reason_parent_cycle);
     if (reason == "missing parent") return w(phrase::reason_missing_parent);
+    if (reason == "rejected parent") return w(phrase::reason_rejected_parent);
+    if (reason == "too deep") return w(phrase::reason_too_deep);
     if (reason == "under an unresolved parent") return w(phrase::reason_unresolved_parent);
+    if (reason.rfind("under a ", 0) == 0) return w(phrase::reason_under, {reason_words(w, reason.substr(8))});
     return reason;
 }
 

@@ -311,23 +311,20 @@ std::string words::measure(const check::rule* rule, const check::texpr* x, const
         case check::op::streak: return (*this)(phrase::ev_streak, {per_name(lang_, x->per.unit), shown});
         case check::op::violations: {
             const std::string count = v.k == reported_value::kind::number ? v.number.to_string() : shown;
-            std::string s = (*this)(x->distinct ? phrase::ev_violated_obligations : phrase::ev_violations, {count});
-            if (!e.violated.empty()) {
-                std::vector<std::string> items;
-                for (const violated_bucket& b : e.violated) {
-                    const int q = plan_ ? plan_->find_obligation(b.obligation) : -1;
-                    const check::rule* o = rule ? this->rule(q) : nullptr;
-                    std::string item = o ? label_or_id(o->label, o->id) : b.obligation;
-                    if (b.unit != row_unit) item += " " + unit(b.unit);
-                    item += (lang_ == language::zh ? "（" : " (") + period(b.span) + (lang_ == language::zh ? "）" : ")");
-                    items.push_back(std::move(item));
-                }
-                std::size_t total = items.size();
-                if (!x->distinct && v.k == reported_value::kind::number && v.number.is_integer())
-                    total = std::max<std::size_t>(total, static_cast<std::size_t>(v.number.num()));
-                s += (*this)(phrase::sentence_separator) + (*this)(phrase::ev_violated_list, {list(items, total)});
+            if (e.violated.empty()) return (*this)(x->distinct ? phrase::ev_violated_obligations : phrase::ev_violations, {count});
+            std::vector<std::string> items;
+            for (const violated_bucket& b : e.violated) {
+                const int q = plan_ ? plan_->find_obligation(b.obligation) : -1;
+                const check::rule* o = this->rule(q);
+                std::string item = o ? label_or_id(o->label, o->id) : b.obligation;
+                if (b.unit != row_unit) item += " " + unit(b.unit);
+                item += (lang_ == language::zh ? "（" : " (") + period(b.span) + (lang_ == language::zh ? "）" : ")");
+                items.push_back(std::move(item));
             }
-            return s;
+            std::size_t total = items.size();
+            if (!x->distinct && v.k == reported_value::kind::number && v.number.is_integer())
+                total = std::max<std::size_t>(total, static_cast<std::size_t>(v.number.num()));
+            return (*this)(x->distinct ? phrase::ev_violated_obligations_list : phrase::ev_violations_list, {count, list(items, total)});
         }
         case check::op::fired: {
             std::string names;

@@ -42,9 +42,12 @@ with tempfile.TemporaryDirectory() as tmp:
     # Every format carries the date used.
     p = check("--format", "csv")
     rows = p.stdout.splitlines()
-    expect(rows[0].endswith(",as_of,extended_to,waiver,due_from,due_to") and all(row.endswith(",9999-12-31,,,,") for row in rows[1:]), f"csv: {rows[:3]}")
+    expect(rows[0].endswith(",as_of,extended_to,waiver,due_from,due_to,unit_name,label,title")
+           and all(",9999-12-31,,,,," in row for row in rows[1:]), f"csv: {rows[:3]}")
     p = check("--format", "table", "--no-color")
-    expect(p.stdout.splitlines()[1].startswith("as of 9999-12-31"), f"table: {p.stdout.splitlines()[:2]}")
+    expect(p.stdout.splitlines()[1] == "截至 9999-12-31", f"table: {p.stdout.splitlines()[:2]}")
+    p = check("--format", "table", "--no-color", "--lang", "en")
+    expect(p.stdout.splitlines()[1] == "as of 9999-12-31", f"table in English: {p.stdout.splitlines()[:2]}")
     p = check("--format", "html")
     expect('<time id="as-of" datetime="9999-12-31">' in p.stdout, "html")
 

@@ -38,18 +38,26 @@ with tempfile.TemporaryDirectory() as tmp:
     source_lines = open(RECORDS, encoding="utf-8").read().splitlines()
     expect(open(rejects, encoding="utf-8").read() == source_lines[5] + "\n" + source_lines[6] + "\n",
            f"--rejects copies lines 6 and 7 verbatim: {open(rejects, encoding='utf-8').read()!r}")
-    expect("2 records rejected" in p.stderr, f"stderr notes rejections: {p.stderr!r}")
+    # The note on stderr is in the reader's language: Chinese unless --lang en.
+    expect(p.stderr == "mandate check：拒收2条记录\n", f"stderr notes rejections: {p.stderr!r}")
+    p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "json", "-o", out, "--lang", "en")
+    expect(p.stderr == "mandate check: 2 records rejected\n", f"stderr notes rejections in English: {p.stderr!r}")
+    expect(run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--lang", "fr").returncode == 2, "--lang fr exits 2")
 
     p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--strict", "--format", "json")
     expect(p.returncode == 1, f"--strict with rejections exits 1, got {p.returncode}")
 
     p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "csv")
     rows = p.stdout.splitlines()
-    expect(rows[0] == "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of,extended_to,waiver,due_from,due_to", f"csv header: {rows[:1]}")
-    expect("obligation,twice,v1,2023-04-01,2023-04-30,satisfied,true,false,2,,,,2023-05-10,,,," in rows, f"csv row for v1: {rows}")
+    expect(rows[0] == "kind,rule,unit,from,to,status,met,at_risk,value,reason,fired,final,as_of,extended_to,waiver,due_from,due_to,"
+           "unit_name,label,title", f"csv header: {rows[:1]}")
+    # The added columns: v1 has no name in the case's records; the obligation's label; the plan's title.
+    expect("obligation,twice,v1,2023-04-01,2023-04-30,satisfied,true,false,2,,,,2023-05-10,,,,,,每月两次,c14" in rows, f"csv row for v1: {rows}")
 
-    p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "table")
+    p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "table", "--lang", "en")
     expect("twice" in p.stdout and "13 read" in p.stdout, f"table output: {p.stdout}")
+    p = run("check", PLAN, "--events", RECORDS, "--as-of", "2023-05-10", "--format", "table")
+    expect("twice" in p.stdout and "共读取13条" in p.stdout, f"table output in Chinese: {p.stdout}")
 
     # Records from standard input; --as-of defaults to the latest event date (2023-04-20 here).
     p = run("check", PLAN, "--events", "-", "--format", "json", stdin=open(RECORDS, encoding="utf-8").read())
@@ -80,12 +88,12 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(p.returncode == 0 and p.stdout.startswith('digraph "goutang_antifraud_2023" {'), "graph prints DOT")
 
     p = run("explain", PLAN, "--events", RECORDS, "--obligation", "twice", "--unit", "v9", "--as-of", "2023-05-10")
-    expect(p.returncode == 0 and "violated" in p.stdout and "e4" in p.stdout, f"explain v9: {p.stdout}")
+    expect(p.returncode == 0 and "未达标" in p.stdout and "e4" in p.stdout, f"explain v9: {p.stdout}")
     expect(run("explain", PLAN, "--events", RECORDS, "--obligation", "nope", "--unit", "v9").returncode == 2,
            "explain of an unknown obligation exits 2")
     outcome_case = os.path.join(ROOT, "tests", "conformance", "15-hierarchy")
     p = run("explain", os.path.join(outcome_case, "plan.mandate"), "--events", os.path.join(outcome_case, "records.jsonl"),
-            "--outcome", "criticize", "--unit", "o1", "--as-of", "2023-06-15")
+            "--outcome", "criticize", "--unit", "o1", "--as-of", "2023-06-15", "--lang", "en")
     expect(p.returncode == 0 and "outcome criticize" in p.stdout and "2023-04-01..2023-04-30: fired, final" in p.stdout,
            f"explain --outcome: {p.stdout}")
     expect(run("check", PLAN, "--events", tmp, "--as-of", "2023-05-10").returncode == 2, "a directory as --events exits 2")

@@ -71,20 +71,24 @@ with tempfile.TemporaryDirectory() as tmp:
             # Colour's own sequences remain; the id's ESC[31m does not reach the terminal as one.
             expect("\x1b[31mred" not in out, "the id's ESC sequence is escaped with colour on")
 
-    p = run("explain", plan, "--events", events, "--as-of", "2023-05-31", "--obligation", "positive", "--unit", NASTY)
+    p = run("explain", plan, "--events", events, "--as-of", "2023-05-31", "--obligation", "positive", "--unit", NASTY, "--lang", "en")
     out = p.stdout.decode("utf-8")
     expect(p.returncode == 0 and ESCAPED + ", 2023-04-01..2023-04-30: violated" in out and "\x1b" not in out,
            f"explain: {out!r}")
+    p = run("explain", plan, "--events", events, "--as-of", "2023-05-31", "--obligation", "positive", "--unit", NASTY)
+    out = p.stdout.decode("utf-8")
+    expect(p.returncode == 0 and ESCAPED + "，2023-04-01至2023-04-30：未达标" in out and "\x1b" not in out,
+           f"explain in Chinese: {out!r}")
 
     p = run("check", plan, "--events", events, "--as-of", "2023-05-31", "--format", "csv")
     rows = p.stdout.decode("utf-8").splitlines()
-    expect("obligation,positive,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2023-04-01,2023-04-30,violated,false,false,-5,,,,2023-05-31,,,,"
+    expect("obligation,positive,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2023-04-01,2023-04-30,violated,false,false,-5,,,,2023-05-31,,,,,,p,"
            in rows, f"csv: a formula is prefixed with ', the value -5 is not: {rows}")
-    expect("obligation,positive,'-minus,2023-04-01,2023-04-30,violated,false,false,0,,,,2023-05-31,,,," in rows, f"csv: {rows}")
+    expect("obligation,positive,'-minus,2023-04-01,2023-04-30,violated,false,false,0,,,,2023-05-31,,,,,,p," in rows, f"csv: {rows}")
     p = run("check", plan, "--events", events, "--as-of", "2023-05-31", "--format", "csv", "--csv-raw")
     rows = p.stdout.decode("utf-8").splitlines()
-    expect("obligation,positive,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2023-04-01,2023-04-30,violated,false,false,-5,,,,2023-05-31,,,,"
-           in rows and "obligation,positive,-minus,2023-04-01,2023-04-30,violated,false,false,0,,,,2023-05-31,,,," in rows,
+    expect("obligation,positive,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",2023-04-01,2023-04-30,violated,false,false,-5,,,,2023-05-31,,,,,,p,"
+           in rows and "obligation,positive,-minus,2023-04-01,2023-04-30,violated,false,false,0,,,,2023-05-31,,,,,,p," in rows,
            f"--csv-raw keeps cells as they are: {rows}")
 
 for f in failures:

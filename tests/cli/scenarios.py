@@ -168,7 +168,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(events, "w", encoding="utf-8") as f:
         f.write('{"entity": "t", "kind": "town"}\n{"entity": "v1", "kind": "village", "parent": "t"}\n'
                 '{"id": "a1", "type": "activity", "time": "2024-04-13", "unit": "v1", "venue": "square"}\n')
-    base = ["explain", plan, "--events", events, "--unit", "v1", "--as-of", "2024-07-01"]
+    base = ["explain", plan, "--events", events, "--unit", "v1", "--as-of", "2024-07-01", "--lang", "en"]
     for form in ("2024-05", "2024-05-01..2024-05-31", "2024-05-20"):
         r = run(*base, "--obligation", "monthly_activity", "--period", form)
         check(r.returncode == 0 and "v1, 2024-05-01..2024-05-31: violated" in r.stdout and "v1, 2024-04-01" not in r.stdout,

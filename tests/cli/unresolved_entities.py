@@ -76,18 +76,24 @@ with tempfile.TemporaryDirectory() as tmp:
            f"all 12 entity records counted, v3's activity unresolved: {inputs}")
     expect(inputs["read"] == sum(v for k, v in inputs.items() if k != "read"), f"read is the sum of the classes: {inputs}")
     expect(sorted({x["unit"] for x in r["results"]}) == ["v1"], "only v1 has buckets")
-    expect("10 entities held out of the hierarchy" in p.stderr, f"stderr says so: {p.stderr!r}")
+    expect("10个单位未能归入层级" in p.stderr, f"stderr says so: {p.stderr!r}")
+    p = check("--format", "json", "--lang", "en")
+    expect("10 entities held out of the hierarchy" in p.stderr, f"stderr says so in English: {p.stderr!r}")
 
     # ---------------------------------------------------------------- CSV
     p = check("--format", "csv")
     rows = [line for line in p.stdout.splitlines() if line.startswith("unresolved_entity,")]
-    expect(rows[0] == 'unresolved_entity,,cyc-a,,,,,,,"parent cycle: cyc-a, cyc-b",,,2023-04-30,,,,', f"csv: {rows[:1]}")
-    expect(rows[7] == "unresolved_entity,,v3,,,,,,,missing parent: t2,,,2023-04-30,,,," and len(rows) == 10, f"csv: {rows}")
+    # The added columns: no unit name, no label (an entity is not a rule), the plan's title.
+    expect(rows[0] == 'unresolved_entity,,cyc-a,,,,,,,"parent cycle: cyc-a, cyc-b",,,2023-04-30,,,,,,,测试镇宣传方案', f"csv: {rows[:1]}")
+    expect(rows[7] == "unresolved_entity,,v3,,,,,,,missing parent: t2,,,2023-04-30,,,,,,,测试镇宣传方案" and len(rows) == 10, f"csv: {rows}")
 
     # ---------------------------------------------------------------- table
-    p = check("--format", "table", "--no-color")
+    p = check("--format", "table", "--no-color", "--lang", "en")
     expect("10 entities held out of the hierarchy" in p.stdout and "  h-under: under a parent cycle cyc-a, cyc-b\n" in p.stdout
            and "  v3: missing parent t2\n" in p.stdout, f"table:\n{p.stdout}")
+    p = check("--format", "table", "--no-color")
+    expect("10个单位未能归入层级" in p.stdout and "  h-under: 所属上级：上级关系成环 cyc-a, cyc-b\n" in p.stdout
+           and "  v3: 上级未登记 t2\n" in p.stdout, f"table in Chinese:\n{p.stdout}")
 
     # ---------------------------------------------------------------- HTML
     p = check("--format", "html")

@@ -473,32 +473,40 @@ TEST(Waivers, EveryReportFormatShowsTheExcusedBucketAndTheWaiver) {
 {"waiver": "w9", "obligation": "monthly", "unit": "v1", "period": "2025-09-01", "excuse": true}
 )");
     const report r = h.at("2025-05-05");
-    std::ostringstream table, csv, html;
+    std::ostringstream table, table_zh, csv, html;
     mandate::io::table_options plain;
     plain.colour = false;
+    plain.lang = mandate::io::language::en;
     mandate::io::write_table(r, table, plain);
+    mandate::io::write_table(r, table_zh, {});
     mandate::io::write_csv(r, csv);
     mandate::io::write_html(r, html);
     // The table: March excused (⊘), April pending (its extension), May pending.
     EXPECT_NE(table.str().find("⊘ excused"), std::string::npos) << table.str();
     EXPECT_NE(table.str().find("0 satisfied, 0 violated, 2 pending, 1 excused"), std::string::npos) << table.str();
     EXPECT_NE(table.str().find("waiver not applied w9"), std::string::npos) << table.str();
-    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-03-01,2025-03-31,excused,false,false,0,,,,2025-05-05,,w1,,\n"), std::string::npos)
+    // In Chinese (the default), the same counts and glyph.
+    EXPECT_NE(table_zh.str().find("⊘ 豁免"), std::string::npos) << table_zh.str();
+    EXPECT_NE(table_zh.str().find("0项达标，0项未达标，2项待定，1项豁免"), std::string::npos) << table_zh.str();
+    EXPECT_NE(table_zh.str().find("豁免未适用 w9"), std::string::npos) << table_zh.str();
+    // CSV: the first columns as they were; then unit_name (none), label, title (none).
+    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-03-01,2025-03-31,excused,false,false,0,,,,2025-05-05,,w1,,,,每月一次活动,\n"),
+              std::string::npos)
         << csv.str();
-    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-04-01,2025-04-30,pending,false,false,0,,,,2025-05-05,2025-05-10,w2,,\n"),
+    EXPECT_NE(csv.str().find("obligation,monthly,v1,2025-04-01,2025-04-30,pending,false,false,0,,,,2025-05-05,2025-05-10,w2,,,,每月一次活动,\n"),
               std::string::npos)
         << csv.str();
     EXPECT_NE(csv.str().find("unapplied_waiver,monthly,v1,2025-09-01,,,,,,no bucket of 'monthly' for 'v1' holds 2025-09-01 as of "
-                             "2025-05-05,,,2025-05-05,,w9,,\n"),
+                             "2025-05-05,,,2025-05-05,,w9,,,,每月一次活动,\n"),
               std::string::npos)
         << csv.str();
     EXPECT_NE(html.str().find("class=\"total excused\" data-count=\"1\""), std::string::npos);
-    EXPECT_NE(html.str().find("<h3>Waivers not applied</h3>"), std::string::npos);
     const result_row* march = find_result(r, "monthly", "v1", "2025-03-01");
     ASSERT_NE(march, nullptr);
-    const std::string why = mandate::io::explain(r, *march);
+    const std::string why = mandate::io::explain(r, *march, mandate::io::language::en);
     EXPECT_NE(why.find("Excused by waiver w1 (防汛)"), std::string::npos) << why;
-    const std::string april = mandate::io::explain(r, *find_result(r, "monthly", "v1", "2025-04-01"));
+    EXPECT_NE(mandate::io::explain(r, *march).find("已由豁免w1（防汛）免除"), std::string::npos) << mandate::io::explain(r, *march);
+    const std::string april = mandate::io::explain(r, *find_result(r, "monthly", "v1", "2025-04-01"), mandate::io::language::en);
     EXPECT_NE(april.find("Extended to 2025-05-10 by waiver w2"), std::string::npos) << april;
 }
 

@@ -409,3 +409,17 @@ std::vector<std::string> words::evidence(int rule_index, const std::optional<std
 }
 
 }  // namespace mandate::io::detail
+
+namespace mandate::io {
+
+std::string rejected_note(language lang, std::uint64_t rejected) {
+    return detail::fill(detail::text(lang, detail::phrase::note_rejected), {std::to_string(rejected)});
+}
+std::string held_out_note(language lang, std::uint64_t entities) {
+    return detail::fill(detail::text(lang, detail::phrase::note_unresolved_entities), {std::to_string(entities)});
+}
+std::string late_as_of_note(language lang, const std::string& as_of, const std::string& last_close) {
+    return detail::fill(detail::text(lang, detail::phrase::note_as_of_late), {as_of, last_close});
+}
+
+}  // namespace mandate::io

@@ -83,6 +83,15 @@ bool write_all(int fd, const void* data, std::size_t n) {
 }
 
 output_file::output_file(const std::string& path, options o) : path_(path), durable_(o.durable) {
+    // A device, a FIFO or a terminal reached through links the kernel follows but a path
+    // cannot name (/dev/stdout -> /proc/self/fd/1 -> pipe:[N]): written to as it is.
+    struct stat direct;
+    if (!o.whole_only && stat(path.c_str(), &direct) == 0 && (S_ISCHR(direct.st_mode) || S_ISFIFO(direct.st_mode))) {
+        target_ = path;
+        fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd_ < 0) fail("cannot write");
+        return;
+    }
     target_ = follow_links(path, path);
     struct stat s;
     const bool exists = stat(target_.c_str(), &s) == 0;

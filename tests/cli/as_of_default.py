@@ -37,8 +37,11 @@ with tempfile.TemporaryDirectory() as tmp:
     p = check("--format", "json")
     r = json.loads(p.stdout)
     expect(r["as_of"] == "9999-12-31", f"the default is the latest event date: {r['as_of']}")
+    expect("mandate check：警告：按最晚的事件日期9999-12-31出具报告，该日期晚于方案最后一个期间的截止日（2023-07-06）" in p.stderr,
+           f"a warning on stderr: {p.stderr!r}")
+    p = check("--format", "json", "--lang", "en")
     expect("warning: reporting as of 9999-12-31, the latest event date, which is after the plan's last period closes (2023-07-06)"
-           in p.stderr, f"a warning on stderr: {p.stderr!r}")
+           in p.stderr, f"a warning on stderr in English: {p.stderr!r}")
     # Every format carries the date used.
     p = check("--format", "csv")
     rows = p.stdout.splitlines()
@@ -53,16 +56,16 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # Given explicitly, the date is the user's choice: no warning.
     p = check("--format", "json", "--as-of", "9999-12-31")
-    expect(p.returncode == 0 and "warning" not in p.stderr, f"explicit --as-of: {p.stderr!r}")
+    expect(p.returncode == 0 and "警告" not in p.stderr, f"explicit --as-of: {p.stderr!r}")
     # A default within the plan's reach: no warning.
     open(events, "w").write(GOOD)
     p = check("--format", "json")
-    expect(json.loads(p.stdout)["as_of"] == "2023-06-10" and "warning" not in p.stderr, f"in reach: {p.stderr!r}")
+    expect(json.loads(p.stdout)["as_of"] == "2023-06-10" and "警告" not in p.stderr, f"in reach: {p.stderr!r}")
     # On the day it closes, still no warning; the day after, one.
     open(events, "w").write(GOOD + FAR.replace("9999-12-31", "2023-07-06"))
-    expect("warning" not in check("--format", "json").stderr, "as of 2023-07-06: no warning")
+    expect("警告" not in check("--format", "json").stderr, "as of 2023-07-06: no warning")
     open(events, "w").write(GOOD + FAR.replace("9999-12-31", "2023-07-07"))
-    expect("warning: reporting as of 2023-07-07" in check("--format", "json").stderr, "as of 2023-07-07: a warning")
+    expect("警告：按最晚的事件日期2023-07-07出具报告" in check("--format", "json").stderr, "as of 2023-07-07: a warning")
 
 for f in failures:
     print("FAIL:", f)

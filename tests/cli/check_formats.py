@@ -204,6 +204,17 @@ with tempfile.TemporaryDirectory() as tmp:
         p = check("-o", out)
         expect(p.returncode == 0 and open(out, encoding="utf-8").read().startswith(start), f"-o report{ext} writes {start!r}")
 
+    # An -o whose extension names no format is refused unless --format names one (so a device
+    # or a FIFO can still be written to).
+    p = check("-o", os.path.join(tmp, "report.out"))
+    expect(p.returncode == 2 and "--format" in p.stderr and not os.path.exists(os.path.join(tmp, "report.out")),
+           f"-o report.out without --format: {p.returncode} {p.stderr!r}")
+    p = check("-o", os.path.join(tmp, "report.out"), "--format", "csv")
+    expect(p.returncode == 0 and open(os.path.join(tmp, "report.out"), encoding="utf-8").read().startswith("kind,rule,unit"),
+           "-o report.out --format csv")
+    p = check("-o", "/dev/stdout", "--format", "json")
+    expect(p.returncode == 0 and json.loads(p.stdout)["plan"] == "town_check", "-o /dev/stdout --format json")
+
     # ------------------------------------------------------------------ --rejects: verbatim
     rejects = os.path.join(tmp, "rejects.txt")
     p = check("--format", "json", "-o", os.path.join(tmp, "r.json"), "--rejects", rejects)

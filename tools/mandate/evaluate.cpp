@@ -261,9 +261,7 @@ int check(const std::vector<std::string>& args) {
         // An event dated far ahead (a typo, a test record) would judge every bucket as closed.
         const calendar::day close = last_close(p->model());
         if (as_of > close)
-            std::cerr << "mandate check: warning: reporting as of " << calendar::to_iso(as_of)
-                      << ", the latest event date, which is after the plan's last period closes (" << calendar::to_iso(close)
-                      << "); give --as-of DATE to choose the date\n";
+            std::cerr << io::late_as_of_note(o.lang, calendar::to_iso(as_of), calendar::to_iso(close)) << "\n";
     }
     accounting_tap tap;
     write_output(o.output.value_or("-"), [&](std::ostream& out) {
@@ -296,15 +294,8 @@ int check(const std::vector<std::string>& args) {
         }
     });
     if (o.rejects) write_output(*o.rejects, [&](std::ostream& out) { inputs->write_rejects(tap.rejected, out); });
-    const bool zh = o.lang == io::language::zh;
-    if (!tap.rejected.empty())
-        std::cerr << (zh ? "mandate check：拒收" + std::to_string(tap.rejected.size()) + "条记录\n"
-                         : "mandate check: " + std::to_string(tap.rejected.size()) + " records rejected\n");
-    if (!tap.unresolved_entities.empty())
-        std::cerr << (zh ? "mandate check：" + std::to_string(tap.unresolved_entities.size()) +
-                               "个单位未能归入层级（上级关系成环或上级未登记，见 unresolved_entities）\n"
-                         : "mandate check: " + std::to_string(tap.unresolved_entities.size()) +
-                               " entities held out of the hierarchy (a parent cycle or a missing parent; see unresolved_entities)\n");
+    if (!tap.rejected.empty()) std::cerr << io::rejected_note(o.lang, tap.rejected.size()) << "\n";
+    if (!tap.unresolved_entities.empty()) std::cerr << io::held_out_note(o.lang, tap.unresolved_entities.size()) << "\n";
     return o.strict && (!tap.rejected.empty() || !tap.unresolved_entities.empty()) ? 1 : 0;
 }
 

@@ -38,6 +38,13 @@ struct csv_options {
 void write_csv(const report& r, std::ostream& out, const csv_options& options = {});
 std::unique_ptr<report_sink> csv_writer(std::ostream& out, const csv_options& options = {});
 
+// The notes `mandate check` writes on stderr about the records it read, in the reader's
+// language (from the same catalogue as the reports): records rejected, entities held out of
+// the hierarchy, a default as-of date after the plan's last period closes.
+std::string rejected_note(language lang, std::uint64_t rejected);
+std::string held_out_note(language lang, std::uint64_t entities);
+std::string late_as_of_note(language lang, const std::string& as_of, const std::string& last_close);
+
 struct table_options {
     bool colour = false;            // ANSI colours (for a terminal)
     std::size_t max_details = 12;   // violated / at-risk buckets listed per obligation

@@ -4,8 +4,10 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -52,6 +54,72 @@ std::string utf8(py::handle s) {
 struct plan_handle {
     mandate::plan compiled;
 };
+
+// Compiles a rule file's text, or raises mandate.RuleError with every diagnostic rendered
+// against the text under `name`.
+plan_handle compile_source(const std::string& source, const std::string& name) {
+    auto compiled = mandate::compile(source, name);
+    if (!compiled.ok()) {
+        const mandate::source_file src(name, source);
+        std::string text;
+        py::list diagnostics;
+        for (const auto& d : compiled.diagnostics()) {
+            text += mandate::render(d, src);
+            diagnostics.append(py::make_tuple(d.pos.line, d.pos.column, d.message));
+        }
+        py::object error = py::reinterpret_steal<py::object>(PyObject_CallFunction(rule_error_type, "s", text.c_str()));
+        if (!error) throw py::error_already_set();
+        const auto& first = compiled.diagnostics().front();
+        error.attr("line") = first.pos.line;
+        error.attr("column") = first.pos.column;
+        error.attr("message") = first.message;
+        error.attr("diagnostics") = diagnostics;
+        PyErr_SetObject(rule_error_type, error.ptr());
+        throw py::error_already_set();
+    }
+    return plan_handle{compiled.value()};
+}
+
+// Opens the file a host names (a str, bytes or os.PathLike) for reading and returns its path;
+// OSError naming it (FileNotFoundError, IsADirectoryError, PermissionError) when it cannot be.
+std::string open_input(py::handle path, std::ifstream& in) {
+    py::object fs_path = types.fspath(path);
+    const std::string file = fs_path.cast<std::string>();
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) {
+        errno = EISDIR;
+        PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
+        throw py::error_already_set();
+    }
+    errno = 0;
+    in.open(file, std::ios::binary);
+    if (!in) {
+        if (errno == 0) errno = ENOENT;
+        PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
+        throw py::error_already_set();
+    }
+    return file;
+}
+
+// A rule file's bytes, at most one past the size limit: enough for compile() to refuse a file
+// that is too large with its usual diagnostic, without reading the rest (as the command line
+// reads a rule file).
+std::string read_rule_file(std::ifstream& in, const std::string& file) {
+    const std::size_t limit = mandate::limits{}.max_source_bytes;
+    const std::size_t wanted = limit < SIZE_MAX ? limit + 1 : limit;
+    std::string text;
+    while (text.size() < wanted && in) {
+        const std::size_t at = text.size();
+        text.resize(at + std::min<std::size_t>(std::size_t{1} << 16, wanted - at));
+        in.read(text.data() + at, static_cast<std::streamsize>(text.size() - at));
+        text.resize(at + static_cast<std::size_t>(in.gcount()));
+    }
+    if (in.bad()) {
+        PyErr_SetString(PyExc_OSError, ("cannot read " + file).c_str());
+        throw py::error_already_set();
+    }
+    return text;
+}
 
 // ---------------------------------------------------------------- dates
 
@@ -365,34 +433,28 @@ PYBIND11_MODULE(_mandate, m) {
         .def("__repr__", [](const plan_handle& p) { return "<mandate.Plan " + p.compiled->model().id + ">"; });
 
     m.def(
-        "compile",
-        [](const std::string& source, const std::string& name) {
-            auto compiled = mandate::compile(source, name);
-            if (!compiled.ok()) {
-                const mandate::source_file src(name, source);
-                std::string text;
-                py::list diagnostics;
-                for (const auto& d : compiled.diagnostics()) {
-                    text += mandate::render(d, src);
-                    diagnostics.append(py::make_tuple(d.pos.line, d.pos.column, d.message));
-                }
-                py::object error = py::reinterpret_steal<py::object>(PyObject_CallFunction(rule_error_type, "s", text.c_str()));
-                if (!error) throw py::error_already_set();
-                const auto& first = compiled.diagnostics().front();
-                error.attr("line") = first.pos.line;
-                error.attr("column") = first.pos.column;
-                error.attr("message") = first.message;
-                error.attr("diagnostics") = diagnostics;
-                PyErr_SetObject(rule_error_type, error.ptr());
-                throw py::error_already_set();
-            }
-            return plan_handle{compiled.value()};
-        },
+        "compile", [](const std::string& source, const std::string& name) { return compile_source(source, name); },
         py::arg("source"), py::arg("name") = "<rules>",
         R"pbdoc(
         Parses, checks and compiles a rule file's text; `name` labels diagnostics
         ("name:line:column"). Returns a Plan, or raises mandate.RuleError with .line, .column,
         .message and .diagnostics. Safe to call from any thread.
+    )pbdoc");
+
+    m.def(
+        "compile_file",
+        [](py::object path) {
+            std::ifstream in;
+            const std::string file = open_input(path, in);
+            return compile_source(read_rule_file(in, file), file);
+        },
+        py::arg("path"),
+        R"pbdoc(
+        Reads a rule file (a str or os.PathLike) and compiles it as compile() does, its
+        diagnostics labelled by the path ("path:line:column"): the Plan the command line's
+        `mandate check PATH` evaluates, with the same revision (the SHA-256 of the file's
+        bytes). Raises mandate.RuleError when the file does not compile, OSError when it cannot
+        be read.
     )pbdoc");
 
     py::class_<change_object>(m, "StatusChange", R"pbdoc(
@@ -481,21 +543,8 @@ PYBIND11_MODULE(_mandate, m) {
             "add_jsonl",
             [](py_engine& e, py::object path, std::optional<std::string> source) {
                 e.check_not_busy("add_jsonl");
-                py::object fs_path = types.fspath(path);
-                const std::string file = fs_path.cast<std::string>();
-                std::error_code ec;
-                if (std::filesystem::is_directory(file, ec)) {
-                    errno = EISDIR;
-                    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
-                    throw py::error_already_set();
-                }
-                errno = 0;
-                std::ifstream in(file, std::ios::binary);
-                if (!in) {
-                    if (errno == 0) errno = ENOENT;
-                    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
-                    throw py::error_already_set();
-                }
+                std::ifstream in;
+                const std::string file = open_input(path, in);
                 std::uint64_t n = 0;
                 try {
                     n = e.engine.add_jsonl(in, source ? *source : file);
@@ -512,6 +561,43 @@ PYBIND11_MODULE(_mandate, m) {
         file). Rejections are listed with `source` (default: the path) and the line number.
         Returns the number of records read (blank lines are not records). Raises OSError when the
         file cannot be read; a callback's exception is raised once the whole file is read.
+    )pbdoc")
+        .def(
+            "add_csv",
+            [](py_engine& e, py::object path, std::optional<std::string> type, std::optional<std::string> source) {
+                e.check_not_busy("add_csv");
+                // As the command line's TYPE=FILE.csv: a type the plan lacks is the caller's
+                // mistake, refused before anything is read.
+                if (type && e.engine.plan().model().find_event(*type) < 0)
+                    throw py::value_error("the plan has no event type '" + *type + "'");
+                std::ifstream in;
+                const std::string file = open_input(path, in);
+                std::uint64_t n = 0;
+                try {
+                    n = e.engine.add_csv(in, source ? *source : file, type.value_or(""));
+                } catch (const mandate::limit_error&) {
+                    throw;
+                } catch (const std::runtime_error& error) {
+                    // The stream failing is a read error; anything else is a header that cannot
+                    // be used ("SOURCE:LINE: ..."), and then no row of the file was added.
+                    PyErr_SetString(in.bad() ? PyExc_OSError : PyExc_ValueError, error.what());
+                    throw py::error_already_set();
+                }
+                e.raise_pending();
+                return n;
+            },
+            py::arg("path"), py::arg("type") = py::none(), py::arg("source") = py::none(),
+            R"pbdoc(
+        Adds every record of a CSV file as the command line reads one: a header row naming the
+        fields, then a record a row (RFC 4180 cells, `;` between the members of a set, an empty
+        cell an absent field). The header decides what the file holds: an entity registry
+        (entity,kind,parent,name,since,until,version and the kinds' fields), retractions (a
+        `retract` column), or events, all of `type` (as `mandate check --events TYPE=FILE.csv`)
+        or, without it, each of its row's `type` column. Each row is checked, counted and
+        rejected as the JSON record it stands for, listed with `source` (default: the path) and
+        the line it starts on. Read in blocks, like add_jsonl(). Returns the number of records
+        read. Raises ValueError when `type` is no event type of the plan or the header cannot
+        be used (no row is added then), OSError when the file cannot be read.
     )pbdoc")
         .def(
             "retract",

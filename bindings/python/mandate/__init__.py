@@ -2,9 +2,10 @@
 
     import mandate
 
-    plan = mandate.compile(open("goutang-2023.mandate", encoding="utf-8").read(), "goutang-2023.mandate")
+    plan = mandate.compile_file("goutang-2023.mandate")
     engine = mandate.Engine(plan)
     engine.add({"entity": "v01", "kind": "village", "parent": "goutang"})
+    engine.add_csv("registry.csv")
     engine.add_jsonl("events.jsonl")
     report = engine.report("2023-12-31")   # the mandate.report/1 contract as dicts and lists
 
@@ -13,6 +14,7 @@ mutable state and is used from one thread at a time. docs/embedding.md describes
 values map to record values.
 """
 
-from ._mandate import Engine, Plan, RuleError, StateError, StatusChange, __version__, compile
+from ._mandate import Engine, Plan, RuleError, StateError, StatusChange, __version__, compile, compile_file
 
-__all__ = ["Engine", "Plan", "RuleError", "StateError", "StatusChange", "__version__", "compile"]
+__all__ = ["Engine", "Plan", "RuleError", "StateError", "StatusChange", "__version__", "compile",
+           "compile_file"]

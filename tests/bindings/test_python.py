@@ -632,7 +632,7 @@ class PackageTest(unittest.TestCase):
         # pybind11 puts each signature first in the docstring: "add(self, record, source, line)".
         tree = self.stub()
         stubbed = [(n, getattr(mandate, n.name)) for n in tree.body if isinstance(n, ast.FunctionDef)]
-        for cls in ("Engine",):
+        for cls in ("Engine", "Report"):
             node = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls)
             stubbed += [(n, getattr(getattr(mandate, cls), n.name)) for n in node.body
                         if isinstance(n, ast.FunctionDef) and not n.decorator_list]
@@ -651,7 +651,7 @@ class PackageTest(unittest.TestCase):
         self.assertTrue(mandate.__doc__)
         self.assertTrue(mandate.compile.__doc__.split("\n", 1)[1].strip())
         self.assertTrue(mandate.compile_file.__doc__.split("\n", 1)[1].strip())
-        for cls in (mandate.Plan, mandate.Engine, mandate.StatusChange, mandate.RuleError):
+        for cls in (mandate.Plan, mandate.Engine, mandate.Report, mandate.StatusChange, mandate.RuleError):
             self.assertTrue(cls.__doc__, cls)
             for name, member in vars(cls).items():
                 if name.startswith("_"):

@@ -1,15 +1,16 @@
-"""The Python package against the command line: compile_file and CSV records through add_csv,
-on the small town of tests/cli/data/town.
+"""The Python package against the command line: compile_file, CSV records through add_csv, and
+the report writers (table, CSV, HTML, JSON, explain), on the small town of tests/cli/data/town.
 
 Worked out by hand in tests/cli/check_formats.py's docstring, as of 2023-07-03: registry.csv
 registers 6 entities (t1 测试镇, v1 苟堂村, v2 "新村, 东片", three households); leaflets.csv
 holds 3 leaflets, which cover both households of v1 by the deadline (satisfied) and v2's one
 household only on 06-02, after it (violated); with the 8 records of events.jsonl that is 17
-read, 9 applied, 1 duplicate and 1 rejected (events.jsonl line 8). The report Python makes must
-be, byte for byte, what `mandate check` prints for the same files.
+read, 9 applied, 1 duplicate and 1 rejected (events.jsonl line 8). What Python writes must be,
+byte for byte, what `mandate check` and `mandate explain` print for the same files.
 
 usage: test_python_reports.py SOURCE_DIR MANDATE   (with the built package on PYTHONPATH)
 """
+import datetime
 import hashlib
 import json
 import os
@@ -151,6 +152,125 @@ class AddCsvTest(unittest.TestCase):
             engine.add_csv(TOWN)
         with self.assertRaises(TypeError):
             engine.add_csv(LEAFLETS, type=5)
+
+
+class WritersTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.engine = town_engine()
+        cls.report = cls.engine.evaluate(AS_OF)
+
+    def same(self, python_text, *args):
+        expected = cli(*args)[0]
+        self.assertEqual(python_text.encode("utf-8"), expected)
+        return python_text
+
+    def check(self, *extra):
+        return ("check", PLAN, *town_inputs(), *extra)
+
+    def test_the_report_object(self):
+        r = self.report
+        self.assertIsInstance(r, mandate.Report)
+        self.assertEqual((r.plan, r.revision, r.as_of), ("town_check", self.engine.plan.revision, datetime.date(2023, 7, 3)))
+        self.assertEqual(r.to_dict(), self.engine.report(AS_OF))
+        self.assertEqual(r.to_json(), self.engine.report_json(AS_OF))
+        self.assertEqual(repr(r), "<mandate.Report town_check as of 2023-07-03: 8 results, 2 outcomes>")
+
+    def test_json(self):
+        self.same(self.report.to_json(), *self.check("--format", "json"))
+
+    def test_table_in_both_languages(self):
+        zh = self.same(self.report.to_table(), *self.check("--format", "table"))
+        self.assertIn("苟堂村", zh)
+        en = self.same(self.report.to_table(lang="en"), *self.check("--format", "table", "--lang", "en"))
+        self.assertNotEqual(zh, en)
+        self.same(self.report.to_table("en", width=60), *self.check("--format", "table", "--lang", "en", "--width", "60"))
+        coloured = self.same(self.report.to_table(colour=True), *self.check("--format", "table", "--color"))
+        self.assertIn("\x1b[", coloured)
+        self.assertNotIn("\x1b[", zh)
+
+    def test_csv(self):
+        self.same(self.report.to_csv(), *self.check("--format", "csv"))
+        self.same(self.report.to_csv(raw=True), *self.check("--format", "csv", "--csv-raw"))
+
+    def test_html_in_both_languages(self):
+        zh = self.same(self.report.to_html(), *self.check("--format", "html"))
+        self.assertTrue(zh.startswith("<!DOCTYPE html>") or zh.lower().startswith("<!doctype html>"), zh[:40])
+        self.same(self.report.to_html("en"), *self.check("--format", "html", "--lang", "en"))
+
+    def test_explain_in_both_languages(self):
+        def explain(*args):
+            return ("explain", PLAN, *town_inputs(), *args)
+
+        for lang in ("zh", "en"):
+            with self.subTest(lang=lang):
+                # v1's three months: April and June satisfied, May violated.
+                text = self.same(self.report.explain("monthly_activity", unit="v1", lang=lang),
+                                 *explain("--obligation", "monthly_activity", "--unit", "v1", "--lang", lang))
+                self.assertEqual(text.count("\n\n"), 3)  # the heading, then three buckets
+                self.same(self.report.explain(obligation="monthly_activity", unit="v1", period="2023-05", lang=lang),
+                          *explain("--obligation", "monthly_activity", "--unit", "v1", "--period", "2023-05", "--lang", lang))
+                self.same(self.report.explain("leaflets", unit="v2", period=datetime.date(2023, 5, 31), lang=lang),
+                          *explain("--obligation", "leaflets", "--unit", "v2", "--period", "2023-05-31", "--lang", lang))
+                self.same(self.report.explain(outcome="commend", unit="v1", lang=lang),
+                          *explain("--outcome", "commend", "--unit", "v1", "--lang", lang))
+                # No bucket in March: the heading, and why there is none.
+                self.same(self.report.explain("monthly_activity", unit="v2", period="2023-03", lang=lang),
+                          *explain("--obligation", "monthly_activity", "--unit", "v2", "--period", "2023-03", "--lang", lang))
+                self.same(self.report.explain("monthly_activity", unit="nobody", lang=lang),
+                          *explain("--obligation", "monthly_activity", "--unit", "nobody", "--lang", lang))
+        self.assertEqual(self.report.explain("monthly_activity", unit="v1"),
+                         self.report.explain("monthly_activity", unit="v1", lang="zh"))
+
+    def test_explain_refuses_what_the_command_line_refuses(self):
+        r = self.report
+        with self.assertRaises(TypeError):
+            r.explain(unit="v1")  # neither an obligation nor an outcome
+        with self.assertRaises(TypeError):
+            r.explain("monthly_activity", outcome="commend", unit="v1")
+        with self.assertRaises(ValueError) as caught:
+            r.explain("commend", unit="v1")  # an outcome, not an obligation
+        self.assertEqual(str(caught.exception), "the plan has no obligation 'commend'")
+        with self.assertRaises(ValueError):
+            r.explain("monthly_activity")  # each village: a unit is needed
+        with self.assertRaises(ValueError) as caught:
+            r.explain("monthly_activity", unit="v1", period="2023-04-31")
+        self.assertIn("not '2023-04-31'", str(caught.exception))
+        with self.assertRaises(TypeError):
+            r.explain("monthly_activity", unit="v1", period=datetime.datetime(2023, 5, 1))
+
+    def test_unit_names(self):
+        self.assertEqual(self.report.unit_name("v1"), "苟堂村")
+        self.assertEqual(self.report.unit_name("v2"), "新村, 东片")
+        self.assertEqual(self.report.unit_name("t1"), "测试镇")
+        self.assertIsNone(self.report.unit_name("v1-h1"))  # registered without a name
+        self.assertIsNone(self.report.unit_name("nobody"))
+        with self.assertRaises(TypeError):
+            self.report.unit_name(b"v1")
+
+    def test_a_bad_language(self):
+        for call in (lambda: self.report.to_table(lang="fr"), lambda: self.report.to_html("de"),
+                     lambda: self.report.explain("monthly_activity", unit="v1", lang="jp")):
+            with self.assertRaises(ValueError) as caught:
+                call()
+            self.assertIn("'zh' or 'en'", str(caught.exception))
+        with self.assertRaises(TypeError):
+            self.report.to_table(lang=None)
+        # The tags --lang takes: zh-CN is Chinese, en_GB English.
+        self.assertEqual(self.report.to_table("zh-CN"), self.report.to_table())
+        self.assertEqual(self.report.to_html("en_GB"), self.report.to_html("en"))
+        with self.assertRaises(ValueError):
+            self.report.to_table(width=39)
+
+    def test_a_report_outlives_its_engine_and_later_records(self):
+        engine = town_engine()
+        report = engine.evaluate(AS_OF)
+        table = report.to_table()
+        engine.add({"id": "e99", "type": "activity", "time": "2023-05-20", "unit": "v1", "venue": "park"})
+        self.assertNotEqual(engine.evaluate(AS_OF).to_table(), table)
+        del engine
+        self.assertEqual(report.to_table(), table)
+        self.assertEqual(report.unit_name("v1"), "苟堂村")
 
 
 if __name__ == "__main__":

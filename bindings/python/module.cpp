@@ -4,11 +4,14 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 
 #include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
@@ -52,6 +55,72 @@ std::string utf8(py::handle s) {
 struct plan_handle {
     mandate::plan compiled;
 };
+
+// Compiles a rule file's text, or raises mandate.RuleError with every diagnostic rendered
+// against the text under `name`.
+plan_handle compile_source(const std::string& source, const std::string& name) {
+    auto compiled = mandate::compile(source, name);
+    if (!compiled.ok()) {
+        const mandate::source_file src(name, source);
+        std::string text;
+        py::list diagnostics;
+        for (const auto& d : compiled.diagnostics()) {
+            text += mandate::render(d, src);
+            diagnostics.append(py::make_tuple(d.pos.line, d.pos.column, d.message));
+        }
+        py::object error = py::reinterpret_steal<py::object>(PyObject_CallFunction(rule_error_type, "s", text.c_str()));
+        if (!error) throw py::error_already_set();
+        const auto& first = compiled.diagnostics().front();
+        error.attr("line") = first.pos.line;
+        error.attr("column") = first.pos.column;
+        error.attr("message") = first.message;
+        error.attr("diagnostics") = diagnostics;
+        PyErr_SetObject(rule_error_type, error.ptr());
+        throw py::error_already_set();
+    }
+    return plan_handle{compiled.value()};
+}
+
+// Opens the file a host names (a str, bytes or os.PathLike) for reading and returns its path;
+// OSError naming it (FileNotFoundError, IsADirectoryError, PermissionError) when it cannot be.
+std::string open_input(py::handle path, std::ifstream& in) {
+    py::object fs_path = types.fspath(path);
+    const std::string file = fs_path.cast<std::string>();
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) {
+        errno = EISDIR;
+        PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
+        throw py::error_already_set();
+    }
+    errno = 0;
+    in.open(file, std::ios::binary);
+    if (!in) {
+        if (errno == 0) errno = ENOENT;
+        PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
+        throw py::error_already_set();
+    }
+    return file;
+}
+
+// A rule file's bytes, at most one past the size limit: enough for compile() to refuse a file
+// that is too large with its usual diagnostic, without reading the rest (as the command line
+// reads a rule file).
+std::string read_rule_file(std::ifstream& in, const std::string& file) {
+    const std::size_t limit = mandate::limits{}.max_source_bytes;
+    const std::size_t wanted = limit < SIZE_MAX ? limit + 1 : limit;
+    std::string text;
+    while (text.size() < wanted && in) {
+        const std::size_t at = text.size();
+        text.resize(at + std::min<std::size_t>(std::size_t{1} << 16, wanted - at));
+        in.read(text.data() + at, static_cast<std::streamsize>(text.size() - at));
+        text.resize(at + static_cast<std::size_t>(in.gcount()));
+    }
+    if (in.bad()) {
+        PyErr_SetString(PyExc_OSError, ("cannot read " + file).c_str());
+        throw py::error_already_set();
+    }
+    return text;
+}
 
 // ---------------------------------------------------------------- dates
 
@@ -315,6 +384,106 @@ public:
 
 mandate::calendar::day report_day(py::handle as_of) { return day_of(as_of, "as_of"); }
 
+// ---------------------------------------------------------------- reports
+
+// A report as the engine made it, kept whole (its rows, accounting, the compiled plan and the
+// registry's unit names) for the writers; immutable, so shared by its Python copies.
+struct report_object {
+    std::shared_ptr<const mandate::report> r;
+};
+
+report_object evaluate(py_engine& e, py::handle as_of) {
+    return report_object{std::make_shared<const mandate::report>(e.engine.evaluate(report_day(as_of)))};
+}
+
+// The mandate.report/1 contract as Python objects: numbers exact (int or Decimal).
+py::object report_dict(const std::string& json) { return types.json_loads(json, py::arg("parse_float") = types.decimal); }
+
+// "zh" or "en" (also "zh-CN", "en-US", ...), as the command line's --lang.
+mandate::io::language language_of(py::handle lang) {
+    if (!py::isinstance<py::str>(lang)) throw py::type_error("lang must be a str, 'zh' or 'en', not " + type_name(lang));
+    const std::string tag = utf8(lang);
+    const auto l = mandate::io::parse_language(tag);
+    if (!l) throw py::value_error("lang must be 'zh' or 'en', not '" + tag + "'");
+    return *l;
+}
+
+std::optional<std::string> optional_text(py::handle v, const char* what) {
+    if (v.is_none()) return std::nullopt;
+    if (!py::isinstance<py::str>(v)) throw py::type_error(std::string(what) + " must be a str or None, not " + type_name(v));
+    return utf8(v);
+}
+
+template <class Write>
+std::string written(Write write) {
+    std::ostringstream out;
+    write(out);
+    return out.str();
+}
+
+// What `mandate explain` prints for the same choice: the rule's heading, then each bucket of
+// the unit (the one `period` names, when it names one), each after a blank line.
+std::string explain_text(const mandate::report& r, py::handle obligation, py::handle outcome, py::handle unit_arg,
+                         py::handle period, py::handle lang_arg) {
+    const auto obligation_id = optional_text(obligation, "obligation");
+    const auto outcome_id = optional_text(outcome, "outcome");
+    if (obligation_id.has_value() == outcome_id.has_value())
+        throw py::type_error("explain() takes exactly one of obligation= and outcome=");
+    const auto unit = optional_text(unit_arg, "unit");
+    const mandate::io::language lang = language_of(lang_arg);
+    const mandate::check::plan& model = r.compiled->model();
+    // Obligations and outcomes are separate namespaces: each argument looks in its own.
+    const int rule = obligation_id ? model.find_obligation(*obligation_id) : model.find_outcome(*outcome_id);
+    if (rule < 0)
+        throw py::value_error(std::string("the plan has no ") +
+                              (obligation_id ? "obligation '" + *obligation_id : "outcome '" + *outcome_id) + "'");
+    const mandate::check::rule& rr = model.rules[static_cast<std::size_t>(rule)];
+    if (!unit && !rr.var.empty())
+        throw py::value_error("'" + rr.id + "' is judged for each unit (each " + rr.var + "): give unit=");
+    std::optional<mandate::bucket_selector> named;
+    if (!period.is_none()) {
+        if (py::isinstance<py::str>(period)) {
+            const std::string text = utf8(period);
+            named = mandate::parse_bucket_selector(text);
+            if (!named)
+                throw py::value_error("period must be a date (2023-04-15), a period (2023-04-01..2023-04-30) or a month "
+                                      "(2023-04), not '" + text + "'");
+        } else if (is_date(period) && !is_datetime(period)) {
+            named = mandate::bucket_selector::on(day_from_date(period, "period"));
+        } else {
+            throw py::type_error("period must be a str, a datetime.date or None, not " + type_name(period));
+        }
+    }
+    // A unit's rows, as the command line chooses them (a rule without `each` has rows of no
+    // unit, chosen by unit=None).
+    const std::string unit_text = unit.value_or("");
+    const void* chosen = nullptr;
+    std::string not_found;
+    if (named) {
+        const mandate::row_choice choice = mandate::select_row(r, rule, rr.var.empty() ? std::optional<std::string>() : unit, *named);
+        if (choice.matches > 1) throw py::value_error(choice.error);
+        chosen = choice.result ? static_cast<const void*>(choice.result) : static_cast<const void*>(choice.outcome);
+        not_found = choice.error;
+    }
+    std::string out = mandate::io::explain_rule(r, rule, lang);
+    auto in_period = [&](const auto& row) { return !named || static_cast<const void*>(&row) == chosen; };
+    std::size_t shown = 0;
+    for (const auto& x : r.results) {
+        if (x.rule != rule || x.unit.value_or("") != unit_text || !in_period(x)) continue;
+        ++shown;
+        out += "\n" + mandate::io::explain(r, x, lang);
+    }
+    for (const auto& x : r.outcomes) {
+        if (x.rule != rule || x.unit.value_or("") != unit_text || !in_period(x)) continue;
+        ++shown;
+        out += "\n" + mandate::io::explain(r, x, lang);
+    }
+    if (shown == 0 && named) out += "\n  " + not_found + "\n";
+    else if (shown == 0 && unit) out += "\n  no bucket of " + *unit + " has started by " + mandate::calendar::to_iso(r.as_of) + "\n";
+    else if (shown == 0) out += "\n  no bucket has started by " + mandate::calendar::to_iso(r.as_of) + "\n";
+    return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_mandate, m) {
@@ -365,35 +534,130 @@ PYBIND11_MODULE(_mandate, m) {
         .def("__repr__", [](const plan_handle& p) { return "<mandate.Plan " + p.compiled->model().id + ">"; });
 
     m.def(
-        "compile",
-        [](const std::string& source, const std::string& name) {
-            auto compiled = mandate::compile(source, name);
-            if (!compiled.ok()) {
-                const mandate::source_file src(name, source);
-                std::string text;
-                py::list diagnostics;
-                for (const auto& d : compiled.diagnostics()) {
-                    text += mandate::render(d, src);
-                    diagnostics.append(py::make_tuple(d.pos.line, d.pos.column, d.message));
-                }
-                py::object error = py::reinterpret_steal<py::object>(PyObject_CallFunction(rule_error_type, "s", text.c_str()));
-                if (!error) throw py::error_already_set();
-                const auto& first = compiled.diagnostics().front();
-                error.attr("line") = first.pos.line;
-                error.attr("column") = first.pos.column;
-                error.attr("message") = first.message;
-                error.attr("diagnostics") = diagnostics;
-                PyErr_SetObject(rule_error_type, error.ptr());
-                throw py::error_already_set();
-            }
-            return plan_handle{compiled.value()};
-        },
+        "compile", [](const std::string& source, const std::string& name) { return compile_source(source, name); },
         py::arg("source"), py::arg("name") = "<rules>",
         R"pbdoc(
         Parses, checks and compiles a rule file's text; `name` labels diagnostics
         ("name:line:column"). Returns a Plan, or raises mandate.RuleError with .line, .column,
         .message and .diagnostics. Safe to call from any thread.
     )pbdoc");
+
+    m.def(
+        "compile_file",
+        [](py::object path) {
+            std::ifstream in;
+            const std::string file = open_input(path, in);
+            return compile_source(read_rule_file(in, file), file);
+        },
+        py::arg("path"),
+        R"pbdoc(
+        Reads a rule file (a str or os.PathLike) and compiles it as compile() does, its
+        diagnostics labelled by the path ("path:line:column"): the Plan the command line's
+        `mandate check PATH` evaluates, with the same revision (the SHA-256 of the file's
+        bytes). Raises mandate.RuleError when the file does not compile, OSError when it cannot
+        be read.
+    )pbdoc");
+
+    py::class_<report_object>(m, "Report", R"pbdoc(
+        A report as of a date, as Engine.evaluate() made it: immutable, kept whole (its rows, the
+        accounting of the records read, the plan and the registry's unit names), and written as
+        the command line writes it. to_dict() gives what Engine.report() gives.
+    )pbdoc")
+        .def_property_readonly("plan", [](const report_object& x) { return x.r->plan; }, R"pbdoc(The plan's id.)pbdoc")
+        .def_property_readonly("revision", [](const report_object& x) { return x.r->revision; },
+                               R"pbdoc(SHA-256 of the rule file, in hex.)pbdoc")
+        .def_property_readonly("as_of", [](const report_object& x) { return date_object(x.r->as_of); },
+                               R"pbdoc(The date the report is as of, a datetime.date.)pbdoc")
+        .def(
+            "unit_name",
+            [](const report_object& x, py::object id) -> py::object {
+                if (!py::isinstance<py::str>(id)) throw py::type_error("id must be a str, not " + type_name(id));
+                const std::string* name = x.r->name_of(utf8(id));
+                return name ? py::object(py::str(*name)) : py::none();
+            },
+            py::arg("id"),
+            R"pbdoc(
+        The name the registry gives the entity `id` (its record's `name`, of the version that
+        stands), as the table and the HTML page show it; None when it has none.
+    )pbdoc")
+        .def(
+            "to_dict", [](const report_object& x) { return report_dict(mandate::io::to_json(*x.r)); },
+            R"pbdoc(
+        The mandate.report/1 contract as dicts and lists, as Engine.report() gives it: dates as
+        "YYYY-MM-DD", whole numbers as int, others as decimal.Decimal.
+    )pbdoc")
+        .def(
+            "to_json", [](const report_object& x) { return mandate::io::to_json(*x.r); },
+            R"pbdoc(The mandate.report/1 JSON text: byte for byte `mandate check --format json`.)pbdoc")
+        .def(
+            "to_csv",
+            [](const report_object& x, bool raw) {
+                mandate::io::csv_options options;
+                options.raw = raw;
+                return written([&](std::ostream& out) { mandate::io::write_csv(*x.r, out, options); });
+            },
+            py::kw_only(), py::arg("raw") = false,
+            R"pbdoc(
+        One line per obligation and outcome bucket, then one per unresolved entity, under a
+        header row: byte for byte `mandate check --format csv`. A text cell starting with =, +,
+        -, @, a tab or a carriage return gets a leading ' so a spreadsheet shows it rather than
+        runs it; raw=True leaves cells as they are (--csv-raw).
+    )pbdoc")
+        .def(
+            "to_table",
+            [](const report_object& x, py::object lang, std::size_t width, bool colour, std::size_t max_details) {
+                mandate::io::table_options options;
+                options.lang = language_of(lang);
+                if (width < 40) throw py::value_error("width must be 40 columns or more, not " + std::to_string(width));
+                options.width = width;
+                options.colour = colour;
+                options.max_details = max_details;
+                return written([&](std::ostream& out) { mandate::io::write_table(*x.r, out, options); });
+            },
+            py::arg("lang") = "zh", py::kw_only(), py::arg("width") = 100, py::arg("colour") = false,
+            py::arg("max_details") = 12,
+            R"pbdoc(
+        The report for people at a terminal: per obligation and outcome a grid of units by
+        periods, the violated and at-risk buckets with their evidence in words, the outcomes
+        fired, and the accounting of the records read. Byte for byte `mandate check --format
+        table --lang LANG --width WIDTH` (colour=True: with --color, ANSI colours). `lang` is
+        "zh" (the default) or "en", else ValueError; lines keep to `width` columns (40 or more,
+        else ValueError); max_details caps the buckets listed per obligation.
+    )pbdoc")
+        .def(
+            "to_html",
+            [](const report_object& x, py::object lang) {
+                mandate::io::html_options options;
+                options.lang = language_of(lang);
+                return written([&](std::ostream& out) { mandate::io::write_html(*x.r, out, options); });
+            },
+            py::arg("lang") = "zh",
+            R"pbdoc(
+        A self-contained HTML page (no network assets): a summary, a heat map of units by
+        periods per obligation and outcome, the violations with their evidence and cited clause,
+        and the accounting of the records read. Byte for byte `mandate check --format html
+        --lang LANG`; `lang` is "zh" (the default) or "en", else ValueError.
+    )pbdoc")
+        .def(
+            "explain",
+            [](const report_object& x, py::object obligation, py::object outcome, py::object unit, py::object period,
+               py::object lang) { return explain_text(*x.r, obligation, outcome, unit, period, lang); },
+            py::arg("obligation") = py::none(), py::kw_only(), py::arg("outcome") = py::none(),
+            py::arg("unit") = py::none(), py::arg("period") = py::none(), py::arg("lang") = "zh",
+            R"pbdoc(
+        In plain words, what a rule asks and why each bucket of a unit has its status: the text
+        `mandate explain --obligation ID | --outcome ID --unit UNIT [--period P] --lang LANG`
+        prints. Give exactly one of `obligation` and `outcome` (else TypeError); `unit` is the
+        entity id (None only for a rule without `each`); `period` names one bucket as a date
+        ("2023-04-15" or a datetime.date: the bucket holding it), a period
+        ("2023-04-01..2023-04-30") or a month ("2023-04"). Raises ValueError for a rule the
+        plan lacks, a period that is none of these or names several buckets, and a `lang`
+        other than "zh" (the default) and "en".
+    )pbdoc")
+        .def("__repr__", [](const report_object& x) {
+            return "<mandate.Report " + x.r->plan + " as of " + mandate::calendar::to_iso(x.r->as_of) + ": " +
+                   std::to_string(x.r->results.size()) + " results, " + std::to_string(x.r->outcomes.size()) + " outcomes>";
+        });
 
     py::class_<change_object>(m, "StatusChange", R"pbdoc(
         One bucket whose state changed, as passed to an Engine.on_change callback.
@@ -481,21 +745,8 @@ PYBIND11_MODULE(_mandate, m) {
             "add_jsonl",
             [](py_engine& e, py::object path, std::optional<std::string> source) {
                 e.check_not_busy("add_jsonl");
-                py::object fs_path = types.fspath(path);
-                const std::string file = fs_path.cast<std::string>();
-                std::error_code ec;
-                if (std::filesystem::is_directory(file, ec)) {
-                    errno = EISDIR;
-                    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
-                    throw py::error_already_set();
-                }
-                errno = 0;
-                std::ifstream in(file, std::ios::binary);
-                if (!in) {
-                    if (errno == 0) errno = ENOENT;
-                    PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, fs_path.ptr());
-                    throw py::error_already_set();
-                }
+                std::ifstream in;
+                const std::string file = open_input(path, in);
                 std::uint64_t n = 0;
                 try {
                     n = e.engine.add_jsonl(in, source ? *source : file);
@@ -512,6 +763,43 @@ PYBIND11_MODULE(_mandate, m) {
         file). Rejections are listed with `source` (default: the path) and the line number.
         Returns the number of records read (blank lines are not records). Raises OSError when the
         file cannot be read; a callback's exception is raised once the whole file is read.
+    )pbdoc")
+        .def(
+            "add_csv",
+            [](py_engine& e, py::object path, std::optional<std::string> type, std::optional<std::string> source) {
+                e.check_not_busy("add_csv");
+                // As the command line's TYPE=FILE.csv: a type the plan lacks is the caller's
+                // mistake, refused before anything is read.
+                if (type && e.engine.plan().model().find_event(*type) < 0)
+                    throw py::value_error("the plan has no event type '" + *type + "'");
+                std::ifstream in;
+                const std::string file = open_input(path, in);
+                std::uint64_t n = 0;
+                try {
+                    n = e.engine.add_csv(in, source ? *source : file, type.value_or(""));
+                } catch (const mandate::limit_error&) {
+                    throw;
+                } catch (const std::runtime_error& error) {
+                    // The stream failing is a read error; anything else is a header that cannot
+                    // be used ("SOURCE:LINE: ..."), and then no row of the file was added.
+                    PyErr_SetString(in.bad() ? PyExc_OSError : PyExc_ValueError, error.what());
+                    throw py::error_already_set();
+                }
+                e.raise_pending();
+                return n;
+            },
+            py::arg("path"), py::arg("type") = py::none(), py::arg("source") = py::none(),
+            R"pbdoc(
+        Adds every record of a CSV file as the command line reads one: a header row naming the
+        fields, then a record a row (RFC 4180 cells, `;` between the members of a set, an empty
+        cell an absent field). The header decides what the file holds: an entity registry
+        (entity,kind,parent,name,since,until,version and the kinds' fields), retractions (a
+        `retract` column), or events, all of `type` (as `mandate check --events TYPE=FILE.csv`)
+        or, without it, each of its row's `type` column. Each row is checked, counted and
+        rejected as the JSON record it stands for, listed with `source` (default: the path) and
+        the line it starts on. Read in blocks, like add_jsonl(). Returns the number of records
+        read. Raises ValueError when `type` is no event type of the plan or the header cannot
+        be used (no row is added then), OSError when the file cannot be read.
     )pbdoc")
         .def(
             "retract",
@@ -535,8 +823,7 @@ PYBIND11_MODULE(_mandate, m) {
             "report",
             [](py_engine& e, py::object as_of) {
                 e.check_not_busy("report");
-                const std::string json = mandate::io::to_json(e.engine.evaluate(report_day(as_of)));
-                return types.json_loads(json, py::arg("parse_float") = types.decimal);
+                return report_dict(mandate::io::to_json(e.engine.evaluate(report_day(as_of))));
             },
             py::arg("as_of"),
             R"pbdoc(
@@ -551,6 +838,19 @@ PYBIND11_MODULE(_mandate, m) {
                 return mandate::io::to_json(e.engine.evaluate(report_day(as_of)));
             },
             py::arg("as_of"), R"pbdoc(The report as of a date as JSON text: byte for byte what C and C++ hosts get.)pbdoc")
+        .def(
+            "evaluate",
+            [](py_engine& e, py::object as_of) {
+                e.check_not_busy("evaluate");
+                return evaluate(e, as_of);
+            },
+            py::arg("as_of"),
+            R"pbdoc(
+        The report as of a local date (a datetime.date or "YYYY-MM-DD") as a mandate.Report: the
+        engine's report kept whole, to be written as a table, CSV, an HTML page or JSON, or
+        explained bucket by bucket, as the command line writes it. It stays as it is when more
+        records are added.
+    )pbdoc")
         .def(
             "save",
             [](py_engine& e, py::object path, py::bytes host) {

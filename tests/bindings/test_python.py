@@ -631,22 +631,27 @@ class PackageTest(unittest.TestCase):
     def test_stub_signatures_name_the_runtime_parameters(self):
         # pybind11 puts each signature first in the docstring: "add(self, record, source, line)".
         tree = self.stub()
-        engine = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Engine")
-        for node in engine.body:
-            if not isinstance(node, ast.FunctionDef) or node.decorator_list:
-                continue
-            with self.subTest(method=node.name):
+        stubbed = [(n, getattr(mandate, n.name)) for n in tree.body if isinstance(n, ast.FunctionDef)]
+        for cls in ("Engine", "Report"):
+            node = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls)
+            stubbed += [(n, getattr(getattr(mandate, cls), n.name)) for n in node.body
+                        if isinstance(n, ast.FunctionDef) and not n.decorator_list]
+        for node, runtime in stubbed:
+            with self.subTest(function=node.name):
                 stub_args = [a.arg for a in node.args.args + node.args.kwonlyargs]
-                doc = getattr(mandate.Engine, node.name).__doc__
-                signature = doc.split("\n", 1)[0]
+                signature = runtime.__doc__.split("\n", 1)[0]
                 runtime_args = [p.split(":")[0].strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(",")]
                 runtime_args = [a for a in runtime_args if a and a != "*"]
                 self.assertEqual(stub_args, runtime_args)
+                # Keyword-only where the stub says so: pybind11 writes a "*" before them.
+                if node.args.kwonlyargs:
+                    self.assertIn(", *, " + node.args.kwonlyargs[0].arg + ":", signature)
 
     def test_docstrings(self):
         self.assertTrue(mandate.__doc__)
         self.assertTrue(mandate.compile.__doc__.split("\n", 1)[1].strip())
-        for cls in (mandate.Plan, mandate.Engine, mandate.StatusChange, mandate.RuleError):
+        self.assertTrue(mandate.compile_file.__doc__.split("\n", 1)[1].strip())
+        for cls in (mandate.Plan, mandate.Engine, mandate.Report, mandate.StatusChange, mandate.RuleError):
             self.assertTrue(cls.__doc__, cls)
             for name, member in vars(cls).items():
                 if name.startswith("_"):

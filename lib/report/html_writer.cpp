@@ -4,6 +4,8 @@
 // names them. Every bucket is a cell carrying its status in a class, in data-* attributes and
 // as a glyph (so it reads without colour and on paper); tests and hosts read the page's DOM.
 #include <algorithm>
+#include <cstdio>
+#include <map>
 #include <ostream>
 #include <tuple>
 
@@ -227,6 +229,102 @@ std::vector<listed_row> rows_to_list(const detail::rule_grid& g, const check::ru
     return out;
 }
 
+// Per unit, across all obligations: violated and at-risk buckets, and which obligations.
+struct unit_tally {
+    std::string id;  // "" for the plan's own buckets
+    std::optional<std::string> unit;
+    std::size_t violated = 0, at_risk = 0;
+    std::vector<std::pair<int, std::size_t>> obligations;  // rule, violated buckets (file order)
+};
+
+void unit_rollup(const report& r, const detail::words& w, std::ostream& out) {
+    std::map<std::string, unit_tally> by_unit;
+    for (const result_row& x : r.results) {
+        unit_tally& t = by_unit[x.unit.value_or("")];
+        t.id = x.unit.value_or("");
+        t.unit = x.unit;
+        t.violated += x.status == status::violated;
+        t.at_risk += x.at_risk;
+        if (x.status != status::violated) continue;
+        if (t.obligations.empty() || t.obligations.back().first != x.rule) t.obligations.emplace_back(x.rule, 0);
+        ++t.obligations.back().second;
+    }
+    std::vector<const unit_tally*> listed;
+    for (const auto& [id, t] : by_unit)
+        if (t.violated || t.at_risk) listed.push_back(&t);
+    // Most violations first, then by id (the map's order, kept by a stable sort).
+    std::stable_sort(listed.begin(), listed.end(), [](const unit_tally* a, const unit_tally* b) { return a->violated > b->violated; });
+    out << "<section id=\"units\">\n<h2>" << esc(w(phrase::html_units)) << "</h2>\n<p class=\"muted\">" << esc(w(phrase::html_units_note))
+        << "</p>\n";
+    if (listed.empty()) {
+        out << "<p id=\"rollup\" class=\"muted\">" << esc(w(phrase::html_units_none)) << "</p>\n</section>\n";
+        return;
+    }
+    const std::size_t most = std::max<std::size_t>(1, listed.front()->violated);
+    out << "<table class=\"list rollup\" id=\"rollup\"><thead><tr><th>" << esc(w(phrase::unit)) << "</th><th class=\"n\">"
+        << esc(w(phrase::violated)) << "</th><th></th><th class=\"n\">" << esc(w(phrase::at_risk)) << "</th><th>"
+        << esc(w(phrase::html_obligations_missed)) << "</th></tr></thead><tbody>\n";
+    for (std::size_t i = 0; i < listed.size() && i < max_listed; ++i) {
+        const unit_tally& t = *listed[i];
+        out << "<tr data-unit=\"" << esc(t.id) << "\" data-violations=\"" << t.violated << "\" data-at-risk=\"" << t.at_risk << "\"><td class=\"unit\">"
+            << esc(w.unit(t.unit)) << "</td><td class=\"n violated\">" << t.violated << "</td><td>";
+        if (t.violated) out << "<span class=\"hbar\" style=\"width:" << 100 * t.violated / most << "%\"></span>";
+        out << "</td><td class=\"n at-risk\">" << t.at_risk << "</td><td>";
+        for (std::size_t k = 0; k < t.obligations.size(); ++k) {
+            const check::rule* rule = w.rule(t.obligations[k].first);
+            out << (k ? esc(w(phrase::enumeration_separator)) : "") << esc(rule ? w.label_or_id(rule->label, rule->id) : "?");
+            if (t.obligations[k].second > 1) out << " \u00d7" << t.obligations[k].second;
+        }
+        out << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n";
+    if (listed.size() > max_listed) out << "<p class=\"muted\">" << esc(w(phrase::html_more, {std::to_string(listed.size() - max_listed)})) << "</p>\n";
+    if (by_unit.size() > listed.size())
+        out << "<p class=\"muted\">" << esc(w(phrase::html_units_clean, {std::to_string(by_unit.size() - listed.size())})) << "</p>\n";
+    out << "</section>\n";
+}
+
+// Violated buckets per month, by the month their period ends: from the first month in which a
+// bucket ended (or one was violated) to the last, the months without a violation included.
+void month_trend(const report& r, const detail::words& w, std::ostream& out) {
+    auto month_of = [](calendar::day d) {
+        const calendar::ymd m = calendar::to_ymd(d);
+        return m.year * 12 + (m.month - 1);
+    };
+    std::map<int, std::size_t> violations;
+    int first = 0, last = 0;
+    bool any = false;
+    for (const result_row& x : r.results) {
+        const bool violated = x.status == status::violated;
+        if (!violated && x.span.to > r.as_of) continue;
+        const int m = month_of(x.span.to);
+        first = any ? std::min(first, m) : m;
+        last = any ? std::max(last, m) : m;
+        any = true;
+        if (violated) ++violations[m];
+    }
+    if (!any) return;
+    first = std::max(first, last - static_cast<int>(max_listed) + 1);  // the latest months, when there are very many
+    std::size_t most = 1;
+    for (const auto& [m, n] : violations) most = std::max(most, n);
+    out << "<section id=\"months\">\n<h2>" << esc(w(phrase::html_trend)) << "</h2>\n<p class=\"muted\">" << esc(w(phrase::html_trend_note))
+        << "</p>\n<div class=\"trend-wrap\"><div class=\"trend\" id=\"trend\">";
+    for (int m = first; m <= last; ++m) {
+        const int year = m / 12, month = m % 12 + 1;
+        const auto it = violations.find(m);
+        const std::size_t n = it == violations.end() ? 0 : it->second;
+        char key[16];
+        std::snprintf(key, sizeof key, "%04d-%02d", year, month);
+        const std::string name = w(phrase::html_month, {std::to_string(year), w.month_label(year, month)});
+        out << "<div class=\"month" << (n ? "" : " zero") << "\" data-month=\"" << key << "\" data-violations=\"" << n << "\" title=\""
+            << esc(w(phrase::html_month_count, {name, w(phrase::count_violated, {std::to_string(n)})})) << "\"><span class=\"n\">" << n
+            << "</span><span class=\"column\"><span class=\"fill\" style=\"height:" << 100 * n / most << "%\"></span></span><span class=\"label\">"
+            << esc(w.month_label(year, month)) << "</span><span class=\"year\">" << (m == first || month == 1 ? std::to_string(year) : "")
+            << "</span></div>";
+    }
+    out << "</div></div>\n</section>\n";
+}
+
 const char* const style = R"css(
 :root { --ok: #2e7d32; --bad: #c62828; --risk: #ef8f00; --wait: #b0bec5; --excused: #7e57c2; --fire: #1565c0; --ink: #1f2933; --muted: #616e7c; }
 * { box-sizing: border-box; }
@@ -269,7 +367,7 @@ table.summary td.n, table.list td.n, table.list th.n, table.inputs td.n { text-a
 blockquote { margin: 6px 0 10px; padding: 4px 12px; border-left: 3px solid #cbd2d9; color: #3e4c59; background: #fafbfc; }
 blockquote p { margin: 2px 0; }
 .requirement code { background: #f0f2f5; padding: 2px 6px; border-radius: 3px; white-space: pre-wrap; }
-.heatmap-wrap { overflow-x: auto; margin: 8px 0 12px; }
+.heatmap-wrap, .trend-wrap { overflow-x: auto; margin: 8px 0 12px; }
 table.heatmap th, table.heatmap td { padding: 0; }
 table.heatmap th.period, table.heatmap th.day { font-weight: normal; font-size: .75rem; color: var(--muted); min-width: 30px; text-align: left; padding: 0 1px; white-space: nowrap; }
 table.heatmap th.unit { text-align: left; font-weight: normal; font-size: .85rem; padding: 0 10px 0 0; white-space: nowrap; }
@@ -284,8 +382,19 @@ table.list td.unit, table.list td.status, table.list .span { white-space: nowrap
 table.list td.period .note { display: block; color: var(--muted); font-size: .85rem; }
 ul.evidence { margin: 0; padding-left: 18px; }
 .status { font-weight: 600; }
-.status.violated { color: var(--bad); } .status.at-risk { color: var(--risk); }
+.status.violated, table.rollup td.violated { color: var(--bad); } .status.at-risk, table.rollup td.at-risk { color: var(--risk); }
 .status.satisfied { color: var(--ok); }
+.hbar { display: inline-block; height: 10px; min-width: 2px; background: var(--bad); border-radius: 2px; vertical-align: middle; }
+table.rollup td:nth-child(3) { width: 140px; }
+table.rollup th, table.rollup td.n { white-space: nowrap; }
+.trend { display: flex; align-items: flex-end; gap: 4px; padding-top: 4px; }
+.trend .month { display: flex; flex-direction: column; align-items: center; min-width: 34px; font-size: .8rem; }
+.trend .month .n { font-variant-numeric: tabular-nums; font-weight: 600; color: var(--bad); }
+.trend .month.zero .n { color: var(--muted); font-weight: normal; }
+.trend .column { display: flex; align-items: flex-end; height: 90px; width: 22px; background: #f5f7fa; border-radius: 3px 3px 0 0; }
+.trend .fill { display: block; width: 100%; background: var(--bad); border-radius: 3px 3px 0 0; }
+.trend .label { color: var(--ink); margin-top: 2px; white-space: nowrap; }
+.trend .year { color: var(--muted); font-size: .75rem; min-height: 1em; }
 footer { margin-top: 40px; color: var(--muted); font-size: .85rem; }
 )css";
 
@@ -372,6 +481,10 @@ void write_html(const report& r, std::ostream& out, const html_options& options)
         out << "</tbody></table>\n";
     }
     out << "</section>\n";
+
+    // ------------------------------------------------------------ by unit, by month
+    unit_rollup(r, w, out);
+    month_trend(r, w, out);
 
     // ------------------------------------------------------------ one section per rule
     for (const auto& g : grids) {

@@ -396,6 +396,17 @@ table.rollup th, table.rollup td.n { white-space: nowrap; }
 .trend .label { color: var(--ink); margin-top: 2px; white-space: nowrap; }
 .trend .year { color: var(--muted); font-size: .75rem; min-height: 1em; }
 footer { margin-top: 40px; color: var(--muted); font-size: .85rem; }
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  .heatmap-wrap, .trend-wrap { overflow: visible; margin: 4px 0 8px; }
+  section { margin: 14px 0; }
+  section.rule { break-inside: auto; }
+  h1, h2, h3, blockquote, .requirement, .counts, .period-of-tiles { break-after: avoid; page-break-after: avoid; }
+  table.heatmap, .tiles, .trend, .legend, .totals, table.summary tr, table.list tr { break-inside: avoid; page-break-inside: avoid; }
+  table.heatmap thead, table.list thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+}
 )css";
 
 }  // namespace

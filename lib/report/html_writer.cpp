@@ -1,16 +1,24 @@
 // The HTML report: one self-contained page (inline style, no script, no network assets) that
-// a person can open from a file or a mail attachment. Every bucket is a cell carrying its
-// status in a class and in data-* attributes, so tests (and hosts) can read the page's DOM.
+// a person can open from a file or a mail attachment, or print. Every word on it comes from the
+// message catalogue (catalogue.inc) in the reader's language; units are named as the registry
+// names them. Every bucket is a cell carrying its status in a class, in data-* attributes and
+// as a glyph (so it reads without colour and on paper); tests and hosts read the page's DOM.
 #include <algorithm>
+#include <cstdio>
+#include <map>
 #include <ostream>
+#include <tuple>
 
 #include "grid.hpp"
 #include "mandate/graph/plan.hpp"
 #include "mandate/report/report_writer.hpp"
+#include "words.hpp"
 
 namespace mandate::io {
 
 namespace {
+
+using detail::phrase;
 
 std::string esc(std::string_view s) {
     std::string out;
@@ -30,6 +38,33 @@ std::string esc(std::string_view s) {
     return out;
 }
 
+// A phrase whose arguments are markup already: the pattern is escaped, the arguments are not.
+std::string markup(const detail::words& w, phrase p, std::initializer_list<std::string_view> html_args) {
+    return detail::fill(esc(detail::text(w.lang(), p)), html_args);
+}
+
+// The glyphs, one per meaning, as in the terminal table (docs/report.md lists them).
+constexpr const char* glyph_satisfied = "\u2713";    // ✓
+constexpr const char* glyph_violated = "\u2717";     // ✗
+constexpr const char* glyph_at_risk = "!";
+constexpr const char* glyph_pending = "\u00b7";      // ·
+constexpr const char* glyph_excused = "\u2298";      // ⊘
+constexpr const char* glyph_fired = "\u25cf";        // ●
+constexpr const char* glyph_provisional = "\u25cb";  // ○ fired, not final
+constexpr const char* glyph_not_fired = "\u2013";    // –
+
+const char* glyph(const result_row& x) {
+    if (x.status == status::satisfied) return glyph_satisfied;
+    if (x.status == status::violated) return glyph_violated;
+    if (x.status == status::excused) return glyph_excused;
+    return x.at_risk ? glyph_at_risk : glyph_pending;
+}
+
+const char* glyph(const outcome_row& x) {
+    if (x.fired) return x.final ? glyph_fired : glyph_provisional;
+    return glyph_not_fired;
+}
+
 // Element ids from rule ids: identifiers already, so only a prefix per namespace is needed.
 std::string anchor(const detail::rule_grid& g) { return (g.outcome ? "outcome-" : "obligation-") + g.id; }
 
@@ -45,58 +80,68 @@ const char* outcome_class(const outcome_row& x) {
     return x.final ? "not-fired" : "not-fired-provisional";
 }
 
-std::string cell_title(const std::string& unit, const result_row& x) {
-    std::string t = (unit.empty() ? std::string("plan") : unit) + " · " + detail::period_text(x.span) + " · " + to_string(x.status);
-    if (x.due) t += " · due " + detail::period_text(*x.due);
-    if (x.at_risk) t += ", at risk";
-    if (!x.value.is_null()) t += " · value " + detail::human_value(x.value);
-    if (x.reason) t += " · " + *x.reason;
+// A grid's row label ("" is the plan's own bucket) as people know the unit: "苟堂村 v1".
+std::string unit_words(const detail::words& w, const std::string& id) {
+    return w.unit(id.empty() ? std::nullopt : std::optional<std::string>(id));
+}
+
+// The value of a violated or at-risk bucket against what it must be: "0（应 ≥ 1）".
+std::string value_words(const detail::words& w, const result_row& x) {
+    if (x.value.is_null()) return x.reason ? w(phrase::no_data) : std::string("\u2014");
+    const check::rule* rule = w.rule(x.rule);
+    return rule ? w(phrase::html_value_must, {w.value(x), w.requirement(*rule)}) : w.value(x);
+}
+
+std::string cell_title(const detail::words& w, const std::string& unit, const result_row& x) {
+    const std::string dot = " \u00b7 ";
+    std::string t = unit_words(w, unit) + dot + w.period(x.span) + dot + w.status(x);
+    if (x.due) t += dot + w(phrase::due_range, {w.period(*x.due)});
+    if (!x.value.is_null() || x.reason) t += dot + w(phrase::value_is, {value_words(w, x)});
     return t;
 }
 
-std::string cell_title(const std::string& unit, const outcome_row& x) {
-    std::string t = (unit.empty() ? std::string("plan") : unit) + " · " + detail::period_text(x.span) + " · " +
-                    (x.fired ? "fired" : "not fired") + (x.final ? ", final" : ", not final yet");
-    return t;
+std::string cell_title(const detail::words& w, const std::string& unit, const outcome_row& x) {
+    const std::string dot = " \u00b7 ";
+    return unit_words(w, unit) + dot + w.period(x.span) + dot + w.status(x);
 }
 
 // The attributes of one bucket's cell: its status as a class and as data-* attributes.
-std::string cell_attributes(const std::string& unit, const result_row& x) {
+std::string cell_attributes(const detail::words& w, const std::string& unit, const result_row& x) {
     return "class=\"cell " + std::string(status_class(x)) + "\" data-unit=\"" + esc(unit) + "\" data-from=\"" +
            x.span.from_text() + "\" data-to=\"" + x.span.to_text() + "\" data-status=\"" +
            to_string(x.status) + "\" data-at-risk=\"" + (x.at_risk ? "true" : "false") + "\"" +
            (x.due ? " data-due-from=\"" + calendar::to_iso(x.due->from) + "\" data-due-to=\"" + calendar::to_iso(x.due->to) + "\"" : std::string()) +
-           " title=\"" + esc(cell_title(unit, x)) + "\"";
+           " title=\"" + esc(cell_title(w, unit, x)) + "\"";
 }
 
-std::string cell_attributes(const std::string& unit, const outcome_row& x) {
+std::string cell_attributes(const detail::words& w, const std::string& unit, const outcome_row& x) {
     return "class=\"cell " + std::string(outcome_class(x)) + "\" data-unit=\"" + esc(unit) + "\" data-from=\"" +
            x.span.from_text() + "\" data-to=\"" + x.span.to_text() + "\" data-fired=\"" +
            (x.fired ? "true" : "false") + "\" data-final=\"" + (x.final ? "true" : "false") + "\" title=\"" +
-           esc(cell_title(unit, x)) + "\"";
+           esc(cell_title(w, unit, x)) + "\"";
 }
 
 template <class Row>
-void heat_map(const detail::rule_grid& g, const std::vector<const Row*>& rows, std::ostream& out) {
+void heat_map(const detail::rule_grid& g, const std::vector<const Row*>& rows, const detail::words& w, std::ostream& out) {
     if (g.columns.size() == 1) {
         // One period (a deadline, a whole window): the units as tiles side by side.
-        out << "<p class=\"period-of-tiles\">" << detail::period_text(g.columns[0]) << "</p>\n<div class=\"tiles heatmap\" data-rule=\""
+        out << "<p class=\"period-of-tiles\">" << esc(w.period(g.columns[0])) << "</p>\n<div class=\"tiles heatmap\" data-rule=\""
             << esc(g.id) << "\">";
         for (std::size_t u = 0; u < g.units.size(); ++u) {
             const int i = g.cells[u][0];
             if (i < 0) continue;
-            out << "<div " << cell_attributes(g.units[u], *rows[static_cast<std::size_t>(i)]) << ">"
-                << (g.units[u].empty() ? std::string("—") : esc(g.units[u])) << "</div>";
+            const Row& x = *rows[static_cast<std::size_t>(i)];
+            out << "<div " << cell_attributes(w, g.units[u], x) << "><span class=\"glyph\">" << glyph(x) << "</span> "
+                << esc(unit_words(w, g.units[u])) << "</div>";
         }
         out << "</div>\n";
         return;
     }
-    const detail::column_labels labels = detail::label_columns(g.columns);
+    const detail::column_labels labels = detail::label_columns(g.columns, w.lang());
     out << "<div class=\"heatmap-wrap\"><table class=\"heatmap\" data-rule=\"" << esc(g.id) << "\"><thead><tr><th class=\"unit\" rowspan=\""
-        << (labels.two_rows ? 2 : 1) << "\">unit</th>";
+        << (labels.two_rows ? 2 : 1) << "\">" << esc(w(phrase::unit)) << "</th>";
     for (std::size_t k = 0; k < g.columns.size(); ++k)
-        out << "<th class=\"period\" title=\"" << detail::period_text(g.columns[k]) << "\">"
-            << esc(g.columns.size() == 1 ? detail::period_text(g.columns[k]) : labels.top[k]) << "</th>";
+        out << "<th class=\"period\" title=\"" << esc(w.period(g.columns[k])) << "\">" << esc(labels.top[k]) << "</th>";
     out << "</tr>";
     if (labels.two_rows) {
         out << "<tr>";
@@ -105,34 +150,180 @@ void heat_map(const detail::rule_grid& g, const std::vector<const Row*>& rows, s
     }
     out << "</thead><tbody>\n";
     for (std::size_t u = 0; u < g.units.size(); ++u) {
-        out << "<tr data-unit=\"" << esc(g.units[u]) << "\"><th class=\"unit\">" << (g.units[u].empty() ? "—" : esc(g.units[u])) << "</th>";
+        out << "<tr data-unit=\"" << esc(g.units[u]) << "\"><th class=\"unit\">" << esc(unit_words(w, g.units[u])) << "</th>";
         for (std::size_t k = 0; k < g.columns.size(); ++k) {
             const int i = g.cells[u][k];
-            if (i < 0) out << "<td class=\"none\"></td>";
-            else out << "<td " << cell_attributes(g.units[u], *rows[static_cast<std::size_t>(i)]) << "></td>";
+            if (i < 0) {
+                out << "<td class=\"none\"></td>";
+                continue;
+            }
+            const Row& x = *rows[static_cast<std::size_t>(i)];
+            out << "<td " << cell_attributes(w, g.units[u], x) << ">" << glyph(x) << "</td>";
         }
         out << "</tr>\n";
     }
     out << "</tbody></table></div>\n";
 }
 
-void evidence_list(const evidence& e, std::ostream& out) {
-    const auto lines = detail::evidence_lines(e);
+// The evidence of a row as sentences. For an obligation the compared value stands in its own
+// column; a bucket in which nothing the requirement reads was recorded says so.
+void evidence_list(const detail::words& w, int rule, const std::optional<std::string>& unit, const evidence& e, bool obligation,
+                   std::ostream& out) {
+    std::vector<std::string> lines = w.evidence(rule, unit, e, obligation);
+    if (obligation) {
+        bool nothing = !e.measures.empty() && !e.gap && !e.coverage && e.event_count == 0;
+        for (const auto& m : e.measures)
+            nothing = nothing && (m.second.is_null() || (m.second.k == reported_value::kind::number && m.second.number == rational(0)));
+        if (nothing) lines.push_back(w(phrase::ev_no_records));
+    }
     if (lines.empty()) return;
     out << "<ul class=\"evidence\">";
     for (const auto& l : lines) out << "<li>" << esc(l) << "</li>";
     out << "</ul>";
 }
 
-void cites(const std::vector<std::string>& lines, const char* cls, std::ostream& out) {
+void cites(const std::vector<std::string>& lines, std::ostream& out) {
     if (lines.empty()) return;
-    out << "<blockquote class=\"" << cls << "\" lang=\"zh\">";
+    out << "<blockquote class=\"cite\" lang=\"zh\">";
     for (const auto& c : lines) out << "<p>" << esc(c) << "</p>";
-    out << "</blockquote>";
+    out << "</blockquote>\n";
+}
+
+std::string reason_words(const detail::words& w, const std::string& reason) {
+    if (reason == "parent cycle") return w(phrase::reason_parent_cycle);
+    if (reason == "missing parent") return w(phrase::reason_missing_parent);
+    if (reason == "under an unresolved parent") return w(phrase::reason_unresolved_parent);
+    if (reason == "under a parent cycle") return w(phrase::html_reason_under_cycle);
+    if (reason == "under a missing parent") return w(phrase::html_reason_under_missing);
+    return reason;
 }
 
 // Rows of a detail list beyond this are counted, not shown: the JSON report has them all.
 constexpr std::size_t max_listed = 300;
+
+// One row of an obligation's list: a violated or at-risk bucket, or, for a cumulative rule, a
+// run of consecutive violated buckets of one unit (they share their start; a unit that misses
+// three months running is one miss, not three).
+struct listed_row {
+    const result_row* first = nullptr;
+    const result_row* last = nullptr;
+    std::size_t periods = 1;
+};
+
+std::vector<listed_row> rows_to_list(const detail::rule_grid& g, const check::rule* rule) {
+    std::vector<listed_row> out;
+    const bool cumulative = rule && rule->cumulative;
+    const result_row* previous = nullptr;
+    for (const result_row* x : g.results) {
+        if (x->status == status::violated || x->at_risk) {
+            if (cumulative && x->status == status::violated && !out.empty() && out.back().last == previous &&
+                previous->status == status::violated && previous->unit == x->unit && previous->span.from == x->span.from) {
+                out.back().last = x;
+                ++out.back().periods;
+            } else {
+                out.push_back({x, x, 1});
+            }
+        }
+        previous = x;
+    }
+    return out;
+}
+
+// Per unit, across all obligations: violated and at-risk buckets, and which obligations.
+struct unit_tally {
+    std::string id;  // "" for the plan's own buckets
+    std::optional<std::string> unit;
+    std::size_t violated = 0, at_risk = 0;
+    std::vector<std::pair<int, std::size_t>> obligations;  // rule, violated buckets (file order)
+};
+
+void unit_rollup(const report& r, const detail::words& w, std::ostream& out) {
+    std::map<std::string, unit_tally> by_unit;
+    for (const result_row& x : r.results) {
+        unit_tally& t = by_unit[x.unit.value_or("")];
+        t.id = x.unit.value_or("");
+        t.unit = x.unit;
+        t.violated += x.status == status::violated;
+        t.at_risk += x.at_risk;
+        if (x.status != status::violated) continue;
+        if (t.obligations.empty() || t.obligations.back().first != x.rule) t.obligations.emplace_back(x.rule, 0);
+        ++t.obligations.back().second;
+    }
+    std::vector<const unit_tally*> listed;
+    for (const auto& [id, t] : by_unit)
+        if (t.violated || t.at_risk) listed.push_back(&t);
+    // Most violations first, then by id (the map's order, kept by a stable sort).
+    std::stable_sort(listed.begin(), listed.end(), [](const unit_tally* a, const unit_tally* b) { return a->violated > b->violated; });
+    out << "<section id=\"units\">\n<h2>" << esc(w(phrase::html_units)) << "</h2>\n<p class=\"muted\">" << esc(w(phrase::html_units_note))
+        << "</p>\n";
+    if (listed.empty()) {
+        out << "<p id=\"rollup\" class=\"muted\">" << esc(w(phrase::html_units_none)) << "</p>\n</section>\n";
+        return;
+    }
+    const std::size_t most = std::max<std::size_t>(1, listed.front()->violated);
+    out << "<table class=\"list rollup\" id=\"rollup\"><thead><tr><th>" << esc(w(phrase::unit)) << "</th><th class=\"n\">"
+        << esc(w(phrase::violated)) << "</th><th></th><th class=\"n\">" << esc(w(phrase::at_risk)) << "</th><th>"
+        << esc(w(phrase::html_obligations_missed)) << "</th></tr></thead><tbody>\n";
+    for (std::size_t i = 0; i < listed.size() && i < max_listed; ++i) {
+        const unit_tally& t = *listed[i];
+        out << "<tr data-unit=\"" << esc(t.id) << "\" data-violations=\"" << t.violated << "\" data-at-risk=\"" << t.at_risk << "\"><td class=\"unit\">"
+            << esc(w.unit(t.unit)) << "</td><td class=\"n violated\">" << t.violated << "</td><td>";
+        if (t.violated) out << "<span class=\"hbar\" style=\"width:" << 100 * t.violated / most << "%\"></span>";
+        out << "</td><td class=\"n at-risk\">" << t.at_risk << "</td><td>";
+        for (std::size_t k = 0; k < t.obligations.size(); ++k) {
+            const check::rule* rule = w.rule(t.obligations[k].first);
+            out << (k ? esc(w(phrase::enumeration_separator)) : "") << esc(rule ? w.label_or_id(rule->label, rule->id) : "?");
+            if (t.obligations[k].second > 1) out << " \u00d7" << t.obligations[k].second;
+        }
+        out << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n";
+    if (listed.size() > max_listed) out << "<p class=\"muted\">" << esc(w(phrase::html_more, {std::to_string(listed.size() - max_listed)})) << "</p>\n";
+    if (by_unit.size() > listed.size())
+        out << "<p class=\"muted\">" << esc(w(phrase::html_units_clean, {std::to_string(by_unit.size() - listed.size())})) << "</p>\n";
+    out << "</section>\n";
+}
+
+// Violated buckets per month, by the month their period ends: from the first month in which a
+// bucket ended (or one was violated) to the last, the months without a violation included.
+void month_trend(const report& r, const detail::words& w, std::ostream& out) {
+    auto month_of = [](calendar::day d) {
+        const calendar::ymd m = calendar::to_ymd(d);
+        return m.year * 12 + (m.month - 1);
+    };
+    std::map<int, std::size_t> violations;
+    int first = 0, last = 0;
+    bool any = false;
+    for (const result_row& x : r.results) {
+        const bool violated = x.status == status::violated;
+        if (!violated && x.span.to > r.as_of) continue;
+        const int m = month_of(x.span.to);
+        first = any ? std::min(first, m) : m;
+        last = any ? std::max(last, m) : m;
+        any = true;
+        if (violated) ++violations[m];
+    }
+    if (!any) return;
+    first = std::max(first, last - static_cast<int>(max_listed) + 1);  // the latest months, when there are very many
+    std::size_t most = 1;
+    for (const auto& [m, n] : violations) most = std::max(most, n);
+    out << "<section id=\"months\">\n<h2>" << esc(w(phrase::html_trend)) << "</h2>\n<p class=\"muted\">" << esc(w(phrase::html_trend_note))
+        << "</p>\n<div class=\"trend-wrap\"><div class=\"trend\" id=\"trend\">";
+    for (int m = first; m <= last; ++m) {
+        const int year = m / 12, month = m % 12 + 1;
+        const auto it = violations.find(m);
+        const std::size_t n = it == violations.end() ? 0 : it->second;
+        char key[16];
+        std::snprintf(key, sizeof key, "%04d-%02d", year, month);
+        const std::string name = w(phrase::html_month, {std::to_string(year), w.month_label(year, month)});
+        out << "<div class=\"month" << (n ? "" : " zero") << "\" data-month=\"" << key << "\" data-violations=\"" << n << "\" title=\""
+            << esc(w(phrase::html_month_count, {name, w(phrase::count_violated, {std::to_string(n)})})) << "\"><span class=\"n\">" << n
+            << "</span><span class=\"column\"><span class=\"fill\" style=\"height:" << 100 * n / most << "%\"></span></span><span class=\"label\">"
+            << esc(w.month_label(year, month)) << "</span><span class=\"year\">" << (m == first || month == 1 ? std::to_string(year) : "")
+            << "</span></div>";
+    }
+    out << "</div></div>\n</section>\n";
+}
 
 const char* const style = R"css(
 :root { --ok: #2e7d32; --bad: #c62828; --risk: #ef8f00; --wait: #b0bec5; --excused: #7e57c2; --fire: #1565c0; --ink: #1f2933; --muted: #616e7c; }
@@ -152,9 +343,10 @@ section.rule { border-top: 1px solid #e4e7eb; padding-top: 18px; }
 .total.satisfied b { color: var(--ok); } .total.violated b { color: var(--bad); }
 .total.at-risk b { color: var(--risk); } .total.fired b { color: var(--fire); }
 table { border-collapse: collapse; }
+table.summary { margin-bottom: 10px; }
 table.summary td, table.summary th, table.list td, table.list th, table.inputs td, table.inputs th {
   padding: 4px 8px; border-bottom: 1px solid #e4e7eb; text-align: left; vertical-align: top; }
-table.summary td.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.summary td.n, table.list td.n, table.list th.n, table.inputs td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .bar { display: flex; width: 160px; height: 10px; border-radius: 3px; overflow: hidden; background: #eceff1; }
 .bar span { display: block; height: 100%; }
 .bar .satisfied, .legend .satisfied, .cell.satisfied { background: var(--ok); }
@@ -166,36 +358,62 @@ table.summary td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .cell.fired, .legend .fired { background: var(--fire); }
 .cell.fired-provisional, .legend .fired-provisional { background: repeating-linear-gradient(45deg, var(--fire) 0 3px, #90caf9 3px 6px); }
 .cell.not-fired, .legend .not-fired { background: #eceff1; }
-.cell.not-fired-provisional { background: repeating-linear-gradient(45deg, #eceff1 0 3px, #ffffff 3px 6px); }
-.legend { display: flex; gap: 14px; flex-wrap: wrap; font-size: .9rem; color: var(--muted); }
-.legend i { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
+.cell.not-fired-provisional, .legend .not-fired-provisional { background: repeating-linear-gradient(45deg, #eceff1 0 3px, #ffffff 3px 6px); }
+.cell, .legend i { color: #fff; font-weight: 700; text-align: center; }
+.cell.at-risk, .cell.pending, .cell.not-fired, .cell.not-fired-provisional, .cell.fired-provisional,
+.legend .at-risk, .legend .pending, .legend .not-fired, .legend .not-fired-provisional, .legend .fired-provisional { color: var(--ink); }
+.legend { display: flex; gap: 14px; flex-wrap: wrap; font-size: .9rem; color: var(--muted); align-items: center; margin: 0 0 14px; }
+.legend i { display: inline-block; width: 20px; height: 16px; line-height: 16px; border-radius: 3px; margin-right: 4px; font-style: normal; font-size: .8rem; }
 blockquote { margin: 6px 0 10px; padding: 4px 12px; border-left: 3px solid #cbd2d9; color: #3e4c59; background: #fafbfc; }
 blockquote p { margin: 2px 0; }
 .requirement code { background: #f0f2f5; padding: 2px 6px; border-radius: 3px; white-space: pre-wrap; }
-.heatmap-wrap { overflow-x: auto; margin: 8px 0 12px; }
+.heatmap-wrap, .trend-wrap { overflow-x: auto; margin: 8px 0 12px; }
 table.heatmap th, table.heatmap td { padding: 0; }
 table.heatmap th.period, table.heatmap th.day { font-weight: normal; font-size: .75rem; color: var(--muted); min-width: 30px; text-align: left; padding: 0 1px; white-space: nowrap; }
 table.heatmap th.unit { text-align: left; font-weight: normal; font-size: .85rem; padding: 0 10px 0 0; white-space: nowrap; }
-table.heatmap td.cell, table.heatmap td.none { width: 30px; min-width: 30px; height: 18px; border: 2px solid #fff; border-radius: 4px; }
+table.heatmap td.cell, table.heatmap td.none { width: 30px; min-width: 30px; height: 20px; border: 2px solid #fff; border-radius: 4px; font-size: .8rem; line-height: 1; }
 table.heatmap td.none { background: transparent; }
 .tiles { display: flex; flex-wrap: wrap; gap: 4px; margin: 6px 0 12px; }
-.tiles .cell { font-size: .8rem; padding: 2px 8px; border-radius: 4px; color: #fff; min-width: 44px; text-align: center; }
-.tiles .cell.pending, .tiles .cell.not-fired, .tiles .cell.not-fired-provisional { color: var(--ink); }
+.tiles .cell { font-size: .8rem; font-weight: normal; padding: 2px 8px; border-radius: 4px; min-width: 44px; }
+.tiles .cell .glyph { font-weight: 700; }
 .period-of-tiles { margin: 0; font-size: .8rem; color: var(--muted); }
 table.list { margin-top: 6px; font-size: .92rem; }
-table.list td.period { white-space: nowrap; }
-table.list .cite p { margin: 0; font-size: .85rem; color: var(--muted); }
+table.list td.unit, table.list td.status, table.list .span { white-space: nowrap; }
+table.list td.period .note { display: block; color: var(--muted); font-size: .85rem; }
 ul.evidence { margin: 0; padding-left: 18px; }
 .status { font-weight: 600; }
-.status.violated { color: var(--bad); } .status.at-risk { color: var(--risk); } .status.satisfied { color: var(--ok); }
+.status.violated, table.rollup td.violated { color: var(--bad); } .status.at-risk, table.rollup td.at-risk { color: var(--risk); }
+.status.satisfied { color: var(--ok); }
+.hbar { display: inline-block; height: 10px; min-width: 2px; background: var(--bad); border-radius: 2px; vertical-align: middle; }
+table.rollup td:nth-child(3) { width: 140px; }
+table.rollup th, table.rollup td.n { white-space: nowrap; }
+.trend { display: flex; align-items: flex-end; gap: 4px; padding-top: 4px; }
+.trend .month { display: flex; flex-direction: column; align-items: center; min-width: 34px; font-size: .8rem; }
+.trend .month .n { font-variant-numeric: tabular-nums; font-weight: 600; color: var(--bad); }
+.trend .month.zero .n { color: var(--muted); font-weight: normal; }
+.trend .column { display: flex; align-items: flex-end; height: 90px; width: 22px; background: #f5f7fa; border-radius: 3px 3px 0 0; }
+.trend .fill { display: block; width: 100%; background: var(--bad); border-radius: 3px 3px 0 0; }
+.trend .label { color: var(--ink); margin-top: 2px; white-space: nowrap; }
+.trend .year { color: var(--muted); font-size: .75rem; min-height: 1em; }
 footer { margin-top: 40px; color: var(--muted); font-size: .85rem; }
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  .heatmap-wrap, .trend-wrap { overflow: visible; margin: 4px 0 8px; }
+  section { margin: 14px 0; }
+  section.rule { break-inside: auto; }
+  h1, h2, h3, blockquote, .requirement, .counts, .period-of-tiles { break-after: avoid; page-break-after: avoid; }
+  table.heatmap, .tiles, .trend, .legend, .totals, table.summary tr, table.list tr { break-inside: avoid; page-break-inside: avoid; }
+  table.heatmap thead, table.list thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+}
 )css";
 
 }  // namespace
 
 void write_html(const report& r, std::ostream& out, const html_options& options) {
-    (void)options;
-    const check::plan* model = r.compiled ? &r.compiled->model() : nullptr;
+    const detail::words w(r, options.lang);
+    const check::plan* model = w.plan();
     const std::string title = model && !model->title.empty() ? model->title : r.plan;
     const auto grids = detail::grids_of(r);
     std::size_t satisfied = 0, violated = 0, pending = 0, at_risk = 0, fired = 0, excused = 0;
@@ -207,166 +425,227 @@ void write_html(const report& r, std::ostream& out, const html_options& options)
         at_risk += g.at_risk;
         fired += g.fired;
     }
-    out << "<!DOCTYPE html>\n<html lang=\"zh-Hans\">\n<head>\n<meta charset=\"utf-8\">\n"
+    const std::string sep = w(phrase::list_separator);
+    out << "<!DOCTYPE html>\n<html lang=\"" << (options.lang == language::en ? "en" : "zh-Hans") << "\">\n<head>\n<meta charset=\"utf-8\">\n"
         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         << "<meta name=\"generator\" content=\"mandate " << MANDATE_VERSION << "\">\n"
         << "<title>" << esc(title) << " — " << calendar::to_iso(r.as_of) << "</title>\n<style>" << style << "</style>\n</head>\n<body>\n";
 
     // ------------------------------------------------------------ summary
-    out << "<header>\n<h1 id=\"title\">" << esc(title) << "</h1>\n<p class=\"meta\">plan <code id=\"plan\">" << esc(r.plan) << "</code>";
+    const std::string as_of = calendar::to_iso(r.as_of);
+    out << "<header>\n<h1 id=\"title\">" << esc(title) << "</h1>\n<p class=\"meta\">"
+        << markup(w, phrase::plan_heading, {"<code id=\"plan\">" + esc(r.plan) + "</code>"});
     if (model && !model->source.empty()) out << " · " << esc(model->source);
-    out << " · as of <time id=\"as-of\" datetime=\"" << calendar::to_iso(r.as_of) << "\">" << calendar::to_iso(r.as_of)
-        << "</time> · revision <code title=\"" << esc(r.revision) << "\">" << esc(r.revision.substr(0, 12)) << "</code></p>\n</header>\n";
-    out << "<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"totals\">"
-        << "<div class=\"total satisfied\" data-count=\"" << satisfied << "\"><b>" << satisfied << "</b>satisfied</div>"
-        << "<div class=\"total violated\" data-count=\"" << violated << "\"><b>" << violated << "</b>violated</div>"
-        << "<div class=\"total at-risk\" data-count=\"" << at_risk << "\"><b>" << at_risk << "</b>at risk</div>"
-        << "<div class=\"total pending\" data-count=\"" << pending - at_risk << "\"><b>" << pending - at_risk << "</b>pending</div>"
-        << "<div class=\"total excused\" data-count=\"" << excused << "\"><b>" << excused << "</b>excused</div>"
-        << "<div class=\"total fired\" data-count=\"" << fired << "\"><b>" << fired << "</b>outcomes fired</div></div>\n";
-    out << "<div class=\"legend\"><span><i class=\"satisfied\"></i>satisfied</span><span><i class=\"violated\"></i>violated</span>"
-        << "<span><i class=\"at-risk\"></i>at risk</span><span><i class=\"pending\"></i>pending</span>"
-        << "<span><i class=\"excused\"></i>excused</span>"
-        << "<span><i class=\"fired\"></i>fired</span><span><i class=\"fired-provisional\"></i>fired, not final</span>"
-        << "<span><i class=\"not-fired\"></i>not fired</span></div>\n";
-    out << "<table class=\"summary\" id=\"obligations\"><thead><tr><th>obligation</th><th></th><th>satisfied</th><th>violated</th>"
-        << "<th>at risk</th><th>pending</th><th></th></tr></thead><tbody>\n";
-    for (const auto& g : grids) {
-        if (g.outcome) continue;
-        const std::size_t n = std::max<std::size_t>(1, g.results.size());
-        auto width = [&](std::size_t k) { return std::to_string(100.0 * static_cast<double>(k) / static_cast<double>(n)); };
-        out << "<tr data-rule=\"" << esc(g.id) << "\"><td><a href=\"#" << esc(anchor(g)) << "\"><code>" << esc(g.id) << "</code></a></td><td>"
-            << esc(g.label) << "</td><td class=\"n\">" << g.satisfied << "</td><td class=\"n\">" << g.violated << "</td><td class=\"n\">"
-            << g.at_risk << "</td><td class=\"n\">" << g.pending - g.at_risk << "</td><td><div class=\"bar\"><span class=\"satisfied\" style=\"width:"
-            << width(g.satisfied) << "%\"></span><span class=\"violated\" style=\"width:" << width(g.violated)
-            << "%\"></span><span class=\"at-risk\" style=\"width:" << width(g.at_risk) << "%\"></span><span class=\"pending\" style=\"width:"
-            << width(g.pending - g.at_risk) << "%\"></span></div></td></tr>\n";
+    out << " · " << markup(w, phrase::as_of, {"<time id=\"as-of\" datetime=\"" + as_of + "\">" + as_of + "</time>"}) << " · "
+        << markup(w, phrase::html_revision, {"<code title=\"" + esc(r.revision) + "\">" + esc(r.revision.substr(0, 12)) + "</code>"})
+        << "</p>\n</header>\n";
+    auto total = [&](const char* cls, std::size_t n, phrase p) {
+        out << "<div class=\"total " << cls << "\" data-count=\"" << n << "\"><b>" << n << "</b>" << esc(w(p)) << "</div>";
+    };
+    out << "<section id=\"summary\">\n<h2>" << esc(w(phrase::html_summary)) << "</h2>\n<div class=\"totals\">";
+    total("satisfied", satisfied, phrase::satisfied);
+    total("violated", violated, phrase::violated);
+    total("at-risk", at_risk, phrase::at_risk);
+    total("pending", pending - at_risk, phrase::pending);
+    total("excused", excused, phrase::excused);
+    total("fired", fired, phrase::html_outcomes_fired);
+    out << "</div>\n";
+    // The key to the heat maps: each status's colour and glyph.
+    out << "<div class=\"legend\" id=\"legend\"><b>" << esc(w(phrase::html_legend)) << "</b>";
+    const std::tuple<const char*, const char*, phrase> key[] = {
+        {"satisfied", glyph_satisfied, phrase::satisfied}, {"violated", glyph_violated, phrase::violated},
+        {"at-risk", glyph_at_risk, phrase::at_risk},       {"pending", glyph_pending, phrase::pending},
+        {"excused", glyph_excused, phrase::excused},       {"fired", glyph_fired, phrase::fired},
+        {"fired-provisional", glyph_provisional, phrase::fired_not_final}, {"not-fired", glyph_not_fired, phrase::not_fired}};
+    for (const auto& [cls, g, p] : key)
+        out << "<span data-key=\"" << cls << "\"><i class=\"" << cls << "\">" << g << "</i>" << esc(w(p)) << "</span>";
+    out << "</div>\n";
+    const bool any_obligation = std::any_of(grids.begin(), grids.end(), [](const detail::rule_grid& g) { return !g.outcome; });
+    const bool any_outcome = std::any_of(grids.begin(), grids.end(), [](const detail::rule_grid& g) { return g.outcome; });
+    if (any_obligation) {
+        out << "<table class=\"summary\" id=\"obligations\"><thead><tr><th>" << esc(w(phrase::obligation)) << "</th><th></th><th>"
+            << esc(w(phrase::satisfied)) << "</th><th>" << esc(w(phrase::violated)) << "</th><th>" << esc(w(phrase::at_risk)) << "</th><th>"
+            << esc(w(phrase::pending)) << "</th><th></th></tr></thead><tbody>\n";
+        for (const auto& g : grids) {
+            if (g.outcome) continue;
+            const std::size_t n = std::max<std::size_t>(1, g.results.size());
+            auto width = [&](std::size_t k) { return std::to_string(100.0 * static_cast<double>(k) / static_cast<double>(n)); };
+            out << "<tr data-rule=\"" << esc(g.id) << "\"><td><a href=\"#" << esc(anchor(g)) << "\"><code>" << esc(g.id) << "</code></a></td><td>"
+                << esc(g.label) << "</td><td class=\"n\">" << g.satisfied << "</td><td class=\"n\">" << g.violated << "</td><td class=\"n\">"
+                << g.at_risk << "</td><td class=\"n\">" << g.pending - g.at_risk << "</td><td><div class=\"bar\"><span class=\"satisfied\" style=\"width:"
+                << width(g.satisfied) << "%\"></span><span class=\"violated\" style=\"width:" << width(g.violated)
+                << "%\"></span><span class=\"at-risk\" style=\"width:" << width(g.at_risk) << "%\"></span><span class=\"pending\" style=\"width:"
+                << width(g.pending - g.at_risk) << "%\"></span></div></td></tr>\n";
+        }
+        out << "</tbody></table>\n";
     }
-    out << "</tbody></table>\n";
-    out << "<table class=\"summary\" id=\"outcomes\"><thead><tr><th>outcome</th><th></th><th>fired</th><th>final</th><th>not fired</th></tr></thead><tbody>\n";
-    for (const auto& g : grids) {
-        if (!g.outcome) continue;
-        out << "<tr data-rule=\"" << esc(g.id) << "\"><td><a href=\"#" << esc(anchor(g)) << "\"><code>" << esc(g.id) << "</code></a></td><td>"
-            << esc(g.label) << "</td><td class=\"n\">" << g.fired << "</td><td class=\"n\">" << g.fired_final << "</td><td class=\"n\">"
-            << g.outcomes.size() - g.fired << "</td></tr>\n";
+    if (any_outcome) {
+        out << "<table class=\"summary\" id=\"outcomes\"><thead><tr><th>" << esc(w(phrase::outcome)) << "</th><th></th><th>"
+            << esc(w(phrase::fired)) << "</th><th>" << esc(w(phrase::html_final)) << "</th><th>" << esc(w(phrase::not_fired))
+            << "</th></tr></thead><tbody>\n";
+        for (const auto& g : grids) {
+            if (!g.outcome) continue;
+            out << "<tr data-rule=\"" << esc(g.id) << "\"><td><a href=\"#" << esc(anchor(g)) << "\"><code>" << esc(g.id) << "</code></a></td><td>"
+                << esc(g.label) << "</td><td class=\"n\">" << g.fired << "</td><td class=\"n\">" << g.fired_final << "</td><td class=\"n\">"
+                << g.outcomes.size() - g.fired << "</td></tr>\n";
+        }
+        out << "</tbody></table>\n";
     }
-    out << "</tbody></table>\n</section>\n";
+    out << "</section>\n";
+
+    // ------------------------------------------------------------ by unit, by month
+    unit_rollup(r, w, out);
+    month_trend(r, w, out);
 
     // ------------------------------------------------------------ one section per rule
     for (const auto& g : grids) {
+        const check::rule* rule = w.rule(g.rule);
         out << "<section class=\"rule " << (g.outcome ? "outcome" : "obligation") << "\" id=\"" << esc(anchor(g)) << "\" data-rule=\""
             << esc(g.id) << "\">\n<h2><code>" << esc(g.id) << "</code> <span class=\"label\">" << esc(g.label) << "</span></h2>\n";
-        cites(g.cites, "cite", out);
-        out << "<p class=\"requirement\">" << (g.outcome ? "when" : "require") << " <code>" << esc(g.condition) << "</code></p>\n";
+        // The clause, once: the rows below are all about it.
+        cites(g.cites, out);
+        out << "<p class=\"requirement\">" << esc(w(g.outcome ? phrase::html_fires_when : phrase::html_requires)) << " <code>"
+            << esc(g.condition) << "</code></p>\n";
         if (g.outcome ? g.outcomes.empty() : g.results.empty()) {
-            out << "<p class=\"muted\">No bucket has started by " << calendar::to_iso(r.as_of) << ".</p>\n</section>\n";
+            out << "<p class=\"muted\">" << esc(w(phrase::no_bucket_yet, {as_of})) << "</p>\n</section>\n";
             continue;
         }
         if (g.outcome) {
-            out << "<p class=\"counts\">" << g.fired << " fired (" << g.fired_final << " final), " << g.outcomes.size() - g.fired
-                << " not fired.</p>\n";
-            heat_map(g, g.outcomes, out);
+            out << "<p class=\"counts\">"
+                << esc(w(phrase::count_fired, {std::to_string(g.fired), std::to_string(g.fired_final), std::to_string(g.outcomes.size() - g.fired)}))
+                << "</p>\n";
+            heat_map(g, g.outcomes, w, out);
             std::size_t listed = 0;
             for (const outcome_row* x : g.outcomes) listed += x->fired;
             if (listed > 0) {
-                out << "<table class=\"list firings\"><thead><tr><th>unit</th><th>period</th><th></th><th>why</th></tr></thead><tbody>\n";
+                out << "<table class=\"list firings\"><thead><tr><th>" << esc(w(phrase::unit)) << "</th><th>" << esc(w(phrase::period))
+                    << "</th><th>" << esc(w(phrase::status)) << "</th><th>" << esc(w(phrase::evidence)) << "</th></tr></thead><tbody>\n";
                 std::size_t shown = 0;
                 for (const outcome_row* x : g.outcomes) {
                     if (!x->fired || shown++ == max_listed) continue;
-                    out << "<tr data-unit=\"" << esc(x->unit.value_or("")) << "\" data-from=\"" << calendar::to_iso(x->span.from)
-                        << "\"><td>" << esc(x->unit.value_or("—")) << "</td><td class=\"period\">" << detail::period_text(x->span) << "</td><td>"
-                        << (x->final ? "final" + (x->final_on ? " since " + calendar::to_iso(*x->final_on) : std::string()) : "not final yet")
-                        << "</td><td>";
-                    evidence_list(x->evidence, out);
+                    out << "<tr class=\"" << outcome_class(*x) << "\" data-unit=\"" << esc(x->unit.value_or("")) << "\" data-from=\""
+                        << calendar::to_iso(x->span.from) << "\"><td class=\"unit\">" << esc(w.unit(x->unit))
+                        << "</td><td class=\"period\"><span class=\"span\">" << esc(w.period(x->span)) << "</span></td><td class=\"status\"><span class=\"glyph\">" << glyph(*x) << "</span> " << esc(w.status(*x));
+                    // Final since the day it became so (the status says when it is not final yet).
+                    if (x->final && x->final_on)
+                        out << "<br><span class=\"muted\">" << esc(w(phrase::final_since, {calendar::to_iso(*x->final_on)})) << "</span>";
+                    out << "</td><td>";
+                    evidence_list(w, g.rule, x->unit, x->evidence, false, out);
                     out << "</td></tr>\n";
                 }
                 out << "</tbody></table>\n";
-                if (listed > max_listed) out << "<p class=\"muted\">… and " << listed - max_listed << " more.</p>\n";
+                if (listed > max_listed) out << "<p class=\"muted\">" << esc(w(phrase::html_more, {std::to_string(listed - max_listed)})) << "</p>\n";
             }
             out << "</section>\n";
             continue;
         }
-        out << "<p class=\"counts\">" << g.satisfied << " satisfied, " << g.violated << " violated, " << g.pending << " pending";
-        if (g.at_risk) out << " (" << g.at_risk << " at risk)";
-        out << ".</p>\n";
-        heat_map(g, g.results, out);
-        const std::size_t listed = static_cast<std::size_t>(std::count_if(
-            g.results.begin(), g.results.end(), [](const result_row* x) { return x->status == status::violated || x->at_risk; }));
-        if (listed == 0) {
+        std::string counts = w(phrase::count_satisfied, {std::to_string(g.satisfied)}) + sep +
+                             w(phrase::count_violated, {std::to_string(g.violated)}) + sep + w(phrase::count_pending, {std::to_string(g.pending)});
+        if (g.at_risk)
+            counts += (w.lang() == language::zh ? "（" : " (") + w(phrase::count_at_risk, {std::to_string(g.at_risk)}) +
+                      (w.lang() == language::zh ? "）" : ")");
+        if (g.excused) counts += sep + w(phrase::count_excused, {std::to_string(g.excused)});
+        out << "<p class=\"counts\">" << esc(counts) << "</p>\n";
+        heat_map(g, g.results, w, out);
+        const std::vector<listed_row> rows = rows_to_list(g, rule);
+        if (rows.empty()) {
             out << "</section>\n";
             continue;
         }
-        out << "<table class=\"list violations\"><thead><tr><th>unit</th><th>period</th><th>status</th><th>value</th><th>evidence</th>"
-            << "<th>clause</th></tr></thead><tbody>\n";
-        std::size_t shown = 0;
-        for (const result_row* x : g.results) {
-            if (x->status != status::violated && !x->at_risk) continue;
-            if (shown++ == max_listed) continue;
-            out << "<tr class=\"" << status_class(*x) << "\" data-unit=\"" << esc(x->unit.value_or("")) << "\" data-from=\""
-                << calendar::to_iso(x->span.from) << "\" data-to=\"" << calendar::to_iso(x->span.to) << "\"><td>"
-                << esc(x->unit.value_or("—")) << "</td><td class=\"period\">" << detail::period_text(x->span) << "</td><td class=\"status "
-                << status_class(*x) << "\">" << (x->at_risk ? "at risk" : to_string(x->status)) << "</td><td>"
-                << (x->value.is_null() ? std::string("—") : esc(detail::human_value(x->value))) << (x->reason ? " (" + esc(*x->reason) + ")" : "")
-                << "</td><td>";
-            evidence_list(x->evidence, out);
-            out << "</td><td class=\"cite\">";
-            for (const auto& c : g.cites) out << "<p lang=\"zh\">" << esc(c) << "</p>";
+        out << "<table class=\"list violations\"><thead><tr><th>" << esc(w(phrase::unit)) << "</th><th>" << esc(w(phrase::period)) << "</th><th>"
+            << esc(w(phrase::status)) << "</th><th>" << esc(w(phrase::value)) << "</th><th>" << esc(w(phrase::evidence))
+            << "</th></tr></thead><tbody>\n";
+        for (std::size_t i = 0; i < rows.size() && i < max_listed; ++i) {
+            const listed_row& row = rows[i];
+            const result_row& x = *row.last;  // a run's value and evidence: those of its last period
+            out << "<tr class=\"" << status_class(x) << "\" data-unit=\"" << esc(x.unit.value_or("")) << "\" data-from=\""
+                << calendar::to_iso(row.first->span.from) << "\" data-to=\"" << calendar::to_iso(x.span.to) << "\"";
+            if (row.periods > 1)
+                out << " data-periods=\"" << row.periods << "\" data-first-to=\"" << calendar::to_iso(row.first->span.to) << "\"";
+            out << "><td class=\"unit\">" << esc(w.unit(x.unit)) << "</td><td class=\"period\">";
+            const std::string span = "<span class=\"span\">" + esc(w.period(x.span)) + "</span>";
+            if (row.periods > 1)
+                out << markup(w, phrase::html_run,
+                              {"<span class=\"span\">" + esc(w.period(row.first->span)) + "</span>", span, std::to_string(row.periods)});
+            else out << span;
+            if (x.due) out << "<span class=\"note\">" << esc(w(phrase::due_range, {w.period(*x.due)})) << "</span>";
+            if (x.waiver && x.waiver->extended_to)
+                out << "<span class=\"note\">" << esc(w(phrase::extended_to, {calendar::to_iso(*x.waiver->extended_to), x.waiver->id})) << "</span>";
+            out << "</td><td class=\"status " << status_class(x) << "\"><span class=\"glyph\">" << glyph(x) << "</span> " << esc(w.status(x))
+                << "</td><td>" << esc(row.periods > 1 ? w(phrase::html_in_last, {value_words(w, x)}) : value_words(w, x)) << "</td><td>";
+            evidence_list(w, g.rule, x.unit, x.evidence, true, out);
             out << "</td></tr>\n";
         }
         out << "</tbody></table>\n";
-        if (listed > max_listed) out << "<p class=\"muted\">… and " << listed - max_listed << " more (the JSON report lists all).</p>\n";
+        if (rows.size() > max_listed) out << "<p class=\"muted\">" << esc(w(phrase::html_more, {std::to_string(rows.size() - max_listed)})) << "</p>\n";
         out << "</section>\n";
     }
 
     // ------------------------------------------------------------ the records read
     const input_counts& in = r.inputs;
-    out << "<section id=\"inputs\">\n<h2>Records</h2>\n<table class=\"inputs\"><tbody>";
-    const std::pair<const char*, std::uint64_t> counts[] = {
-        {"read", in.read},           {"entities", in.entities},       {"applied", in.applied},     {"duplicates", in.duplicates},
-        {"retracted", in.retracted}, {"retractions", in.retractions}, {"unresolved", in.unresolved}, {"rejected", in.rejected},
-        {"waivers", in.waivers}};
-    for (const auto& [name, n] : counts)
-        out << "<tr data-count=\"" << name << "\"><th>" << name << "</th><td class=\"n\">" << n << "</td></tr>";
+    out << "<section id=\"inputs\">\n<h2>" << esc(w(phrase::html_records)) << "</h2>\n<table class=\"inputs\"><tbody>";
+    const std::tuple<const char*, phrase, std::uint64_t> counts[] = {
+        {"read", phrase::count_read, in.read},
+        {"entities", phrase::count_entities, in.entities},
+        {"applied", phrase::count_applied, in.applied},
+        {"duplicates", phrase::count_duplicates, in.duplicates},
+        {"retracted", phrase::count_retracted, in.retracted},
+        {"retractions", phrase::count_retractions, in.retractions},
+        {"unresolved", phrase::count_unresolved, in.unresolved},
+        {"rejected", phrase::count_rejected, in.rejected},
+        {"waivers", phrase::count_waivers, in.waivers}};
+    for (const auto& [name, p, n] : counts)
+        out << "<tr data-count=\"" << name << "\"><th>" << esc(w(p)) << "</th><td class=\"n\">" << n << "</td></tr>";
     out << "</tbody></table>\n";
     if (!r.rejected.empty()) {
-        out << "<h3>Rejected records</h3>\n<table class=\"list rejected\"><thead><tr><th>source</th><th>line</th><th>reason</th></tr></thead><tbody>\n";
+        out << "<h3>" << esc(w(phrase::html_rejected_records)) << "</h3>\n<table class=\"list rejected\"><thead><tr><th>"
+            << esc(w(phrase::html_source)) << "</th><th>" << esc(w(phrase::html_line)) << "</th><th>" << esc(w(phrase::html_reason))
+            << "</th></tr></thead><tbody>\n";
         for (std::size_t i = 0; i < r.rejected.size() && i < max_listed; ++i)
             out << "<tr><td>" << esc(r.rejected[i].source) << "</td><td>" << r.rejected[i].line << "</td><td>" << esc(r.rejected[i].reason)
                 << "</td></tr>\n";
         out << "</tbody></table>\n";
         if (r.rejected.size() > max_listed)
-            out << "<p class=\"muted\">… and " << r.rejected.size() - max_listed << " more (--rejects FILE copies them all).</p>\n";
+            out << "<p class=\"muted\">" << esc(w(phrase::more_rejects, {std::to_string(r.rejected.size() - max_listed)})) << "</p>\n";
     }
     if (!r.ignored_fields.empty()) {
-        out << "<h3>Ignored fields</h3>\n<table class=\"list ignored\"><thead><tr><th>event type or kind</th><th>field</th><th>records</th></tr></thead><tbody>\n";
+        out << "<h3>" << esc(w(phrase::html_ignored_fields)) << "</h3>\n<table class=\"list ignored\"><thead><tr><th>"
+            << esc(w(phrase::html_type_or_kind)) << "</th><th>" << esc(w(phrase::html_field)) << "</th><th>" << esc(w(phrase::html_record_count))
+            << "</th></tr></thead><tbody>\n";
         for (const auto& f : r.ignored_fields)
-            out << "<tr><td>" << (f.kind ? "kind " : "") << esc(f.type) << "</td><td>" << esc(f.field) << "</td><td>" << f.records << "</td></tr>\n";
+            out << "<tr><td>" << esc(f.kind ? w(phrase::kind_named, {f.type}) : f.type) << "</td><td>" << esc(f.field) << "</td><td>"
+                << f.records << "</td></tr>\n";
         out << "</tbody></table>\n";
     }
     if (!r.unapplied_waivers.empty()) {
-        out << "<h3>Waivers not applied</h3>\n<table class=\"list unapplied-waivers\"><thead><tr><th>waiver</th><th>obligation</th><th>unit</th>"
-            << "<th>period</th><th>why</th></tr></thead><tbody>\n";
+        out << "<h3>" << esc(w(phrase::html_waivers_not_applied)) << "</h3>\n<table class=\"list unapplied-waivers\"><thead><tr><th>"
+            << esc(w(phrase::html_waiver)) << "</th><th>" << esc(w(phrase::obligation)) << "</th><th>" << esc(w(phrase::unit)) << "</th><th>"
+            << esc(w(phrase::period)) << "</th><th>" << esc(w(phrase::html_reason)) << "</th></tr></thead><tbody>\n";
         for (std::size_t i = 0; i < r.unapplied_waivers.size() && i < max_listed; ++i) {
-            const unapplied_waiver& w = r.unapplied_waivers[i];
-            out << "<tr><td>" << esc(w.id) << "</td><td>" << esc(w.obligation) << "</td><td>" << esc(w.unit.value_or("—")) << "</td><td>"
-                << calendar::to_iso(w.period) << "</td><td>" << esc(w.reason) << "</td></tr>\n";
+            const unapplied_waiver& x = r.unapplied_waivers[i];
+            out << "<tr data-waiver=\"" << esc(x.id) << "\"><td>" << esc(x.id) << "</td><td>" << esc(x.obligation) << "</td><td>"
+                << esc(w.unit(x.unit)) << "</td><td>" << calendar::to_iso(x.period) << "</td><td>" << esc(x.reason) << "</td></tr>\n";
         }
         out << "</tbody></table>\n";
+        if (r.unapplied_waivers.size() > max_listed)
+            out << "<p class=\"muted\">" << esc(w(phrase::html_more, {std::to_string(r.unapplied_waivers.size() - max_listed)})) << "</p>\n";
     }
     if (!r.unresolved_entities.empty()) {
-        out << "<h3>Entities held out of the hierarchy</h3>\n<p class=\"muted\">Counted, but without buckets until their parent "
-            << "chain is mended.</p>\n<table class=\"list unresolved\"><thead><tr><th>entity</th><th>reason</th><th>ids</th></tr></thead><tbody>\n";
+        out << "<h3>" << esc(w(phrase::html_held_out)) << "</h3>\n<p class=\"muted\">" << esc(w(phrase::html_held_out_note))
+            << "</p>\n<table class=\"list unresolved\"><thead><tr><th>" << esc(w(phrase::html_entity)) << "</th><th>"
+            << esc(w(phrase::html_reason)) << "</th><th>" << esc(w(phrase::html_ids)) << "</th></tr></thead><tbody>\n";
         for (std::size_t i = 0; i < r.unresolved_entities.size() && i < max_listed; ++i) {
             const unresolved_entity& u = r.unresolved_entities[i];
-            out << "<tr data-entity=\"" << esc(u.entity) << "\"><td>" << esc(u.entity) << "</td><td>" << esc(u.reason) << "</td><td>";
+            out << "<tr data-entity=\"" << esc(u.entity) << "\"><td>" << esc(w.unit(u.entity)) << "</td><td>" << esc(reason_words(w, u.reason))
+                << "</td><td>";
             for (std::size_t k = 0; k < u.chain.size(); ++k) out << (k ? ", " : "") << esc(u.chain[k]);
             out << "</td></tr>\n";
         }
         out << "</tbody></table>\n";
         if (r.unresolved_entities.size() > max_listed)
-            out << "<p class=\"muted\">… and " << r.unresolved_entities.size() - max_listed << " more (the JSON report lists all).</p>\n";
+            out << "<p class=\"muted\">" << esc(w(phrase::html_more, {std::to_string(r.unresolved_entities.size() - max_listed)})) << "</p>\n";
     }
-    out << "</section>\n<footer>mandate " << MANDATE_VERSION << " · report schema mandate.report/1</footer>\n</body>\n</html>\n";
+    out << "</section>\n<footer>" << esc(w(phrase::html_footer, {MANDATE_VERSION, "mandate.report/1"})) << "</footer>\n</body>\n</html>\n";
 }
 
 }  // namespace mandate::io

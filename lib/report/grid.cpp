@@ -153,50 +153,5 @@ std::string terminal_text(std::string_view s) {
     return out;
 }
 
-std::string human_value(const reported_value& v) {
-    if (v.k == reported_value::kind::days) return v.number.to_string() + (v.number == rational(1) ? " day" : " days");
-    if (v.k != reported_value::kind::number || v.number.is_decimal(4)) return v.to_string();
-    char approx[40];
-    std::snprintf(approx, sizeof approx, "%.4f", v.number.to_double());
-    return v.number.to_fraction_string() + " \u2248 " + approx;
-}
-
-std::string period_text(const period& p) { return p.from_text() + ".." + p.to_text(); }
-
-std::vector<std::string> evidence_lines(const evidence& e) {
-    std::vector<std::string> out;
-    for (const auto& [text, v] : e.measures) out.push_back(text + " = " + human_value(v));
-    if (e.event_count > 0) {
-        std::string line = std::to_string(e.event_count) + (e.event_count == 1 ? " event counted: " : " events counted: ");
-        for (std::size_t i = 0; i < e.events.size(); ++i) line += (i ? ", " : "") + e.events[i];
-        if (e.event_count > e.events.size()) line += ", ...";
-        out.push_back(line);
-    }
-    if (e.gap)
-        out.push_back("longest run without one: " + calendar::to_iso(e.gap->from) + ".." + calendar::to_iso(e.gap->to) + " (" +
-                      std::to_string(e.gap->days) + (e.gap->days == 1 ? " day)" : " days)"));
-    if (e.ratio) out.push_back("ratio: " + e.ratio->numerator.to_string() + " / " + e.ratio->denominator.to_string());
-    if (e.coverage) {
-        std::string line = "covered " + std::to_string(e.coverage->covered) + " of " + std::to_string(e.coverage->of);
-        if (!e.coverage->missing.empty()) {
-            line += "; not covered: ";
-            for (std::size_t i = 0; i < e.coverage->missing.size(); ++i) line += (i ? ", " : "") + e.coverage->missing[i];
-            const auto missing = static_cast<std::size_t>(e.coverage->of - e.coverage->covered);
-            if (missing > e.coverage->missing.size()) line += ", ... (" + std::to_string(missing) + " in all)";
-        }
-        out.push_back(line);
-    }
-    if (e.children) {
-        std::string line = std::to_string(e.children->covered) + " of " + std::to_string(e.children->of) + " units hold";
-        if (!e.children->missing.empty()) {
-            line += "; failing: ";
-            for (std::size_t i = 0; i < e.children->missing.size(); ++i) line += (i ? ", " : "") + e.children->missing[i];
-            const auto failing = static_cast<std::size_t>(e.children->of - e.children->covered);
-            if (failing > e.children->missing.size()) line += ", ... (" + std::to_string(failing) + " in all)";
-        }
-        out.push_back(line);
-    }
-    return out;
-}
 
 }  // namespace mandate::io::detail

@@ -48,15 +48,4 @@ column_labels label_columns(const std::vector<period>& columns, language lang = 
 // U+FFFD. Everything else, CJK text included, is as it was.
 std::string terminal_text(std::string_view s);
 
-// A value for people: "2", "0.75", "30/31 ≈ 0.9677" (exact, with a decimal when it has no
-// short one), "20 days", "2023-05-01".
-std::string human_value(const reported_value& v);
-
-// "2023-04-01..2023-04-30".
-std::string period_text(const period& p);
-
-// Plain-words evidence of a row: "2 events counted (e17, e230)", "covered 23 of 24; missing
-// v23", "longest gap 2023-05-02..2023-05-30 (29 days)", "ratio 1 / 8".
-std::vector<std::string> evidence_lines(const evidence& e);
-
 }  // namespace mandate::io::detail

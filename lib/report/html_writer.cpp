@@ -189,14 +189,6 @@ void cites(const std::vector<std::string>& lines, std::ostream& out) {
     out << "</blockquote>\n";
 }
 
-std::string reason_words(const detail::words& w, const std::string& reason) {
-    if (reason == "parent cycle") return w(phrase::reason_parent_cycle);
-    if (reason == "missing parent") return w(phrase::reason_missing_parent);
-    if (reason == "under an unresolved parent") return w(phrase::reason_unresolved_parent);
-    if (reason == "under a parent cycle") return w(phrase::html_reason_under_cycle);
-    if (reason == "under a missing parent") return w(phrase::html_reason_under_missing);
-    return reason;
-}
 
 // Rows of a detail list beyond this are counted, not shown: the JSON report has them all.
 constexpr std::size_t max_listed = 300;
@@ -636,7 +628,7 @@ void write_html(const report& r, std::ostream& out, const html_options& options)
             << esc(w(phrase::html_reason)) << "</th><th>" << esc(w(phrase::html_ids)) << "</th></tr></thead><tbody>\n";
         for (std::size_t i = 0; i < r.unresolved_entities.size() && i < max_listed; ++i) {
             const unresolved_entity& u = r.unresolved_entities[i];
-            out << "<tr data-entity=\"" << esc(u.entity) << "\"><td>" << esc(w.unit(u.entity)) << "</td><td>" << esc(reason_words(w, u.reason))
+            out << "<tr data-entity=\"" << esc(u.entity) << "\"><td>" << esc(w.unit(u.entity)) << "</td><td>" << esc(w.held_out_reason(u.reason))
                 << "</td><td>";
             for (std::size_t k = 0; k < u.chain.size(); ++k) out << (k ? ", " : "") << esc(u.chain[k]);
             out << "</td></tr>\n";

@@ -239,16 +239,6 @@ void write_grid(const detail::rule_grid& g, const std::vector<const Row*>& rows,
     }
 }
 
-// The engine's reasons (unresolved_entity::reason, machine text) in the reader's words.
-std::string reason_words(const detail::words& w, const std::string& reason) {
-    if (reason == "parent cycle") return w(phrase::reason_parent_cycle);
-    if (reason == "missing parent") return w(phrase::reason_missing_parent);
-    if (reason == "rejected parent") return w(phrase::reason_rejected_parent);
-    if (reason == "too deep") return w(phrase::reason_too_deep);
-    if (reason == "under an unresolved parent") return w(phrase::reason_unresolved_parent);
-    if (reason.rfind("under a ", 0) == 0) return w(phrase::reason_under, {reason_words(w, reason.substr(8))});
-    return reason;
-}
 
 }  // namespace
 
@@ -365,7 +355,7 @@ void write_table(const report& r, std::ostream& out, const table_options& option
     }
     for (std::size_t i = 0; i < r.unresolved_entities.size() && i < 10; ++i) {
         const unresolved_entity& u = r.unresolved_entities[i];
-        std::string line = "  " + t(w.unit(u.entity)) + ": " + reason_words(w, u.reason);
+        std::string line = "  " + t(w.unit(u.entity)) + ": " + w.held_out_reason(u.reason);
         for (std::size_t k = 0; k < u.chain.size(); ++k) line += (k ? ", " : " ") + t(u.chain[k]);
         write_folded(out, line, width, "    ");
     }

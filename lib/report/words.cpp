@@ -155,6 +155,18 @@ std::string words::kinds_name(const std::vector<int>& kinds) const {
     return out.empty() ? (*this)(phrase::unit_word_zh) : out;
 }
 
+std::string words::held_out_reason(const std::string& reason) const {
+    static const std::pair<const char*, phrase> known[] = {
+        {"parent cycle", phrase::reason_parent_cycle},           {"missing parent", phrase::reason_missing_parent},
+        {"rejected parent", phrase::reason_rejected_parent},     {"too deep", phrase::reason_too_deep},
+        {"under an unresolved parent", phrase::reason_unresolved_parent},
+        {"under a parent cycle", phrase::reason_under_cycle},    {"under a missing parent", phrase::reason_under_missing},
+        {"under a rejected parent", phrase::reason_under_rejected}};
+    for (const auto& [text, p] : known)
+        if (reason == text) return (*this)(p);
+    return reason;
+}
+
 std::string words::status(const result_row& x) const {
     if (x.status == mandate::status::satisfied) return (*this)(phrase::satisfied);
     if (x.status == mandate::status::violated) return (*this)(phrase::violated);

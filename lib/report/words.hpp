@@ -62,6 +62,10 @@ public:
     std::string event_name(int event) const;
     std::string kinds_name(const std::vector<int>& kinds) const;
 
+    // The engine's reason an entity is held out of the hierarchy (unresolved_entity::reason,
+    // machine text) in the reader's words.
+    std::string held_out_reason(const std::string& reason) const;
+
     std::string status(const result_row& x) const;   // 达标, 未达标, 预警, 待定, 豁免
     std::string status(const outcome_row& x) const;  // 已触发, 已触发（未定）, 未触发, 未触发（未定）
     std::string period(const mandate::period& p) const;  // "2023-04-01至2023-04-30"

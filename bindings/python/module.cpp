@@ -454,34 +454,13 @@ std::string explain_text(const mandate::report& r, py::handle obligation, py::ha
             throw py::type_error("period must be a str, a datetime.date or None, not " + type_name(period));
         }
     }
-    // A unit's rows, as the command line chooses them (a rule without `each` has rows of no
-    // unit, chosen by unit=None).
-    const std::string unit_text = unit.value_or("");
-    const void* chosen = nullptr;
-    std::string not_found;
-    if (named) {
-        const mandate::row_choice choice = mandate::select_row(r, rule, rr.var.empty() ? std::optional<std::string>() : unit, *named);
-        if (choice.matches > 1) throw py::value_error(choice.error);
-        chosen = choice.result ? static_cast<const void*>(choice.result) : static_cast<const void*>(choice.outcome);
-        not_found = choice.error;
+    // As the command line chooses and writes them (a rule without `each` has rows of no unit,
+    // chosen by unit=None); several buckets named by `period` is an error.
+    try {
+        return mandate::io::explain_unit(r, rule, unit, named, lang);
+    } catch (const std::invalid_argument& e) {
+        throw py::value_error(e.what());
     }
-    std::string out = mandate::io::explain_rule(r, rule, lang);
-    auto in_period = [&](const auto& row) { return !named || static_cast<const void*>(&row) == chosen; };
-    std::size_t shown = 0;
-    for (const auto& x : r.results) {
-        if (x.rule != rule || x.unit.value_or("") != unit_text || !in_period(x)) continue;
-        ++shown;
-        out += "\n" + mandate::io::explain(r, x, lang);
-    }
-    for (const auto& x : r.outcomes) {
-        if (x.rule != rule || x.unit.value_or("") != unit_text || !in_period(x)) continue;
-        ++shown;
-        out += "\n" + mandate::io::explain(r, x, lang);
-    }
-    if (shown == 0 && named) out += "\n  " + not_found + "\n";
-    else if (shown == 0 && unit) out += "\n  no bucket of " + *unit + " has started by " + mandate::calendar::to_iso(r.as_of) + "\n";
-    else if (shown == 0) out += "\n  no bucket has started by " + mandate::calendar::to_iso(r.as_of) + "\n";
-    return out;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // what was measured against what, which events counted, what was missing, citing the clause.
 // Every sentence comes from the catalogue (catalogue.inc), in the reader's language.
 #include <sstream>
+#include <stdexcept>
 
 #include "grid.hpp"
 #include "mandate/calendar/schedule.hpp"
@@ -194,6 +195,41 @@ std::string explain(const report& r, const outcome_row& x, language lang) {
     evidence_words(w, nullptr, x.rule, x.unit, x.evidence, false, out);
     clauses(w, *rule, out);
     return out.str();
+}
+
+std::string explain_unit(const report& r, int rule, const std::optional<std::string>& unit,
+                         const std::optional<bucket_selector>& period, language lang) {
+    const detail::words w(r, lang);
+    const check::rule* rr = w.rule(rule);
+    if (!rr) return {};
+    const void* chosen = nullptr;
+    std::string not_found;
+    if (period) {
+        const row_choice choice = select_row(r, rule, rr->var.empty() ? std::nullopt : unit, *period);
+        if (choice.matches > 1) throw std::invalid_argument(choice.error);
+        chosen = choice.result ? static_cast<const void*>(choice.result) : static_cast<const void*>(choice.outcome);
+        not_found = choice.error;
+    }
+    std::string out = explain_rule(r, rule, lang);
+    const std::string unit_id = unit.value_or("");
+    auto mine = [&](const auto& row) {
+        return row.rule == rule && row.unit.value_or("") == unit_id && (!period || static_cast<const void*>(&row) == chosen);
+    };
+    std::size_t shown = 0;
+    for (const auto& x : r.results)
+        if (mine(x)) {
+            ++shown;
+            out += "\n" + explain(r, x, lang);
+        }
+    for (const auto& x : r.outcomes)
+        if (mine(x)) {
+            ++shown;
+            out += "\n" + explain(r, x, lang);
+        }
+    if (shown > 0) return out;
+    if (period) return out + "\n  " + not_found + "\n";
+    if (unit) return out + "\n" + w(phrase::x_no_bucket_of, {detail::terminal_text(*unit), calendar::to_iso(r.as_of)}) + "\n";
+    return out + "\n" + w(phrase::x_no_bucket_yet, {calendar::to_iso(r.as_of)}) + "\n";
 }
 
 }  // namespace mandate::io

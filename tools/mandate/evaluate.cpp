@@ -334,32 +334,12 @@ int explain(const std::vector<std::string>& args) {
                               "(2023-04), not '" + *o.period + "'");
     }
     const report r = e.evaluate(as_of);
-    const check::rule& rr = p->model().rules[static_cast<std::size_t>(rule)];
     // --period names one bucket the way scenario tests do; several matching is an error.
-    const void* chosen = nullptr;
-    std::string not_found;
-    if (named) {
-        const row_choice choice =
-            select_row(r, rule, rr.var.empty() ? std::nullopt : std::optional<std::string>(*o.unit), *named);
-        if (choice.matches > 1) throw usage_error(choice.error);
-        chosen = choice.result ? static_cast<const void*>(choice.result) : static_cast<const void*>(choice.outcome);
-        not_found = choice.error;
+    try {
+        std::cout << io::explain_unit(r, rule, *o.unit, named, o.lang);
+    } catch (const std::invalid_argument& e) {
+        throw usage_error(e.what());
     }
-    std::cout << io::explain_rule(r, rule, o.lang);
-    auto in_period = [&](const auto& row) { return !named || static_cast<const void*>(&row) == chosen; };
-    std::size_t shown = 0;
-    for (const auto& x : r.results) {
-        if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x)) continue;
-        ++shown;
-        std::cout << "\n" << io::explain(r, x, o.lang);
-    }
-    for (const auto& x : r.outcomes) {
-        if (x.rule != rule || x.unit.value_or("") != *o.unit || !in_period(x)) continue;
-        ++shown;
-        std::cout << "\n" << io::explain(r, x, o.lang);
-    }
-    if (shown == 0 && named) std::cout << "\n  " << not_found << "\n";
-    else if (shown == 0) std::cout << "\n  no bucket of " << *o.unit << " has started by " << calendar::to_iso(as_of) << "\n";
     return 0;
 }
 

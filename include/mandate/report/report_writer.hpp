@@ -12,6 +12,7 @@
 
 #include "mandate/eval/report.hpp"
 #include "mandate/json_text.hpp"  // io::json_string
+#include "mandate/report/select.hpp"  // bucket_selector
 
 namespace mandate::io {
 
@@ -76,5 +77,11 @@ std::string explain_rule(const report& r, int rule, language lang = language::zh
 // and denominator, and the clause cited.
 std::string explain(const report& r, const result_row& row, language lang = language::zh);
 std::string explain(const report& r, const outcome_row& row, language lang = language::zh);
+// What `mandate explain` prints for one rule and unit (nullopt for a rule without `each`): the
+// rule's heading, then each of the unit's buckets, or only the one `period` names, each after
+// a blank line; or, after the heading, why there is none. Throws std::invalid_argument when
+// `period` names several buckets (the message lists them, for the user to name one).
+std::string explain_unit(const report& r, int rule, const std::optional<std::string>& unit,
+                         const std::optional<bucket_selector>& period, language lang = language::zh);
 
 }  // namespace mandate::io

@@ -424,14 +424,11 @@ std::vector<std::string> words::evidence(int rule_index, const std::optional<std
 
 namespace mandate::io {
 
-std::string rejected_note(language lang, std::uint64_t rejected) {
-    return detail::fill(detail::text(lang, detail::phrase::note_rejected), {std::to_string(rejected)});
-}
-std::string held_out_note(language lang, std::uint64_t entities) {
-    return detail::fill(detail::text(lang, detail::phrase::note_unresolved_entities), {std::to_string(entities)});
-}
-std::string late_as_of_note(language lang, const std::string& as_of, const std::string& last_close) {
-    return detail::fill(detail::text(lang, detail::phrase::note_as_of_late), {as_of, last_close});
+std::string note_text(language lang, note n, std::initializer_list<std::string_view> args) {
+    using detail::phrase;
+    static const phrase phrases[] = {phrase::note_rejected, phrase::note_unresolved_entities, phrase::note_as_of_late,
+                                     phrase::note_watch_rejected};
+    return detail::fill(detail::text(lang, phrases[static_cast<std::size_t>(n)]), args);
 }
 
 }  // namespace mandate::io

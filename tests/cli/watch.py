@@ -159,7 +159,8 @@ expect_quiet(p, "a malformed record")
 send(p, {"retract": "a1"})  # April falls back to violated
 expect_lines(p, [change("monthly_activity", "v1", APRIL, "satisfied", "violated")], "the retraction of a1")
 err = finish(p, "the slow pipe")
-if "<stdin>:8: rejected:" not in err:
+# In the reader's language, Chinese unless --lang en (the engine's reason itself is machine text).
+if "mandate watch：<stdin>:8：拒收：" not in err:
     failures.append(f"the malformed record (line 8) is not reported with its location: {err!r}")
 
 # --- The default watch date: the latest event date ---------------------------------------------
@@ -258,6 +259,13 @@ else:
     send(p, {"id": "j1", "type": "activity", "time": "2023-06-20", "unit": "v2", "venue": "park"})
     expect_lines(p, [change("monthly_activity", "v2", JUNE, "violated", "satisfied", **on_0706)], "--clock, a record")
     finish(p, "--clock")
+
+# --lang en: the same note in English.
+p = start("--events", "-", "--as-of", "2023-07-03", "--lang", "en")
+p.stdin.write(b"{not json\n")
+err = finish(p, "--lang en")
+if "mandate watch: <stdin>:1: rejected: " not in err:
+    failures.append(f"--lang en: the note in English: {err!r}")
 
 for f in failures:
     print("FAIL:", f)

@@ -261,7 +261,7 @@ int check(const std::vector<std::string>& args) {
         // An event dated far ahead (a typo, a test record) would judge every bucket as closed.
         const calendar::day close = last_close(p->model());
         if (as_of > close)
-            std::cerr << io::late_as_of_note(o.lang, calendar::to_iso(as_of), calendar::to_iso(close)) << "\n";
+            std::cerr << io::note_text(o.lang, io::note::late_as_of, {calendar::to_iso(as_of), calendar::to_iso(close)}) << "\n";
     }
     accounting_tap tap;
     write_output(o.output.value_or("-"), [&](std::ostream& out) {
@@ -294,8 +294,8 @@ int check(const std::vector<std::string>& args) {
         }
     });
     if (o.rejects) write_output(*o.rejects, [&](std::ostream& out) { inputs->write_rejects(tap.rejected, out); });
-    if (!tap.rejected.empty()) std::cerr << io::rejected_note(o.lang, tap.rejected.size()) << "\n";
-    if (!tap.unresolved_entities.empty()) std::cerr << io::held_out_note(o.lang, tap.unresolved_entities.size()) << "\n";
+    if (!tap.rejected.empty()) std::cerr << io::note_text(o.lang, io::note::records_rejected, {std::to_string(tap.rejected.size())}) << "\n";
+    if (!tap.unresolved_entities.empty()) std::cerr << io::note_text(o.lang, io::note::entities_held_out, {std::to_string(tap.unresolved_entities.size())}) << "\n";
     return o.strict && (!tap.rejected.empty() || !tap.unresolved_entities.empty()) ? 1 : 0;
 }
 

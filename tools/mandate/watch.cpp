@@ -20,6 +20,7 @@
 #include "inputs.hpp"
 #include "mandate/json_text.hpp"
 #include "mandate/mandate.hpp"
+#include "mandate/report/report_writer.hpp"
 #include "support/output_file.hpp"
 
 namespace mandate::cli {
@@ -35,6 +36,7 @@ struct watch_options {
     std::optional<calendar::day> as_of;
     bool clock = false, follow = false;
     mandate::limits limits;
+    io::language lang = io::language::zh;  // of the notes on stderr about rejected records
 };
 
 watch_options parse_watch(const std::vector<std::string>& args) {
@@ -57,6 +59,11 @@ watch_options parse_watch(const std::vector<std::string>& args) {
             o.follow = true;
         } else if (a == "--limit") {
             take_limit(args, i, o.limits);
+        } else if (a == "--lang") {
+            const std::string tag = value(i, a);
+            const auto lang = io::parse_language(tag);
+            if (!lang) throw usage_error("--lang must be zh or en, not '" + tag + "'");
+            o.lang = *lang;
         } else if (a.size() > 1 && a[0] == '-' && a != "-") {
             throw usage_error("unknown option " + a);
         } else if (in_registry) {
@@ -70,7 +77,7 @@ watch_options parse_watch(const std::vector<std::string>& args) {
         in_registry = false;
     }
     if (o.plan.empty() || o.events.empty())
-        throw usage_error("usage: mandate watch PLAN [--registry FILE...] --events FILE|- [--as-of DATE | --clock] [--follow]");
+        throw usage_error("usage: mandate watch PLAN [--registry FILE...] --events FILE|- [--as-of DATE | --clock] [--follow] [--lang zh|en]");
     if (o.clock && o.as_of) throw usage_error("--as-of and --clock both say what date to watch: give one");
     return o;
 }
@@ -151,7 +158,7 @@ int watch(const std::vector<std::string>& args) {
         if (!record.empty() && record.back() == '\r') record.remove_suffix(1);
         if (record.find_first_not_of(" \t") == std::string_view::npos) return;
         if (e.add(record, source, line) == add_status::rejected)
-            std::cerr << "mandate watch: " << source << ":" << line << ": rejected: " << e.last_error() << "\n";
+            std::cerr << io::note_text(o.lang, io::note::watch_rejected, {source, std::to_string(line), e.last_error()}) << "\n";
     };
     for (;;) {
         if (watch_stop) break;
@@ -187,8 +194,9 @@ int watch(const std::vector<std::string>& args) {
             if (!skipping && pending.size() > limit + 1) {
                 // Too long to be a record: rejected now, and the rest of its line skipped.
                 ++line;
-                std::cerr << "mandate watch: " << source << ":" << line << ": rejected: record longer than the limit of "
-                          << limit << " bytes\n";
+                std::cerr << io::note_text(o.lang, io::note::watch_rejected,
+                                           {source, std::to_string(line), "record longer than the limit of " + std::to_string(limit) + " bytes"})
+                          << "\n";
                 pending.clear();
                 skipping = true;
             }

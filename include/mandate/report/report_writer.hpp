@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -39,12 +40,15 @@ struct csv_options {
 void write_csv(const report& r, std::ostream& out, const csv_options& options = {});
 std::unique_ptr<report_sink> csv_writer(std::ostream& out, const csv_options& options = {});
 
-// The notes `mandate check` writes on stderr about the records it read, in the reader's
-// language (from the same catalogue as the reports): records rejected, entities held out of
-// the hierarchy, a default as-of date after the plan's last period closes.
-std::string rejected_note(language lang, std::uint64_t rejected);
-std::string held_out_note(language lang, std::uint64_t entities);
-std::string late_as_of_note(language lang, const std::string& as_of, const std::string& last_close);
+// The notes the command line writes on stderr about the records it read, in the reader's
+// language, from the same catalogue as the reports.
+enum class note : std::uint8_t {
+    records_rejected,   // {0}: how many records `mandate check` rejected
+    entities_held_out,  // {0}: how many entities are held out of the hierarchy
+    late_as_of,         // {0}: the default as-of date, {1}: the day the plan's last period closes
+    watch_rejected,     // {0}: source, {1}: line, {2}: why (`mandate watch`, one record)
+};
+std::string note_text(language lang, note n, std::initializer_list<std::string_view> args);
 
 struct table_options {
     bool colour = false;            // ANSI colours (for a terminal)

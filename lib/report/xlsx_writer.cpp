@@ -41,7 +41,6 @@ constexpr std::size_t max_cell_units = 32767;  // UTF-16 code units
 constexpr std::size_t max_name_units = LXW_SHEETNAME_MAX;
 // Columns are sized to their text, up to this many character widths (a CJK character is two).
 constexpr double max_width = 60;
-constexpr double max_wrapped_width = 80;
 
 // The glyphs, as the table and docs/report.md have them.
 constexpr const char* glyph_satisfied = "\u2713";    // ✓
@@ -300,6 +299,11 @@ public:
         if (wrap_caps_.size() <= col) wrap_caps_.resize(col + 1, 0);
         wrap_caps_[col] = cap;
     }
+    // A row tall enough for `n` lines of text (before any cell of it is written).
+    void lines(std::size_t row, std::size_t n) {
+        if (n > 1 && row < max_rows)
+            book_.check(worksheet_set_row(ws_, static_cast<lxw_row_t>(row), 15.0 * static_cast<double>(std::min<std::size_t>(n, 27)), nullptr));
+    }
     // Rows above and columns left of (rows, cols) stay in view when scrolling, and are
     // printed on every page.
     void freeze(std::size_t rows, std::size_t cols) {
@@ -332,7 +336,7 @@ public:
             book_.check(worksheet_print_area(ws_, 0, 0, static_cast<lxw_row_t>(rows_ - 1), static_cast<lxw_col_t>(columns - 1)));
         worksheet_set_paper(ws_, 9);  // A4
         if (total > portrait_width) worksheet_set_landscape(ws_);
-        if (total <= 2 * portrait_width) worksheet_fit_to_pages(ws_, 1, 0);
+        if (total <= 2.5 * portrait_width) worksheet_fit_to_pages(ws_, 1, 0);
         if (frozen_rows_ > 0) book_.check(worksheet_repeat_rows(ws_, 0, static_cast<lxw_row_t>(frozen_rows_ - 1)));
         if (frozen_cols_ > 0) book_.check(worksheet_repeat_columns(ws_, 0, static_cast<lxw_col_t>(frozen_cols_ - 1)));
     }
@@ -529,8 +533,9 @@ void violations_sheet(sheet& s, workbook& book, const detail::words& w, const st
                               phrase::value,      phrase::requirement, phrase::evidence, phrase::clause};
     for (std::size_t c = 0; c < std::size(columns); ++c) s.text(0, c, w(columns[c]), book.header);
     s.freeze(1, 0);
-    s.wrap_column(6, max_wrapped_width);
-    s.wrap_column(7, max_wrapped_width);
+    // Long texts wrap within their columns, narrow enough for a row to fit a landscape page.
+    const std::pair<std::size_t, double> caps[] = {{0, 24}, {1, 24}, {5, 30}, {6, 50}, {7, 40}};
+    for (const auto& [column, cap] : caps) s.wrap_column(column, cap);
     const std::string sentences = w(phrase::sentence_separator);
     std::size_t row = 1, left_out = 0;
     for (const auto& g : grids) {
@@ -548,14 +553,22 @@ void violations_sheet(sheet& s, workbook& book, const detail::words& w, const st
             // The compared measure too: the value column has the number, this says what was counted.
             for (const auto& e : w.evidence(g.rule, x->unit, x->evidence)) evidence += (evidence.empty() ? "" : sentences) + e;
             const auto m = static_cast<std::size_t>(mark_of(*x));
-            s.text(row, 0, w.label_or_id(g.label, g.id), book.top);
-            s.text(row, 1, w.unit(x->unit), book.top);
-            s.text(row, 2, w.period(x->span), book.top);
-            s.text(row, 3, std::string(mark_styles[m].glyph) + " " + w.status(*x), book.marks[m]);
-            s.text(row, 4, x->value.is_null() ? w(phrase::no_data) : w.value(*x), book.top);
-            s.text(row, 5, rule ? w.requirement(*rule) : g.condition, book.top);
-            s.text(row, 6, evidence, book.wrapped);
-            s.text(row, 7, clause, book.wrapped);
+            const std::string texts[] = {w.label_or_id(g.label, g.id),
+                                         w.unit(x->unit),
+                                         w.period(x->span),
+                                         std::string(mark_styles[m].glyph) + " " + w.status(*x),
+                                         x->value.is_null() ? w(phrase::no_data) : w.value(*x),
+                                         rule ? w.requirement(*rule) : g.condition,
+                                         evidence,
+                                         clause};
+            // Spreadsheets do not grow a row for wrapped text they open: the row is given the
+            // lines its longest wrapped text takes.
+            std::size_t lines = 1;
+            for (const auto& [column, cap] : caps)
+                lines = std::max(lines, (display_width(texts[column]) + static_cast<std::size_t>(cap) - 1) / static_cast<std::size_t>(cap));
+            s.lines(row, lines);
+            for (std::size_t c = 0; c < std::size(texts); ++c)
+                s.text(row, c, texts[c], c == 3 ? book.marks[m] : c == 2 || c == 4 ? book.top : book.wrapped);
             ++row;
         }
     }

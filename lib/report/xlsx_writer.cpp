@@ -452,6 +452,32 @@ void count_grid(sheet& s, workbook& book, const detail::rule_grid& g, const std:
     more_rows(s, w, row, g.units.size() - std::min(g.units.size(), room), book);
 }
 
+bool hour_columns(const std::vector<period>& columns) {
+    return std::any_of(columns.begin(), columns.end(), [](const period& p) { return p.has_clock(); });
+}
+
+// Headings of hour buckets: the date where it changes ("04-10"), the time each starts under
+// it ("14:00").
+detail::column_labels hour_labels(const std::vector<period>& columns) {
+    detail::column_labels out;
+    out.two_rows = true;
+    char text[16];
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+        const period& p = columns[k];
+        const calendar::ymd d = calendar::to_ymd(p.from);
+        std::snprintf(text, sizeof text, "%02d-%02d", d.month, d.day);
+        out.top.emplace_back(k == 0 || columns[k - 1].from != p.from ? text : "");
+        if (p.has_clock()) {
+            const auto of_day = ((p.clock_from % 1440) + 1440) % 1440;
+            std::snprintf(text, sizeof text, "%02d:%02d", static_cast<int>(of_day / 60), static_cast<int>(of_day % 60));
+            out.bottom.emplace_back(text);
+        } else {
+            out.bottom.emplace_back("");
+        }
+    }
+    return out;
+}
+
 // A rule's sheet: its heading, cited clause and requirement, its counts, then the grid of
 // units × periods with the unit column and the period headings frozen.
 void rule_sheet(sheet& s, workbook& book, const report& r, const detail::words& w, const detail::rule_grid& g) {
@@ -497,7 +523,7 @@ void rule_sheet(sheet& s, workbook& book, const report& r, const detail::words& 
     }
     // The period headings: the month (or year) where it changes, the day under it when a
     // month holds several columns; the whole period when there is only one.
-    const detail::column_labels labels = detail::label_columns(g.columns, w.lang());
+    const detail::column_labels labels = hour_columns(g.columns) ? hour_labels(g.columns) : detail::label_columns(g.columns, w.lang());
     s.text(row, 0, w(phrase::unit), book.header);
     if (g.columns.size() == 1) {
         s.text(row, 1, w.period(g.columns[0]), book.header_centre);

@@ -253,6 +253,42 @@ with tempfile.TemporaryDirectory() as tmp:
         r = find_row(ws, 0, "全局")
         expect(r is not None and [c.value for c in r[1:4]] == ["✓", "✗", "✗"], f"the plan's own row: {r and [c.value for c in r]}")
 
+    # Hour buckets: a column each, headed by the date and the hour it starts. The one patrol at
+    # 10:30 on 04-10 satisfies the 10:00 bucket; the other 23 hours of the day are violated.
+    def hourly(start, to, as_of, name):
+        path = os.path.join(tmp, name + ".mandate")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write('plan hourly_check {\n  title "值守"\n  timezone "+08:00"\n}\n\n'
+                    f'phase watch "值守期" from {start} to {to}\n\nkind town "镇"\n\n'
+                    'event patrol "巡查" {\n  venue: text\n}\n\n'
+                    'obligation hourly "每小时巡查" {\n  each    t: town\n  during  watch\n  every   hour\n'
+                    '  require count(patrol of t) >= 1\n}\n')
+        events = os.path.join(tmp, "patrol.jsonl")
+        with open(events, "w", encoding="utf-8") as f:
+            f.write('{"id": "p1", "type": "patrol", "time": "2023-04-10T10:30:00+08:00", "unit": "t1", "venue": "x"}\n')
+        out = os.path.join(tmp, name + ".xlsx")
+        p = subprocess.run([BIN, "check", path, "--registry", registry, "--events", events, "--as-of", as_of, "-o", out],
+                           capture_output=True)
+        expect(p.returncode == 0, f"{name}: {p.returncode} {p.stderr!r}")
+        return openpyxl.load_workbook(out).worksheets[1] if p.returncode == 0 else None
+
+    ws = hourly("2023-04-10", "2023-04-10", "2023-04-11", "hours")
+    if ws is not None:
+        got = rows(ws)
+        head = next((i for i, r in enumerate(got) if r[0] == "单位"), None)
+        expect(head is not None and got[head][1] == "04-10" and got[head + 1][1:] == [f"{h:02d}:00" for h in range(24)],
+               f"hour headings: {got[head:head + 2] if head is not None else got}")
+        r = find_row(ws, 0, "测试镇 t1")
+        expect(r is not None and [c.value for c in r[1:]] == ["✗"] * 10 + ["✓"] + ["✗"] * 13, f"hour cells: {r and [c.value for c in r]}")
+    # Two years of hours (365 + 366 days, 17544 buckets) are more columns than Excel has
+    # (16384): counts per unit instead, 1 satisfied and 17543 violated.
+    ws = hourly("2023-01-01", "2024-12-31", "2025-01-02", "years_of_hours")
+    if ws is not None:
+        r = find_row(ws, 0, "测试镇 t1")
+        expect(r is not None and [c.value for c in r[1:6]] == [1, 17543, 0, 0, 0],
+               f"counts of a grid too wide: {r and [c.value for c in r[:8]]}")
+        expect(ws.max_column == 6, f"no column per period: {ws.max_column}")
+
 for f in failures:
     print("FAIL:", f)
 print(f"xlsx_report: {'FAILED' if failures else 'ok'}")

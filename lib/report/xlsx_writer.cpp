@@ -452,6 +452,7 @@ void count_grid(sheet& s, workbook& book, const detail::rule_grid& g, const std:
     more_rows(s, w, row, g.units.size() - std::min(g.units.size(), room), book);
 }
 
+// Whether a grid's columns are hour buckets, which the month-and-day headings cannot tell apart.
 bool hour_columns(const std::vector<period>& columns) {
     return std::any_of(columns.begin(), columns.end(), [](const period& p) { return p.has_clock(); });
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "mandate/graph/plan.hpp"
 
@@ -14,7 +15,10 @@ namespace {
 const char* const month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 const char* const month_names_zh[] = {"1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"};
 
-bool period_less(const period& a, const period& b) { return a.from < b.from || (a.from == b.from && a.to < b.to); }
+// By start, then end; hour buckets of one day by their minutes, or they would share a column.
+bool period_less(const period& a, const period& b) {
+    return std::tie(a.from, a.clock_from, a.to, a.clock_to) < std::tie(b.from, b.clock_from, b.to, b.clock_to);
+}
 
 template <class Row>
 void place(rule_grid& g, const std::vector<const Row*>& rows) {

@@ -162,9 +162,9 @@ struct accounting_tap : report_sink {
     std::vector<unresolved_entity> unresolved_entities;
 };
 
-// Collects a report for the table or the HTML page, which arrange rows into grids and so take
-// them whole: a row's evidence is kept only where the page shows it (violated and at-risk
-// buckets, outcomes that fired), which is most of what a row costs.
+// Collects a report for the table, the HTML page or the workbook, which arrange rows into grids
+// and so take them whole: a row's evidence is kept only where they show it (violated and
+// at-risk buckets, outcomes that fired), which is most of what a row costs.
 struct people_report : report_sink {
     void begin(const report& r) override { whole = r; }
     void result(const result_row& row) override {
@@ -228,7 +228,7 @@ int check(const std::vector<std::string>& args) {
     const options o = parse_options(args);
     if (o.positional.size() != 1)
         throw usage_error("usage: mandate check PLAN --events FILE... [--registry FILE...] [--as-of DATE] "
-                          "[--format table|json|csv|html] [-o FILE] [--rejects FILE] [--strict] [--lang zh|en] [--width N]");
+                          "[--format table|json|csv|html|xlsx] [-o FILE] [--rejects FILE] [--strict] [--lang zh|en] [--width N]");
     const plan p = load_plan(o.positional[0], o.limits);
     if (!p) return 2;
     engine_options eo;
@@ -249,14 +249,18 @@ int check(const std::vector<std::string>& args) {
         // -o report.html writes HTML; a terminal gets the table; anything else JSON.
         const std::string out = o.output.value_or("-");
         auto ends = [&](const char* tail) { return out.size() > std::strlen(tail) && out.compare(out.size() - std::strlen(tail), std::string::npos, tail) == 0; };
-        format = ends(".html") || ends(".htm") ? "html" : ends(".csv") ? "csv" : ends(".txt") ? "table" : ends(".json") ? "json" : "";
+        format = ends(".html") || ends(".htm") ? "html" : ends(".csv") ? "csv" : ends(".txt") ? "table" : ends(".json") ? "json"
+                 : ends(".xlsx")                ? "xlsx"
+                                                : "";
         if (format.empty() && out != "-")
             throw usage_error("cannot tell the report's format from '" + out +
-                              "': name it .json, .csv, .html or .txt, or give --format (table, json, csv or html)");
+                              "': name it .json, .csv, .html, .xlsx or .txt, or give --format (table, json, csv, html or xlsx)");
         if (format.empty()) format = to_terminal ? "table" : "json";
     }
-    if (format != "json" && format != "csv" && format != "table" && format != "html")
-        throw usage_error("--format must be table, json, csv or html, not '" + format + "'");
+    if (format != "json" && format != "csv" && format != "table" && format != "html" && format != "xlsx")
+        throw usage_error("--format must be table, json, csv, html or xlsx, not '" + format + "'");
+    // A workbook is a zip archive: on a terminal it would be noise.
+    if (format == "xlsx" && to_terminal) throw usage_error("a workbook is not for a terminal: give -o FILE.xlsx");
     if (!o.as_of) {
         // An event dated far ahead (a typo, a test record) would judge every bucket as closed.
         const calendar::day close = last_close(p->model());
@@ -264,35 +268,49 @@ int check(const std::vector<std::string>& args) {
             std::cerr << io::note_text(o.lang, io::note::late_as_of, {calendar::to_iso(as_of), calendar::to_iso(close)}) << "\n";
     }
     accounting_tap tap;
-    write_output(o.output.value_or("-"), [&](std::ostream& out) {
-        // JSON and CSV are written row by row as the engine makes them; the table and the
-        // HTML page arrange rows into grids, so they take the report whole.
-        if (format == "json" || format == "csv") {
-            io::csv_options c;
-            c.raw = o.csv_raw;
-            const auto writer = format == "json" ? io::json_writer(out) : io::csv_writer(out, c);
-            tap.next = writer.get();
-            e.evaluate(as_of, tap);
-            tap.next = nullptr;
-            return;
-        }
+    if (format == "xlsx") {
+        // The workbook takes the report whole, as the table does; to a path it is written
+        // there directly, so an error names the path.
         people_report collected;
         tap.next = &collected;
         e.evaluate(as_of, tap);
         tap.next = nullptr;
-        const report& r = collected.whole;
-        if (format == "table") {
-            io::table_options t;
-            t.colour = o.colour.value_or(to_terminal && !std::getenv("NO_COLOR"));
-            t.lang = o.lang;
-            t.width = o.width.value_or(table_width(to_terminal));
-            io::write_table(r, out, t);
-        } else {
-            io::html_options h;
-            h.lang = o.lang;
-            io::write_html(r, out, h);
-        }
-    });
+        io::xlsx_options x;
+        x.lang = o.lang;
+        const std::string path = o.output.value_or("-");
+        if (path == "-") write_output(path, [&](std::ostream& out) { io::write_xlsx(collected.whole, out, x); });
+        else io::write_xlsx(collected.whole, path, x);
+    } else {
+        write_output(o.output.value_or("-"), [&](std::ostream& out) {
+            // JSON and CSV are written row by row as the engine makes them; the table and the
+            // HTML page arrange rows into grids, so they take the report whole.
+            if (format == "json" || format == "csv") {
+                io::csv_options c;
+                c.raw = o.csv_raw;
+                const auto writer = format == "json" ? io::json_writer(out) : io::csv_writer(out, c);
+                tap.next = writer.get();
+                e.evaluate(as_of, tap);
+                tap.next = nullptr;
+                return;
+            }
+            people_report collected;
+            tap.next = &collected;
+            e.evaluate(as_of, tap);
+            tap.next = nullptr;
+            const report& r = collected.whole;
+            if (format == "table") {
+                io::table_options t;
+                t.colour = o.colour.value_or(to_terminal && !std::getenv("NO_COLOR"));
+                t.lang = o.lang;
+                t.width = o.width.value_or(table_width(to_terminal));
+                io::write_table(r, out, t);
+            } else {
+                io::html_options h;
+                h.lang = o.lang;
+                io::write_html(r, out, h);
+            }
+        });
+    }
     if (o.rejects) write_output(*o.rejects, [&](std::ostream& out) { inputs->write_rejects(tap.rejected, out); });
     if (!tap.rejected.empty()) std::cerr << io::note_text(o.lang, io::note::records_rejected, {std::to_string(tap.rejected.size())}) << "\n";
     if (!tap.unresolved_entities.empty()) std::cerr << io::note_text(o.lang, io::note::entities_held_out, {std::to_string(tap.unresolved_entities.size())}) << "\n";

@@ -27,7 +27,7 @@ commands:
   fmt [--check] FILE...        rewrite rule files in canonical layout (- : stdin to stdout);
                                --check only reports files that would change (exit 1)
   check PLAN --events FILE... [--registry FILE...] [--as-of DATE]
-        [--format table|json|csv|html] [-o FILE] [--rejects FILE] [--strict]
+        [--format table|json|csv|html|xlsx] [-o FILE] [--rejects FILE] [--strict]
         [--color|--no-color] [--progress|--no-progress] [--state FILE [--state-every N]] [--csv-raw]
                                evaluate records against a plan and report; FILE is
                                JSON Lines, CSV (FILE.csv, or TYPE=FILE for one event

@@ -1,5 +1,5 @@
 // Writing reports: JSON (the `mandate.report/1` contract of DESIGN.md), CSV (one row per
-// bucket), a terminal table and an HTML page.
+// bucket), a terminal table, an HTML page and an Excel workbook.
 #pragma once
 
 #include <cstddef>
@@ -73,6 +73,22 @@ struct html_options {
 // per obligation and outcome, the violations with their evidence and cited clause, and the
 // accounting of the records read with the rejected ones.
 void write_html(const report& r, std::ostream& out, const html_options& options = {});
+
+struct xlsx_options {
+    language lang = language::zh;
+};
+
+// The Excel workbook: a summary sheet (the plan, the date, counts per obligation and outcome,
+// the legend), a sheet per obligation and outcome with its grid of units × periods (a glyph
+// and a fill colour per bucket) under its cited clause and requirement, the violated and
+// at-risk buckets with their evidence, and the accounting of the records read with the
+// rejected ones. Errors (of libxlsxwriter, or writing the output) throw std::runtime_error
+// naming the path.
+// Writes the workbook to `path` (created or replaced: a new file renamed over the old one, as
+// every output of the program).
+void write_xlsx(const report& r, const std::string& path, const xlsx_options& options = {});
+// The same to a stream (through a temporary file): standard output, a device, a FIFO.
+void write_xlsx(const report& r, std::ostream& out, const xlsx_options& options = {});
 
 // In plain words: what rule `rule` asks, for whom and when (its heading for explain).
 std::string explain_rule(const report& r, int rule, language lang = language::zh);

@@ -618,6 +618,26 @@ PYBIND11_MODULE(_mandate, m) {
         --lang LANG`; `lang` is "zh" (the default) or "en", else ValueError.
     )pbdoc")
         .def(
+            "to_xlsx",
+            [](const report_object& x, py::object path, py::object lang) {
+                mandate::io::xlsx_options options;
+                options.lang = language_of(lang);
+                const std::string file = py::str(py::module_::import("os").attr("fspath")(path));
+                try {
+                    mandate::io::write_xlsx(*x.r, file, options);
+                } catch (const std::runtime_error& e) {  // the file could not be written
+                    PyErr_SetString(PyExc_OSError, e.what());
+                    throw py::error_already_set();
+                }
+            },
+            py::arg("path"), py::arg("lang") = "zh",
+            R"pbdoc(
+        Writes the Excel workbook to `path` (a str or path-like; created or replaced whole): a
+        summary sheet, a sheet per obligation and outcome with its units by periods grid, the
+        violations with their evidence and clause, and the records read. The same bytes as
+        `mandate check ... -o PATH --lang LANG`; `lang` is "zh" (the default) or "en".
+    )pbdoc")
+        .def(
             "explain",
             [](const report_object& x, py::object obligation, py::object outcome, py::object unit, py::object period,
                py::object lang) { return explain_text(*x.r, obligation, outcome, unit, period, lang); },

@@ -230,10 +230,13 @@ public:
         return s;
     }
 
-    void properties(const std::string& title_text, const std::string& subject) {
+    // The title and subject; the creation time is the report's as-of date (midnight UTC), so
+    // the workbook is a function of the report, the same bytes from one run to the next.
+    void properties(const std::string& title_text, const std::string& subject, calendar::day as_of) {
         lxw_doc_properties p{};
         p.title = const_cast<char*>(title_text.c_str());
         p.subject = const_cast<char*>(subject.c_str());
+        p.created = static_cast<time_t>(as_of) * 86400;
         check(workbook_set_properties(book_, &p));
     }
 
@@ -670,7 +673,7 @@ void build(const report& r, const std::string& file, const std::string& target, 
     const auto grids = detail::grids_of(r);
     workbook book(file, target, tmpdir);
     const check::plan* model = w.plan();
-    book.properties(cell_text(model && !model->title.empty() ? model->title : r.plan), w(phrase::as_of, {calendar::to_iso(r.as_of)}));
+    book.properties(cell_text(model && !model->title.empty() ? model->title : r.plan), w(phrase::as_of, {calendar::to_iso(r.as_of)}), r.as_of);
     // Names first, the fixed sheets' before the rules', so no rule's label can take them.
     std::vector<std::string> taken;
     const std::string summary_name = sheet_name(w(phrase::xlsx_summary), "summary", taken);

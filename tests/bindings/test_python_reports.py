@@ -198,6 +198,23 @@ class WritersTest(unittest.TestCase):
         self.assertTrue(zh.startswith("<!DOCTYPE html>") or zh.lower().startswith("<!doctype html>"), zh[:40])
         self.same(self.report.to_html("en"), *self.check("--format", "html", "--lang", "en"))
 
+    def test_xlsx_in_both_languages(self):
+        # The workbook's bytes are a function of the report (its creation time is the as-of
+        # date), so Python's equals the command line's.
+        with tempfile.TemporaryDirectory() as tmp:
+            for lang in ("zh", "en"):
+                mine, theirs = os.path.join(tmp, f"py-{lang}.xlsx"), os.path.join(tmp, f"cli-{lang}.xlsx")
+                self.assertIsNone(self.report.to_xlsx(pathlib.Path(mine), lang=lang))
+                cli(*self.check("-o", theirs, "--lang", lang))
+                with open(mine, "rb") as a, open(theirs, "rb") as b:
+                    data = a.read()
+                    self.assertTrue(data.startswith(b"PK"))
+                    self.assertEqual(data, b.read(), lang)
+            with self.assertRaises(OSError):
+                self.report.to_xlsx(os.path.join(tmp, "no-such-dir", "r.xlsx"))
+            with self.assertRaises(ValueError):
+                self.report.to_xlsx(os.path.join(tmp, "r.xlsx"), lang="fr")
+
     def test_explain_in_both_languages(self):
         def explain(*args):
             return ("explain", PLAN, *town_inputs(), *args)

@@ -97,6 +97,16 @@ column_labels label_columns(const std::vector<period>& columns, language lang) {
     out.top.assign(columns.size(), "");
     out.bottom.assign(columns.size(), "");
     if (columns.empty()) return out;
+    if (columns[0].has_clock()) {
+        // Hour buckets: the day above where it changes (04-10), the hour of each below (14).
+        out.two_rows = true;
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            const std::string from = columns[i].from_text();  // 2025-07-03T14:00+08:00
+            if (i == 0 || columns[i].from != columns[i - 1].from) out.top[i] = from.substr(5, 5);
+            out.bottom[i] = from.substr(11, 2);
+        }
+        return out;
+    }
     // Cumulative buckets share their start: they are told apart by their end.
     const bool same_start = std::all_of(columns.begin(), columns.end(), [&](const period& p) { return p.from == columns[0].from; });
     std::vector<calendar::ymd> ref;

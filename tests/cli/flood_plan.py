@@ -302,6 +302,21 @@ with tempfile.TemporaryDirectory() as tmp:
             expect(o["evidence"]["measures"] == measures[i],
                    f"{as_of}: {key}: measures {measures[i]}, got {o['evidence']['measures']}")
 
+# --- the table heads hour buckets with the day over the hour ---------------------------------
+# response_water_report as of 2025-07-06 (worked out above): the twelve 6-hour buckets of
+# 07-03..07-05, each with a report but 07-04 12:00-17:59, violated since 07-05.
+p = subprocess.run([BIN, "check", PLAN, "--events", RECORDS, "--as-of", "2025-07-06", "--format", "table", "--lang", "en"],
+                   capture_output=True, text=True)
+lines = p.stdout.split("\n")
+at = next((i for i, l in enumerate(lines) if l.startswith("response_water_report  ")), None)
+expect(at is not None and lines[at + 1:at + 6] == [
+    "  11 satisfied, 1 violated, 0 pending",
+    "              07-03       07-04       07-05",
+    "              00 06 12 18 00 06 12 18 00 06 12 18",
+    "  白石水库 s1 ✓  ✓  ✓  ✓  ✓  ✓  ✗  ✓  ✓  ✓  ✓  ✓",
+    "    violated  白石水库 s1  2025-07-04T12:00+08:00..2025-07-04T17:59+08:00  value 0 (must be ≥ 1)",
+], f"the table of response_water_report: {lines[at:at + 7] if at is not None else p.stdout}")
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

@@ -435,8 +435,7 @@ std::string explain_text(const mandate::report& r, py::handle obligation, py::ha
     // Obligations and outcomes are separate namespaces: each argument looks in its own.
     const int rule = obligation_id ? model.find_obligation(*obligation_id) : model.find_outcome(*outcome_id);
     if (rule < 0)
-        throw py::value_error(std::string("the plan has no ") +
-                              (obligation_id ? "obligation '" + *obligation_id : "outcome '" + *outcome_id) + "'");
+        throw py::value_error(mandate::io::no_such_rule(model, !obligation_id, obligation_id ? *obligation_id : *outcome_id));
     const mandate::check::rule& rr = model.rules[static_cast<std::size_t>(rule)];
     if (!unit && !rr.var.empty())
         throw py::value_error("'" + rr.id + "' is judged for each unit (each " + rr.var + "): give unit=");

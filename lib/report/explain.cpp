@@ -6,6 +6,7 @@
 
 #include "grid.hpp"
 #include "mandate/calendar/schedule.hpp"
+#include "mandate/check/check.hpp"
 #include "mandate/graph/plan.hpp"
 #include "mandate/report/report_writer.hpp"
 #include "words.hpp"
@@ -197,18 +198,63 @@ std::string explain(const report& r, const outcome_row& x, language lang) {
     return out.str();
 }
 
+std::string no_such_rule(const check::plan& plan, bool outcome, const std::string& wrong) {
+    std::vector<std::string> ids;
+    std::string hint;
+    for (const auto& rule : plan.rules) {
+        if (rule.outcome != outcome) continue;
+        ids.push_back(rule.id);
+        if (!rule.label.empty() && rule.label == wrong) hint = ", did you mean '" + rule.id + "' (" + rule.label + ")?";
+    }
+    if (hint.empty()) {
+        hint = check::did_you_mean(wrong, ids);
+        for (const auto& rule : plan.rules)
+            if (rule.outcome == outcome && !rule.label.empty() && hint == ", did you mean '" + rule.id + "'?")
+                hint = ", did you mean '" + rule.id + "' (" + rule.label + ")?";
+    }
+    return std::string("the plan has no ") + (outcome ? "outcome" : "obligation") + " '" + wrong + "'" + hint;
+}
+
 std::string explain_unit(const report& r, int rule, const std::optional<std::string>& unit,
                          const std::optional<bucket_selector>& period, language lang) {
     const detail::words w(r, lang);
     const check::rule* rr = w.rule(rule);
     if (!rr) return {};
+    // A unit the rule has no bucket for, when it has buckets for others: a typo, or a name
+    // given for an id. Said with the closest ids and names.
+    if (!rr->var.empty() && unit) {
+        std::vector<std::string> units;
+        bool known = false;
+        for (const auto& x : r.results)
+            if (x.rule == rule && x.unit) {
+                known = known || *x.unit == *unit;
+                if (units.empty() || units.back() != *x.unit) units.push_back(*x.unit);
+            }
+        for (const auto& x : r.outcomes)
+            if (x.rule == rule && x.unit) {
+                known = known || *x.unit == *unit;
+                if (units.empty() || units.back() != *x.unit) units.push_back(*x.unit);
+            }
+        if (!known && !units.empty()) {
+            std::string hint;
+            for (const auto& u : units)  // a name given for an id
+                if (const std::string* name = r.name_of(u); name && *name == *unit) hint = ", did you mean '" + u + "' (" + *name + ")?";
+            if (hint.empty()) {
+                hint = check::did_you_mean(*unit, units);
+                const auto quote = hint.find('\'');
+                if (!hint.empty() && quote != std::string::npos) {
+                    const std::string id = hint.substr(quote + 1, hint.rfind('\'') - quote - 1);
+                    if (const std::string* name = r.name_of(id)) hint.insert(hint.size() - 1, " (" + *name + ")");
+                }
+            }
+            throw std::invalid_argument(rr->id + " has no bucket for unit '" + *unit + "' as of " + calendar::to_iso(r.as_of) + hint);
+        }
+    }
     const void* chosen = nullptr;
-    std::string not_found;
     if (period) {
         const row_choice choice = select_row(r, rule, rr->var.empty() ? std::nullopt : unit, *period);
-        if (choice.matches > 1) throw std::invalid_argument(choice.error);
+        if (choice.matches != 1) throw std::invalid_argument(choice.error);
         chosen = choice.result ? static_cast<const void*>(choice.result) : static_cast<const void*>(choice.outcome);
-        not_found = choice.error;
     }
     std::string out = explain_rule(r, rule, lang);
     const std::string unit_id = unit.value_or("");
@@ -227,7 +273,6 @@ std::string explain_unit(const report& r, int rule, const std::optional<std::str
             out += "\n" + explain(r, x, lang);
         }
     if (shown > 0) return out;
-    if (period) return out + "\n  " + not_found + "\n";
     if (unit) return out + "\n" + w(phrase::x_no_bucket_of, {detail::terminal_text(*unit), calendar::to_iso(r.as_of)}) + "\n";
     return out + "\n" + w(phrase::x_no_bucket_yet, {calendar::to_iso(r.as_of)}) + "\n";
 }

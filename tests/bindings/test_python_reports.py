@@ -231,11 +231,18 @@ class WritersTest(unittest.TestCase):
                           *explain("--obligation", "leaflets", "--unit", "v2", "--period", "2023-05-31", "--lang", lang))
                 self.same(self.report.explain(outcome="commend", unit="v1", lang=lang),
                           *explain("--outcome", "commend", "--unit", "v1", "--lang", lang))
-                # No bucket in March: the heading, and why there is none.
-                self.same(self.report.explain("monthly_activity", unit="v2", period="2023-03", lang=lang),
-                          *explain("--obligation", "monthly_activity", "--unit", "v2", "--period", "2023-03", "--lang", lang))
-                self.same(self.report.explain("monthly_activity", unit="nobody", lang=lang),
-                          *explain("--obligation", "monthly_activity", "--unit", "nobody", "--lang", lang))
+                # No bucket in March, no unit 'nobody': refused as the command line refuses them
+                # (exit 2), with the same message.
+                for args, kwargs in (
+                        (("--period", "2023-03"), {"unit": "v2", "period": "2023-03"}),
+                        ((), {"unit": "nobody"})):
+                    with self.assertRaises(ValueError) as caught:
+                        self.report.explain("monthly_activity", lang=lang, **kwargs)
+                    unit = kwargs["unit"]
+                    p = subprocess.run([MANDATE, *explain("--obligation", "monthly_activity", "--unit", unit, *args, "--lang", lang)],
+                                       capture_output=True, text=True)
+                    self.assertEqual(p.returncode, 2)
+                    self.assertIn(str(caught.exception), p.stderr)
         self.assertEqual(self.report.explain("monthly_activity", unit="v1"),
                          self.report.explain("monthly_activity", unit="v1", lang="zh"))
 

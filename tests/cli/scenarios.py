@@ -181,8 +181,8 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and "v1, 2024-04-01..2024-05-31: violated" in r.stdout and "v1, 2024-04-01..2024-06-30" not in r.stdout,
           f"cumulative month: {r.stdout!r}")
     r = run(*base, "--obligation", "monthly_activity", "--period", "2024-07")
-    check(r.returncode == 0 and "no bucket of monthly_activity for v1 as of 2024-07-01 lies in 2024-07" in r.stdout,
-          f"none: {r.stdout!r}")
+    check(r.returncode == 2 and "no bucket of monthly_activity for v1 as of 2024-07-01 lies in 2024-07" in r.stderr,
+          f"none: {r.returncode} {r.stderr!r}")
     r = run(*base, "--obligation", "monthly_activity", "--period", "2024-13")
     check(r.returncode == 2 and "--period must be a date" in r.stderr, f"bad period: {r.stderr!r}")
 

@@ -2,6 +2,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -155,9 +156,11 @@ struct accounting_tap : report_sink {
     void end(const report& r) override {
         rejected = r.rejected;
         unresolved_entities = r.unresolved_entities;
+        inputs = r.inputs;
         if (next) next->end(r);
     }
     report_sink* next = nullptr;
+    input_counts inputs;
     std::vector<rejection> rejected;
     std::vector<unresolved_entity> unresolved_entities;
 };
@@ -184,6 +187,44 @@ struct people_report : report_sink {
     }
     report whole;
 };
+
+// A report that is empty for a reason the user can mend says so on stderr, with the likely
+// cause and the fix: no entity record read at all (a missing --registry), every record of the
+// registry rejected (an encoding), or most events naming units nobody registered. True when
+// it said something (--strict then fails).
+bool loud_empty_results(const check::plan& model, const options& o, const input_counts& in, const std::vector<rejection>& rejected) {
+    const bool has_units = std::any_of(model.rules.begin(), model.rules.end(), [](const check::rule& r) { return !r.var.empty(); });
+    if (!has_units) return false;
+    std::uint64_t registry_rejected = 0;
+    const rejection* first = nullptr;
+    bool not_utf8 = false;
+    for (const rejection& x : rejected) {
+        if (std::find(o.registry.begin(), o.registry.end(), x.source) == o.registry.end()) continue;
+        ++registry_rejected;
+        if (!first) first = &x;
+        not_utf8 = not_utf8 || x.reason.find("UTF-8") != std::string::npos;
+    }
+    if (in.entities == 0 && registry_rejected > 0) {
+        std::cerr << io::note_text(o.lang, io::note::all_entities_rejected,
+                                   {std::to_string(registry_rejected), first->source + ":" + std::to_string(first->line) + ": " + first->reason,
+                                    not_utf8 ? io::note_text(o.lang, io::note::encoding_hint, {}) : std::string()})
+                  << "\n";
+        return true;
+    }
+    if (in.entities == 0) {
+        std::cerr << io::note_text(o.lang, io::note::no_entities, {std::to_string(in.unresolved)}) << "\n";
+        return true;
+    }
+    const std::uint64_t events = in.applied + in.unresolved;
+    if (in.unresolved * 2 > events) {
+        const std::uint64_t tenths = (in.unresolved * 1000 + events / 2) / events;  // of a percent
+        const std::string share = std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + "%";
+        std::cerr << io::note_text(o.lang, io::note::mostly_unresolved, {std::to_string(in.unresolved), std::to_string(events), share})
+                  << "\n";
+        return true;
+    }
+    return false;
+}
 
 // The table's width: $COLUMNS (else the terminal's) on a terminal, 100 otherwise.
 std::size_t table_width(bool to_terminal) {
@@ -314,7 +355,8 @@ int check(const std::vector<std::string>& args) {
     if (o.rejects) write_output(*o.rejects, [&](std::ostream& out) { inputs->write_rejects(tap.rejected, out); });
     if (!tap.rejected.empty()) std::cerr << io::note_text(o.lang, io::note::records_rejected, {std::to_string(tap.rejected.size())}) << "\n";
     if (!tap.unresolved_entities.empty()) std::cerr << io::note_text(o.lang, io::note::entities_held_out, {std::to_string(tap.unresolved_entities.size())}) << "\n";
-    return o.strict && (!tap.rejected.empty() || !tap.unresolved_entities.empty()) ? 1 : 0;
+    const bool empty = loud_empty_results(p->model(), o, tap.inputs, tap.rejected);
+    return o.strict && (!tap.rejected.empty() || !tap.unresolved_entities.empty() || empty) ? 1 : 0;
 }
 
 int graph(const std::vector<std::string>& args) {
@@ -335,7 +377,7 @@ int explain(const std::vector<std::string>& args) {
     // Obligations and outcomes are separate namespaces: each option looks in its own.
     const int rule = o.obligation ? p->model().find_obligation(*o.obligation) : p->model().find_outcome(*o.outcome);
     if (rule < 0)
-        throw usage_error(std::string("the plan has no ") + (o.obligation ? "obligation '" + *o.obligation : "outcome '" + *o.outcome) + "'");
+        throw usage_error(io::no_such_rule(p->model(), !o.obligation, o.obligation ? *o.obligation : *o.outcome));
     engine_options eo;
     eo.limits = o.limits;
     engine e(p, eo);

@@ -15,6 +15,10 @@
 #include "mandate/json_text.hpp"  // io::json_string
 #include "mandate/report/select.hpp"  // bucket_selector
 
+namespace mandate::check {
+struct plan;
+}
+
 namespace mandate::io {
 
 // The language of people-facing output (the table, the HTML page, the workbook, explain):
@@ -47,6 +51,10 @@ enum class note : std::uint8_t {
     entities_held_out,  // {0}: how many entities are held out of the hierarchy
     late_as_of,         // {0}: the default as-of date, {1}: the day the plan's last period closes
     watch_rejected,     // {0}: source, {1}: line, {2}: why (`mandate watch`, one record)
+    no_entities,        // {0}: how many events are unresolved for want of any entity record
+    all_entities_rejected,  // {0}: the registry's records, {1}: the first rejection, {2}: encoding_hint or ""
+    encoding_hint,      // what to do about a registry that is not UTF-8
+    mostly_unresolved,  // {0}: events unresolved, {1}: events, {2}: the share as a percent
 };
 std::string note_text(language lang, note n, std::initializer_list<std::string_view> args);
 
@@ -99,8 +107,13 @@ std::string explain(const report& r, const result_row& row, language lang = lang
 std::string explain(const report& r, const outcome_row& row, language lang = language::zh);
 // What `mandate explain` prints for one rule and unit (nullopt for a rule without `each`): the
 // rule's heading, then each of the unit's buckets, or only the one `period` names, each after
-// a blank line; or, after the heading, why there is none. Throws std::invalid_argument when
-// `period` names several buckets (the message lists them, for the user to name one).
+// a blank line; or, after the heading, that none has started. Throws std::invalid_argument
+// when `period` names no bucket or several (the message lists them, for the user to name
+// one), or when the rule has buckets for other units but none for `unit` (the message
+// suggests the closest ids, and the id of a unit `unit` is the registry's name of).
+// "the plan has no obligation 'montly', did you mean 'monthly_activity' (每月宣传活动)?": for a
+// rule id given on a command line or to a binding; a label given for an id is matched too.
+std::string no_such_rule(const check::plan& plan, bool outcome, const std::string& wrong);
 std::string explain_unit(const report& r, int rule, const std::optional<std::string>& unit,
                          const std::optional<bucket_selector>& period, language lang = language::zh);
 

@@ -13,9 +13,11 @@ import gzip
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 BIN = sys.argv[1]
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -120,6 +122,52 @@ with tempfile.TemporaryDirectory() as tmp:
     state = os.path.join(tmp, "state")
     same_report(check(events=gz, extra=("--state", state, "--state-every", "2")), "gzip under --state")
     same_report(check(events=gz, extra=("--state", state, "--state-every", "2")), "gzip resumed from --state")
+
+    # Stopped inside a compressed input: nothing of it is saved, the state saved before it (the
+    # registry and leaflets, read first) stays, and the same command reads it again from the
+    # start. The events (the town's 50 times over: duplicates after the first copy) come
+    # through a FIFO, so the run is surely inside them when SIGTERM arrives.
+    many = gzip.compress(events * 50)
+    fifo = os.path.join(tmp, "events.fifo")
+    os.mkfifo(fifo)
+    state = os.path.join(tmp, "state-stopped")
+    whole = check(registry=REGISTRY, events=write(os.path.join(tmp, "many.gz"), many))
+    expect(whole.returncode == 0, f"50 copies: exit {whole.returncode} {whole.stderr!r}")
+    args = [BIN, "check", PLAN, "--registry", REGISTRY, "--events", "leaflet=" + LEAFLETS, fifo,
+            "--as-of", "2023-07-03", "--format", "json", "--state", state, "--state-every", "2"]
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with open(fifo, "wb") as feed:  # opens once the run opens it, after the CSV files
+        feed.write(many[:len(many) // 2])
+        feed.flush()
+        deadline = time.time() + 30
+        while not os.path.exists(state) and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        p.send_signal(signal.SIGTERM)
+        feed.write(many[len(many) // 2:])
+    out, err = p.communicate(timeout=60)
+    expect(p.returncode == 130, f"stopped inside a gzip input: exit {p.returncode} {err!r}")
+    expect(err.startswith(f"mandate check: interrupted inside {fifo}, which is compressed and so saved only whole: "
+                          f"{state} holds the records read before it".encode()), f"stopped inside a gzip input: {err!r}")
+    # The positions: done, lines, bytes, hash, line ended, source. The registry (7 lines) and
+    # the leaflets (4 lines) were read whole; the events, not at all.
+    saved = read(state)
+    saved = saved[saved.find(b"mandate-resume 2\n"):].split(b"\n")
+    positions = {line.split(b" ", 5)[5].decode(): line.split(b" ")[:3] for line in saved[1:4]}
+    expect(positions == {REGISTRY: [b"1", b"7", str(len(read(REGISTRY))).encode()],
+                         LEAFLETS: [b"1", b"4", str(len(read(LEAFLETS))).encode()],
+                         fifo: [b"0", b"0", b"0"]}, f"the state holds the CSV files, nothing of the events: {positions}")
+    # The same command reads the events again, whole, and reports as a run never stopped.
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with open(fifo, "wb") as feed:
+        feed.write(many)
+    out, err = p.communicate(timeout=60)
+    expect(p.returncode == 0, f"resumed after a stop inside a gzip input: exit {p.returncode} {err!r}")
+    if p.returncode == 0 and whole.returncode == 0:
+        a, b = json.loads(out), json.loads(whole.stdout)
+        for key in ("results", "outcomes", "inputs"):
+            expect(a[key] == b[key], f"resumed after a stop inside a gzip input: {key} differ")
+        expect(a["inputs"]["read"] == 6 + 3 + 8 * 50, f"resumed: every record once: {a['inputs']}")
 
     # ---------------------------------------------------------------- zstd
     if shutil.which("zstd"):

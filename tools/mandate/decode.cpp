@@ -53,6 +53,7 @@ bool decoded_buf::fill_raw() {
         return false;
     }
     in_end_ += static_cast<std::size_t>(n);
+    raw_read_ += static_cast<std::uint64_t>(n);
     return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include <iconv.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <streambuf>
@@ -36,6 +37,8 @@ public:
     const std::string& error() const { return error_; }
     // After the whole file is read with `sniff`: its bytes were not UTF-8, but are GB18030.
     bool reads_as_gb18030() const;
+    // How many bytes of the file have been read so far (for a progress bar: of the file's size).
+    std::uint64_t raw_read() const { return raw_read_; }
 
 protected:
     int_type underflow() override;
@@ -54,6 +57,7 @@ private:
     compression kind_ = compression::none;
     std::vector<char> in_, mid_, out_;
     std::size_t in_pos_ = 0, in_end_ = 0;
+    std::uint64_t raw_read_ = 0;
     struct codecs;
     std::unique_ptr<codecs> codecs_;
     bool frame_open_ = false;  // a compressed stream has begun and not yet ended

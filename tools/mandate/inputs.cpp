@@ -179,9 +179,12 @@ private:
 // CSV header read again before the rows that follow where an earlier run stopped).
 class counting_buf : public std::streambuf {
 public:
-    // `hash`: null when no state is kept, and nothing needs hashing.
-    counting_buf(std::streambuf* source, int tee, progress_bar& bar, prefix_hash* hash, std::string prelude = {})
-        : source_(source), tee_(tee), bar_(bar), hash_(hash), prelude_(std::move(prelude)), buffer_(std::size_t{1} << 20) {
+    // `hash`: null when no state is kept, and nothing needs hashing. The progress bar counts
+    // the file's bytes, which `decoded` has read (compressed, they are fewer than its text's).
+    // `raw_skipped`: the file's bytes read before (the part a state says was read already).
+    counting_buf(decoded_buf& source, std::uint64_t raw_skipped, int tee, progress_bar& bar, prefix_hash* hash, std::string prelude = {})
+        : source_(&source), decoded_(source), tee_(tee), bar_(bar), hash_(hash), prelude_(std::move(prelude)),
+          buffer_(std::size_t{1} << 20), raw_told_(raw_skipped) {
         if (!prelude_.empty()) setg(prelude_.data(), prelude_.data(), prelude_.data() + prelude_.size());
     }
 
@@ -222,7 +225,10 @@ private:
         const auto size = static_cast<std::size_t>(n);
         if (tee_ >= 0 && !detail::write_all(tee_, p, size))
             throw usage_error(std::string("cannot keep a copy of standard input for --rejects: ") + std::strerror(errno));
-        bar_.advance(size);
+        if (decoded_.raw_read() > raw_told_) {
+            bar_.advance(decoded_.raw_read() - raw_told_);
+            raw_told_ = decoded_.raw_read();
+        }
         if (hash_) hash_->add(p, size);
         delivered_ += size;
         for (const char* q = p; (q = static_cast<const char*>(std::memchr(q, '\n', size - static_cast<std::size_t>(q - p)))); ++q)
@@ -231,12 +237,14 @@ private:
     }
 
     std::streambuf* source_;
+    decoded_buf& decoded_;
     int tee_;
     progress_bar& bar_;
     prefix_hash* hash_;
     std::string prelude_;
     std::vector<char> buffer_;
     std::uint64_t delivered_ = 0, line_breaks_ = 0;
+    std::uint64_t raw_told_;  // of decoded_.raw_read(), what the bar has been told
     char last_ = '\n';
 };
 
@@ -464,7 +472,10 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
         at.done = false;
     }
     // The bytes are hashed only for a state to keep: a run without --state does not pay for it.
-    counting_buf counted(source, x.path == "-" ? stdin_copy_ : -1, bar, state_path_.empty() ? nullptr : &hash, prelude);
+    // The bytes read ahead to tell the compression count as this run's, for the bar; those a
+    // state said were read do not (of a compressed file, all read to check them).
+    const std::uint64_t raw_skipped = at.bytes == 0 ? 0 : compressed ? decoded.raw_read() : at.bytes;
+    counting_buf counted(decoded, raw_skipped, x.path == "-" ? stdin_copy_ : -1, bar, state_path_.empty() ? nullptr : &hash, prelude);
     std::istream in(&counted);
     const std::uint64_t start_bytes = at.bytes, start_lines = at.lines;
     try {

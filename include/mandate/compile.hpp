@@ -15,7 +15,8 @@ namespace mandate {
 using plan = std::shared_ptr<const graph::compiled_plan>;
 
 // Parses, checks and compiles a rule file. `name` labels diagnostics ("file:line:col"); `l`
-// bounds the file's size and its expressions' depth.
+// bounds the file's size and its expressions' depth. A UTF-8 byte order mark at the start is
+// dropped first: lines, columns and spans count from the character after it.
 result<plan> compile(std::string_view source, std::string name = "<rules>", const limits& l = {});
 
 }  // namespace mandate

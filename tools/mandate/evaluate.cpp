@@ -33,6 +33,7 @@ struct options {
     mandate::limits limits;
     io::language lang = io::language::zh;  // --lang: of the table, the HTML page, explain, the notes on stderr
     std::optional<std::size_t> width;      // --width: of the table
+    text_encoding encoding = text_encoding::utf8;  // --encoding: of the CSV inputs
 };
 
 // Options may repeat their value list: `--events a.jsonl b.jsonl --as-of ...`.
@@ -100,6 +101,12 @@ options parse_options(const std::vector<std::string>& args) {
             if (!digits || std::stoul(n) < 40) throw usage_error("--width needs a number of columns, 40 or more, not '" + n + "'");
             o.width = std::stoul(n);
             list = nullptr;
+        } else if (a == "--encoding") {
+            const std::string name = value(i, a);
+            const auto encoding = parse_encoding(name);
+            if (!encoding) throw usage_error("--encoding must be utf-8, gbk or gb18030, not '" + name + "'");
+            o.encoding = *encoding;
+            list = nullptr;
         } else if (a == "--csv-raw") {
             o.csv_raw = true;
             list = nullptr;
@@ -125,7 +132,7 @@ options parse_options(const std::vector<std::string>& args) {
 
 
 // Reads the --registry and --events files into the engine.
-std::unique_ptr<record_inputs> load_records(engine& e, const options& o) {
+std::unique_ptr<record_inputs> load_records(engine& e, const options& o, const std::string& command) {
     std::vector<input> inputs;
     for (const auto& path : o.registry) inputs.push_back(parse_input(path, e.plan().model()));
     for (const auto& path : o.events) inputs.push_back(parse_input(path, e.plan().model()));
@@ -137,6 +144,7 @@ std::unique_ptr<record_inputs> load_records(engine& e, const options& o) {
     auto reader = std::make_unique<record_inputs>(std::move(inputs), o.rejects.has_value(), o.progress,
                                                   o.limits.max_record_bytes);
     if (o.state) reader->use_state(*o.state, o.state_every);
+    reader->use_encoding(o.encoding, command);
     reader->load(e);
     return reader;
 }
@@ -269,13 +277,14 @@ int check(const std::vector<std::string>& args) {
     const options o = parse_options(args);
     if (o.positional.size() != 1)
         throw usage_error("usage: mandate check PLAN --events FILE... [--registry FILE...] [--as-of DATE] "
-                          "[--format table|json|csv|html|xlsx] [-o FILE] [--rejects FILE] [--strict] [--lang zh|en] [--width N]");
+                          "[--format table|json|csv|html|xlsx] [-o FILE] [--rejects FILE] [--strict] [--lang zh|en] [--width N] "
+                          "[--encoding utf-8|gbk|gb18030]");
     const plan p = load_plan(o.positional[0], o.limits);
     if (!p) return 2;
     engine_options eo;
     eo.limits = o.limits;
     engine e(p, eo);
-    const auto inputs = load_records(e, o);
+    const auto inputs = load_records(e, o, "mandate check");
     calendar::day as_of;
     if (o.as_of) {
         as_of = parse_date_option(*o.as_of, "--as-of");
@@ -371,7 +380,7 @@ int explain(const std::vector<std::string>& args) {
     const options o = parse_options(args);
     if (o.positional.size() != 1 || (!o.obligation == !o.outcome) || !o.unit)
         throw usage_error("usage: mandate explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID "
-                          "[--period DATE|FROM..TO|YYYY-MM] [--as-of DATE]");
+                          "[--period DATE|FROM..TO|YYYY-MM] [--as-of DATE] [--encoding utf-8|gbk|gb18030]");
     const plan p = load_plan(o.positional[0], o.limits);
     if (!p) return 2;
     // Obligations and outcomes are separate namespaces: each option looks in its own.
@@ -381,7 +390,7 @@ int explain(const std::vector<std::string>& args) {
     engine_options eo;
     eo.limits = o.limits;
     engine e(p, eo);
-    load_records(e, o);
+    load_records(e, o, "mandate explain");
     calendar::day as_of;
     if (o.as_of) as_of = parse_date_option(*o.as_of, "--as-of");
     else if (auto latest = e.latest_event_date()) as_of = *latest;

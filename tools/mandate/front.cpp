@@ -59,7 +59,11 @@ void write_output(const std::string& path, const std::function<void(std::ostream
 std::string read_source_file(const std::string& path, std::size_t max_bytes) {
     std::error_code ec;
     if (path != "-" && std::filesystem::is_directory(path, ec)) throw usage_error("cannot read " + path + ": it is a directory");
-    return read_file(path, max_bytes);
+    std::string text = read_file(path, max_bytes);
+    // A UTF-8 byte order mark (as some Windows editors write) is not part of the rules: without
+    // it, columns count from the first character one sees. fmt writes the file without it.
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+    return text;
 }
 
 std::string take_value(const std::vector<std::string>& args, std::size_t& i, const std::string& name) {

@@ -28,11 +28,13 @@ namespace mandate::cli {
 
 namespace {
 
+// FILE.csv, or a compressed one named so: FILE.csv.gz, FILE.csv.zst (compression itself is told
+// by the content, whatever the name).
 bool ends_with_csv(const std::string& path) {
-    if (path.size() < 4) return false;
-    std::string tail = path.substr(path.size() - 4);
-    std::transform(tail.begin(), tail.end(), tail.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return tail == ".csv";
+    std::string name = path;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto ends = [&](const std::string& tail) { return name.size() >= tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0; };
+    return ends(".csv") || ends(".csv.gz") || ends(".csv.zst");
 }
 
 bool is_identifier(const std::string& s) {
@@ -177,9 +179,12 @@ private:
 // CSV header read again before the rows that follow where an earlier run stopped).
 class counting_buf : public std::streambuf {
 public:
-    // `hash`: null when no state is kept, and nothing needs hashing.
-    counting_buf(std::streambuf* source, int tee, progress_bar& bar, prefix_hash* hash, std::string prelude = {})
-        : source_(source), tee_(tee), bar_(bar), hash_(hash), prelude_(std::move(prelude)), buffer_(std::size_t{1} << 20) {
+    // `hash`: null when no state is kept, and nothing needs hashing. The progress bar counts
+    // the file's bytes, which `decoded` has read (compressed, they are fewer than its text's).
+    // `raw_skipped`: the file's bytes read before (the part a state says was read already).
+    counting_buf(decoded_buf& source, std::uint64_t raw_skipped, int tee, progress_bar& bar, prefix_hash* hash, std::string prelude = {})
+        : source_(&source), decoded_(source), tee_(tee), bar_(bar), hash_(hash), prelude_(std::move(prelude)),
+          buffer_(std::size_t{1} << 20), raw_told_(raw_skipped) {
         if (!prelude_.empty()) setg(prelude_.data(), prelude_.data(), prelude_.data() + prelude_.size());
     }
 
@@ -220,7 +225,10 @@ private:
         const auto size = static_cast<std::size_t>(n);
         if (tee_ >= 0 && !detail::write_all(tee_, p, size))
             throw usage_error(std::string("cannot keep a copy of standard input for --rejects: ") + std::strerror(errno));
-        bar_.advance(size);
+        if (decoded_.raw_read() > raw_told_) {
+            bar_.advance(decoded_.raw_read() - raw_told_);
+            raw_told_ = decoded_.raw_read();
+        }
         if (hash_) hash_->add(p, size);
         delivered_ += size;
         for (const char* q = p; (q = static_cast<const char*>(std::memchr(q, '\n', size - static_cast<std::size_t>(q - p)))); ++q)
@@ -229,20 +237,20 @@ private:
     }
 
     std::streambuf* source_;
+    decoded_buf& decoded_;
     int tee_;
     progress_bar& bar_;
     prefix_hash* hash_;
     std::string prelude_;
     std::vector<char> buffer_;
     std::uint64_t delivered_ = 0, line_breaks_ = 0;
+    std::uint64_t raw_told_;  // of decoded_.raw_read(), what the bar has been told
     char last_ = '\n';
 };
 
 // Copies the physical lines [first, first + count) of each range, in order, from `path` to
 // `out`, streaming: a line is never held whole. A byte order mark at the start is dropped.
-void copy_lines(const std::string& path, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges, std::ostream& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw usage_error("cannot read " + path + " again to copy its rejected records");
+void copy_lines(std::istream& in, const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges, std::ostream& out) {
     std::vector<char> block(std::size_t{1} << 20);
     std::uint64_t line = 1;
     std::size_t next = 0;  // the first range not yet finished
@@ -307,6 +315,11 @@ extern "C" void request_stop(int) { stop_requested = 1; }
 
 
 }  // namespace
+
+void record_inputs::use_encoding(text_encoding encoding, std::string command) {
+    encoding_ = encoding;
+    command_ = std::move(command);
+}
 
 void record_inputs::use_state(std::string path, std::uint64_t every) {
     state_path_ = std::move(path);
@@ -410,6 +423,16 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
         if (!file) throw usage_error("cannot read " + x.path + ": " + std::strerror(errno));
         source = file.rdbuf();
     }
+    // Decompressed and converted to UTF-8 before anything else sees the bytes: line numbers,
+    // the copy of standard input kept for --rejects and the state's hashes are all of the text.
+    const text_encoding encoding = x.csv ? encoding_ : text_encoding::utf8;
+    decoded_buf decoded(source, x.source, encoding, x.csv);
+    source = &decoded;
+    const bool compressed = decoded.kind() != compression::none;
+    // A compressed input is saved only whole: one stopped part-way is read again from the
+    // state saved before it, which must then exist.
+    std::error_code state_ec;
+    if (compressed && !state_path_.empty() && !std::filesystem::exists(state_path_, state_ec)) save(e);
     // The engine holds at most a block and the longest record read but not yet taken, and this
     // side reads a block ahead: a checkpoint's position is never further behind than that.
     prefix_hash hash((std::size_t{2} << 20) + max_record_bytes_ + 16);
@@ -449,9 +472,13 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
         at.done = false;
     }
     // The bytes are hashed only for a state to keep: a run without --state does not pay for it.
-    counting_buf counted(source, x.path == "-" ? stdin_copy_ : -1, bar, state_path_.empty() ? nullptr : &hash, prelude);
+    // The bytes read ahead to tell the compression count as this run's, for the bar; those a
+    // state said were read do not (of a compressed file, all read to check them).
+    const std::uint64_t raw_skipped = at.bytes == 0 ? 0 : compressed ? decoded.raw_read() : at.bytes;
+    counting_buf counted(decoded, raw_skipped, x.path == "-" ? stdin_copy_ : -1, bar, state_path_.empty() ? nullptr : &hash, prelude);
     std::istream in(&counted);
     const std::uint64_t start_bytes = at.bytes, start_lines = at.lines;
+    try {
     if (x.csv) {
         e.add_csv(in, x.source, x.type, start_lines);  // a CSV file is saved once read whole
     } else {
@@ -463,6 +490,13 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
             // callback itself: this block ends before add_jsonl calls it.)
             options.checkpoint_every = 1;
             options.checkpoint = [&, since = std::uint64_t{0}](std::uint64_t lines, std::uint64_t bytes) mutable {
+                if (compressed) {
+                    if (!stop_requested) return;
+                    bar.finish();
+                    throw interrupted_error("interrupted inside " + x.source + ", which is compressed and so saved only whole: " +
+                                            state_path_ + " holds the records read before it; the same command resumes "
+                                            "from there, reading " + x.source + " again");
+                }
                 if (++since < state_every_ && !stop_requested) return;
                 since = 0;
                 at.lines = lines;
@@ -479,6 +513,17 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
         }
         e.add_jsonl(in, x.source, options);  // throws on a read error part-way
     }
+    } catch (const interrupted_error&) {
+        throw;
+    } catch (const std::exception&) {
+        if (!decoded.error().empty()) throw usage_error("cannot read " + decoded.error());
+        throw;
+    }
+    // A corrupt or truncated compressed file ends its reading where it went wrong: the run
+    // stops (exit 2) rather than report on part of the file.
+    if (!decoded.error().empty()) throw usage_error("cannot read " + decoded.error());
+    if (decoded.reads_as_gb18030())
+        std::cerr << command_ << ": " << x.source << " is not UTF-8; it reads as GBK/GB18030: give --encoding gbk\n";
     at.done = true;
     at.bytes = start_bytes + counted.delivered();
     at.lines = start_lines + counted.line_breaks();
@@ -505,12 +550,26 @@ void record_inputs::write_rejects(const std::vector<rejection>& rejected, std::o
         if (from_stdin && stdin_copy_ < 0) continue;
         // The unlinked copy of standard input is read again through its descriptor.
         const std::string path = from_stdin ? "/proc/self/fd/" + std::to_string(stdin_copy_) : found->path;
+        // A file is decoded again as it was read; the copy of standard input holds decoded text.
+        auto open_text = [&](std::ifstream& file, std::unique_ptr<decoded_buf>& decoded, std::unique_ptr<std::istream>& in) {
+            file.open(path, std::ios::binary);
+            if (!file) throw usage_error("cannot read " + path + " again to copy its rejected records");
+            if (from_stdin) {
+                in = std::make_unique<std::istream>(file.rdbuf());
+                return;
+            }
+            decoded = std::make_unique<decoded_buf>(file.rdbuf(), found->source, found->csv ? encoding_ : text_encoding::utf8, false);
+            in = std::make_unique<std::istream>(decoded.get());
+        };
         std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
         const std::vector<std::uint64_t>& wanted = lines[source];
         if (found->csv) {
             // A CSV record may span several lines (a quoted line break): find each one's extent.
-            std::ifstream in(path, std::ios::binary);
-            if (!in) throw usage_error("cannot read " + path + " again to copy its rejected records");
+            std::ifstream file;
+            std::unique_ptr<decoded_buf> decoded;
+            std::unique_ptr<std::istream> text;
+            open_text(file, decoded, text);
+            std::istream& in = *text;
             io::csv_reader reader(in, io::default_max_record_bytes);  // only where records start and end
             io::csv_row row;
             std::size_t next = 0;
@@ -521,7 +580,11 @@ void record_inputs::write_rejects(const std::vector<rejection>& rejected, std::o
         } else {
             for (const std::uint64_t l : wanted) ranges.emplace_back(l, 1);
         }
-        copy_lines(path, ranges, out);
+        std::ifstream file;
+        std::unique_ptr<decoded_buf> decoded;
+        std::unique_ptr<std::istream> text;
+        open_text(file, decoded, text);
+        copy_lines(*text, ranges, out);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "decode.hpp"
 #include "mandate/eval/engine.hpp"
 
 namespace mandate::cli {
@@ -47,11 +48,18 @@ public:
 
     // With a state file: load() resumes from it when it exists, and saves to it every `every`
     // records of a JSON Lines input, after each input, and at the end; SIGINT and SIGTERM save
-    // at the next record and stop with interrupted_error. The state knows each input by its
+    // at the next record and stop with interrupted_error. A compressed input is saved only
+    // whole: a run stopped inside one saves nothing of it, and the next reads it again from
+    // the state saved before it. The state knows each input by its
     // path and the SHA-256 of the bytes read from it: on resuming, an input whose first bytes
     // no longer hash the same is refused (usage_error, naming it), and one that has grown is
     // read on from where the state left it. Standard input cannot be resumed (usage_error).
     void use_state(std::string path, std::uint64_t every);
+
+    // The encoding of the CSV inputs (JSON Lines is UTF-8 always). Read as UTF-8, a CSV file
+    // that is not UTF-8 but reads as GB18030 gets a note on standard error, once, naming
+    // --encoding; `command` begins it ("mandate check").
+    void use_encoding(text_encoding encoding, std::string command);
 
     // Reads every input into the engine, in order. Throws usage_error when a file cannot be
     // read, and std::runtime_error ("FILE:LINE: ...") for a CSV header that cannot be used.
@@ -81,6 +89,8 @@ private:
     bool keep_stdin_;
     progress_mode progress_;
     std::size_t max_record_bytes_;
+    text_encoding encoding_ = text_encoding::utf8;
+    std::string command_ = "mandate";
     int stdin_copy_ = -1;  // the unlinked copy of standard input, if one was made
 };
 

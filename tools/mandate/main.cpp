@@ -29,11 +29,15 @@ commands:
   check PLAN --events FILE... [--registry FILE...] [--as-of DATE]
         [--format table|json|csv|html|xlsx] [-o FILE] [--rejects FILE] [--strict]
         [--color|--no-color] [--progress|--no-progress] [--state FILE [--state-every N]] [--csv-raw]
+        [--encoding utf-8|gbk|gb18030]
                                evaluate records against a plan and report; FILE is
                                JSON Lines, CSV (FILE.csv, or TYPE=FILE for one event
-                               type), or - for JSON Lines on standard input; --state
+                               type), or - for JSON Lines on standard input, any of
+                               them plain, gzip or zstd (told by content); --encoding
+                               is that of CSV files (default utf-8); --state
                                resumes from FILE and saves to it every N records (default
-                               1000000), after each input and at the end (not with -);
+                               1000000), after each input and at the end (not with -;
+                               a compressed input is saved only once read whole);
                                --csv-raw keeps CSV text cells that start with = + - @ as
                                they are (by default they get a leading ')
   test PLAN [TESTS...] [-v]    run scenario tests (default: PLAN's sibling NAME.test.mandate);

@@ -203,9 +203,11 @@ with tempfile.TemporaryDirectory() as tmp:
     same_report(check(registry=gbk_gz, extra=("--encoding", "gbk")), "gzipped GBK")
     # Read as UTF-8: rows 2, 3 and 4 (the three with Chinese names) are not UTF-8 and are
     # rejected, and a note, once, names the option.
-    p = check(registry=gbk)
+    p = check(registry=gbk, extra=("--lang", "en"))
     note = f"mandate check: {gbk} is not UTF-8; it reads as GBK/GB18030: give --encoding gbk\n".encode()
     expect(p.stderr.count(note) == 1, f"GBK read as UTF-8: the note: {p.stderr!r}")
+    zh = check(registry=gbk).stderr.decode("utf-8")
+    expect(zh.count(f"mandate check：{gbk}不是 UTF-8 编码，按 GBK/GB18030 可以读通：请加 --encoding gbk\n") == 1, f"the note in Chinese: {zh!r}")
     if p.returncode == 0:
         r = json.loads(p.stdout)
         lines = sorted(x["line"] for x in r["rejected"] if x["source"] == gbk)

@@ -144,7 +144,7 @@ std::unique_ptr<record_inputs> load_records(engine& e, const options& o, const s
     auto reader = std::make_unique<record_inputs>(std::move(inputs), o.rejects.has_value(), o.progress,
                                                   o.limits.max_record_bytes);
     if (o.state) reader->use_state(*o.state, o.state_every);
-    reader->use_encoding(o.encoding, command);
+    reader->use_encoding(o.encoding, command, o.lang);
     reader->load(e);
     return reader;
 }

@@ -316,9 +316,10 @@ extern "C" void request_stop(int) { stop_requested = 1; }
 
 }  // namespace
 
-void record_inputs::use_encoding(text_encoding encoding, std::string command) {
+void record_inputs::use_encoding(text_encoding encoding, std::string command, io::language lang) {
     encoding_ = encoding;
     command_ = std::move(command);
+    lang_ = lang;
 }
 
 void record_inputs::use_state(std::string path, std::uint64_t every) {
@@ -523,7 +524,7 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
     // stops (exit 2) rather than report on part of the file.
     if (!decoded.error().empty()) throw usage_error("cannot read " + decoded.error());
     if (decoded.reads_as_gb18030())
-        std::cerr << command_ << ": " << x.source << " is not UTF-8; it reads as GBK/GB18030: give --encoding gbk\n";
+        std::cerr << io::note_text(lang_, io::note::not_utf8, {command_, x.source}) << "\n";
     at.done = true;
     at.bytes = start_bytes + counted.delivered();
     at.lines = start_lines + counted.line_breaks();

@@ -12,6 +12,7 @@
 
 #include "decode.hpp"
 #include "mandate/eval/engine.hpp"
+#include "mandate/report/report_writer.hpp"
 
 namespace mandate::cli {
 
@@ -59,7 +60,7 @@ public:
     // The encoding of the CSV inputs (JSON Lines is UTF-8 always). Read as UTF-8, a CSV file
     // that is not UTF-8 but reads as GB18030 gets a note on standard error, once, naming
     // --encoding; `command` begins it ("mandate check").
-    void use_encoding(text_encoding encoding, std::string command);
+    void use_encoding(text_encoding encoding, std::string command, io::language lang);
 
     // Reads every input into the engine, in order. Throws usage_error when a file cannot be
     // read, and std::runtime_error ("FILE:LINE: ...") for a CSV header that cannot be used.
@@ -91,6 +92,7 @@ private:
     std::size_t max_record_bytes_;
     text_encoding encoding_ = text_encoding::utf8;
     std::string command_ = "mandate";
+    io::language lang_ = io::language::zh;  // of the notes on stderr
     int stdin_copy_ = -1;  // the unlinked copy of standard input, if one was made
 };
 

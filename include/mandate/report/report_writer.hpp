@@ -55,6 +55,7 @@ enum class note : std::uint8_t {
     all_entities_rejected,  // {0}: the registry's records, {1}: the first rejection, {2}: encoding_hint or ""
     encoding_hint,      // what to do about a registry that is not UTF-8
     mostly_unresolved,  // {0}: events unresolved, {1}: events, {2}: the share as a percent
+    not_utf8,           // {0}: the command, {1}: a CSV file read as UTF-8 that reads as GBK
 };
 std::string note_text(language lang, note n, std::initializer_list<std::string_view> args);
 

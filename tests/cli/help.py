@@ -178,10 +178,25 @@ if shutil.which("zsh"):
             f.write(r.stdout)
         p = subprocess.run(["zsh", "-n", script], capture_output=True, timeout=60)
         check(p.returncode == 0, f"zsh -n _mandate: {p.stderr!r}")
+        # What _mandate hands zsh's completion system: _arguments and _describe, stubbed to print it.
+        program = ('_arguments() { printf "%s\\n" "$@"; }; _describe() { print -l -- "${(@P)4}"; }; '
+                   f'source {script} >/dev/null; '
+                   'words=(mandate ch); CURRENT=2; _mandate; print -- ---; '
+                   'words=(mandate check --format ""); CURRENT=4; _mandate')
+        p = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, timeout=60)
+        commands, _, check_specs = p.stdout.decode().partition("---\n")
+        check(p.returncode == 0, f"zsh _mandate: {p.stderr!r}")
+        check([line.split(":", 1)[0] for line in commands.splitlines()] == list(OPTIONS),
+              f"zsh commands: {commands!r}")
+        specs = check_specs.splitlines()
+        check(any(s.startswith("*--format[") and s.endswith(":FORMAT:(table json csv html xlsx)") for s in specs),
+              f"zsh check --format: {specs}")
+        check(any(s.startswith("*--lang[") and s.endswith(":LANG:(zh en)") for s in specs), f"zsh check --lang: {specs}")
+        check(any(s.startswith("*--events[") and s.endswith(":_files") for s in specs), f"zsh check --events: {specs}")
 r = run("help", "--completion", "fish")
 check(r.returncode == 2, f"help --completion fish: exit {r.returncode}")
 
 if failures:
     print("\n".join(failures))
     sys.exit(1)
-print("ok")
+print("ok" + ("" if shutil.which("zsh") else " (zsh not found: the zsh completion was not run)"))

@@ -1,7 +1,8 @@
 # Installs the build into a scratch prefix, then builds and runs programs against that copy
 # only: a CMake project using find_package(mandate CONFIG) (mandate::mandate and mandate::c),
 # the same programs compiled with the flags pkg-config gives (mandate.pc, mandate-c.pc), and
-# the Python package imported from the prefix. Each must print "satisfied".
+# the Python package imported from the prefix. Each must print "satisfied". The man page and
+# the bash and zsh completions must be there too.
 # -DBUILD=<build dir> -DSOURCE=<tests/install> -DWORK=<scratch dir> -DCC=<c compiler>
 # -DCXX=<c++ compiler> -DPYTHON=<python>
 file(REMOVE_RECURSE ${WORK})
@@ -24,7 +25,8 @@ function(expect_satisfied what)
 endfunction()
 
 run("install" ${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
-foreach(file include/mandate.h include/mandate/mandate.hpp include/mandate/ingest/typed_record.hpp)
+foreach(file include/mandate.h include/mandate/mandate.hpp include/mandate/ingest/typed_record.hpp
+        share/man/man1/mandate.1 share/bash-completion/completions/mandate share/zsh/site-functions/_mandate)
   if(NOT EXISTS ${prefix}/${file})
     message(FATAL_ERROR "not installed: ${file}")
   endif()

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "help.hpp"
 #include "inputs.hpp"
 #include "mandate/report/select.hpp"
 #include "mandate/report/report_writer.hpp"
@@ -37,12 +38,13 @@ struct options {
 };
 
 // Options may repeat their value list: `--events a.jsonl b.jsonl --as-of ...`.
-options parse_options(const std::vector<std::string>& args) {
+options parse_options(const std::string& command, const std::vector<std::string>& args) {
     options o;
     std::vector<std::string>* list = nullptr;
     auto value = [&](std::size_t& i, const std::string& name) { return take_value(args, i, name); };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
+        refuse_unknown_option(command, a);  // check and explain share this parser, not all its options
         if (a == "--events") {
             list = &o.events;
         } else if (a == "--registry") {
@@ -119,8 +121,6 @@ options parse_options(const std::vector<std::string>& args) {
         } else if (a == "--progress" || a == "--no-progress") {
             o.progress = a == "--progress" ? progress_mode::always : progress_mode::never;
             list = nullptr;
-        } else if (a.size() > 1 && a[0] == '-' && a != "-") {
-            throw usage_error("unknown option " + a);
         } else if (list) {
             list->push_back(a);
         } else {
@@ -274,7 +274,7 @@ calendar::day parse_date_option(const std::string& text, const char* what) {
 }
 
 int check(const std::vector<std::string>& args) {
-    const options o = parse_options(args);
+    const options o = parse_options("check", args);
     if (o.positional.size() != 1)
         throw usage_error("usage: mandate check PLAN --events FILE... [--registry FILE...] [--as-of DATE] "
                           "[--format table|json|csv|html|xlsx] [-o FILE] [--rejects FILE] [--strict] [--lang zh|en] [--width N] "
@@ -369,6 +369,7 @@ int check(const std::vector<std::string>& args) {
 }
 
 int graph(const std::vector<std::string>& args) {
+    for (const auto& a : args) refuse_unknown_option("graph", a);
     if (args.size() != 1) throw usage_error("usage: mandate graph PLAN");
     const plan p = load_plan(args[0]);
     if (!p) return 2;
@@ -377,7 +378,7 @@ int graph(const std::vector<std::string>& args) {
 }
 
 int explain(const std::vector<std::string>& args) {
-    const options o = parse_options(args);
+    const options o = parse_options("explain", args);
     if (o.positional.size() != 1 || (!o.obligation == !o.outcome) || !o.unit)
         throw usage_error("usage: mandate explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID "
                           "[--period DATE|FROM..TO|YYYY-MM] [--as-of DATE] [--encoding utf-8|gbk|gb18030]");

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "help.hpp"
 #include "mandate/check/check.hpp"
 #include "mandate/syntax/format.hpp"
 #include "mandate/syntax/parse.hpp"
@@ -85,6 +86,7 @@ int lint(const std::vector<std::string>& args) {
     std::vector<std::string> files;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--limit") take_limit(args, i, l);
+        else if (args[i].size() > 1 && args[i][0] == '-') refuse_unknown_option("lint", args[i]);
         else files.push_back(args[i]);
     }
     if (files.empty()) throw usage_error("usage: mandate lint [--limit NAME=N] FILE...");
@@ -107,7 +109,7 @@ int fmt(const std::vector<std::string>& args) {
     std::vector<std::string> files;
     for (const auto& a : args) {
         if (a == "--check") check_only = true;
-        else if (a.size() > 1 && a[0] == '-') throw usage_error("unknown option " + a);
+        else if (a.size() > 1 && a[0] == '-') refuse_unknown_option("fmt", a);
         else files.push_back(a);
     }
     if (files.empty()) throw usage_error("usage: mandate fmt [--check] FILE...");

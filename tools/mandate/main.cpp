@@ -14,56 +14,10 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "help.hpp"
 #include "inputs.hpp"
 #include "mandate/limits.hpp"
 #include "support/output_file.hpp"
-
-namespace {
-
-const char* const usage_text = R"(usage: mandate COMMAND [ARGS]
-
-commands:
-  lint FILE...                 check rule files; print every diagnostic
-  fmt [--check] FILE...        rewrite rule files in canonical layout (- : stdin to stdout);
-                               --check only reports files that would change (exit 1)
-  check PLAN --events FILE... [--registry FILE...] [--as-of DATE]
-        [--format table|json|csv|html|xlsx] [-o FILE] [--rejects FILE] [--strict]
-        [--color|--no-color] [--progress|--no-progress] [--state FILE [--state-every N]] [--csv-raw]
-        [--encoding utf-8|gbk|gb18030]
-                               evaluate records against a plan and report; FILE is
-                               JSON Lines, CSV (FILE.csv, or TYPE=FILE for one event
-                               type), or - for JSON Lines on standard input, any of
-                               them plain, gzip or zstd (told by content); --encoding
-                               is that of CSV files (default utf-8); --state
-                               resumes from FILE and saves to it every N records (default
-                               1000000), after each input and at the end (not with -;
-                               a compressed input is saved only once read whole);
-                               --csv-raw keeps CSV text cells that start with = + - @ as
-                               they are (by default they get a leading ')
-  test PLAN [TESTS...] [-v]    run scenario tests (default: PLAN's sibling NAME.test.mandate);
-                               prints failing expectations and "N passed, N failed" (exit 1 on a failure)
-  watch PLAN [--registry FILE...] --events FILE|- [--as-of DATE | --clock] [--follow]
-                               read records as they come and print one JSON line per status
-                               change, flushed at once; --clock watches today's date in the
-                               plan's zone (a new day is heard as what it changed); --follow
-                               keeps reading what is appended to FILE until SIGINT or SIGTERM
-  graph PLAN                   print the evaluation graph as Graphviz DOT
-  explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID [--period BUCKET] [--as-of DATE]
-                               why a bucket has its status (BUCKET: DATE, FROM..TO or YYYY-MM)
-  version                      print the version
-
-lint, check, explain and test take --limit NAME=N to change a limit on untrusted input:
-  max_source_bytes, max_expression_depth, max_record_bytes, max_field_bytes, max_entities,
-  max_buckets (docs/embedding.md, "Limits")
-
-exit codes: 0 ran, 1 rejected records or unresolved entities under --strict (or fmt --check
-            found changes, or a scenario test failed), 2 usage, rule-file or test-file errors,
-            3 the output could not be written (standard output, -o, --rejects, --state),
-            4 a resource limit was reached (out of memory, max_buckets), 130 stopped by
-            SIGINT or SIGTERM (with --state, after saving)
-)";
-
-}  // namespace
 
 namespace {
 
@@ -91,7 +45,10 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         if (command == "graph") return mandate::cli::graph(args);
         if (command == "explain") return mandate::cli::explain(args);
         if (command == "watch") return mandate::cli::watch(args);
+        if (command == "help") return mandate::cli::help(args);
         if (command == "version" || command == "--version") {
+            for (const auto& a : args) mandate::cli::refuse_unknown_option("version", a);
+            if (!args.empty()) throw mandate::cli::usage_error("usage: mandate version");
             std::printf("mandate %s\n", MANDATE_VERSION);
             return 0;
         }
@@ -114,7 +71,9 @@ int run(const std::string& command, const std::vector<std::string>& args) {
         std::fprintf(stderr, "mandate %s: %s\n", command.c_str(), e.what());
         return 2;
     }
-    std::fprintf(stderr, "mandate: unknown command '%s'\n\n%s", command.c_str(), usage_text);
+    std::string message = "mandate: unknown command '" + command + "'";
+    if (auto near = mandate::cli::closest(command, mandate::cli::command_names())) message += "; did you mean " + *near + "?";
+    std::fprintf(stderr, "%s\n\n%s", message.c_str(), mandate::cli::overview().c_str());
     return 2;
 }
 
@@ -122,11 +81,16 @@ int run(const std::string& command, const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-        std::fputs(usage_text, args.empty() ? stderr : stdout);
+    if (args.empty() || args[0] == "-h" || args[0] == "--help") {
+        std::fputs(mandate::cli::overview().c_str(), args.empty() ? stderr : stdout);
         return finish_standard_output("help", args.empty() ? 2 : 0);
     }
     const std::string command = args[0];
     args.erase(args.begin());
+    // `mandate CMD --help` before anything else: no file is read, no other option weighed.
+    if (const auto* doc = mandate::cli::find_command_doc(command); doc && mandate::cli::wants_help(args)) {
+        std::fputs(mandate::cli::command_help(*doc).c_str(), stdout);
+        return finish_standard_output(command, 0);
+    }
     return finish_standard_output(command, run(command, args));
 }

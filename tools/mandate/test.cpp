@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "help.hpp"
 #include "mandate/mandate.hpp"
 #include "mandate/scenario/scenario.hpp"
 
@@ -18,7 +19,7 @@ int test(const std::vector<std::string>& args) {
         const std::string& a = args[i];
         if (a == "-v" || a == "--verbose") verbose = true;
         else if (a == "--limit") take_limit(args, i, l);
-        else if (a.size() > 1 && a[0] == '-') throw usage_error("unknown option " + a);
+        else if (a.size() > 1 && a[0] == '-') refuse_unknown_option("test", a);
         else files.push_back(a);
     }
     if (files.empty()) throw usage_error("usage: mandate test PLAN [TESTS...] [-v]");

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "help.hpp"
 #include "inputs.hpp"
 #include "mandate/json_text.hpp"
 #include "mandate/mandate.hpp"
@@ -64,8 +65,8 @@ watch_options parse_watch(const std::vector<std::string>& args) {
             const auto lang = io::parse_language(tag);
             if (!lang) throw usage_error("--lang must be zh or en, not '" + tag + "'");
             o.lang = *lang;
-        } else if (a.size() > 1 && a[0] == '-' && a != "-") {
-            throw usage_error("unknown option " + a);
+        } else if (a.size() > 1 && a[0] == '-') {
+            refuse_unknown_option("watch", a);
         } else if (in_registry) {
             o.registry.push_back(a);
             continue;

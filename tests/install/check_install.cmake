@@ -60,16 +60,21 @@ run("pkg-config --cflags --libs mandate-c" ${pkg} --cflags --libs mandate-c)
 separate_arguments(c_flags UNIX_COMMAND "${out}")
 run("compiling a C program with pkg-config mandate-c"
     ${CC} -std=c99 ${SOURCE}/consumer/main.c ${c_flags} -o ${WORK}/pkg_c)
-expect_satisfied("C program (pkg-config mandate-c)" ${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${libdir} ${WORK}/pkg_c)
+# mandate-c.pc records the library's directory in the program (an rpath): it runs as it is.
+expect_satisfied("C program (pkg-config mandate-c)" ${WORK}/pkg_c)
 run("pkg-config --cflags --libs mandate" ${pkg} --cflags --libs mandate)
 separate_arguments(cxx_flags UNIX_COMMAND "${out}")
 run("compiling a C++ program with pkg-config mandate"
     ${CXX} -std=c++17 ${SOURCE}/consumer/main.cpp ${cxx_flags} -o ${WORK}/pkg_cxx)
 expect_satisfied("C++ program (pkg-config mandate)" ${WORK}/pkg_cxx)
 
-# Python: the package from the prefix, not from the build tree.
+# Python: the package from the prefix, not from the build tree, under <prefix>/lib*/pythonX.Y/
+# site-packages (and nowhere else: a path made from an empty libdir once put it at /pythonX.Y).
 if(PYTHON)
-  file(GLOB_RECURSE init ${prefix}/*/mandate/__init__.py)
+  file(GLOB init ${prefix}/lib*/python3.*/site-packages/mandate/__init__.py)
+  if(NOT init AND EXISTS ${BUILD}/python/mandate/__init__.py)
+    message(FATAL_ERROR "the Python package was built but not installed under ${prefix}")
+  endif()
   if(init)
     get_filename_component(package ${init} DIRECTORY)
     get_filename_component(site ${package} DIRECTORY)

@@ -19,6 +19,7 @@ namespace mandate::io {
 namespace {
 
 using detail::phrase;
+using namespace detail::glyphs;  // ✓ ✗ ! · ⊘ ● ○ –: words.hpp
 
 std::string esc(std::string_view s) {
     std::string out;
@@ -43,15 +44,6 @@ std::string markup(const detail::words& w, phrase p, std::initializer_list<std::
     return detail::fill(esc(detail::text(w.lang(), p)), html_args);
 }
 
-// The glyphs, one per meaning, as in the terminal table (docs/report.md lists them).
-constexpr const char* glyph_satisfied = "\u2713";    // ✓
-constexpr const char* glyph_violated = "\u2717";     // ✗
-constexpr const char* glyph_at_risk = "!";
-constexpr const char* glyph_pending = "\u00b7";      // ·
-constexpr const char* glyph_excused = "\u2298";      // ⊘
-constexpr const char* glyph_fired = "\u25cf";        // ●
-constexpr const char* glyph_provisional = "\u25cb";  // ○ fired, not final
-constexpr const char* glyph_not_fired = "\u2013";    // –
 
 const char* glyph(const result_row& x) {
     if (x.status == status::satisfied) return glyph_satisfied;

@@ -17,6 +17,7 @@ namespace mandate::io {
 namespace {
 
 using detail::phrase;
+using namespace detail::glyphs;  // ✓ ✗ ! · ⊘ ● ○ –: words.hpp
 
 // Terminal colours (SGR); the text unchanged when colour is off.
 struct palette {
@@ -36,15 +37,6 @@ private:
     bool on_;
 };
 
-// The glyphs, one per meaning (docs/report.md lists them).
-constexpr const char* glyph_satisfied = "\u2713";  // ✓
-constexpr const char* glyph_violated = "\u2717";   // ✗
-constexpr const char* glyph_at_risk = "!";
-constexpr const char* glyph_pending = "\u00b7";    // ·
-constexpr const char* glyph_excused = "\u2298";    // ⊘
-constexpr const char* glyph_fired = "\u25cf";      // ●
-constexpr const char* glyph_provisional = "\u25cb";  // ○ fired, not final
-constexpr const char* glyph_not_fired = "\u2013";  // –
 
 std::string symbol(const result_row& x, const palette& c) {
     if (x.status == status::satisfied) return c.green(glyph_satisfied);

@@ -21,6 +21,19 @@ enum class phrase : std::uint16_t {
 #undef MANDATE_PHRASE
 };
 
+// The glyphs, one per meaning, shared by the table, the HTML page and the workbook
+// (docs/report.md lists them).
+namespace glyphs {
+constexpr const char* glyph_satisfied = "\u2713";    // ✓
+constexpr const char* glyph_violated = "\u2717";     // ✗
+constexpr const char* glyph_at_risk = "!";
+constexpr const char* glyph_pending = "\u00b7";      // ·
+constexpr const char* glyph_excused = "\u2298";      // ⊘
+constexpr const char* glyph_fired = "\u25cf";        // ●
+constexpr const char* glyph_provisional = "\u25cb";  // ○ fired, not final
+constexpr const char* glyph_not_fired = "\u2013";    // –
+}  // namespace glyphs
+
 std::string_view text(language lang, phrase p);
 // The pattern with {0}, {1}, ... replaced by the arguments.
 std::string fill(std::string_view pattern, std::initializer_list<std::string_view> args);

@@ -33,6 +33,7 @@ namespace mandate::io {
 namespace {
 
 using detail::phrase;
+using namespace detail::glyphs;  // ✓ ✗ ! · ⊘ ● ○ –: words.hpp
 
 // Excel's limits: rows and columns of a sheet, characters of a cell and of a sheet's name.
 constexpr std::size_t max_rows = LXW_ROW_MAX;
@@ -42,15 +43,6 @@ constexpr std::size_t max_name_units = LXW_SHEETNAME_MAX;
 // Columns are sized to their text, up to this many character widths (a CJK character is two).
 constexpr double max_width = 60;
 
-// The glyphs, as the table and docs/report.md have them.
-constexpr const char* glyph_satisfied = "\u2713";    // ✓
-constexpr const char* glyph_violated = "\u2717";     // ✗
-constexpr const char* glyph_at_risk = "!";
-constexpr const char* glyph_pending = "\u00b7";      // ·
-constexpr const char* glyph_excused = "\u2298";      // ⊘
-constexpr const char* glyph_fired = "\u25cf";        // ●
-constexpr const char* glyph_provisional = "\u25cb";  // ○ fired, not final
-constexpr const char* glyph_not_fired = "\u2013";    // –
 
 // The meaning of a cell, which picks its glyph and its colours.
 enum class mark { satisfied, violated, at_risk, pending, excused, fired, fired_not_final, not_fired, count };

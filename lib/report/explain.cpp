@@ -17,15 +17,8 @@ namespace {
 
 using detail::phrase;
 
-const char* period_unit_name(language lang, const check::period& p) {
-    static const char* const zh[] = {"天", "周", "月", "季度", "年", "半年", "小时"};
-    static const char* const en[] = {"day", "week", "month", "quarter", "year", "half-year", "hour"};
-    const auto i = static_cast<std::size_t>(p.unit);
-    return lang == language::en ? en[i] : zh[i];
-}
-
 std::string period_unit_text(const detail::words& w, const check::period& p) {
-    const std::string name = period_unit_name(w.lang(), p);
+    const std::string name = detail::per_name(w.lang(), p.unit);
     if (!p.counted && p.count == 1) return name;
     if (w.lang() == language::zh) return std::to_string(p.count) + (p.unit == check::period_unit::month ? "个" : "") + name;
     return std::to_string(p.count) + " " + name + (p.count == 1 ? "" : "s");

@@ -255,16 +255,12 @@ std::string words::list(const std::vector<std::string>& items, std::size_t total
     return out;
 }
 
-namespace {
-
 const char* per_name(language lang, calendar::period_unit u) {
     static const char* const zh[] = {"天", "周", "月", "季度", "年", "半年", "小时"};
     static const char* const en[] = {"day", "week", "month", "quarter", "year", "half-year", "hour"};
     const auto i = static_cast<std::size_t>(u);
     return lang == language::en ? en[i] : zh[i];
 }
-
-}  // namespace
 
 std::string words::measure(const check::rule* rule, const check::texpr* x, const reported_value& v, const mandate::evidence& e,
                            const std::optional<std::string>& row_unit, bool& used_coverage, bool& used_children,

@@ -35,6 +35,8 @@ constexpr const char* glyph_not_fired = "\u2013";    // –
 }  // namespace glyphs
 
 std::string_view text(language lang, phrase p);
+// A period's unit in words: 月 / month, 季度 / quarter, ...
+const char* per_name(language lang, calendar::period_unit u);
 // The pattern with {0}, {1}, ... replaced by the arguments.
 std::string fill(std::string_view pattern, std::initializer_list<std::string_view> args);
 

@@ -10,27 +10,13 @@
 #include "mandate/check/buckets.hpp"
 #include "mandate/syntax/parse.hpp"
 #include "mandate/syntax/print.hpp"
+#include "support/spelling.hpp"
 
 namespace mandate::check {
 namespace {
 
 const char* const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
                                    "July",    "August",   "September", "October", "November", "December"};
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 // ", did you mean 'campaign'?" when one known name is close enough. Only the first few unknown
 // names of a file get a suggestion: they are for a person reading the first errors, and a
@@ -137,6 +123,9 @@ class checker {
 public:
     checker(const ast::file& file, const source_file& source, const limits& l) : file_(file), source_(source), limits_(l) {}
 
+    // The warnings found by run(): what is legal but most likely not what the author meant.
+    std::vector<diagnostic> take_warnings() { return std::move(warnings_); }
+
     result<plan> run() {
         collect_plan();
         declare_names();
@@ -148,6 +137,8 @@ public:
         for (auto& r : plan_.rules) r.workdays = plan_.workdays.get();
         for (std::size_t i = 0; i < rule_decls_.size(); ++i) check_rule(static_cast<int>(i));
         resolve_dependencies();
+        // What nothing uses is known only once every rule has been read without error.
+        if (diagnostics_.empty()) warn_unused();
         if (!diagnostics_.empty()) {
             std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const diagnostic& a, const diagnostic& b) {
                 return a.where.begin < b.where.begin;
@@ -162,6 +153,12 @@ private:
 
     void error(span where, std::string message) {
         diagnostics_.push_back(make_diagnostic(source_, where, std::move(message)));
+    }
+
+    // A warning carries its name in brackets, as `lint --allow NAME` and `# lint: allow NAME`
+    // spell it (docs/language.md, "Warnings").
+    void warning(span where, std::string message, const char* name) {
+        warnings_.push_back(make_diagnostic(source_, where, std::move(message) + " [" + name + "]", severity::warning));
     }
 
     std::string at(span where) const {
@@ -195,6 +192,55 @@ private:
         return calendar::from_ymd(d.year, d.month, d.day);
     }
 
+    // ---------------------------------------------------------------- warnings
+
+    // `warn` as long as a period, or longer: every period of the rule is at risk from its first
+    // day. Lengths in days, each side at its shortest (a month is 28 days, a workday one).
+    void warn_against_period(const rule& r, const ast::warn_clause& warn, const ast::every_clause* every,
+                             const ast::by_clause* by, bool window_ok) {
+        const ast::duration& w = warn.length;
+        double warn_days = static_cast<double>(w.count);
+        switch (w.unit) {
+            case ast::time_unit::week: warn_days *= 7; break;
+            case ast::time_unit::month: warn_days *= 28; break;
+            case ast::time_unit::year: warn_days *= 365; break;
+            case ast::time_unit::hour: warn_days /= 24; break;
+            case ast::time_unit::day:
+            case ast::time_unit::workday: break;
+        }
+        double period_days = 0;
+        std::string message = "warn " + syntax::to_source(w) + " is at least as long as ";
+        if (every && r.schedule == schedule_kind::every) {
+            const ast::period& p = every->per;
+            period_days = p.unit == ast::period_unit::hour ? p.count / 24.0
+                          : p.unit == ast::period_unit::month ? 28.0 * p.count
+                                                              : static_cast<double>(shortest_days(p));
+            message += "the period (every " + syntax::to_source(p) + "): every period is at risk from its first day";
+        } else if (by && r.schedule == schedule_kind::by && window_ok && r.by >= r.window_from) {
+            period_days = static_cast<double>(r.by) - r.window_from + 1;
+            message += "the " + std::to_string(static_cast<long long>(period_days)) + (period_days == 1 ? " day" : " days") +
+                       " from the window's start to the deadline: the obligation is at risk from its first day";
+        } else {
+            return;
+        }
+        if (warn_days < period_days) return;
+        warning(warn.loc, message + "; give a shorter warn, or none", "warn-too-long");
+    }
+
+    // Kinds and event types that nothing names: records of them are accepted and change nothing.
+    void warn_unused() {
+        for (std::size_t i = 0; i < kind_decls_.size(); ++i)
+            if (!kind_used_.count(static_cast<int>(i)))
+                warning(kind_decls_[i]->id.loc, "kind '" + kind_decls_[i]->id.text + "' is declared but no rule, event " +
+                                                     "or other kind names it: its units are read and judged by nothing",
+                        "unused-kind");
+        for (std::size_t i = 0; i < event_decls_.size(); ++i)
+            if (!event_used_.count(static_cast<int>(i)))
+                warning(event_decls_[i]->id.loc, "event type '" + event_decls_[i]->id.text + "' is declared but no rule " +
+                                                      "reads it: its records are read and counted, and change nothing",
+                        "unused-event");
+    }
+
     // ---------------------------------------------------------------- declarations
 
     void collect_plan() {
@@ -214,6 +260,13 @@ private:
             return;
         }
         plan_.id = found->id.text;
+        const bool zoned = std::any_of(found->properties.begin(), found->properties.end(),
+                                       [](const ast::plan_property& p) { return p.key.text == "timezone"; });
+        if (!zoned)
+            warning(found->id.loc,
+                    "the plan gives no timezone, so events are dated in UTC (+00:00): an event at 07:00 in China "
+                    "falls on the day before; write timezone \"+08:00\", or timezone \"+00:00\" if UTC is meant",
+                    "no-timezone");
         std::map<std::string, span> seen;
         for (const auto& prop : found->properties) {
             const std::string& key = prop.key.text;
@@ -333,7 +386,7 @@ private:
             ph.loc = p->loc;
             plan_.phases.push_back(std::move(ph));
         }
-        for (const auto* k : kind_decls_) plan_.kinds.push_back(kind{k->id.text, k->label.value_or(""), {}, k->loc});
+        for (const auto* k : kind_decls_) plan_.kinds.push_back(kind{k->id.text, k->label.value_or(""), {}, k->loc, {}});
         for (const auto* e : event_decls_) {
             event_type t;
             t.id = e->id.text;
@@ -355,7 +408,11 @@ private:
     int lookup(const std::unordered_map<std::string, int>& table, const ast::name& n, const char* what,
                Candidates&& known) {
         auto it = table.find(n.text);
-        if (it != table.end()) return it->second;
+        if (it != table.end()) {
+            if (&table == &kind_index_) kind_used_.insert(it->second);
+            if (&table == &event_index_) event_used_.insert(it->second);
+            return it->second;
+        }
         error(n.loc, std::string("unknown ") + what + " '" + n.text + "'" + suggestion(n.text, known));
         return -1;
     }
@@ -578,6 +635,9 @@ private:
 
         for (const auto& c : d.clauses)
             if (const auto* cite = std::get_if<ast::cite_clause>(&c)) r.cites.push_back(cite->text);
+        if (r.cites.empty())
+            warning(d.id.loc, std::string(what) + " '" + d.id.text + "' has no cite: reports cannot say which clause " +
+                                  "of the plan it encodes; add cite \"...\" quoting it", "no-cite");
 
         const auto* each = single<ast::each_clause>(d, "each");
         if (each) {
@@ -708,6 +768,7 @@ private:
             } else {
                 r.warn = bounded(warn->length);
                 refuse_hours(warn->length);
+                warn_against_period(r, *warn, every, by, window_ok);
             }
         }
         if (window_ok) check_coverage(r, d);
@@ -1094,8 +1155,29 @@ private:
             error(where, "a set field can only be used with 'in', distinct() and coverage()");
             return false;
         }
+        // `gap(...) <= 10`: a bare count of days where a duration is meant.
+        for (const auto& [d, n] : {std::pair<const texpr*, const texpr*>{&a, &b}, {&b, &a}})
+            if (d->t.kind == type_kind::duration && n->o == op::literal && n->t.kind == type_kind::integer &&
+                !n->value.percent) {
+                const std::string count = n->value.number.to_string();
+                error(where, "cannot compare " + describe_expr(a) + " with " + describe_expr(b) + "; write '" + count +
+                                 (count == "1" ? " day'" : " days'") + " (or weeks) for a duration");
+                return false;
+            }
         error(where, "cannot compare " + describe_expr(a) + " with " + describe_expr(b));
         return false;
+    }
+
+    // `coverage(...) >= 80`: a share, from 0 to 1, compared with a number above 1, where a
+    // percent was meant.
+    void warn_percent_scale(const texpr& a, const texpr& b) {
+        for (const auto& [share, bound] : {std::pair<const texpr*, const texpr*>{&a, &b}, {&b, &a}}) {
+            if (share->o != op::coverage || bound->o != op::literal || bound->value.percent || !bound->t.numeric()) continue;
+            if (!(rational(1) < bound->value.number)) continue;
+            const std::string n = bound->value.number.to_string();
+            warning(bound->loc, "coverage is a share from 0 to 1 (100% is 1), so it never reaches " + n +
+                                    ": write '" + n + "%'", "percent-scale");
+        }
     }
 
     texpr node(const ast::expr& e, const ast::binary& b, const scope& s) {
@@ -1139,6 +1221,7 @@ private:
             }
             case binop::eq: case binop::ne: case binop::lt: case binop::le: case binop::gt: case binop::ge: {
                 if (!comparable(lhs, rhs, b.op, e.loc)) return poisoned(e.loc);
+                warn_percent_scale(lhs, rhs);
                 static const op ops[] = {op::eq, op::ne, op::lt, op::le, op::gt, op::ge};
                 const op o = ops[static_cast<int>(b.op) - static_cast<int>(binop::eq)];
                 return binary_node(o, type::of(type_kind::boolean), e.loc, std::move(lhs), std::move(rhs));
@@ -1838,6 +1921,8 @@ private:
     const limits& limits_;
     bool depth_reported_ = false;
     std::vector<diagnostic> diagnostics_;
+    std::vector<diagnostic> warnings_;
+    std::set<int> kind_used_, event_used_;  // kinds and event types some name refers to
     plan plan_;
     std::unordered_map<std::string, int> phase_index_, kind_index_, event_index_, obligation_index_, outcome_index_,
         calendar_index_;
@@ -1865,15 +1950,7 @@ bool is_constant(const texpr& e) {
 }  // namespace
 
 std::string did_you_mean(const std::string& wrong, const std::vector<std::string>& known) {
-    std::string best;
-    std::size_t best_distance = std::max<std::size_t>(2, wrong.size() / 3) + 1;
-    for (const auto& k : known) {
-        const std::size_t d = edit_distance(wrong, k);
-        if (d < best_distance) {
-            best_distance = d;
-            best = k;
-        }
-    }
+    const std::string best = detail::closest_word(wrong, known);
     return best.empty() ? "" : ", did you mean '" + best + "'?";
 }
 
@@ -2037,18 +2114,79 @@ result<plan> check(const ast::file& file, const source_file& source, const limit
     return c.run();
 }
 
+namespace {
+
+// `# lint: allow NAME[, NAME...]` on the warning's line or the line above it.
+bool allowed_by_comment(const diagnostic& w, const std::string& name, const std::vector<ast::comment>& comments,
+                        const source_file& source) {
+    for (const auto& c : comments) {
+        const std::uint32_t line = source.position_of(c.loc.begin).line;
+        if (line != w.pos.line && line + 1 != w.pos.line) continue;
+        const std::size_t at = c.text.find("lint: allow");
+        if (at == std::string::npos) continue;
+        const std::string rest = c.text.substr(at + 11);
+        for (std::size_t i = 0; i < rest.size();) {
+            while (i < rest.size() && (rest[i] == ' ' || rest[i] == ',' || rest[i] == '\t')) ++i;
+            std::size_t j = i;
+            while (j < rest.size() && rest[j] != ' ' && rest[j] != ',' && rest[j] != '\t') ++j;
+            if (j > i && rest.compare(i, j - i, name) == 0) return true;
+            i = j;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::vector<diagnostic> lint(const source_file& source, const limits& l, const std::vector<std::string>& allowed) {
+    auto parsed = syntax::parse(source, l);
+    if (!parsed.ok()) return load(source, l).diagnostics();
+    suggestions_left = 50;
+    checker c(parsed.file, source, l);
+    auto checked = c.run();
+    // Errors first: a file that has any gets no warnings until they are fixed.
+    if (!checked.ok()) return checked.diagnostics();
+    std::vector<diagnostic> all;
+    for (auto& w : c.take_warnings()) {
+        const std::size_t open = w.message.rfind(" [");
+        const std::string name = open == std::string::npos ? "" : w.message.substr(open + 2, w.message.size() - open - 3);
+        if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+        if (allowed_by_comment(w, name, parsed.file.comments, source)) continue;
+        all.push_back(std::move(w));
+    }
+    std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
+    return all;
+}
+
 result<plan> load(const source_file& source, const limits& l) {
     auto parsed = syntax::parse(source, l);
     if (!parsed.ok()) {
-        // Still check what parsed, to report every error of the file in one run; but names
-        // declared in a broken declaration are missing, so only keep checker errors that do
-        // not stem from an unknown name.
+        // Still check what parsed, to report every error of the file in one run. A name declared
+        // in a declaration that did not parse is missing, so errors saying it is unknown are
+        // dropped, and those that follow from a broken plan or phase; every other one is kept.
         auto checked = check(parsed.file, source, l);
+        std::set<std::string> broken_names;
+        bool broken_plan = false, broken_phase = false;
+        for (const auto& b : parsed.broken) {
+            if (!b.name.empty()) broken_names.insert(b.name);
+            broken_plan = broken_plan || b.keyword == "plan";
+            broken_phase = broken_phase || b.keyword == "phase" || b.keyword == "calendar" || b.keyword.empty();
+        }
+        auto follows_from_broken = [&](const std::string& m) {
+            if (m.rfind("unknown ", 0) == 0) {
+                const std::size_t open = m.find('\'');
+                const std::size_t close = open == std::string::npos ? open : m.find('\'', open + 1);
+                return close == std::string::npos || broken_names.count(m.substr(open + 1, close - open - 1)) > 0 ||
+                       (broken_plan && m.rfind("unknown plan", 0) == 0);
+            }
+            // A file with a parse error may be a fragment, or its plan block out of place.
+            if (m.rfind("no plan block", 0) == 0) return true;
+            if (m.find("has no window") != std::string::npos) return broken_phase || broken_plan;
+            return false;
+        };
         std::vector<diagnostic> all = std::move(parsed.diagnostics);
         for (const auto& d : checked.diagnostics())
-            if (d.message.rfind("unknown ", 0) != 0 && d.message.find("has no window") == std::string::npos &&
-                d.message.rfind("no plan block", 0) != 0)
-                all.push_back(d);
+            if (!follows_from_broken(d.message)) all.push_back(d);
         std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
         return result<plan>(std::move(all));
     }

@@ -2,9 +2,13 @@
 // failures into diagnostics, and recovers at the next declaration.
 #include "mandate/syntax/parse.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <optional>
 
 #include "mandate/syntax/scenario.hpp"
+#include "support/spelling.hpp"
 
 #include "grammar.hpp"
 
@@ -29,14 +33,25 @@ bool starts_declaration(const char* p, const char* last) {
     return false;
 }
 
-// The start of the first line after `from` that opens with a declaration keyword in column 1.
+// A word in column 1 that is a declaration keyword misspelt ("obligaton"): where the next
+// declaration most likely starts, to be reported there rather than skipped.
+bool starts_misspelt_declaration(const char* p, const char* last) {
+    const char* q = p;
+    while (q != last && is_idchar(*q)) ++q;
+    if (q == p || q == last || (*q != ' ' && *q != '\t')) return false;
+    const std::string_view word(p, static_cast<std::size_t>(q - p));
+    return !ast::is_reserved_word(word) && !detail::closest_word(word, declaration_keywords).empty();
+}
+
+// The start of the first line after `from` that opens with a declaration keyword, or a
+// misspelling of one, in column 1.
 const char* recovery_point(const char* from, const char* last) {
     const char* p = from;
     for (;;) {
         p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(last - p)));
         if (p == nullptr) return last;
         ++p;
-        if (starts_declaration(p, last)) return p;
+        if (starts_declaration(p, last) || starts_misspelt_declaration(p, last)) return p;
     }
 }
 
@@ -63,12 +78,42 @@ std::string describe_found(const char* p, const char* last) {
     return "'" + std::string(p, q) + "'";
 }
 
+// ", did you mean 'every'?" when the word at `p` is a misspelling of one of the keywords that
+// `which` names as expected there ("a clause (cite, each, ...)"), else "".
+std::string keyword_suggestion(const std::string& which, const char* p, const char* last) {
+    if (p == last || !is_idchar(*p)) return "";
+    const char* q = p;
+    while (q != last && is_idchar(*q)) ++q;
+    const std::string_view found(p, static_cast<std::size_t>(q - p));
+    std::vector<std::string> expected;
+    for (std::size_t i = 0; i < which.size();) {
+        if (!is_idchar(which[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < which.size() && is_idchar(which[j])) ++j;
+        std::string word = which.substr(i, j - i);
+        if ((ast::is_reserved_word(word) && word != "or") || word == "as_of" || word == "expect" || word == "retract" || word == "given" ||
+            word == "record" || word == "entity" || word == "test" || word == "calendar")
+            expected.push_back(std::move(word));
+        i = j;
+    }
+    // A reserved word out of place, a number or a short word is no misspelling of a keyword.
+    if (found.size() < 3 || !std::isalpha(static_cast<unsigned char>(found[0])) || ast::is_reserved_word(found)) return "";
+    const std::string best = detail::closest_word(found, expected);
+    const std::size_t most = found.size() >= 5 ? 2 : 1;
+    if (best.empty() || detail::edit_distance(found, best) > most) return "";
+    return ", did you mean '" + best + "'?";
+}
+
 std::string expected_message(std::string which, const char* p, const char* last) {
     // Every expectation point names a rule; should an unnamed parser slip through, its
     // mangled C++ type must not reach the author.
     if (which.rfind("N5boost", 0) == 0 || which.find("boost::") != std::string::npos || which.find("spirit") != std::string::npos)
         which = "something else here";
     std::string message = "expected " + which + ", found " + describe_found(p, last);
+    message += keyword_suggestion(which, p, last);
     const bool wants_name = which == "an identifier" || which.find("NAME") != std::string::npos ||
                             which.find("a name") != std::string::npos;
     if (wants_name && p != last && is_idchar(*p)) {
@@ -77,6 +122,121 @@ std::string expected_message(std::string which, const char* p, const char* last)
         if (ast::is_reserved_word(std::string_view(p, static_cast<std::size_t>(q - p)))) message += ", a reserved word";
     }
     return message;
+}
+
+// ---------------------------------------------------------------- input-method punctuation
+
+// Punctuation a Chinese input method types in place of the ASCII the language uses: each is
+// three bytes of UTF-8, and the ASCII it stands for at most three, so the text with them
+// replaced (padded with spaces) keeps every byte offset.
+struct full_width_mark {
+    const char* utf8;
+    const char* ascii;
+    const char* name;
+};
+
+const full_width_mark full_width_marks[] = {
+    {"\xEF\xBC\x8C", ",", "full-width comma"},           {"\xE3\x80\x81", ",", "enumeration comma"},
+    {"\xEF\xBC\x9A", ":", "full-width colon"},           {"\xEF\xBC\x88", "(", "full-width parenthesis"},
+    {"\xEF\xBC\x89", ")", "full-width parenthesis"},     {"\xEF\xBC\xBB", "[", "full-width bracket"},
+    {"\xEF\xBC\xBD", "]", "full-width bracket"},         {"\xEF\xBD\x9B", "{", "full-width brace"},
+    {"\xEF\xBD\x9D", "}", "full-width brace"},           {"\xE2\x89\xA5", ">=", "the sign '\xE2\x89\xA5'"},
+    {"\xE2\x89\xA4", "<=", "the sign '\xE2\x89\xA4'"},    {"\xE2\x89\xA0", "!=", "the sign '\xE2\x89\xA0'"},
+    {"\xEF\xBC\x9E", ">", "full-width greater-than sign"}, {"\xEF\xBC\x9C", "<", "full-width less-than sign"},
+    {"\xEF\xBC\x9D", "=", "full-width equals sign"},     {"\xEF\xBC\x85", "%", "full-width percent sign"},
+    {"\xEF\xBD\x9C", "|", "full-width vertical bar"},    {"\xEF\xBC\x8E", ".", "full-width full stop"},
+    {"\xE3\x80\x82", ".", "ideographic full stop"},      {"\xEF\xBC\x8D", "-", "full-width hyphen-minus"},
+    {"\xEF\xBC\x8B", "+", "full-width plus sign"},       {"\xEF\xBC\x8A", "*", "full-width asterisk"},
+    {"\xEF\xBC\x8F", "/", "full-width solidus"},         {"\xEF\xBC\x81", "!", "full-width exclamation mark"},
+    {"\xEF\xBC\x82", "\"", "full-width quotation mark"},  {"\xE2\x80\x9C", "\"", "Chinese quotation mark"},
+    {"\xE2\x80\x9D", "\"", "Chinese quotation mark"},     {"\xE3\x80\x80", " ", "ideographic space"},
+};
+
+const full_width_mark* full_width_at(const char* p, const char* last) {
+    if (last - p < 3) return nullptr;
+    for (const auto& m : full_width_marks)
+        if (std::memcmp(p, m.utf8, 3) == 0) return &m;
+    return nullptr;
+}
+
+// Reports every input-method mark outside strings and comments, one error each ("'（' is a
+// full-width parenthesis: write '('"), and returns the text with each replaced by its ASCII, for
+// the parser to read on as the author meant; or nothing when there is none. A string opened
+// with a Chinese quotation mark runs to its closing one (or the line's end) and its contents are
+// left alone.
+std::optional<std::string> fold_full_width(const source_file& source, std::vector<diagnostic>& diagnostics) {
+    const std::string& text = source.text();
+    const char* const begin = text.data();
+    const char* const last = begin + text.size();
+    std::optional<std::string> folded;
+    bool in_string = false;
+    const char* closing = nullptr;  // the closing mark of the string open, or nullptr for '"'
+    for (const char* p = begin; p < last; ++p) {
+        const char c = *p;
+        if (c == '\n') {
+            in_string = false;
+            continue;
+        }
+        if (in_string) {
+            if (closing == nullptr) {
+                if (c == '\\' && p + 1 != last && p[1] != '\n') ++p;
+                else if (c == '"') in_string = false;
+                continue;
+            }
+            const full_width_mark* m = full_width_at(p, last);
+            if (m == nullptr || std::strcmp(m->ascii, "\"") != 0) continue;
+        } else if (c == '"') {
+            in_string = true;
+            closing = nullptr;
+            continue;
+        } else if (c == '#') {
+            while (p + 1 != last && p[1] != '\n') ++p;
+            continue;
+        }
+        const full_width_mark* m = full_width_at(p, last);
+        if (m == nullptr) continue;
+        const auto offset = static_cast<std::uint32_t>(p - begin);
+        const std::string shown(p, 3);
+        std::string message;
+        if (std::strncmp(m->name, "the sign", 8) == 0)
+            message = "'" + shown + "' is not an operator of the rule language: write '" + m->ascii + "'";
+        else if (std::strcmp(m->ascii, " ") == 0)
+            message = "'" + shown + "' is an ideographic space, as a Chinese input method types it: write an ASCII space";
+        else
+            message = "'" + shown + "' is a " + m->name + ", as a Chinese input method types it: write '" + m->ascii + "'";
+        diagnostics.push_back(make_diagnostic(source, span{offset, offset + 3}, std::move(message)));
+        if (!folded) folded = text;
+        char* out = folded->data() + offset;
+        const std::size_t n = std::strlen(m->ascii);
+        std::memcpy(out, m->ascii, n);
+        std::memset(out + n, ' ', 3 - n);
+        if (std::strcmp(m->ascii, "\"") == 0) {
+            // A Chinese quotation mark opens a string (closed by another) or closes one.
+            if (in_string) {
+                in_string = false;
+            } else {
+                in_string = true;
+                closing = m->utf8;
+            }
+        }
+        p += 2;
+    }
+    return folded;
+}
+
+// Notes the keyword and name of a declaration that starts at `p` and did not parse, so the
+// checker's errors about that name being unknown can be told from real ones.
+// A misspelt keyword counts as the word it stands for ("obligaton x" breaks obligation x).
+void note_broken(parse_output& out, const char* p, const char* last) {
+    const char* k = p;
+    while (k != last && is_idchar(*k)) ++k;
+    if (k == p) return;
+    const std::string keyword = detail::closest_word(std::string_view(p, static_cast<std::size_t>(k - p)), declaration_keywords);
+    const char* q = k;
+    while (q != last && (*q == ' ' || *q == '\t')) ++q;
+    const char* e = q;
+    while (e != last && is_idchar(*e)) ++e;
+    out.broken.push_back({keyword, std::string(q, e)});
 }
 
 template <class Attribute, class Rule>
@@ -125,13 +285,15 @@ std::vector<ast::comment> scan_comments(std::string_view text) {
 
 parse_output parse(const source_file& source, const limits& l) {
     parse_output out;
-    const std::string& text = source.text();
-    if (text.size() > l.max_source_bytes) {
+    if (source.text().size() > l.max_source_bytes) {
         out.diagnostics.push_back(make_diagnostic(
             source, span{0, 0}, "rule file is larger than the limit of " + std::to_string(l.max_source_bytes) + " bytes"));
         return out;
     }
-    out.file.comments = scan_comments(text);
+    out.file.comments = scan_comments(source.text());
+    // Punctuation typed by an input method is reported, every instance, and read as meant.
+    const auto folded = fold_full_width(source, out.diagnostics);
+    const std::string& text = folded ? *folded : source.text();
 
     const char* const begin = text.data();
     const char* const last = begin + text.size();
@@ -157,6 +319,7 @@ parse_output parse(const source_file& source, const limits& l) {
                 continue;
             }
             report(start, expected_message("a declaration: plan, phase, calendar, kind, event, obligation, outcome", start, last));
+            note_broken(out, start, last);
             first = recovery_point(start, last);
         } catch (const x3::expectation_failure<iterator_type>& failure) {
             // A string left open is reported where the line ends, not on the next line.
@@ -164,13 +327,17 @@ parse_output parse(const source_file& source, const limits& l) {
             const char* at = open_string ? failure.where() : skip_blank(failure.where(), last);
             report(at, open_string ? std::string("this string is not closed on its line")
                                    : expected_message(failure.which(), at, last));
+            note_broken(out, start, last);
             first = recovery_point(at, last);
         } catch (const parser::semantic_error& error) {
             const char* at = skip_blank(error.where, last);
             report(at, error.message);
+            note_broken(out, start, last);
             first = recovery_point(at, last);
         }
     }
+    std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(),
+                     [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
     return out;
 }
 
@@ -281,12 +448,13 @@ const char* const statement_or_brace = "a statement (entity, event, retract, rec
 
 scenario_parse_output parse_scenarios(const source_file& source, const limits& l) {
     scenario_parse_output out;
-    const std::string& text = source.text();
-    if (text.size() > l.max_source_bytes) {
+    if (source.text().size() > l.max_source_bytes) {
         out.diagnostics.push_back(make_diagnostic(
             source, span{0, 0}, "test file is larger than the limit of " + std::to_string(l.max_source_bytes) + " bytes"));
         return out;
     }
+    const auto folded = fold_full_width(source, out.diagnostics);
+    const std::string& text = folded ? *folded : source.text();
     const char* const begin = text.data();
     const char* const last = begin + text.size();
     const char* first = begin;
@@ -384,6 +552,8 @@ scenario_parse_output parse_scenarios(const source_file& source, const limits& l
             first = scenario_recovery_point(at, last);
         }
     }
+    std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(),
+                     [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
     return out;
 }
 

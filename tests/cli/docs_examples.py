@@ -6,6 +6,8 @@ usage: docs_examples.py MANDATE_BIN
 Every ```mandate fenced block of docs/language.md is a complete rule file: it is written to a
 temporary file and `mandate lint` must accept it (exit 0).
 
+Every ```mandate-warning block is a rule file `mandate lint` accepts with a warning (exit 0), and
+the next ```text block, if there is one, is its output, exactly.
 Every ```mandate-error block is a deliberately broken rule file: `mandate lint` must reject it
 (exit 2). When the next fenced block is a ```text block, it is the diagnostic output the
 document shows for it, with the file named `plan.mandate`: the linter's output must be exactly
@@ -117,7 +119,7 @@ def main():
     with open(DOC, encoding="utf-8") as f:
         found = list(blocks(f.read()))
 
-    problems, good, broken, consoles, scenarios = [], 0, 0, 0, 0
+    problems, good, broken, warned, consoles, scenarios = [], 0, 0, 0, 0, 0
     plans = {}  # plan id -> the latest ```mandate block declaring it
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as files:
         for n, (info, line, body, name) in enumerate(found):
@@ -154,6 +156,16 @@ def main():
                 code, out = lint(binary, tmp, body)
                 if code != 0:
                     problems.append(f"{DOC}:{line}: example rejected by mandate lint (exit {code}):\n{out}")
+            elif info == "mandate-warning":
+                warned += 1
+                code, out = lint(binary, tmp, body)
+                if code != 0 or ": warning: " not in out:
+                    problems.append(f"{DOC}:{line}: example with a warning: mandate lint exits {code}:\n{out}")
+                    continue
+                following = found[n + 1] if n + 1 < len(found) else None
+                if following and following[0] == "text" and following[2].rstrip("\n") != out.rstrip("\n"):
+                    problems.append(f"{DOC}:{following[1]}: shown warnings differ from mandate lint's:\n"
+                                    f"--- shown\n{following[2]}--- actual\n{out}")
             elif info == "mandate-error":
                 broken += 1
                 code, out = lint(binary, tmp, body)
@@ -173,10 +185,13 @@ def main():
     if consoles == 0:
         problems.append("no ```console sessions found")
         print(problems[-1])
+    if warned == 0:
+        problems.append("no ```mandate-warning examples found")
+        print(problems[-1])
     if scenarios == 0:
         problems.append("no ```mandate-test examples found")
         print(problems[-1])
-    print(f"{good} examples, {broken} broken examples, {consoles} console sessions and {scenarios} test examples checked, "
+    print(f"{good} examples, {broken} broken examples, {warned} examples with warnings, {consoles} console sessions and {scenarios} test examples checked, "
           f"{len(problems)} problems")
     return 1 if problems else 0
 

@@ -83,24 +83,37 @@ void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l)
 
 int lint(const std::vector<std::string>& args) {
     limits l;
-    std::vector<std::string> files;
+    bool werror = false;
+    std::vector<std::string> files, allowed;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--limit") take_limit(args, i, l);
-        else if (args[i].size() > 1 && args[i][0] == '-') refuse_unknown_option("lint", args[i]);
+        else if (args[i] == "--werror") werror = true;
+        else if (args[i] == "--allow") {
+            const std::string name = take_value(args, i, "--allow");
+            const auto& known = check::warning_names;
+            if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
+                std::string list;
+                for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;
+                throw usage_error("--allow takes the name of a warning (" + list + "), not '" + name + "'");
+            }
+            allowed.push_back(name);
+        } else if (args[i].size() > 1 && args[i][0] == '-') refuse_unknown_option("lint", args[i]);
         else files.push_back(args[i]);
     }
-    if (files.empty()) throw usage_error("usage: mandate lint [--limit NAME=N] FILE...");
-    std::size_t errors = 0;
+    if (files.empty()) throw usage_error("usage: mandate lint [--werror] [--allow WARNING] [--limit NAME=N] FILE...");
+    std::size_t errors = 0, warnings = 0;
     for (const auto& path : files) {
         source_file source(path == "-" ? "<stdin>" : path, read_source_file(path, l.max_source_bytes));
-        const auto checked = check::load(source, l);
-        for (const auto& d : checked.diagnostics()) std::cerr << render(d, source);
-        errors += checked.diagnostics().size();
+        for (const auto& d : check::lint(source, l, allowed)) {
+            std::cerr << render(d, source);
+            ++(d.level == severity::warning ? warnings : errors);
+        }
     }
-    if (errors > 0) {
-        std::cerr << errors << (errors == 1 ? " error\n" : " errors\n");
-        return 2;
-    }
+    auto count = [](std::size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+    if (errors > 0 && warnings > 0) std::cerr << count(errors, "error", "errors") << " and " << count(warnings, "warning", "warnings") << "\n";
+    else if (errors > 0) std::cerr << count(errors, "error", "errors") << "\n";
+    else if (warnings > 0) std::cerr << count(warnings, "warning", "warnings") << (werror ? " (--werror)\n" : "\n");
+    if (errors > 0 || (werror && warnings > 0)) return 2;
     return 0;
 }
 

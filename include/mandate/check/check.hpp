@@ -22,6 +22,16 @@ result<plan> check(const ast::file& file, const source_file& source, const limit
 // Parse and check in one step (the front end as a whole). Diagnostics of both stages.
 result<plan> load(const source_file& source, const limits& l = {});
 
+// The names of the warnings lint gives (docs/language.md, "Warnings"): no-timezone, no-cite,
+// percent-scale, warn-too-long, unused-kind, unused-event.
+inline const char* const warning_names[] = {"no-timezone", "no-cite", "percent-scale", "warn-too-long", "unused-kind",
+                                            "unused-event"};
+
+// What `mandate lint` reports: the errors of load(), or, for a file without errors, its
+// warnings, in source order. A warning is left out when its name is in `allowed`, or when a
+// comment `# lint: allow NAME` stands on its line or the line above.
+std::vector<diagnostic> lint(const source_file& source, const limits& l = {}, const std::vector<std::string>& allowed = {});
+
 // Why a date literal names no supported day ("2023-02-30 is not a date: February 2023 has 28
 // days"), or nothing when it is one. For every reader of dates written in source (test files).
 std::optional<std::string> date_problem(const ast::date_lit& d);

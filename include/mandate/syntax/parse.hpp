@@ -15,6 +15,12 @@ namespace mandate::syntax {
 struct parse_output {
     ast::file file;                        // the declarations that parsed, and every comment
     std::vector<diagnostic> diagnostics;   // errors; empty when the whole file parsed
+    // The declarations that did not parse, as their keyword and name ("kind", "village"; the
+    // name empty when none could be read): what the checker cannot know of.
+    struct broken_declaration {
+        std::string keyword, name;
+    };
+    std::vector<broken_declaration> broken;
     bool ok() const { return diagnostics.empty(); }
 };
 

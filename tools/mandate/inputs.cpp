@@ -330,14 +330,16 @@ void record_inputs::use_state(std::string path, std::uint64_t every) {
 }
 
 // One line an input: done, lines and bytes read, their SHA-256, whether the last byte read
-// ended a line, and its source name.
+// ended a line, and its source name. The inputs earlier runs read and this one does not name
+// come first, as they were.
 std::string record_inputs::resume_text() const {
     std::string out = "mandate-resume 2\n";
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-        const position& p = positions_[i];
+    auto line = [&](const position& p, const std::string& source) {
         out += std::to_string(p.done ? 1 : 0) + " " + std::to_string(p.lines) + " " + std::to_string(p.bytes) + " " +
-               (p.hash.empty() ? "-" : p.hash) + " " + (p.line_ended ? "1" : "0") + " " + inputs_[i].source + "\n";
-    }
+               (p.hash.empty() ? "-" : p.hash) + " " + (p.line_ended ? "1" : "0") + " " + source + "\n";
+    };
+    for (const auto& [source, p] : kept_) line(p, source);
+    for (std::size_t i = 0; i < inputs_.size(); ++i) line(positions_[i], inputs_[i].source);
     return out;
 }
 
@@ -349,7 +351,7 @@ void record_inputs::read_resume(const std::string& text) {
     if (line != "mandate-resume 2")
         throw usage_error("the state file " + state_path_ + " was saved by an earlier mandate, which did not record what it read "
                           "of each input: remove it to read everything again");
-    std::map<std::string, position> saved;
+    std::vector<std::pair<std::string, position>> saved;
     while (std::getline(in, line)) {
         std::istringstream fields(line);
         position p;
@@ -360,17 +362,16 @@ void record_inputs::read_resume(const std::string& text) {
         std::getline(fields >> std::ws, source);
         p.done = done != 0;
         p.line_ended = ended != 0;
-        saved[source] = p;
+        saved.emplace_back(std::move(source), p);
     }
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-        const auto it = saved.find(inputs_[i].source);
-        if (it == saved.end()) continue;
-        positions_[i] = it->second;
-        saved.erase(it);
+    // An input named again takes up its position; one not named keeps its records in the
+    // engine and its position in the state, for a later run that names it again.
+    kept_.clear();
+    for (auto& [source, p] : saved) {
+        const auto named = std::find_if(inputs_.begin(), inputs_.end(), [&](const input& x) { return x.source == source; });
+        if (named == inputs_.end()) kept_.emplace_back(std::move(source), std::move(p));
+        else positions_[static_cast<std::size_t>(named - inputs_.begin())] = std::move(p);
     }
-    if (!saved.empty())
-        throw usage_error(state_path_ + " was saved reading " + saved.begin()->first +
-                          ", which this command does not name: give the same inputs, or remove the state file");
 }
 
 void record_inputs::save(const engine& e) const {
@@ -442,7 +443,9 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
         // What the state says was read must be there still, byte for byte: read it again
         // (from a file or a FIFO alike) and compare the hashes.
         const std::string changed = x.path + " changed since " + state_path_ + " was saved";
-        const std::string remedy = ": remove the state file to read everything again";
+        // Read again from nothing, the files earlier runs read must be named too.
+        const std::string remedy = kept_.empty() ? ": remove the state file to read everything again"
+                                                 : ": remove the state file to read everything again, naming the files earlier runs read too";
         std::vector<char> block(std::size_t{1} << 16);
         std::string head;  // the first bytes, where a CSV header is
         for (std::uint64_t left = at.bytes; left > 0;) {

@@ -538,6 +538,27 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
     }
 }
 
+// Whether `path` still begins with the text a state says was read from it: its first `at.bytes`
+// bytes, decoded as they were read, hash the same.
+bool record_inputs::reads_as_before(const std::string& path, bool csv, const position& at) const {
+    std::ifstream file(path, std::ios::binary);
+    if (!file || at.bytes == 0) return false;
+    try {
+        decoded_buf decoded(file.rdbuf(), path, csv ? encoding_ : text_encoding::utf8, false);
+        prefix_hash hash(0);
+        std::vector<char> block(std::size_t{1} << 16);
+        for (std::uint64_t left = at.bytes; left > 0;) {
+            const auto n = decoded.sgetn(block.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(left, block.size())));
+            if (n <= 0) return false;
+            hash.add(block.data(), static_cast<std::size_t>(n));
+            left -= static_cast<std::uint64_t>(n);
+        }
+        return hash.digest(at.bytes) == at.hash;
+    } catch (const std::exception&) {
+        return false;  // unreadable now (corrupt compressed data, say): not as it was
+    }
+}
+
 void record_inputs::write_rejects(const std::vector<rejection>& rejected, std::ostream& out) const {
     // The report lists rejections by source, then line: one pass over each source file.
     std::vector<std::string> order;
@@ -549,11 +570,25 @@ void record_inputs::write_rejects(const std::vector<rejection>& rejected, std::o
     }
     for (const auto& source : order) {
         const auto found = std::find_if(inputs_.begin(), inputs_.end(), [&](const input& x) { return x.source == source; });
-        if (found == inputs_.end()) continue;
-        const bool from_stdin = found->path == "-";
+        const std::vector<std::uint64_t>& wanted = lines[source];
+        bool csv = false;
+        if (found != inputs_.end()) {
+            csv = found->csv;
+        } else {
+            // A file an earlier run read (the state's): its source is its path. Its rejected
+            // lines lie in the part read then, copied only if that part is there unchanged.
+            const auto kept = std::find_if(kept_.begin(), kept_.end(), [&](const auto& k) { return k.first == source; });
+            if (kept == kept_.end()) continue;
+            csv = ends_with_csv(source);
+            if (!reads_as_before(source, csv, kept->second)) {
+                std::cerr << io::note_text(lang_, io::note::rejects_not_copied, {std::to_string(wanted.size()), source}) << "\n";
+                continue;
+            }
+        }
+        const bool from_stdin = found != inputs_.end() && found->path == "-";
         if (from_stdin && stdin_copy_ < 0) continue;
         // The unlinked copy of standard input is read again through its descriptor.
-        const std::string path = from_stdin ? "/proc/self/fd/" + std::to_string(stdin_copy_) : found->path;
+        const std::string path = from_stdin ? "/proc/self/fd/" + std::to_string(stdin_copy_) : found != inputs_.end() ? found->path : source;
         // A file is decoded again as it was read; the copy of standard input holds decoded text.
         auto open_text = [&](std::ifstream& file, std::unique_ptr<decoded_buf>& decoded, std::unique_ptr<std::istream>& in) {
             file.open(path, std::ios::binary);
@@ -562,12 +597,11 @@ void record_inputs::write_rejects(const std::vector<rejection>& rejected, std::o
                 in = std::make_unique<std::istream>(file.rdbuf());
                 return;
             }
-            decoded = std::make_unique<decoded_buf>(file.rdbuf(), found->source, found->csv ? encoding_ : text_encoding::utf8, false);
+            decoded = std::make_unique<decoded_buf>(file.rdbuf(), source, csv ? encoding_ : text_encoding::utf8, false);
             in = std::make_unique<std::istream>(decoded.get());
         };
         std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
-        const std::vector<std::uint64_t>& wanted = lines[source];
-        if (found->csv) {
+        if (csv) {
             // A CSV record may span several lines (a quoted line break): find each one's extent.
             std::ifstream file;
             std::unique_ptr<decoded_buf> decoded;

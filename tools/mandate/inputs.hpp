@@ -70,7 +70,9 @@ public:
     void load(engine& e);
 
     // Writes the text of every rejected record, as it stood in its file, one record per line,
-    // in the order given (the report's: by source, then line).
+    // in the order given (the report's: by source, then line). The records of a file an earlier
+    // run read and this command does not name are copied from it when its read part is there
+    // still, unchanged; otherwise they are left out with a note on standard error.
     void write_rejects(const std::vector<rejection>& rejected, std::ostream& out) const;
 
 private:
@@ -85,6 +87,7 @@ private:
     void read_resume(const std::string& text);
     void save(const engine& e) const;
     void load_one(engine& e, std::size_t i, progress_bar& bar);
+    bool reads_as_before(const std::string& path, bool csv, const position& at) const;
 
     std::vector<input> inputs_;
     std::vector<position> positions_;  // per input, this run's

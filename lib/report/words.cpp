@@ -424,7 +424,8 @@ std::string note_text(language lang, note n, std::initializer_list<std::string_v
     using detail::phrase;
     static const phrase phrases[] = {phrase::note_rejected, phrase::note_unresolved_entities, phrase::note_as_of_late,
                                      phrase::note_watch_rejected, phrase::note_no_entities, phrase::note_all_entities_rejected,
-                                     phrase::note_encoding_hint, phrase::note_mostly_unresolved, phrase::note_not_utf8};
+                                     phrase::note_encoding_hint, phrase::note_mostly_unresolved, phrase::note_not_utf8,
+                                     phrase::note_rejects_not_copied};
     return detail::fill(detail::text(lang, phrases[static_cast<std::size_t>(n)]), args);
 }
 

@@ -78,7 +78,8 @@ std::vector<command_doc> make_docs() {
                    "Keeps CSV text cells that start with = + - @ as they are (by default they get a leading ').", {}},
                   {{"--state"}, "FILE",
                    "Resumes from the state saved in FILE and saves to it as it goes, after each input and at "
-                   "the end (not with --events -).",
+                   "the end (not with --events -). A file read before is skipped when unchanged and read on when "
+                   "grown; one not named keeps its records (a run a day names that day's events).",
                    {}},
                   {{"--state-every"}, "N", "With --state: saves every N records as well (default 1000000).", {}},
                   limit,

@@ -330,14 +330,16 @@ void record_inputs::use_state(std::string path, std::uint64_t every) {
 }
 
 // One line an input: done, lines and bytes read, their SHA-256, whether the last byte read
-// ended a line, and its source name.
+// ended a line, and its source name. The inputs earlier runs read and this one does not name
+// come first, as they were.
 std::string record_inputs::resume_text() const {
     std::string out = "mandate-resume 2\n";
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-        const position& p = positions_[i];
+    auto line = [&](const position& p, const std::string& source) {
         out += std::to_string(p.done ? 1 : 0) + " " + std::to_string(p.lines) + " " + std::to_string(p.bytes) + " " +
-               (p.hash.empty() ? "-" : p.hash) + " " + (p.line_ended ? "1" : "0") + " " + inputs_[i].source + "\n";
-    }
+               (p.hash.empty() ? "-" : p.hash) + " " + (p.line_ended ? "1" : "0") + " " + source + "\n";
+    };
+    for (const auto& [source, p] : kept_) line(p, source);
+    for (std::size_t i = 0; i < inputs_.size(); ++i) line(positions_[i], inputs_[i].source);
     return out;
 }
 
@@ -349,7 +351,7 @@ void record_inputs::read_resume(const std::string& text) {
     if (line != "mandate-resume 2")
         throw usage_error("the state file " + state_path_ + " was saved by an earlier mandate, which did not record what it read "
                           "of each input: remove it to read everything again");
-    std::map<std::string, position> saved;
+    std::vector<std::pair<std::string, position>> saved;
     while (std::getline(in, line)) {
         std::istringstream fields(line);
         position p;
@@ -360,17 +362,16 @@ void record_inputs::read_resume(const std::string& text) {
         std::getline(fields >> std::ws, source);
         p.done = done != 0;
         p.line_ended = ended != 0;
-        saved[source] = p;
+        saved.emplace_back(std::move(source), p);
     }
-    for (std::size_t i = 0; i < inputs_.size(); ++i) {
-        const auto it = saved.find(inputs_[i].source);
-        if (it == saved.end()) continue;
-        positions_[i] = it->second;
-        saved.erase(it);
+    // An input named again takes up its position; one not named keeps its records in the
+    // engine and its position in the state, for a later run that names it again.
+    kept_.clear();
+    for (auto& [source, p] : saved) {
+        const auto named = std::find_if(inputs_.begin(), inputs_.end(), [&](const input& x) { return x.source == source; });
+        if (named == inputs_.end()) kept_.emplace_back(std::move(source), std::move(p));
+        else positions_[static_cast<std::size_t>(named - inputs_.begin())] = std::move(p);
     }
-    if (!saved.empty())
-        throw usage_error(state_path_ + " was saved reading " + saved.begin()->first +
-                          ", which this command does not name: give the same inputs, or remove the state file");
 }
 
 void record_inputs::save(const engine& e) const {
@@ -442,7 +443,9 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
         // What the state says was read must be there still, byte for byte: read it again
         // (from a file or a FIFO alike) and compare the hashes.
         const std::string changed = x.path + " changed since " + state_path_ + " was saved";
-        const std::string remedy = ": remove the state file to read everything again";
+        // Read again from nothing, the files earlier runs read must be named too.
+        const std::string remedy = kept_.empty() ? ": remove the state file to read everything again"
+                                                 : ": remove the state file to read everything again, naming the files earlier runs read too";
         std::vector<char> block(std::size_t{1} << 16);
         std::string head;  // the first bytes, where a CSV header is
         for (std::uint64_t left = at.bytes; left > 0;) {
@@ -535,6 +538,27 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
     }
 }
 
+// Whether `path` still begins with the text a state says was read from it: its first `at.bytes`
+// bytes, decoded as they were read, hash the same.
+bool record_inputs::reads_as_before(const std::string& path, bool csv, const position& at) const {
+    std::ifstream file(path, std::ios::binary);
+    if (!file || at.bytes == 0) return false;
+    try {
+        decoded_buf decoded(file.rdbuf(), path, csv ? encoding_ : text_encoding::utf8, false);
+        prefix_hash hash(0);
+        std::vector<char> block(std::size_t{1} << 16);
+        for (std::uint64_t left = at.bytes; left > 0;) {
+            const auto n = decoded.sgetn(block.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(left, block.size())));
+            if (n <= 0) return false;
+            hash.add(block.data(), static_cast<std::size_t>(n));
+            left -= static_cast<std::uint64_t>(n);
+        }
+        return hash.digest(at.bytes) == at.hash;
+    } catch (const std::exception&) {
+        return false;  // unreadable now (corrupt compressed data, say): not as it was
+    }
+}
+
 void record_inputs::write_rejects(const std::vector<rejection>& rejected, std::ostream& out) const {
     // The report lists rejections by source, then line: one pass over each source file.
     std::vector<std::string> order;
@@ -546,11 +570,25 @@ void record_inputs::write_rejects(const std::vector<rejection>& rejected, std::o
     }
     for (const auto& source : order) {
         const auto found = std::find_if(inputs_.begin(), inputs_.end(), [&](const input& x) { return x.source == source; });
-        if (found == inputs_.end()) continue;
-        const bool from_stdin = found->path == "-";
+        const std::vector<std::uint64_t>& wanted = lines[source];
+        bool csv = false;
+        if (found != inputs_.end()) {
+            csv = found->csv;
+        } else {
+            // A file an earlier run read (the state's): its source is its path. Its rejected
+            // lines lie in the part read then, copied only if that part is there unchanged.
+            const auto kept = std::find_if(kept_.begin(), kept_.end(), [&](const auto& k) { return k.first == source; });
+            if (kept == kept_.end()) continue;
+            csv = ends_with_csv(source);
+            if (!reads_as_before(source, csv, kept->second)) {
+                std::cerr << io::note_text(lang_, io::note::rejects_not_copied, {std::to_string(wanted.size()), source}) << "\n";
+                continue;
+            }
+        }
+        const bool from_stdin = found != inputs_.end() && found->path == "-";
         if (from_stdin && stdin_copy_ < 0) continue;
         // The unlinked copy of standard input is read again through its descriptor.
-        const std::string path = from_stdin ? "/proc/self/fd/" + std::to_string(stdin_copy_) : found->path;
+        const std::string path = from_stdin ? "/proc/self/fd/" + std::to_string(stdin_copy_) : found != inputs_.end() ? found->path : source;
         // A file is decoded again as it was read; the copy of standard input holds decoded text.
         auto open_text = [&](std::ifstream& file, std::unique_ptr<decoded_buf>& decoded, std::unique_ptr<std::istream>& in) {
             file.open(path, std::ios::binary);
@@ -559,12 +597,11 @@ void record_inputs::write_rejects(const std::vector<rejection>& rejected, std::o
                 in = std::make_unique<std::istream>(file.rdbuf());
                 return;
             }
-            decoded = std::make_unique<decoded_buf>(file.rdbuf(), found->source, found->csv ? encoding_ : text_encoding::utf8, false);
+            decoded = std::make_unique<decoded_buf>(file.rdbuf(), source, csv ? encoding_ : text_encoding::utf8, false);
             in = std::make_unique<std::istream>(decoded.get());
         };
         std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
-        const std::vector<std::uint64_t>& wanted = lines[source];
-        if (found->csv) {
+        if (csv) {
             // A CSV record may span several lines (a quoted line break): find each one's extent.
             std::ifstream file;
             std::unique_ptr<decoded_buf> decoded;

@@ -54,7 +54,10 @@ public:
     // the state saved before it. The state knows each input by its
     // path and the SHA-256 of the bytes read from it: on resuming, an input whose first bytes
     // no longer hash the same is refused (usage_error, naming it), and one that has grown is
-    // read on from where the state left it. Standard input cannot be resumed (usage_error).
+    // read on from where the state left it. An input the state read that this command does
+    // not name keeps its records, and its position stays in the state saved again: named on a
+    // later run it is known still (a daily run names that day's file). Standard input cannot be
+    // resumed (usage_error).
     void use_state(std::string path, std::uint64_t every);
 
     // The encoding of the CSV inputs (JSON Lines is UTF-8 always). Read as UTF-8, a CSV file
@@ -67,7 +70,9 @@ public:
     void load(engine& e);
 
     // Writes the text of every rejected record, as it stood in its file, one record per line,
-    // in the order given (the report's: by source, then line).
+    // in the order given (the report's: by source, then line). The records of a file an earlier
+    // run read and this command does not name are copied from it when its read part is there
+    // still, unchanged; otherwise they are left out with a note on standard error.
     void write_rejects(const std::vector<rejection>& rejected, std::ostream& out) const;
 
 private:
@@ -82,9 +87,13 @@ private:
     void read_resume(const std::string& text);
     void save(const engine& e) const;
     void load_one(engine& e, std::size_t i, progress_bar& bar);
+    bool reads_as_before(const std::string& path, bool csv, const position& at) const;
 
     std::vector<input> inputs_;
     std::vector<position> positions_;  // per input, this run's
+    // The inputs the state had read that this command does not name, in the state's order:
+    // saved again as they were.
+    std::vector<std::pair<std::string, position>> kept_;
     std::string state_path_;
     std::uint64_t state_every_ = 0;
     bool keep_stdin_;

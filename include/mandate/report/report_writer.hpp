@@ -56,6 +56,7 @@ enum class note : std::uint8_t {
     encoding_hint,      // what to do about a registry that is not UTF-8
     mostly_unresolved,  // {0}: events unresolved, {1}: events, {2}: the share as a percent
     not_utf8,           // {0}: the command, {1}: a CSV file read as UTF-8 that reads as GBK
+    rejects_not_copied, // {0}: how many rejected records, {1}: a file an earlier run read, gone or changed since
 };
 std::string note_text(language lang, note n, std::initializer_list<std::string_view> args);
 

@@ -31,10 +31,14 @@ std::vector<command_doc> make_docs() {
                  {"mandate lint rules/goutang-2023.mandate"}});
     d.push_back({"fmt",
                  "fmt [--check] FILE...",
-                 "rewrite rule files in canonical layout",
-                 "Rewrites each rule file in place in the canonical layout; - reads standard input "
-                 "and writes the result to standard output.",
-                 {{{"--check"}, "", "Changes nothing: names each file that would be rewritten (exit 1 if any).", {}},
+                 "rewrite rule and test files in canonical layout",
+                 "Rewrites each rule file or scenario test file (NAME.test.mandate, or any file that "
+                 "opens with plan NAME then given or test) in place in the canonical layout; - reads "
+                 "standard input and writes the result to standard output.",
+                 {{{"--check"}, "",
+                   "Changes nothing: prints a unified diff of each file that would be rewritten, and "
+                   "names it on standard error (exit 1 if any).",
+                   {}},
                   help_option()},
                  {{0, "done (with --check: nothing to change)"},
                   {1, "with --check: a file would change"},

@@ -13,6 +13,8 @@
 #include "commands.hpp"
 #include "help.hpp"
 #include "mandate/check/check.hpp"
+#include "mandate/mandate.hpp"
+#include "mandate/scenario/scenario.hpp"
 #include "mandate/syntax/format.hpp"
 #include "mandate/syntax/parse.hpp"
 #include "mandate/syntax/scenario.hpp"
@@ -103,6 +105,30 @@ std::size_t print_diagnostics(const std::vector<diagnostic>& diagnostics, const 
     return diagnostics.size();
 }
 
+// Parses a test file and, when its plan NAME.mandate sits beside NAME.test.mandate, checks it
+// against the plan as `mandate test` does before running it. Without a plan that compiles, a
+// note says only the syntax was checked. Returns the number of diagnostics printed.
+std::size_t lint_test_file(const std::string& path, const source_file& source, const limits& l) {
+    const auto parsed = syntax::parse_scenarios(source, l);
+    if (!parsed.ok()) return print_diagnostics(parsed.diagnostics, source);
+    const std::string plan_path =
+        ends_with(path, test_suffix) ? path.substr(0, path.size() - test_suffix.size()) + ".mandate" : "";
+    std::error_code ec;
+    if (plan_path.empty() || !std::filesystem::is_regular_file(plan_path, ec)) {
+        std::cerr << source.name() << ": note: "
+                  << (plan_path.empty() ? "not named NAME.test.mandate, so there is no plan" : "no plan " + plan_path)
+                  << " to check the tests against; only their syntax was checked\n";
+        return 0;
+    }
+    const auto compiled = compile(read_source_file(plan_path, l.max_source_bytes), plan_path, l);
+    if (!compiled.ok()) {
+        std::cerr << source.name() << ": note: " << plan_path
+                  << " has errors (lint it); only the syntax of the tests was checked\n";
+        return 0;
+    }
+    return print_diagnostics(scenario::check(parsed.file, source, *compiled.value()).diagnostics(), source);
+}
+
 // The canonical text of a rule or test file, or nothing when it does not parse (its errors
 // printed).
 std::optional<std::string> formatted_text(const std::string& path, const source_file& source) {
@@ -130,6 +156,10 @@ int lint(const std::vector<std::string>& args) {
     std::size_t errors = 0;
     for (const auto& path : files) {
         source_file source(path == "-" ? "<stdin>" : path, read_source_file(path, l.max_source_bytes));
+        if (is_test_file(path, source.text())) {
+            errors += lint_test_file(path, source, l);
+            continue;
+        }
         const auto checked = check::load(source, l);
         for (const auto& d : checked.diagnostics()) std::cerr << render(d, source);
         errors += checked.diagnostics().size();

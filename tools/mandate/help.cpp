@@ -23,8 +23,9 @@ std::vector<command_doc> make_docs() {
     std::vector<command_doc> d;
     d.push_back({"lint",
                  "lint [--limit NAME=N] FILE...",
-                 "check rule files; print every diagnostic",
-                 "Reads each rule file (- is standard input), checks it, and prints every diagnostic "
+                 "check rule files and test files; print every diagnostic",
+                 "Reads each rule file or scenario test file (- is standard input), checks it (a test "
+                 "file NAME.test.mandate against its plan NAME.mandate), and prints every diagnostic "
                  "on standard error with its file, line and column.",
                  {{{"--limit"}, "NAME=N", limit_text, {}}, help_option()},
                  {{0, "every file is clean"}, {2, "a diagnostic, or a file that cannot be read"}},

@@ -446,6 +446,30 @@ const char* const statement_or_brace = "a statement (entity, event, retract, rec
 
 }  // namespace
 
+bool looks_like_scenarios(std::string_view text) {
+    const char* p = text.data();
+    const char* const last = p + text.size();
+    auto skip = [&] {
+        while (p != last) {
+            if (*p == '#') {
+                while (p != last && *p != '\n') ++p;
+            } else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\f' || *p == '\v') {
+                ++p;
+            } else {
+                break;
+            }
+        }
+    };
+    skip();
+    if (word_at(p, last, "given") || word_at(p, last, "test")) return true;
+    if (!word_at(p, last, "plan")) return false;
+    p += 4;
+    skip();
+    while (p != last && is_idchar(*p)) ++p;
+    skip();
+    return p == last || word_at(p, last, "given") || word_at(p, last, "test");
+}
+
 scenario_parse_output parse_scenarios(const source_file& source, const limits& l) {
     scenario_parse_output out;
     if (source.text().size() > l.max_source_bytes) {

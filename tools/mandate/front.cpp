@@ -7,14 +7,19 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "commands.hpp"
 #include "help.hpp"
 #include "mandate/check/check.hpp"
+#include "mandate/mandate.hpp"
+#include "mandate/scenario/scenario.hpp"
 #include "mandate/syntax/format.hpp"
 #include "mandate/syntax/parse.hpp"
+#include "mandate/syntax/scenario.hpp"
 #include "support/output_file.hpp"
+#include "unified_diff.hpp"
 
 namespace mandate::cli {
 
@@ -81,6 +86,64 @@ void take_limit(const std::vector<std::string>& args, std::size_t& i, limits& l)
         throw usage_error(*problem);
 }
 
+namespace {
+
+const std::string test_suffix = ".test.mandate";
+
+bool ends_with(const std::string& s, const std::string& end) {
+    return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
+}
+
+// A scenario test file by its name, or, for standard input and any other name, by its first
+// declaration (syntax::looks_like_scenarios).
+bool is_test_file(const std::string& path, const std::string& text) {
+    return ends_with(path, test_suffix) || syntax::looks_like_scenarios(text);
+}
+
+std::size_t print_diagnostics(const std::vector<diagnostic>& diagnostics, const source_file& source) {
+    for (const auto& d : diagnostics) std::cerr << render(d, source);
+    return diagnostics.size();
+}
+
+// Parses a test file and, when its plan NAME.mandate sits beside NAME.test.mandate, checks it
+// against the plan as `mandate test` does before running it. Without a plan that compiles, a
+// note says only the syntax was checked. Returns the number of diagnostics printed.
+std::size_t lint_test_file(const std::string& path, const source_file& source, const limits& l) {
+    const auto parsed = syntax::parse_scenarios(source, l);
+    if (!parsed.ok()) return print_diagnostics(parsed.diagnostics, source);
+    const std::string plan_path =
+        ends_with(path, test_suffix) ? path.substr(0, path.size() - test_suffix.size()) + ".mandate" : "";
+    std::error_code ec;
+    if (plan_path.empty() || !std::filesystem::is_regular_file(plan_path, ec)) {
+        std::cerr << source.name() << ": note: "
+                  << (plan_path.empty() ? "not named NAME.test.mandate, so there is no plan" : "no plan " + plan_path)
+                  << " to check the tests against; only their syntax was checked\n";
+        return 0;
+    }
+    const auto compiled = compile(read_source_file(plan_path, l.max_source_bytes), plan_path, l);
+    if (!compiled.ok()) {
+        std::cerr << source.name() << ": note: " << plan_path
+                  << " has errors (lint it); only the syntax of the tests was checked\n";
+        return 0;
+    }
+    return print_diagnostics(scenario::check(parsed.file, source, *compiled.value()).diagnostics(), source);
+}
+
+// The canonical text of a rule or test file, or nothing when it does not parse (its errors
+// printed).
+std::optional<std::string> formatted_text(const std::string& path, const source_file& source) {
+    if (is_test_file(path, source.text())) {
+        const auto parsed = syntax::parse_scenarios(source);
+        if (!parsed.ok()) return print_diagnostics(parsed.diagnostics, source), std::nullopt;
+        return syntax::format(parsed.file, source);
+    }
+    const auto parsed = syntax::parse(source);
+    if (!parsed.ok()) return print_diagnostics(parsed.diagnostics, source), std::nullopt;
+    return syntax::format(parsed.file, source);
+}
+
+}  // namespace
+
 int lint(const std::vector<std::string>& args) {
     limits l;
     bool werror = false;
@@ -104,6 +167,10 @@ int lint(const std::vector<std::string>& args) {
     std::size_t errors = 0, warnings = 0;
     for (const auto& path : files) {
         source_file source(path == "-" ? "<stdin>" : path, read_source_file(path, l.max_source_bytes));
+        if (is_test_file(path, source.text())) {
+            errors += lint_test_file(path, source, l);
+            continue;
+        }
         for (const auto& d : check::lint(source, l, allowed)) {
             std::cerr << render(d, source);
             ++(d.level == severity::warning ? warnings : errors);
@@ -129,27 +196,24 @@ int fmt(const std::vector<std::string>& args) {
     int status = 0;
     for (const auto& path : files) {
         source_file source(path == "-" ? "<stdin>" : path, read_source_file(path));
-        const auto parsed = syntax::parse(source);
-        if (!parsed.ok()) {
-            for (const auto& d : parsed.diagnostics) std::cerr << render(d, source);
+        const std::optional<std::string> formatted = formatted_text(path, source);
+        if (!formatted) {
             status = 2;
             continue;
         }
-        const std::string formatted = syntax::format(parsed.file, source);
-        if (path == "-") {
-            if (check_only) {
-                if (formatted != source.text()) status = std::max(status, 1);
-            } else {
-                std::cout << formatted;
-            }
+        if (path == "-" && !check_only) {
+            std::cout << *formatted;
             continue;
         }
-        if (formatted == source.text()) continue;
+        if (*formatted == source.text()) continue;
         if (check_only) {
-            std::cout << "would reformat " << path << "\n";
+            // The diff on standard output, to read or to apply with patch -p1; the verdict on
+            // standard error, as black prints them.
+            std::cout << unified_diff(source.name(), source.text(), *formatted);
+            std::cerr << "would reformat " << source.name() << "\n";
             status = std::max(status, 1);
         } else {
-            write_output(path, [&](std::ostream& out) { out << formatted; });
+            write_output(path, [&](std::ostream& out) { out << *formatted; });
         }
     }
     return status;

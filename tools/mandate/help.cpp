@@ -22,19 +22,32 @@ option_doc help_option() { return {{"-h", "--help"}, "", "Prints this help and e
 std::vector<command_doc> make_docs() {
     std::vector<command_doc> d;
     d.push_back({"lint",
-                 "lint [--limit NAME=N] FILE...",
-                 "check rule files; print every diagnostic",
-                 "Reads each rule file (- is standard input), checks it, and prints every diagnostic "
-                 "on standard error with its file, line and column.",
-                 {{{"--limit"}, "NAME=N", limit_text, {}}, help_option()},
-                 {{0, "every file is clean"}, {2, "a diagnostic, or a file that cannot be read"}},
-                 {"mandate lint rules/goutang-2023.mandate"}});
+                 "lint [--werror] [--allow WARNING] [--limit NAME=N] FILE...",
+                 "check rule files and test files; print every error and warning",
+                 "Reads each rule file or scenario test file (- is standard input), checks it (a test "
+                 "file NAME.test.mandate against its plan NAME.mandate), and prints every diagnostic "
+                 "on standard error with its file, line and column. A rule file without errors may get "
+                 "warnings, each named in brackets: no-timezone, no-cite, percent-scale, warn-too-long, "
+                 "unused-kind, unused-event; a comment '# lint: allow NAME' on the warning's line or the "
+                 "line above silences it there.",
+                 {{{"--werror"}, "", "Fails (exit 2) on a warning too.", {}},
+                  {{"--allow"}, "WARNING", "Silences the warning of that name in every file; may be repeated.",
+                   {"no-timezone", "no-cite", "percent-scale", "warn-too-long", "unused-kind", "unused-event"}},
+                  {{"--limit"}, "NAME=N", limit_text, {}},
+                  help_option()},
+                 {{0, "no error (warnings may have been printed)"},
+                  {2, "an error, a warning under --werror, or a file that cannot be read"}},
+                 {"mandate lint --werror rules/*.mandate"}});
     d.push_back({"fmt",
                  "fmt [--check] FILE...",
-                 "rewrite rule files in canonical layout",
-                 "Rewrites each rule file in place in the canonical layout; - reads standard input "
-                 "and writes the result to standard output.",
-                 {{{"--check"}, "", "Changes nothing: names each file that would be rewritten (exit 1 if any).", {}},
+                 "rewrite rule and test files in canonical layout",
+                 "Rewrites each rule file or scenario test file (NAME.test.mandate, or any file that "
+                 "opens with plan NAME then given or test) in place in the canonical layout; - reads "
+                 "standard input and writes the result to standard output.",
+                 {{{"--check"}, "",
+                   "Changes nothing: prints a unified diff of each file that would be rewritten, and "
+                   "names it on standard error (exit 1 if any).",
+                   {}},
                   help_option()},
                  {{0, "done (with --check: nothing to change)"},
                   {1, "with --check: a file would change"},

@@ -267,6 +267,28 @@ err = finish(p, "--lang en")
 if "mandate watch: <stdin>:1: rejected: " not in err:
     failures.append(f"--lang en: the note in English: {err!r}")
 
+# A compressed file cannot be watched as it grows: refused at once, exit 2, saying what to do.
+# A byte order mark before the first record is not part of it.
+import gzip
+with tempfile.TemporaryDirectory() as tmp:
+    compressed = os.path.join(tmp, "events.jsonl.gz")
+    with gzip.open(compressed, "wb") as f:
+        f.write(b'{"id": "k1", "type": "activity", "time": "2023-04-20", "unit": "v1", "venue": "park"}\n')
+    p = start("--events", compressed, "--as-of", "2023-07-03")
+    err = finish(p, "a gzipped file", code=2)
+    if err != (f"mandate watch: {compressed} is gzip-compressed: mandate watch reads records as plain text as they are "
+               f"written; give it the text (zcat {compressed} | mandate watch ... --events -), or read the file with "
+               f"mandate check, which decompresses\n"):
+        failures.append(f"a gzipped file: {err!r}")
+    marked = os.path.join(tmp, "events.jsonl")
+    with open(marked, "wb") as f:
+        f.write(b'\xef\xbb\xbf{"id": "k1", "type": "activity", "time": "2023-04-20", "unit": "v1", "venue": "park"}\n')
+    p = start("--events", marked, "--as-of", "2023-07-03")
+    expect_lines(p, [change("monthly_activity", "v1", APRIL, "violated", "satisfied")], "a byte order mark")
+    err = finish(p, "a byte order mark")
+    if err:
+        failures.append(f"a byte order mark: stderr {err!r}")
+
 for f in failures:
     print("FAIL:", f)
 print(f"{len(failures)} failures")

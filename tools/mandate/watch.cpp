@@ -153,6 +153,7 @@ int watch(const std::vector<std::string>& args) {
     std::string pending;  // the start of a line not yet ended
     std::uint64_t line = 0;
     bool skipping = false;  // inside a line already rejected as too long
+    bool started = false;   // the first bytes have been read
     std::vector<char> block(std::size_t{1} << 16);
     auto take = [&](std::string_view record) {
         ++line;
@@ -188,6 +189,20 @@ int watch(const std::vector<std::string>& args) {
         }
         std::size_t start = 0;
         const std::size_t count = static_cast<std::size_t>(n);
+        if (!started) {
+            // The first bytes: a compressed stream cannot be watched as it grows, and a byte
+            // order mark is not part of the first record.
+            started = true;
+            const auto* b = reinterpret_cast<const unsigned char*>(block.data());
+            const bool gzip = count >= 2 && b[0] == 0x1F && b[1] == 0x8B;
+            const bool zstd = count >= 4 && b[0] == 0x28 && b[1] == 0xB5 && b[2] == 0x2F && b[3] == 0xFD;
+            if (gzip || zstd)
+                throw usage_error(source + " is " + (gzip ? "gzip" : "zstd") + "-compressed: mandate watch reads records as " +
+                                  "plain text as they are written; give it the text (" + (gzip ? "zcat " : "zstdcat ") +
+                                  (from_stdin ? "FILE" : o.events) + " | mandate watch ... --events -), or read the file with " +
+                                  "mandate check, which decompresses");
+            if (count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) start = 3;
+        }
         while (start < count) {
             const char* nl = static_cast<const char*>(std::memchr(block.data() + start, '\n', count - start));
             const std::size_t stop = nl ? static_cast<std::size_t>(nl - block.data()) : count;

@@ -72,7 +72,15 @@ struct field_separator_parser : x3::parser<field_separator_parser> {
     static bool const has_attribute = false;
 
     template <class Iterator, class Context, class RContext, class Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute&) const {
+        // A parser that tried to read on after the field's value (a unit after a number, say)
+        // and failed may have skipped the line break already: look back over the blanks too.
+        const parse_state& state = x3::get<state_tag>(context);
+        for (Iterator b = first; b != state.base;) {
+            --b;
+            if (*b == '\n') return true;
+            if (*b != ' ' && *b != '\t' && *b != '\r') break;
+        }
         Iterator i = first;
         while (i != last && (*i == ' ' || *i == '\t' || *i == '\r')) ++i;
         if (i == last || *i == '\n' || *i == '#' || *i == '}') return true;

@@ -140,6 +140,37 @@ TEST(ScenarioParse, EventsKeepTheirWordsTimeAndFields) {
     EXPECT_EQ(std::get<sa::as_of_stmt>(test.statements[5]).date.month, 5);
 }
 
+TEST(ScenarioParse, FieldsOnTheirOwnLinesNeedNoCommasWhateverTheirValues) {
+    // A number may be followed by a unit (3 days, 15%): the parser that looks for one skips the
+    // line break, and the next field still counts as on a new line.
+    const std::string text =
+        "plan p\n"                                         // 1
+        "test t {\n"                                       // 2
+        "  event activity v01 2023-04-15 {\n"              // 3
+        "    people: 3\n"                                  // 4
+        "    share: 15%   # a comment after the value\n"   // 5
+        "    minutes: 2.5\n"                               // 6
+        "    pause: 3 days\n"                              // 7
+        "    held: 2023-04-15\n"                           // 8
+        "    venue: \"park\"\n"                            // 9
+        "  }\n"                                            // 10
+        "}\n";
+    const source_file source("t.test.mandate", text);
+    const auto parsed = syntax::parse_scenarios(source);
+    ASSERT_TRUE(parsed.ok()) << testing::briefs(parsed.diagnostics).front();
+    const auto& test = std::get<sa::test_block>(parsed.file.declarations[1]);
+    const auto& e = std::get<sa::event_stmt>(test.statements[0]);
+    ASSERT_EQ(e.fields.size(), 6u);
+    const char* names[] = {"people", "share", "minutes", "pause", "held", "venue"};
+    for (std::size_t i = 0; i < 6; ++i) {
+        EXPECT_EQ(e.fields[i].field.text, names[i]);
+        EXPECT_EQ(at(source, e.fields[i].field.loc), std::to_string(4 + i) + ":5");
+    }
+    // On one line, two fields still need their comma.
+    EXPECT_EQ(errors_of("plan p\ntest t {\n  event activity v01 2023-04-15 { people: 3 share: 15% }\n}\n"),
+              std::vector<std::string>{"3:45: error: expected ',' or a new line between fields, found 'share'"});
+}
+
 TEST(ScenarioParse, ExpectationsOfEveryForm) {
     const source_file source("t.test.mandate", sample);
     const auto parsed = syntax::parse_scenarios(source);

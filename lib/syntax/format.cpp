@@ -4,41 +4,17 @@
 
 #include "mandate/syntax/print.hpp"
 
+#include "layout.hpp"
+
 namespace mandate::syntax {
 namespace {
 
-// One output line of code, anchored at the source span it prints.
-struct line {
-    int indent = 0;
-    std::string text;
-    span source;               // the code this line prints
-    bool block_edge = false;   // first line of a declaration that needs a blank line around it
-    bool first_in_block = false;
-    std::vector<std::string> leading;   // own-line comments before it
-    std::vector<span> leading_spans;
-    std::vector<std::string> trailing;  // comments after it on its line
-    std::uint32_t trailing_end = 0;
-};
+using detail::blank_between;
 
 std::string pad(std::string s, std::size_t width) {
     const std::size_t w = display_width(s);
     if (w < width) s.append(width - w, ' ');
     return s;
-}
-
-bool blank_between(const std::string& text, std::uint32_t from, std::uint32_t to) {
-    if (to > text.size() || from >= to) return false;
-    bool seen_newline = false;
-    for (std::uint32_t i = from; i < to; ++i) {
-        const char c = text[i];
-        if (c == '\n') {
-            if (seen_newline) return true;
-            seen_newline = true;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-            seen_newline = false;
-        }
-    }
-    return false;
 }
 
 bool multi_line(const ast::declaration& d) {
@@ -69,8 +45,8 @@ public:
             group(decls, i, j);
             i = j;
         }
-        attach_comments(file.comments);
-        return emit();
+        layout_.attach_comments(file.comments);
+        return layout_.render(source_.text());
     }
 
 private:
@@ -81,13 +57,7 @@ private:
     }
 
     void add(int indent, std::string text, span source, bool block_edge = false, bool first_in_block = false) {
-        line l;
-        l.indent = indent;
-        l.text = std::move(text);
-        l.source = source;
-        l.block_edge = block_edge;
-        l.first_in_block = first_in_block;
-        lines_.push_back(std::move(l));
+        layout_.add(indent, std::move(text), source, block_edge, first_in_block);
     }
 
     static std::string label_text(const std::optional<std::string>& label) { return label ? quote(*label) : ""; }
@@ -229,78 +199,9 @@ private:
     static std::string body(const ast::warn_clause& c) { return to_source(c.length); }
     static std::string body(const ast::due_clause& c) { return to_source(c); }
 
-    void attach_comments(const std::vector<ast::comment>& comments) {
-        for (const auto& c : comments) {
-            if (!c.own_line) {
-                // Trails the last line that starts before it.
-                auto it = std::upper_bound(lines_.begin(), lines_.end(), c.loc.begin,
-                                           [](std::uint32_t off, const line& l) { return off < l.source.begin; });
-                if (it != lines_.begin()) {
-                    std::prev(it)->trailing.push_back(c.text);
-                    std::prev(it)->trailing_end = std::max(std::prev(it)->trailing_end, c.loc.end);
-                    continue;
-                }
-            }
-            auto it = std::upper_bound(lines_.begin(), lines_.end(), c.loc.begin,
-                                       [](std::uint32_t off, const line& l) { return off < l.source.begin; });
-            if (it == lines_.end()) {
-                tail_.push_back(c);
-            } else {
-                it->leading.push_back(c.text);
-                it->leading_spans.push_back(c.loc);
-            }
-        }
-    }
-
-    std::string emit() {
-        std::string out;
-        const std::string& text = source_.text();
-        std::uint32_t previous_end = 0;
-        bool previous_block_end = false;
-        bool any = false;
-        auto newline_gap = [&](bool wanted) {
-            if (any && wanted) out += "\n";
-        };
-        for (std::size_t i = 0; i < lines_.size(); ++i) {
-            line& l = lines_[i];
-            const std::string indent(static_cast<std::size_t>(l.indent), ' ');
-            // Comments just before a closing brace stay inside the block.
-            const std::string comment_indent(static_cast<std::size_t>(l.text == "}" ? 2 : l.indent), ' ');
-            const bool top = l.indent == 0 && l.text != "}";
-            // A block, or anything after a block, gets a blank line before it.
-            const bool forced = top && (l.block_edge || previous_block_end);
-            for (std::size_t k = 0; k < l.leading.size(); ++k) {
-                const bool blank = !l.first_in_block || k > 0 ? blank_between(text, previous_end, l.leading_spans[k].begin) : false;
-                newline_gap((k == 0 && forced) || blank);
-                out += comment_indent + l.leading[k] + "\n";
-                previous_end = l.leading_spans[k].end;
-                any = true;
-            }
-            const bool blank = !l.first_in_block && l.text != "}" && blank_between(text, previous_end, l.source.begin);
-            newline_gap((l.leading.empty() && forced) || blank);
-            out += indent + l.text;
-            if (!l.trailing.empty()) out += "  " + l.trailing.front();
-            out += "\n";
-            // More than one trailing comment (a clause written over several lines): the others
-            // follow on lines of their own, since a line holds only one comment.
-            for (std::size_t k = 1; k < l.trailing.size(); ++k) out += comment_indent + l.trailing[k] + "\n";
-            any = true;
-            previous_end = std::max(l.source.end, l.trailing_end);
-            if (l.indent == 0) previous_block_end = l.text == "}";
-        }
-        for (std::size_t k = 0; k < tail_.size(); ++k) {
-            newline_gap(blank_between(text, previous_end, tail_[k].loc.begin) || (k == 0 && previous_block_end));
-            out += tail_[k].text + "\n";
-            previous_end = tail_[k].loc.end;
-            any = true;
-        }
-        return out;
-    }
-
     const source_file& source_;
     std::vector<ast::comment> comments_;
-    std::vector<line> lines_;
-    std::vector<ast::comment> tail_;
+    detail::layout layout_;
 };
 
 }  // namespace

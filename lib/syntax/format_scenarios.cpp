@@ -11,38 +11,12 @@
 #include "mandate/syntax/parse.hpp"
 #include "mandate/syntax/print.hpp"
 
+#include "layout.hpp"
+
 namespace mandate::syntax {
 namespace {
 
 namespace sc = ast::scenario;
-
-// One output line, anchored at the source span it prints (as in format.cpp).
-struct line {
-    int indent = 0;
-    std::string text;
-    span source;
-    bool block_edge = false;      // a block's head: a blank line before it
-    bool first_in_block = false;  // no blank line between it and the block's head
-    std::vector<std::string> leading;  // own-line comments before it
-    std::vector<span> leading_spans;
-    std::vector<std::string> trailing;  // comments after it on its line
-    std::uint32_t trailing_end = 0;
-};
-
-bool blank_between(const std::string& text, std::uint32_t from, std::uint32_t to) {
-    if (to > text.size() || from >= to) return false;
-    bool seen_newline = false;
-    for (std::uint32_t i = from; i < to; ++i) {
-        const char c = text[i];
-        if (c == '\n') {
-            if (seen_newline) return true;
-            seen_newline = true;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-            seen_newline = false;
-        }
-    }
-    return false;
-}
 
 std::string ref(const sc::entity_ref& r) { return r.quoted ? quote(r.text) : r.text; }
 
@@ -114,19 +88,13 @@ public:
 
     std::string run(const sc::file& file) {
         for (const auto& d : file.declarations) std::visit([&](const auto& x) { decl(x); }, d);
-        attach_comments(scan_comments(source_.text()));
-        return emit();
+        layout_.attach_comments(scan_comments(source_.text()));
+        return layout_.render(source_.text());
     }
 
 private:
     void add(int indent, std::string text, span source, bool block_edge = false, bool first_in_block = false) {
-        line l;
-        l.indent = indent;
-        l.text = std::move(text);
-        l.source = source;
-        l.block_edge = block_edge;
-        l.first_in_block = first_in_block;
-        lines_.push_back(std::move(l));
+        layout_.add(indent, std::move(text), source, block_edge, first_in_block);
     }
 
     void decl(const sc::plan_ref& p) { add(0, "plan " + p.id.text, p.loc); }
@@ -146,73 +114,8 @@ private:
         add(0, "}", span{loc.end - 1, loc.end}, false, first);
     }
 
-    void attach_comments(const std::vector<ast::comment>& comments) {
-        auto after = [&](std::uint32_t offset) {
-            return std::upper_bound(lines_.begin(), lines_.end(), offset,
-                                    [](std::uint32_t off, const line& l) { return off < l.source.begin; });
-        };
-        for (const auto& c : comments) {
-            auto it = after(c.loc.begin);
-            if (!c.own_line && it != lines_.begin()) {
-                // Trails the last line that starts before it.
-                std::prev(it)->trailing.push_back(c.text);
-                std::prev(it)->trailing_end = std::max(std::prev(it)->trailing_end, c.loc.end);
-            } else if (it == lines_.end()) {
-                tail_.push_back(c);
-            } else {
-                it->leading.push_back(c.text);
-                it->leading_spans.push_back(c.loc);
-            }
-        }
-    }
-
-    std::string emit() {
-        std::string out;
-        const std::string& text = source_.text();
-        std::uint32_t previous_end = 0;
-        bool previous_block_end = false;
-        bool any = false;
-        auto gap = [&](bool wanted) {
-            if (any && wanted) out += "\n";
-        };
-        for (const line& l : lines_) {
-            const std::string indent(static_cast<std::size_t>(l.indent), ' ');
-            // Comments just before a closing brace stay inside the block.
-            const std::string comment_indent(static_cast<std::size_t>(l.text == "}" ? 2 : l.indent), ' ');
-            const bool top = l.indent == 0 && l.text != "}";
-            // A block, or anything after a block, gets a blank line before it.
-            const bool forced = top && (l.block_edge || previous_block_end);
-            for (std::size_t k = 0; k < l.leading.size(); ++k) {
-                const bool blank = (!l.first_in_block || k > 0) && blank_between(text, previous_end, l.leading_spans[k].begin);
-                gap((k == 0 && forced) || blank);
-                out += comment_indent + l.leading[k] + "\n";
-                previous_end = l.leading_spans[k].end;
-                any = true;
-            }
-            const bool blank = !l.first_in_block && l.text != "}" && blank_between(text, previous_end, l.source.begin);
-            gap((l.leading.empty() && forced) || blank);
-            out += indent + l.text;
-            if (!l.trailing.empty()) out += "  " + l.trailing.front();
-            out += "\n";
-            // A statement written over several lines may carry several trailing comments; a
-            // line holds only one, so the others follow on lines of their own.
-            for (std::size_t k = 1; k < l.trailing.size(); ++k) out += comment_indent + l.trailing[k] + "\n";
-            any = true;
-            previous_end = std::max(l.source.end, l.trailing_end);
-            if (l.indent == 0) previous_block_end = l.text == "}";
-        }
-        for (std::size_t k = 0; k < tail_.size(); ++k) {
-            gap(blank_between(text, previous_end, tail_[k].loc.begin) || (k == 0 && previous_block_end));
-            out += tail_[k].text + "\n";
-            previous_end = tail_[k].loc.end;
-            any = true;
-        }
-        return out;
-    }
-
     const source_file& source_;
-    std::vector<line> lines_;
-    std::vector<ast::comment> tail_;
+    detail::layout layout_;
 };
 
 }  // namespace

@@ -21,6 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+. "$root/bench/common.sh"
 
 data="" runs=3 as_of=2023-12-31 build="${MANDATE_BUILD_DIR:-build}" threads=2
 while [ $# -gt 0 ]; do
@@ -45,32 +46,17 @@ done
 mandate="$build/bin/mandate"
 [ -x "$mandate" ] || { echo "compare-duckdb.sh: $mandate is missing; run tools/build first" >&2; exit 2; }
 
-if [ -z "$data" ]; then
-  data="$build/bench-data/county"
-  if [ ! -s "$data/events.jsonl" ]; then
-    echo "generating the county into $data (about 1.2 GB) ..." >&2
-    mkdir -p "$data"
-    "$build/bin/mandate-generate" --scale county --seed 2023 --registry "$data/registry.jsonl.tmp" --events "$data/events.jsonl.tmp"
-    mv "$data/registry.jsonl.tmp" "$data/registry.jsonl"
-    mv "$data/events.jsonl.tmp" "$data/events.jsonl"
-  fi
-fi
+[ -n "$data" ] || data=$(bench_county "$build")
 for f in registry.jsonl events.jsonl; do
   [ -s "$data/$f" ] || { echo "compare-duckdb.sh: $data/$f is missing or empty" >&2; exit 2; }
 done
 data=$(cd "$data" && pwd)
 
-checks=(village_monthly_activity bank_sms_weekly three_ones_leaflet operator_screen_share bank_screen_share
-        internal_training_cadence)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The plan cut down to the checks: every obligation and outcome block left out but theirs.
-awk -v keep=" ${checks[*]} " '
-  skipping { if ($0 == "}") skipping = 0; next }
-  /^(obligation|outcome) / { name = $2; sub(/[{ \t].*/, "", name)
-                             if ($1 == "outcome" || index(keep, " " name " ") == 0) { skipping = 1; next } }
-  { print }' rules/goutang-2023.mandate > "$work/checks.mandate"
+bench_cut_plan rules/goutang-2023.mandate "$work/checks.mandate"
 # The cut-down plan keeps kinds and event types only the dropped rules read.
 "$mandate" lint --allow unused-kind --allow unused-event "$work/checks.mandate" >/dev/null
 
@@ -93,7 +79,7 @@ for ((i = 1; i <= runs; i++)); do
     --as-of "$as_of" --threads "$threads"
 done
 
-python3 - "$work" "$as_of" "$data" "$runs" "$threads" "${checks[@]}" <<'EOF'
+python3 - "$work" "$as_of" "$data" "$runs" "$threads" "${bench_checks[@]}" <<'EOF'
 import csv, json, statistics, sys
 work, as_of, data, runs, threads, checks = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6:]
 

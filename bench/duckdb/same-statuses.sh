@@ -14,6 +14,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+. "$root/bench/common.sh"
 
 mandate="" data="" sql="$here"
 while [ $# -gt 0 ]; do
@@ -32,17 +33,11 @@ if ! command -v node >/dev/null || [ ! -d "$here/node_modules/@duckdb/node-api" 
   exit 77
 fi
 
-checks=(village_monthly_activity bank_sms_weekly three_ones_leaflet operator_screen_share bank_screen_share
-        internal_training_cadence)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The plan cut down to the six checks, as bench/compare-sqlite.sh makes it.
-awk -v keep=" ${checks[*]} " '
-  skipping { if ($0 == "}") skipping = 0; next }
-  /^(obligation|outcome) / { name = $2; sub(/[{ \t].*/, "", name)
-                             if ($1 == "outcome" || index(keep, " " name " ") == 0) { skipping = 1; next } }
-  { print }' "$root/rules/goutang-2023.mandate" > "$work/checks.mandate"
+bench_cut_plan "$root/rules/goutang-2023.mandate" "$work/checks.mandate"
 
 dates=(2023-03-15 2023-04-09 2023-04-10 2023-05-31 2023-06-01 2023-06-05 2023-06-06 2023-07-17 2023-12-24
        2023-12-30 2023-12-31 2024-01-04 2024-01-05)
@@ -69,7 +64,7 @@ compare() {
     as_of_args+=(--as-of "$d")
   done
   node "$here/run.mjs" --registry "$registry" --events "$events" --sql "$sql" --threads 2 "${as_of_args[@]}" > "$work/duckdb.csv"
-  python3 - "$work" "$label" "${checks[@]}" <<'EOF'
+  python3 - "$work" "$label" "${bench_checks[@]}" <<'EOF'
 import collections, csv, glob, json, os, sys
 work, label, checks = sys.argv[1], sys.argv[2], sys.argv[3:]
 duck = collections.defaultdict(dict)  # (check, date) -> {(unit, period): status}

@@ -178,7 +178,7 @@ if shutil.which("zsh"):
             f.write(r.stdout)
         p = subprocess.run(["zsh", "-n", script], capture_output=True, timeout=60)
         check(p.returncode == 0, f"zsh -n _mandate: {p.stderr!r}")
-        # What _mandate hands zsh's completion system: _arguments and _describe, stubbed to print it.
+        # What _mandate hands zsh's completion system: _arguments and _describe defined here to print what they are given.
         program = ('_arguments() { printf "%s\\n" "$@"; }; _describe() { print -l -- "${(@P)4}"; }; '
                    f'source {script} >/dev/null; '
                    'words=(mandate ch); CURRENT=2; _mandate; print -- ---; '

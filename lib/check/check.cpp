@@ -124,7 +124,13 @@ public:
     checker(const ast::file& file, const source_file& source, const limits& l) : file_(file), source_(source), limits_(l) {}
 
     // The warnings found by run(): what is legal but most likely not what the author meant.
-    std::vector<diagnostic> take_warnings() { return std::move(warnings_); }
+    // Warnings are gathered only when asked for (lint): compiling a plan needs none.
+    struct named_warning {
+        const char* name;  // as `--allow` and `# lint: allow` spell it
+        diagnostic d;
+    };
+    void gather_warnings() { want_warnings_ = true; }
+    std::vector<named_warning> take_warnings() { return std::move(warnings_); }
 
     result<plan> run() {
         collect_plan();
@@ -158,7 +164,8 @@ private:
     // A warning carries its name in brackets, as `lint --allow NAME` and `# lint: allow NAME`
     // spell it (docs/language.md, "Warnings").
     void warning(span where, std::string message, const char* name) {
-        warnings_.push_back(make_diagnostic(source_, where, std::move(message) + " [" + name + "]", severity::warning));
+        if (!want_warnings_) return;
+        warnings_.push_back({name, make_diagnostic(source_, where, std::move(message) + " [" + name + "]", severity::warning)});
     }
 
     std::string at(span where) const {
@@ -1921,7 +1928,8 @@ private:
     const limits& limits_;
     bool depth_reported_ = false;
     std::vector<diagnostic> diagnostics_;
-    std::vector<diagnostic> warnings_;
+    bool want_warnings_ = false;
+    std::vector<named_warning> warnings_;
     std::set<int> kind_used_, event_used_;  // kinds and event types some name refers to
     plan plan_;
     std::unordered_map<std::string, int> phase_index_, kind_index_, event_index_, obligation_index_, outcome_index_,
@@ -2114,6 +2122,49 @@ result<plan> check(const ast::file& file, const source_file& source, const limit
     return c.run();
 }
 
+
+namespace {
+
+// The diagnostics of a file that did not parse: the parser's, and the checker's on what did
+// parse, to report every error in one run. A name declared in a declaration that did not parse
+// is missing, so errors saying it is unknown are dropped, and those that follow from a broken
+// plan or phase; every other one is kept.
+std::vector<diagnostic> errors_after_parse_error(syntax::parse_output& parsed, const source_file& source, const limits& l) {
+    auto checked = check(parsed.file, source, l);
+    std::set<std::string> broken_names;
+    bool broken_plan = false, broken_phase = false;
+    for (const auto& b : parsed.broken) {
+        if (!b.name.empty()) broken_names.insert(b.name);
+        broken_plan = broken_plan || b.keyword == "plan";
+        broken_phase = broken_phase || b.keyword == "phase" || b.keyword == "calendar" || b.keyword.empty();
+    }
+    auto follows_from_broken = [&](const std::string& m) {
+        if (m.rfind("unknown ", 0) == 0) {
+            const std::size_t open = m.find('\'');
+            const std::size_t close = open == std::string::npos ? open : m.find('\'', open + 1);
+            return close == std::string::npos || broken_names.count(m.substr(open + 1, close - open - 1)) > 0 ||
+                   (broken_plan && m.rfind("unknown plan", 0) == 0);
+        }
+        // A file with a parse error may be a fragment, or its plan block out of place.
+        if (m.rfind("no plan block", 0) == 0) return true;
+        if (m.find("has no window") != std::string::npos) return broken_phase || broken_plan;
+        return false;
+    };
+    std::vector<diagnostic> all = std::move(parsed.diagnostics);
+    for (const auto& d : checked.diagnostics())
+        if (!follows_from_broken(d.message)) all.push_back(d);
+    std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
+    return all;
+}
+
+}  // namespace
+
+result<plan> load(const source_file& source, const limits& l) {
+    auto parsed = syntax::parse(source, l);
+    if (!parsed.ok()) return result<plan>(errors_after_parse_error(parsed, source, l));
+    return check(parsed.file, source, l);
+}
+
 namespace {
 
 // `# lint: allow NAME[, NAME...]` on the warning's line or the line above it.
@@ -2140,57 +2191,21 @@ bool allowed_by_comment(const diagnostic& w, const std::string& name, const std:
 
 std::vector<diagnostic> lint(const source_file& source, const limits& l, const std::vector<std::string>& allowed) {
     auto parsed = syntax::parse(source, l);
-    if (!parsed.ok()) return load(source, l).diagnostics();
+    if (!parsed.ok()) return errors_after_parse_error(parsed, source, l);
     suggestions_left = 50;
     checker c(parsed.file, source, l);
+    c.gather_warnings();
     auto checked = c.run();
     // Errors first: a file that has any gets no warnings until they are fixed.
     if (!checked.ok()) return checked.diagnostics();
     std::vector<diagnostic> all;
-    for (auto& w : c.take_warnings()) {
-        const std::size_t open = w.message.rfind(" [");
-        const std::string name = open == std::string::npos ? "" : w.message.substr(open + 2, w.message.size() - open - 3);
+    for (auto& [name, w] : c.take_warnings()) {
         if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
         if (allowed_by_comment(w, name, parsed.file.comments, source)) continue;
         all.push_back(std::move(w));
     }
     std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
     return all;
-}
-
-result<plan> load(const source_file& source, const limits& l) {
-    auto parsed = syntax::parse(source, l);
-    if (!parsed.ok()) {
-        // Still check what parsed, to report every error of the file in one run. A name declared
-        // in a declaration that did not parse is missing, so errors saying it is unknown are
-        // dropped, and those that follow from a broken plan or phase; every other one is kept.
-        auto checked = check(parsed.file, source, l);
-        std::set<std::string> broken_names;
-        bool broken_plan = false, broken_phase = false;
-        for (const auto& b : parsed.broken) {
-            if (!b.name.empty()) broken_names.insert(b.name);
-            broken_plan = broken_plan || b.keyword == "plan";
-            broken_phase = broken_phase || b.keyword == "phase" || b.keyword == "calendar" || b.keyword.empty();
-        }
-        auto follows_from_broken = [&](const std::string& m) {
-            if (m.rfind("unknown ", 0) == 0) {
-                const std::size_t open = m.find('\'');
-                const std::size_t close = open == std::string::npos ? open : m.find('\'', open + 1);
-                return close == std::string::npos || broken_names.count(m.substr(open + 1, close - open - 1)) > 0 ||
-                       (broken_plan && m.rfind("unknown plan", 0) == 0);
-            }
-            // A file with a parse error may be a fragment, or its plan block out of place.
-            if (m.rfind("no plan block", 0) == 0) return true;
-            if (m.find("has no window") != std::string::npos) return broken_phase || broken_plan;
-            return false;
-        };
-        std::vector<diagnostic> all = std::move(parsed.diagnostics);
-        for (const auto& d : checked.diagnostics())
-            if (!follows_from_broken(d.message)) all.push_back(d);
-        std::stable_sort(all.begin(), all.end(), [](const diagnostic& a, const diagnostic& b) { return a.where.begin < b.where.begin; });
-        return result<plan>(std::move(all));
-    }
-    return check(parsed.file, source, l);
 }
 
 }  // namespace mandate::check

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <istream>
+#include <thread>
 
 #include "engine_state.hpp"
 #include "evaluation.hpp"
@@ -20,6 +21,11 @@ engine_state::engine_state(std::shared_ptr<const graph::compiled_plan> p, engine
       typed(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states), transitions(*plan) {}
 
 engine_state::~engine_state() = default;
+
+unsigned engine_state::threads() const {
+    if (options.threads > 0) return options.threads;
+    return std::max(1u, std::thread::hardware_concurrency());
+}
 
 }  // namespace eval
 
@@ -72,13 +78,17 @@ add_status engine::retract(std::string_view event_id, std::string_view source, s
 std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source) { return add_jsonl(in, source, jsonl_options{}); }
 
 std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const jsonl_options& options) {
-    eval::engine_state::bulk_load load(*impl_, source);
     io::jsonl_read_options o;
     o.first_line = options.first_line;
-    o.checkpoint_every = options.checkpoint_every;
-    o.checkpoint = options.checkpoint;
     o.max_record_bytes = impl_->options.limits.max_record_bytes;
-    return io::read_jsonl(in, source, o, load);
+    return impl_->read_in_blocks(source, &options, [&](io::record_consumer& to) { return io::read_jsonl(in, source, o, to); });
+}
+
+std::uint64_t engine::jsonl_read_ahead() const {
+    const std::uint64_t record = impl_->options.limits.max_record_bytes + 1;
+    const std::uint64_t block = std::max<std::uint64_t>(impl_->options.block_bytes, 1) + record;
+    // read_jsonl's window, the block being gathered, and those handed on (parallel_parse).
+    return io::jsonl_window(impl_->options.limits.max_record_bytes) + block * (2 * std::uint64_t{impl_->threads()});
 }
 
 std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::string_view type) {
@@ -86,8 +96,10 @@ std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::st
 }
 
 std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::string_view type, std::uint64_t first_line) {
-    eval::engine_state::bulk_load load(*impl_, source);
-    return io::read_csv(in, source, impl_->model, type, first_line, impl_->options.limits.max_record_bytes, load);
+    const std::size_t max_record_bytes = impl_->options.limits.max_record_bytes;
+    return impl_->read_in_blocks(source, nullptr, [&](io::record_consumer& to) {
+        return io::read_csv(in, source, impl_->model, type, first_line, max_record_bytes, to);
+    });
 }
 
 void engine::save(const std::string& path, std::string_view host) const {

@@ -27,6 +27,7 @@
 #include "mandate/ingest/records.hpp"
 #include "store.hpp"
 #include "time_calendar.hpp"
+#include "ingest/parallel_parse.hpp"
 #include "ingest/readers.hpp"
 #include "ingest/typed_reader.hpp"
 
@@ -84,23 +85,41 @@ struct engine_state {
     std::string version_conflict_reason(string_id entity, std::int64_t version) const;
     std::string id_conflict_reason(std::string_view id) const;
 
-    // A stream of records being read into this engine (add_jsonl, add_csv).
-    struct bulk_load : io::record_consumer {
+    // A stream of records being read into this engine (add_jsonl, add_csv), parsed in blocks
+    // on `options.threads` threads and taken in here, in the stream's order.
+    struct bulk_load : io::record_sink {
         bulk_load(engine_state& m, std::string_view source) : m_(m), source_(m.st.source_index(source)) {}
-        void record(const char* data, std::size_t length, std::size_t capacity, std::uint64_t line) override {
-            const bool ok = m_.parser.parse(data, length, capacity);
-            m_.add_parsed(ok, source_, line, false);
+        void take(const io::parsed_record* record, const std::string& error, std::uint64_t line) override {
+            m_.add_record(record, error, source_, line, false);
             m_.notify();
         }
-        void rejected(std::uint64_t line, std::string reason) override { m_.reject(source_, line, std::move(reason)); }
         // The next record's id will most likely be new: its first probe is a cache miss in a
-        // table of millions. Start it now, while this record is read.
+        // table of millions. Start it now, while this record is taken in.
         void upcoming(std::string_view id) override { m_.st.strings.prefetch(id); }
 
     private:
         engine_state& m_;
         std::uint32_t source_;
     };
+    // Reads a stream with `read(consumer)` into this engine, through a bulk_load.
+    template <class Read>
+    std::uint64_t read_in_blocks(std::string_view source, const jsonl_options* checkpoints, Read&& read) {
+        bulk_load load(*this, source);
+        io::parallel_parse blocks(model, options.limits, parser, threads(), options.block_bytes, load);
+        if (checkpoints) blocks.checkpoints(checkpoints->checkpoint_every, checkpoints->checkpoint, checkpoints->checkpoint_now);
+        std::uint64_t records = 0;
+        try {
+            records = read(static_cast<io::record_consumer&>(blocks));
+        } catch (...) {
+            // A read error part-way: the records read before it are taken in, as they would
+            // have been one by one. Not after a checkpoint (or a subscriber) threw.
+            if (!blocks.failed()) blocks.finish();
+            throw;
+        }
+        blocks.finish();
+        return records;
+    }
+    unsigned threads() const;
 
     // ------------------------------------------------------------ reporting.cpp, accounting.cpp
 

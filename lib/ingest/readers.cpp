@@ -8,6 +8,9 @@
 
 namespace mandate::io {
 
+// A block of input plus the longest record (and its "\r").
+std::size_t jsonl_window(std::size_t max_record_bytes) { return (std::size_t{1} << 20) + max_record_bytes + 1; }
+
 namespace {
 
 // The id of a line that starts {"id":"...", as JSON Lines writers commonly put it, found
@@ -28,16 +31,13 @@ std::string_view leading_id(const char* p, const char* end) {
 
 std::uint64_t read_jsonl(std::istream& in, std::string_view source, const jsonl_read_options& options, record_consumer& to) {
     const std::size_t limit = options.max_record_bytes;
-    // The window holds a block of input plus the longest record (and its "\r"); the padding
-    // after it lets simdjson read past a record's end.
-    const std::size_t window = (std::size_t{1} << 20) + limit + 1;
+    // The window, and the padding after it that lets simdjson read past a record's end.
+    const std::size_t window = jsonl_window(limit);
     std::vector<char> buffer(window + required_padding());
     std::size_t filled = 0;
     std::uint64_t line = options.first_line, records = 0;
     std::uint64_t base = 0;  // the stream offset of buffer[0]
     bool skipping = false;   // inside a line already rejected as too long
-    bool due = false;        // a checkpoint is due at the next line boundary
-    const bool checkpoints = options.checkpoint_every > 0 && options.checkpoint;
     auto too_long = [&] {
         ++records;
         to.rejected(line, too_long_reason(limit));
@@ -55,7 +55,6 @@ std::uint64_t read_jsonl(std::istream& in, std::string_view source, const jsonl_
         }
         ++records;
         to.record(begin, length, buffer.size() - static_cast<std::size_t>(begin - buffer.data()), line);
-        if (checkpoints && records % options.checkpoint_every == 0) due = true;
     };
     for (bool eof = false, first = true; !eof; first = false) {
         in.read(buffer.data() + filled, static_cast<std::streamsize>(window - filled));
@@ -71,19 +70,13 @@ std::uint64_t read_jsonl(std::istream& in, std::string_view source, const jsonl_
             if (!newline) break;
             if (skipping) {
                 skipping = false;  // the rest of the long line: already counted
-                if (checkpoints && records % options.checkpoint_every == 0) due = true;
             } else {
-                // The next record's id will most likely be new: its first probe is a cache
-                // miss in a table of millions. Start it now, while this record is read.
                 const std::string_view next = leading_id(newline + 1, buffer.data() + filled);
                 if (!next.empty()) to.upcoming(next);
                 take(begin, static_cast<std::size_t>(newline - begin));
             }
             start = static_cast<std::size_t>(newline - buffer.data()) + 1;
-            if (due) {  // between two records: what was read so far is whole
-                due = false;
-                options.checkpoint(line, base + start);
-            }
+            to.boundary(line, base + start);  // between two records: what was read so far is whole
         }
         std::size_t rest = filled - start;
         if (eof) {
@@ -146,6 +139,7 @@ std::uint64_t read_csv(std::istream& in, std::string_view source, const check::p
         } else {
             to.rejected(row.line, why);
         }
+        to.boundary(row.line, 0);
     }
     return records;
 }

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -25,14 +24,19 @@ public:
     virtual void rejected(std::uint64_t line, std::string reason) = 0;
     // The id of the record after this one, when it is cheap to see: a hint to prefetch.
     virtual void upcoming(std::string_view) {}
+    // Between two records: `lines` lines and `bytes` bytes of the stream read so far (bytes 0
+    // where the reader does not count them). Called after each line of JSON Lines, each row of
+    // CSV; a saved state plus this position resumes the stream exactly.
+    virtual void boundary(std::uint64_t /*lines*/, std::uint64_t /*bytes*/) {}
 };
 
 struct jsonl_read_options {
-    std::uint64_t first_line = 0;        // lines of the source already read (no BOM looked for then)
-    std::uint64_t checkpoint_every = 0;  // records between calls of checkpoint (0: never)
-    std::function<void(std::uint64_t lines, std::uint64_t bytes)> checkpoint;
+    std::uint64_t first_line = 0;  // lines of the source already read (no BOM looked for then)
     std::size_t max_record_bytes = default_max_record_bytes;
 };
+
+// The bytes read_jsonl holds of a stream at once: a block, and the longest record.
+std::size_t jsonl_window(std::size_t max_record_bytes);
 
 // Every line of a JSON Lines stream (blank lines skipped, not counted; a byte order mark at the
 // start dropped); returns the records read. Throws std::runtime_error on a read error.

@@ -5,6 +5,10 @@ files — nothing read goes unaccounted for.
 Each case runs the town plan of tests/cli/data/town over a valid registry plus the case's own
 file, as of 2023-07-03. The registry is 6 entities: t1 (town), v1 and v2 (villages), three
 households.
+
+Arguments after the program's path are added to every run: ctest runs the cases a second time
+with `--threads 7 --block-size 1`, each record parsed as a block of its own on one of 7 threads,
+where every hand-worked reason and count must hold the same.
 """
 import json
 import os
@@ -13,6 +17,7 @@ import sys
 import tempfile
 
 BIN = sys.argv[1]
+EXTRA = sys.argv[2:]
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data", "town")
 PLAN = os.path.join(DATA, "plan.mandate")
@@ -38,7 +43,7 @@ def case(name, content, *, reason=None, reasons=None, counts=None, name_ext=".js
             f.write(content if isinstance(content, bytes) else content.encode("utf-8"))
         arg = f"{as_csv_type}={path}" if as_csv_type else path
         p = subprocess.run([BIN, "check", PLAN, "--registry", REGISTRY, "--events", arg, "--as-of", "2023-07-03",
-                            "--format", "json"], capture_output=True)
+                            "--format", "json", *EXTRA], capture_output=True)
         if p.returncode != 0:
             return fail(name, f"exit {p.returncode}: {p.stderr.decode(errors='replace')[:300]}")
         r = json.loads(p.stdout)

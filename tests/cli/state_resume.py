@@ -7,8 +7,13 @@ retractions, conflicts and rejected lines). The events go through a FIFO (a path
 its start by the resumed run, which checks the part read before), fed slowly, so the run can be
 stopped at a known point: after its first checkpoint (every 2 000 records)
 has been saved. SIGKILL stops it without warning (the state on disk is the last checkpoint);
-SIGTERM lets it save at the next record and exit 130. A corrupted state file is refused. A state
-keeps the inputs a run does not name, and knows them when a later run names them again.
+SIGTERM and SIGINT let it save at the next record and exit 130. A corrupted state file is
+refused. A state keeps the inputs a run does not name, and knows them when a later run names
+them again.
+
+Arguments after the program's path are added to every run: ctest runs it a second time with
+`--threads 4 --block-size 4K`, where checkpoints fall at the ends of small blocks parsed on
+other threads, and a signal's save in the middle of one.
 """
 import json
 import os
@@ -20,6 +25,7 @@ import threading
 import time
 
 BIN = os.path.abspath(sys.argv[1])
+EXTRA = sys.argv[2:]
 GENERATOR = os.path.join(os.path.dirname(BIN), "mandate-generate")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAN = os.path.join(ROOT, "rules", "goutang-2023.mandate")
@@ -35,7 +41,7 @@ def command(registry, state, *extra, events="-"):
     args = [BIN, "check", PLAN, "--registry", registry, "--events", events, "--as-of", "2023-12-31", "--format", "json"]
     if state:
         args += ["--state", state, "--state-every", "2000"]
-    return args + list(extra)
+    return args + EXTRA + list(extra)
 
 
 def interrupted_run(registry, events, state, sig, fifo):
@@ -50,7 +56,7 @@ def interrupted_run(registry, events, state, sig, fifo):
         time.sleep(0.05)
     time.sleep(0.2)
     p.send_signal(sig)
-    if sig == signal.SIGTERM:
+    if sig != signal.SIGKILL:
         # It saves at the next record: give it one.
         try:
             feed.write(events[third:third + 4096])
@@ -96,16 +102,16 @@ with tempfile.TemporaryDirectory() as tmp:
     expected = json.loads(out)
     expect(expected["inputs"]["read"] > 20000 and expected["inputs"]["rejected"] > 0, f"a full sample: {expected['inputs']}")
 
-    for sig in (signal.SIGKILL, signal.SIGTERM):
+    for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT):
         state = os.path.join(tmp, f"state-{sig.name}")
         code, err = interrupted_run(registry, events, state, sig, fifo)
         if sig == signal.SIGKILL:
             expect(code == -signal.SIGKILL, f"SIGKILL stops the run: {code} {err}")
         else:
             expect(code == 130 and "interrupted: the records read so far are saved in " + state in err,
-                   f"SIGTERM saves and exits 130: {code} {err!r}")
+                   f"{sig.name} saves and exits 130: {code} {err!r}")
         expect(os.path.exists(state), f"{sig.name}: a state file was saved")
-        if sig == signal.SIGTERM:
+        if sig != signal.SIGKILL:
             expect(not [f for f in os.listdir(tmp) if ".tmp-" in f], f"{sig.name}: no temporary file left behind")
         code, out, err = resumed_run(registry, events, state, fifo)
         expect(code == 0, f"{sig.name}: the resumed run exits 0: {code} {err}")

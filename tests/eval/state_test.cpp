@@ -235,10 +235,60 @@ TEST(State, SavingReplacesTheFileWholeOrNotAtAll) {
     EXPECT_THROW(a.save(t.file("no-such-dir/state")), state_error);
 }
 
+// With one record a block, a checkpoint falls after every tenth record, on whatever thread
+// the records were parsed; with larger blocks, at the end of the block that holds the tenth.
 TEST(State, JsonlCheckpointsFallBetweenRecords) {
     const auto lines = records();
     std::string text;
     for (std::size_t i = 0; i < 60; ++i) text += lines[i] + (i % 7 == 0 ? "\r\n\n" : "\n");  // CRLF and blank lines too
+    // The line and byte just after record n's line (1-based): a blank line after it is not
+    // yet read, as a checkpoint comes at the first boundary after the record.
+    auto after_record = [&](std::size_t n) {
+        std::uint64_t line = 0, bytes = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            line += 1;
+            bytes += lines[i].size() + (i % 7 == 0 ? 2 : 1);
+            if (i + 1 < n && i % 7 == 0) {  // the blank line after it
+                line += 1;
+                bytes += 1;
+            }
+        }
+        return std::make_pair(line, bytes);
+    };
+    for (const unsigned threads : {1u, 2u, 4u}) {
+        SCOPED_TRACE("threads " + std::to_string(threads));
+        engine_options one_a_block;
+        one_a_block.threads = threads;
+        one_a_block.block_bytes = 1;
+        engine e(goutang(), one_a_block);
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
+        jsonl_options options;
+        options.checkpoint_every = 10;
+        options.checkpoint = [&](std::uint64_t line, std::uint64_t bytes) { seen.emplace_back(line, bytes); };
+        std::istringstream in(text);
+        EXPECT_EQ(e.add_jsonl(in, "x.jsonl", options), 60u);
+        ASSERT_EQ(seen.size(), 6u);  // after records 10, 20, ..., 60
+        for (std::size_t k = 0; k < seen.size(); ++k) {
+            const auto [line, bytes] = seen[k];
+            ASSERT_LE(bytes, text.size());
+            EXPECT_EQ(text[bytes - 1], '\n');
+            EXPECT_EQ(static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bytes), '\n')), line);
+            EXPECT_EQ(seen[k], after_record(10 * (k + 1)));
+        }
+        // Resuming from a checkpoint reads the rest exactly: the same report as one pass.
+        engine whole(goutang());
+        std::istringstream all(text);
+        whole.add_jsonl(all, "x.jsonl");
+        engine first(goutang(), one_a_block);
+        std::istringstream head(text.substr(0, seen[2].second));
+        first.add_jsonl(head, "x.jsonl");
+        jsonl_options resume;
+        resume.first_line = seen[2].first;
+        std::istringstream tail(text.substr(seen[2].second));
+        first.add_jsonl(tail, "x.jsonl", resume);
+        EXPECT_EQ(reports(first), reports(whole));
+    }
+    // The 60 records in one block: one checkpoint, at its end, after the last line.
     engine e(goutang());
     std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
     jsonl_options options;
@@ -246,24 +296,43 @@ TEST(State, JsonlCheckpointsFallBetweenRecords) {
     options.checkpoint = [&](std::uint64_t line, std::uint64_t bytes) { seen.emplace_back(line, bytes); };
     std::istringstream in(text);
     EXPECT_EQ(e.add_jsonl(in, "x.jsonl", options), 60u);
-    ASSERT_EQ(seen.size(), 6u);  // after records 10, 20, ..., 60
-    for (const auto& [line, bytes] : seen) {
-        ASSERT_LE(bytes, text.size());
-        EXPECT_EQ(text[bytes - 1], '\n');
-        EXPECT_EQ(static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bytes), '\n')), line);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].second, text.size());
+    EXPECT_EQ(seen[0].first, static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')));
+}
+
+// checkpoint_now: asked between every two records; where it says yes, the checkpoint comes
+// there, in the middle of a block, with every record before it taken in and none after.
+TEST(State, JsonlCheckpointWhenAsked) {
+    const auto lines = records();
+    std::string text;
+    for (std::size_t i = 0; i < 40; ++i) text += lines[i] + "\n";
+    for (const unsigned threads : {1u, 2u}) {
+        engine_options o;
+        o.threads = threads;
+        engine e(goutang(), o);
+        std::uint64_t asked = 0;
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
+        jsonl_options options;
+        options.checkpoint_every = 1000;
+        options.checkpoint_now = [&] { return ++asked == 25; };
+        options.checkpoint = [&](std::uint64_t line, std::uint64_t bytes) {
+            seen.emplace_back(line, bytes);
+            throw std::runtime_error("stop here");
+        };
+        std::istringstream in(text);
+        EXPECT_THROW(e.add_jsonl(in, "x.jsonl", options), std::runtime_error);
+        ASSERT_EQ(seen.size(), 1u);
+        EXPECT_EQ(seen[0].first, 25u);
+        std::size_t bytes = 0;
+        for (std::size_t i = 0; i < 25; ++i) bytes += lines[i].size() + 1;
+        EXPECT_EQ(seen[0].second, bytes);
+        // The engine holds the 25 records before it, the same as one fed them alone.
+        engine first(goutang());
+        std::istringstream head(text.substr(0, bytes));
+        first.add_jsonl(head, "x.jsonl");
+        EXPECT_EQ(reports(e), reports(first));
     }
-    // Resuming from a checkpoint reads the rest exactly: the same report as one pass.
-    engine whole(goutang());
-    std::istringstream all(text);
-    whole.add_jsonl(all, "x.jsonl");
-    engine first(goutang());
-    std::istringstream head(text.substr(0, seen[2].second));
-    first.add_jsonl(head, "x.jsonl");
-    jsonl_options resume;
-    resume.first_line = seen[2].first;
-    std::istringstream tail(text.substr(seen[2].second));
-    first.add_jsonl(tail, "x.jsonl", resume);
-    EXPECT_EQ(reports(first), reports(whole));
 }
 
 }  // namespace

@@ -35,7 +35,20 @@ struct options {
     io::language lang = io::language::zh;  // --lang: of the table, the HTML page, explain, the notes on stderr
     std::optional<std::size_t> width;      // --width: of the table
     text_encoding encoding = text_encoding::utf8;  // --encoding: of the CSV inputs
+    unsigned threads = 0;                           // --threads: 0, one per core
+    std::size_t block_bytes = std::size_t{1} << 20;  // --block-size
 };
+
+// "--block-size 64K": a size in bytes, with K or M for KiB or MiB, 1 to 256 MiB.
+std::size_t parse_block_size(const std::string& text) {
+    const std::size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+    const std::string unit = text.substr(digits);
+    const int shift = unit.empty() ? 0 : unit == "K" || unit == "k" ? 10 : unit == "M" || unit == "m" ? 20 : -1;
+    const unsigned long long n = digits > 0 && digits <= 9 ? std::stoull(text.substr(0, digits)) : 0;
+    if (n == 0 || shift < 0 || (n << shift) > (std::size_t{256} << 20))
+        throw usage_error("--block-size needs a size from 1 to 256M (bytes, or with K or M), not '" + text + "'");
+    return static_cast<std::size_t>(n << shift);
+}
 
 // Options may repeat their value list: `--events a.jsonl b.jsonl --as-of ...`.
 options parse_options(const std::string& command, const std::vector<std::string>& args) {
@@ -87,6 +100,16 @@ options parse_options(const std::string& command, const std::vector<std::string>
             if (v == 0 || errno == ERANGE)
                 throw usage_error("--state-every needs a number of records, 1 or more, not '" + n + "'");
             o.state_every = v;
+            list = nullptr;
+        } else if (a == "--threads") {
+            const std::string n = value(i, a);
+            const bool digits = !n.empty() && n.size() <= 3 && n.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits || std::stoul(n) < 1 || std::stoul(n) > 256)
+                throw usage_error("--threads needs a number from 1 to 256, not '" + n + "'");
+            o.threads = static_cast<unsigned>(std::stoul(n));
+            list = nullptr;
+        } else if (a == "--block-size") {
+            o.block_bytes = parse_block_size(value(i, a));
             list = nullptr;
         } else if (a == "--strict") {
             o.strict = true;
@@ -283,6 +306,8 @@ int check(const std::vector<std::string>& args) {
     if (!p) return 2;
     engine_options eo;
     eo.limits = o.limits;
+    eo.threads = o.threads;
+    eo.block_bytes = o.block_bytes;
     engine e(p, eo);
     const auto inputs = load_records(e, o, "mandate check");
     calendar::day as_of;
@@ -390,6 +415,8 @@ int explain(const std::vector<std::string>& args) {
         throw usage_error(io::no_such_rule(p->model(), !o.obligation, o.obligation ? *o.obligation : *o.outcome));
     engine_options eo;
     eo.limits = o.limits;
+    eo.threads = o.threads;
+    eo.block_bytes = o.block_bytes;
     engine e(p, eo);
     load_records(e, o, "mandate explain");
     calendar::day as_of;

@@ -70,6 +70,15 @@ std::vector<command_doc> make_docs() {
     const option_doc limit{{"--limit"}, "NAME=N", limit_text, {}};
     const option_doc progress{{"--progress", "--no-progress"}, "",
                               "Shows (or hides) the progress of reading on standard error; default: on a terminal.", {}};
+    const option_doc threads{{"--threads"}, "N",
+                             "Parses records on N threads (1 to 256); default: one per core. The report is the "
+                             "same whatever N.",
+                             {}};
+    const option_doc block_size{{"--block-size"}, "SIZE",
+                                "Hands records to the threads in blocks of SIZE bytes of text (1 to 256M, with K or M "
+                                "for KiB or MiB; default 1M), cut between records: 1 makes each record a block. The "
+                                "report is the same whatever SIZE.",
+                                {}};
     d.push_back({"check",
                  "check PLAN --events FILE... [OPTIONS]",
                  "evaluate records against a plan and report",
@@ -94,9 +103,14 @@ std::vector<command_doc> make_docs() {
                    "the end (not with --events -). A file read before is skipped when unchanged and read on when "
                    "grown; one not named keeps its records (a run a day names that day's events).",
                    {}},
-                  {{"--state-every"}, "N", "With --state: saves every N records as well (default 1000000).", {}},
+                  {{"--state-every"}, "N",
+                   "With --state: saves every N lines as well (default 1000000), at the end of the block "
+                   "that holds the Nth.",
+                   {}},
                   limit,
                   progress,
+                  threads,
+                  block_size,
                   {{"--color", "--colour", "--no-color", "--no-colour"}, "",
                    "Colours the table (or not); default: on a terminal, unless NO_COLOR is set.", {}},
                   {{"--lang"}, "LANG", "The language of the table, the HTML page and the notes: zh (default) or en.",
@@ -157,6 +171,8 @@ std::vector<command_doc> make_docs() {
                    "The bucket: a date (2023-04-15), a period (2023-04-01..2023-04-30) or a month (2023-04).", {}},
                   limit,
                   progress,
+                  threads,
+                  block_size,
                   {{"--lang"}, "LANG", "The language of the explanation: zh (default) or en.", {"zh", "en"}},
                   encoding,
                   help_option()},
@@ -424,7 +440,7 @@ std::string bash_completion() {
            "    case $prev in\n"
            "        --limit) COMPREPLY=($(compgen -W 'max_source_bytes= max_expression_depth= max_record_bytes= "
            "max_field_bytes= max_entities= max_buckets=' -- \"$cur\")); compopt -o nospace 2>/dev/null; return ;;\n"
-           "        --as-of|--state-every|--width|--obligation|--outcome|--unit|--period) return ;;\n"
+           "        --as-of|--state-every|--width|--threads|--block-size|--obligation|--outcome|--unit|--period) return ;;\n"
            "    esac\n"
            "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
            "}\n"

@@ -437,7 +437,9 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
     if (compressed && !state_path_.empty() && !std::filesystem::exists(state_path_, state_ec)) save(e);
     // The engine holds at most a block and the longest record read but not yet taken, and this
     // side reads a block ahead: a checkpoint's position is never further behind than that.
-    prefix_hash hash((std::size_t{2} << 20) + max_record_bytes_ + 16);
+    // A checkpoint's position lies up to the engine's read-ahead behind what was read (and
+    // counting_buf's own buffer).
+    prefix_hash hash(e.jsonl_read_ahead() + (std::size_t{1} << 20) + 16);
     std::string prelude;  // a CSV file's header, when it is read on from where a state left it
     if (at.bytes > 0) {
         // What the state says was read must be there still, byte for byte: read it again
@@ -489,11 +491,12 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
         jsonl_options options;
         options.first_line = start_lines;
         if (!state_path_.empty()) {
-            // Called between every two records: saves every state_every_ records, or at once
-            // when asked to stop. (The count of records since the last save lives in the
-            // callback itself: this block ends before add_jsonl calls it.)
+            // Called at the end of every block of records: saves every state_every_ lines,
+            // or at once when asked to stop. (The line of the last save lives in the callback
+            // itself: this block ends before add_jsonl calls it.)
             options.checkpoint_every = 1;
-            options.checkpoint = [&, since = std::uint64_t{0}](std::uint64_t lines, std::uint64_t bytes) mutable {
+            options.checkpoint_now = [] { return stop_requested != 0; };
+            options.checkpoint = [&, saved = start_lines](std::uint64_t lines, std::uint64_t bytes) mutable {
                 if (compressed) {
                     if (!stop_requested) return;
                     bar.finish();
@@ -501,8 +504,8 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
                                             state_path_ + " holds the records read before it; the same command resumes "
                                             "from there, reading " + x.source + " again");
                 }
-                if (++since < state_every_ && !stop_requested) return;
-                since = 0;
+                if (lines - saved < state_every_ && !stop_requested) return;
+                saved = lines;
                 at.lines = lines;
                 at.bytes = start_bytes + bytes;
                 at.hash = hash.digest(at.bytes);

@@ -28,6 +28,13 @@ struct engine_options {
     // Bounds on untrusted records: a record's and a string's size, entities held, buckets in
     // a report (docs/reliability.md). The front-end limits in it are compile()'s to use.
     mandate::limits limits;
+    // add_jsonl and add_csv parse and type records on this many threads (0: one per core the
+    // machine has), in blocks of about block_bytes of text, cut between records (a block
+    // holds one record at least: 1 makes each record a block of its own). The records are
+    // taken in on the calling thread, in the stream's order: the engine ends in the same
+    // state, and reports the same, whatever the two are.
+    unsigned threads = 0;
+    std::size_t block_bytes = std::size_t{1} << 20;
 };
 
 // How add_jsonl reads a stream: where its line numbers start, and a checkpoint between records.
@@ -35,11 +42,17 @@ struct jsonl_options {
     // Lines of the source already read (a stream resumed where an earlier one stopped): the
     // stream's first line is number first_line + 1, and no byte order mark is looked for.
     std::uint64_t first_line = 0;
-    // Every this many records (0: never), checkpoint(lines, bytes) is called between two
-    // records with the lines and bytes of the stream consumed so far (a saved state plus
-    // these resumes the stream exactly). It may save the engine; it must not add records.
+    // After every this many records (0: never), checkpoint(lines, bytes) is called at the end
+    // of the block that holds the last of them (engine_options::block_bytes), once every record
+    // before it has been taken in, with the lines and bytes of the stream consumed up to there:
+    // a saved state plus these resumes the stream exactly. The stream may have been read up to
+    // jsonl_read_ahead() bytes further. It may save the engine; it must not add records. When
+    // it throws, add_jsonl stops there, with the records before it taken in.
     std::uint64_t checkpoint_every = 0;
     std::function<void(std::uint64_t lines, std::uint64_t bytes)> checkpoint;
+    // Asked between every two records, when set: true calls checkpoint there and then (every
+    // record before it taken in), block or no block: a host asked to stop saves at once.
+    std::function<bool()> checkpoint_now;
 };
 
 // A saved state could not be written, or cannot be restored: not a state file, another format
@@ -79,10 +92,14 @@ public:
     // counted and listed in reports; last_error() says why.
     add_status add(std::string_view json, std::string_view source = "", std::uint64_t line = 0);
     // Adds every line of a JSON Lines stream (blank lines are skipped, not counted). Reads in
-    // blocks: memory does not grow with the stream's size or a line's length. Returns the
-    // number of records read.
+    // blocks: memory does not grow with the stream's size or a line's length. Parses on
+    // engine_options::threads threads; subscribers are called on the calling thread. Returns
+    // the number of records read.
     std::uint64_t add_jsonl(std::istream& in, std::string_view source);
     std::uint64_t add_jsonl(std::istream& in, std::string_view source, const jsonl_options& options);
+    // The most bytes add_jsonl reads of a stream past the position it gives a checkpoint: the
+    // blocks read ahead for the threads, and the reader's own window.
+    std::uint64_t jsonl_read_ahead() const;
     // Adds every record of a CSV file (DESIGN.md's layout): a header row naming the fields,
     // then a record a row — an entity registry, retractions, or events, whose type is `type`
     // or, when that is empty, each row's `type` column. Read in blocks like add_jsonl; each

@@ -1,0 +1,303 @@
+#include "parallel_parse.hpp"
+
+#include <cstring>
+#include <exception>
+
+namespace mandate::io {
+
+namespace {
+
+// Strings copied out of a parser's scratch, kept until the block is taken in. Chunks are never
+// moved or freed before clear(), so the views handed out stay valid; clear() keeps them for reuse.
+class text_arena {
+public:
+    std::string_view keep(std::string_view s) {
+        if (s.empty()) return {};
+        if (s.size() > chunk_bytes / 4) return big_.emplace_back(s);  // a long string: its own
+        if (static_cast<std::size_t>(end_ - at_) < s.size()) {
+            if (next_ == chunks_.size()) chunks_.push_back(std::make_unique<char[]>(chunk_bytes));
+            at_ = chunks_[next_++].get();
+            end_ = at_ + chunk_bytes;
+        }
+        std::memcpy(at_, s.data(), s.size());
+        const std::string_view kept(at_, s.size());
+        at_ += s.size();
+        return kept;
+    }
+    void clear() {
+        big_.clear();
+        next_ = 0;
+        at_ = end_ = nullptr;
+    }
+
+private:
+    static constexpr std::size_t chunk_bytes = std::size_t{1} << 16;
+    std::vector<std::unique_ptr<char[]>> chunks_;
+    std::size_t next_ = 0;
+    char* at_ = nullptr;
+    char* end_ = nullptr;
+    std::deque<std::string> big_;  // elements never move, nor do their characters
+};
+
+// The strings of a parsed record's kind, moved out of the parser's scratch into `arena`. The
+// parser leaves the other kinds' members as an earlier record set them: they are emptied.
+// Entities and events have fields (an entity's unit data); a retraction has none.
+void keep_strings(parsed_record& r, text_arena& arena) {
+    const bool entity = r.kind == record_kind::entity, retraction = r.kind == record_kind::retraction;
+    const bool event = !entity && !retraction;
+    for (std::string_view* s : {&r.entity, &r.parent, &r.name}) *s = entity ? arena.keep(*s) : std::string_view();
+    for (std::string_view* s : {&r.id, &r.unit}) *s = event ? arena.keep(*s) : std::string_view();
+    r.retract = retraction ? arena.keep(r.retract) : std::string_view();
+    if (retraction) {
+        r.fields.clear();
+        r.members.clear();
+        r.ignored.clear();
+        return;
+    }
+    for (field_value& f : r.fields) f.text = arena.keep(f.text);
+    for (field_value& f : r.members) f.text = arena.keep(f.text);
+    for (std::string_view& s : r.ignored) s = arena.keep(s);
+}
+
+}  // namespace
+
+struct parallel_parse::block {
+    // The records' text back to back, then the parser's padding.
+    std::string text;
+    struct item {
+        std::uint64_t line;
+        std::size_t offset, length;  // of a record's text; length npos: rejected before parsing
+        std::size_t result;          // into records (parsed) or errors (rejected)
+        bool parsed;
+    };
+    std::vector<item> items;
+    std::vector<parsed_record> records;  // reused: their vectors keep their capacity
+    std::size_t records_used = 0;
+    std::vector<std::string> errors;
+    text_arena arena;
+    std::uint64_t record_count = 0;
+    // Where the reader stood after the block's last record, when that was a record boundary.
+    bool ends_at_boundary = false;
+    std::uint64_t end_lines = 0, end_bytes = 0;
+    bool parsed = false;  // guarded by the mutex while workers run
+    std::exception_ptr failure;  // the parser threw (out of memory): rethrown where it is taken in
+
+    void clear() {
+        text.clear();
+        items.clear();
+        records_used = 0;
+        errors.clear();
+        arena.clear();
+        record_count = 0;
+        ends_at_boundary = false;
+        parsed = false;
+        failure = nullptr;
+    }
+};
+
+parallel_parse::parallel_parse(const check::plan& plan, const limits& l, record_parser& own, unsigned threads,
+                               std::size_t block_bytes, record_sink& sink)
+    : own_(own), sink_(sink), plan_(plan), limits_(l), threads_(threads == 0 ? 1 : threads),
+      block_bytes_(block_bytes == 0 ? 1 : block_bytes), direct_(threads_ == 1), gathering_(std::make_unique<block>()) {}
+
+parallel_parse::~parallel_parse() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    work_.notify_all();
+    for (std::thread& t : workers_) t.join();
+}
+
+void parallel_parse::checkpoints(std::uint64_t every, std::function<void(std::uint64_t, std::uint64_t)> checkpoint,
+                                 std::function<bool()> now) {
+    checkpoint_every_ = checkpoint ? every : 0;
+    checkpoint_now_ = checkpoint ? std::move(now) : nullptr;
+    checkpoint_ = std::move(checkpoint);
+}
+
+template <class F>
+void parallel_parse::taking(F&& f) {
+    try {
+        f();
+    } catch (...) {
+        failed_ = true;
+        throw;
+    }
+}
+
+void parallel_parse::record(const char* data, std::size_t length, std::size_t capacity, std::uint64_t line) {
+    if (direct_) {
+        ++direct_records_;
+        direct_bytes_ += length + 1;
+        const bool ok = own_.parse(data, length, capacity);
+        taking([&] { sink_.take(ok ? &own_.record() : nullptr, ok ? std::string() : own_.error(), line); });
+        return;
+    }
+    block& b = *gathering_;
+    b.items.push_back({line, b.text.size(), length, 0, false});
+    b.text.append(data, length);
+    b.text += '\n';  // between records, for a reader of the block's text
+    ++b.record_count;
+    b.ends_at_boundary = false;
+}
+
+void parallel_parse::upcoming(std::string_view id) {
+    if (direct_) sink_.upcoming(id);  // blocks prefetch as they take records in
+}
+
+void parallel_parse::rejected(std::uint64_t line, std::string reason) {
+    if (direct_) {
+        ++direct_records_;
+        taking([&] { sink_.take(nullptr, reason, line); });
+        return;
+    }
+    block& b = *gathering_;
+    b.items.push_back({line, 0, std::string::npos, b.errors.size(), false});
+    b.errors.push_back(std::move(reason));
+    ++b.record_count;
+    b.ends_at_boundary = false;
+}
+
+void parallel_parse::boundary(std::uint64_t lines, std::uint64_t bytes) {
+    if (checkpoint_now_ && checkpoint_now_()) {
+        // Here and now: every record so far taken in first.
+        if (!direct_) {
+            block& b = *gathering_;
+            b.ends_at_boundary = false;  // the checkpoint is made here, not at the block's end
+            hand_on(false);
+            while (!pending_.empty()) take_oldest();
+        }
+        direct_records_ = direct_bytes_ = 0;
+        checkpoint(lines, bytes);
+        return;
+    }
+    if (direct_) {
+        if (direct_bytes_ < block_bytes_) return;
+        const std::uint64_t records = direct_records_;
+        direct_records_ = direct_bytes_ = 0;
+        block_taken(records, true, lines, bytes);
+        return;
+    }
+    block& b = *gathering_;
+    b.ends_at_boundary = true;
+    b.end_lines = lines;
+    b.end_bytes = bytes;
+    if (b.text.size() >= block_bytes_) hand_on(false);
+}
+
+void parallel_parse::finish() {
+    if (direct_) return;
+    hand_on(true);
+    while (!pending_.empty()) take_oldest();
+}
+
+// A block's records all taken in: the checkpoint at its end, when one is due.
+void parallel_parse::block_taken(std::uint64_t records, bool at_boundary, std::uint64_t lines, std::uint64_t bytes) {
+    since_checkpoint_ += records;
+    if (checkpoint_every_ > 0 && at_boundary && since_checkpoint_ >= checkpoint_every_) checkpoint(lines, bytes);
+}
+
+void parallel_parse::checkpoint(std::uint64_t lines, std::uint64_t bytes) {
+    since_checkpoint_ = 0;
+    taking([&] { checkpoint_(lines, bytes); });
+}
+
+void parallel_parse::hand_on(bool last) {
+    if (gathering_->items.empty()) return;
+    gathering_->text.append(required_padding(), ' ');
+    block* const b = gathering_.get();
+    pending_.push_back(std::move(gathering_));
+    if (!spare_.empty()) {
+        gathering_ = std::move(spare_.back());
+        spare_.pop_back();
+    } else {
+        gathering_ = std::make_unique<block>();
+    }
+    // A stream of one block is parsed here: no thread is started for it.
+    if (!(last && workers_.empty()) && workers_.empty()) {
+        workers_.reserve(threads_ - 1);
+        for (unsigned i = 1; i < threads_; ++i) workers_.emplace_back([this] { work(plan_, limits_); });
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        queued_.push_back(b);
+    }
+    work_.notify_one();
+    // Two blocks a thread are read ahead: enough to keep the workers busy while this thread
+    // takes one in, and a bound on the memory held.
+    while (pending_.size() > 2 * std::size_t{threads_} - 1) take_oldest();
+}
+
+void parallel_parse::take_oldest() {
+    std::unique_ptr<block> owned = std::move(pending_.front());
+    pending_.pop_front();
+    block& b = *owned;
+    bool mine = false;
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!queued_.empty() && queued_.front() == &b) {
+            queued_.pop_front();
+            mine = true;
+        } else {
+            parsed_.wait(lock, [&] { return b.parsed; });
+        }
+    }
+    if (mine) parse(b, own_);
+    taking([&] {
+        if (b.failure) std::rethrow_exception(b.failure);
+        for (std::size_t i = 0; i < b.items.size(); ++i) {
+            const block::item& it = b.items[i];
+            if (i + 1 < b.items.size() && b.items[i + 1].parsed) {
+                const std::string_view next = b.records[b.items[i + 1].result].id;
+                if (!next.empty()) sink_.upcoming(next);
+            }
+            if (it.parsed)
+                sink_.take(&b.records[it.result], std::string(), it.line);
+            else
+                sink_.take(nullptr, b.errors[it.result], it.line);
+        }
+    });
+    block_taken(b.record_count, b.ends_at_boundary, b.end_lines, b.end_bytes);
+    b.clear();
+    spare_.push_back(std::move(owned));
+}
+
+void parallel_parse::parse(block& b, record_parser& parser) const {
+    try {
+        for (block::item& it : b.items) {
+            if (it.length == std::string::npos) continue;
+            if (parser.parse(b.text.data() + it.offset, it.length, b.text.size() - it.offset)) {
+                if (b.records_used == b.records.size()) b.records.emplace_back();
+                parsed_record& r = b.records[b.records_used];
+                r = parser.record();
+                keep_strings(r, b.arena);
+                it.result = b.records_used++;
+                it.parsed = true;
+            } else {
+                it.result = b.errors.size();
+                b.errors.push_back(parser.error());
+            }
+        }
+    } catch (...) {
+        b.failure = std::current_exception();
+    }
+}
+
+void parallel_parse::work(const check::plan& plan, const limits& l) {
+    record_parser parser(plan, l);
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+        work_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+        if (stopping_) return;
+        block* b = queued_.front();
+        queued_.pop_front();
+        lock.unlock();
+        parse(*b, parser);
+        lock.lock();
+        b->parsed = true;
+        parsed_.notify_all();
+    }
+}
+
+}  // namespace mandate::io

@@ -691,16 +691,22 @@ PYBIND11_MODULE(_mandate, m) {
         Use one engine from one thread at a time; give each thread its own engine over a shared
         Plan. A report depends only on the set of records added and the as-of date.
     )pbdoc")
-        .def(py::init([](const plan_handle& p, bool evidence, std::size_t evidence_limit) {
+        .def(py::init([](const plan_handle& p, bool evidence, std::size_t evidence_limit, unsigned threads,
+                         std::size_t block_bytes) {
                  mandate::engine_options options;
                  options.evidence = evidence;
                  options.evidence_limit = evidence_limit;
+                 options.threads = threads;
+                 options.block_bytes = block_bytes;
                  return std::make_unique<py_engine>(p, options);
              }),
              py::arg("plan"), py::kw_only(), py::arg("evidence") = true, py::arg("evidence_limit") = 20,
+             py::arg("threads") = 0, py::arg("block_bytes") = std::size_t{1} << 20,
              R"pbdoc(
         An engine over `plan`. evidence=False leaves evidence out of reports (faster bulk
         runs); evidence_limit caps the event ids and missing entities listed per row.
+        add_jsonl() and add_csv() parse records on `threads` threads (0: one per core) in
+        blocks of about `block_bytes` bytes; the engine ends the same whatever the two are.
     )pbdoc")
         .def_property_readonly("plan", [](const py_engine& e) { return e.plan; }, R"pbdoc(The Plan this engine evaluates.)pbdoc")
         .def(

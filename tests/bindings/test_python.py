@@ -317,6 +317,10 @@ class AddTest(unittest.TestCase):
         again = mandate.Engine(goutang())
         self.assertEqual(again.add_jsonl(pathlib.Path(SMALL), source="small"), 16)
         self.assertEqual([r["source"] for r in again.report("2023-06-10")["rejected"]], ["small", "small", "small"])
+        # Parsed on 3 threads, a record a block: the same report.
+        blocks = mandate.Engine(goutang(), threads=3, block_bytes=1)
+        self.assertEqual(blocks.add_jsonl(SMALL), 16)
+        self.assertEqual(blocks.report(datetime.date(2023, 6, 10)), report)
         with self.assertRaises(FileNotFoundError):
             engine.add_jsonl("/nonexistent/records.jsonl")
         with self.assertRaises(IsADirectoryError):

@@ -40,8 +40,8 @@ const std::string& events() {
 const calendar::day dates[] = {calendar::from_ymd(2023, 3, 31), calendar::from_ymd(2023, 6, 15), calendar::from_ymd(2023, 12, 31)};
 
 // Every report of one engine over the record set, as JSON, as of each date.
-std::vector<std::string> reports(const plan& p, bool one_by_one) {
-    engine e(p);
+std::vector<std::string> reports(const plan& p, bool one_by_one, engine_options options = {}) {
+    engine e(p, options);
     if (one_by_one) {
         // Line by line through add(), with a subscriber: the paths a host uses while records stream in.
         int changes = 0;
@@ -74,6 +74,26 @@ TEST(Threads, EnginesOnSeveralThreadsShareOnePlan) {
     for (int i = 0; i < n; ++i) threads.emplace_back([&, i] { got[static_cast<std::size_t>(i)] = reports(p, i % 2 == 1); });
     for (auto& t : threads) t.join();
     for (int i = 0; i < n; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], expected) << "thread " << i;
+}
+
+// add_jsonl parsing on worker threads of its own (small blocks, so that every worker has some),
+// in two engines at once, each on its own thread: the reports of records added one by one.
+TEST(Threads, RecordsParsedOnWorkersInTwoEnginesAtOnce) {
+    auto compiled = compile(rules(), "goutang-2023.mandate");
+    ASSERT_TRUE(compiled.ok());
+    const plan p = compiled.value();
+    const std::vector<std::string> expected = reports(p, true);
+    std::vector<std::vector<std::string>> got(2);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < 2; ++i)
+        threads.emplace_back([&, i] {
+            engine_options o;
+            o.threads = i == 0 ? 3 : 4;
+            o.block_bytes = i == 0 ? 1 : 300;
+            got[i] = reports(p, false, o);
+        });
+    for (auto& t : threads) t.join();
+    for (std::size_t i = 0; i < 2; ++i) EXPECT_EQ(got[i], expected) << "engine " << i;
 }
 
 TEST(Threads, CompilingOnSeveralThreadsAtOnce) {

@@ -8,8 +8,8 @@
 #
 # DIR holds registry.jsonl and events.jsonl (default: the county, build/bench-data/county,
 # generated with `mandate-generate --scale county --seed 2023` when missing, ~1.2 GB).
-# --threads caps DuckDB's threads (default 2, the cores of the machine the figures in
-# docs/performance.md come from); mandate runs on one.
+# --threads gives DuckDB and mandate their threads (default 2, the cores of the machine the
+# figures in docs/performance.md come from).
 #
 # DuckDB reads both files with its own parallel JSON reader (read_ndjson) in one pass, then
 # load.sql cleans the records as bench/sql/load.sql does; DuckDB is @duckdb/node-api, pinned
@@ -72,9 +72,9 @@ time_run() {
 for ((i = 1; i <= runs; i++)); do
   echo "run $i of $runs ..." >&2
   time_run mandate "$work/plan.json" "$mandate" check rules/goutang-2023.mandate --registry "$data/registry.jsonl" \
-    --events "$data/events.jsonl" --as-of "$as_of" --format json --no-progress
+    --events "$data/events.jsonl" --as-of "$as_of" --format json --no-progress --threads "$threads"
   time_run mandate_checks "$work/checks.json" "$mandate" check "$work/checks.mandate" --registry "$data/registry.jsonl" \
-    --events "$data/events.jsonl" --as-of "$as_of" --format json --no-progress
+    --events "$data/events.jsonl" --as-of "$as_of" --format json --no-progress --threads "$threads"
   time_run duckdb "$work/duckdb.csv" node bench/duckdb/run.mjs --registry "$data/registry.jsonl" --events "$data/events.jsonl" \
     --as-of "$as_of" --threads "$threads"
 done

@@ -6,9 +6,10 @@
 //   BM_CompileGoutang       compiling rules/goutang-2023.mandate (bytes/s)
 //   BM_CompilePathological  rule files that once made the front end quadratic
 //   BM_ParseRecords         the record parser alone over every event line (items/s, bytes/s)
-//   BM_IngestJsonl          JSON Lines end to end into an engine: parse, check, dedup, conflicts,
-//                           store (items/s = events, bytes/s = registry and events)
-//   BM_Check                what `mandate check` does in process: ingest, evaluate as of
+//   BM_IngestJsonl/threads:N  JSON Lines end to end into an engine: parse, check, dedup,
+//                           conflicts, store (items/s = events, bytes/s = registry and events),
+//                           records parsed on N threads (1, 2), in wall time
+//   BM_Check/threads:N      what `mandate check` does in process: ingest, evaluate as of
 //                           2023-12-31 with evidence, write the JSON report (bulk events/s)
 //   BM_Report               the report alone on a loaded engine, with and without evidence
 //   BM_AddEvent             one more event into a loaded engine (ns/event), no report
@@ -96,10 +97,17 @@ void set_bulk_counters(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * d.event_lines.size()));
 }
 
+// Records parsed on state.range(0) threads: wall time, the figure threads change.
+mandate::engine_options on_threads(const benchmark::State& state) {
+    mandate::engine_options o;
+    o.threads = static_cast<unsigned>(state.range(0));
+    return o;
+}
+
 void BM_IngestJsonl(benchmark::State& state) {
     const data& d = the_data();
     for (auto _ : state) {
-        mandate::engine e = loaded(d.event_lines.size());
+        mandate::engine e = loaded(d.event_lines.size(), on_threads(state));
         benchmark::DoNotOptimize(e.latest_event_date());
         state.PauseTiming();  // not the engine's teardown
         { mandate::engine gone = std::move(e); }
@@ -112,7 +120,7 @@ void BM_Check(benchmark::State& state) {
     const data& d = the_data();
     std::size_t bytes = 0;
     for (auto _ : state) {
-        mandate::engine e = loaded(d.event_lines.size());
+        mandate::engine e = loaded(d.event_lines.size(), on_threads(state));
         const mandate::report r = e.evaluate(year_end);
         std::ostringstream out;
         mandate::io::write_json(r, out);
@@ -226,8 +234,9 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("BM_CompilePathological", BM_CompilePathological)
         ->DenseRange(0, 2)->ArgNames({"case"})->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("BM_ParseRecords", BM_ParseRecords)->Unit(whole);
-    benchmark::RegisterBenchmark("BM_IngestJsonl", BM_IngestJsonl)->Unit(whole);
-    benchmark::RegisterBenchmark("BM_Check", BM_Check)->Unit(whole);
+    // On 1 thread and on 2 (this machine's cores), timed by the clock on the wall.
+    benchmark::RegisterBenchmark("BM_IngestJsonl", BM_IngestJsonl)->Arg(1)->Arg(2)->ArgNames({"threads"})->UseRealTime()->Unit(whole);
+    benchmark::RegisterBenchmark("BM_Check", BM_Check)->Arg(1)->Arg(2)->ArgNames({"threads"})->UseRealTime()->Unit(whole);
     benchmark::RegisterBenchmark("BM_Report", BM_Report)->Arg(0)->Arg(1)->ArgNames({"evidence"})->Unit(benchmark::kMillisecond);
     // Enough held-back events for a stable figure, never more than a tenth of the data.
     const auto held = static_cast<benchmark::IterationCount>(std::max<std::size_t>(1, std::min<std::size_t>(200000, the_data().event_lines.size() / 10)));

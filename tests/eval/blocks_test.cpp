@@ -14,16 +14,15 @@
 namespace mandate {
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using evaltest::slurp;
 
-const plan& goutang() {
-    static const plan p = evaltest::compile_or_throw(slurp(std::string(MANDATE_SOURCE_DIR) + "/rules/goutang-2023.mandate"));
-    return p;
+const plan& goutang() { return evaltest::goutang_plan(); }
+
+engine_options on(unsigned threads, std::size_t block_bytes) {
+    engine_options o;
+    o.threads = threads;
+    o.block_bytes = block_bytes;
+    return o;
 }
 
 // The hand-worked records (with unit data), then records of every class the accounting knows,
@@ -98,10 +97,7 @@ TEST(Blocks, AddJsonlEqualsAddingEachRecordWhateverTheThreadsAndBlocks) {
     for (const unsigned threads : {1u, 2u, 4u, 7u}) {
         for (const std::size_t block : {std::size_t{1}, std::size_t{50}, std::size_t{4096}, std::size_t{1} << 20}) {
             SCOPED_TRACE("threads " + std::to_string(threads) + ", blocks of " + std::to_string(block) + " bytes");
-            engine_options o;
-            o.threads = threads;
-            o.block_bytes = block;
-            engine e(goutang(), o);
+            engine e(goutang(), on(threads, block));
             e.set_watch_date(calendar::from_ymd(2023, 7, 10));
             std::vector<std::string> changes;
             e.subscribe([&](const status_change& c) { changes.push_back(describe(c)); });
@@ -114,10 +110,7 @@ TEST(Blocks, AddJsonlEqualsAddingEachRecordWhateverTheThreadsAndBlocks) {
 }
 
 TEST(Blocks, TheHandCountedAccountingOfTheStream) {
-    engine_options o;
-    o.threads = 3;
-    o.block_bytes = 100;
-    engine e(goutang(), o);
+    engine e(goutang(), on(3, 100));
     std::istringstream in(stream_text());
     e.add_jsonl(in, "records.jsonl");
     const report r = e.evaluate(calendar::from_ymd(2024, 1, 31));
@@ -156,10 +149,7 @@ TEST(Blocks, CsvIsTheSameWhateverTheThreadsAndBlocks) {
     for (const unsigned threads : {1u, 2u, 7u}) {
         for (const std::size_t block : {std::size_t{1}, std::size_t{64}, std::size_t{1} << 20}) {
             SCOPED_TRACE("threads " + std::to_string(threads) + ", blocks of " + std::to_string(block) + " bytes");
-            engine_options o;
-            o.threads = threads;
-            o.block_bytes = block;
-            engine e(goutang(), o);
+            engine e(goutang(), on(threads, block));
             std::istringstream reg(registry), rows(csv);
             e.add_jsonl(reg, "registry.jsonl");
             EXPECT_EQ(e.add_csv(rows, "activities.csv", "activity"), 301u);
@@ -183,10 +173,7 @@ TEST(Blocks, ASubscriberThatThrowsStopsTheLoadAtItsRecord) {
     for (const unsigned threads : {1u, 2u, 4u}) {
         for (const std::size_t block : {std::size_t{1}, std::size_t{4096}}) {
             SCOPED_TRACE("threads " + std::to_string(threads) + ", blocks of " + std::to_string(block) + " bytes");
-            engine_options o;
-            o.threads = threads;
-            o.block_bytes = block;
-            engine e(goutang(), o);
+            engine e(goutang(), on(threads, block));
             e.set_watch_date(calendar::from_ymd(2023, 7, 10));
             std::size_t heard = 0;
             e.subscribe([&](const status_change&) {

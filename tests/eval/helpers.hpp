@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -43,6 +44,22 @@ inline mandate::plan compile_or_throw(const std::string& text) {
     }
     return *compiled;
 }
+
+// A file's bytes, or "" when it cannot be read.
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+#ifdef MANDATE_SOURCE_DIR
+// rules/goutang-2023.mandate, compiled once.
+inline const mandate::plan& goutang_plan() {
+    static const mandate::plan p = compile_or_throw(slurp(std::string(MANDATE_SOURCE_DIR) + "/rules/goutang-2023.mandate"));
+    return p;
+}
+#endif
 
 // Checks the accounting invariant: every record read lands in exactly one class.
 inline ::testing::AssertionResult inputs_balance(const report& r) {

@@ -14,19 +14,11 @@
 namespace mandate {
 namespace {
 
+using evaltest::slurp;
+
 namespace fs = std::filesystem;
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-const plan& goutang() {
-    static const plan p = evaltest::compile_or_throw(slurp(std::string(MANDATE_SOURCE_DIR) + "/rules/goutang-2023.mandate"));
-    return p;
-}
+const plan& goutang() { return evaltest::goutang_plan(); }
 
 // The hand-worked Goutang record set, and records of every class the accounting knows: a
 // conflicting id, an entity version conflict, a record the parser rejects, an unresolved event.
@@ -235,6 +227,18 @@ TEST(State, SavingReplacesTheFileWholeOrNotAtAll) {
     EXPECT_THROW(a.save(t.file("no-such-dir/state")), state_error);
 }
 
+// The (lines, bytes) of each checkpoint add_jsonl calls, asked for every ten records.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> checkpoints_every_ten(const std::string& text, const engine_options& o) {
+    engine e(goutang(), o);
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
+    jsonl_options options;
+    options.checkpoint_every = 10;
+    options.checkpoint = [&](std::uint64_t line, std::uint64_t bytes) { seen.emplace_back(line, bytes); };
+    std::istringstream in(text);
+    EXPECT_EQ(e.add_jsonl(in, "x.jsonl", options), 60u);
+    return seen;
+}
+
 // With one record a block, a checkpoint falls after every tenth record, on whatever thread
 // the records were parsed; with larger blocks, at the end of the block that holds the tenth.
 TEST(State, JsonlCheckpointsFallBetweenRecords) {
@@ -260,13 +264,7 @@ TEST(State, JsonlCheckpointsFallBetweenRecords) {
         engine_options one_a_block;
         one_a_block.threads = threads;
         one_a_block.block_bytes = 1;
-        engine e(goutang(), one_a_block);
-        std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
-        jsonl_options options;
-        options.checkpoint_every = 10;
-        options.checkpoint = [&](std::uint64_t line, std::uint64_t bytes) { seen.emplace_back(line, bytes); };
-        std::istringstream in(text);
-        EXPECT_EQ(e.add_jsonl(in, "x.jsonl", options), 60u);
+        const auto seen = checkpoints_every_ten(text, one_a_block);
         ASSERT_EQ(seen.size(), 6u);  // after records 10, 20, ..., 60
         for (std::size_t k = 0; k < seen.size(); ++k) {
             const auto [line, bytes] = seen[k];
@@ -289,13 +287,7 @@ TEST(State, JsonlCheckpointsFallBetweenRecords) {
         EXPECT_EQ(reports(first), reports(whole));
     }
     // The 60 records in one block: one checkpoint, at its end, after the last line.
-    engine e(goutang());
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
-    jsonl_options options;
-    options.checkpoint_every = 10;
-    options.checkpoint = [&](std::uint64_t line, std::uint64_t bytes) { seen.emplace_back(line, bytes); };
-    std::istringstream in(text);
-    EXPECT_EQ(e.add_jsonl(in, "x.jsonl", options), 60u);
+    const auto seen = checkpoints_every_ten(text, engine_options{});
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen[0].second, text.size());
     EXPECT_EQ(seen[0].first, static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')));

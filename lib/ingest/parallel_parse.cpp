@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <exception>
+#include <system_error>
 
 namespace mandate::io {
 
@@ -215,9 +216,14 @@ void parallel_parse::hand_on(bool last) {
         gathering_ = std::make_unique<block>();
     }
     // A stream of one block is parsed here: no thread is started for it.
-    if (!(last && workers_.empty()) && workers_.empty()) {
+    if (!last && !workers_started_) {
+        workers_started_ = true;
         workers_.reserve(threads_ - 1);
-        for (unsigned i = 1; i < threads_; ++i) workers_.emplace_back([this] { work(plan_, limits_); });
+        try {
+            for (unsigned i = 1; i < threads_; ++i) workers_.emplace_back([this] { work(plan_, limits_); });
+        } catch (const std::system_error&) {
+            // No more threads to be had: fewer workers, or none (this thread parses alone).
+        }
     }
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -285,7 +291,12 @@ void parallel_parse::parse(block& b, record_parser& parser) const {
 }
 
 void parallel_parse::work(const check::plan& plan, const limits& l) {
-    record_parser parser(plan, l);
+    std::unique_ptr<record_parser> parser;
+    try {
+        parser = std::make_unique<record_parser>(plan, l);
+    } catch (...) {
+        return;  // out of memory: the blocks this worker would have parsed are the caller's to parse
+    }
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
         work_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
@@ -293,7 +304,7 @@ void parallel_parse::work(const check::plan& plan, const limits& l) {
         block* b = queued_.front();
         queued_.pop_front();
         lock.unlock();
-        parse(*b, parser);
+        parse(*b, *parser);
         lock.lock();
         b->parsed = true;
         parsed_.notify_all();

@@ -97,6 +97,7 @@ private:
     std::condition_variable work_, parsed_;
     std::deque<block*> queued_;  // handed on and not yet taken by a worker: a suffix of pending_
     bool stopping_ = false;
+    bool workers_started_ = false;
     std::vector<std::thread> workers_;
 };
 

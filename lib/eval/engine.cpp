@@ -23,8 +23,8 @@ engine_state::engine_state(std::shared_ptr<const graph::compiled_plan> p, engine
 engine_state::~engine_state() = default;
 
 unsigned engine_state::threads() const {
-    if (options.threads > 0) return options.threads;
-    return std::max(1u, std::thread::hardware_concurrency());
+    if (options.threads > 0) return std::min(options.threads, 256u);
+    return std::clamp(std::thread::hardware_concurrency(), 1u, 256u);
 }
 
 }  // namespace eval
@@ -85,10 +85,8 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const
 }
 
 std::uint64_t engine::jsonl_read_ahead() const {
-    const std::uint64_t record = impl_->options.limits.max_record_bytes + 1;
-    const std::uint64_t block = std::max<std::uint64_t>(impl_->options.block_bytes, 1) + record;
-    // read_jsonl's window, the block being gathered, and those handed on (parallel_parse).
-    return io::jsonl_window(impl_->options.limits.max_record_bytes) + block * (2 * std::uint64_t{impl_->threads()});
+    // A checkpoint comes when its block is cut: what lies beyond is in read_jsonl's window.
+    return io::jsonl_window(impl_->options.limits.max_record_bytes);
 }
 
 std::uint64_t engine::add_csv(std::istream& in, std::string_view source, std::string_view type) {

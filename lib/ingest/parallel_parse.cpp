@@ -76,12 +76,10 @@ struct parallel_parse::block {
     std::size_t records_used = 0;
     std::vector<std::string> errors;
     text_arena arena;
-    std::uint64_t record_count = 0;
-    // Where the reader stood after the block's last record, when that was a record boundary.
-    bool ends_at_boundary = false;
-    std::uint64_t end_lines = 0, end_bytes = 0;
     bool parsed = false;  // guarded by the mutex while workers run
-    std::exception_ptr failure;  // the parser threw (out of memory): rethrown where it is taken in
+    // The parser threw (out of memory) at item failed_at: rethrown there when it is taken in.
+    std::exception_ptr failure;
+    std::size_t failed_at = ~std::size_t{0};
 
     void clear() {
         text.clear();
@@ -89,10 +87,9 @@ struct parallel_parse::block {
         records_used = 0;
         errors.clear();
         arena.clear();
-        record_count = 0;
-        ends_at_boundary = false;
         parsed = false;
         failure = nullptr;
+        failed_at = ~std::size_t{0};
     }
 };
 
@@ -128,9 +125,10 @@ void parallel_parse::taking(F&& f) {
 }
 
 void parallel_parse::record(const char* data, std::size_t length, std::size_t capacity, std::uint64_t line) {
+    at_boundary_ = false;
+    ++block_records_;
+    block_bytes_read_ += length + 1;
     if (direct_) {
-        ++direct_records_;
-        direct_bytes_ += length + 1;
         const bool ok = own_.parse(data, length, capacity);
         taking([&] { sink_.take(ok ? &own_.record() : nullptr, ok ? std::string() : own_.error(), line); });
         return;
@@ -139,8 +137,6 @@ void parallel_parse::record(const char* data, std::size_t length, std::size_t ca
     b.items.push_back({line, b.text.size(), length, 0, false});
     b.text.append(data, length);
     b.text += '\n';  // between records, for a reader of the block's text
-    ++b.record_count;
-    b.ends_at_boundary = false;
 }
 
 void parallel_parse::upcoming(std::string_view id) {
@@ -148,87 +144,92 @@ void parallel_parse::upcoming(std::string_view id) {
 }
 
 void parallel_parse::rejected(std::uint64_t line, std::string reason) {
+    at_boundary_ = false;
+    ++block_records_;
     if (direct_) {
-        ++direct_records_;
         taking([&] { sink_.take(nullptr, reason, line); });
         return;
     }
     block& b = *gathering_;
     b.items.push_back({line, 0, std::string::npos, b.errors.size(), false});
     b.errors.push_back(std::move(reason));
-    ++b.record_count;
-    b.ends_at_boundary = false;
 }
 
+// Blocks are cut here, between records, by what the reader handed over — the same whether the
+// records were parsed at once (one thread) or gathered — so checkpoints fall at the same places
+// on any number of threads. A block of rejections alone (lines too long) is cut by their count.
 void parallel_parse::boundary(std::uint64_t lines, std::uint64_t bytes) {
-    if (checkpoint_now_ && checkpoint_now_()) {
-        // Here and now: every record so far taken in first.
-        if (!direct_) {
-            block& b = *gathering_;
-            b.ends_at_boundary = false;  // the checkpoint is made here, not at the block's end
-            hand_on(false);
+    at_boundary_ = true;
+    boundary_lines_ = lines;
+    boundary_bytes_ = bytes;
+    bool now = false;
+    if (checkpoint_now_) taking([&] { now = checkpoint_now_(); });
+    const bool full = block_bytes_read_ >= block_bytes_ || block_records_ >= max_block_records;
+    if (!now && !full) return;
+    since_checkpoint_ += block_records_;
+    block_records_ = block_bytes_read_ = 0;
+    // A checkpoint comes when the block is cut, with every record before it taken in and none
+    // after it read: the stream is then read at most the reader's window past its position.
+    const bool checkpoint = now || (checkpoint_every_ > 0 && since_checkpoint_ >= checkpoint_every_);
+    if (!direct_) {
+        hand_on(false);
+        if (checkpoint)
             while (!pending_.empty()) take_oldest();
-        }
-        direct_records_ = direct_bytes_ = 0;
-        checkpoint(lines, bytes);
-        return;
     }
-    if (direct_) {
-        if (direct_bytes_ < block_bytes_) return;
-        const std::uint64_t records = direct_records_;
-        direct_records_ = direct_bytes_ = 0;
-        block_taken(records, true, lines, bytes);
-        return;
+    if (checkpoint) {
+        since_checkpoint_ = 0;
+        taking([&] { checkpoint_(lines, bytes); });
     }
-    block& b = *gathering_;
-    b.ends_at_boundary = true;
-    b.end_lines = lines;
-    b.end_bytes = bytes;
-    if (b.text.size() >= block_bytes_) hand_on(false);
 }
 
 void parallel_parse::finish() {
-    if (direct_) return;
-    hand_on(true);
-    while (!pending_.empty()) take_oldest();
-}
-
-// A block's records all taken in: the checkpoint at its end, when one is due.
-void parallel_parse::block_taken(std::uint64_t records, bool at_boundary, std::uint64_t lines, std::uint64_t bytes) {
-    since_checkpoint_ += records;
-    if (checkpoint_every_ > 0 && at_boundary && since_checkpoint_ >= checkpoint_every_) checkpoint(lines, bytes);
-}
-
-void parallel_parse::checkpoint(std::uint64_t lines, std::uint64_t bytes) {
-    since_checkpoint_ = 0;
-    taking([&] { checkpoint_(lines, bytes); });
+    if (!direct_) {
+        hand_on(true);
+        while (!pending_.empty()) take_oldest();
+    }
+    // The stream's end is the last block's: a checkpoint due there comes, when the last record
+    // ended at a boundary (its line had a line break).
+    since_checkpoint_ += block_records_;
+    block_records_ = block_bytes_read_ = 0;
+    if (checkpoint_every_ > 0 && at_boundary_ && since_checkpoint_ >= checkpoint_every_) {
+        since_checkpoint_ = 0;
+        taking([&] { checkpoint_(boundary_lines_, boundary_bytes_); });
+    }
 }
 
 void parallel_parse::hand_on(bool last) {
     if (gathering_->items.empty()) return;
-    gathering_->text.append(required_padding(), ' ');
-    block* const b = gathering_.get();
-    pending_.push_back(std::move(gathering_));
+    // What may fail (memory, threads) comes before the block is handed on, so that a failure
+    // leaves it gathering, to be handed on again by finish().
+    std::unique_ptr<block> next;
     if (!spare_.empty()) {
-        gathering_ = std::move(spare_.back());
+        next = std::move(spare_.back());
         spare_.pop_back();
     } else {
-        gathering_ = std::make_unique<block>();
+        next = std::make_unique<block>();
     }
     // A stream of one block is parsed here: no thread is started for it.
     if (!last && !workers_started_) {
         workers_started_ = true;
-        workers_.reserve(threads_ - 1);
         try {
+            workers_.reserve(threads_ - 1);
             for (unsigned i = 1; i < threads_; ++i) workers_.emplace_back([this] { work(plan_, limits_); });
-        } catch (const std::system_error&) {
+        } catch (const std::exception&) {
             // No more threads to be had: fewer workers, or none (this thread parses alone).
         }
     }
-    {
+    gathering_->text.append(required_padding(), ' ');
+    block* const b = gathering_.get();
+    pending_.push_back(std::move(gathering_));
+    try {
         std::lock_guard<std::mutex> lock(mutex_);
         queued_.push_back(b);
+    } catch (...) {
+        gathering_ = std::move(pending_.back());
+        pending_.pop_back();
+        throw;
     }
+    gathering_ = std::move(next);
     work_.notify_one();
     // Two blocks a thread are read ahead: enough to keep the workers busy while this thread
     // takes one in, and a bound on the memory held.
@@ -251,8 +252,8 @@ void parallel_parse::take_oldest() {
     }
     if (mine) parse(b, own_);
     taking([&] {
-        if (b.failure) std::rethrow_exception(b.failure);
         for (std::size_t i = 0; i < b.items.size(); ++i) {
+            if (i == b.failed_at) std::rethrow_exception(b.failure);  // the records before it are in
             const block::item& it = b.items[i];
             if (i + 1 < b.items.size() && b.items[i + 1].parsed) {
                 const std::string_view next = b.records[b.items[i + 1].result].id;
@@ -264,14 +265,15 @@ void parallel_parse::take_oldest() {
                 sink_.take(nullptr, b.errors[it.result], it.line);
         }
     });
-    block_taken(b.record_count, b.ends_at_boundary, b.end_lines, b.end_bytes);
     b.clear();
     spare_.push_back(std::move(owned));
 }
 
 void parallel_parse::parse(block& b, record_parser& parser) const {
+    std::size_t i = 0;
     try {
-        for (block::item& it : b.items) {
+        for (; i < b.items.size(); ++i) {
+            block::item& it = b.items[i];
             if (it.length == std::string::npos) continue;
             if (parser.parse(b.text.data() + it.offset, it.length, b.text.size() - it.offset)) {
                 if (b.records_used == b.records.size()) b.records.emplace_back();
@@ -287,6 +289,7 @@ void parallel_parse::parse(block& b, record_parser& parser) const {
         }
     } catch (...) {
         b.failure = std::current_exception();
+        b.failed_at = i;
     }
 }
 

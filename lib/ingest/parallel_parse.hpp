@@ -46,9 +46,10 @@ public:
     parallel_parse(const parallel_parse&) = delete;
     parallel_parse& operator=(const parallel_parse&) = delete;
 
-    // After every `every` records, at the end of the block that holds the last of them, once
-    // every record before it has been taken in, `checkpoint(lines, bytes)` is called with the
-    // reader's position there; and at any record boundary where `now()` (when set) is true.
+    // After every `every` records, at the end of the block that holds the last of them,
+    // `checkpoint(lines, bytes)` is called with the reader's position there, every record
+    // before it taken in and none after it handed over; and so at any record boundary where
+    // `now()` (when set) is true.
     void checkpoints(std::uint64_t every, std::function<void(std::uint64_t lines, std::uint64_t bytes)> checkpoint,
                      std::function<bool()> now);
 
@@ -66,8 +67,6 @@ private:
     struct block;
     void hand_on(bool last);    // the block being gathered: to the workers, or parsed here
     void take_oldest();         // parses the oldest block if no worker has, and takes it in
-    void block_taken(std::uint64_t records, bool at_boundary, std::uint64_t lines, std::uint64_t bytes);
-    void checkpoint(std::uint64_t lines, std::uint64_t bytes);
     template <class F>
     void taking(F&& f);  // f(), noting failed_ if it throws
     void parse(block& b, record_parser& parser) const;
@@ -87,7 +86,13 @@ private:
     // One thread: each record is parsed where the reader holds it and taken in at once; blocks
     // are only counted, for the checkpoints.
     const bool direct_;
-    std::uint64_t direct_records_ = 0, direct_bytes_ = 0;
+    // The block being read: its records (rejected ones too) and their text, as record() and
+    // rejected() hand them over; a block is cut once either reaches its bound.
+    static constexpr std::uint64_t max_block_records = std::uint64_t{1} << 16;
+    std::uint64_t block_records_ = 0, block_bytes_read_ = 0;
+    // The reader's last position between records, and whether nothing was handed over since.
+    bool at_boundary_ = false;
+    std::uint64_t boundary_lines_ = 0, boundary_bytes_ = 0;
 
     std::unique_ptr<block> gathering_;
     std::deque<std::unique_ptr<block>> pending_;  // handed on, in order (the caller's alone)

@@ -138,6 +138,23 @@ with tempfile.TemporaryDirectory() as tmp:
     if town and (got[0], got[1]) != (town[0], town[1]):
         failures.append(f"--state every 500 lines on 4 threads: another report (exit {got[0]}: {got[2][-300:]!r})")
 
+    # A line far longer than a block (rejected, never held) among the records, with a save
+    # every 100 records on 2 threads: each save's position is hashed, and the run ends as one
+    # without --state does.
+    long_events = os.path.join(tmp, "long.jsonl")
+    with open(events, "rb") as f:
+        rows = f.read().split(b"\n")
+    half = len(rows) // 2
+    with open(long_events, "wb") as f:
+        f.write(b"\n".join(rows[:half]) + b'\n{"id": "huge", "note": "' + b"x" * (12 << 20) + b'"}\n' +
+                b"\n".join(rows[half:]))
+    plain = run(GOUTANG, ["--registry", registry, "--events", long_events], "2023-12-31", tmp, "--threads", "2")
+    state = os.path.join(tmp, "state-long")
+    got = run(GOUTANG, ["--registry", registry, "--events", long_events], "2023-12-31", tmp,
+              "--state", state, "--state-every", "100", "--threads", "2")
+    if got[0] != 0 or got[1] != plain[1] or b"record longer than the limit" not in plain[1]:
+        failures.append(f"a 12 MB line under --state on 2 threads: exit {got[0]}: {got[2][-300:]!r}")
+
 for f in failures:
     print("FAIL:", f)
 print(f"{len(RUNS)} thread and block combinations, {len(failures)} failures")

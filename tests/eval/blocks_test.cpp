@@ -189,5 +189,27 @@ TEST(Blocks, ASubscriberThatThrowsStopsTheLoadAtItsRecord) {
     }
 }
 
+// Lines rejected before they are parsed (too long) add no text to a block: a block of them
+// alone is cut at 65 536 records, so memory does not grow with a file of them, and a
+// checkpoint falls there.
+TEST(Blocks, ABlockOfRejectionsAloneIsCutByItsCount) {
+    engine_options o = on(2, 1 << 20);
+    o.limits.max_record_bytes = 10;
+    engine e(goutang(), o);
+    std::string text;
+    for (int i = 0; i < 70000; ++i) text += "{\"id\": \"far too long\"}\n";
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
+    jsonl_options options;
+    options.checkpoint_every = 1000;
+    options.checkpoint = [&](std::uint64_t line, std::uint64_t bytes) { seen.emplace_back(line, bytes); };
+    std::istringstream in(text);
+    EXPECT_EQ(e.add_jsonl(in, "long.jsonl", options), 70000u);
+    const std::uint64_t line_bytes = text.size() / 70000;
+    ASSERT_EQ(seen.size(), 2u);  // where the block of 65 536 was cut, and at the end
+    EXPECT_EQ(seen[0], std::make_pair(std::uint64_t{65536}, 65536 * line_bytes));
+    EXPECT_EQ(seen[1], std::make_pair(std::uint64_t{70000}, std::uint64_t{text.size()}));
+    EXPECT_EQ(e.evaluate(calendar::from_ymd(2023, 12, 31)).inputs.rejected, 70000u);
+}
+
 }  // namespace
 }  // namespace mandate

@@ -104,7 +104,7 @@ std::vector<command_doc> make_docs() {
                    "grown; one not named keeps its records (a run a day names that day's events).",
                    {}},
                   {{"--state-every"}, "N",
-                   "With --state: saves every N lines as well (default 1000000), at the end of the block "
+                   "With --state: saves every N records as well (default 1000000), at the end of the block "
                    "that holds the Nth.",
                    {}},
                   limit,

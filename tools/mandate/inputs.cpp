@@ -435,10 +435,8 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
     // state saved before it, which must then exist.
     std::error_code state_ec;
     if (compressed && !state_path_.empty() && !std::filesystem::exists(state_path_, state_ec)) save(e);
-    // The engine holds at most a block and the longest record read but not yet taken, and this
-    // side reads a block ahead: a checkpoint's position is never further behind than that.
-    // A checkpoint's position lies up to the engine's read-ahead behind what was read (and
-    // counting_buf's own buffer).
+    // A checkpoint's position lies up to the engine's read-ahead behind what was read, and
+    // counting_buf's own buffer more; the bytes before that are hashed as they come.
     prefix_hash hash(e.jsonl_read_ahead() + (std::size_t{1} << 20) + 16);
     std::string prelude;  // a CSV file's header, when it is read on from where a state left it
     if (at.bytes > 0) {
@@ -491,12 +489,11 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
         jsonl_options options;
         options.first_line = start_lines;
         if (!state_path_.empty()) {
-            // Called at the end of every block of records: saves every state_every_ lines,
-            // or at once when asked to stop. (The line of the last save lives in the callback
-            // itself: this block ends before add_jsonl calls it.)
-            options.checkpoint_every = 1;
+            // Called at the end of the block that holds every state_every_-th record, and at
+            // once, between two records, when asked to stop.
+            options.checkpoint_every = state_every_;
             options.checkpoint_now = [] { return stop_requested != 0; };
-            options.checkpoint = [&, saved = start_lines](std::uint64_t lines, std::uint64_t bytes) mutable {
+            options.checkpoint = [&](std::uint64_t lines, std::uint64_t bytes) {
                 if (compressed) {
                     if (!stop_requested) return;
                     bar.finish();
@@ -504,8 +501,6 @@ void record_inputs::load_one(engine& e, std::size_t i, progress_bar& bar) {
                                             state_path_ + " holds the records read before it; the same command resumes "
                                             "from there, reading " + x.source + " again");
                 }
-                if (lines - saved < state_every_ && !stop_requested) return;
-                saved = lines;
                 at.lines = lines;
                 at.bytes = start_bytes + bytes;
                 at.hash = hash.digest(at.bytes);

@@ -29,7 +29,7 @@ struct engine_options {
     // a report (docs/reliability.md). The front-end limits in it are compile()'s to use.
     mandate::limits limits;
     // add_jsonl and add_csv parse and type records on this many threads (0: one per core the
-    // machine has), in blocks of about block_bytes of text, cut between records (a block
+    // machine has; at most 256), in blocks of about block_bytes of text, cut between records (a block
     // holds one record at least: 1 makes each record a block of its own). The records are
     // taken in on the calling thread, in the stream's order: the engine ends in the same
     // state, and reports the same, whatever the two are.
@@ -43,11 +43,11 @@ struct jsonl_options {
     // stream's first line is number first_line + 1, and no byte order mark is looked for.
     std::uint64_t first_line = 0;
     // After every this many records (0: never), checkpoint(lines, bytes) is called at the end
-    // of the block that holds the last of them (engine_options::block_bytes), once every record
-    // before it has been taken in, with the lines and bytes of the stream consumed up to there:
-    // a saved state plus these resumes the stream exactly. The stream may have been read up to
-    // jsonl_read_ahead() bytes further. It may save the engine; it must not add records. When
-    // it throws, add_jsonl stops there, with the records before it taken in.
+    // of the block that holds the last of them (engine_options::block_bytes), with every record
+    // before it taken in and none after, and the lines and bytes of the stream consumed up to
+    // there: a saved state plus these resumes the stream exactly. The stream has been read at
+    // most jsonl_read_ahead() bytes further. It may save the engine; it must not add records.
+    // When it throws, add_jsonl stops there, with the records before it taken in.
     std::uint64_t checkpoint_every = 0;
     std::function<void(std::uint64_t lines, std::uint64_t bytes)> checkpoint;
     // Asked between every two records, when set: true calls checkpoint there and then (every
@@ -97,8 +97,8 @@ public:
     // the number of records read.
     std::uint64_t add_jsonl(std::istream& in, std::string_view source);
     std::uint64_t add_jsonl(std::istream& in, std::string_view source, const jsonl_options& options);
-    // The most bytes add_jsonl reads of a stream past the position it gives a checkpoint: the
-    // blocks read ahead for the threads, and the reader's own window.
+    // The most bytes add_jsonl has read of a stream past the position it gives a checkpoint:
+    // the reader's window (a block of input and the longest record).
     std::uint64_t jsonl_read_ahead() const;
     // Adds every record of a CSV file (DESIGN.md's layout): a header row naming the fields,
     // then a record a row — an entity registry, retractions, or events, whose type is `type`

@@ -13,6 +13,9 @@
 //                           2023-12-31 with evidence, write the JSON report (bulk events/s)
 //   BM_Report               the report alone on a loaded engine, with and without evidence
 //   BM_AddEvent             one more event into a loaded engine (ns/event), no report
+//   BM_AddScreenPlay/form:F the same for the held-back screen_play events with a date-time, in
+//                           each form a host may hold them: a struct (mandate/eval/structs.hpp),
+//                           typed_event, JSON text (ns/event); /batch: structs 1000 to a batch
 //   BM_FreshReport          1000 more events into a loaded engine, then the JSON report
 //   BM_State                not a timing: heap and RSS growth over the retained events
 //                           (counters bytes_per_event, rss_per_event, peak_rss_MiB)
@@ -25,6 +28,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -38,6 +42,7 @@
 #include "bench_data.hpp"
 #include "generator.hpp"
 #include "mandate/ingest/records.hpp"
+#include "mandate/eval/structs.hpp"
 #include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
@@ -163,6 +168,88 @@ void BM_AddEvent(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
+// A host's own record of a screen play, as structs.hpp binds it.
+struct screen_play_row {
+    std::string id, unit;
+    std::chrono::system_clock::time_point time;
+    mandate::millionths seconds;
+    bool antifraud = false;
+};
+MANDATE_RECORD(screen_play_row, id, unit, time, seconds, antifraud)
+
+// The last screen_play events with a date-time that the plan accepts as read (at most `want`),
+// as structs, typed events and JSON lines; `first` is the line of the earliest, before which
+// the engine is loaded.
+struct held_screen_plays {
+    std::size_t first = 0;
+    std::vector<screen_play_row> rows;
+    std::vector<mandate::typed_event> typed;
+    std::vector<std::string_view> lines;
+};
+
+const held_screen_plays& screen_plays(std::size_t want) {  // `want`: the first call's
+    static const held_screen_plays held = [want] {
+        const data& d = the_data();
+        held_screen_plays h;
+        mandate::io::record_parser parser(compiled()->model());
+        const int type = compiled()->model().find_event("screen_play");
+        const int seconds = compiled()->model().events[static_cast<std::size_t>(type)].find_field("seconds");
+        const int antifraud = compiled()->model().events[static_cast<std::size_t>(type)].find_field("antifraud");
+        for (std::size_t i = d.event_lines.size(); i-- > 0 && h.rows.size() < want;) {
+            if (!parser.parse(d.event_lines[i])) continue;
+            const auto& r = parser.record();
+            if (r.kind != mandate::io::record_kind::event || r.type != type || !r.time.has_clock) continue;
+            screen_play_row row;
+            row.id = std::string(r.id);
+            row.unit = std::string(r.unit);
+            row.time = std::chrono::system_clock::time_point(std::chrono::seconds(r.time.instant_s)) +
+                       std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(r.time.nanos));
+            row.seconds = mandate::millionths{r.fields[static_cast<std::size_t>(seconds)].integer};
+            row.antifraud = r.fields[static_cast<std::size_t>(antifraud)].integer != 0;
+            h.rows.push_back(row);
+            h.lines.push_back(d.event_lines[i]);
+            h.first = i;
+        }
+        std::reverse(h.rows.begin(), h.rows.end());
+        std::reverse(h.lines.begin(), h.lines.end());
+        // The typed twins: the time as the JSON line writes it, read back from its own parse.
+        for (std::size_t k = 0; k < h.rows.size(); ++k) {
+            const screen_play_row& row = h.rows[k];
+            const auto t0 = h.lines[k].find("\"time\":\"") + 8;
+            mandate::typed_event t(row.id, "screen_play", std::string(h.lines[k].substr(t0, h.lines[k].find('"', t0) - t0)), row.unit);
+            t.set("seconds", mandate::typed_value::millionths(row.seconds.value)).set("antifraud", mandate::typed_value::boolean(row.antifraud));
+            h.typed.push_back(std::move(t));
+        }
+        return h;
+    }();
+    return held;
+}
+
+// state.range(0): 0 a struct, 1 a typed_event, 2 JSON text, each added alone; 3 structs in
+// batches of 1000 (items: events).
+void BM_AddScreenPlay(benchmark::State& state) {
+    const held_screen_plays& h = screen_plays(0);
+    mandate::engine e = loaded(h.first);
+    auto rows = mandate::bind_events<screen_play_row>(e, "screen_play");
+    std::size_t i = 0;
+    std::uint64_t rejected = 0;
+    for (auto _ : state) {
+        if (i >= h.rows.size()) i = 0;  // copies from here on: duplicates
+        switch (state.range(0)) {
+            case 0: rejected += rows.add(h.rows[i]) == mandate::add_status::rejected; ++i; break;
+            case 1: rejected += e.add(h.typed[i]) == mandate::add_status::rejected; ++i; break;
+            case 2: rejected += e.add(h.lines[i], "events.jsonl", i + 1) == mandate::add_status::rejected; ++i; break;
+            default: {
+                const std::size_t n = std::min<std::size_t>(1000, h.rows.size() - i);
+                rejected += rows.add(h.rows.data() + i, n).rejected;
+                i += n;
+            }
+        }
+    }
+    state.counters["rejected"] = static_cast<double>(rejected);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * (state.range(0) == 3 ? 1000 : 1)));
+}
+
 // Each iteration adds the next 1000 held-back events and writes a fresh JSON report.
 void BM_FreshReport(benchmark::State& state) {
     const data& d = the_data();
@@ -241,6 +328,11 @@ int main(int argc, char** argv) {
     // Enough held-back events for a stable figure, never more than a tenth of the data.
     const auto held = static_cast<benchmark::IterationCount>(std::max<std::size_t>(1, std::min<std::size_t>(200000, the_data().event_lines.size() / 10)));
     benchmark::RegisterBenchmark("BM_AddEvent", BM_AddEvent)->Iterations(held);
+    // The same held-back screen plays in every form; the batch takes them a thousand at a time.
+    const auto plays = static_cast<benchmark::IterationCount>(std::max<std::size_t>(1, screen_plays(static_cast<std::size_t>(held)).rows.size()));
+    for (int form = 0; form < 4; ++form)
+        benchmark::RegisterBenchmark("BM_AddScreenPlay", BM_AddScreenPlay)
+            ->Arg(form)->ArgNames({"form"})->Iterations(form == 3 ? std::max<benchmark::IterationCount>(1, plays / 1000) : plays);
     benchmark::RegisterBenchmark("BM_FreshReport", BM_FreshReport)->Iterations(std::min<benchmark::IterationCount>(10, held / 1000 + 1))
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("BM_State", BM_State)->Iterations(1)->Unit(whole);

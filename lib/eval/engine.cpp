@@ -18,7 +18,7 @@ namespace eval {
 
 engine_state::engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
     : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model, o.limits),
-      typed(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states), transitions(*plan) {}
+      typed(model, o.limits.max_field_bytes), host(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states), transitions(*plan) {}
 
 engine_state::~engine_state() = default;
 
@@ -66,6 +66,57 @@ add_status engine::add(const typed_waiver& waiver, std::string_view source, std:
 add_status engine::add(const typed_event& event, std::string_view source, std::uint64_t line) {
     return impl_->add_typed(source, line,
                             [&](io::parsed_record& r, std::string& error) { return impl_->typed.read(event, r, error); });
+}
+
+record_binding engine::bind_event(std::string_view event_type, const host_member* members, std::size_t count) const {
+    return io::bind_host_type(impl_->model, false, event_type, members, count);
+}
+
+record_binding engine::bind_entity(std::string_view kind, const host_member* members, std::size_t count) const {
+    return io::bind_host_type(impl_->model, true, kind, members, count);
+}
+
+namespace {
+
+const record_binding::impl& binding_of(const record_binding& b, const check::plan& plan) {
+    if (!b.get()) throw std::invalid_argument("engine::add: the record binding is empty (bind a type first)");
+    if (b.get()->plan != &plan)
+        throw std::invalid_argument("engine::add: the record binding for '" + b.target() + "' was made for another plan");
+    return *b.get();
+}
+
+}  // namespace
+
+add_status engine::add(const record_binding& binding, const host_value* values, std::string_view source, std::uint64_t line) {
+    const record_binding::impl& b = binding_of(binding, impl_->model);
+    return impl_->add_typed(source, line,
+                            [&](io::parsed_record& r, std::string& error) { return impl_->host.read(b, values, r, error); });
+}
+
+batch_result engine::add_batch(const record_binding& binding, host_batch& records, std::string_view source, std::uint64_t first_line) {
+    const record_binding::impl& b = binding_of(binding, impl_->model);
+    eval::engine_state& m = *impl_;
+    const std::uint32_t source_index = m.st.source_index(source);
+    const std::size_t n = records.size();
+    // Two buffers of values: the next record's are filled, and its id's first probe started,
+    // while this one is taken in (its id is most likely new: a cache miss in a large table).
+    std::vector<host_value> values[2] = {std::vector<host_value>(b.slots.size()), std::vector<host_value>(b.slots.size())};
+    const int id_member = b.id;
+    batch_result result;
+    std::string error;
+    if (n > 0) records.fill(0, values[0].data(), 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const int now = static_cast<int>(i & 1);
+        if (i + 1 < n) {
+            records.fill(i + 1, values[1 - now].data(), 1 - now);
+            if (!b.entity) m.st.strings.prefetch(values[1 - now][static_cast<std::size_t>(id_member)].text);
+        }
+        const bool ok = m.host.read(b, values[now].data(), m.typed_record, error);
+        const add_status s = m.add_record(ok ? &m.typed_record : nullptr, error, source_index, first_line + i + 1);
+        ++(s == add_status::accepted ? result.accepted : result.rejected);
+        m.notify();
+    }
+    return result;
 }
 
 add_status engine::retract(std::string_view event_id, std::string_view source, std::uint64_t line) {

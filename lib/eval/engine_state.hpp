@@ -29,6 +29,7 @@
 #include "time_calendar.hpp"
 #include "ingest/parallel_parse.hpp"
 #include "ingest/readers.hpp"
+#include "ingest/host_reader.hpp"
 #include "ingest/typed_reader.hpp"
 
 namespace mandate::eval {
@@ -47,6 +48,7 @@ struct engine_state {
     io::record_parser parser;
     io::typed_reader typed;  // typed records, checked as the parser checks JSON
     io::parsed_record typed_record;
+    io::host_reader host;  // host structs (mandate/eval/structs.hpp), checked as the parser checks JSON
     std::string last_error;
     event_values values;
     aggregate_states states;  // kept by the indexes, as records are indexed

@@ -86,6 +86,25 @@ bool scalar(const check::field& f, check::type_kind k, const given& v, field_val
     return true;
 }
 
+bool in_calendar(std::int64_t d) {
+    return d >= calendar::from_ymd(calendar::min_year, 1, 1) && d <= calendar::from_ymd(calendar::max_year, 12, 31);
+}
+
+std::string outside_calendar(std::string_view field) {
+    return "field '" + std::string(field) + "' holds a date outside the years " + std::to_string(calendar::min_year) +
+           " to " + std::to_string(calendar::max_year);
+}
+
+bool checked_text(std::string_view field, std::string_view text, std::size_t max_field_bytes, std::string& why) {
+    if (text.size() > max_field_bytes) {
+        why = "field '" + std::string(field) + "' is longer than the limit of " + std::to_string(max_field_bytes) + " bytes";
+        return false;
+    }
+    if (is_valid_utf8(text)) return true;
+    why = "field '" + std::string(field) + "' is not valid UTF-8";
+    return false;
+}
+
 // A value for a message: cut after about 80 bytes, at a character boundary.
 std::string quoted(std::string_view s) {
     std::size_t cut = std::min<std::size_t>(s.size(), 80);

@@ -27,6 +27,13 @@ struct given {
 // `out`; false, with `why`, when it does not fit.
 bool scalar(const check::field& f, check::type_kind k, const given& v, field_value& out, bool member, std::string& why);
 
+// What a host's typed values can hold and JSON text cannot (the typed and struct readers):
+// a date outside the calendar's years, text that is not UTF-8 or longer than the field limit.
+bool in_calendar(std::int64_t day);
+std::string outside_calendar(std::string_view field);
+// Valid UTF-8 (as JSON text is by definition) and at most max_field_bytes; else false, with `why`.
+bool checked_text(std::string_view field, std::string_view text, std::size_t max_field_bytes, std::string& why);
+
 // The words of rejections, for every reader.
 std::string quoted(std::string_view value);  // 'value', cut after about 80 bytes
 std::string missing(std::string_view field);

@@ -111,19 +111,8 @@ const typed_value* typed_event::find(std::string_view field) const { return cons
 
 namespace io {
 
-namespace {
-
-bool in_calendar(std::int64_t d) {
-    return d >= calendar::from_ymd(calendar::min_year, 1, 1) && d <= calendar::from_ymd(calendar::max_year, 12, 31);
-}
-
-std::string outside_calendar(std::string_view field) {
-    return "field '" + std::string(field) + "' holds a date outside the years " + std::to_string(calendar::min_year) +
-           " to " + std::to_string(calendar::max_year);
-}
-
-
-}  // namespace
+using admit::in_calendar;
+using admit::outside_calendar;
 
 bool typed_reader::scalar(const check::field& f, check::type_kind k, const typed_value& v, io::field_value& out,
                           bool member, std::string& error) {
@@ -175,13 +164,7 @@ bool typed_reader::scalar(const check::field& f, check::type_kind k, const typed
 
 // JSON text is valid UTF-8 by definition; typed text must be too, or reports would not be.
 bool typed_reader::checked_text(std::string_view field, std::string_view text, std::string& error) const {
-    if (text.size() > max_field_bytes_) {
-        error = "field '" + std::string(field) + "' is longer than the limit of " + std::to_string(max_field_bytes_) + " bytes";
-        return false;
-    }
-    if (simdjson::validate_utf8(text.data(), text.size())) return true;
-    error = "field '" + std::string(field) + "' is not valid UTF-8";
-    return false;
+    return admit::checked_text(field, text, max_field_bytes_, error);
 }
 
 bool typed_reader::read(const typed_entity& e, io::parsed_record& r, std::string& error) {

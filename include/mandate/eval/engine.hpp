@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "mandate/eval/report.hpp"
+#include "mandate/ingest/host_value.hpp"
 #include "mandate/ingest/typed_record.hpp"
 #include "mandate/graph/plan.hpp"
 #include "mandate/limits.hpp"
@@ -115,6 +116,21 @@ public:
     add_status add(const typed_entity& entity, std::string_view source = "", std::uint64_t line = 0);
     add_status add(const typed_event& event, std::string_view source = "", std::uint64_t line = 0);
     add_status add(const typed_waiver& waiver, std::string_view source = "", std::uint64_t line = 0);
+    // A host struct type's members (mandate/eval/structs.hpp builds them from the struct)
+    // resolved against an event type or an entity kind of this engine's plan, once. Throws
+    // binding_error listing every member that does not fit. The binding serves every engine of
+    // the same compiled plan.
+    record_binding bind_event(std::string_view event_type, const host_member* members, std::size_t count) const;
+    record_binding bind_entity(std::string_view kind, const host_member* members, std::size_t count) const;
+    // Adds the record whose member values are `values` (binding.members() of them, in the
+    // bound order): checked and judged as its JSON twin would be. Throws std::invalid_argument
+    // when the binding is of another plan.
+    add_status add(const record_binding& binding, const host_value* values, std::string_view source = "",
+                   std::uint64_t line = 0);
+    // Adds every record of a batch, numbered first_line + 1 on in rejections. Subscribers hear
+    // of each record as after add(); a subscriber that throws stops the batch there.
+    batch_result add_batch(const record_binding& binding, host_batch& records, std::string_view source = "",
+                           std::uint64_t first_line = 0);
     // Retracts an event id, as the record {"retract": id} does.
     add_status retract(std::string_view event_id, std::string_view source = "", std::uint64_t line = 0);
     // Why the last add() or retract() rejected its record (empty when it was accepted). Valid

@@ -361,12 +361,13 @@ bool host_reader::read_event(const record_binding::impl& b, const host_value* va
         case host_kind::instant: {
             // The local date in the plan's zone, as a date-time written with any offset gives.
             const std::int64_t seconds = time.number;
+            // Far outside the calendar first, so that the sums below cannot overflow.
+            constexpr std::int64_t far = std::int64_t{1} << 50;
+            if (seconds > far || seconds < -far) return reject(outside_calendar("time"));
             const std::int64_t local_seconds = seconds + std::int64_t{plan_.utc_offset_minutes} * 60;
             std::int64_t local_day = local_seconds / 86400;
             if (local_seconds % 86400 != 0 && local_seconds < 0) --local_day;
-            if (seconds > std::numeric_limits<std::int64_t>::max() / 2 || seconds < std::numeric_limits<std::int64_t>::min() / 2 ||
-                !in_calendar(local_day))
-                return reject(outside_calendar("time"));
+            if (!in_calendar(local_day)) return reject(outside_calendar("time"));
             r.time = calendar::event_time{};
             r.time.local = static_cast<calendar::day>(local_day);
             r.time.has_clock = true;

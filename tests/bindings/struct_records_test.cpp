@@ -509,6 +509,40 @@ TEST(StructRecords, AnInstantIsADateTimeInThePlansZone) {
     EXPECT_EQ(row(before, "v1").evidence.event_count, 0u);
 }
 
+// An instant in whole seconds reaches far outside the calendar's years.
+struct far_visit {
+    std::string id = "far", unit = "v1";
+    std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds> time;
+    std::vector<std::string> households{"h1"};
+    int people = 3;
+    double seconds = 12.5;
+    bool antifraud = true;
+    std::string venue = "park";
+    mandate::date due{2023, 4, 30};
+    std::string host = "v1";
+};
+MANDATE_RECORD(far_visit, id, unit, time, households, people, seconds, antifraud, venue, due, host)
+
+TEST(StructRecords, AnInstantOutsideTheCalendarIsRejected) {
+    using namespace std::chrono;
+    using instant = time_point<system_clock, seconds>;
+    mandate::engine e(compiled());
+    register_units(e);
+    auto visits = mandate::bind_events<far_visit>(e, "visit");
+    // 9999-12-31T15:59:59Z is the calendar's last second in +08:00; a second later is year 10000.
+    const instant last{seconds{std::int64_t{from_ymd(9999, 12, 31)} * 86400 + 15 * 3600 + 59 * 60 + 59}};
+    for (const instant t : {instant::max(), instant::min(), last + seconds(1)}) {
+        far_visit v;
+        v.time = t;
+        EXPECT_EQ(visits.add(v), mandate::add_status::rejected);
+        EXPECT_EQ(e.last_error(), "field 'time' holds a date outside the years 1400 to 9999");
+    }
+    far_visit v;
+    v.time = last;
+    EXPECT_EQ(visits.add(v), mandate::add_status::accepted) << e.last_error();
+    EXPECT_EQ(e.latest_event_date(), from_ymd(9999, 12, 31));
+}
+
 TEST(StructRecords, ABatchIsAddedInOrderWithItsRejectionsLocated) {
     std::vector<visit> batch;
     for (int i = 1; i <= 5; ++i) {

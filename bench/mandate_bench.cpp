@@ -18,7 +18,8 @@
 //                           typed_event, JSON text (ns/event); /batch: structs 1000 to a batch
 //   BM_FreshReport          1000 more events into a loaded engine, then the JSON report
 //   BM_State                not a timing: heap and RSS growth over the retained events
-//                           (counters bytes_per_event, rss_per_event, peak_rss_MiB)
+//                           (counters bytes_per_event, rss_per_event, peak_rss_MiB), and
+//                           engine::memory()'s parts per retained event (B_strings, B_rows...)
 //
 // docs/performance.md has the figures and how to read them; bench/sqlite_bench.cpp compares
 // with SQLite on the same records.
@@ -289,6 +290,7 @@ std::size_t rss_bytes() {
 void BM_State(benchmark::State& state) {
     const data& d = the_data();
     double per_event = 0, rss_per_event = 0, retained = 0;
+    mandate::memory_usage parts;
     for (auto _ : state) {
         malloc_trim(0);
         const std::size_t heap0 = heap_in_use(), rss0 = rss_bytes();
@@ -297,6 +299,7 @@ void BM_State(benchmark::State& state) {
             const mandate::report r = e.evaluate(year_end);
             retained = static_cast<double>(r.inputs.applied + r.inputs.retracted);
         }
+        parts = e.memory();
         malloc_trim(0);
         const std::size_t heap1 = heap_in_use(), rss1 = rss_bytes();
         per_event = (static_cast<double>(heap1) - static_cast<double>(heap0)) / retained;
@@ -308,6 +311,15 @@ void BM_State(benchmark::State& state) {
     state.counters["bytes_per_event"] = per_event;
     state.counters["rss_per_event"] = rss_per_event;
     state.counters["peak_rss_MiB"] = static_cast<double>(u.ru_maxrss) / 1024.0;
+    // Where the bytes of a retained event go (engine::memory(), per retained event).
+    const double n = retained > 0 ? retained : 1;
+    state.counters["B_strings"] = static_cast<double>(parts.strings) / n;
+    state.counters["B_event_ids"] = static_cast<double>(parts.event_ids) / n;
+    state.counters["B_rows"] = static_cast<double>(parts.rows) / n;
+    state.counters["B_fields"] = static_cast<double>(parts.fields) / n;
+    state.counters["B_entities"] = static_cast<double>(parts.entities) / n;
+    state.counters["B_indexes"] = static_cast<double>(parts.indexes) / n;
+    state.counters["B_other"] = static_cast<double>(parts.other) / n;
 }
 
 }  // namespace

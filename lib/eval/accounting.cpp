@@ -100,7 +100,7 @@ report engine_state::accounting() const {
         const event_slot& s = st.slots[i];
         const table& t = st.tables[static_cast<std::size_t>(s.type)];
         const std::string reason = s.conflict ? id_conflict_reason(st.text(t.id[s.row])) : t.bad_ref.at(s.row);
-        auto [source, line] = where(s.first);
+        auto [source, line] = where(st.first_of(i));
         rejected.push_back(rejection{source, line, reason});
         if (auto extra = st.extra_copies.find(i); extra != st.extra_copies.end())
             for (const location& l : extra->second) {

@@ -45,6 +45,19 @@ const graph::compiled_plan& engine::plan() const { return *impl_->plan; }
 const std::string& engine::last_error() const { return impl_->last_error; }
 std::optional<calendar::day> engine::latest_event_date() const { return impl_->st.latest_event; }
 
+memory_usage engine::memory() const {
+    const eval::store::memory m = impl_->st.bytes();
+    memory_usage u;
+    u.strings = m.strings;
+    u.event_ids = m.event_ids;
+    u.rows = m.rows;
+    u.fields = m.fields;
+    u.entities = m.entities;
+    u.indexes = impl_->indexes.bytes();
+    u.other = m.other;
+    return u;
+}
+
 add_status engine::add(std::string_view json, std::string_view source, std::uint64_t line) {
     const std::uint32_t source_index = impl_->st.source_index(source);
     const bool ok = impl_->parser.parse(json);

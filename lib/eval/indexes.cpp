@@ -228,4 +228,17 @@ void index_set::apply(const store::event_effect& effect) {
     if (effect.applied_row != none) index_row(effect.applied_type, effect.applied_row);
 }
 
+std::size_t index_set::bytes() const {
+    std::size_t n = 0;
+    auto lists = [&](const auto& map) {
+        map.for_each([&](std::uint32_t, const std::vector<entry>& l) { n += sizeof(l) + l.capacity() * sizeof(entry) + 8; });
+    };
+    for (const source_index& s : sources_) {
+        lists(s.by_unit);
+        n += s.all.capacity() * sizeof(entry);
+    }
+    for (const coverage_index& c : coverages_) lists(c.by_target);
+    return n;
+}
+
 }  // namespace mandate::eval

@@ -98,6 +98,8 @@ public:
         return {ci.source, ci.field};
     }
     std::size_t coverage_count() const { return coverages_.size(); }
+    // Bytes the lists hold (their capacity), for the benchmarks' account of memory.
+    std::size_t bytes() const;
 
 private:
     std::vector<entry>* list_for(const list_key& k);

@@ -77,13 +77,14 @@ void store::save(state_writer& w) const {
     }
 
     w.u64(slots.size());
-    for (const event_slot& s : slots) {
-        w.u32(static_cast<std::uint32_t>(s.type));
+    for (std::uint32_t i = 0; i < slots.size(); ++i) {
+        const event_slot& s = slots[i];
+        w.u32(static_cast<std::uint32_t>(static_cast<std::int32_t>(s.type)));
         w.u32(s.row);
         w.u32(s.copies);
         w.u8(s.conflict ? 1 : 0);
         w.u8(s.retracted ? 1 : 0);
-        put_location(w, s.first);
+        put_location(w, first_of(i));
     }
     // Which id each slot is for: a slot made by a retraction before its event has no row.
     std::uint64_t named = 0;
@@ -237,6 +238,7 @@ void store::load(state_reader& r) {
 
     const std::uint64_t n_slots = r.count(26);
     slots.clear();
+    far_first.clear();
     for (std::uint64_t i = 0; i < n_slots; ++i) {
         event_slot s;
         const std::uint32_t type = r.u32();
@@ -244,15 +246,16 @@ void store::load(state_reader& r) {
         s.copies = r.u32();
         s.conflict = r.u8() != 0;
         s.retracted = r.u8() != 0;
-        s.first = get_location();
+        const location first = get_location();
         if (s.row != none) {
             if (type >= tables.size() || s.row >= tables[type].size()) r.fail("an event slot names no row");
-            s.type = static_cast<int>(type);
+            s.type = static_cast<std::int16_t>(type);
         } else {
-            s.type = type == static_cast<std::uint32_t>(-1) ? -1 : static_cast<int>(type);
-            if (s.type >= static_cast<int>(tables.size())) r.fail("an event slot's type is out of range");
+            if (type != static_cast<std::uint32_t>(-1) && type >= tables.size()) r.fail("an event slot's type is out of range");
+            s.type = type == static_cast<std::uint32_t>(-1) ? std::int16_t{-1} : static_cast<std::int16_t>(type);
         }
         slots.push_back(s);
+        set_first(static_cast<std::uint32_t>(slots.size() - 1), first);
     }
     const std::uint64_t n_named = r.count(8);
     if (n_named != slots.size()) r.fail("its event ids do not match its slots");

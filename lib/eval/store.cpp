@@ -1,10 +1,13 @@
 #include "store.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace mandate::eval {
 
 store::store(const check::plan& plan) : plan_(plan) {
+    // An event slot names its type in 16 bits (the waiver table comes after the plan's types).
+    if (plan.events.size() + 1 > 32767) throw std::length_error("a plan may declare at most 32 766 event types");
     tables.resize(plan.events.size() + 1);
     for (std::size_t t = 0; t < plan.events.size(); ++t) {
         const auto& fields = plan.events[t].fields;
@@ -20,6 +23,30 @@ store::store(const check::plan& plan) : plan_(plan) {
     for (int f = check::first_declared_field; f < io::waiver_field::count; ++f)
         waivers.columns[static_cast<std::size_t>(f)].kind = io::waiver_field_kind(f);
     by_kind.resize(plan.kinds.size());
+}
+
+store::memory store::bytes() const {
+    memory m;
+    auto cap = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+    m.strings = strings.bytes();
+    m.event_ids = cap(slots) + slot_of.bytes();
+    for (const table& t : tables) {
+        m.rows += cap(t.id) + cap(t.date) + cap(t.instant) + cap(t.nanos) + cap(t.has_clock) + cap(t.unit) + cap(t.unit_entity) +
+                  cap(t.state) + cap(t.alive);
+        m.fields += cap(t.members) + t.columns.capacity() * sizeof(column);
+        for (const column& c : t.columns) m.fields += cap(c.value) + cap(c.present) + cap(c.set_begin) + cap(c.set_end);
+        for (const auto& [row, why] : t.bad_ref) m.other += sizeof(row) + why.capacity() + 32;
+    }
+    m.entities = entities.capacity() * sizeof(entity) + entity_of.bytes();
+    for (const entity& e : entities) {
+        m.entities += e.records.capacity() * sizeof(entity_record) + e.children.capacity() * sizeof(std::uint32_t);
+        for (const entity_record& r : e.records) m.entities += r.fields.capacity() * sizeof(r.fields[0]);
+    }
+    for (const auto& [slot, where] : extra_copies) m.other += sizeof(slot) + where.capacity() * sizeof(location) + 32;
+    m.other += far_first.size() * (sizeof(std::uint32_t) + sizeof(location) + 16);
+    for (const auto& [where, why] : parse_rejections) m.other += sizeof(where) + why.capacity();
+    m.other += ignored.size() * (sizeof(ignored_key) + 8 + 16);
+    return m;
 }
 
 std::uint32_t store::source_index(std::string_view name) {
@@ -144,14 +171,14 @@ store::event_effect store::add_event(const io::parsed_record& r, location where)
     event_slot& s = slots[slot_index];
     ++s.copies;
     if (s.copies == 1) {
-        s.first = where;
+        set_first(slot_index, where);
     } else {
         extra_copies[slot_index].push_back(where);
     }
     if (s.conflict) return effect;
     if (s.row == none) {
         // The first copy (perhaps after its retraction).
-        s.type = r.type;
+        s.type = static_cast<std::int16_t>(r.type);
         s.row = append_row(r, id);
         table& t = tables[static_cast<std::size_t>(r.type)];
         t.alive[s.row] = s.retracted ? 0 : 1;

@@ -107,15 +107,33 @@ struct table {
     bool counts(std::uint32_t row) const { return alive[row] && state[row] == row_state::applied; }
 };
 
-// One event id: how many copies arrived, whether they conflict, whether it is retracted.
+// A location in 8 bytes, 4-aligned: the source (16 bits) and the line (48 bits). One that does
+// not fit (the 65 535th source on, a line past 2^48) is `far`: kept whole elsewhere.
+class packed_location {
+public:
+    packed_location() = default;
+    static bool fits(const location& l) { return l.source < 0xFFFFu && l.line < (std::uint64_t{1} << 48); }
+    explicit packed_location(const location& l)
+        : hi_(fits(l) ? (l.source << 16) | static_cast<std::uint32_t>(l.line >> 32) : 0xFFFFFFFFu),
+          lo_(fits(l) ? static_cast<std::uint32_t>(l.line) : 0xFFFFFFFFu) {}
+    bool far() const { return hi_ == 0xFFFFFFFFu; }
+    location get() const { return location{hi_ >> 16, (std::uint64_t{hi_ & 0xFFFFu} << 32) | lo_}; }
+
+private:
+    std::uint32_t hi_ = 0, lo_ = 0;
+};
+
+// One event id: how many copies arrived, whether they conflict, whether it is retracted. 20
+// bytes: there is one per event id.
 struct event_slot {
-    int type = -1;
     std::uint32_t row = none;  // the first accepted copy
     std::uint32_t copies = 0;
+    packed_location first;     // store::first_of() reads it
+    std::int16_t type = -1;    // store() refuses plans with more event types than this holds
     bool conflict = false;
     bool retracted = false;
-    location first;
 };
+static_assert(sizeof(event_slot) == 20, "an event slot is 20 bytes");
 
 struct ignored_key {
     int type;
@@ -156,6 +174,7 @@ public:
     pod_vector<event_slot> slots;
     id_index slot_of;                                        // event id -> slot
     std::unordered_map<std::uint32_t, std::vector<location>> extra_copies;  // slot -> locations of copies 2..n
+    std::unordered_map<std::uint32_t, location> far_first;  // slot -> a first location too far to pack
     std::vector<std::pair<location, std::string>> parse_rejections;
     std::unordered_map<ignored_key, std::uint64_t, ignored_key_hash> ignored;
     std::uint64_t entity_records = 0, retraction_records = 0;
@@ -165,6 +184,15 @@ public:
     std::vector<std::vector<std::uint32_t>> by_kind;  // resolved entities of each kind, by id
 
     std::uint32_t source_index(std::string_view name);
+    // Where an event id's first copy came from.
+    location first_of(std::uint32_t slot) const {
+        const event_slot& s = slots[slot];
+        return s.first.far() ? far_first.at(slot) : s.first.get();
+    }
+    void set_first(std::uint32_t slot, const location& where) {
+        slots[slot].first = packed_location(where);
+        if (slots[slot].first.far()) far_first[slot] = where;
+    }
 
     // What an added event did, so the caller can keep indexes current.
     struct event_effect {
@@ -183,6 +211,18 @@ public:
     // would, and nothing else changes, so the hierarchy stays resolved. Returns its index; none
     // (having done nothing) when the record is not such a one: add_entity() takes it then.
     std::uint32_t add_leaf(const io::parsed_record& r, location where);
+
+    // Bytes held, by part (capacity, not size: what the allocator gave), for the benchmarks'
+    // account of where an event's state goes.
+    struct memory {
+        std::size_t strings = 0;     // the string pool: bytes, offsets, lengths, its table
+        std::size_t event_ids = 0;   // event slots and the id -> slot map
+        std::size_t rows = 0;        // the built-in columns of every table (id, times, unit, states)
+        std::size_t fields = 0;      // the declared fields' columns and set members
+        std::size_t entities = 0;    // entities, their records, the id -> entity map
+        std::size_t other = 0;       // extra copies' locations, rejections, ignored-field counts
+    };
+    memory bytes() const;
 
     // Writes everything above that records made (not what resolve() derives) to a state file;
     // load() reads it into this store, which must be fresh and of the same plan (the engine's

@@ -65,6 +65,20 @@ struct state_error : std::runtime_error {
 // What add() did with a record.
 enum class add_status : std::uint8_t { accepted, rejected };
 
+// The bytes an engine holds, by part: what the allocator gave each container (its capacity),
+// not counting the compiled plan or a report's evaluation. For sizing a host, and for the
+// benchmarks' account of an event's cost.
+struct memory_usage {
+    std::uint64_t strings = 0;    // every interned text: ids, units, text and ref values
+    std::uint64_t event_ids = 0;  // per event id: its copies, conflict and retraction, its first location
+    std::uint64_t rows = 0;       // per event: its id, time, unit and states
+    std::uint64_t fields = 0;     // per event: its declared fields' values
+    std::uint64_t entities = 0;   // the registry
+    std::uint64_t indexes = 0;    // the events of each unit and source, in date order
+    std::uint64_t other = 0;      // copies' locations, rejections, ignored-field counts
+    std::uint64_t total() const { return strings + event_ids + rows + fields + entities + indexes + other; }
+};
+
 // A change of one bucket's state, for subscribers.
 struct status_change {
     bool outcome = false;
@@ -155,6 +169,8 @@ public:
     // The same report handed to `sink` row by row as it is made (report.hpp), so that it can
     // be written without being held: memory is what the evaluation needs, not the report's size.
     void evaluate(calendar::day as_of, report_sink& sink);
+    // The bytes this engine holds now, by part.
+    memory_usage memory() const;
     // The latest event date seen (applied or not), if any.
     std::optional<calendar::day> latest_event_date() const;
 

@@ -15,13 +15,16 @@ store::store(const check::plan& plan) : plan_(plan) {
         for (std::size_t f = 0; f < fields.size(); ++f) {
             tables[t].columns[f].kind = fields[f].t.kind;
             tables[t].columns[f].element = fields[f].t.element;
+            tables[t].columns[f].value.set_kind(fields[f].t.kind);
         }
     }
     // The waivers' own table.
     table& waivers = tables.back();
     waivers.columns.resize(io::waiver_field::count);
-    for (int f = check::first_declared_field; f < io::waiver_field::count; ++f)
+    for (int f = check::first_declared_field; f < io::waiver_field::count; ++f) {
         waivers.columns[static_cast<std::size_t>(f)].kind = io::waiver_field_kind(f);
+        waivers.columns[static_cast<std::size_t>(f)].value.set_kind(io::waiver_field_kind(f));
+    }
     by_kind.resize(plan.kinds.size());
 }
 
@@ -34,7 +37,7 @@ store::memory store::bytes() const {
         m.rows += cap(t.id) + cap(t.date) + cap(t.instant) + cap(t.nanos) + cap(t.has_clock) + cap(t.unit) + cap(t.unit_entity) +
                   cap(t.state) + cap(t.alive);
         m.fields += cap(t.members) + t.columns.capacity() * sizeof(column);
-        for (const column& c : t.columns) m.fields += cap(c.value) + cap(c.present) + cap(c.set_begin) + cap(c.set_end);
+        for (const column& c : t.columns) m.fields += c.value.bytes() + cap(c.present) + cap(c.set_begin) + cap(c.set_end);
         for (const auto& [row, why] : t.bad_ref) m.other += sizeof(row) + why.capacity() + 32;
     }
     m.entities = entities.capacity() * sizeof(entity) + entity_of.bytes();

@@ -75,11 +75,75 @@ struct entity {
 
 // ---------------------------------------------------------------- events
 
+// One declared field's values, a row each, held in the narrowest width they have needed so far:
+// a byte for bools (and for set fields, whose values are their members), 4 bytes for string ids,
+// dates and the ints and numbers that fit, 8 from the first value that does not (the column is
+// widened then, once). Reads give every value back exactly, whatever the width.
+class value_column {
+public:
+    void set_kind(check::type_kind k) {
+        switch (k) {
+            case check::type_kind::boolean:
+            case check::type_kind::set: width_ = width::i8; break;
+            case check::type_kind::text:
+            case check::type_kind::ref: width_ = width::u32; break;
+            case check::type_kind::date:
+            case check::type_kind::integer:
+            case check::type_kind::number: width_ = width::i32; break;
+            default: width_ = width::i64;
+        }
+    }
+    std::int64_t operator[](std::size_t row) const {
+        switch (width_) {
+            case width::i8: return bytes_[row];
+            case width::i32: return static_cast<std::int32_t>(words_[row]);
+            case width::u32: return words_[row];
+            default: return wide_[row];
+        }
+    }
+    void push_back(std::int64_t v) {
+        switch (width_) {
+            case width::i8:
+                if (v >= INT8_MIN && v <= INT8_MAX) return bytes_.push_back(static_cast<std::int8_t>(v));
+                break;
+            case width::i32:
+                if (v >= INT32_MIN && v <= INT32_MAX) return words_.push_back(static_cast<std::uint32_t>(static_cast<std::int32_t>(v)));
+                break;
+            case width::u32:
+                if (v >= 0 && v <= static_cast<std::int64_t>(UINT32_MAX)) return words_.push_back(static_cast<std::uint32_t>(v));
+                break;
+            case width::i64: return wide_.push_back(v);
+        }
+        widen();
+        wide_.push_back(v);
+    }
+    std::size_t size() const { return width_ == width::i8 ? bytes_.size() : width_ == width::i64 ? wide_.size() : words_.size(); }
+    // Bytes held (capacity), and the width of a value now.
+    std::size_t bytes() const { return bytes_.capacity() + words_.capacity() * 4 + wide_.capacity() * 8; }
+    std::size_t width_bytes() const { return width_ == width::i8 ? 1 : width_ == width::i64 ? 8 : 4; }
+
+private:
+    enum class width : std::uint8_t { i8, i32, u32, i64 };
+    void widen() {
+        pod_vector<std::int64_t> wide;
+        wide.reserve(size() + 1);
+        for (std::size_t row = 0; row < size(); ++row) wide.push_back((*this)[row]);
+        wide_ = std::move(wide);
+        bytes_ = pod_vector<std::int8_t>();
+        words_ = pod_vector<std::uint32_t>();
+        width_ = width::i64;
+    }
+    width width_ = width::i64;
+    pod_vector<std::int8_t> bytes_;
+    pod_vector<std::uint32_t> words_;
+    pod_vector<std::int64_t> wide_;
+};
+
 // A column of one declared field. Texts and refs are string ids; numbers are millionths.
 struct column {
     check::type_kind kind = check::type_kind::text;
     check::type_kind element = check::type_kind::error;
-    pod_vector<std::int64_t> value;
+    value_column value;
     pod_vector<std::uint8_t> present;
     pod_vector<std::uint32_t> set_begin, set_end;  // set fields: range in table::members
 };

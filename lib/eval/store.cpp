@@ -9,6 +9,10 @@ store::store(const check::plan& plan) : plan_(plan) {
     // An event slot names its type in 16 bits (the waiver table comes after the plan's types).
     if (plan.events.size() + 1 > 32767) throw std::length_error("a plan may declare at most 32 766 event types");
     tables.resize(plan.events.size() + 1);
+    for (table& t : tables) {
+        t.instant.set_kind(check::type_kind::integer);
+        t.nanos.set_kind(check::type_kind::boolean);
+    }
     for (std::size_t t = 0; t < plan.events.size(); ++t) {
         const auto& fields = plan.events[t].fields;
         tables[t].columns.resize(fields.size());
@@ -34,7 +38,7 @@ store::memory store::bytes() const {
     m.strings = strings.bytes();
     m.event_ids = cap(slots) + slot_of.bytes();
     for (const table& t : tables) {
-        m.rows += cap(t.id) + cap(t.date) + cap(t.instant) + cap(t.nanos) + cap(t.has_clock) + cap(t.unit) + cap(t.unit_entity) +
+        m.rows += cap(t.id) + cap(t.date) + t.instant.bytes() + t.nanos.bytes() + cap(t.has_clock) + cap(t.unit) + cap(t.unit_entity) +
                   cap(t.state) + cap(t.alive);
         m.fields += cap(t.members) + t.columns.capacity() * sizeof(column);
         for (const column& c : t.columns) m.fields += c.value.bytes() + cap(c.present) + cap(c.set_begin) + cap(c.set_end);

@@ -75,10 +75,11 @@ struct entity {
 
 // ---------------------------------------------------------------- events
 
-// One declared field's values, a row each, held in the narrowest width they have needed so far:
-// a byte for bools (and for set fields, whose values are their members), 4 bytes for string ids,
-// dates and the ints and numbers that fit, 8 from the first value that does not (the column is
-// widened then, once). Reads give every value back exactly, whatever the width.
+// One declared field's values (or a row's time), a row each, held in the narrowest width they
+// have needed so far: a byte for bools (and for set fields, whose values are their members), 4
+// bytes for string ids, dates and the ints and numbers that fit, 8 from the first value that does
+// not (a byte column widens to 4 first when that holds the value). Reads give every value back
+// exactly, whatever the width.
 class value_column {
 public:
     void set_kind(check::type_kind k) {
@@ -114,6 +115,10 @@ public:
                 break;
             case width::i64: return wide_.push_back(v);
         }
+        if (width_ == width::i8 && v >= INT32_MIN && v <= INT32_MAX) {
+            widen_to_words();
+            return words_.push_back(static_cast<std::uint32_t>(static_cast<std::int32_t>(v)));
+        }
         widen();
         wide_.push_back(v);
     }
@@ -124,6 +129,14 @@ public:
 
 private:
     enum class width : std::uint8_t { i8, i32, u32, i64 };
+    void widen_to_words() {
+        pod_vector<std::uint32_t> words;
+        words.reserve(size() + 1);
+        for (std::size_t row = 0; row < size(); ++row) words.push_back(static_cast<std::uint32_t>(static_cast<std::int32_t>(bytes_[row])));
+        words_ = std::move(words);
+        bytes_ = pod_vector<std::int8_t>();
+        width_ = width::i32;
+    }
     void widen() {
         pod_vector<std::int64_t> wide;
         wide.reserve(size() + 1);
@@ -156,8 +169,8 @@ enum class row_state : std::uint8_t { unresolved, applied, rejected_ref };
 struct table {
     pod_vector<string_id> id;
     pod_vector<day> date;
-    pod_vector<std::int64_t> instant;      // dedup key: UTC seconds, or the date for date-only times
-    pod_vector<std::uint32_t> nanos;       // and the nanoseconds of date-times
+    value_column instant;                  // dedup key: UTC seconds, or the date for date-only times (4 bytes to 2038)
+    value_column nanos;                    // and the nanoseconds of date-times (a byte while all are 0)
     pod_vector<std::uint8_t> has_clock;
     pod_vector<string_id> unit;
     pod_vector<std::uint32_t> unit_entity;  // resolved entity index, or none

@@ -601,6 +601,9 @@ TEST(StructRecords, ABindingServesEveryEngineOfItsPlanOnly) {
     mandate::bound_records<visit> on_c(c, visits.binding());
     EXPECT_THROW(on_c.add(base_visit()), std::invalid_argument);
     EXPECT_THROW(c.add(mandate::record_binding(), nullptr), std::invalid_argument);
+    // A binding of another struct (10 members) cannot add visits (13).
+    auto loose = mandate::bind_events<loose_visit>(a, "visit");
+    EXPECT_THROW(mandate::bound_records<visit>(a, loose.binding()), std::invalid_argument);
 }
 
 }  // namespace

@@ -50,6 +50,7 @@
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -214,7 +215,13 @@ class bound_records {
 public:
     static constexpr std::size_t size = std::tuple_size_v<detail::members_of<T>>;
 
-    bound_records(engine& e, record_binding b) : engine_(&e), binding_(std::move(b)), members_(record_traits<T>::members()) {}
+    // `b` must be a binding of T's members (from bind_events<T> or bind_entities<T>, for any
+    // engine of e's plan); one with another count of members throws std::invalid_argument.
+    bound_records(engine& e, record_binding b) : engine_(&e), binding_(std::move(b)), members_(record_traits<T>::members()) {
+        if (binding_.members() != size)
+            throw std::invalid_argument("mandate::bound_records: the binding for '" + binding_.target() + "' has " +
+                                        std::to_string(binding_.members()) + " members, and this type " + std::to_string(size));
+    }
 
     // Adds one record; last_error() on the engine says why when it is rejected.
     add_status add(const T& record, std::string_view source = "", std::uint64_t line = 0) {

@@ -113,6 +113,25 @@ record_binding bind_host_type(const check::plan& plan, bool entity, std::string_
 
     std::vector<std::string> problems;
     auto problem = [&](std::string s) { problems.push_back(what + ": " + std::move(s)); };
+    // A built-in key: which one, and the kinds of member that may give it.
+    struct builtin {
+        const char* name;
+        role r;
+        int* member;
+        std::vector<host_kind> kinds;
+        const char* wanted;
+    };
+    const std::vector<builtin> builtins =
+        entity ? std::vector<builtin>{{"entity", role::entity, &b->id, {host_kind::text}, "text"},
+                                      {"parent", role::parent, &b->parent, {host_kind::text}, "text"},
+                                      {"name", role::name, &b->name, {host_kind::text}, "text"},
+                                      {"since", role::since, &b->since, {host_kind::date, host_kind::text}, "mandate::date or text"},
+                                      {"until", role::until, &b->until, {host_kind::date, host_kind::text}, "mandate::date or text"},
+                                      {"version", role::version, &b->version, {host_kind::integer}, "an integer"}}
+               : std::vector<builtin>{{"id", role::id, &b->id, {host_kind::text}, "text"},
+                                      {"time", role::time, &b->time, {host_kind::date, host_kind::instant, host_kind::text},
+                                       "mandate::date, a std::chrono::system_clock time point or text"},
+                                      {"unit", role::unit, &b->unit, {host_kind::text}, "text"}};
     for (std::size_t i = 0; i < count; ++i) {
         const host_member& m = members[i];
         record_binding::impl::slot s;
@@ -128,25 +147,6 @@ record_binding bind_host_type(const check::plan& plan, bool entity, std::string_
             b->slots.push_back(std::move(s));
             continue;
         }
-        // A built-in key: which one, and the kinds of member that may give it.
-        struct builtin {
-            const char* name;
-            role r;
-            int* member;
-            std::vector<host_kind> kinds;
-            const char* wanted;
-        };
-        const std::vector<builtin> builtins =
-            entity ? std::vector<builtin>{{"entity", role::entity, &b->id, {host_kind::text}, "text"},
-                                          {"parent", role::parent, &b->parent, {host_kind::text}, "text"},
-                                          {"name", role::name, &b->name, {host_kind::text}, "text"},
-                                          {"since", role::since, &b->since, {host_kind::date, host_kind::text}, "mandate::date or text"},
-                                          {"until", role::until, &b->until, {host_kind::date, host_kind::text}, "mandate::date or text"},
-                                          {"version", role::version, &b->version, {host_kind::integer}, "an integer"}}
-                   : std::vector<builtin>{{"id", role::id, &b->id, {host_kind::text}, "text"},
-                                          {"time", role::time, &b->time, {host_kind::date, host_kind::instant, host_kind::text},
-                                           "mandate::date, a std::chrono::system_clock time point or text"},
-                                          {"unit", role::unit, &b->unit, {host_kind::text}, "text"}};
         const builtin* key = nullptr;
         for (const auto& k : builtins)
             if (s.name == k.name) key = &k;

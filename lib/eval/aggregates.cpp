@@ -168,7 +168,7 @@ val evaluation::coverage(node_id id, const context& ctx, day first, day last, co
                 day chosen_day = 0;
                 for (auto e = lo; e != hi && !(hit && (!evidence || e->d != chosen_day)); ++e) {
                     if (src.filter_uses_unit && !e_.values.evaluate(src.filter, src.event, e->row, ctx.unit).truthy()) continue;
-                    if (hit && e_.st.text(t.id[e->row]) >= e_.st.text(chosen)) continue;
+                    if (hit && !e_.st.text_less(t.id[e->row], chosen)) continue;
                     hit = true;
                     chosen = t.id[e->row];
                     chosen_day = e->d;

@@ -545,7 +545,7 @@ bucket_state evaluation::judge(const check::rule& rule, const graph::rule_node& 
                 if (!check::waiver_names(rule, rn.buckets, b.from, b.to, t.date[w])) continue;
                 const bool excuse = t.columns[io::waiver_field::excuse].present[w] != 0;
                 // Of several: an excuse before an extension, the latest extension, then the least id.
-                auto earlier_id = [&] { return s.waiver == none || e_.st.text(t.id[w]) < e_.st.text(t.id[s.waiver]); };
+                auto earlier_id = [&] { return s.waiver == none || e_.st.text_less(t.id[w], t.id[s.waiver]); };
                 if (excuse) {
                     if (!excused || earlier_id()) s.waiver = w;
                     excused = true;

@@ -64,10 +64,10 @@ evidence evaluation::evidence_for(const check::rule& rule, const graph::rule_nod
     const std::size_t listed = std::min(c.events.size(), c.limit);
     std::partial_sort(c.events.begin(), c.events.begin() + static_cast<std::ptrdiff_t>(listed), c.events.end(),
                       [&](const auto& a, const auto& b) {
-                          return a.first != b.first ? a.first < b.first : e_.st.text(a.second) < e_.st.text(b.second);
+                          return a.first != b.first ? a.first < b.first : e_.st.text_less(a.second, b.second);
                       });
     ev.event_count = c.events.size();
-    for (std::size_t i = 0; i < c.events.size() && i < c.limit; ++i) ev.events.emplace_back(e_.st.text(c.events[i].second));
+    for (std::size_t i = 0; i < c.events.size() && i < c.limit; ++i) ev.events.push_back(e_.st.text_copy(c.events[i].second));
     ev.gap = c.gap;
     ev.coverage = std::move(c.coverage);
     ev.children = std::move(c.children);

@@ -81,9 +81,9 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
             changed.push_back(x);
         }
     // The rows naming one of them (or this id, which may be new), as their unit or in a ref.
-    std::vector<std::uint8_t> named(st.strings.size(), 0);
-    named[id] = 1;
-    for (const std::uint32_t x : changed) named[st.entities[x].id] = 1;
+    string_set named(st.strings.size());
+    named.add(id);
+    for (const std::uint32_t x : changed) named.add(st.entities[x].id);
     std::vector<std::pair<int, std::uint32_t>> rows;
     for (std::size_t type = 0; type < st.tables.size(); ++type) {
         const table& t = st.tables[type];
@@ -93,16 +93,16 @@ bool engine_state::entity_changed(const io::parsed_record& r, location where) {
             if (c.kind == check::type_kind::ref || (c.kind == check::type_kind::set && c.element == check::type_kind::ref)) refs.push_back(f);
         }
         for (std::uint32_t row = 0; row < t.size(); ++row) {
-            bool hit = named[t.unit[row]] != 0;
+            bool hit = named.contains(t.unit[row]);
             for (std::size_t i = 0; !hit && i < refs.size(); ++i) {
                 const column& c = t.columns[refs[i]];
                 if (!c.present[row]) continue;
                 if (c.kind != check::type_kind::set) {
-                    hit = named[static_cast<std::size_t>(c.value[row])] != 0;
+                    hit = named.contains(static_cast<string_id>(c.value[row]));
                     continue;
                 }
                 for (std::uint32_t m = c.set_begin[row]; !hit && m < c.set_end[row]; ++m)
-                    hit = named[static_cast<std::size_t>(t.members[m])] != 0;
+                    hit = named.contains(static_cast<string_id>(t.members[m]));
             }
             if (hit) rows.emplace_back(static_cast<int>(type), row);
         }

@@ -21,6 +21,16 @@ void put_day(state_writer& w, const std::optional<day>& d) {
 }  // namespace
 
 void store::save(state_writer& w) const {
+    // Numbered texts first: their shapes, in the order given, then every numbered id interned.
+    w.u64(strings.shapes().size());
+    for (const auto& sh : strings.shapes()) {
+        w.str(sh.prefix);
+        w.u8(sh.width);
+        w.u32(sh.base);
+        w.u32(sh.span);
+    }
+    w.u64(strings.numbered_count());
+    strings.for_each_numbered([&](string_id id) { w.u32(id); });
     w.u64(strings.size());
     for (string_id i = 0; i < strings.size(); ++i) w.str(strings.view(i));
     w.u64(sources.size());
@@ -87,14 +97,11 @@ void store::save(state_writer& w) const {
         put_location(w, first_of(i));
     }
     // Which id each slot is for: a slot made by a retraction before its event has no row.
-    std::uint64_t named = 0;
-    for (string_id i = 0; i < strings.size(); ++i) named += slot_of.get(i) != none;
-    w.u64(named);
-    for (string_id i = 0; i < strings.size(); ++i)
-        if (const std::uint32_t s = slot_of.get(i); s != none) {
-            w.u32(i);
-            w.u32(s);
-        }
+    w.u64(slot_of.size());
+    slot_of.for_each([&](string_id id, std::uint32_t s) {
+        w.u32(id);
+        w.u32(s);
+    });
     w.u64(extra_copies.size());
     for (const auto& [slot, where] : extra_copies) {
         w.u32(slot);
@@ -120,7 +127,29 @@ void store::save(state_writer& w) const {
 }
 
 void store::load(state_reader& r) {
-    // The engine interned the plan's literals before any record: the saved pool starts with them.
+    // The engine interned the plan's literals before any record: the saved pool starts with
+    // them, and with their shapes. The shapes come back before any pooled text is interned, so
+    // that a text pooled for want of room for its shape is pooled again.
+    const std::uint64_t n_shapes = r.count(13);
+    const std::size_t shapes_present = strings.shapes().size();
+    if (n_shapes < shapes_present) r.fail("it holds fewer numbered shapes than the plan itself has");
+    for (std::uint64_t i = 0; i < n_shapes; ++i) {
+        string_pool::shape sh;
+        sh.prefix = r.str();
+        sh.width = r.u8();
+        sh.base = r.u32();
+        sh.span = r.u32();
+        if (i < shapes_present) {
+            const auto& have = strings.shapes()[i];
+            if (have.prefix != sh.prefix || have.width != sh.width || have.base != sh.base || have.span != sh.span)
+                r.fail("it was not saved by an engine of this plan");
+        } else if (!strings.restore_shape(sh)) {
+            r.fail("a numbered shape in it is out of order");
+        }
+    }
+    const std::uint64_t n_numbered = r.count(4);
+    for (std::uint64_t i = 0; i < n_numbered; ++i)
+        if (!strings.restore_numbered(r.u32())) r.fail("a numbered id is out of range");
     const std::uint64_t n_strings = r.count(8);
     const std::size_t present = strings.size();
     if (n_strings < present) r.fail("it holds fewer strings than the plan itself has");
@@ -134,7 +163,7 @@ void store::load(state_reader& r) {
     }
     auto string_ref = [&](std::uint32_t id, bool optional) {
         if (optional && id == no_string) return id;
-        if (id >= strings.size()) r.fail("a string id is out of range");
+        if (is_numbered(id) ? !strings.seen(id) : id >= strings.size()) r.fail("a string id is out of range");
         return id;
     };
     const std::uint64_t n_sources = r.count(8);

@@ -17,7 +17,7 @@
 namespace mandate::eval {
 
 inline constexpr char state_magic[8] = {'M', 'N', 'D', 'S', 'T', 'A', 'T', 'E'};
-inline constexpr std::uint32_t state_format_version = 2;  // 2: entity fields, waivers
+inline constexpr std::uint32_t state_format_version = 3;  // 2: entity fields, waivers; 3: numbered texts
 
 // Writes a state file. Values are little-endian; strings are a length and their bytes.
 class state_writer {

@@ -221,22 +221,61 @@ struct ignored_key_hash {
     std::size_t operator()(const ignored_key& k) const { return std::hash<std::uint64_t>()((std::uint64_t(k.type) << 32) ^ k.field); }
 };
 
-// From a string id to an index (of an entity, of an event slot). String ids are dense, so a
-// vector serves: no hashing, 4 bytes a string.
+// From a string id to an index (of an entity, of an event slot): a vector for pooled ids, which
+// are dense (no hashing, 4 bytes a string), and for numbered ids a numeric_table, dense too
+// while they are.
 class id_index {
 public:
-    std::uint32_t get(string_id id) const { return id < at_.size() ? at_[id] : none; }
+    std::uint32_t get(string_id id) const {
+        if (is_numbered(id)) return numbered_.get(id & ~numbered_bit);
+        return id < at_.size() ? at_[id] : none;
+    }
     // The index stored for `id`, or `value` stored now; second: whether it was inserted.
     std::pair<std::uint32_t, bool> insert(string_id id, std::uint32_t value) {
+        if (is_numbered(id)) return numbered_.insert(id & ~numbered_bit, value);
         if (id >= at_.size()) at_.resize(std::max<std::size_t>(id + 1, at_.size() * 3 / 2 + 16), none);
         if (at_[id] != none) return {at_[id], false};
         at_[id] = value;
         return {value, true};
     }
-    std::size_t bytes() const { return at_.capacity() * sizeof(std::uint32_t); }
+    // Calls f(id, index) for every id with one: pooled ids ascending, then numbered ones.
+    template <class F>
+    void for_each(F&& f) const {
+        for (string_id i = 0; i < at_.size(); ++i)
+            if (at_[i] != none) f(i, at_[i]);
+        numbered_.for_each([&](std::uint32_t k, std::uint32_t v) { f(k | numbered_bit, v); });
+    }
+    std::size_t size() const {
+        std::size_t n = numbered_.size();
+        for (const std::uint32_t x : at_) n += x != none;
+        return n;
+    }
+    std::size_t bytes() const { return at_.capacity() * sizeof(std::uint32_t) + numbered_.bytes(); }
 
 private:
     pod_vector<std::uint32_t> at_;
+    numeric_table<std::uint32_t, none> numbered_;
+};
+
+// A set of string ids, for marking a few among many: a flag a pooled id, pages for numbered ones.
+class string_set {
+public:
+    explicit string_set(std::size_t pooled) : pooled_(pooled, 0) {}
+    void add(string_id id) {
+        if (is_numbered(id)) numbered_.insert(id & ~numbered_bit, 1);
+        else {
+            if (id >= pooled_.size()) pooled_.resize(id + 1, 0);
+            pooled_[id] = 1;
+        }
+    }
+    bool contains(string_id id) const {
+        if (is_numbered(id)) return numbered_.get(id & ~numbered_bit) != 0;
+        return id < pooled_.size() && pooled_[id] != 0;
+    }
+
+private:
+    std::vector<std::uint8_t> pooled_;
+    numeric_table<std::uint8_t, 0> numbered_;
 };
 
 class store {
@@ -363,6 +402,13 @@ public:
     // registered and resolved but of a kind the field does not allow. Empty otherwise.
     std::string wrong_kind(int type, std::size_t f, string_id target, bool use_cache) const;
     std::string_view text(string_id id) const { return strings.view(id); }
+    // A copy of id's text, with none kept in the pool (for the many event ids of a report).
+    std::string text_copy(string_id id) const {
+        text_buffer b;
+        return std::string(strings.text(id, b));
+    }
+    // Whether a's text comes before b's, with no text kept for it.
+    bool text_less(string_id a, string_id b) const { return strings.less(a, b); }
     // The table waivers are kept in, after the plan's event types (io::waiver_type).
     int waiver_type() const { return static_cast<int>(tables.size()) - 1; }
 

@@ -193,8 +193,8 @@ TEST(State, BadFilesAreRefusedAndTheEngineIsUnchanged) {
     mangle(t.file("magic"), [](std::string& s) { s[0] = 'X'; });
     refused("magic", "it is not a mandate state file");
     std::ofstream(t.file("version"), std::ios::binary) << good;
-    mangle(t.file("version"), [](std::string& s) { s[8] = 3; });
-    refused("version", "it has state format 3, and this mandate reads format 2");
+    mangle(t.file("version"), [](std::string& s) { s[8] = 4; });
+    refused("version", "it has state format 4, and this mandate reads format 3");
     std::ofstream(t.file("jsonl"), std::ios::binary) << lines[0] << "\n";
     refused("jsonl", "it is not a mandate state file");
     EXPECT_NE(restore_error(b, t.file("missing")).find("cannot read the state file " + t.file("missing")), std::string::npos);

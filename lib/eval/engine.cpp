@@ -16,9 +16,56 @@ namespace mandate {
 
 namespace eval {
 
+namespace {
+
+// Which declared fields of each event type some rule reads: the fields an aggregate sums,
+// counts distinct, takes the least or most of, or covers, and those its sources' filters and
+// its all/any predicates name. Every field node of the graph sits in one of those; should one
+// not, every field is read.
+std::vector<std::vector<bool>> fields_read(const graph::compiled_plan& plan) {
+    const auto& nodes = plan.nodes();
+    std::vector<std::vector<bool>> read;
+    for (const auto& e : plan.model().events) read.emplace_back(e.fields.size(), false);
+    std::vector<std::uint8_t> placed(nodes.size(), 0);
+    auto mark = [&](graph::node_id root, int event) {
+        std::vector<graph::node_id> stack{root};
+        while (!stack.empty()) {
+            const graph::node_id id = stack.back();
+            stack.pop_back();
+            if (id == graph::no_node || placed[static_cast<std::size_t>(id)] & 2) continue;
+            placed[static_cast<std::size_t>(id)] |= 2;  // this walk's mark
+            const graph::node& n = plan.at(id);
+            if (n.kind == graph::node_kind::field && n.field >= 0) {
+                read[static_cast<std::size_t>(event)][static_cast<std::size_t>(n.field)] = true;
+                placed[static_cast<std::size_t>(id)] |= 1;
+            }
+            stack.insert(stack.end(), n.args.begin(), n.args.end());
+            stack.push_back(n.predicate);
+        }
+        for (auto& p : placed) p &= 1;
+    };
+    for (const auto& s : plan.sources())
+        if (s.event >= 0 && s.filter != graph::no_node) mark(s.filter, s.event);
+    for (const auto& n : nodes) {
+        if (n.kind != graph::node_kind::aggregate || n.source < 0) continue;
+        const int event = plan.sources()[static_cast<std::size_t>(n.source)].event;
+        if (event < 0) continue;
+        if (n.field >= 0) read[static_cast<std::size_t>(event)][static_cast<std::size_t>(n.field)] = true;
+        if (n.predicate != graph::no_node) mark(n.predicate, event);
+    }
+    for (std::size_t id = 0; id < nodes.size(); ++id)
+        if (nodes[id].kind == graph::node_kind::field && !(placed[id] & 1))
+            for (auto& fields : read) fields.assign(fields.size(), true);
+    return read;
+}
+
+}  // namespace
+
 engine_state::engine_state(std::shared_ptr<const graph::compiled_plan> p, engine_options o)
     : plan(std::move(p)), model(plan->model()), options(o), st(model), parser(model, o.limits),
-      typed(model, o.limits.max_field_bytes), host(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states), transitions(*plan) {}
+      typed(model, o.limits.max_field_bytes), host(model, o.limits.max_field_bytes), values(*plan, st), states(*plan, st, values), indexes(*plan, st, values, states), transitions(*plan) {
+    st.keep_only(fields_read(*plan));
+}
 
 engine_state::~engine_state() = default;
 

@@ -73,6 +73,8 @@ void store::save(state_writer& w) const {
         for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
             const column& c = t.columns[f];
             w.u8(static_cast<std::uint8_t>(c.kind));
+            w.u8(c.kept ? 1 : 0);
+            if (!c.kept) continue;
             for (std::size_t r = 0; r < n; ++r) {
                 w.u8(c.present[r]);
                 w.i64(c.value[r]);
@@ -84,6 +86,7 @@ void store::save(state_writer& w) const {
         }
         w.u64(t.members.size());
         for (const std::int64_t m : t.members) w.i64(m);
+        for (const std::uint64_t h : t.fingerprint) w.u64(h);
     }
 
     w.u64(slots.size());
@@ -237,6 +240,8 @@ void store::load(state_reader& r) {
         for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
             column& c = t.columns[f];
             if (r.u8() != static_cast<std::uint8_t>(c.kind)) r.fail("a field's type is not this plan's");
+            if ((r.u8() != 0) != c.kept) r.fail("the fields it keeps are not those this plan reads");
+            if (!c.kept) continue;
             const bool strings_kind = c.kind == check::type_kind::text || c.kind == check::type_kind::ref;
             for (std::uint64_t row = 0; row < n; ++row) {
                 const std::uint8_t here = r.u8();
@@ -252,9 +257,11 @@ void store::load(state_reader& r) {
         }
         const std::uint64_t n_members = r.count(8);
         for (std::uint64_t m = 0; m < n_members; ++m) t.members.push_back(r.i64());
+        if (t.fingerprinted)
+            for (std::uint64_t row = 0; row < n; ++row) t.fingerprint.push_back(r.u64());
         for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
             const column& c = t.columns[f];
-            if (c.kind != check::type_kind::set) continue;
+            if (c.kind != check::type_kind::set || !c.kept) continue;
             const bool strings_kind = c.element == check::type_kind::text || c.element == check::type_kind::ref;
             for (std::uint64_t row = 0; row < n; ++row) {
                 if (c.set_begin[row] > c.set_end[row] || c.set_end[row] > t.members.size()) r.fail("a set is out of range");

@@ -40,7 +40,7 @@ store::memory store::bytes() const {
     for (const table& t : tables) {
         m.rows += cap(t.id) + cap(t.date) + t.instant.bytes() + t.nanos.bytes() + cap(t.has_clock) + cap(t.unit) + cap(t.unit_entity) +
                   cap(t.state) + cap(t.alive);
-        m.fields += cap(t.members) + t.columns.capacity() * sizeof(column);
+        m.fields += cap(t.members) + t.columns.capacity() * sizeof(column) + cap(t.fingerprint);
         for (const column& c : t.columns) m.fields += c.value.bytes() + cap(c.present) + cap(c.set_begin) + cap(c.set_end);
         for (const auto& [row, why] : t.bad_ref) m.other += sizeof(row) + why.capacity() + 32;
     }
@@ -69,6 +69,55 @@ bool is_string_kind(check::type_kind k) { return k == check::type_kind::text || 
 
 }  // namespace
 
+void store::keep_only(const std::vector<std::vector<bool>>& read) {
+    for (std::size_t type = 0; type < read.size() && type < plan_.events.size(); ++type) {
+        table& t = tables[type];
+        for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
+            column& c = t.columns[f];
+            const bool refs = c.kind == check::type_kind::ref || (c.kind == check::type_kind::set && c.element == check::type_kind::ref);
+            c.kept = refs || (f < read[type].size() && read[type][f]);
+            t.fingerprinted = t.fingerprinted || !c.kept;
+        }
+    }
+}
+
+namespace {
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    h = (h ^ v) * 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 31);
+}
+
+}  // namespace
+
+std::uint64_t store::fingerprint_of(const io::parsed_record& r) const {
+    const table& t = tables[static_cast<std::size_t>(r.type)];
+    std::uint64_t h = 0x9E3779B97F4A7C15ull;
+    std::vector<std::uint64_t> members;
+    for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
+        const column& c = t.columns[f];
+        if (c.kept) continue;
+        const io::field_value& v = r.fields[f];
+        h = mix(h, (f << 1) | (v.present ? 1 : 0));
+        if (!v.present) continue;
+        if (c.kind == check::type_kind::set) {
+            // Members as a set: in any order, each once.
+            members.clear();
+            for (std::uint32_t m = v.members_begin; m < v.members_end; ++m) {
+                const io::field_value& member = r.members[m];
+                members.push_back(is_string_kind(c.element) ? string_pool::hash_of(member.text) : mix(0, static_cast<std::uint64_t>(member.integer)));
+            }
+            std::sort(members.begin(), members.end());
+            members.erase(std::unique(members.begin(), members.end()), members.end());
+            h = mix(h, members.size());
+            for (const std::uint64_t m : members) h = mix(h, m);
+        } else {
+            h = mix(h, is_string_kind(c.kind) ? string_pool::hash_of(v.text) : static_cast<std::uint64_t>(v.integer));
+        }
+    }
+    return h;
+}
+
 std::uint32_t store::append_row(const io::parsed_record& r, string_id id) {
     table& t = tables[static_cast<std::size_t>(r.type)];
     const auto row = static_cast<std::uint32_t>(t.size());
@@ -82,8 +131,10 @@ std::uint32_t store::append_row(const io::parsed_record& r, string_id id) {
     t.unit_entity.push_back(none);
     t.state.push_back(row_state::unresolved);
     t.alive.push_back(1);
+    if (t.fingerprinted) t.fingerprint.push_back(fingerprint_of(r));
     for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
         column& c = t.columns[f];
+        if (!c.kept) continue;
         const io::field_value& v = r.fields[f];
         c.present.push_back(v.present ? 1 : 0);
         if (c.kind == check::type_kind::set) {
@@ -113,8 +164,10 @@ bool store::same_row(int type, std::uint32_t row, const io::parsed_record& r) co
     if (t.instant[row] != (clock ? r.time.instant_s : r.time.local)) return false;
     if (clock && t.nanos[row] != r.time.nanos) return false;
     if (strings.find(r.unit) != t.unit[row]) return false;
+    if (t.fingerprinted && t.fingerprint[row] != fingerprint_of(r)) return false;
     for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
         const column& c = t.columns[f];
+        if (!c.kept) continue;
         const io::field_value& v = r.fields[f];
         if ((c.present[row] != 0) != v.present) return false;
         if (!v.present) continue;
@@ -155,6 +208,7 @@ void store::prefetch_values(const io::parsed_record& r) {
     const table& t = tables[static_cast<std::size_t>(r.type)];
     for (std::size_t f = check::first_declared_field; f < t.columns.size(); ++f) {
         const column& c = t.columns[f];
+        if (!c.kept) continue;
         const io::field_value& v = r.fields[f];
         if (c.kind == check::type_kind::set) {
             if (!is_string_kind(c.element)) continue;

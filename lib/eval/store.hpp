@@ -152,10 +152,13 @@ private:
     pod_vector<std::int64_t> wide_;
 };
 
-// A column of one declared field. Texts and refs are string ids; numbers are millionths.
+// A column of one declared field. Texts and refs are string ids; numbers are millionths. A field
+// no rule reads is not kept (store::keep_only): its column stays empty, and its values only go
+// into the row's fingerprint, for telling a second copy of an id from a conflicting one.
 struct column {
     check::type_kind kind = check::type_kind::text;
     check::type_kind element = check::type_kind::error;
+    bool kept = true;
     value_column value;
     pod_vector<std::uint8_t> present;
     pod_vector<std::uint32_t> set_begin, set_end;  // set fields: range in table::members
@@ -179,6 +182,10 @@ struct table {
     std::unordered_map<std::uint32_t, std::string> bad_ref;  // why, for rejected_ref rows only
     std::vector<column> columns;             // indexed like check::event_type::fields (built-ins empty)
     pod_vector<std::int64_t> members;
+    // When some column is not kept: a hash of each row's values of those fields (64 bits: two
+    // copies that differ only there are taken for one with a chance of 2^-64).
+    bool fingerprinted = false;
+    pod_vector<std::uint64_t> fingerprint;
 
     std::size_t size() const { return id.size(); }
     bool counts(std::uint32_t row) const { return alive[row] && state[row] == row_state::applied; }
@@ -300,6 +307,10 @@ public:
     std::vector<std::vector<std::uint32_t>> by_kind;  // resolved entities of each kind, by id
 
     std::uint32_t source_index(std::string_view name);
+    // Keeps in columns only the declared fields of each event type that `read[type][field]`
+    // says some rule reads, and every ref (a ref decides whether its event is accepted). Before
+    // any record.
+    void keep_only(const std::vector<std::vector<bool>>& read);
     // Where an event id's first copy came from.
     location first_of(std::uint32_t slot) const {
         const event_slot& s = slots[slot];
@@ -417,6 +428,8 @@ private:
     event_effect stop_counting(const event_slot& s);
     const check::plan& plan_;
     std::uint32_t append_row(const io::parsed_record& r, string_id id);
+    // The hash of a record's values of the fields its table does not keep.
+    std::uint64_t fingerprint_of(const io::parsed_record& r) const;
     void prefetch_values(const io::parsed_record& r);
     std::vector<std::uint64_t> value_hashes_;  // of the strings append_row interns, prefetched
     bool same_row(int type, std::uint32_t row, const io::parsed_record& r) const;

@@ -201,7 +201,7 @@ public:
         std::size_t shapes = 0;
         for (const shape& s : shapes_) shapes += sizeof(shape) + s.prefix.capacity();
         return chunk_bytes_total_ + offsets_.capacity() * 8 + lengths_.capacity() * 4 + slots_.size() * 8 + seen_.bytes() + shapes +
-               materialized_bytes_;
+               materialized_bytes_ + materialized_.bytes() + materialized_views_.capacity() * sizeof(std::string_view);
     }
 
 private:
@@ -281,7 +281,8 @@ private:
         return *(it - 1);
     }
     std::string_view materialized(string_id id) const {
-        if (const auto it = materialized_.find(id); it != materialized_.end()) return it->second;
+        const std::uint32_t k = id & ~numbered_bit;
+        if (const std::uint32_t at = materialized_.get(k); at != 0xFFFFFFFFu) return materialized_views_[at];
         text_buffer b;
         const std::string_view t = text(id, b);
         if (materialized_chunks_.empty() || materialized_used_ + t.size() > materialized_chunk) {
@@ -292,8 +293,9 @@ private:
         char* at = materialized_chunks_.back().get() + materialized_used_;
         std::memcpy(at, t.data(), t.size());
         materialized_used_ += t.size();
-        materialized_bytes_ += 32;  // the map's entry
-        return materialized_.emplace(id, std::string_view(at, t.size())).first->second;
+        materialized_.insert(k, static_cast<std::uint32_t>(materialized_views_.size()));
+        materialized_views_.push_back(std::string_view(at, t.size()));
+        return materialized_views_.back();
     }
 
     // Eight bytes at a time, then a final mix: ids and units are short, but there are millions.
@@ -371,7 +373,9 @@ private:
     std::uint32_t next_base_ = 0;
     numeric_table<std::uint8_t, 0> seen_;
     static constexpr std::size_t materialized_chunk = std::size_t{1} << 14;
-    mutable std::unordered_map<string_id, std::string_view> materialized_;
+    // Numbered texts written out by view(): key -> index into materialized_views_.
+    mutable numeric_table<std::uint32_t, 0xFFFFFFFFu> materialized_;
+    mutable pod_vector<std::string_view> materialized_views_;
     mutable std::vector<std::unique_ptr<char[]>> materialized_chunks_;
     mutable std::size_t materialized_used_ = 0, materialized_bytes_ = 0;
 };

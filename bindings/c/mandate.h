@@ -199,6 +199,20 @@ MANDATE_API mandate_status mandate_engine_restore(mandate_engine* engine, const 
 MANDATE_API mandate_status mandate_engine_report_json(mandate_engine* engine, const char* as_of, char** json,
                                                       char** error);
 
+/* The report as of `as_of` in `format`: "json" (as mandate_engine_report_json), "csv" (a row
+ * per bucket, with a header), "table" (for a terminal, without colours, 100 columns wide),
+ * "html" (a self-contained page) or "xlsx" (an Excel workbook: binary, with NUL bytes). The
+ * language of the table, the page and the workbook is `language`: "zh" (also when NULL) or
+ * "en"; JSON and CSV are the same in both. *output receives *length bytes, followed by a NUL
+ * that *length does not count; the caller frees it with mandate_free. */
+MANDATE_API mandate_status mandate_engine_report_format(mandate_engine* engine, const char* as_of, const char* format,
+                                                        const char* language, char** output, size_t* length,
+                                                        char** error);
+
+/* How many handles (plans, engines, events being built, diagnostics) exist now: created and
+ * not yet freed, by any thread. For a binding's tests that its objects free what they hold. */
+MANDATE_API size_t mandate_live_handles(void);
+
 /* ------------------------------------------------------------------ status changes */
 
 /* The state of an obligation bucket in a change. */

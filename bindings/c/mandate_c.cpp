@@ -2,11 +2,13 @@
 // (std::bad_alloc included) crosses into C; the contracts are in mandate.h.
 #include "mandate.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <sstream>
 #include <streambuf>
 #include <string>
 #include <vector>
@@ -14,11 +16,25 @@
 #include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
-struct mandate_plan {
+namespace {
+
+// Every handle counts itself while it lives (mandate_live_handles).
+std::atomic<std::size_t> live_handles{0};
+struct counted {
+    counted() noexcept { ++live_handles; }
+    counted(const counted&) noexcept { ++live_handles; }
+    counted& operator=(const counted&) noexcept { return *this; }
+    ~counted() { --live_handles; }
+};
+
+}  // namespace
+
+struct mandate_plan : counted {
+    explicit mandate_plan(mandate::plan p) : compiled(std::move(p)) {}
     mandate::plan compiled;
 };
 
-struct mandate_diagnostics {
+struct mandate_diagnostics : counted {
     struct item {
         std::uint32_t line = 0, column = 0;
         std::string message;
@@ -26,13 +42,14 @@ struct mandate_diagnostics {
     std::vector<item> items;
 };
 
-struct mandate_engine {
+struct mandate_engine : counted {
     explicit mandate_engine(mandate::plan p) : engine(std::move(p)) {}
     mandate::engine engine;
     int in_callback = 0;  // > 0 while a subscriber runs: only (un)subscribing is allowed then
 };
 
-struct mandate_event {
+struct mandate_event : counted {
+    explicit mandate_event(mandate::typed_event e) : event(std::move(e)) {}
     mandate::typed_event event;
 };
 
@@ -189,7 +206,7 @@ mandate_status mandate_plan_compile(const char* source, size_t length, const cha
             set_error(error, all);
             return MANDATE_RULE_ERROR;
         }
-        *plan = new mandate_plan{compiled.value()};
+        *plan = new mandate_plan(compiled.value());
         return MANDATE_OK;
     });
 }
@@ -365,6 +382,65 @@ mandate_status mandate_engine_report_json(mandate_engine* engine, const char* as
     });
 }
 
+mandate_status mandate_engine_report_format(mandate_engine* engine, const char* as_of, const char* format, const char* language,
+                                            char** output, size_t* length, char** error) {
+    if (output) *output = nullptr;
+    if (length) *length = 0;
+    return guarded(error, [&] {
+        if (!engine || !as_of || !format || !output || !length)
+            return invalid(error, "mandate_engine_report_format", "engine, as_of, format, output and length must not be NULL");
+        if (busy(engine)) return invalid(error, "mandate_engine_report_format", in_callback_message);
+        const auto day = mandate::calendar::parse_iso(as_of);
+        if (!day) {
+            set_error(error, std::string("as_of must be a date like 2023-12-31, not '") + as_of + "'");
+            return MANDATE_INVALID_ARGUMENT;
+        }
+        mandate::io::language lang = mandate::io::language::zh;
+        if (language) {
+            const std::string_view tag(language);
+            if (tag != "zh" && tag != "en") {
+                set_error(error, std::string("language must be \"zh\" or \"en\", not '") + language + "'");
+                return MANDATE_INVALID_ARGUMENT;
+            }
+            lang = tag == "en" ? mandate::io::language::en : mandate::io::language::zh;
+        }
+        const std::string_view f(format);
+        if (f != "json" && f != "csv" && f != "table" && f != "html" && f != "xlsx") {
+            set_error(error, std::string("format must be json, csv, table, html or xlsx, not '") + format + "'");
+            return MANDATE_INVALID_ARGUMENT;
+        }
+        const mandate::report r = engine->engine.evaluate(*day);
+        std::ostringstream out;
+        if (f == "json") {
+            mandate::io::write_json(r, out);
+        } else if (f == "csv") {
+            mandate::io::write_csv(r, out);
+        } else if (f == "table") {
+            mandate::io::table_options o;
+            o.lang = lang;
+            mandate::io::write_table(r, out, o);
+        } else if (f == "html") {
+            mandate::io::html_options o;
+            o.lang = lang;
+            mandate::io::write_html(r, out, o);
+        } else {
+            mandate::io::xlsx_options o;
+            o.lang = lang;
+            mandate::io::write_xlsx(r, out, o);
+        }
+        const std::string bytes = std::move(out).str();
+        char* copy = static_cast<char*>(std::malloc(bytes.size() + 1));
+        if (!copy) throw std::bad_alloc();
+        std::memcpy(copy, bytes.data(), bytes.size());
+        copy[bytes.size()] = '\0';
+        *output = copy;
+        *length = bytes.size();
+        return MANDATE_OK;
+    });
+}
+
+size_t mandate_live_handles(void) { return live_handles.load(); }
+
 // ---------------------------------------------------------------- saved state
 
 mandate_status mandate_engine_save(mandate_engine* engine, const char* path, const char* host, size_t host_length, char** error) {
@@ -464,7 +540,7 @@ mandate_status mandate_event_new(const char* id, const char* type, const char* t
     if (event) *event = nullptr;
     return guarded(nullptr, [&] {
         if (!id || !type || !time || !unit || !event) return MANDATE_INVALID_ARGUMENT;
-        *event = new mandate_event{mandate::typed_event(id, type, time, unit)};
+        *event = new mandate_event(mandate::typed_event(id, type, time, unit));
         return MANDATE_OK;
     });
 }

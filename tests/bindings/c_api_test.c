@@ -528,6 +528,110 @@ static void check_v2(void) {
     mandate_plan_free(plan);
 }
 
+/* ------------------------------------------------------------------ report formats */
+
+/* Whether `text` has a line that starts with `prefix`. */
+static int has_line(const char* text, const char* prefix) {
+    const char* at = text;
+    const size_t n = strlen(prefix);
+    while (at && *at) {
+        if (strncmp(at, prefix, n) == 0) return 1;
+        at = strchr(at, '\n');
+        if (at) ++at;
+    }
+    return 0;
+}
+
+/* The same report in each format, as of 2023-06-10 (tests/bindings/records/README.md). */
+static void check_formats(mandate_engine* engine, const char* json) {
+    char* out = NULL;
+    char* error = NULL;
+    size_t length = 0;
+
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", "json", NULL, &out, &length, &error) == MANDATE_OK);
+    CHECK(out != NULL && strcmp(out, json) == 0 && length == strlen(json));
+    mandate_free(out);
+
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", "csv", "en", &out, &length, &error) == MANDATE_OK);
+    if (out) {
+        CHECK(length == strlen(out));
+        CHECK(has_line(out, "kind,rule,unit,from,to,status,met,at_risk,value,reason,"));
+        CHECK(has_line(out, "obligation,village_monthly_activity,v01,2023-04-01,2023-04-30,satisfied,true,false,"));
+        CHECK(has_line(out, "obligation,village_monthly_activity,v01,2023-05-01,2023-05-31,violated,false,false,"));
+        CHECK(has_line(out, "obligation,village_monthly_activity,v01,2023-06-01,2023-06-30,pending,false,"));
+        CHECK(has_line(out, "obligation,three_ones_leaflet,v01,2023-03-01,"));
+        CHECK(strstr(out, ",violated,false,false,0.5,") != NULL);
+    }
+    mandate_free(out);
+
+    /* The table and the page in both languages: the same statuses, other words. */
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", "table", "en", &out, &length, &error) == MANDATE_OK);
+    if (out) {
+        CHECK(strstr(out, "village_monthly_activity") != NULL);
+        CHECK(strstr(out, "\xE2\x9C\x93") != NULL); /* ✓: a satisfied bucket */
+        CHECK(strstr(out, "\xE2\x9C\x97") != NULL); /* ✗: a violated one */
+        CHECK(strstr(out, "\x1b[") == NULL);          /* no colours */
+    }
+    mandate_free(out);
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", "html", NULL, &out, &length, &error) == MANDATE_OK);
+    if (out) {
+        CHECK(strncmp(out, "<!DOCTYPE html>", 15) == 0);
+        CHECK(strstr(out, "lang=\"zh") != NULL);
+    }
+    mandate_free(out);
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", "html", "en", &out, &length, &error) == MANDATE_OK);
+    if (out) CHECK(strstr(out, "lang=\"en") != NULL);
+    mandate_free(out);
+
+    /* The workbook: a zip archive (its first local header, "PK\3\4"), NUL bytes and all. */
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", "xlsx", "en", &out, &length, &error) == MANDATE_OK);
+    if (out) {
+        CHECK(length > 1000 && memcmp(out, "PK\x03\x04", 4) == 0);
+        CHECK(memchr(out, '\0', length) != NULL);
+    }
+    mandate_free(out);
+
+    /* What it refuses, saying why; nothing is returned then. */
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", "pdf", NULL, &out, &length, &error) == MANDATE_INVALID_ARGUMENT);
+    CHECK(out == NULL && length == 0 && error != NULL && strstr(error, "json, csv, table, html or xlsx, not 'pdf'") != NULL);
+    mandate_free(error);
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", "table", "fr", &out, &length, &error) == MANDATE_INVALID_ARGUMENT);
+    CHECK(out == NULL && error != NULL && strstr(error, "'fr'") != NULL);
+    mandate_free(error);
+    CHECK(mandate_engine_report_format(engine, "2023-06-31", "csv", NULL, &out, &length, &error) == MANDATE_INVALID_ARGUMENT);
+    CHECK(out == NULL && error != NULL && strstr(error, "2023-06-31") != NULL);
+    mandate_free(error);
+    CHECK(mandate_engine_report_format(NULL, "2023-06-10", "csv", NULL, &out, &length, NULL) == MANDATE_INVALID_ARGUMENT);
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", NULL, NULL, &out, &length, NULL) == MANDATE_INVALID_ARGUMENT);
+    CHECK(mandate_engine_report_format(engine, "2023-06-10", "csv", NULL, &out, NULL, NULL) == MANDATE_INVALID_ARGUMENT);
+}
+
+/* Each kind of handle counts while it lives, and no longer once freed. */
+static void check_live_handles(const mandate_plan* plan, const char* rules, size_t length) {
+    const size_t before = mandate_live_handles();
+    mandate_engine* engine = NULL;
+    mandate_event* ev = NULL;
+    mandate_plan* second = NULL;
+    mandate_plan* none = NULL;
+    mandate_diagnostics* diagnostics = NULL;
+    char* error = NULL;
+    CHECK(mandate_engine_new(plan, &engine) == MANDATE_OK);
+    CHECK(mandate_live_handles() == before + 1);
+    CHECK(mandate_event_new("e1", "activity", "2023-04-01", "v01", &ev) == MANDATE_OK);
+    CHECK(mandate_live_handles() == before + 2);
+    CHECK(mandate_plan_compile(rules, length, "again.mandate", &second, NULL, &error) == MANDATE_OK);
+    CHECK(mandate_live_handles() == before + 3);
+    CHECK(mandate_plan_compile("plan broken {", 13, "broken.mandate", &none, &diagnostics, &error) == MANDATE_RULE_ERROR);
+    mandate_free(error);
+    CHECK(none == NULL && diagnostics != NULL && mandate_live_handles() == before + 4);
+    mandate_diagnostics_free(diagnostics);
+    mandate_plan_free(second);
+    mandate_event_free(ev);
+    CHECK(mandate_live_handles() == before + 1);
+    mandate_engine_free(engine);
+    CHECK(mandate_live_handles() == before);
+}
+
 int main(int argc, char** argv) {
     mandate_plan* plan = NULL;
     mandate_engine* from_file = NULL;
@@ -548,11 +652,14 @@ int main(int argc, char** argv) {
         fprintf(stderr, "cannot read %s\n", argv[1]);
         return 2;
     }
+    CHECK(mandate_live_handles() == 0);
     CHECK(strlen(mandate_version()) > 0);
     CHECK(mandate_plan_compile(rules, length, "goutang-2023.mandate", &plan, NULL, &error) == MANDATE_OK);
     CHECK(error == NULL);
-    free(rules);
     if (!plan) return 1;
+    CHECK(mandate_live_handles() == 1);
+    check_live_handles(plan, rules, length);
+    free(rules);
     CHECK(strcmp(mandate_plan_id(plan), "goutang_antifraud_2023") == 0);
     CHECK(strlen(mandate_plan_revision(plan)) == 64);
 
@@ -578,6 +685,7 @@ int main(int argc, char** argv) {
     }
     mandate_free(json_typed);
     if (json) check_state(plan, from_file, json);
+    if (json) check_formats(from_file, json);
     mandate_free(json);
 
     CHECK(mandate_engine_report_json(typed, "2023-13-01", &json, &error) == MANDATE_INVALID_ARGUMENT);
@@ -597,6 +705,7 @@ int main(int argc, char** argv) {
     check_diagnostics();
     check_v2();
     mandate_plan_free(plan);
+    CHECK(mandate_live_handles() == 0);
     if (failures == 0) printf("c api: all checks passed\n");
     return failures == 0 ? 0 : 1;
 }

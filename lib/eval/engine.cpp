@@ -27,6 +27,7 @@ std::vector<std::vector<bool>> fields_read(const graph::compiled_plan& plan) {
     std::vector<std::vector<bool>> read;
     for (const auto& e : plan.model().events) read.emplace_back(e.fields.size(), false);
     std::vector<std::uint8_t> placed(nodes.size(), 0);
+    std::vector<graph::node_id> visited;  // this walk's, to clear its marks after it
     auto mark = [&](graph::node_id root, int event) {
         std::vector<graph::node_id> stack{root};
         while (!stack.empty()) {
@@ -34,6 +35,7 @@ std::vector<std::vector<bool>> fields_read(const graph::compiled_plan& plan) {
             stack.pop_back();
             if (id == graph::no_node || placed[static_cast<std::size_t>(id)] & 2) continue;
             placed[static_cast<std::size_t>(id)] |= 2;  // this walk's mark
+            visited.push_back(id);
             const graph::node& n = plan.at(id);
             if (n.kind == graph::node_kind::field && n.field >= 0) {
                 read[static_cast<std::size_t>(event)][static_cast<std::size_t>(n.field)] = true;
@@ -42,7 +44,8 @@ std::vector<std::vector<bool>> fields_read(const graph::compiled_plan& plan) {
             stack.insert(stack.end(), n.args.begin(), n.args.end());
             stack.push_back(n.predicate);
         }
-        for (auto& p : placed) p &= 1;
+        for (const graph::node_id id : visited) placed[static_cast<std::size_t>(id)] &= 1;
+        visited.clear();
     };
     for (const auto& s : plan.sources())
         if (s.event >= 0 && s.filter != graph::no_node) mark(s.filter, s.event);

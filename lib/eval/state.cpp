@@ -211,7 +211,8 @@ void store::load(state_reader& r) {
                 const std::uint32_t index = r.u32();
                 if (index >= fields.size()) r.fail("an entity's field is out of range");
                 std::int64_t v = r.i64();
-                if (fields[index].t.kind == check::type_kind::text) v = string_ref(static_cast<std::uint32_t>(v), false);
+                if (fields[index].t.kind == check::type_kind::text || fields[index].t.kind == check::type_kind::ref)
+                    v = string_ref(static_cast<std::uint32_t>(v), false);
                 rec.fields.emplace_back(static_cast<std::int32_t>(index), v);
             }
             e.records.push_back(rec);

@@ -179,7 +179,8 @@ public:
     // Restores a saved shape, in the order saved: false if it is not the next one this pool
     // would give (a state of another plan or a damaged one).
     bool restore_shape(const shape& s) {
-        if (s.prefix.size() > max_prefix || s.width < 1 || s.width > 9 || s.base != next_base_ || s.span != span_for(s.width) ||
+        const bool digit_last = !s.prefix.empty() && static_cast<unsigned char>(s.prefix.back() - '0') < 10;
+        if (s.prefix.size() > max_prefix || digit_last || shapes_.size() >= max_shapes || s.width < 1 || s.width > 9 || s.base != next_base_ || s.span != span_for(s.width) ||
             s.span > numeric_table<std::uint8_t, 0>::max_key - next_base_)
             return false;
         for (const shape& o : shapes_)

@@ -115,6 +115,31 @@ TEST(NumberedTexts, AShapeWithNoRoomLeftIsPooledForGood) {
     EXPECT_EQ(p.view(last), "y9999999");
 }
 
+// A saved state's shapes come back only as this pool would have made them: a prefix ending in a
+// digit ("a1" with one digit would be "a" with two), or a base out of order, is refused.
+TEST(NumberedTexts, OnlyShapesThePoolWouldMakeAreRestored) {
+    string_pool p;
+    auto shape = [](std::string prefix, std::uint8_t width, std::uint32_t base, std::uint32_t span) {
+        string_pool::shape s;
+        s.prefix = std::move(prefix);
+        s.width = width;
+        s.base = base;
+        s.span = span;
+        return s;
+    };
+    EXPECT_FALSE(p.restore_shape(shape("a1", 1, 0, 10)));
+    EXPECT_FALSE(p.restore_shape(shape("a", 1, 10, 10)));   // the first range starts at 0
+    EXPECT_FALSE(p.restore_shape(shape("a", 1, 0, 100)));   // one digit spans 10
+    EXPECT_FALSE(p.restore_shape(shape("a", 10, 0, 0)));    // at most nine digits
+    EXPECT_TRUE(p.restore_shape(shape("a", 1, 0, 10)));
+    EXPECT_FALSE(p.restore_shape(shape("a", 1, 10, 10)));   // twice
+    EXPECT_TRUE(p.restore_shape(shape("a", 2, 10, 100)));
+    EXPECT_TRUE(p.restore_numbered(numbered_bit | 15));
+    EXPECT_FALSE(p.restore_numbered(numbered_bit | 110));  // past the last range
+    EXPECT_EQ(p.find("a05"), numbered_bit | 15);
+    EXPECT_EQ(p.intern("a15"), numbered_bit | 25);
+}
+
 TEST(NumberedTexts, TheTableIsDenseForRunsAndHashedForScatteredKeys) {
     constexpr std::uint32_t base = std::uint32_t{1} << 28;
     mandate::eval::numeric_table<std::uint32_t, 0xFFFFFFFFu> dense;

@@ -202,8 +202,8 @@ MANDATE_API mandate_status mandate_engine_report_json(mandate_engine* engine, co
 /* The report as of `as_of` in `format`: "json" (as mandate_engine_report_json), "csv" (a row
  * per bucket, with a header), "table" (for a terminal, without colours, 100 columns wide),
  * "html" (a self-contained page) or "xlsx" (an Excel workbook: binary, with NUL bytes). The
- * language of the table, the page and the workbook is `language`: "zh" (also when NULL) or
- * "en"; JSON and CSV are the same in both. *output receives *length bytes, followed by a NUL
+ * language of the table, the page and the workbook is `language`: "zh" (also when NULL, and
+ * "zh-CN", "zh-Hans") or "en" (also "en-US", "en_GB"); JSON and CSV are the same in both. *output receives *length bytes, followed by a NUL
  * that *length does not count; the caller frees it with mandate_free. */
 MANDATE_API mandate_status mandate_engine_report_format(mandate_engine* engine, const char* as_of, const char* format,
                                                         const char* language, char** output, size_t* length,

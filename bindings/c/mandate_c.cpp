@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <optional>
 #include <sstream>
 #include <streambuf>
 #include <string>
@@ -63,6 +64,13 @@ char* copy_text(const std::string& s) {
 
 void set_error(char** error, const std::string& text) {
     if (error) *error = copy_text(text);
+}
+
+// A report's as-of date, or nullopt with the reason in *error.
+std::optional<mandate::calendar::day> report_date(const char* as_of, char** error) {
+    const auto day = mandate::calendar::parse_iso(as_of);
+    if (!day) set_error(error, std::string("as_of must be a date like 2023-12-31, not '") + as_of + "'");
+    return day;
 }
 
 template <class F>
@@ -371,11 +379,8 @@ mandate_status mandate_engine_report_json(mandate_engine* engine, const char* as
         if (!engine || !as_of || !json)
             return invalid(error, "mandate_engine_report_json", "engine, as_of and json must not be NULL");
         if (busy(engine)) return invalid(error, "mandate_engine_report_json", in_callback_message);
-        const auto day = mandate::calendar::parse_iso(as_of);
-        if (!day) {
-            set_error(error, std::string("as_of must be a date like 2023-12-31, not '") + as_of + "'");
-            return MANDATE_INVALID_ARGUMENT;
-        }
+        const auto day = report_date(as_of, error);
+        if (!day) return MANDATE_INVALID_ARGUMENT;
         *json = copy_text(mandate::io::to_json(engine->engine.evaluate(*day)));
         if (!*json) throw std::bad_alloc();
         return MANDATE_OK;
@@ -390,19 +395,12 @@ mandate_status mandate_engine_report_format(mandate_engine* engine, const char* 
         if (!engine || !as_of || !format || !output || !length)
             return invalid(error, "mandate_engine_report_format", "engine, as_of, format, output and length must not be NULL");
         if (busy(engine)) return invalid(error, "mandate_engine_report_format", in_callback_message);
-        const auto day = mandate::calendar::parse_iso(as_of);
-        if (!day) {
-            set_error(error, std::string("as_of must be a date like 2023-12-31, not '") + as_of + "'");
+        const auto day = report_date(as_of, error);
+        if (!day) return MANDATE_INVALID_ARGUMENT;
+        const auto lang = language ? mandate::io::parse_language(language) : mandate::io::language::zh;
+        if (!lang) {
+            set_error(error, std::string("language must be \"zh\" or \"en\", not '") + language + "'");
             return MANDATE_INVALID_ARGUMENT;
-        }
-        mandate::io::language lang = mandate::io::language::zh;
-        if (language) {
-            const std::string_view tag(language);
-            if (tag != "zh" && tag != "en") {
-                set_error(error, std::string("language must be \"zh\" or \"en\", not '") + language + "'");
-                return MANDATE_INVALID_ARGUMENT;
-            }
-            lang = tag == "en" ? mandate::io::language::en : mandate::io::language::zh;
         }
         const std::string_view f(format);
         if (f != "json" && f != "csv" && f != "table" && f != "html" && f != "xlsx") {
@@ -417,23 +415,20 @@ mandate_status mandate_engine_report_format(mandate_engine* engine, const char* 
             mandate::io::write_csv(r, out);
         } else if (f == "table") {
             mandate::io::table_options o;
-            o.lang = lang;
+            o.lang = *lang;
             mandate::io::write_table(r, out, o);
         } else if (f == "html") {
             mandate::io::html_options o;
-            o.lang = lang;
+            o.lang = *lang;
             mandate::io::write_html(r, out, o);
         } else {
             mandate::io::xlsx_options o;
-            o.lang = lang;
+            o.lang = *lang;
             mandate::io::write_xlsx(r, out, o);
         }
         const std::string bytes = std::move(out).str();
-        char* copy = static_cast<char*>(std::malloc(bytes.size() + 1));
-        if (!copy) throw std::bad_alloc();
-        std::memcpy(copy, bytes.data(), bytes.size());
-        copy[bytes.size()] = '\0';
-        *output = copy;
+        *output = copy_text(bytes);  // a workbook's NUL bytes and all: it copies size() + 1 bytes
+        if (!*output) throw std::bad_alloc();
         *length = bytes.size();
         return MANDATE_OK;
     });

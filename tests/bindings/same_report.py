@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""The same records through C++, C and Python give the same report.
+"""The same records through C++, C, Python and Java give the same report.
 
-usage: same_report.py HOST_CPP HOST_C PYTHON HOST_PY RULES RECORDS AS_OF
+usage: same_report.py HOST_CPP HOST_C PYTHON HOST_PY RULES RECORDS AS_OF [--java JAVA CLASSPATH]
 
-Runs the three host programs of docs/embedding.md (tests/bindings/hosts/) on one records file.
+Runs the host programs of docs/embedding.md (tests/bindings/hosts/) on one records file: the
+Java host (Host.java, on CLASSPATH) too when --java is given.
 Their reports (stdout) and their alerts (stderr, written by status-change callbacks) must be
 equal byte for byte. The C++ host reads the file with engine::add_jsonl, the C host with
-mandate_engine_add_jsonl_file, and the Python host adds it record by record as dicts, through
+mandate_engine_add_jsonl_file, the Java host with Engine.addJsonl (over the C library), and the
+Python host adds it record by record as dicts, through
 the typed-record path: so this also holds typed records to their JSON twins. The report is then
 checked against the values worked out by hand in tests/bindings/records/README.md.
 """
@@ -38,9 +40,12 @@ def main():
         "C": run("C", [host_c, rules, records, as_of]),
         "Python": run("Python", [python, host_py, rules, records, as_of]),
     }
+    if sys.argv[8:9] == ["--java"]:
+        java, classpath = sys.argv[9:11]
+        outputs["Java"] = run("Java", [java, "-cp", classpath, "Host", rules, records, as_of])
     failed = False
     cpp_out, cpp_err = outputs["C++"]
-    for name in ("C", "Python"):
+    for name in [n for n in outputs if n != "C++"]:
         out, err = outputs[name]
         if out != cpp_out:
             differ("reports", "C++", cpp_out, name, out)
@@ -101,7 +106,7 @@ def main():
 
     if failed:
         return 1
-    print(f"same report from C++, C and Python ({len(cpp_out)} bytes, {len(alerts)} alerts)")
+    print(f"same report from {', '.join(outputs)} ({len(cpp_out)} bytes, {len(alerts)} alerts)")
     return 0
 
 

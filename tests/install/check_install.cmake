@@ -4,7 +4,9 @@
 # the Python package imported from the prefix. Each must print "satisfied". The man page and
 # the bash and zsh completions must be there too.
 # -DBUILD=<build dir> -DSOURCE=<tests/install> -DWORK=<scratch dir> -DCC=<c compiler>
-# -DCXX=<c++ compiler> -DPYTHON=<python>
+# -DCXX=<c++ compiler> -DPYTHON=<python> [-DJAVA=<java> -DJAVAC=<javac>]
+# With JAVA: mandate.jar and its pom are installed, and a Java program compiled with javac
+# against the installed jar alone runs with java, finding libmandate_c beside the jar.
 file(REMOVE_RECURSE ${WORK})
 set(prefix ${WORK}/prefix)
 
@@ -94,4 +96,22 @@ engine.add({"id": "a", "type": "e", "time": "2023-04-02", "unit": "k1"})
 print(engine.report("2023-04-03")["results"][0]["status"])
 ]])
   endif()
+endif()
+
+# Java: the installed jar alone on the class path (its manifest names JNA and Gson); the
+# native library is found from the jar's own place (<prefix>/share/java -> <prefix>/lib*).
+if(JAVA)
+  set(jar ${prefix}/share/java/mandate.jar)
+  file(GLOB pom ${prefix}/share/maven-repo/org/mandate/mandate/*/mandate-*.pom)
+  if(NOT EXISTS ${jar} OR NOT pom)
+    message(FATAL_ERROR "the Java library was built but mandate.jar or its pom is not installed")
+  endif()
+  file(READ ${pom} pom_text)
+  if(NOT pom_text MATCHES "<groupId>org.mandate</groupId>[ \n]*<artifactId>mandate</artifactId>")
+    message(FATAL_ERROR "${pom} does not give the coordinates org.mandate:mandate")
+  endif()
+  file(MAKE_DIRECTORY ${WORK}/java)
+  run("compiling a Java program against mandate.jar"
+      ${JAVAC} -d ${WORK}/java -cp ${jar} ${SOURCE}/consumer/Consumer.java)
+  expect_satisfied("Java program (mandate.jar)" ${JAVA} -cp ${jar}:${WORK}/java Consumer)
 endif()

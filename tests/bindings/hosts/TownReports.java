@@ -46,11 +46,17 @@ public final class TownReports implements AutoCloseable {
     private void feed() {
         try {
             for (Inbound record = queue.take(); record != STOP; record = queue.take()) {
-                // A rejected record is not an error: the engine counts it and lists it in reports.
-                engine(record.town()).add(record.json());
-                synchronized (this) {
-                    ++applied;
-                    notifyAll();
+                try {
+                    // A rejected record is not an error: the engine counts it and lists it in reports.
+                    engine(record.town()).add(record.json());
+                } catch (RuntimeException e) {
+                    // A subscriber's exception, thrown after the record was applied: the feed goes on.
+                    System.err.println("mandate-feeder: " + record.town() + ": " + e);
+                } finally {
+                    synchronized (this) {
+                        ++applied;
+                        notifyAll();
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  * callbacks run on the thread that called {@code add}, inside the call.
  *
  * <p><b>Memory.</b> {@link #close()} frees the native engine at once; an engine that is not closed
- * is freed once the garbage collector finds it unreachable (a {@link Cleaner}). A callback that
- * refers to its own engine keeps it reachable: close such an engine.
+ * is freed once the garbage collector finds it unreachable (a {@link Cleaner}), its callbacks
+ * with it, even those that refer to the engine.
  */
 public final class Engine implements AutoCloseable {
     private final Plan plan;
@@ -46,7 +46,7 @@ public final class Engine implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
     private String lastError = "";
 
-    /** The callbacks of one engine; reachable from the native side, so never from the engine. */
+    /** The callbacks of one engine, and what they threw during the current call. */
     private static final class Subscribers {
         final Map<Integer, NativeLib.ChangeCallback> callbacks = new HashMap<>();
         Throwable thrown; // the first exception a callback threw during the current call
@@ -81,13 +81,10 @@ public final class Engine implements AutoCloseable {
         });
         subscribers = new Subscribers();
         handle = new Handle(pointer, NativeLib.LIB::mandate_engine_free);
-        // The cleaner keeps the callbacks alive as long as the native engine may call them.
-        Subscribers keep = subscribers;
-        Handle free = handle;
-        cleanable = Handle.CLEANER.register(this, () -> {
-            free.run();
-            keep.callbacks.clear();
-        });
+        // The cleaner holds the native handle only. The callbacks are the engine's: the native
+        // engine calls them only inside a call on this object, which keeps it (and so them)
+        // reachable; once it is unreachable they may go, and freeing the engine calls none.
+        cleanable = Handle.CLEANER.register(this, handle);
     }
 
     /** The plan this engine evaluates. */
@@ -173,15 +170,15 @@ public final class Engine implements AutoCloseable {
      * @throws IOException when the file cannot be read
      */
     public synchronized long addJsonl(Path path) throws IOException {
-        byte[] name = NativeLib.z(path.toString());
+        byte[] name = NativeLib.path(path);
         LongByReference records = new LongByReference();
         PointerByReference error = new PointerByReference();
         int status = call(e -> NativeLib.LIB.mandate_engine_add_jsonl_file(e, name, records, error));
         String message = NativeLib.take(error);
         if (status == NativeLib.IO_ERROR)
-            throw new IOException(message);
+            throw withCallbacks(new IOException(message));
         if (status != NativeLib.OK)
-            throw new MandateException(MandateException.Status.of(status), message);
+            throw withCallbacks(new MandateException(MandateException.Status.of(status), message));
         return done(records.getValue());
     }
 
@@ -198,7 +195,7 @@ public final class Engine implements AutoCloseable {
         int status = call(e -> NativeLib.LIB.mandate_engine_add_jsonl(e, bytes, bytes.length, NativeLib.z(source), records, error));
         String message = NativeLib.take(error);
         if (status != NativeLib.OK)
-            throw new MandateException(MandateException.Status.of(status), message);
+            throw withCallbacks(new MandateException(MandateException.Status.of(status), message));
         return done(records.getValue());
     }
 
@@ -301,7 +298,7 @@ public final class Engine implements AutoCloseable {
      * always holds a whole state. Subscriptions and the watch date are not saved.
      */
     public synchronized void save(Path path, byte[] host) throws IOException {
-        byte[] name = NativeLib.z(path.toString());
+        byte[] name = NativeLib.path(path);
         byte[] bytes = host == null ? new byte[0] : host;
         PointerByReference error = new PointerByReference();
         int status = call(e -> NativeLib.LIB.mandate_engine_save(e, name, bytes.length == 0 ? null : bytes,
@@ -327,7 +324,7 @@ public final class Engine implements AutoCloseable {
      *     plan revision, truncated or corrupted; the engine is left as it was
      */
     public synchronized byte[] restore(Path path) throws IOException {
-        byte[] name = NativeLib.z(path.toString());
+        byte[] name = NativeLib.path(path);
         PointerByReference host = new PointerByReference();
         LongByReference length = new LongByReference();
         PointerByReference error = new PointerByReference();
@@ -397,7 +394,20 @@ public final class Engine implements AutoCloseable {
             throw (Error) t;
         if (t instanceof IOException)
             throw new UncheckedIOException((IOException) t);
-        throw new MandateException(MandateException.Status.INTERNAL_ERROR, "a status-change callback threw " + t);
+        MandateException wrapped = new MandateException(MandateException.Status.INTERNAL_ERROR,
+                                                        "a status-change callback threw " + t);
+        wrapped.initCause(t);
+        throw wrapped;
+    }
+
+    /** A failure of the call itself, carrying what callbacks threw before it as suppressed. */
+    private <E extends Throwable> E withCallbacks(E failure) {
+        Throwable t = subscribers.thrown;
+        if (t != null && subscribers.depth == 0) {
+            subscribers.thrown = null;
+            failure.addSuppressed(t);
+        }
+        return failure;
     }
 
     /** The outcome of an add: true, or false with the reason kept; other failures throw. */
@@ -411,6 +421,6 @@ public final class Engine implements AutoCloseable {
             lastError = message == null ? "" : message;
             return false;
         }
-        throw new MandateException(MandateException.Status.of(status), message);
+        throw withCallbacks(new MandateException(MandateException.Status.of(status), message));
     }
 }

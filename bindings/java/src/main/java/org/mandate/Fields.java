@@ -104,7 +104,7 @@ final class Fields {
         if (v instanceof Long)
             status = append ? c.mandate_event_append_int(event, name, (Long) v) : c.mandate_event_set_int(event, name, (Long) v);
         else if (v instanceof BigDecimal) {
-            byte[] digits = NativeLib.z(((BigDecimal) v).toPlainString());
+            byte[] digits = NativeLib.z(v.toString());
             status = append ? c.mandate_event_append_number(event, name, digits) : c.mandate_event_set_number(event, name, digits);
         } else if (v instanceof Boolean) {
             int b = (Boolean) v ? 1 : 0;

@@ -53,14 +53,14 @@ final class Json {
                    || value instanceof Byte || value instanceof BigInteger) {
             out.append(value.toString());
         } else if (value instanceof BigDecimal) {
-            out.append(((BigDecimal) value).toPlainString());
+            out.append(value.toString()); // JSON number syntax, exponent included: 1E+2000000 stays short
         } else if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d))
                 throw new IllegalArgumentException("key '" + key + "': " + value + " is not a number JSON can hold");
             // The digits Java prints for it: 0.1 is exactly 1/10.
             String digits = value instanceof Float ? Float.toString((Float) value) : Double.toString(d);
-            out.append(new BigDecimal(digits).toPlainString());
+            out.append(new BigDecimal(digits).toString());
         } else if (value instanceof LocalDate) {
             string(out, value.toString());
         } else if (value instanceof OffsetDateTime) {
@@ -103,7 +103,7 @@ final class Json {
             case '\r': out.append("\\r"); break;
             case '\t': out.append("\\t"); break;
             default:
-                if (c < 0x20 || Character.isSurrogate(c) && !validSurrogate(s, i))
+                if (c < 0x20)
                     out.append(String.format("\\u%04x", (int) c));
                 else
                     out.append(c);
@@ -112,11 +112,4 @@ final class Json {
         out.append('"');
     }
 
-    /** A surrogate that is half of a pair passes as itself; a lone one is escaped (and then rejected). */
-    private static boolean validSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c))
-            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
-    }
 }

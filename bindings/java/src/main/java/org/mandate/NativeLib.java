@@ -10,6 +10,11 @@ import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.io.File;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,6 +161,9 @@ final class NativeLib {
     static final C LIB = load();
 
     private static C load() {
+        // size_t is mapped to long, and the structs are laid out for LP64.
+        if (Native.SIZE_T_SIZE != 8 || Native.POINTER_SIZE != 8)
+            throw new UnsatisfiedLinkError("mandate's Java binding needs a 64-bit JVM");
         List<String> tried = new ArrayList<>();
         for (String candidate : candidates()) {
             tried.add(candidate);
@@ -187,13 +195,14 @@ final class NativeLib {
             return list;
         }
         Path jar = jarDirectory();
-        if (jar != null) {
-            Path prefix = jar.getParent() == null ? null : jar.getParent().getParent();
+        if (jar != null && jar.getParent() != null) {
+            // As built: build/java/mandate.jar and build/lib.
+            list.add(jar.getParent().resolve("lib").resolve("libmandate_c.so").toString());
+            // As installed: PREFIX/share/java/mandate.jar and PREFIX/lib*.
+            Path prefix = jar.getParent().getParent();
             if (prefix != null)
                 for (String lib : new String[] {"lib", "lib64", "lib/x86_64-linux-gnu", "lib/aarch64-linux-gnu"})
                     list.add(prefix.resolve(lib).resolve("libmandate_c.so").toString());
-            if (jar.getParent() != null)
-                list.add(jar.getParent().resolve("lib").resolve("libmandate_c.so").toString());
         }
         list.add("mandate_c");
         return list;
@@ -240,16 +249,49 @@ final class NativeLib {
         }
     }
 
+    /**
+     * A string as UTF-8 bytes. A lone surrogate has no UTF-8 form: an
+     * {@link IllegalArgumentException}, never a {@code ?} in its place.
+     */
     static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return encode(s, StandardCharsets.UTF_8, "UTF-8");
+    }
+
+    private static byte[] encode(String s, Charset charset, String what) {
+        try {
+            ByteBuffer b = charset.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                                  .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(s));
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            return bytes;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the text has no " + what + " form (a lone surrogate?): "
+                                               + s.substring(0, Math.min(s.length(), 40)));
+        }
+    }
+
+    /** NUL-terminated bytes; a NUL inside would cut the text short on the C side: refused. */
+    private static byte[] terminated(String s, byte[] bytes) {
+        if (s.indexOf('\0') >= 0)
+            throw new IllegalArgumentException("a NUL character cannot stand in this text: "
+                                               + s.substring(0, Math.min(s.length(), 40)).replace("\0", "\\0"));
+        return java.util.Arrays.copyOf(bytes, bytes.length + 1);
     }
 
     /** A string as NUL-terminated UTF-8 bytes for the C side; null stays null. */
     static byte[] z(String s) {
-        if (s == null)
-            return null;
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        return java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        return s == null ? null : terminated(s, utf8(s));
+    }
+
+    /**
+     * A file name as the C library's {@code fopen} takes it: in the charset Java itself names
+     * files in ({@code sun.jnu.encoding}, the locale's), NUL-terminated.
+     */
+    static byte[] path(java.nio.file.Path p) {
+        String s = p.toString();
+        String name = System.getProperty("sun.jnu.encoding");
+        Charset charset = name != null && Charset.isSupported(name) ? Charset.forName(name) : Charset.defaultCharset();
+        return terminated(s, encode(s, charset, charset.name()));
     }
 
     /** A string in native memory (NUL-terminated UTF-8), for a struct's field; null stays null. */

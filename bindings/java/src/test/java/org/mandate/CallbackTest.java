@@ -98,6 +98,20 @@ class CallbackTest {
     }
 
     @Test
+    void aCheckedExceptionThrownByACallbackIsWrappedWithItsCause() {
+        Exception checked = new Exception("checked");
+        engine.onChange(c -> sneakyThrow(checked));
+        MandateException e = assertThrows(MandateException.class, () -> engine.add(event("a", "2023-04-02")));
+        assertSame(checked, e.getCause());
+        assertEquals(1, engine.report(LocalDate.of(2023, 4, 2)).inputs().applied());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    @Test
     void laterExceptionsAreSuppressedIntoTheFirst() {
         engine.onChange(c -> { throw new UncheckedIOException(new IOException("first")); });
         engine.onChange(c -> { throw new ArithmeticException("second"); });

@@ -42,7 +42,7 @@ class LifecycleTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, call);
             assertEquals("engine is closed", e.getMessage());
         }
-        // A typed event built for a closed engine is freed too.
+        // No typed event was built for the closed engine.
         assertEquals(base + 1, Mandate.liveNativeHandles());
         plan.close();
         assertEquals(base, Mandate.liveNativeHandles());
@@ -59,10 +59,36 @@ class LifecycleTest {
         }
     }
 
+    /** Engines whose callbacks refer to the engine itself, as a service's methods do. */
+    private static void abandonSelfReferring(int count) {
+        for (int i = 0; i < count; ++i) {
+            Plan plan = Fixtures.fieldsPlan();
+            Engine engine = new Engine(plan);
+            engine.onChange(c -> engine.plan());
+            engine.add(Map.of("entity", "k1", "kind", "k"));
+        }
+    }
+
+    @Test
+    void aCallbackLivesAsLongAsItsEngine() throws Exception {
+        try (Plan plan = Fixtures.fieldsPlan(); Engine engine = new Engine(plan)) {
+            java.util.List<String> heard = new java.util.ArrayList<>();
+            engine.onChange(c -> heard.add(c.rule()));
+            for (int i = 0; i < 5; ++i) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            engine.add(Map.of("entity", "k1", "kind", "k"));
+            engine.add(Event.of("a", "e", LocalDate.of(2023, 4, 2), "k1").set("n", 1).set("x", 1));
+            assertEquals(2, heard.size(), heard.toString());
+        }
+    }
+
     @Test
     void theCleanerFreesWhatIsCollectedWithoutClose() throws Exception {
         long base = Mandate.liveNativeHandles();
         abandon(50);
+        abandonSelfReferring(50);
         assertTrue(Mandate.liveNativeHandles() > base, "nothing was made");
         // The cleaner runs on its own thread once the collector has found them unreachable.
         for (int i = 0; i < 200 && Mandate.liveNativeHandles() > base; ++i) {

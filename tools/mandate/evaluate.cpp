@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "help.hpp"
 #include "inputs.hpp"
+#include "mandate/graph/partitions.hpp"
 #include "mandate/report/select.hpp"
 #include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
@@ -394,11 +395,23 @@ int check(const std::vector<std::string>& args) {
 }
 
 int graph(const std::vector<std::string>& args) {
-    for (const auto& a : args) refuse_unknown_option("graph", a);
-    if (args.size() != 1) throw usage_error("usage: mandate graph PLAN");
-    const plan p = load_plan(args[0]);
+    std::vector<std::string> positional;
+    bool partitions = false;
+    for (const auto& a : args) {
+        if (a == "--partitions")
+            partitions = true;
+        else {
+            refuse_unknown_option("graph", a);
+            positional.push_back(a);
+        }
+    }
+    if (positional.size() != 1) throw usage_error("usage: mandate graph PLAN [--partitions]");
+    const plan p = load_plan(positional[0]);
     if (!p) return 2;
-    std::cout << p->to_dot();
+    if (partitions)
+        std::cout << graph::partitions_text(*p, graph::analyse_partitions(*p));
+    else
+        std::cout << p->to_dot();
     return 0;
 }
 

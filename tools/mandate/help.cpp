@@ -152,12 +152,15 @@ std::vector<command_doc> make_docs() {
                   {3, "standard output could not be written"}},
                  {"tail -f events.jsonl | mandate watch plan.mandate --events - --clock"}});
     d.push_back({"graph",
-                 "graph PLAN",
+                 "graph PLAN [--partitions]",
                  "print the evaluation graph as Graphviz DOT",
-                 "Compiles PLAN and prints its evaluation graph in Graphviz DOT.",
-                 {help_option()},
+                 "Compiles PLAN and prints its evaluation graph in Graphviz DOT; with --partitions, the kinds at which "
+                 "its unit hierarchy can be split for evaluation in parts, and why the others cannot.",
+                 {{{"--partitions"}, "", "Prints the partition levels instead: the finest first, then each kind with "
+                                         "the rule that reads across its parts.", {}},
+                  help_option()},
                  {{0, "printed"}, {2, "the plan has errors"}},
-                 {"mandate graph plan.mandate | dot -Tsvg > plan.svg"}});
+                 {"mandate graph plan.mandate | dot -Tsvg > plan.svg", "mandate graph plan.mandate --partitions"}});
     d.push_back({"explain",
                  "explain PLAN --events FILE... (--obligation ID | --outcome ID) --unit ID [--period BUCKET] [--as-of DATE]",
                  "why a bucket has its status",

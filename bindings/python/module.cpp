@@ -13,6 +13,7 @@
 #include <optional>
 #include <sstream>
 
+#include "mandate/graph/partitions.hpp"
 #include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
@@ -509,6 +510,33 @@ PYBIND11_MODULE(_mandate, m) {
             R"pbdoc(The outcome ids, in file order.)pbdoc")
         .def("dot", [](const plan_handle& p) { return p.compiled->to_dot(); },
              R"pbdoc(The evaluation graph as Graphviz DOT text.)pbdoc")
+        .def_property_readonly(
+            "partitions",
+            [](const plan_handle& p) {
+                const auto& m = p.compiled->model();
+                const auto a = mandate::graph::analyse_partitions(*p.compiled);
+                py::list levels;
+                for (const auto& l : a.levels) {
+                    py::list under;
+                    for (const int k : l.under) under.append(m.kinds[static_cast<std::size_t>(k)].id);
+                    py::dict d;
+                    d["kind"] = m.kinds[static_cast<std::size_t>(l.kind)].id;
+                    d["splits"] = l.splits;
+                    d["reason"] = l.splits ? py::object(py::none()) : py::object(py::str(l.reason));
+                    d["under"] = under;
+                    levels.append(d);
+                }
+                py::dict out;
+                out["finest"] = a.finest < 0 ? py::object(py::none()) : py::object(py::str(m.kinds[static_cast<std::size_t>(a.finest)].id));
+                out["refused"] = py::cast(a.finer_refused);
+                out["levels"] = levels;
+                return out;
+            },
+            R"pbdoc(Where the unit hierarchy can be split for evaluation in parts (mandate graph
+            --partitions): {"finest": the finest kind that splits, or None (the plan is evaluated
+            whole), "refused": why the kinds just under it (or the root kinds) do not, "levels":
+            per kind {"kind", "splits", "reason" (None when it splits), "under" (the kinds whose
+            every unit lies under one of it)}}.)pbdoc")
         .def("__repr__", [](const plan_handle& p) { return "<mandate.Plan " + p.compiled->model().id + ">"; });
 
     m.def(

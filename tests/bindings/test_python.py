@@ -81,6 +81,25 @@ class CompileTest(unittest.TestCase):
         self.assertTrue(plan.dot().startswith("digraph"))
         self.assertEqual(repr(plan), "<mandate.Plan goutang_antifraud_2023>")
 
+    def test_partitions(self):
+        # Goutang ranks its villages, operators and banks together: nothing splits it.
+        parts = goutang().partitions
+        self.assertIsNone(parts["finest"])
+        self.assertEqual(parts["refused"], ["town: recommend_top10 ranks village | operator | bank among all of them"])
+        village = next(l for l in parts["levels"] if l["kind"] == "village")
+        self.assertEqual(village, {"kind": "village", "splits": False,
+                                   "reason": "taskforce_formed is for each town, and not every town lies within a village",
+                                   "under": ["village", "villager_group", "community", "enterprise", "institution",
+                                             "stairwell", "household", "merchant", "key_person"]})
+        # Without the ranking and the town's rules, a plan of villages splits at the village.
+        plan = mandate.compile('plan p {}\nphase c "c" from 2023-04-01 to 2023-04-30\nkind town "t"\n'
+                               'kind village "v" within town\nevent e {}\n'
+                               'obligation o { each v: village  require count(e of v) >= 1 }\n')
+        self.assertEqual(plan.partitions, {
+            "finest": "village", "refused": [],
+            "levels": [{"kind": "town", "splits": True, "reason": None, "under": ["town", "village"]},
+                       {"kind": "village", "splits": True, "reason": None, "under": ["village"]}]})
+
     def test_rule_error_carries_positions(self):
         with self.assertRaises(mandate.RuleError) as caught:
             mandate.compile('plan p {}\nphase x "x" from 2023-04-01 2023-05-01\n', "bad.mandate")

@@ -86,6 +86,17 @@ with tempfile.TemporaryDirectory() as tmp:
 
     p = run("graph", os.path.join(ROOT, "rules", "goutang-2023.mandate"))
     expect(p.returncode == 0 and p.stdout.startswith('digraph "goutang_antifraud_2023" {'), "graph prints DOT")
+    p = run("graph", os.path.join(ROOT, "rules", "campus-antifraud-2024.mandate"), "--partitions")
+    lines = p.stdout.splitlines()
+    # The campus plan's rules are for districts, schools and below, but district_inspection is
+    # for a district: it splits at the district, not at a school.
+    expect(p.returncode == 0 and lines[0] == "plan linjiang_campus_antifraud_2024 splits at district (the finest level)"
+           and "  school: no: district_inspection is for each district, and not every district lies within a school" in lines,
+           f"graph --partitions: {p.stdout}")
+    p = run("graph", "--partitions", os.path.join(ROOT, "rules", "goutang-2023.mandate"))
+    expect(p.returncode == 0 and p.stdout.splitlines()[:2] == [
+        "plan goutang_antifraud_2023 is evaluated whole: no kind splits it",
+        "  town: no: recommend_top10 ranks village | operator | bank among all of them"], f"graph --partitions: {p.stdout}")
 
     p = run("explain", PLAN, "--events", RECORDS, "--obligation", "twice", "--unit", "v9", "--as-of", "2023-05-10")
     expect(p.returncode == 0 and "未达标" in p.stdout and "e4" in p.stdout, f"explain v9: {p.stdout}")

@@ -31,7 +31,7 @@ OPTIONS = {
               "--colour", "--no-color", "--no-colour", "--lang", "--width", "--encoding"],
     "test": ["-v", "--verbose", "--limit"],
     "watch": ["--registry", "--events", "--as-of", "--clock", "--follow", "--limit", "--lang"],
-    "graph": [],
+    "graph": ["--partitions"],
     "explain": ["--events", "--registry", "--as-of", "--obligation", "--outcome", "--unit", "--period", "--limit",
                 "--progress", "--no-progress", "--lang", "--encoding"],
     "help": ["--man", "--completion"],

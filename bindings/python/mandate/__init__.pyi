@@ -84,6 +84,15 @@ class RuleError(ValueError):
 
 class StateError(OSError): ...
 
+class PartitionLevel(TypedDict):
+    kind: str
+    splits: bool
+    reason: Optional[str]
+    under: List[str]
+class Partitions(TypedDict):
+    finest: Optional[str]
+    refused: List[str]
+    levels: List[PartitionLevel]
 class Plan:
     @property
     def id(self) -> str: ...
@@ -94,6 +103,8 @@ class Plan:
     @property
     def outcomes(self) -> List[str]: ...
     def dot(self) -> str: ...
+    @property
+    def partitions(self) -> Partitions: ...
 
 # lang: "zh" (the default) or "en" (also "zh-CN", "en-US", ...); anything else: ValueError.
 class Report:

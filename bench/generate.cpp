@@ -13,8 +13,8 @@ namespace {
 [[noreturn]] void usage(const char* message = nullptr, bool help = false) {
     if (message) std::fprintf(stderr, "mandate-generate: %s\n", message);
     std::fprintf(help ? stdout : stderr,
-        "usage: mandate-generate [--scale town|county|FACTOR] [--seed N] [--villages N] [--screen-slots N]\n"
-        "                        [--from DATE] [--to DATE] [--shuffle] [--stats]\n"
+        "usage: mandate-generate [--scale town|county|FACTOR] [--towns N] [--seed N] [--villages N]\n"
+        "                        [--screen-slots N] [--from DATE] [--to DATE] [--shuffle] [--stats]\n"
         "                        [--registry FILE] [--events FILE] [-o FILE]\n"
         "Writes a deterministic synthetic Goutang-like town (default, 24 villages) or county (500\n"
         "villages, about 10 million events; a number FACTOR is the county times FACTOR, e.g. 0.1 or\n"
@@ -22,7 +22,9 @@ namespace {
         "of 2023-03-01..2023-12-31 in time order (--shuffle: in a random order). --registry and\n"
         "--events name separate files, -o one combined file; with none, everything goes to standard\n"
         "output. --from/--to keep only events dated in range. --screen-slots: screen_play reports\n"
-        "per outlet and day (town 1, county 30). --stats prints counts as JSON on standard error.\n"
+        "per outlet and day (town 1, county 30). --towns N writes N such places one after another,\n"
+        "each its own root with ids prefixed t1-, t2-, ... (seeds SEED, SEED+1000003, ...); --shuffle\n"
+        "then shuffles within each. --stats prints counts as JSON on standard error.\n"
         "Bad records at fixed frequencies: see bench/generator.cpp.\n");
     std::exit(help ? 0 : 2);
 }
@@ -43,7 +45,7 @@ int main(int argc, char** argv) {
     namespace gen = mandate::generator;
     gen::config cfg = gen::town();
     std::uint64_t seed = cfg.seed;
-    int villages = -1, slots = -1;
+    int villages = -1, slots = -1, towns = 1;
     int from = cfg.from, to = cfg.to;
     bool do_shuffle = false, stats = false;
     const char *registry_path = nullptr, *events_path = nullptr, *combined_path = nullptr;
@@ -61,6 +63,10 @@ int main(int argc, char** argv) {
             return x;
         };
         if (a == "--seed") seed = static_cast<std::uint64_t>(number());
+        else if (a == "--towns") {
+            towns = static_cast<int>(number());
+            if (towns < 1 || towns > 100000) usage("--towns must be 1 to 100000");
+        }
         else if (a == "--villages") villages = static_cast<int>(number());
         else if (a == "--screen-slots") slots = static_cast<int>(number());
         else if (a == "--scale") {
@@ -96,6 +102,7 @@ int main(int argc, char** argv) {
     cfg.from = from;
     cfg.to = to;
     cfg.shuffle = do_shuffle;
+    cfg.towns = towns;
 
     std::FILE* registry_file = open_out(combined_path ? combined_path : registry_path);
     std::FILE* events_file = combined_path || !events_path ? registry_file : open_out(events_path);

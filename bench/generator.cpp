@@ -482,7 +482,8 @@ void cover(model& m, std::uint8_t type, std::uint32_t unit, profile p, const std
 void build_registry(model& m) {
     config& c = m.cfg;
     rng r = stream(1);
-    m.town = m.add("goutang", k_town, -1, "苟堂镇");
+    const std::string& px = c.prefix;
+    m.town = m.add(px + "goutang", k_town, -1, "苟堂镇");
     const int vw = std::max(2, static_cast<int>(std::to_string(c.villages).size()));
     std::vector<int> name_order(static_cast<std::size_t>(24 * 21));
     for (std::size_t i = 0; i < name_order.size(); ++i) name_order[i] = static_cast<int>(i);
@@ -503,7 +504,7 @@ void build_registry(model& m) {
         const int ni = name_order[static_cast<std::size_t>(v - 1) % name_order.size()];
         std::string name = std::string(name_first[ni / 21]) + name_second[ni % 21] + "村";
         if (v > static_cast<int>(name_order.size())) name += std::to_string(v / static_cast<int>(name_order.size()) + 1);
-        u.entity = m.add("v" + pad(v, vw), k_village, static_cast<std::int32_t>(m.town), name);
+        u.entity = m.add(px + "v" + pad(v, vw), k_village, static_cast<std::int32_t>(m.town), name);
         u.dated = rv.chance(0.7);
         children(u, k_villager_group, c.groups, "g", 2, rv);
         for (std::size_t i = 0; i < u.children[k_villager_group].size(); ++i)
@@ -540,7 +541,7 @@ void build_registry(model& m) {
     for (int o = 1; o <= 3; ++o) {
         rng ro = stream(200, static_cast<std::uint64_t>(o));
         unit_info u;
-        u.entity = m.add("op" + std::to_string(o), k_operator, static_cast<std::int32_t>(m.town),
+        u.entity = m.add(px + "op" + std::to_string(o), k_operator, static_cast<std::int32_t>(m.town),
                          std::string(operator_names[o - 1]) + "苟堂营业部");
         const int n = outlet_count(8, ro);
         for (int i = 1; i <= n; ++i) {
@@ -555,7 +556,7 @@ void build_registry(model& m) {
         rng rb = stream(300, static_cast<std::uint64_t>(b));
         unit_info u;
         const std::string bank_name = bank_names[(b - 1) % 8];
-        u.entity = m.add("bk" + std::to_string(b), k_bank, static_cast<std::int32_t>(m.town), bank_name + "苟堂支行");
+        u.entity = m.add(px + "bk" + std::to_string(b), k_bank, static_cast<std::int32_t>(m.town), bank_name + "苟堂支行");
         const int n = outlet_count(12, rb);
         for (int i = 1; i <= n; ++i) {
             const std::uint32_t out = m.add(m.ents[u.entity].id + "-o" + pad(i, 2), k_outlet,
@@ -574,7 +575,7 @@ void build_registry(model& m) {
     }
     for (int s = 1; s <= c.central_schools; ++s) {
         unit_info u;
-        u.entity = m.add("cs" + std::to_string(s), k_central_school, static_cast<std::int32_t>(m.town),
+        u.entity = m.add(px + "cs" + std::to_string(s), k_central_school, static_cast<std::int32_t>(m.town),
                          s == 1 ? "苟堂镇中心校" : "苟堂镇第" + std::to_string(s) + "中心校");
         m.central_schools.push_back(std::move(u));
     }
@@ -595,7 +596,7 @@ void build_registry(model& m) {
         for (int i = 1; i <= n; ++i) {
             rng ru = stream(tag, static_cast<std::uint64_t>(i));
             unit_info u;
-            u.entity = m.add(prefix + pad(i, width), kind, static_cast<std::int32_t>(m.town), name_of(i));
+            u.entity = m.add(px + prefix + pad(i, width), kind, static_cast<std::int32_t>(m.town), name_of(i));
             children(u, k_staff, staff, "f", 2, ru);
             for (std::uint32_t s : u.children[k_staff]) {
                 m.ents[s].name = person_name(ru.next());
@@ -1083,12 +1084,16 @@ struct writer {
             o.push_back(',');
             time(o, e.day, e.sod, st);
             fields(o, e);
-            o += ",\"id\":\"e";
+            o += ",\"id\":\"";
+            o += m.cfg.prefix;
+            o += "e";
             put_uint(o, id);
             o += "\"}";
             return;
         }
-        o += "{\"id\":\"e";
+        o += "{\"id\":\"";
+        o += m.cfg.prefix;
+        o += "e";
         put_uint(o, id);
         o += "\",\"type\":\"";
         o += type_names[e.type];
@@ -1159,7 +1164,7 @@ void write_events(const model& m, sink& out, int from, int to, stats& n) {
             order[fill[static_cast<std::size_t>(m.events[i].day - model_from)]++] = i;
     }
     const int vw = std::max(2, static_cast<int>(std::to_string(m.cfg.villages).size()));
-    const std::string unregistered_village = "v" + pad(m.cfg.villages + 1, vw);
+    const std::string unregistered_village = m.cfg.prefix + "v" + pad(m.cfg.villages + 1, vw);
     const int slots = std::max(1, m.cfg.screen_slots);
 
     std::uint64_t next_id = 1, activities = 0;
@@ -1229,7 +1234,9 @@ void write_events(const model& m, sink& out, int from, int to, stats& n) {
                 const std::uint64_t extra = next_id++;
                 w.format(o, e, extra);
                 out.end_line();
-                tail += "{\"retract\":\"e";
+                tail += "{\"retract\":\"";
+                tail += m.cfg.prefix;
+                tail += "e";
                 put_uint(tail, extra);
                 tail += "\"}\n";
                 ++n.retractions;
@@ -1269,7 +1276,9 @@ void write_events(const model& m, sink& out, int from, int to, stats& n) {
                 ++n.malformed;
             }
             if (s % 10000 == 6100) {  // seconds as a string
-                o += "{\"id\":\"e";
+                o += "{\"id\":\"";
+                o += m.cfg.prefix;
+                o += "e";
                 put_uint(o, next_id++);
                 o += "\",\"type\":\"screen_play\",";
                 w.time(o, e.day, e.sod >= 0 ? e.sod : 12 * 3600, s_local);
@@ -1294,7 +1303,42 @@ void write_events(const model& m, sink& out, int from, int to, stats& n) {
 
 // Builds the model and writes it: the registry into `reg`, the events into `evs` (shuffled in
 // memory first when asked).
+bool write_town(const config& cfg, sink& reg, sink& evs, stats& n);
+
+// Several towns: each written whole (registry, then events) after the one before; the counts
+// added up.
 bool write_all(const config& cfg, sink& reg, sink& evs, stats& n) {
+    if (cfg.towns <= 1) return write_town(cfg, reg, evs, n);
+    const int width = static_cast<int>(std::to_string(cfg.towns).size());
+    for (int k = 1; k <= cfg.towns; ++k) {
+        config town = cfg;
+        town.towns = 1;
+        town.seed = cfg.seed + static_cast<std::uint64_t>(k - 1) * 1000003u;
+        town.prefix = cfg.prefix + "t" + pad(k, width) + "-";
+        stats t;
+        if (!write_town(town, reg, evs, t)) return false;
+        if (k == 1) {
+            n = t;
+            continue;
+        }
+        for (std::size_t i = 0; i < n.entities_by_kind.size(); ++i) n.entities_by_kind[i].second += t.entities_by_kind[i].second;
+        for (std::size_t i = 0; i < n.events_by_type.size(); ++i) n.events_by_type[i].second += t.events_by_type[i].second;
+        n.entity_updates += t.entity_updates;
+        n.base += t.base;
+        n.duplicates += t.duplicates;
+        n.retractions += t.retractions;
+        n.conflicts += t.conflicts;
+        n.unregistered += t.unregistered;
+        n.malformed += t.malformed;
+        n.mistyped += t.mistyped;
+        n.ignored += t.ignored;
+        n.registry_lines = t.registry_lines, n.event_lines = t.event_lines;  // the sinks count all towns
+        n.registry_bytes = t.registry_bytes, n.event_bytes = t.event_bytes;
+    }
+    return true;
+}
+
+bool write_town(const config& cfg, sink& reg, sink& evs, stats& n) {
     g_seed = cfg.seed;
     model m;
     m.cfg = cfg;
@@ -1303,6 +1347,7 @@ bool write_all(const config& cfg, sink& reg, sink& evs, stats& n) {
     write_registry(m, reg);
     reg.flush();
     const bool in_memory = !evs.file;
+    const std::size_t first = evs.buf.size();  // in memory, the towns before this one come first
     evs.memory = cfg.shuffle;
     n.events_by_type.clear();
     for (int t = 0; t < type_count; ++t) n.events_by_type.emplace_back(type_names[t], 0);
@@ -1312,14 +1357,14 @@ bool write_all(const config& cfg, sink& reg, sink& evs, stats& n) {
         for (std::size_t i = 0; i < lines.size(); ++i) lines[i] = i;
         rng r = stream(99);
         shuffle(lines, r);
-        std::string all;
-        all.swap(evs.buf);
+        std::string all = evs.buf.substr(first);
+        evs.buf.resize(first);
         std::vector<std::uint64_t> ends;
         ends.swap(evs.ends);
-        if (in_memory) evs.buf.reserve(all.size());
+        if (in_memory) evs.buf.reserve(first + all.size());
         evs.memory = false;
         for (std::uint64_t k : lines) {
-            const std::uint64_t b = k ? ends[k - 1] : 0, e = ends[k];
+            const std::uint64_t b = (k ? ends[k - 1] : first) - first, e = ends[k] - first;
             evs.buf.append(all, b, e - b);
             if (!in_memory && evs.buf.size() >= (8u << 20)) evs.flush();
         }
@@ -1427,6 +1472,7 @@ std::string stats_json(const config& c, const stats& n) {
         o.push_back('}');
     };
     number("seed", c.seed);
+    if (c.towns > 1) number("towns", static_cast<std::uint64_t>(c.towns));
     number("villages", static_cast<std::uint64_t>(c.villages));
     number("registry_lines", n.registry_lines);
     number("event_lines", n.event_lines);

@@ -30,6 +30,12 @@ struct config {
     // model's year.
     int from = 19417, to = 19722;  // 2023-03-01, 2023-12-31
     bool shuffle = false;          // events in a random (seeded) order instead of time order
+    // Several towns of this size, one after another: town k (from 1) is the town of seed
+    // seed + (k - 1) * 1000003 with every id (entities and events) prefixed "tK-" (K padded to
+    // the width of `towns`). The plan has no kind above the town: each town is a root. 1: the
+    // one town as before, ids unprefixed.
+    int towns = 1;
+    std::string prefix;  // what every id starts with (set per town when towns > 1)
 };
 
 // The town of Goutang: 24 villages, 4 banks, 3 operators... about 33 000 events.
@@ -41,7 +47,7 @@ config town();
 // units all grow in proportion, and cost can be measured against size.
 config county(double factor = 1);
 
-// What was written.
+// What was written (all towns together).
 struct stats {
     std::uint64_t registry_lines = 0, event_lines = 0, registry_bytes = 0, event_bytes = 0;
     // events_by_type counts the base events; the deliberate bad records below are extra lines.

@@ -166,3 +166,88 @@ TEST(Generator, CountyGrowsInProportionToTheFactor) {
     EXPECT_EQ(one.events.find("\"2023-04-"), std::string::npos);
     EXPECT_NE(one.events.find("\"2023-03-"), std::string::npos);
 }
+
+namespace multi {
+
+// Every occurrence of `what` taken out of `s`.
+std::string without(std::string s, const std::string& what) {
+    for (std::size_t p; (p = s.find(what)) != std::string::npos;) s.erase(p, what.size());
+    return s;
+}
+
+std::size_t count(const std::string& s, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t p = 0; (p = s.find(what, p)) != std::string::npos; p += what.size()) ++n;
+    return n;
+}
+
+// The lines that end their JSON object (those not cut short), joined.
+std::string whole_lines(const std::string& s) {
+    std::string out;
+    for (std::size_t p = 0, q; p < s.size(); p = q + 1) {
+        q = s.find('\n', p);
+        if (q > p && s[q - 1] == '}') out.append(s, p, q - p + 1);
+    }
+    return out;
+}
+
+}  // namespace multi
+
+TEST(Generator, TownsAreSeededTownsOneAfterAnotherWithPrefixedIds) {
+    gen::config one = gen::town();
+    one.villages = 3;
+    gen::config c = one;
+    c.towns = 3;
+    const gen::dataset all = gen::generate(c);
+    // Three roots: each town's own registry record, without a parent.
+    EXPECT_EQ(multi::count(all.registry, "{\"entity\":\"t1-goutang\",\"kind\":\"town\",\"name\""), 1u);
+    EXPECT_EQ(multi::count(all.registry, "{\"entity\":\"t2-goutang\",\"kind\":\"town\",\"name\""), 1u);
+    EXPECT_EQ(multi::count(all.registry, "{\"entity\":\"t3-goutang\",\"kind\":\"town\",\"name\""), 1u);
+    EXPECT_EQ(multi::count(all.registry, "\"kind\":\"town\""), 3u);
+    // Town k is the one town of seed 1 + (k - 1) * 1000003 with its ids prefixed: taking the
+    // prefix out gives that town's bytes, registry and events.
+    std::string registries, events;
+    for (int k = 1; k <= 3; ++k) {
+        gen::config t = one;
+        t.seed = 1 + static_cast<std::uint64_t>(k - 1) * 1000003u;
+        const gen::dataset d = gen::generate(t);
+        registries += d.registry;
+        events += d.events;
+    }
+    // (The lines cut short on purpose are cut at 3/5 of the line, which the prefix lengthens:
+    // those are compared by their count.)
+    const std::string bare = multi::without(multi::without(multi::without(all.events, "t1-"), "t2-"), "t3-");
+    EXPECT_TRUE(multi::without(multi::without(multi::without(all.registry, "t1-"), "t2-"), "t3-") == registries);
+    EXPECT_TRUE(multi::whole_lines(bare) == multi::whole_lines(events));
+    EXPECT_EQ(multi::count(bare, "\n"), multi::count(events, "\n"));
+    EXPECT_GT(multi::whole_lines(events).size(), events.size() * 9 / 10);
+    // Every id is prefixed: no event id, retraction or unit is left bare.
+    EXPECT_EQ(multi::count(all.events, "\"id\":\"e"), 0u);
+    EXPECT_EQ(multi::count(all.events, "\"retract\":\"e"), 0u);
+    EXPECT_EQ(multi::count(all.events, "\"unit\":\"v"), 0u);
+    EXPECT_GT(multi::count(all.events, "\"retract\":\"t2-e"), 0u);
+    // The counts add up over the towns.
+    const gen::dataset first = gen::generate(one);
+    EXPECT_GT(all.counts.base, 2 * first.counts.base);
+    EXPECT_EQ(all.counts.registry_lines, static_cast<std::uint64_t>(multi::count(all.registry, "\n")));
+    EXPECT_EQ(all.counts.event_lines, static_cast<std::uint64_t>(multi::count(all.events, "\n")));
+    std::uint64_t towns = 0;
+    for (const auto& [kind, n] : all.counts.entities_by_kind)
+        if (kind == "town") towns = n;
+    EXPECT_EQ(towns, 3u);
+}
+
+TEST(Generator, ShuffledTownsKeepEachTownsLines) {
+    gen::config c = gen::town();
+    c.villages = 2;
+    c.towns = 2;
+    const gen::dataset ordered = gen::generate(c);
+    c.shuffle = true;
+    const gen::dataset shuffled = gen::generate(c);
+    EXPECT_EQ(shuffled.registry, ordered.registry);
+    EXPECT_NE(shuffled.events, ordered.events);
+    // Town 1's lines all come before town 2's: each town is shuffled on its own.
+    const std::size_t last_t1 = shuffled.events.rfind("\"t1-"), first_t2 = shuffled.events.find("\"t2-");
+    EXPECT_LT(last_t1, first_t2);
+    EXPECT_EQ(shuffled.events.size(), ordered.events.size());
+}

@@ -511,6 +511,25 @@ PYBIND11_MODULE(_mandate, m) {
         .def("dot", [](const plan_handle& p) { return p.compiled->to_dot(); },
              R"pbdoc(The evaluation graph as Graphviz DOT text.)pbdoc")
         .def_property_readonly(
+            "kinds",
+            [](const plan_handle& p) {
+                const auto& m = p.compiled->model();
+                py::list out;
+                for (const auto& k : m.kinds) {
+                    py::list parents, fields;
+                    for (const int parent : k.parents) parents.append(m.kinds[static_cast<std::size_t>(parent)].id);
+                    for (const auto& f : k.fields) fields.append(f.id);
+                    py::dict d;
+                    d["id"] = k.id;
+                    d["parents"] = parents;
+                    d["fields"] = fields;
+                    out.append(d);
+                }
+                return out;
+            },
+            R"pbdoc(The plan's kinds of units, in file order: {"id", "parents" (the kinds it may be
+            within; [] for a root kind), "fields" (what its registry records carry)}.)pbdoc")
+        .def_property_readonly(
             "partitions",
             [](const plan_handle& p) {
                 const auto& m = p.compiled->model();

@@ -91,6 +91,10 @@ class CompileTest(unittest.TestCase):
                                    "reason": "taskforce_formed is for each town, and not every town lies within a village",
                                    "under": ["village", "villager_group", "community", "enterprise", "institution",
                                              "stairwell", "household", "merchant", "key_person"]})
+        kinds = {k["id"]: k for k in goutang().kinds}
+        self.assertEqual(kinds["staff"]["parents"], ["village", "member", "police_station", "finance_office"])
+        self.assertEqual(kinds["town"]["parents"], [])
+        self.assertEqual(kinds["outlet"]["fields"], ["screen"])
         # Without the ranking and the town's rules, a plan of villages splits at the village.
         plan = mandate.compile('plan p {}\nphase c "c" from 2023-04-01 to 2023-04-30\nkind town "t"\n'
                                'kind village "v" within town\nevent e {}\n'

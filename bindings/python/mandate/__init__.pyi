@@ -93,6 +93,10 @@ class Partitions(TypedDict):
     finest: Optional[str]
     refused: List[str]
     levels: List[PartitionLevel]
+class Kind(TypedDict):
+    id: str
+    parents: List[str]
+    fields: List[str]
 class Plan:
     @property
     def id(self) -> str: ...
@@ -103,6 +107,8 @@ class Plan:
     @property
     def outcomes(self) -> List[str]: ...
     def dot(self) -> str: ...
+    @property
+    def kinds(self) -> List[Kind]: ...
     @property
     def partitions(self) -> Partitions: ...
 

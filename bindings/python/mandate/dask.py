@@ -1,0 +1,572 @@
+"""A plan evaluated in partitions of its unit hierarchy, on a Dask cluster.
+
+    import mandate, mandate.dask
+    from distributed import Client, LocalCluster
+    with LocalCluster(n_workers=2) as cluster, Client(cluster) as client:
+        plan = mandate.compile_file("plan.mandate")
+        text = mandate.dask.check(plan, registry=["registry.jsonl"], events=["events.jsonl"],
+                                  as_of="2023-12-31", client=client)
+
+The plan's partition level (``plan.partitions["finest"]``, ``mandate graph --partitions``)
+says where the hierarchy splits: each unit of that kind, with the units under it and their
+events, is one partition, evaluated by one engine on a worker; what lies under no such unit
+(the units above it, records naming an unknown unit, lines that are no record) is one more
+partition, "". The partial reports merge into the report one engine gives on the same records,
+byte for byte (the mandate.report/1 JSON text).
+
+How records are routed, in two passes over blocks of the files (Dask tasks; no task reads a
+whole file, and each engine gets only its partition's records):
+
+1. Each block is scanned for entity records (id, kind, parent, version) and event and waiver
+   ids with their unit. The client then places every unit by its standing version (the
+   highest): under the unit of the partition kind its parents lead to. An event or a waiver
+   goes where its id was first seen: a second copy, or a conflicting one, reaches the engine
+   that judged the first, whatever unit it names; a retraction goes where its id is.
+2. Each block is split by partition. The units above a partition's unit (its ancestors) are
+   sent to it too, as shadows: counted once in the merged report, their rows and rejections
+   taken from their own partition only.
+
+A record naming units of two partitions (an event of one whose ref field names a unit of
+another: a village that moved to another town, named by its old town's training record) joins
+them: they are evaluated together by one engine. Limits: JSON Lines files only (plain, not
+compressed).
+"""
+import datetime
+import json
+import os
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+import mandate
+
+__all__ = ["check", "PartitionError"]
+
+ENTITY_KEYS = ("entity", "kind", "parent", "name", "since", "until", "version")
+REST = ""  # the partition of what lies under no unit of the partition kind
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class PartitionError(RuntimeError):
+    """A partition could not be evaluated: too large for a worker's memory, or its worker died
+    more often than the scheduler allows. str(e) names the partition."""
+
+
+# ---------------------------------------------------------------------------------- reading
+
+
+def _blocks(files: Sequence[str], block_bytes: int) -> List[Tuple[int, str, int, int]]:
+    """(file index, path, start, end) byte ranges that begin and end at line boundaries."""
+    out = []
+    for index, path in enumerate(files):
+        size = os.path.getsize(path)
+        start = 0
+        with open(path, "rb") as f:
+            while start < size:
+                end = min(size, start + block_bytes)
+                if end < size:
+                    f.seek(end)
+                    rest = f.readline()
+                    end += len(rest)
+                out.append((index, path, start, end))
+                start = end
+        if size == 0:
+            out.append((index, path, 0, 0))
+    return out
+
+
+def _lines(path: str, start: int, end: int) -> List[bytes]:
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def _is_blank(line: bytes) -> bool:
+    return not line.rstrip(b"\r").strip(b" \t")
+
+
+def _record(line: bytes) -> Optional[dict]:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _scan(block: Tuple[int, str, int, int]) -> Tuple[int, list, list, list, Tuple[int, int]]:
+    """Pass 1 over a block: its line count; its entity records (id, kind, parent, version,
+    line, bytes); its event and waiver ids with their unit (id, unit, line, bytes); its
+    retractions (id, bytes); and the records and bytes of the rest (lines that are no record)."""
+    index, path, start, end = block
+    lines = _lines(path, start, end)
+    entities, ids, retracted = [], [], []
+    rest = [0, 0]
+    for n, line in enumerate(lines):
+        if _is_blank(line):
+            continue
+        r = _record(line)
+        if r is not None and "retract" in r and isinstance(r["retract"], str):
+            retracted.append((r["retract"], len(line)))
+        elif r is not None and "retract" not in r and "entity" in r and isinstance(r["entity"], str):
+            version = r.get("version", 0)
+            entities.append((r["entity"], r.get("kind"), r.get("parent"),
+                             version if isinstance(version, int) and not isinstance(version, bool) else 0, n, len(line)))
+        elif r is not None and "retract" not in r and "entity" not in r and \
+                isinstance(r.get("waiver" if "waiver" in r else "id"), str):
+            unit = r.get("unit")
+            ids.append((r["waiver" if "waiver" in r else "id"], unit if isinstance(unit, str) else None, n, len(line)))
+        else:
+            rest[0] += 1
+            rest[1] += len(line)
+    return len(lines), entities, ids, retracted, tuple(rest)
+
+
+class _Routing:
+    """Where each unit and each id goes; what each partition receives as shadows."""
+
+    def __init__(self, plan: "mandate.Plan", level: Optional[str], scans: List[tuple]):
+        self.level = level
+        # The standing version of each entity: the highest version; of equal ones, the first.
+        standing: Dict[str, tuple] = {}
+        for _, entities, _, _, _ in scans:
+            for entity, kind, parent, version, _, _ in entities:
+                if entity not in standing or version > standing[entity][2]:
+                    standing[entity] = (kind, parent, version)
+        self.standing = standing
+        self.home: Dict[str, str] = {}
+        for entity in standing:
+            self.home[entity] = self._place(entity)
+        # Ancestors of each partition's unit, sent to it as shadows.
+        self.shadow_to: Dict[str, List[str]] = {}
+        for entity, part in self.home.items():
+            if part != REST and part == entity:
+                for above in self._ancestors(entity):
+                    self.shadow_to.setdefault(above, []).append(part)
+        # An event or a waiver goes where its unit is; a copy whose unit is elsewhere goes where
+        # the first copy went, and so does a retraction. Only those are kept: the table goes to
+        # every task of pass 2.
+        first: Dict[str, Optional[str]] = {}
+        self.id_part: Dict[str, str] = {}
+        for _, _, ids, _, _ in scans:
+            for event_id, unit, _, _ in ids:
+                if event_id not in first:
+                    first[event_id] = unit
+                elif self.part_of(unit) != self.part_of(first[event_id]):
+                    self.id_part[event_id] = self.part_of(first[event_id])
+        for _, _, _, retracted, _ in scans:
+            for event_id, _ in retracted:
+                self.id_part[event_id] = self.part_of(first[event_id]) if event_id in first else REST
+        # Records and bytes of each partition (before partitions are joined).
+        self.sizes: Dict[str, List[int]] = {}
+
+        def count(part: str, size: int) -> None:
+            entry = self.sizes.setdefault(part, [0, 0])
+            entry[0] += 1
+            entry[1] += size
+
+        for _, entities, ids, retracted, rest in scans:
+            for entity, _, _, _, _, size in entities:
+                count(self.home.get(entity, REST), size)
+            for event_id, unit, _, size in ids:
+                count(self.id_part.get(event_id) or self.part_of(unit), size)
+            for event_id, size in retracted:
+                count(self.id_part[event_id], size)
+            if rest[0]:
+                entry = self.sizes.setdefault(REST, [0, 0])
+                entry[0] += rest[0]
+                entry[1] += rest[1]
+        kinds = {k["id"]: k for k in plan.kinds}
+        self.fields = {k: set(v["fields"]) for k, v in kinds.items()}
+
+    def part_of(self, unit: Optional[str]) -> str:
+        return self.home.get(unit, REST) if unit is not None else REST
+
+    def _ancestors(self, entity: str) -> List[str]:
+        out, seen = [], {entity}
+        parent = self.standing[entity][1]
+        while isinstance(parent, str) and parent in self.standing and parent not in seen:
+            out.append(parent)
+            seen.add(parent)
+            parent = self.standing[parent][1]
+        return out
+
+    def _place(self, entity: str) -> str:
+        """The unit of the partition kind at or above `entity`, or REST."""
+        if self.level is None:
+            return REST
+        seen = set()
+        while isinstance(entity, str) and entity in self.standing and entity not in seen:
+            kind, parent, _ = self.standing[entity]
+            if kind == self.level:
+                return entity
+            seen.add(entity)
+            entity = parent
+        return REST
+
+    def partitions(self) -> List[str]:
+        parts = {REST}
+        parts.update(p for p in self.home.values())
+        return sorted(parts)
+
+
+SKIP_KEYS = ("id", "type", "time", "waiver", "obligation", "period", "extend_to", "excuse", "reason", "approved_by")
+
+
+def _crossings(r: dict, part: str, routing: _Routing) -> set:
+    """The partitions, other than `part`, of the units a record names: its unit, and any text
+    (or set member) equal to a unit's id — a ref field, or by chance a text field, which only
+    joins partitions needlessly."""
+    found = set()
+    for key, value in r.items():
+        if key in SKIP_KEYS:
+            continue
+        for v in value if isinstance(value, list) else (value,):
+            if isinstance(v, str):
+                home = routing.home.get(v)
+                if home is not None and home != part:
+                    found.add(home)
+    return found
+
+
+def _identity(x):
+    return x
+
+
+def _route(block: Tuple[int, str, int, int], first_line: int, routing: _Routing) -> Tuple[Dict[str, list], list]:
+    """Pass 2 over a block: its records by partition, each (file index, line, text, shadow);
+    and the pairs of partitions a record joins (an event in one naming a unit of another)."""
+    index, path, start, end = block
+    out: Dict[str, list] = {}
+    joins = []
+    for n, line in enumerate(_lines(path, start, end)):
+        if _is_blank(line):
+            continue
+        number = first_line + n
+        text = line.decode("utf-8", errors="surrogateescape")
+        r = _record(line)
+        part = REST
+        if r is not None:
+            if "retract" in r:
+                target = r["retract"]
+                part = routing.id_part.get(target, REST) if isinstance(target, str) else REST
+            elif "entity" in r:
+                entity = r["entity"]
+                if isinstance(entity, str):
+                    part = routing.home.get(entity, REST)
+                    for shadow in routing.shadow_to.get(entity, ()):
+                        if shadow != part:
+                            kept = {k: v for k, v in r.items()
+                                    if k in ENTITY_KEYS or k in routing.fields.get(r.get("kind"), ())}
+                            out.setdefault(shadow, []).append((index, number, json.dumps(kept, ensure_ascii=False), True))
+            else:
+                key = "waiver" if "waiver" in r else "id"
+                if isinstance(r.get(key), str):
+                    unit = r.get("unit")
+                    part = routing.id_part.get(r[key]) or routing.part_of(unit if isinstance(unit, str) else None)
+                for other in _crossings(r, part, routing):
+                    joins.append((part, other))
+        out.setdefault(part, []).append((index, number, text, False))
+    return out, joins
+
+
+# ---------------------------------------------------------------------------------- evaluating
+
+_plans: Dict[str, "mandate.Plan"] = {}
+
+
+def _compiled(source: str, name: str) -> "mandate.Plan":
+    key = name + "\0" + source
+    if key not in _plans:
+        _plans[key] = mandate.compile(source, name)
+    return _plans[key]
+
+
+def _engine(source: str, name: str, files: Sequence[str], pieces: Iterable[list]) -> Tuple["mandate.Engine", set, int]:
+    """An engine fed a group's records in the order of the files; a shadow of a record the
+    group holds itself, or a second shadow of one record, is left out. Returns the engine, the
+    (source, line) of the shadows it was given, and how many of its own records it read."""
+    records = sorted((r for piece in pieces for r in piece), key=lambda r: (r[0], r[1], r[3]))
+    own = {(r[0], r[1]) for r in records if not r[3]}
+    engine = mandate.Engine(_compiled(source, name))
+    shadows = set()
+    for index, line, text, shadow in records:
+        if shadow:
+            if (index, line) in own or (files[index], line) in shadows:
+                continue
+            shadows.add((files[index], line))
+        engine.add(text, source=files[index], line=line)
+    return engine, shadows, len(own)
+
+
+def _latest(source: str, name: str, files: Sequence[str], part: str, kill: Optional[Tuple[str, str]],
+            *pieces: list) -> Optional[str]:
+    """Phase 1 without an as-of date: the partition's latest event date."""
+    _maybe_die(part, kill)
+    date = _engine(source, name, files, pieces)[0].latest_event_date
+    return date.isoformat() if date else None
+
+
+def _evaluate(source: str, name: str, files: Sequence[str], part: str, as_of: str,
+              kill: Optional[Tuple[str, str]], *pieces: list) -> Tuple[str, int, set]:
+    """One group's report as of `as_of`, as JSON text; how many records it read; the shadows."""
+    _maybe_die(part, kill)
+    engine, shadows, own = _engine(source, name, files, pieces)
+    return engine.report_json(as_of), own, shadows
+
+
+def _maybe_die(part: str, kill: Optional[Tuple[str, str]]) -> None:
+    """The test hook: the worker process exits the first time it takes partition kill[0]
+    (kill[1] is a file that records that it did)."""
+    if kill and kill[0] == part and not os.path.exists(kill[1]):
+        with open(kill[1], "w") as f:
+            f.write(part)
+        os._exit(1)
+
+
+# ---------------------------------------------------------------------------------- merging
+
+
+def _split_report(text: str) -> Dict[str, Any]:
+    """A report's JSON text (mandate.report/1 as the engine writes it: one row per line) as
+    its lines: header lines, and each list's item lines without their separating commas."""
+    lines = text.split("\n")
+    out: Dict[str, Any] = {"header": [], "lists": {}, "inputs": None, "title": None}
+    i = 1  # after "{"
+    while i < len(lines) and lines[i] != "}":
+        line = lines[i]
+        key = line.strip().split(":", 1)[0].strip('"')
+        if line.rstrip(",").endswith("[]"):
+            out["lists"][key] = []
+        elif line.endswith("["):
+            items = []
+            i += 1
+            while not lines[i].strip().startswith("]"):
+                items.append(lines[i].rstrip(",").strip())
+                i += 1
+            out["lists"][key] = items
+        elif key == "inputs":
+            out["inputs"] = json.loads(line.strip().rstrip(",").split(":", 1)[1], object_pairs_hook=dict)
+        elif key == "title":
+            out["title"] = line
+        else:
+            out["header"].append(line)
+        i += 1
+    return out
+
+
+def _label(members: List[str]) -> str:
+    return " + ".join(p or "(the rest)" for p in members)
+
+
+def _list_text(key: str, items: List[str], last: bool = False) -> str:
+    comma = "" if last else ","
+    if not items:
+        return f'  "{key}": []{comma}'
+    return f'  "{key}": [\n' + ",\n".join("    " + item for item in items) + f"\n  ]{comma}"
+
+
+def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[List[str], str, set]],
+           order: Dict[str, int]) -> str:
+    """One report of the groups' reports: each group's rows of its own units, the rest summed,
+    its shadows taken out of the counts."""
+    rule_order = {name: i for i, name in enumerate(plan.obligations)}
+    outcome_order = {name: i for i, name in enumerate(plan.outcomes)}
+    results, outcomes, rejected, unresolved, waivers = [], [], [], [], []
+    ignored: Dict[Tuple[str, str, str], int] = {}
+    inputs: Dict[str, int] = {}
+    header, title = None, None
+    for members, text, shadow_set in reports.values():
+        r = _split_report(text)
+        header, title = header or r["header"], title or r["title"]
+        lists = r["lists"]
+        members = set(members)
+        mine = lambda unit: unit is None or routing.home.get(unit, REST) in members
+        for item in lists.get("results", []):
+            row = json.loads(item)
+            if mine(row["unit"]):
+                key = (rule_order[row["obligation"]], row["unit"] or "", row["period"]["from"], row["period"]["to"])
+                results.append((key, item))
+        for item in lists.get("outcomes", []):
+            row = json.loads(item)
+            if mine(row["unit"]):
+                key = (outcome_order[row["outcome"]], row["unit"] or "", row["period"]["from"], row["period"]["to"])
+                outcomes.append((key, item))
+        dropped = 0
+        for item in lists.get("rejected", []):
+            row = json.loads(item)
+            if (row["source"], row["line"]) in shadow_set:
+                dropped += 1
+                continue
+            rejected.append(((row["source"], row["line"], row["reason"]), item))
+        for item in lists.get("ignored_fields", []):
+            row = json.loads(item)
+            kind = "kind" in row
+            key = ("kind" if kind else "type", row["kind" if kind else "type"], row["field"])
+            ignored[key] = ignored.get(key, 0) + row["records"]
+        for item in lists.get("unresolved_entities", []):
+            row = json.loads(item)
+            if routing.home.get(row["entity"], REST) in members:
+                unresolved.append((order.get(row["entity"], 0), item))
+        for item in lists.get("unapplied_waivers", []):
+            row = json.loads(item)
+            waivers.append((order.get(row["waiver"], 0), item))
+        n_shadows = len(shadow_set)
+        counts = dict(r["inputs"])
+        counts["read"] -= n_shadows
+        counts["entities"] -= n_shadows - dropped
+        counts["rejected"] -= dropped
+        for k, v in counts.items():
+            inputs[k] = inputs.get(k, 0) + v
+    results.sort(key=lambda x: x[0])
+    outcomes.sort(key=lambda x: x[0])
+    rejected.sort(key=lambda x: tuple(s.encode("utf-8") if isinstance(s, str) else s for s in x[0]))
+    unresolved.sort(key=lambda x: x[0])
+    waivers.sort(key=lambda x: x[0])
+    ignored_items = []
+    for (which, name, field), count in sorted(ignored.items(), key=lambda kv: (kv[0][1].encode(), kv[0][2].encode())):
+        ignored_items.append(json.dumps({which: name, "field": field, "records": count}, ensure_ascii=False))
+    out = ["{"] + header
+    out.append(_list_text("results", [x[1] for x in results]))
+    out.append(_list_text("outcomes", [x[1] for x in outcomes]))
+    out.append('  "inputs": {' + ", ".join(f'"{k}": {v}' for k, v in inputs.items()) + "},")
+    out.append(_list_text("rejected", [x[1] for x in rejected]))
+    out.append(_list_text("ignored_fields", ignored_items))
+    out.append(_list_text("unresolved_entities", [x[1] for x in unresolved]))
+    out.append(_list_text("unapplied_waivers", [x[1] for x in waivers]))
+    if title is not None:
+        out.append(title)
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------- the run
+
+
+def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Sequence[PathLike] = (),
+          as_of: Union[str, "datetime.date", None] = None, client=None, source: Optional[str] = None,
+          name: str = "plan.mandate",
+          level: Optional[str] = None, block_bytes: int = 4 << 20, memory_fraction: float = 0.8,
+          _kill_once: Optional[Tuple[str, str]] = None, _stats: Optional[dict] = None) -> str:
+    """The report of `plan` on the records of `registry` then `events` (JSON Lines files, read
+    in that order, as `mandate check --registry ... --events ...` reads them), as of `as_of`
+    (default: the latest event date over all partitions), as mandate.report/1 JSON text equal
+    byte for byte to what one engine gives. `client`: a distributed.Client (default: the
+    current one). `source` is the plan's text, which each worker compiles (`name` labels it).
+    `level`: the kind to
+    split at (default: the plan's finest; None when nothing splits). Raises PartitionError for
+    a partition that does not fit a worker's memory (more than `memory_fraction` of its limit
+    less what the worker holds already, an engine taking about six times its records' bytes)
+    or whose worker kept dying."""
+    from concurrent.futures import CancelledError
+
+    from distributed import get_client
+    from distributed.scheduler import KilledWorker
+
+    client = client or get_client()
+    if source is None:
+        raise ValueError("mandate.dask.check needs the plan's source text: source=open(path).read()")
+    if level is None:
+        level = plan.partitions["finest"]
+    elif level not in {k["id"] for k in plan.kinds}:
+        raise ValueError(f"no kind '{level}' in the plan")
+    files = [os.fspath(p) for p in list(registry) + list(events)]
+    for f in files:
+        if not os.path.isfile(f):
+            raise FileNotFoundError(f"cannot read {f}")
+    blocks = _blocks(files, block_bytes)
+    # What the workers hold before any of this run's work: the interpreter, Dask, mandate.
+    workers = list(client.scheduler_info()["workers"].values())
+    baseline = max((w.get("metrics", {}).get("memory", 0) for w in workers), default=0)
+
+    # Pass 1: what each block holds.
+    scans = client.gather(client.map(_scan, blocks, pure=False))
+    routing = _Routing(plan, level, scans)
+    limit = min((w.get("memory_limit") or 0 for w in workers), default=0)
+    budget = memory_fraction * limit - baseline if limit and all(w.get("memory_limit") for w in workers) else None
+
+    def fits(label: str, n: int, size: int) -> None:
+        need = size * 6 + n * 200
+        if budget is not None and need > budget:
+            raise PartitionError(f"partition {label} holds {n} records ({size / 1e6:.1f} MB of JSON): about "
+                                 f"{need / 1e6:.0f} MB in an engine, more than a worker's memory limit of "
+                                 f"{limit / 1e6:.0f} MB allows ({max(budget, 0) / 1e6:.0f} MB free of it); split "
+                                 f"at a finer level or give workers more memory")
+
+    for part in sorted(routing.sizes):
+        fits(_label([part]), *routing.sizes[part])
+    first_lines, line = [], {}
+    for block, scan in zip(blocks, scans):
+        index = block[0]
+        first_lines.append(line.get(index, 1))
+        line[index] = line.get(index, 1) + scan[0]
+    # First positions of waiver ids and entities, for the lists one engine keeps in arrival order.
+    order: Dict[str, int] = {}
+    position = 0
+    for block, scan in zip(blocks, scans):
+        for entity, _, _, _, n, _ in scan[1]:
+            order.setdefault(entity, position + n)
+        for event_id, _, n, _ in scan[2]:
+            order.setdefault(event_id, position + n)
+        position += scan[0] + 1
+
+    # Pass 2: each block split by partition; the pieces stay on the workers.
+    # A task that returns the routing, not scattered data: should a worker die, Dask can make
+    # it again, and with it the pieces it held.
+    routing_future = client.submit(_identity, routing, pure=False)
+    routed = client.map(_route, blocks, first_lines, [routing_future] * len(blocks), pure=False)
+    summaries = client.gather(client.map(
+        lambda r: ({p: (len(v), sum(len(t[2]) for t in v)) for p, v in r[0].items()}, r[1]), routed, pure=False))
+    parts = sorted({p for s, _ in summaries for p in s})
+    # Partitions joined by a record naming units of both are evaluated together.
+    leader = {p: p for p in parts}
+
+    def find(p):
+        while leader[p] != p:
+            leader[p] = leader[leader[p]]
+            p = leader[p]
+        return p
+
+    for _, joins in summaries:
+        for a, b in joins:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                leader[max(ra, rb)] = min(ra, rb)
+    groups: Dict[str, List[str]] = {}
+    for p in parts:
+        groups.setdefault(find(p), []).append(p)
+    records = {g: sum(s.get(p, (0, 0))[0] for s, _ in summaries for p in members) for g, members in groups.items()}
+    nbytes = {g: sum(s.get(p, (0, 0))[1] for s, _ in summaries for p in members) for g, members in groups.items()}
+    # What a worker can still take: memory_fraction of its limit (Dask pauses a worker at 80%),
+    # less what it holds already (the interpreter, Dask, mandate).
+    for g in sorted(groups):
+        fits(_label(groups[g]), records[g], nbytes[g])
+    pieces = {g: [client.submit(lambda r, p: r[0].get(p, []), r, p, pure=False)
+                  for r, (s, _) in zip(routed, summaries) for p in members if p in s]
+              for g, members in groups.items()}
+
+    def run(function, *args):
+        futures = {g: client.submit(function, source, name, files, g, *args, *pieces[g], pure=False) for g in groups}
+        out = {}
+        for g, f in futures.items():
+            try:
+                out[g] = f.result()
+            except (KilledWorker, CancelledError) as e:
+                raise PartitionError(f"partition {_label(groups[g])}: its worker died each time it took it "
+                                     f"({records[g]} records; out of memory?): {e!r}") from e
+        return out
+
+    if as_of is None:
+        dates = [d for d in run(_latest, _kill_once).values() if d]
+        if not dates:
+            raise ValueError("no event dates: give as_of")
+        as_of = max(dates)
+    as_of = str(as_of)
+    evaluated = run(_evaluate, as_of, _kill_once)
+    if _stats is not None:
+        _stats["records"] = {g: evaluated[g][1] for g in groups}
+        _stats["groups"] = sorted(groups.values())
+        _stats["level"] = level
+    return _merge(plan, routing, {g: (groups[g], evaluated[g][0], evaluated[g][2]) for g in groups}, order)

@@ -57,7 +57,8 @@ class Sample:
         rest = [l for l in lines if not l.startswith('{"retract"')]
         self.events = [os.path.join(directory, "events-1.jsonl"), os.path.join(directory, "events-2.jsonl"),
                        os.path.join(directory, "late.jsonl")]
-        with open(self.events[0], "w", encoding="utf-8") as a, open(self.events[1], "w", encoding="utf-8") as b:
+        # events-1 starts with a byte order mark, which a reader drops.
+        with open(self.events[0], "w", encoding="utf-8-sig") as a, open(self.events[1], "w", encoding="utf-8") as b:
             for i, l in enumerate(rest):
                 (a if i % 97 == 0 else b).write(l)
         with open(self.events[2], "w", encoding="utf-8") as f:
@@ -75,8 +76,19 @@ class Sample:
             # Village t1-v02 moves to town 2: its standing version (1) names t2-goutang. Town 1's
             # records name it (its representatives' training), so towns 1 and 2 are joined.
             f.write('{"entity": "t1-v02", "kind": "village", "parent": "t2-goutang", "name": "迁入村", "version": 1}\n')
-            # Town 3's finance office moves to town 2; nothing of town 3 names it: town 3 stays
-            # a partition of its own, and the office's records go to town 2's.
+            # Two waivers of buckets that do not exist, w2 before w1 (listed by id), and an
+            # event first sent naming a village the registry lacks, then naming t3-v01: a
+            # conflict, judged by the engine that took the first copy.
+            f.write('{"waiver": "w2", "obligation": "village_monthly_activity", "unit": "t3-v01", '
+                    '"period": "2022-01-15", "excuse": true}\r\n')
+            f.write('{"waiver": "w1", "obligation": "village_monthly_activity", "unit": "t3-v01", '
+                    '"period": "2022-02-15", "excuse": true}\r\n')
+            f.write('{"id": "wander", "type": "activity", "time": "2023-05-02", "unit": "nowhere", "venue": "park", '
+                    '"methods": []}\n')
+            f.write('{"id": "wander", "type": "activity", "time": "2023-05-02", "unit": "t3-v01", "venue": "park", '
+                    '"methods": []}\n')
+            # Town 3's finance office moves to town 2; nothing of town 3 names it, and the
+            # office's records go to town 2's.
             f.write('{"entity": "t3-fo1", "kind": "finance_office", "parent": "t2-goutang", "name": "迁入财政所", '
                     '"version": 1}\n')
         self.retractions = len(retractions) + 1
@@ -127,15 +139,21 @@ class DaskTest(unittest.TestCase):
                       {(os.path.basename(r["source"]), r["reason"].split(":")[0]) for r in report["rejected"]})
         self.assertTrue(any(r["reason"].startswith("event id 't1-e") and "in conflict" in r["reason"]
                             for r in report["rejected"]), report["rejected"])
+        self.assertEqual([w["waiver"] for w in report["unapplied_waivers"]], ["w1", "w2"])
+        self.assertTrue(any(r["reason"] == "event id 'wander' is in conflict: records with this id differ"
+                            for r in report["rejected"]), report["rejected"])
+        self.assertFalse(any(r["source"].endswith("events-1.jsonl") and r["line"] == 1 for r in report["rejected"]),
+                         "the byte order mark made the first record a rejection")
         # The moved units: their rows are where their standing versions put them.
         names = {r["unit"]: r["unit_name"] for r in report["results"]}
         self.assertEqual(names["t1-v02"], "迁入村")
         self.assertEqual(names["t3-fo1"], "迁入财政所")
         # Four partitions: three towns and the rest (the unregistered villages' events, the
-        # lines that are no record); towns 1 and 2 joined by the moved village. Each engine
-        # read fewer records than there are.
+        # lines that are no record). Towns 1 and 2 are joined by the moved village; town 3 and
+        # the rest by the event whose first copy named no known unit and whose second names
+        # t3-v01. Each engine read fewer records than there are.
         self.assertEqual(stats["level"], "town")
-        self.assertEqual(stats["groups"], [[""], ["t1-goutang", "t2-goutang"], ["t3-goutang"]])
+        self.assertEqual(stats["groups"], [["", "t3-goutang"], ["t1-goutang", "t2-goutang"]])
         total = inputs["read"]
         self.assertEqual(sum(stats["records"].values()), total)
         for part, n in stats["records"].items():
@@ -148,9 +166,15 @@ class DaskTest(unittest.TestCase):
 
     def test_a_worker_killed_mid_run_changes_nothing(self):
         marker = os.path.join(self.tmp.name, "killed")
-        got = self.check(as_of="2023-09-30", _kill_once=("t3-goutang", marker))
+        got = self.check(as_of="2023-09-30", _kill_once=("t1-goutang", marker))
         self.assertTrue(os.path.exists(marker), "the hook did not fire")
         self.assertEqual(got, self.engine.report_json("2023-09-30"))
+
+    def test_a_level_the_plan_does_not_split_at_is_refused(self):
+        with self.assertRaises(ValueError) as caught:
+            self.check(as_of="2023-12-31", level="village")
+        self.assertEqual(str(caught.exception), "the plan does not split at village: taskforce_formed is for each "
+                                                "town, and not every town lies within a village")
 
     def test_a_plan_that_splits_nowhere_is_one_partition(self):
         with open(os.path.join(ROOT, "rules", "goutang-2023.mandate"), encoding="utf-8") as f:

@@ -75,23 +75,27 @@ def _blocks(files: Sequence[str], block_bytes: int) -> List[Tuple[int, str, int,
 
 
 def _lines(path: str, start: int, end: int) -> List[bytes]:
+    """The block's lines as an engine reads them: without the line end (one CR before the LF
+    is part of it) and, at the start of the file, without a UTF-8 byte order mark."""
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(end - start)
+    if start == 0 and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
-    return lines
+    return [l[:-1] if l.endswith(b"\r") else l for l in lines]
 
 
 def _is_blank(line: bytes) -> bool:
-    return not line.rstrip(b"\r").strip(b" \t")
+    return not line.strip(b" \t")
 
 
 def _record(line: bytes) -> Optional[dict]:
     try:
         value = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
@@ -171,7 +175,7 @@ class _Routing:
             for entity, _, _, _, _, size in entities:
                 count(self.home.get(entity, REST), size)
             for event_id, unit, _, size in ids:
-                count(self.id_part.get(event_id) or self.part_of(unit), size)
+                count(self.route_id(event_id, unit), size)
             for event_id, size in retracted:
                 count(self.id_part[event_id], size)
             if rest[0]:
@@ -183,6 +187,11 @@ class _Routing:
 
     def part_of(self, unit: Optional[str]) -> str:
         return self.home.get(unit, REST) if unit is not None else REST
+
+    def route_id(self, event_id: str, unit: Optional[str]) -> str:
+        """Where a copy of an event or waiver goes (REST, "", is a partition too)."""
+        part = self.id_part.get(event_id)
+        return part if part is not None else self.part_of(unit)
 
     def _ancestors(self, entity: str) -> List[str]:
         out, seen = [], {entity}
@@ -258,14 +267,15 @@ def _route(block: Tuple[int, str, int, int], first_line: int, routing: _Routing)
                     part = routing.home.get(entity, REST)
                     for shadow in routing.shadow_to.get(entity, ()):
                         if shadow != part:
-                            kept = {k: v for k, v in r.items()
-                                    if k in ENTITY_KEYS or k in routing.fields.get(r.get("kind"), ())}
+                            kind = r.get("kind")
+                            declared = routing.fields.get(kind, ()) if isinstance(kind, str) else ()
+                            kept = {k: v for k, v in r.items() if k in ENTITY_KEYS or k in declared}
                             out.setdefault(shadow, []).append((index, number, json.dumps(kept, ensure_ascii=False), True))
             else:
                 key = "waiver" if "waiver" in r else "id"
                 if isinstance(r.get(key), str):
                     unit = r.get("unit")
-                    part = routing.id_part.get(r[key]) or routing.part_of(unit if isinstance(unit, str) else None)
+                    part = routing.route_id(r[key], unit if isinstance(unit, str) else None)
                 for other in _crossings(r, part, routing):
                     joins.append((part, other))
         out.setdefault(part, []).append((index, number, text, False))
@@ -368,8 +378,7 @@ def _list_text(key: str, items: List[str], last: bool = False) -> str:
     return f'  "{key}": [\n' + ",\n".join("    " + item for item in items) + f"\n  ]{comma}"
 
 
-def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[List[str], str, set]],
-           order: Dict[str, int]) -> str:
+def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[List[str], str, set]]) -> str:
     """One report of the groups' reports: each group's rows of its own units, the rest summed,
     its shadows taken out of the counts."""
     rule_order = {name: i for i, name in enumerate(plan.obligations)}
@@ -409,10 +418,10 @@ def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[Lis
         for item in lists.get("unresolved_entities", []):
             row = json.loads(item)
             if routing.home.get(row["entity"], REST) in members:
-                unresolved.append((order.get(row["entity"], 0), item))
+                unresolved.append((row["entity"].encode("utf-8"), item))
         for item in lists.get("unapplied_waivers", []):
             row = json.loads(item)
-            waivers.append((order.get(row["waiver"], 0), item))
+            waivers.append((row["waiver"].encode("utf-8"), item))
         n_shadows = len(shadow_set)
         counts = dict(r["inputs"])
         counts["read"] -= n_shadows
@@ -456,7 +465,7 @@ def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Se
     byte for byte to what one engine gives. `client`: a distributed.Client (default: the
     current one). `source` is the plan's text, which each worker compiles (`name` labels it).
     `level`: the kind to
-    split at (default: the plan's finest; None when nothing splits). Raises PartitionError for
+    split at, one the plan splits at (default: the plan's finest; None when nothing splits). Raises PartitionError for
     a partition that does not fit a worker's memory (more than `memory_fraction` of its limit
     less what the worker holds already, an engine taking about six times its records' bytes)
     or whose worker kept dying."""
@@ -470,8 +479,12 @@ def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Se
         raise ValueError("mandate.dask.check needs the plan's source text: source=open(path).read()")
     if level is None:
         level = plan.partitions["finest"]
-    elif level not in {k["id"] for k in plan.kinds}:
-        raise ValueError(f"no kind '{level}' in the plan")
+    else:
+        levels = {l["kind"]: l for l in plan.partitions["levels"]}
+        if level not in levels:
+            raise ValueError(f"no kind '{level}' in the plan")
+        if not levels[level]["splits"]:
+            raise ValueError(f"the plan does not split at {level}: {levels[level]['reason']}")
     files = [os.fspath(p) for p in list(registry) + list(events)]
     for f in files:
         if not os.path.isfile(f):
@@ -502,16 +515,6 @@ def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Se
         index = block[0]
         first_lines.append(line.get(index, 1))
         line[index] = line.get(index, 1) + scan[0]
-    # First positions of waiver ids and entities, for the lists one engine keeps in arrival order.
-    order: Dict[str, int] = {}
-    position = 0
-    for block, scan in zip(blocks, scans):
-        for entity, _, _, _, n, _ in scan[1]:
-            order.setdefault(entity, position + n)
-        for event_id, _, n, _ in scan[2]:
-            order.setdefault(event_id, position + n)
-        position += scan[0] + 1
-
     # Pass 2: each block split by partition; the pieces stay on the workers.
     # A task that returns the routing, not scattered data: should a worker die, Dask can make
     # it again, and with it the pieces it held.
@@ -569,4 +572,4 @@ def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Se
         _stats["records"] = {g: evaluated[g][1] for g in groups}
         _stats["groups"] = sorted(groups.values())
         _stats["level"] = level
-    return _merge(plan, routing, {g: (groups[g], evaluated[g][0], evaluated[g][2]) for g in groups}, order)
+    return _merge(plan, routing, {g: (groups[g], evaluated[g][0], evaluated[g][2]) for g in groups})

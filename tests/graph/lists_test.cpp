@@ -4,18 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "mandate/mandate.hpp"
+#include "support/build_plan.hpp"
 
 namespace mandate {
 namespace {
 
-plan build(const std::string& text) {
-    auto compiled = compile(text, "test.mandate");
-    if (!compiled.ok()) {
-        for (const auto& d : compiled.diagnostics()) ADD_FAILURE() << headline(d);
-        std::abort();
-    }
-    return *compiled;
-}
+using testing::build;
 
 const std::string header = R"(
 plan p { timezone "+08:00" }

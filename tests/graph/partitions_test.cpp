@@ -8,18 +8,12 @@
 
 #include "mandate/graph/partitions.hpp"
 #include "mandate/mandate.hpp"
+#include "support/build_plan.hpp"
 
 namespace mandate {
 namespace {
 
-plan build(const std::string& text) {
-    auto compiled = compile(text, "test.mandate");
-    if (!compiled.ok()) {
-        for (const auto& d : compiled.diagnostics()) ADD_FAILURE() << headline(d);
-        std::abort();
-    }
-    return *compiled;
-}
+using testing::build;
 
 // county > town > village > household; staff within a village or a town.
 const std::string header = R"(

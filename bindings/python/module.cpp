@@ -10,10 +10,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 
 #include "mandate/graph/partitions.hpp"
+#include "mandate/ingest/csv.hpp"
 #include "mandate/report/report_writer.hpp"
 #include "mandate/mandate.hpp"
 
@@ -55,6 +57,9 @@ std::string utf8(py::handle s) {
 
 struct plan_handle {
     mandate::plan compiled;
+    // The text it was compiled from, and its name: what a worker elsewhere compiles it again from.
+    std::shared_ptr<const std::string> source;
+    std::string name;
 };
 
 // Compiles a rule file's text, or raises mandate.RuleError with every diagnostic rendered
@@ -79,7 +84,7 @@ plan_handle compile_source(const std::string& source, const std::string& name) {
         PyErr_SetObject(rule_error_type, error.ptr());
         throw py::error_already_set();
     }
-    return plan_handle{compiled.value()};
+    return plan_handle{compiled.value(), std::make_shared<const std::string>(source), name};
 }
 
 // Opens the file a host names (a str, bytes or os.PathLike) for reading and returns its path;
@@ -364,6 +369,9 @@ public:
         mandate::add_status s;
         if (py::isinstance<py::str>(record)) {
             s = engine.add(utf8(record), source, line);
+        } else if (py::isinstance<py::bytes>(record)) {
+            // A line as a file holds it: not valid UTF-8 is the engine's rejection, as in a file.
+            s = engine.add(std::string_view(record.cast<py::bytes>()), source, line);
         } else if (py::isinstance<py::dict>(record)) {
             const auto d = py::reinterpret_borrow<py::dict>(record);
             for (auto item : d)
@@ -376,7 +384,7 @@ public:
             else if (d.contains("id")) s = engine.add(event_of(d), source, line);
             else throw py::type_error("a record needs 'entity', 'id' (an event), 'waiver' or 'retract'");
         } else {
-            throw py::type_error("a record is a dict or a JSON str, not " + type_name(record));
+            throw py::type_error("a record is a dict, a JSON str or JSON bytes, not " + type_name(record));
         }
         raise_pending();
         return s == mandate::add_status::accepted;
@@ -508,6 +516,18 @@ PYBIND11_MODULE(_mandate, m) {
                 return out;
             },
             R"pbdoc(The outcome ids, in file order.)pbdoc")
+        .def_property_readonly("source", [](const plan_handle& p) { return *p.source; },
+                               R"pbdoc(The rule file's text the plan was compiled from.)pbdoc")
+        .def_property_readonly("name", [](const plan_handle& p) { return p.name; },
+                               R"pbdoc(The name it was compiled under (compile()'s `name`, compile_file()'s path).)pbdoc")
+        .def_property_readonly(
+            "event_types",
+            [](const plan_handle& p) {
+                std::vector<std::string> out;
+                for (const auto& t : p.compiled->model().events) out.push_back(t.id);
+                return out;
+            },
+            R"pbdoc(The event type ids, in file order.)pbdoc")
         .def("dot", [](const plan_handle& p) { return p.compiled->to_dot(); },
              R"pbdoc(The evaluation graph as Graphviz DOT text.)pbdoc")
         .def_property_readonly(
@@ -581,6 +601,51 @@ PYBIND11_MODULE(_mandate, m) {
         `mandate check PATH` evaluates, with the same revision (the SHA-256 of the file's
         bytes). Raises mandate.RuleError when the file does not compile, OSError when it cannot
         be read.
+    )pbdoc");
+
+    m.def(
+        "csv_records",
+        [](const plan_handle& p, py::object path, std::optional<std::string> type) {
+            const mandate::check::plan& model = p.compiled->model();
+            if (type && model.find_event(*type) < 0) throw py::value_error("the plan has no event type '" + *type + "'");
+            std::ifstream in;
+            const std::string file = open_input(path, in);
+            py::list out;
+            try {
+                mandate::io::csv_reader reader(in, mandate::limits{}.max_record_bytes);
+                mandate::io::csv_row row;
+                if (!reader.next(row)) return out;
+                auto where = [&](std::uint64_t line) { return file + ":" + std::to_string(line) + ": "; };
+                if (!row.error.empty()) throw py::value_error(where(row.line) + "the header row: " + row.error);
+                const std::vector<std::string> header(row.cells.begin(), row.cells.end());
+                const mandate::io::csv_layout layout(model, std::vector<std::string_view>(header.begin(), header.end()),
+                                                     type.value_or(""));
+                if (!layout.error().empty()) throw py::value_error(where(row.line) + layout.error());
+                std::string json, why;
+                while (reader.next(row)) {
+                    why = row.error;
+                    if (why.empty() && layout.to_json(row.cells, json, why))
+                        out.append(py::make_tuple(row.line, py::str(json), py::none()));
+                    else
+                        out.append(py::make_tuple(row.line, py::none(), py::str(why)));
+                }
+            } catch (const py::builtin_exception&) {
+                throw;
+            } catch (const std::runtime_error&) {
+                PyErr_SetString(PyExc_OSError, ("error reading " + file).c_str());
+                throw py::error_already_set();
+            }
+            return out;
+        },
+        py::arg("plan"), py::arg("path"), py::arg("type") = py::none(),
+        R"pbdoc(
+        Each row of a CSV file as Engine.add_csv() reads it, for a host that routes records
+        before an engine takes them (mandate.dask): a list of (line, record, reason), `line` the
+        row's first line; `record` the JSON text (str) the row stands for, which add() takes as
+        add_csv() would, or None when the row is none (cut short, a cell that does not fit its
+        column), and then `reason` says why, for add_unreadable(). Raises ValueError when
+        `type` is no event type of the plan or the header cannot be used, OSError when the file
+        cannot be read.
     )pbdoc");
 
     py::class_<report_object>(m, "Report", R"pbdoc(
@@ -762,8 +827,9 @@ PYBIND11_MODULE(_mandate, m) {
             },
             py::arg("record"), py::arg("source") = "", py::arg("line") = 0,
              R"pbdoc(
-        Adds one record: a dict of Python values (see "Python values" in docs/embedding.md) or
-        a JSON object as str. Returns True when accepted, False when rejected (the reason is in
+        Adds one record: a dict of Python values (see "Python values" in docs/embedding.md), or
+        a JSON object as str or bytes (bytes as a line of a file: not valid UTF-8 is a
+        rejection, as it is in a file). Returns True when accepted, False when rejected (the reason is in
         last_error; the record is still counted and listed in reports with `source` and `line`).
         A dict whose shape is wrong (a key that must be a str is not, a value no record can hold)
         raises TypeError or ValueError and adds nothing. Raises the first exception an on_change
@@ -851,6 +917,24 @@ PYBIND11_MODULE(_mandate, m) {
         the line it starts on. Read in blocks, like add_jsonl(). Returns the number of records
         read. Raises ValueError when `type` is no event type of the plan or the header cannot
         be used (no row is added then), OSError when the file cannot be read.
+    )pbdoc")
+        .def(
+            "add_unreadable",
+            [](py_engine& e, py::object reason, const std::string& source, std::uint64_t line) {
+                e.check_not_busy("add_unreadable");
+                if (!py::isinstance<py::str>(reason))
+                    throw py::type_error("reason must be a str, not " + type_name(reason));
+                const std::string why = utf8(reason);
+                if (why.empty()) throw py::value_error("add_unreadable needs a reason");
+                e.engine.add_unreadable(why, source, line);
+                e.raise_pending();
+            },
+            py::arg("reason"), py::arg("source") = "", py::arg("line") = 0,
+            R"pbdoc(
+        Counts a record the host could not read (its own reader could not split or decode it)
+        as rejected with `reason` (a non-empty str), listed with `source` and `line` as any
+        rejection is: every record read stays accounted for, as add_jsonl() counts a line that
+        is not JSON. The row of csv_records() that is no record goes in this way.
     )pbdoc")
         .def(
             "retract",

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <istream>
+#include <stdexcept>
 #include <thread>
 
 #include "engine_state.hpp"
@@ -112,6 +113,15 @@ add_status engine::add(std::string_view json, std::string_view source, std::uint
     const std::uint32_t source_index = impl_->st.source_index(source);
     const bool ok = impl_->parser.parse(json);
     const add_status result = impl_->add_parsed(ok, source_index, line);
+    impl_->notify();
+    return result;
+}
+
+add_status engine::add_unreadable(std::string_view reason, std::string_view source, std::uint64_t line) {
+    // The reason is listed in reports as the record's: text a report can hold.
+    if (reason.empty()) throw std::invalid_argument("add_unreadable needs a reason");
+    if (!io::is_valid_utf8(reason)) throw std::invalid_argument("add_unreadable's reason is not valid UTF-8");
+    const add_status result = impl_->add_record(nullptr, std::string(reason), impl_->st.source_index(source), line);
     impl_->notify();
     return result;
 }

@@ -78,6 +78,13 @@ class CompileTest(unittest.TestCase):
                          ["taskforce_formed", "rep_training_coverage", "mobilization_meeting", "village_monthly_activity"])
         self.assertEqual(len(plan.obligations), 29)
         self.assertEqual(plan.outcomes, ["notify_criticism", "rectification_listing", "recommend_top10"])
+        small = mandate.compile(PLAN, "c.mandate")
+        self.assertEqual(small.event_types, ["activity", "visit"])
+        # What a worker elsewhere compiles the plan again from (mandate.dask).
+        self.assertEqual((small.source, small.name), (PLAN, "c.mandate"))
+        self.assertEqual(mandate.compile(small.source, small.name).revision, small.revision)
+        self.assertEqual(mandate.compile_file(GOUTANG).source, data.decode("utf-8"))
+        self.assertEqual(mandate.compile_file(GOUTANG).name, GOUTANG)
         self.assertTrue(plan.dot().startswith("digraph"))
         self.assertEqual(repr(plan), "<mandate.Plan goutang_antifraud_2023>")
 
@@ -350,6 +357,65 @@ class AddTest(unittest.TestCase):
             engine.add_jsonl(tempfile.gettempdir())
         with self.assertRaises(TypeError):
             engine.add_jsonl(3.5)
+
+    def test_bytes_records_and_records_the_host_could_not_read(self):
+        engine = registered()
+        # JSON bytes are a record as a line of a file is: the same text as a str, a duplicate.
+        self.assertTrue(engine.add(VISIT_JSON.encode()))
+        self.assertTrue(engine.add(VISIT_JSON))
+        # Bytes that are not UTF-8: a rejection with the byte's place (the ninth), not an error.
+        self.assertFalse(engine.add(b'{"id": "\xff"}', source="feed", line=3))
+        self.assertEqual(engine.last_error, "not valid UTF-8 (byte 9 of the record)")
+        engine.add_unreadable("the message could not be decoded", source="queue", line=41)
+        report = engine.report("2023-06-01")
+        self.assertEqual(report["inputs"]["read"], 4 + 4)
+        self.assertEqual(report["inputs"]["duplicates"], 1)
+        self.assertEqual(report["inputs"]["rejected"], 2)
+        self.assertEqual(report["rejected"], [
+            {"source": "feed", "line": 3, "reason": "not valid UTF-8 (byte 9 of the record)"},
+            {"source": "queue", "line": 41, "reason": "the message could not be decoded"}])
+        with self.assertRaises(ValueError):
+            engine.add_unreadable("")
+        with self.assertRaises(TypeError):
+            engine.add_unreadable(b"cut short")
+        with self.assertRaises(TypeError):
+            engine.add(bytearray(VISIT_JSON.encode()))
+        self.assertEqual(engine.report("2023-06-01")["inputs"]["read"], 8)
+
+    def test_csv_records_are_what_add_csv_reads(self):
+        plan = mandate.compile(PLAN, "c.mandate")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "activity.csv")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write('id,time,unit,venue\na1,2023-04-03,v1,"the ""old"" hall"\n\n'
+                        'a2,someday,v1,hall\na3,2023-04-05,v2,"a hall\nover two lines"\na4,2023-04-06,v2,"open\n')
+            rows = mandate.csv_records(plan, path, "activity")
+            # Each row's first line (the blank line 3 is none); JSON as add_csv() takes it.
+            self.assertEqual([(line, reason) for line, _, reason in rows],
+                             [(2, None), (4, None), (5, None), (7, "a quoted cell is not closed")])
+            self.assertEqual(json.loads(rows[0][1]), {"type": "activity", "id": "a1", "time": "2023-04-03", "unit": "v1",
+                                                      "venue": 'the "old" hall'})
+            self.assertEqual(json.loads(rows[2][1])["venue"], "a hall\nover two lines")
+            self.assertIsNone(rows[3][1])
+            # Fed row by row, an engine ends as add_csv() leaves one.
+            whole, by_row = registered(plan), registered(plan)
+            self.assertEqual(whole.add_csv(path, type="activity"), 4)
+            for line, record, reason in rows:
+                if record is None:
+                    by_row.add_unreadable(reason, source=path, line=line)
+                else:
+                    by_row.add(record, source=path, line=line)
+            self.assertEqual(by_row.report_json("2023-05-31"), whole.report_json("2023-05-31"))
+            self.assertEqual(by_row.report("2023-05-31")["rejected"][0]["line"], 4)
+            with self.assertRaises(ValueError) as caught:
+                mandate.csv_records(plan, path, "meeting")
+            self.assertEqual(str(caught.exception), "the plan has no event type 'meeting'")
+            with self.assertRaises(ValueError) as caught:
+                mandate.csv_records(plan, path)  # no type, and no type column
+            self.assertTrue(str(caught.exception).startswith(path + ":1: the header names neither 'entity'"),
+                            str(caught.exception))
+            with self.assertRaises(FileNotFoundError):
+                mandate.csv_records(plan, os.path.join(d, "absent.csv"))
 
     def test_retract(self):
         engine = registered()

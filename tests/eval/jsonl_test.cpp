@@ -1,11 +1,13 @@
 // add_jsonl at its edges: lines longer than the window, and a CRLF line of exactly the size
 // limit wherever it falls against the reading window's boundary.
+// add_unreadable: a record a host could not read, counted as add_jsonl counts a broken line.
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "mandate/ingest/records.hpp"
 #include "mandate/mandate.hpp"
+#include "mandate/report/report_writer.hpp"
 
 namespace mandate {
 namespace {
@@ -63,6 +65,32 @@ TEST(Jsonl, ACrlfLineOfExactlyTheLimitIsAcceptedWhereverTheWindowEnds) {
         EXPECT_EQ(r.inputs.applied, 1u) << shift;
         EXPECT_EQ(r.inputs.rejected, 0u) << shift;
     }
+}
+
+TEST(Unreadable, ARecordTheHostCouldNotReadIsCountedAndListedAsAFileLineIs) {
+    // The same three records, once as a file (its second line cut short) and once from a host
+    // that read them itself and could not read the second.
+    const std::string a1 = R"({"id": "a1", "type": "activity", "time": "2023-04-05", "unit": "v1"})";
+    engine file(compiled()), host(compiled());
+    std::istringstream in(R"({"entity": "v1", "kind": "village"})" "\n{\"id\": \"a2\",\n" + a1 + "\n");
+    EXPECT_EQ(file.add_jsonl(in, "feed"), 3u);
+    EXPECT_EQ(host.add(R"({"entity": "v1", "kind": "village"})", "feed", 1), add_status::accepted);
+    EXPECT_EQ(host.add_unreadable(file.evaluate(calendar::from_ymd(2023, 5, 1)).rejected.at(0).reason, "feed", 2),
+              add_status::rejected);
+    EXPECT_EQ(host.last_error().rfind("not valid JSON", 0), 0u) << host.last_error();
+    EXPECT_EQ(host.add(a1, "feed", 3), add_status::accepted);
+    const report r = host.evaluate(calendar::from_ymd(2023, 5, 1));
+    EXPECT_EQ(r.inputs.read, 3u);
+    EXPECT_EQ(r.inputs.rejected, 1u);
+    EXPECT_EQ(r.inputs.applied, 1u);
+    ASSERT_EQ(r.rejected.size(), 1u);
+    EXPECT_EQ(r.rejected[0].source, "feed");
+    EXPECT_EQ(r.rejected[0].line, 2u);
+    EXPECT_EQ(io::to_json(r), io::to_json(file.evaluate(calendar::from_ymd(2023, 5, 1))));
+    // A reason is text a report can hold: none, or bytes that are not UTF-8, are refused.
+    EXPECT_THROW(host.add_unreadable("", "feed", 4), std::invalid_argument);
+    EXPECT_THROW(host.add_unreadable("\xff", "feed", 4), std::invalid_argument);
+    EXPECT_EQ(host.evaluate(calendar::from_ymd(2023, 5, 1)).inputs.read, 3u);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ mutable state and is used from one thread at a time. docs/embedding.md describes
 values map to record values.
 """
 
-from ._mandate import Engine, Plan, Report, RuleError, StateError, StatusChange, __version__, compile, compile_file
+from ._mandate import Engine, Plan, Report, RuleError, StateError, StatusChange, __version__, compile, compile_file, csv_records
 
 __all__ = ["Engine", "Plan", "Report", "RuleError", "StateError", "StatusChange", "__version__", "compile",
-           "compile_file"]
+           "compile_file", "csv_records"]

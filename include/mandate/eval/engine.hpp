@@ -145,6 +145,11 @@ public:
     // of each record as after add(); a subscriber that throws stops the batch there.
     batch_result add_batch(const record_binding& binding, host_batch& records, std::string_view source = "",
                            std::uint64_t first_line = 0);
+    // Counts a record the host could not read (its own reader could not split or decode it)
+    // as rejected with `reason`, listed with `source` and `line` as any rejection is: every
+    // record read stays accounted for. As add_jsonl counts a line that is not JSON. Throws
+    // std::invalid_argument when `reason` is empty or not UTF-8.
+    add_status add_unreadable(std::string_view reason, std::string_view source = "", std::uint64_t line = 0);
     // Retracts an event id, as the record {"retract": id} does.
     add_status retract(std::string_view event_id, std::string_view source = "", std::uint64_t line = 0);
     // Why the last add() or retract() rejected its record (empty when it was accepted). Valid

@@ -117,8 +117,7 @@ class DaskTest(unittest.TestCase):
 
     def check(self, **options):
         return mandate.dask.check(self.plan, registry=[self.sample.registry], events=self.sample.events,
-                                  client=self.client, source=self.source, name="goutang-towns.mandate",
-                                  block_bytes=256 << 10, **options)
+                                  client=self.client, block_bytes=256 << 10, **options)
 
     def test_the_plan_splits_at_the_town(self):
         self.assertEqual(self.plan.partitions["finest"], "town")
@@ -186,9 +185,165 @@ class DaskTest(unittest.TestCase):
             engine.add_jsonl(f)
         stats = {}
         got = mandate.dask.check(plan, registry=[self.sample.registry], events=self.sample.events, as_of="2023-12-31",
-                                 client=self.client, source=source, _stats=stats)
+                                 client=self.client, _stats=stats)
         self.assertEqual(stats["records"], {"": engine.report("2023-12-31")["inputs"]["read"]})
         self.assertEqual(got, engine.report_json("2023-12-31"))
+
+
+VILLAGE_PLAN = """plan p { timezone "+08:00" }
+phase c "c" from 2023-04-01 to 2023-06-30
+kind town "镇"
+kind village "村" within town
+kind household "户" within village
+event activity "活动" { venue: text }
+event visit "走访" { household: ref household }
+obligation monthly { each v: village  during c  every month  require count(activity of v) >= 1 }
+obligation visits { each v: village  during c  require coverage(visit.household, household within v) >= 100% }
+"""
+
+# The same, with a rule for each town: it splits at the town.
+TOWN_PLAN = VILLAGE_PLAN + \
+    "obligation town_total { each t: town  during c  every month  require count(activity of t) >= 2 }\n"
+
+
+def write(directory: str, name: str, data: bytes) -> str:
+    path = os.path.join(directory, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def one_engine(plan, files, as_of):
+    """One engine's report on the files, read as mandate check reads them."""
+    engine = mandate.Engine(plan)
+    for f in files:
+        if isinstance(f, tuple):
+            engine.add_csv(f[1], type=f[0])
+        elif f.endswith(".csv"):
+            engine.add_csv(f)
+        else:
+            engine.add_jsonl(f)
+    return engine.report_json(as_of)
+
+
+class HandMadeTest(unittest.TestCase):
+    """Small records written by hand, for what the generated towns do not hold: a plan split
+    at the village, below the towns (sent to each village's engine as shadows); CSV files; a
+    unit that moves cleanly and one whose highest version is in conflict; a line that is not
+    UTF-8; a town inside a town."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        d = cls.tmp.name
+        # T1 carries a field its kind does not declare; T2's version 1 gives `name` twice.
+        cls.towns = write(d, "towns.jsonl",
+                          '{"entity": "T1", "kind": "town", "name": "一镇", "mayor": "x"}\n'
+                          '{"entity": "T2", "kind": "town", "name": "T2"}\n'
+                          '{"entity": "T2", "kind": "town", "name": "T2b", "name": "T2c", "version": 1}\n'.encode())
+        # Each village row has a `leader` its kind does not declare.
+        cls.villages = write(d, "villages.csv", b"entity,kind,parent,name,leader\n"
+                             b"V1,village,T1,v1,a\nV2,village,T1,v2,b\nV3,village,T2,v3,c\nV4,village,T2,v4,d\n")
+        # H2 moves from V1 to V2 (version 1 stands). H3's two versions 1 differ: both are
+        # rejected, and its version 0 (under V3) stands.
+        cls.households = write(d, "households.jsonl",
+                               b'{"entity": "H1", "kind": "household", "parent": "V1"}\n'
+                               b'{"entity": "H2", "kind": "household", "parent": "V1"}\n'
+                               b'{"entity": "H2", "kind": "household", "parent": "V2", "version": 1}\n'
+                               b'{"entity": "H3", "kind": "household", "parent": "V3"}\n'
+                               b'{"entity": "H3", "kind": "household", "parent": "V4", "name": "a", "version": 1}\n'
+                               b'{"entity": "H3", "kind": "household", "parent": "V4", "name": "b", "version": 1}\n')
+        cls.events = write(d, "events.jsonl",
+                           b'{"id": "e1", "type": "activity", "time": "2023-04-03", "unit": "V1", "venue": "hall"}\n'
+                           b'{"id": "e2", "type": "activity", "time": "2023-05-03", "unit": "V2", "venue": "hall"}\n'
+                           b'{"id": "e3", "type": "activity", "time": "2023-04-05", "unit": "V3", "venue": "hall"}\n'
+                           b'{"id": "e4", "type": "activity", "time": "2023-06-05", "unit": "V4", "venue": "hall"}\n'
+                           b'{"id": "e5", "type": "visit", "time": "2023-05-10", "unit": "V2", "household": "H2"}\n'
+                           b'{"id": "e6", "type": "visit", "time": "2023-05-11", "unit": "V3", "household": "H3"}\n'
+                           b'{"id": "e7", "type": "activity", "time": "2023-04-02", "unit": "V1", "venue": "\xff"}\n')
+        # Activities as CSV: one good row, one with a time that is none, one cut short.
+        cls.activity = write(d, "activity.csv", b"id,time,unit,venue\n"
+                             b"e8,2023-05-08,V4,square\ne10,someday,V1,square\ne9,2023-05-03,V1,\"unclosed\n")
+        cls.cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        cls.client = Client(cls.cluster)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+        cls.cluster.close()
+        cls.tmp.cleanup()
+
+    def test_split_at_the_village_with_csv_moves_and_shadows(self):
+        plan = mandate.compile(VILLAGE_PLAN, "village.mandate")
+        self.assertEqual(plan.partitions["finest"], "village")
+        registry = [self.towns, self.villages, self.households]
+        stats = {}
+        got = mandate.dask.check(plan, registry=registry, events=[self.events, "activity=" + self.activity],
+                                 as_of="2023-06-30", client=self.client, _stats=stats)
+        self.assertEqual(got, one_engine(plan, registry + [self.events, ("activity", self.activity)], "2023-06-30"))
+        # The tuple form names the CSV file's type as "TYPE=FILE" does.
+        self.assertEqual(got, mandate.dask.check(plan, registry=registry, events=[self.events, ("activity", self.activity)],
+                                                 as_of="2023-06-30", client=self.client))
+        report = json.loads(got)
+        # 3 towns + 4 villages + 6 households + 7 event lines + 3 CSV rows; the entities less the
+        # three rejected (T2's version 1, H3's two versions 1); e1-e6 and e8 applied.
+        self.assertEqual(report["inputs"], {"read": 23, "entities": 10, "applied": 7, "duplicates": 0, "retracted": 0,
+                                            "retractions": 0, "unresolved": 0, "rejected": 6, "waivers": 0})
+        self.assertEqual([(os.path.basename(r["source"]), r["line"], r["reason"]) for r in report["rejected"]], [
+            ("activity.csv", 3, "field 'time' must be a date or a date-time like 2023-04-15T09:30:00+08:00, not 'someday'"),
+            ("activity.csv", 4, "a quoted cell is not closed"),
+            ("events.jsonl", 7, "not valid UTF-8 (byte 80 of the record)"),
+            ("households.jsonl", 5, "entity 'H3' version 1 is in conflict: records with this version differ"),
+            ("households.jsonl", 6, "entity 'H3' version 1 is in conflict: records with this version differ"),
+            ("towns.jsonl", 3, "duplicate key 'name'")])
+        # T1 reached the engines of V1 and V2 as a shadow: its `mayor` still counts once.
+        self.assertEqual(report["ignored_fields"], [{"kind": "town", "field": "mayor", "records": 1},
+                                                    {"kind": "village", "field": "leader", "records": 4}])
+        # Coverage of households: H1 alone under V1 (H2 moved to V2, and was visited there);
+        # H3 under V3, where its version 0 stands.
+        coverage = {r["unit"]: r["evidence"]["coverage"] for r in report["results"] if r["obligation"] == "visits"}
+        self.assertEqual(coverage["V1"], {"covered": 0, "of": 1, "missing": ["H1"]})
+        self.assertEqual(coverage["V2"], {"covered": 1, "of": 1, "missing": []})
+        self.assertEqual(coverage["V3"], {"covered": 1, "of": 1, "missing": []})
+        # H2's move is certain: V1 and V2 stay apart. H3's highest version is in conflict, so
+        # the villages its versions name (V3, V4) are evaluated by one engine. The towns and the
+        # lines that are no record are the rest.
+        self.assertEqual(stats["groups"], [[""], ["V1"], ["V2"], ["V3", "V4"]])
+
+    def test_a_town_inside_a_town_goes_with_the_outer_one(self):
+        # T2 lies inside T1 (a kind without `within` takes any parent): T1's total counts V2's
+        # activity, so T2 goes to T1's partition. T3 stands alone.
+        d = self.tmp.name
+        registry = write(d, "nested.jsonl",
+                         b'{"entity": "T1", "kind": "town"}\n{"entity": "T2", "kind": "town", "parent": "T1"}\n'
+                         b'{"entity": "T3", "kind": "town"}\n{"entity": "V1", "kind": "village", "parent": "T1"}\n'
+                         b'{"entity": "V2", "kind": "village", "parent": "T2"}\n'
+                         b'{"entity": "V3", "kind": "village", "parent": "T3"}\n')
+        # A CSV file with a type column.
+        events = write(d, "nested-events.csv", b"id,type,time,unit,venue\n"
+                       b"a1,activity,2023-04-03,V1,hall\na2,activity,2023-04-04,V2,hall\n"
+                       b"a3,activity,2023-04-05,V3,hall\n")
+        plan = mandate.compile(TOWN_PLAN, "town.mandate")
+        self.assertEqual(plan.partitions["finest"], "town")
+        stats = {}
+        got = mandate.dask.check(plan, registry=[registry], events=[events], as_of="2023-04-30", client=self.client, _stats=stats)
+        self.assertEqual(got, one_engine(plan, [registry, events], "2023-04-30"))
+        totals = {r["unit"]: r["value"] for r in json.loads(got)["results"] if r["obligation"] == "town_total"}
+        self.assertEqual(totals, {"T1": 2, "T2": 1, "T3": 1})
+        # Nothing lies outside the towns: there is no rest.
+        self.assertEqual(stats["groups"], [["T1"], ["T3"]])
+
+    def test_what_cannot_be_read_is_refused_before_anything_runs(self):
+        plan = mandate.compile(VILLAGE_PLAN, "village.mandate")
+        gz = write(self.tmp.name, "events.jsonl.gz", b"\x1f\x8b\x08\x00rest")
+        with self.assertRaises(ValueError) as caught:
+            mandate.dask.check(plan, events=[gz], client=self.client)
+        self.assertEqual(str(caught.exception), f"{gz} is compressed: mandate.dask reads plain files (decompress it first)")
+        with self.assertRaises(ValueError) as caught:
+            mandate.dask.check(plan, events=[("meeting", self.activity)], client=self.client)
+        self.assertIn("the plan has no event type 'meeting'", str(caught.exception))
+        with self.assertRaises(FileNotFoundError):
+            mandate.dask.check(plan, events=[os.path.join(self.tmp.name, "absent.jsonl")], client=self.client)
 
 
 class MemoryTest(unittest.TestCase):
@@ -205,7 +360,7 @@ class MemoryTest(unittest.TestCase):
                               dashboard_address=None) as cluster, Client(cluster) as client:
                 with self.assertRaises(mandate.dask.PartitionError) as caught:
                     mandate.dask.check(plan, registry=[registry], events=[events], as_of="2023-12-31",
-                                       client=client, source=source, block_bytes=1 << 20)
+                                       client=client, block_bytes=1 << 20)
         message = str(caught.exception)
         self.assertTrue(message.startswith("partition t1-goutang holds "), message)
         self.assertIn("more than a worker's memory limit of 150 MB allows", message)

@@ -4,7 +4,8 @@
     from distributed import Client, LocalCluster
     with LocalCluster(n_workers=2) as cluster, Client(cluster) as client:
         plan = mandate.compile_file("plan.mandate")
-        text = mandate.dask.check(plan, registry=["registry.jsonl"], events=["events.jsonl"],
+        text = mandate.dask.check(plan, registry=["registry.jsonl", "units.csv"],
+                                  events=["events.jsonl", "activity=activity.csv"],
                                   as_of="2023-12-31", client=client)
 
 The plan's partition level (``plan.partitions["finest"]``, ``mandate graph --partitions``)
@@ -14,22 +15,30 @@ events, is one partition, evaluated by one engine on a worker; what lies under n
 partition, "". The partial reports merge into the report one engine gives on the same records,
 byte for byte (the mandate.report/1 JSON text).
 
-How records are routed, in two passes over blocks of the files (Dask tasks; no task reads a
-whole file, and each engine gets only its partition's records):
+How records are routed, in two passes over blocks of the files (Dask tasks; each engine gets
+only its partition's records):
 
 1. Each block is scanned for entity records (id, kind, parent, version) and event and waiver
-   ids with their unit. The client then places every unit by its standing version (the
-   highest): under the unit of the partition kind its parents lead to. An event or a waiver
-   goes where its id was first seen: a second copy, or a conflicting one, reaches the engine
-   that judged the first, whatever unit it names; a retraction goes where its id is.
-2. Each block is split by partition. The units above a partition's unit (its ancestors) are
-   sent to it too, as shadows: counted once in the merged report, their rows and rejections
-   taken from their own partition only.
+   ids with their unit. The client then places every unit by its standing version: under the
+   outermost unit of the partition kind its parents lead to. A unit whose versions would put
+   it in different partitions has its records judged as an engine judges them; where the
+   version that stands is not certain (two records of the highest version differ), the
+   partitions its versions lead to are evaluated together. An event or a waiver goes where its
+   id was first seen: a second copy, or a conflicting one, reaches the engine that judged the
+   first, whatever unit it names; a retraction goes where its id is.
+2. Each block is split by partition. The units above a partition's unit (its ancestors, by
+   every version) are sent to it too, as shadows, as their files hold them: counted once in
+   the merged report, their rows, rejections and ignored fields taken from their own
+   partition only.
 
 A record naming units of two partitions (an event of one whose ref field names a unit of
 another: a village that moved to another town, named by its old town's training record) joins
-them: they are evaluated together by one engine. Limits: JSON Lines files only (plain, not
-compressed).
+them: they are evaluated together by one engine.
+
+Files are JSON Lines, split into blocks of `block_bytes`, or CSV (FILE.csv; the events of one
+type as ("TYPE", FILE) or "TYPE=FILE", as the command line takes them), read whole by one task
+each: where a CSV row begins depends on every quote before it. Compressed files are refused;
+CSV files are read as UTF-8 (the command line's --encoding has no counterpart here).
 """
 import datetime
 import json
@@ -40,7 +49,6 @@ import mandate
 
 __all__ = ["check", "PartitionError"]
 
-ENTITY_KEYS = ("entity", "kind", "parent", "name", "since", "until", "version")
 REST = ""  # the partition of what lies under no unit of the partition kind
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -54,11 +62,43 @@ class PartitionError(RuntimeError):
 # ---------------------------------------------------------------------------------- reading
 
 
-def _blocks(files: Sequence[str], block_bytes: int) -> List[Tuple[int, str, int, int]]:
-    """(file index, path, start, end) byte ranges that begin and end at line boundaries."""
+COMPRESSED = (b"\x1f\x8b", b"\x28\xb5\x2f\xfd")  # gzip, zstd
+
+
+class _File:
+    """One record file as `mandate check` names it: JSON Lines, or CSV (FILE.csv, or the
+    events of one type: ("TYPE", FILE) or "TYPE=FILE")."""
+
+    def __init__(self, spec: Union[PathLike, Tuple[str, PathLike]], plan: "mandate.Plan"):
+        self.type: Optional[str] = None
+        if isinstance(spec, tuple):
+            self.type, path = spec[0], os.fspath(spec[1])
+        else:
+            path = os.fspath(spec)
+            head, eq, tail = path.partition("=")
+            if eq and head.isidentifier() and head.isascii() and not os.path.exists(path):
+                self.type, path = head, tail
+        if self.type is not None and self.type not in plan.event_types:
+            raise ValueError(f"the plan has no event type '{self.type}' (in {spec!r})")
+        self.path = path
+        self.csv = self.type is not None or path.lower().endswith(".csv")
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"cannot read {path}")
+        with open(path, "rb") as f:
+            if f.read(4).startswith(COMPRESSED):
+                raise ValueError(f"{path} is compressed: mandate.dask reads plain files (decompress it first)")
+
+
+def _blocks(files: Sequence[_File], block_bytes: int) -> List[tuple]:
+    """(file index, path, start, end, csv, type) byte ranges that begin and end at line
+    boundaries. A CSV file is one block: where its rows begin depends on every quote before."""
     out = []
-    for index, path in enumerate(files):
+    for index, file in enumerate(files):
+        path = file.path
         size = os.path.getsize(path)
+        if file.csv:
+            out.append((index, path, 0, size, True, file.type))
+            continue
         start = 0
         with open(path, "rb") as f:
             while start < size:
@@ -67,10 +107,10 @@ def _blocks(files: Sequence[str], block_bytes: int) -> List[Tuple[int, str, int,
                     f.seek(end)
                     rest = f.readline()
                     end += len(rest)
-                out.append((index, path, start, end))
+                out.append((index, path, start, end, False, None))
                 start = end
         if size == 0:
-            out.append((index, path, 0, 0))
+            out.append((index, path, 0, 0, False, None))
     return out
 
 
@@ -92,58 +132,180 @@ def _is_blank(line: bytes) -> bool:
     return not line.strip(b" \t")
 
 
-def _record(line: bytes) -> Optional[dict]:
+_decode = json.JSONDecoder().decode
+
+
+def _record(line: Union[bytes, str]) -> Optional[dict]:
+    """The record a line holds, or None (not UTF-8, not JSON, not an object)."""
     try:
-        value = json.loads(line)
+        value = _decode(line.decode("utf-8") if isinstance(line, bytes) else line)
     except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
 
-def _scan(block: Tuple[int, str, int, int]) -> Tuple[int, list, list, list, Tuple[int, int]]:
-    """Pass 1 over a block: its line count; its entity records (id, kind, parent, version,
-    line, bytes); its event and waiver ids with their unit (id, unit, line, bytes); its
-    retractions (id, bytes); and the records and bytes of the rest (lines that are no record)."""
-    index, path, start, end = block
+def _items(block: tuple, source: str, name: str) -> Tuple[int, list]:
+    """A block's lines, and its records as (line, payload, record, reason): a JSON Lines
+    block's lines (numbered from 0 in the block) as bytes; a CSV file's rows (numbered by the
+    line they start on) as the JSON text each stands for, or, for a row that is none, the
+    reason (payload and record None)."""
+    index, path, start, end, csv, type_ = block
+    if csv:
+        rows = mandate.csv_records(_compiled(source, name), path, type_)
+        return 0, [(line, text, _record(text) if text is not None else None, reason) for line, text, reason in rows]
     lines = _lines(path, start, end)
-    entities, ids, retracted = [], [], []
+    return len(lines), [(n, line, _record(line), None) for n, line in enumerate(lines) if not _is_blank(line)]
+
+
+SKIP_KEYS = frozenset(("id", "type", "time", "waiver", "obligation", "period", "extend_to", "excuse", "reason", "approved_by"))
+
+
+def _texts(r: dict) -> tuple:
+    """The texts (and text members of sets) of a record that may name a unit: its unit, a ref
+    field, or by chance a text field (which only joins partitions needlessly)."""
+    out = [value for key, value in r.items() if type(value) is str and key not in SKIP_KEYS]
+    for key, value in r.items():
+        if type(value) is list and key not in SKIP_KEYS:
+            out.extend(v for v in value if type(v) is str)
+    return tuple(out)
+
+
+def _scan(block: tuple, source: str, name: str) -> Tuple[tuple, list]:
+    """Pass 1 over a block, parsing each record once. Returns what the client gathers: its line
+    count; its entity records (id, kind, parent, version, line, bytes); its event and waiver ids
+    with their unit (id, unit, line, bytes); its retractions (id, bytes); the records and bytes
+    of the rest (lines that are no record). And what stays on the worker for pass 2, a fact a
+    record: (line, payload, reason, what, key, unit, texts), `what` "r" (a retraction of
+    `key`), "e" (an entity record of `key`), "i" (an event or waiver with id `key`), "-" (no
+    record); `payload` None for a JSON line (pass 2 reads the block again, not holding it)."""
+    count, items = _items(block, source, name)
+    csv = block[4]
+    entities, ids, retracted, facts = [], [], [], []
     rest = [0, 0]
-    for n, line in enumerate(lines):
-        if _is_blank(line):
-            continue
-        r = _record(line)
-        if r is not None and "retract" in r and isinstance(r["retract"], str):
-            retracted.append((r["retract"], len(line)))
-        elif r is not None and "retract" not in r and "entity" in r and isinstance(r["entity"], str):
-            version = r.get("version", 0)
-            entities.append((r["entity"], r.get("kind"), r.get("parent"),
-                             version if isinstance(version, int) and not isinstance(version, bool) else 0, n, len(line)))
-        elif r is not None and "retract" not in r and "entity" not in r and \
-                isinstance(r.get("waiver" if "waiver" in r else "id"), str):
-            unit = r.get("unit")
-            ids.append((r["waiver" if "waiver" in r else "id"], unit if isinstance(unit, str) else None, n, len(line)))
-        else:
+    for n, payload, r, reason in items:
+        size = len(payload) if payload is not None else 0
+        kept = payload if csv else None
+        if r is None:
             rest[0] += 1
-            rest[1] += len(line)
-    return len(lines), entities, ids, retracted, tuple(rest)
+            rest[1] += size
+            facts.append((n, kept, reason, "-", None, None, ()))
+        elif "retract" in r:
+            target = r["retract"]
+            if isinstance(target, str):
+                retracted.append((target, size))
+            else:
+                rest[0] += 1
+                rest[1] += size
+            facts.append((n, kept, reason, "r", target if isinstance(target, str) else None, None, ()))
+        elif "entity" in r:
+            entity = r["entity"]
+            if isinstance(entity, str):
+                version = r.get("version", 0)
+                entities.append((entity, r.get("kind"), r.get("parent"),
+                                 version if isinstance(version, int) and not isinstance(version, bool) else 0, n, size))
+            else:
+                rest[0] += 1
+                rest[1] += size
+            facts.append((n, kept, reason, "e", entity if isinstance(entity, str) else None, None, ()))
+        else:
+            key = r.get("waiver" if "waiver" in r else "id")
+            unit = r.get("unit")
+            unit = unit if isinstance(unit, str) else None
+            if isinstance(key, str):
+                ids.append((key, unit, n, size))
+            else:
+                key = None
+                rest[0] += 1
+                rest[1] += size
+            facts.append((n, kept, reason, "i", key, unit, _texts(r)))
+    return (count, entities, ids, retracted, tuple(rest)), facts
+
+
+def _check_entities(block: tuple, source: str, name: str, wanted: set) -> List[tuple]:
+    """The records of the units in `wanted`, for _Routing.settle: (entity, version, ok, text,
+    kind, parent), `ok` whether an engine takes the record on its own (a record rejected for
+    its own content takes no part in choosing the standing version), `text` its keys and
+    values to compare versions by."""
+    plan = _compiled(source, name)
+    out = []
+    for _, payload, r, _ in _items(block, source, name)[1]:
+        if r is not None and "retract" not in r and isinstance(r.get("entity"), str) and r["entity"] in wanted:
+            version = r.get("version", 0)
+            version = version if isinstance(version, int) and not isinstance(version, bool) else 0
+            ok = mandate.Engine(plan).add(payload)
+            out.append((r["entity"], version, ok, json.dumps(r, sort_keys=True, ensure_ascii=False), r.get("kind"),
+                        r.get("parent")))
+    return out
 
 
 class _Routing:
-    """Where each unit and each id goes; what each partition receives as shadows."""
+    """Where each unit and each id goes; what each partition receives as shadows; which
+    partitions must be evaluated together whatever the records say."""
 
     def __init__(self, plan: "mandate.Plan", level: Optional[str], scans: List[tuple]):
+        """The first half, from pass 1's scans: each entity's versions, and the units whose
+        versions would put them in different partitions (`moving`), whose records settle()
+        must be told about before the rest is worked out."""
         self.level = level
+        self.scans = scans
+        self.within = {k["id"]: set(k["parents"]) for k in plan.kinds}
         # The standing version of each entity: the highest version; of equal ones, the first.
         standing: Dict[str, tuple] = {}
+        self.versions: Dict[str, List[tuple]] = {}
         for _, entities, _, _, _ in scans:
             for entity, kind, parent, version, _, _ in entities:
                 if entity not in standing or version > standing[entity][2]:
                     standing[entity] = (kind, parent, version)
+                self.versions.setdefault(entity, []).append((kind, parent))
         self.standing = standing
+        self.moving = {entity for entity, versions in self.versions.items()
+                       if len({self._placed(entity, kind, parent) for kind, parent in versions} - {REST}) > 1}
+
+    def _placed(self, entity: str, kind: Any, parent: Any) -> str:
+        """Where a version of `entity` (its kind and parent) would put it."""
+        return entity if kind == self.level else self._place(parent)
+
+    def settle(self, checked: List[tuple]) -> None:
+        """The second half. `checked`: the moving units' records, each (entity, version, ok,
+        text), `ok` as an engine takes the record alone, `text` its keys and values. A moving
+        unit stands where an engine stands it: on its highest version that is accepted and
+        agrees, under a parent of a kind it may be within. Where that is not certain (two
+        records of its highest version differ: the engine stands on a lower one; its parent's
+        kind is not allowed), every partition its versions lead to is evaluated by one engine."""
+        records: Dict[str, List[tuple]] = {}
+        for entity, version, ok, text, kind, parent in checked:
+            if ok:
+                records.setdefault(entity, []).append((version, text, kind, parent))
+        contested = set()
+        for entity in self.moving:
+            ok = records.get(entity, [])
+            top = max((r[0] for r in ok), default=None)
+            at_top = [r for r in ok if r[0] == top]
+            if not at_top or len({r[1] for r in at_top}) > 1:
+                contested.add(entity)
+                continue
+            _, _, kind, parent = at_top[0]
+            self.standing[entity] = (kind, parent, top)
+        for entity in self.moving - contested:
+            kind, parent, _ = self.standing[entity]
+            allowed = self.within.get(kind, set())
+            above = self.standing.get(parent) if isinstance(parent, str) else None
+            if allowed and above is not None and above[0] not in allowed:
+                contested.add(entity)
         self.home: Dict[str, str] = {}
-        for entity in standing:
+        for entity in self.standing:
             self.home[entity] = self._place(entity)
-        # Ancestors of each partition's unit, sent to it as shadows.
+        # Partitions one engine must evaluate together: a contested unit's home and where
+        # another of its versions would put it.
+        self.joins = set()
+        for entity in sorted(contested):
+            for kind, parent in self.versions[entity]:
+                other = self._placed(entity, kind, parent)
+                if other not in (REST, self.home[entity]) and self.home.get(other) == other:
+                    self.joins.add((self.home[entity], other))
+        scans = self.scans
+        del self.scans
+        # Ancestors of each partition's unit, by any of their versions, sent to it as shadows.
         self.shadow_to: Dict[str, List[str]] = {}
         for entity, part in self.home.items():
             if part != REST and part == entity:
@@ -182,8 +344,6 @@ class _Routing:
                 entry = self.sizes.setdefault(REST, [0, 0])
                 entry[0] += rest[0]
                 entry[1] += rest[1]
-        kinds = {k["id"]: k for k in plan.kinds}
-        self.fields = {k: set(v["fields"]) for k, v in kinds.items()}
 
     def part_of(self, unit: Optional[str]) -> str:
         return self.home.get(unit, REST) if unit is not None else REST
@@ -194,26 +354,31 @@ class _Routing:
         return part if part is not None else self.part_of(unit)
 
     def _ancestors(self, entity: str) -> List[str]:
+        """Every unit above `entity` by the parents of any version of it and of them."""
         out, seen = [], {entity}
-        parent = self.standing[entity][1]
-        while isinstance(parent, str) and parent in self.standing and parent not in seen:
-            out.append(parent)
-            seen.add(parent)
-            parent = self.standing[parent][1]
+        todo = [entity]
+        while todo:
+            for _, parent in self.versions.get(todo.pop(), ()):
+                if isinstance(parent, str) and parent in self.standing and parent not in seen:
+                    out.append(parent)
+                    seen.add(parent)
+                    todo.append(parent)
         return out
 
-    def _place(self, entity: str) -> str:
-        """The unit of the partition kind at or above `entity`, or REST."""
+    def _place(self, entity: Optional[str]) -> str:
+        """The outermost unit of the partition kind at or above `entity` (a kind without
+        `within` may lie under a unit of its own kind: the outer one reads the inner one's
+        units), or REST."""
         if self.level is None:
             return REST
-        seen = set()
+        seen, found = set(), REST
         while isinstance(entity, str) and entity in self.standing and entity not in seen:
             kind, parent, _ = self.standing[entity]
             if kind == self.level:
-                return entity
+                found = entity
             seen.add(entity)
             entity = parent
-        return REST
+        return found
 
     def partitions(self) -> List[str]:
         parts = {REST}
@@ -221,22 +386,13 @@ class _Routing:
         return sorted(parts)
 
 
-SKIP_KEYS = ("id", "type", "time", "waiver", "obligation", "period", "extend_to", "excuse", "reason", "approved_by")
-
-
-def _crossings(r: dict, part: str, routing: _Routing) -> set:
-    """The partitions, other than `part`, of the units a record names: its unit, and any text
-    (or set member) equal to a unit's id — a ref field, or by chance a text field, which only
-    joins partitions needlessly."""
+def _crossings(texts: tuple, part: str, routing: "_Routing") -> set:
+    """The partitions, other than `part`, of the units a record's texts name."""
     found = set()
-    for key, value in r.items():
-        if key in SKIP_KEYS:
-            continue
-        for v in value if isinstance(value, list) else (value,):
-            if isinstance(v, str):
-                home = routing.home.get(v)
-                if home is not None and home != part:
-                    found.add(home)
+    for v in texts:
+        home = routing.home.get(v)
+        if home is not None and home != part:
+            found.add(home)
     return found
 
 
@@ -244,41 +400,38 @@ def _identity(x):
     return x
 
 
-def _route(block: Tuple[int, str, int, int], first_line: int, routing: _Routing) -> Tuple[Dict[str, list], list]:
-    """Pass 2 over a block: its records by partition, each (file index, line, text, shadow);
-    and the pairs of partitions a record joins (an event in one naming a unit of another)."""
-    index, path, start, end = block
+def _first(x):
+    return x[0]
+
+
+def _route(block: tuple, first_line: int, routing: _Routing, scanned: Tuple[tuple, list]) -> Tuple[Dict[str, list], list]:
+    """Pass 2 over a block, from its facts of pass 1: its records by partition, each (file
+    index, line, payload, shadow, reason) with the payload as the file holds it (a JSON line's
+    bytes, a CSV row's JSON text), a shadow's too; and the pairs of partitions a record joins
+    (an event in one naming a unit of another)."""
+    index, path, start, end, csv, _ = block
+    lines = None if csv else _lines(path, start, end)
     out: Dict[str, list] = {}
     joins = []
-    for n, line in enumerate(_lines(path, start, end)):
-        if _is_blank(line):
-            continue
+    for n, payload, reason, what, key, unit, texts in scanned[1]:
+        if lines is not None:
+            payload = lines[n]
         number = first_line + n
-        text = line.decode("utf-8", errors="surrogateescape")
-        r = _record(line)
         part = REST
-        if r is not None:
-            if "retract" in r:
-                target = r["retract"]
-                part = routing.id_part.get(target, REST) if isinstance(target, str) else REST
-            elif "entity" in r:
-                entity = r["entity"]
-                if isinstance(entity, str):
-                    part = routing.home.get(entity, REST)
-                    for shadow in routing.shadow_to.get(entity, ()):
-                        if shadow != part:
-                            kind = r.get("kind")
-                            declared = routing.fields.get(kind, ()) if isinstance(kind, str) else ()
-                            kept = {k: v for k, v in r.items() if k in ENTITY_KEYS or k in declared}
-                            out.setdefault(shadow, []).append((index, number, json.dumps(kept, ensure_ascii=False), True))
-            else:
-                key = "waiver" if "waiver" in r else "id"
-                if isinstance(r.get(key), str):
-                    unit = r.get("unit")
-                    part = routing.route_id(r[key], unit if isinstance(unit, str) else None)
-                for other in _crossings(r, part, routing):
-                    joins.append((part, other))
-        out.setdefault(part, []).append((index, number, text, False))
+        if what == "r":
+            part = routing.id_part.get(key, REST) if key is not None else REST
+        elif what == "e":
+            if key is not None:
+                part = routing.home.get(key, REST)
+                for shadow in routing.shadow_to.get(key, ()):
+                    if shadow != part:
+                        out.setdefault(shadow, []).append((index, number, payload, True, None))
+        elif what == "i":
+            if key is not None:
+                part = routing.route_id(key, unit)
+            for other in _crossings(texts, part, routing):
+                joins.append((part, other))
+        out.setdefault(part, []).append((index, number, payload, False, reason))
     return out, joins
 
 
@@ -294,21 +447,27 @@ def _compiled(source: str, name: str) -> "mandate.Plan":
     return _plans[key]
 
 
-def _engine(source: str, name: str, files: Sequence[str], pieces: Iterable[list]) -> Tuple["mandate.Engine", set, int]:
+def _engine(source: str, name: str, files: Sequence[str], pieces: Iterable[list]) -> Tuple["mandate.Engine", "mandate.Engine", set, int]:
     """An engine fed a group's records in the order of the files; a shadow of a record the
-    group holds itself, or a second shadow of one record, is left out. Returns the engine, the
-    (source, line) of the shadows it was given, and how many of its own records it read."""
+    group holds itself, or a second shadow of one record, is left out. Returns the engine; an
+    engine fed the shadows alone (their ignored fields, counted at home, come out of the
+    merged counts); the (source, line) of the shadows; how many of its own records it read."""
     records = sorted((r for piece in pieces for r in piece), key=lambda r: (r[0], r[1], r[3]))
     own = {(r[0], r[1]) for r in records if not r[3]}
-    engine = mandate.Engine(_compiled(source, name))
+    plan = _compiled(source, name)
+    engine, ghosts = mandate.Engine(plan), mandate.Engine(plan)
     shadows = set()
-    for index, line, text, shadow in records:
+    for index, line, payload, shadow, reason in records:
         if shadow:
             if (index, line) in own or (files[index], line) in shadows:
                 continue
             shadows.add((files[index], line))
-        engine.add(text, source=files[index], line=line)
-    return engine, shadows, len(own)
+            ghosts.add(payload, source=files[index], line=line)
+        if reason is not None:
+            engine.add_unreadable(reason, source=files[index], line=line)
+        else:
+            engine.add(payload, source=files[index], line=line)
+    return engine, ghosts, shadows, len(own)
 
 
 def _latest(source: str, name: str, files: Sequence[str], part: str, kill: Optional[Tuple[str, str]],
@@ -320,11 +479,13 @@ def _latest(source: str, name: str, files: Sequence[str], part: str, kill: Optio
 
 
 def _evaluate(source: str, name: str, files: Sequence[str], part: str, as_of: str,
-              kill: Optional[Tuple[str, str]], *pieces: list) -> Tuple[str, int, set]:
-    """One group's report as of `as_of`, as JSON text; how many records it read; the shadows."""
+              kill: Optional[Tuple[str, str]], *pieces: list) -> Tuple[str, int, set, list]:
+    """One group's report as of `as_of`, as JSON text; how many records it read; the shadows;
+    the shadows' ignored fields."""
     _maybe_die(part, kill)
-    engine, shadows, own = _engine(source, name, files, pieces)
-    return engine.report_json(as_of), own, shadows
+    engine, ghosts, shadows, own = _engine(source, name, files, pieces)
+    ignored = ghosts.report(as_of)["ignored_fields"] if shadows else []
+    return engine.report_json(as_of), own, shadows, ignored
 
 
 def _maybe_die(part: str, kill: Optional[Tuple[str, str]]) -> None:
@@ -378,16 +539,21 @@ def _list_text(key: str, items: List[str], last: bool = False) -> str:
     return f'  "{key}": [\n' + ",\n".join("    " + item for item in items) + f"\n  ]{comma}"
 
 
-def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[List[str], str, set]]) -> str:
+def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[List[str], str, set, list]]) -> str:
     """One report of the groups' reports: each group's rows of its own units, the rest summed,
-    its shadows taken out of the counts."""
+    its shadows taken out of the counts (and their ignored fields, counted at home)."""
     rule_order = {name: i for i, name in enumerate(plan.obligations)}
     outcome_order = {name: i for i, name in enumerate(plan.outcomes)}
     results, outcomes, rejected, unresolved, waivers = [], [], [], [], []
     ignored: Dict[Tuple[str, str, str], int] = {}
     inputs: Dict[str, int] = {}
     header, title = None, None
-    for members, text, shadow_set in reports.values():
+    def ignore(row: dict, sign: int) -> None:
+        kind = "kind" in row
+        key = ("kind" if kind else "type", row["kind" if kind else "type"], row["field"])
+        ignored[key] = ignored.get(key, 0) + sign * row["records"]
+
+    for members, text, shadow_set, shadow_ignored in reports.values():
         r = _split_report(text)
         header, title = header or r["header"], title or r["title"]
         lists = r["lists"]
@@ -411,10 +577,9 @@ def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[Lis
                 continue
             rejected.append(((row["source"], row["line"], row["reason"]), item))
         for item in lists.get("ignored_fields", []):
-            row = json.loads(item)
-            kind = "kind" in row
-            key = ("kind" if kind else "type", row["kind" if kind else "type"], row["field"])
-            ignored[key] = ignored.get(key, 0) + row["records"]
+            ignore(json.loads(item), 1)
+        for row in shadow_ignored:
+            ignore(row, -1)
         for item in lists.get("unresolved_entities", []):
             row = json.loads(item)
             if routing.home.get(row["entity"], REST) in members:
@@ -436,6 +601,8 @@ def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[Lis
     waivers.sort(key=lambda x: x[0])
     ignored_items = []
     for (which, name, field), count in sorted(ignored.items(), key=lambda kv: (kv[0][1].encode(), kv[0][2].encode())):
+        if count == 0:
+            continue
         ignored_items.append(json.dumps({which: name, "field": field, "records": count}, ensure_ascii=False))
     out = ["{"] + header
     out.append(_list_text("results", [x[1] for x in results]))
@@ -454,19 +621,20 @@ def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[Lis
 # ---------------------------------------------------------------------------------- the run
 
 
-def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Sequence[PathLike] = (),
-          as_of: Union[str, "datetime.date", None] = None, client=None, source: Optional[str] = None,
-          name: str = "plan.mandate",
-          level: Optional[str] = None, block_bytes: int = 4 << 20, memory_fraction: float = 0.8,
+FileSpec = Union[PathLike, Tuple[str, PathLike]]
+
+
+def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Sequence[FileSpec] = (),
+          as_of: Union[str, "datetime.date", None] = None, client=None, level: Optional[str] = None, block_bytes: int = 4 << 20, memory_fraction: float = 0.8,
           _kill_once: Optional[Tuple[str, str]] = None, _stats: Optional[dict] = None) -> str:
-    """The report of `plan` on the records of `registry` then `events` (JSON Lines files, read
-    in that order, as `mandate check --registry ... --events ...` reads them), as of `as_of`
+    """The report of `plan` on the records of `registry` then `events`, read in that order as
+    `mandate check --registry ... --events ...` reads them: JSON Lines files, CSV files
+    (FILE.csv; the events of one type as ("TYPE", FILE) or "TYPE=FILE"), as of `as_of`
     (default: the latest event date over all partitions), as mandate.report/1 JSON text equal
     byte for byte to what one engine gives. `client`: a distributed.Client (default: the
-    current one). `source` is the plan's text, which each worker compiles (`name` labels it).
-    `level`: the kind to
-    split at, one the plan splits at (default: the plan's finest; None when nothing splits). Raises PartitionError for
-    a partition that does not fit a worker's memory (more than `memory_fraction` of its limit
+    current one); each worker compiles the plan from its text (plan.source). `level`: the kind
+    to split at, one the plan splits at (default: the plan's finest; None when nothing splits).
+    Raises PartitionError for a partition that does not fit a worker's memory (more than `memory_fraction` of its limit
     less what the worker holds already, an engine taking about six times its records' bytes)
     or whose worker kept dying."""
     from concurrent.futures import CancelledError
@@ -475,8 +643,7 @@ def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Se
     from distributed.scheduler import KilledWorker
 
     client = client or get_client()
-    if source is None:
-        raise ValueError("mandate.dask.check needs the plan's source text: source=open(path).read()")
+    source, name = plan.source, plan.name
     if level is None:
         level = plan.partitions["finest"]
     else:
@@ -485,18 +652,23 @@ def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Se
             raise ValueError(f"no kind '{level}' in the plan")
         if not levels[level]["splits"]:
             raise ValueError(f"the plan does not split at {level}: {levels[level]['reason']}")
-    files = [os.fspath(p) for p in list(registry) + list(events)]
-    for f in files:
-        if not os.path.isfile(f):
-            raise FileNotFoundError(f"cannot read {f}")
-    blocks = _blocks(files, block_bytes)
+    given = [_File(spec, plan) for spec in list(registry) + list(events)]
+    files = [f.path for f in given]
+    blocks = _blocks(given, block_bytes)
     # What the workers hold before any of this run's work: the interpreter, Dask, mandate.
     workers = list(client.scheduler_info()["workers"].values())
     baseline = max((w.get("metrics", {}).get("memory", 0) for w in workers), default=0)
 
     # Pass 1: what each block holds.
-    scans = client.gather(client.map(_scan, blocks, pure=False))
+    n = len(blocks)
+    scanned = client.map(_scan, blocks, [source] * n, [name] * n, pure=False)
+    scans = client.gather(client.map(_first, scanned, pure=False))
     routing = _Routing(plan, level, scans)
+    # The units that move between partitions: their records, judged as an engine judges them.
+    moving = [i for i, scan in enumerate(scans) if any(e[0] in routing.moving for e in scan[1])]
+    checked = client.gather(client.map(_check_entities, [blocks[i] for i in moving], [source] * len(moving),
+                                       [name] * len(moving), [routing.moving] * len(moving), pure=False))
+    routing.settle([r for part in checked for r in part])
     limit = min((w.get("memory_limit") or 0 for w in workers), default=0)
     budget = memory_fraction * limit - baseline if limit and all(w.get("memory_limit") for w in workers) else None
 
@@ -513,15 +685,17 @@ def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Se
     first_lines, line = [], {}
     for block, scan in zip(blocks, scans):
         index = block[0]
-        first_lines.append(line.get(index, 1))
+        first_lines.append(0 if block[4] else line.get(index, 1))  # a CSV row is numbered by its line already
         line[index] = line.get(index, 1) + scan[0]
     # Pass 2: each block split by partition; the pieces stay on the workers.
     # A task that returns the routing, not scattered data: should a worker die, Dask can make
     # it again, and with it the pieces it held.
     routing_future = client.submit(_identity, routing, pure=False)
-    routed = client.map(_route, blocks, first_lines, [routing_future] * len(blocks), pure=False)
+    routed = client.map(_route, blocks, first_lines, [routing_future] * n, scanned, pure=False)
     summaries = client.gather(client.map(
-        lambda r: ({p: (len(v), sum(len(t[2]) for t in v)) for p, v in r[0].items()}, r[1]), routed, pure=False))
+        lambda r: ({p: (len(v), sum(len(t[2]) for t in v if t[2] is not None)) for p, v in r[0].items()}, r[1]),
+        routed, pure=False))
+    del scanned  # the facts of pass 1 are held until pass 2 has them, no longer (Dask keeps the lineage)
     parts = sorted({p for s, _ in summaries for p in s})
     # Partitions joined by a record naming units of both are evaluated together.
     leader = {p: p for p in parts}
@@ -532,8 +706,8 @@ def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Se
             p = leader[p]
         return p
 
-    for _, joins in summaries:
-        for a, b in joins:
+    for a, b in [j for _, joins in summaries for j in joins] + sorted(routing.joins):
+        if a in leader and b in leader:
             ra, rb = find(a), find(b)
             if ra != rb:
                 leader[max(ra, rb)] = min(ra, rb)
@@ -572,4 +746,4 @@ def check(plan: "mandate.Plan", *, registry: Sequence[PathLike] = (), events: Se
         _stats["records"] = {g: evaluated[g][1] for g in groups}
         _stats["groups"] = sorted(groups.values())
         _stats["level"] = level
-    return _merge(plan, routing, {g: (groups[g], evaluated[g][0], evaluated[g][2]) for g in groups})
+    return _merge(plan, routing, {g: (groups[g], evaluated[g][0], evaluated[g][2], evaluated[g][3]) for g in groups})

@@ -42,7 +42,10 @@ CSV files are read as UTF-8 (the command line's --encoding has no counterpart he
 """
 import datetime
 import json
+import operator
 import os
+import time
+import zlib
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import mandate
@@ -57,6 +60,23 @@ PathLike = Union[str, "os.PathLike[str]"]
 class PartitionError(RuntimeError):
     """A partition could not be evaluated: too large for a worker's memory, or its worker died
     more often than the scheduler allows. str(e) names the partition."""
+
+
+class _Box:
+    """A value passed between tasks (or to the client) whole. Dask serializes a bare list or
+    tuple element by element: a list of 30 000 records takes about a second from one worker to
+    another, pickled whole some milliseconds."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __getstate__(self):
+        return (self.value,)  # never false: pickle skips __setstate__ for a false state
+
+    def __setstate__(self, state):
+        self.value = state[0]
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -170,58 +190,73 @@ def _texts(r: dict) -> tuple:
     return tuple(out)
 
 
-def _scan(block: tuple, source: str, name: str) -> Tuple[tuple, list]:
+def _bucket_of(event_id: str, buckets: int) -> int:
+    """The bucket of an id: the same in every process (Python's own str hash is not)."""
+    return zlib.crc32(event_id.encode("utf-8", "surrogatepass")) % buckets
+
+
+def _scan(block: tuple, source: str, name: str, buckets: int) -> Tuple[tuple, list, list]:
     """Pass 1 over a block, parsing each record once. Returns what the client gathers: its line
-    count; its entity records (id, kind, parent, version, line, bytes); its event and waiver ids
-    with their unit (id, unit, line, bytes); its retractions (id, bytes); the records and bytes
-    of the rest (lines that are no record). And what stays on the worker for pass 2, a fact a
-    record: (line, payload, reason, what, key, unit, texts), `what` "r" (a retraction of
-    `key`), "e" (an entity record of `key`), "i" (an event or waiver with id `key`), "-" (no
-    record); `payload` None for a JSON line (pass 2 reads the block again, not holding it)."""
+    count and its entity records (id, kind, parent, version). What stays on the worker: the
+    block's event and waiver ids and its retractions, in `buckets` lists by the id's hash, each
+    (id, unit, retraction?) in file order, for the tasks that find each id's first copy; and for
+    pass 2, a fact a record: (line, payload, reason, what, key, unit, texts), `what` "r" (a
+    retraction of `key`), "e" (an entity record of `key`), "i" (an event or waiver with id
+    `key`), "-" (no record); `payload` None for a JSON line (pass 2 reads the block again, not
+    holding it)."""
     count, items = _items(block, source, name)
     csv = block[4]
-    entities, ids, retracted, facts = [], [], [], []
-    rest = [0, 0]
+    entities, facts = [], []
+    ids: List[list] = [[] for _ in range(buckets)]
     for n, payload, r, reason in items:
-        size = len(payload) if payload is not None else 0
         kept = payload if csv else None
         if r is None:
-            rest[0] += 1
-            rest[1] += size
             facts.append((n, kept, reason, "-", None, None, ()))
         elif "retract" in r:
             target = r["retract"]
             if isinstance(target, str):
-                retracted.append((target, size))
-            else:
-                rest[0] += 1
-                rest[1] += size
+                ids[_bucket_of(target, buckets)].append((target, None, True))
             facts.append((n, kept, reason, "r", target if isinstance(target, str) else None, None, ()))
         elif "entity" in r:
             entity = r["entity"]
             if isinstance(entity, str):
                 version = r.get("version", 0)
                 entities.append((entity, r.get("kind"), r.get("parent"),
-                                 version if isinstance(version, int) and not isinstance(version, bool) else 0, n, size))
-            else:
-                rest[0] += 1
-                rest[1] += size
+                                 version if isinstance(version, int) and not isinstance(version, bool) else 0))
             facts.append((n, kept, reason, "e", entity if isinstance(entity, str) else None, None, ()))
         else:
             key = r.get("waiver" if "waiver" in r else "id")
             unit = r.get("unit")
             unit = unit if isinstance(unit, str) else None
             if isinstance(key, str):
-                ids.append((key, unit, n, size))
+                ids[_bucket_of(key, buckets)].append((key, unit, False))
             else:
                 key = None
-                rest[0] += 1
-                rest[1] += size
             facts.append((n, kept, reason, "i", key, unit, _texts(r)))
-    return (count, entities, ids, retracted, tuple(rest)), facts
+    return _Box(((count, entities), facts, ids))
 
 
-def _check_entities(block: tuple, source: str, name: str, wanted: set) -> List[tuple]:
+def _first_copies(routes: "_Routes", *lists: _Box) -> _Box:
+    """One bucket's ids from every block, in file order: the ids whose copies must not follow
+    their own unit, with the partition each goes to. A copy whose unit is elsewhere goes where
+    the first copy went, and so does a retraction (to the rest when no copy came)."""
+    first: Dict[str, Optional[str]] = {}
+    out: Dict[str, str] = {}
+    retracted = []
+    for ids in lists:
+        for event_id, unit, retraction in ids.value:
+            if retraction:
+                retracted.append(event_id)
+            elif event_id not in first:
+                first[event_id] = unit
+            elif routes.part_of(unit) != routes.part_of(first[event_id]):
+                out[event_id] = routes.part_of(first[event_id])
+    for event_id in retracted:
+        out[event_id] = routes.part_of(first[event_id]) if event_id in first else REST
+    return _Box(out)
+
+
+def _check_entities(block: tuple, source: str, name: str, wanted: set) -> "_Box":
     """The records of the units in `wanted`, for _Routing.settle: (entity, version, ok, text,
     kind, parent), `ok` whether an engine takes the record on its own (a record rejected for
     its own content takes no part in choosing the standing version), `text` its keys and
@@ -235,7 +270,7 @@ def _check_entities(block: tuple, source: str, name: str, wanted: set) -> List[t
             ok = mandate.Engine(plan).add(payload)
             out.append((r["entity"], version, ok, json.dumps(r, sort_keys=True, ensure_ascii=False), r.get("kind"),
                         r.get("parent")))
-    return out
+    return _Box(out)
 
 
 class _Routing:
@@ -252,8 +287,8 @@ class _Routing:
         # The standing version of each entity: the highest version; of equal ones, the first.
         standing: Dict[str, tuple] = {}
         self.versions: Dict[str, List[tuple]] = {}
-        for _, entities, _, _, _ in scans:
-            for entity, kind, parent, version, _, _ in entities:
+        for _, entities in scans:
+            for entity, kind, parent, version in entities:
                 if entity not in standing or version > standing[entity][2]:
                     standing[entity] = (kind, parent, version)
                 self.versions.setdefault(entity, []).append((kind, parent))
@@ -303,7 +338,6 @@ class _Routing:
                 other = self._placed(entity, kind, parent)
                 if other not in (REST, self.home[entity]) and self.home.get(other) == other:
                     self.joins.add((self.home[entity], other))
-        scans = self.scans
         del self.scans
         # Ancestors of each partition's unit, by any of their versions, sent to it as shadows.
         self.shadow_to: Dict[str, List[str]] = {}
@@ -311,47 +345,9 @@ class _Routing:
             if part != REST and part == entity:
                 for above in self._ancestors(entity):
                     self.shadow_to.setdefault(above, []).append(part)
-        # An event or a waiver goes where its unit is; a copy whose unit is elsewhere goes where
-        # the first copy went, and so does a retraction. Only those are kept: the table goes to
-        # every task of pass 2.
-        first: Dict[str, Optional[str]] = {}
-        self.id_part: Dict[str, str] = {}
-        for _, _, ids, _, _ in scans:
-            for event_id, unit, _, _ in ids:
-                if event_id not in first:
-                    first[event_id] = unit
-                elif self.part_of(unit) != self.part_of(first[event_id]):
-                    self.id_part[event_id] = self.part_of(first[event_id])
-        for _, _, _, retracted, _ in scans:
-            for event_id, _ in retracted:
-                self.id_part[event_id] = self.part_of(first[event_id]) if event_id in first else REST
-        # Records and bytes of each partition (before partitions are joined).
-        self.sizes: Dict[str, List[int]] = {}
-
-        def count(part: str, size: int) -> None:
-            entry = self.sizes.setdefault(part, [0, 0])
-            entry[0] += 1
-            entry[1] += size
-
-        for _, entities, ids, retracted, rest in scans:
-            for entity, _, _, _, _, size in entities:
-                count(self.home.get(entity, REST), size)
-            for event_id, unit, _, size in ids:
-                count(self.route_id(event_id, unit), size)
-            for event_id, size in retracted:
-                count(self.id_part[event_id], size)
-            if rest[0]:
-                entry = self.sizes.setdefault(REST, [0, 0])
-                entry[0] += rest[0]
-                entry[1] += rest[1]
 
     def part_of(self, unit: Optional[str]) -> str:
         return self.home.get(unit, REST) if unit is not None else REST
-
-    def route_id(self, event_id: str, unit: Optional[str]) -> str:
-        """Where a copy of an event or waiver goes (REST, "", is a partition too)."""
-        part = self.id_part.get(event_id)
-        return part if part is not None else self.part_of(unit)
 
     def _ancestors(self, entity: str) -> List[str]:
         """Every unit above `entity` by the parents of any version of it and of them."""
@@ -386,7 +382,23 @@ class _Routing:
         return sorted(parts)
 
 
-def _crossings(texts: tuple, part: str, routing: "_Routing") -> set:
+class _Routes:
+    """What pass 2 needs of the routing, sent to each of its tasks: each unit's partition, the
+    partitions each unit goes to as a shadow, and the ids whose copies go where the first went."""
+
+    def __init__(self, home: Dict[str, str], shadow_to: Dict[str, List[str]], id_part: Dict[str, str]):
+        self.home, self.shadow_to, self.id_part = home, shadow_to, id_part
+
+    def part_of(self, unit: Optional[str]) -> str:
+        return self.home.get(unit, REST) if unit is not None else REST
+
+    def route_id(self, event_id: str, unit: Optional[str]) -> str:
+        """Where a copy of an event or waiver goes (REST, "", is a partition too)."""
+        part = self.id_part.get(event_id)
+        return part if part is not None else self.part_of(unit)
+
+
+def _crossings(texts: tuple, part: str, routing: _Routes) -> set:
     """The partitions, other than `part`, of the units a record's texts name."""
     found = set()
     for v in texts:
@@ -400,11 +412,29 @@ def _identity(x):
     return x
 
 
-def _first(x):
-    return x[0]
+def _summary_of(scanned: _Box) -> _Box:
+    """What the client gathers of a block's pass 1."""
+    return _Box(scanned.value[0])
 
 
-def _route(block: tuple, first_line: int, routing: _Routing, scanned: Tuple[tuple, list]) -> Tuple[Dict[str, list], list]:
+def _bucket(scanned: _Box, b: int) -> _Box:
+    """A block's ids of one bucket."""
+    return _Box(scanned.value[2][b])
+
+
+def _sizes(routed: _Box) -> _Box:
+    """What the client gathers of a block's pass 2: each partition's records and bytes, and the
+    pairs of partitions its records join."""
+    out, joins = routed.value
+    return _Box(({p: (len(v), sum(len(t[2]) for t in v if t[2] is not None)) for p, v in out.items()}, joins))
+
+
+def _piece(routed: _Box, part: str) -> _Box:
+    """A block's records of one partition."""
+    return _Box(routed.value[0].get(part, []))
+
+
+def _route(block: tuple, first_line: int, routing: _Routes, scanned: _Box) -> _Box:
     """Pass 2 over a block, from its facts of pass 1: its records by partition, each (file
     index, line, payload, shadow, reason) with the payload as the file holds it (a JSON line's
     bytes, a CSV row's JSON text), a shadow's too; and the pairs of partitions a record joins
@@ -413,7 +443,7 @@ def _route(block: tuple, first_line: int, routing: _Routing, scanned: Tuple[tupl
     lines = None if csv else _lines(path, start, end)
     out: Dict[str, list] = {}
     joins = []
-    for n, payload, reason, what, key, unit, texts in scanned[1]:
+    for n, payload, reason, what, key, unit, texts in scanned.value[1]:
         if lines is not None:
             payload = lines[n]
         number = first_line + n
@@ -432,7 +462,7 @@ def _route(block: tuple, first_line: int, routing: _Routing, scanned: Tuple[tupl
             for other in _crossings(texts, part, routing):
                 joins.append((part, other))
         out.setdefault(part, []).append((index, number, payload, False, reason))
-    return out, joins
+    return _Box((out, joins))
 
 
 # ---------------------------------------------------------------------------------- evaluating
@@ -447,12 +477,12 @@ def _compiled(source: str, name: str) -> "mandate.Plan":
     return _plans[key]
 
 
-def _engine(source: str, name: str, files: Sequence[str], pieces: Iterable[list]) -> Tuple["mandate.Engine", "mandate.Engine", set, int]:
+def _engine(source: str, name: str, files: Sequence[str], pieces: Iterable[_Box]) -> Tuple["mandate.Engine", "mandate.Engine", set, int]:
     """An engine fed a group's records in the order of the files; a shadow of a record the
     group holds itself, or a second shadow of one record, is left out. Returns the engine; an
     engine fed the shadows alone (their ignored fields, counted at home, come out of the
     merged counts); the (source, line) of the shadows; how many of its own records it read."""
-    records = sorted((r for piece in pieces for r in piece), key=lambda r: (r[0], r[1], r[3]))
+    records = sorted((r for piece in pieces for r in piece.value), key=lambda r: (r[0], r[1], r[3]))
     own = {(r[0], r[1]) for r in records if not r[3]}
     plan = _compiled(source, name)
     engine, ghosts = mandate.Engine(plan), mandate.Engine(plan)
@@ -475,7 +505,7 @@ def _latest(source: str, name: str, files: Sequence[str], part: str, kill: Optio
     """Phase 1 without an as-of date: the partition's latest event date."""
     _maybe_die(part, kill)
     date = _engine(source, name, files, pieces)[0].latest_event_date
-    return date.isoformat() if date else None
+    return _Box(date.isoformat() if date else None)
 
 
 def _evaluate(source: str, name: str, files: Sequence[str], part: str, as_of: str,
@@ -485,7 +515,7 @@ def _evaluate(source: str, name: str, files: Sequence[str], part: str, as_of: st
     _maybe_die(part, kill)
     engine, ghosts, shadows, own = _engine(source, name, files, pieces)
     ignored = ghosts.report(as_of)["ignored_fields"] if shadows else []
-    return engine.report_json(as_of), own, shadows, ignored
+    return _Box((engine.report_json(as_of), own, shadows, ignored))
 
 
 def _maybe_die(part: str, kill: Optional[Tuple[str, str]]) -> None:
@@ -625,8 +655,8 @@ FileSpec = Union[PathLike, Tuple[str, PathLike]]
 
 
 def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Sequence[FileSpec] = (),
-          as_of: Union[str, "datetime.date", None] = None, client=None, level: Optional[str] = None, block_bytes: int = 4 << 20, memory_fraction: float = 0.8,
-          _kill_once: Optional[Tuple[str, str]] = None, _stats: Optional[dict] = None) -> str:
+          as_of: Union[str, "datetime.date", None] = None, client=None, level: Optional[str] = None,
+          block_bytes: int = 4 << 20, memory_fraction: float = 0.8, _kill_once: Optional[Tuple[str, str]] = None, _stats: Optional[dict] = None) -> str:
     """The report of `plan` on the records of `registry` then `events`, read in that order as
     `mandate check --registry ... --events ...` reads them: JSON Lines files, CSV files
     (FILE.csv; the events of one type as ("TYPE", FILE) or "TYPE=FILE"), as of `as_of`
@@ -634,9 +664,9 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
     byte for byte to what one engine gives. `client`: a distributed.Client (default: the
     current one); each worker compiles the plan from its text (plan.source). `level`: the kind
     to split at, one the plan splits at (default: the plan's finest; None when nothing splits).
-    Raises PartitionError for a partition that does not fit a worker's memory (more than `memory_fraction` of its limit
-    less what the worker holds already, an engine taking about six times its records' bytes)
-    or whose worker kept dying."""
+    Raises PartitionError for a partition that does not fit a worker's memory (more than
+    `memory_fraction` of its limit less what the worker holds already, an engine taking about
+    six times its records' bytes) or whose worker kept dying."""
     from concurrent.futures import CancelledError
 
     from distributed import get_client
@@ -644,6 +674,7 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
 
     client = client or get_client()
     source, name = plan.source, plan.name
+    clock = [("start", time.perf_counter())]
     if level is None:
         level = plan.partitions["finest"]
     else:
@@ -659,16 +690,29 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
     workers = list(client.scheduler_info()["workers"].values())
     baseline = max((w.get("metrics", {}).get("memory", 0) for w in workers), default=0)
 
-    # Pass 1: what each block holds.
+    # Pass 1: what each block holds. The client gathers the entity records; the ids stay on the
+    # workers, in buckets by their hash.
     n = len(blocks)
-    scanned = client.map(_scan, blocks, [source] * n, [name] * n, pure=False)
-    scans = client.gather(client.map(_first, scanned, pure=False))
+    buckets = max(1, min(n, 4 * len(workers)))
+    scanned = client.map(_scan, blocks, [source] * n, [name] * n, [buckets] * n, pure=False)
+    scans = [b.value for b in client.gather(client.map(_summary_of, scanned, pure=False))]
     routing = _Routing(plan, level, scans)
     # The units that move between partitions: their records, judged as an engine judges them.
     moving = [i for i, scan in enumerate(scans) if any(e[0] in routing.moving for e in scan[1])]
     checked = client.gather(client.map(_check_entities, [blocks[i] for i in moving], [source] * len(moving),
                                        [name] * len(moving), [routing.moving] * len(moving), pure=False))
-    routing.settle([r for part in checked for r in part])
+    routing.settle([r for part in checked for r in part.value])
+    clock.append(("pass 1", time.perf_counter()))
+    # Each id's first copy, found by a task a bucket over the ids of every block in file order:
+    # the client gets only the ids whose copies or retractions must not follow their own unit.
+    routes = _Routes(routing.home, routing.shadow_to, {})
+    routes_future = client.submit(_identity, routes, pure=False)
+    bucket_lists = [client.map(_bucket, scanned, [b] * n, pure=False) for b in range(buckets)]
+    for exceptions in client.gather([client.submit(_first_copies, routes_future, *lists, pure=False)
+                                     for lists in bucket_lists]):
+        routes.id_part.update(exceptions.value)
+    del bucket_lists
+    clock.append(("first copies", time.perf_counter()))
     limit = min((w.get("memory_limit") or 0 for w in workers), default=0)
     budget = memory_fraction * limit - baseline if limit and all(w.get("memory_limit") for w in workers) else None
 
@@ -680,8 +724,6 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
                                  f"{limit / 1e6:.0f} MB allows ({max(budget, 0) / 1e6:.0f} MB free of it); split "
                                  f"at a finer level or give workers more memory")
 
-    for part in sorted(routing.sizes):
-        fits(_label([part]), *routing.sizes[part])
     first_lines, line = [], {}
     for block, scan in zip(blocks, scans):
         index = block[0]
@@ -690,11 +732,10 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
     # Pass 2: each block split by partition; the pieces stay on the workers.
     # A task that returns the routing, not scattered data: should a worker die, Dask can make
     # it again, and with it the pieces it held.
-    routing_future = client.submit(_identity, routing, pure=False)
-    routed = client.map(_route, blocks, first_lines, [routing_future] * n, scanned, pure=False)
-    summaries = client.gather(client.map(
-        lambda r: ({p: (len(v), sum(len(t[2]) for t in v if t[2] is not None)) for p, v in r[0].items()}, r[1]),
-        routed, pure=False))
+    routes_future = client.submit(_identity, routes, pure=False)
+    routed = client.map(_route, blocks, first_lines, [routes_future] * n, scanned, pure=False)
+    summaries = [b.value for b in client.gather(client.map(_sizes, routed, pure=False))]
+    clock.append(("pass 2", time.perf_counter()))
     del scanned  # the facts of pass 1 are held until pass 2 has them, no longer (Dask keeps the lineage)
     parts = sorted({p for s, _ in summaries for p in s})
     # Partitions joined by a record naming units of both are evaluated together.
@@ -720,7 +761,7 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
     # less what it holds already (the interpreter, Dask, mandate).
     for g in sorted(groups):
         fits(_label(groups[g]), records[g], nbytes[g])
-    pieces = {g: [client.submit(lambda r, p: r[0].get(p, []), r, p, pure=False)
+    pieces = {g: [client.submit(_piece, r, p, pure=False)
                   for r, (s, _) in zip(routed, summaries) for p in members if p in s]
               for g, members in groups.items()}
 
@@ -729,7 +770,7 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
         out = {}
         for g, f in futures.items():
             try:
-                out[g] = f.result()
+                out[g] = f.result().value
             except (KilledWorker, CancelledError) as e:
                 raise PartitionError(f"partition {_label(groups[g])}: its worker died each time it took it "
                                      f"({records[g]} records; out of memory?): {e!r}") from e
@@ -742,8 +783,12 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
         as_of = max(dates)
     as_of = str(as_of)
     evaluated = run(_evaluate, as_of, _kill_once)
+    clock.append(("evaluation", time.perf_counter()))
+    merged = _merge(plan, routing, {g: (groups[g], evaluated[g][0], evaluated[g][2], evaluated[g][3]) for g in groups})
+    clock.append(("merge", time.perf_counter()))
     if _stats is not None:
         _stats["records"] = {g: evaluated[g][1] for g in groups}
         _stats["groups"] = sorted(groups.values())
         _stats["level"] = level
-    return _merge(plan, routing, {g: (groups[g], evaluated[g][0], evaluated[g][2], evaluated[g][3]) for g in groups})
+        _stats["seconds"] = {step: round(t - clock[i][1], 3) for i, (step, t) in enumerate(clock[1:])}
+    return merged

@@ -14,11 +14,20 @@ are started before the clock: what is timed is mandate.dask.check itself.
 """
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory since its program started (VmHWM: getrusage's
+    ru_maxrss carries a parent's peak over into a process it spawns)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def main() -> None:
@@ -77,7 +86,7 @@ def main() -> None:
         return statistics.median(walls)
 
     base = timed(one_engine)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = _peak_mb()
     print(f"one engine (this process, add_jsonl)   {base:7.2f} s   peak {rss:5.0f} MB")
     walls = {}
     for count in [int(w) for w in args.workers.split(",")]:
@@ -86,7 +95,7 @@ def main() -> None:
             stats = {}
             walls[count] = timed(lambda: mandate.dask.check(plan, registry=[registry], events=[events], as_of=as_of,
                                                             client=client, block_bytes=args.block_bytes, _stats=stats))
-            peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            peaks = client.run(_peak_mb)
         per_worker = n / walls[count] / count
         scaling = f"  {walls[min(walls)] / walls[count]:.2f}x the {min(walls)}-worker run" if count != min(walls) else ""
         print(f"mandate.dask, {count} worker{'s' if count > 1 else ' '}                 {walls[count]:7.2f} s   "

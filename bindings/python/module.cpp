@@ -14,6 +14,9 @@
 #include <optional>
 #include <sstream>
 
+#include <simdjson.h>
+#include <zlib.h>
+
 #include "mandate/graph/partitions.hpp"
 #include "mandate/ingest/csv.hpp"
 #include "mandate/report/report_writer.hpp"
@@ -391,6 +394,91 @@ public:
     }
 };
 
+// ---------------------------------------------------------------- mandate.dask's first pass
+
+// The first pass of mandate.dask over a block of JSON Lines, parsing each line once with
+// simdjson rather than Python's json: the block's lines as an engine reads them (a byte order
+// mark at the file's start dropped, a CR before the LF part of the line end, blank lines no
+// record), and for each record what routing needs. Returns (lines in the block, entities
+// [(entity, kind, parent, version)], facts [(line index, None, None, what, key, unit, texts)],
+// ids: `buckets` lists of (id, unit, retraction?) by zlib's crc32 of the id, as Python's
+// zlib.crc32 buckets the ids of CSV files). `what`: "r" a retraction of `key`, "e" an entity
+// record of `key`, "i" an event or waiver with id `key`, "-" no JSON object. `texts`: the text
+// values (and text members of lists) of the keys not in `skip`, which may name units. Where a
+// key is given twice the first counts (the engine rejects such a record wherever it goes).
+py::tuple scan_jsonl(std::string_view data, bool file_start, std::size_t buckets, const std::vector<std::string>& skip) {
+    if (buckets == 0) throw py::value_error("buckets must be at least 1");
+    if (file_start && data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);
+    simdjson::dom::parser parser;
+    py::list entities, facts, ids;
+    std::vector<py::list> bucket(buckets);
+    for (auto& b : bucket) ids.append(b);
+    const py::object none = py::none();
+    const py::str r_what("r"), e_what("e"), i_what("i"), no_record("-");
+    const py::tuple no_texts;
+    auto text = [](std::string_view v) { return py::str(v.data(), v.size()); };
+    auto id_bucket = [&](std::string_view id) {
+        return static_cast<std::size_t>(crc32(0L, reinterpret_cast<const Bytef*>(id.data()), static_cast<uInt>(id.size()))) % buckets;
+    };
+    auto string_at = [](const simdjson::dom::object& o, std::string_view key, std::string_view& out) {
+        return o.at_key(key).get_string().get(out) == simdjson::SUCCESS;
+    };
+    std::size_t count = 0;
+    std::size_t at = 0;
+    while (at < data.size()) {
+        std::size_t end = data.find('\n', at);
+        if (end == std::string_view::npos) end = data.size();
+        std::string_view line = data.substr(at, end - at);
+        at = end + 1;
+        const std::size_t n = count++;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+        simdjson::dom::object o;
+        if (parser.parse(line.data(), line.size(), true).get_object().get(o) != simdjson::SUCCESS) {
+            facts.append(py::make_tuple(n, none, none, no_record, none, none, no_texts));
+            continue;
+        }
+        std::string_view key, unit;
+        if (o.at_key("retract").error() != simdjson::NO_SUCH_FIELD) {
+            const bool is_text = string_at(o, "retract", key);
+            if (is_text) bucket[id_bucket(key)].append(py::make_tuple(text(key), none, true));
+            facts.append(py::make_tuple(n, none, none, r_what, is_text ? py::object(text(key)) : none, none, no_texts));
+        } else if (o.at_key("entity").error() != simdjson::NO_SUCH_FIELD) {
+            const bool is_text = string_at(o, "entity", key);
+            if (is_text) {
+                std::string_view kind, parent;
+                std::int64_t version = 0;  // a version that is no whole number: 0, as Python's json reads it
+                simdjson::dom::element v;
+                if (o.at_key("version").get(v) == simdjson::SUCCESS && v.get_int64().get(version) != simdjson::SUCCESS)
+                    version = 0;
+                entities.append(py::make_tuple(text(key), string_at(o, "kind", kind) ? py::object(text(kind)) : none,
+                                               string_at(o, "parent", parent) ? py::object(text(parent)) : none, version));
+            }
+            facts.append(py::make_tuple(n, none, none, e_what, is_text ? py::object(text(key)) : none, none, no_texts));
+        } else {
+            const bool waiver = o.at_key("waiver").error() != simdjson::NO_SUCH_FIELD;
+            const bool is_text = string_at(o, waiver ? "waiver" : "id", key);
+            const bool has_unit = string_at(o, "unit", unit);
+            if (is_text) bucket[id_bucket(key)].append(py::make_tuple(text(key), has_unit ? py::object(text(unit)) : none, false));
+            py::list texts;
+            for (const auto field : o) {
+                if (std::find(skip.begin(), skip.end(), field.key) != skip.end()) continue;
+                std::string_view v;
+                simdjson::dom::array members;
+                if (field.value.get_string().get(v) == simdjson::SUCCESS) {
+                    texts.append(text(v));
+                } else if (field.value.get_array().get(members) == simdjson::SUCCESS) {
+                    for (const simdjson::dom::element member : members)
+                        if (member.get_string().get(v) == simdjson::SUCCESS) texts.append(text(v));
+                }
+            }
+            facts.append(py::make_tuple(n, none, none, i_what, is_text ? py::object(text(key)) : none,
+                                        has_unit ? py::object(text(unit)) : none, py::tuple(texts)));
+        }
+    }
+    return py::make_tuple(count, entities, facts, ids);
+}
+
 mandate::calendar::day report_day(py::handle as_of) { return day_of(as_of, "as_of"); }
 
 // ---------------------------------------------------------------- reports
@@ -601,6 +689,17 @@ PYBIND11_MODULE(_mandate, m) {
         `mandate check PATH` evaluates, with the same revision (the SHA-256 of the file's
         bytes). Raises mandate.RuleError when the file does not compile, OSError when it cannot
         be read.
+    )pbdoc");
+
+    m.def(
+        "_scan_jsonl",
+        [](py::bytes block, bool file_start, std::size_t buckets, const std::vector<std::string>& skip) {
+            return scan_jsonl(std::string_view(block), file_start, buckets, skip);
+        },
+        py::arg("block"), py::arg("file_start"), py::arg("buckets"), py::arg("skip"),
+        R"pbdoc(
+        mandate.dask's first pass over a block of JSON Lines (internal): (lines, entities, facts,
+        ids); see scan_jsonl in module.cpp.
     )pbdoc");
 
     m.def(
@@ -917,6 +1016,49 @@ PYBIND11_MODULE(_mandate, m) {
         the line it starts on. Read in blocks, like add_jsonl(). Returns the number of records
         read. Raises ValueError when `type` is no event type of the plan or the header cannot
         be used (no row is added then), OSError when the file cannot be read.
+    )pbdoc")
+        .def(
+            "add_lines",
+            [](py_engine& e, py::sequence records, const std::string& source, py::sequence lines) {
+                e.check_not_busy("add_lines");
+                if (py::isinstance<py::str>(records) || py::isinstance<py::bytes>(records))
+                    throw py::type_error("add_lines() takes a sequence of records, not one " + type_name(records));
+                const std::size_t n = py::len(records);
+                if (py::len(lines) != n)
+                    throw py::value_error("add_lines() has " + std::to_string(n) + " records and " +
+                                          std::to_string(py::len(lines)) + " line numbers");
+                // Held while the engine reads them: bytes as they are, str as UTF-8.
+                std::vector<std::string_view> views(n);
+                std::vector<std::uint64_t> numbers(n);
+                std::vector<std::string> texts;
+                texts.reserve(n);
+                for (std::size_t i = 0; i < n; ++i) {
+                    py::handle r = records[i];
+                    if (py::isinstance<py::bytes>(r)) {
+                        char* data = nullptr;
+                        Py_ssize_t size = 0;
+                        PyBytes_AsStringAndSize(r.ptr(), &data, &size);
+                        views[i] = std::string_view(data, static_cast<std::size_t>(size));
+                    } else if (py::isinstance<py::str>(r)) {
+                        texts.push_back(utf8(r));
+                        views[i] = texts.back();
+                    } else {
+                        throw py::type_error("add_lines() takes JSON records as bytes or str, not " + type_name(r));
+                    }
+                    numbers[i] = py::cast<std::uint64_t>(lines[i]);
+                }
+                const std::uint64_t read = e.engine.add_lines(views.data(), numbers.data(), n, source);
+                e.raise_pending();
+                return read;
+            },
+            py::arg("records"), py::arg("source"), py::arg("lines"),
+            R"pbdoc(
+        Adds JSON records (bytes or str, as add() takes them) that are lines of a file read
+        elsewhere, record i numbered lines[i] in `source`: parsed in blocks on the engine's
+        threads, as add_jsonl() parses a file, each judged as add() would judge it. For a host
+        that routes the lines of files between engines (mandate.dask). Returns how many were
+        read. The records are checked before any is added: one that is neither bytes nor str
+        raises TypeError and adds nothing.
     )pbdoc")
         .def(
             "add_unreadable",

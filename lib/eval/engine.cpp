@@ -208,6 +208,21 @@ std::uint64_t engine::add_jsonl(std::istream& in, std::string_view source, const
     return impl_->read_in_blocks(source, &options, [&](io::record_consumer& to) { return io::read_jsonl(in, source, o, to); });
 }
 
+std::uint64_t engine::add_lines(const std::string_view* records, const std::uint64_t* lines, std::size_t count,
+                               std::string_view source) {
+    const std::size_t padding = io::required_padding();
+    return impl_->read_in_blocks(source, nullptr, [&](io::record_consumer& to) {
+        std::string padded;  // the parser reads past a record's end
+        for (std::size_t i = 0; i < count; ++i) {
+            padded.assign(records[i]);
+            padded.append(padding, ' ');
+            to.record(padded.data(), records[i].size(), padded.size(), lines[i]);
+            to.boundary(lines[i], 0);
+        }
+        return static_cast<std::uint64_t>(count);
+    });
+}
+
 std::uint64_t engine::jsonl_read_ahead() const {
     // A checkpoint comes when its block is cut: what lies beyond is in read_jsonl's window.
     return io::jsonl_window(impl_->options.limits.max_record_bytes);

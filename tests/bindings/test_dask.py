@@ -312,13 +312,18 @@ class HandMadeTest(unittest.TestCase):
 
     def test_a_town_inside_a_town_goes_with_the_outer_one(self):
         # T2 lies inside T1 (a kind without `within` takes any parent): T1's total counts V2's
-        # activity, so T2 goes to T1's partition. T3 stands alone.
+        # activity, so T2 goes to T1's partition. T3 stands alone. T8 and T9 lie inside each
+        # other: split, each would miss its parent rather than be in a cycle.
         d = self.tmp.name
         registry = write(d, "nested.jsonl",
                          b'{"entity": "T1", "kind": "town"}\n{"entity": "T2", "kind": "town", "parent": "T1"}\n'
                          b'{"entity": "T3", "kind": "town"}\n{"entity": "V1", "kind": "village", "parent": "T1"}\n'
                          b'{"entity": "V2", "kind": "village", "parent": "T2"}\n'
-                         b'{"entity": "V3", "kind": "village", "parent": "T3"}\n')
+                         b'{"entity": "V3", "kind": "village", "parent": "T3"}\n'
+                         # Two towns each inside the other: neither is resolved, nor V8 under them.
+                         b'{"entity": "T8", "kind": "town", "parent": "T9"}\n'
+                         b'{"entity": "T9", "kind": "town", "parent": "T8"}\n'
+                         b'{"entity": "V8", "kind": "village", "parent": "T8"}\n')
         # A CSV file with a type column.
         events = write(d, "nested-events.csv", b"id,type,time,unit,venue\n"
                        b"a1,activity,2023-04-03,V1,hall\na2,activity,2023-04-04,V2,hall\n"
@@ -328,10 +333,12 @@ class HandMadeTest(unittest.TestCase):
         stats = {}
         got = mandate.dask.check(plan, registry=[registry], events=[events], as_of="2023-04-30", client=self.client, _stats=stats)
         self.assertEqual(got, one_engine(plan, [registry, events], "2023-04-30"))
-        totals = {r["unit"]: r["value"] for r in json.loads(got)["results"] if r["obligation"] == "town_total"}
+        report = json.loads(got)
+        totals = {r["unit"]: r["value"] for r in report["results"] if r["obligation"] == "town_total"}
         self.assertEqual(totals, {"T1": 2, "T2": 1, "T3": 1})
-        # Nothing lies outside the towns: there is no rest.
-        self.assertEqual(stats["groups"], [["T1"], ["T3"]])
+        self.assertEqual([u["entity"] for u in report["unresolved_entities"]], ["T8", "T9", "V8"])
+        # T8, T9 and V8 lie under no town: they are the rest, together.
+        self.assertEqual(stats["groups"], [[""], ["T1"], ["T3"]])
 
     def test_what_cannot_be_read_is_refused_before_anything_runs(self):
         plan = mandate.compile(VILLAGE_PLAN, "village.mandate")

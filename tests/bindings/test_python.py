@@ -382,6 +382,27 @@ class AddTest(unittest.TestCase):
             engine.add(bytearray(VISIT_JSON.encode()))
         self.assertEqual(engine.report("2023-06-01")["inputs"]["read"], 8)
 
+    def test_add_lines_reads_records_as_lines_of_a_file(self):
+        # Lines 2, 5 and 6 of a file, as bytes and str: an activity, its copy, one cut short.
+        activity = '{"id": "a1", "type": "activity", "time": "2023-04-03", "unit": "v1", "venue": "hall"}'
+        records = [activity.encode(), activity, '{"id": "a2", "type":']
+        by_lines, one_by_one = registered(), registered()
+        self.assertEqual(by_lines.add_lines(records, "routed.jsonl", [2, 5, 6]), 3)
+        for record, line in zip(records, [2, 5, 6]):
+            one_by_one.add(record, source="routed.jsonl", line=line)
+        report = by_lines.report("2023-05-31")
+        self.assertEqual(report, one_by_one.report("2023-05-31"))
+        self.assertEqual((report["inputs"]["read"], report["inputs"]["duplicates"], report["inputs"]["rejected"]),
+                         (4 + 3, 1, 1))
+        self.assertEqual([(r["source"], r["line"]) for r in report["rejected"]], [("routed.jsonl", 6)])
+        with self.assertRaises(TypeError):
+            by_lines.add_lines([activity, {"id": "a3"}], "routed.jsonl", [7, 8])
+        with self.assertRaises(ValueError):
+            by_lines.add_lines([activity], "routed.jsonl", [7, 8])
+        with self.assertRaises(TypeError):
+            by_lines.add_lines(activity, "routed.jsonl", [7])
+        self.assertEqual(by_lines.report("2023-05-31")["inputs"]["read"], 7)
+
     def test_csv_records_are_what_add_csv_reads(self):
         plan = mandate.compile(PLAN, "c.mandate")
         with tempfile.TemporaryDirectory() as d:

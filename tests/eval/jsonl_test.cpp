@@ -1,6 +1,7 @@
 // add_jsonl at its edges: lines longer than the window, and a CRLF line of exactly the size
 // limit wherever it falls against the reading window's boundary.
-// add_unreadable: a record a host could not read, counted as add_jsonl counts a broken line.
+// add_unreadable: a record a host could not read, counted as add_jsonl counts a broken line;
+// add_lines: records held in memory, read as lines of a file with their numbers.
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -91,6 +92,36 @@ TEST(Unreadable, ARecordTheHostCouldNotReadIsCountedAndListedAsAFileLineIs) {
     EXPECT_THROW(host.add_unreadable("", "feed", 4), std::invalid_argument);
     EXPECT_THROW(host.add_unreadable("\xff", "feed", 4), std::invalid_argument);
     EXPECT_EQ(host.evaluate(calendar::from_ymd(2023, 5, 1)).inputs.read, 3u);
+}
+
+TEST(Lines, RecordsHeldInMemoryAreReadAsLinesOfAFileWithTheirNumbers) {
+    // Lines 3, 7, 8 and 12 of some file, routed here by a host: v1, an activity, a copy of it
+    // (a duplicate), and a line cut short. Parsed on one thread and on two, in blocks of a
+    // record: the same as adding each with its number.
+    const std::string_view records[] = {
+        R"({"entity": "v1", "kind": "village"})",
+        R"({"id": "a1", "type": "activity", "time": "2023-04-05", "unit": "v1"})",
+        R"({"id": "a1", "type": "activity", "time": "2023-04-05", "unit": "v1"})",
+        R"({"id": "a2", "type":)",
+    };
+    const std::uint64_t lines[] = {3, 7, 8, 12};
+    engine one(compiled());
+    for (std::size_t i = 0; i < 4; ++i) one.add(records[i], "routed.jsonl", lines[i]);
+    const std::string expected = io::to_json(one.evaluate(calendar::from_ymd(2023, 5, 1)));
+    for (const unsigned threads : {1u, 2u}) {
+        engine_options o;
+        o.threads = threads;
+        o.block_bytes = 1;
+        engine e(compiled(), o);
+        EXPECT_EQ(e.add_lines(records, lines, 4, "routed.jsonl"), 4u);
+        const report r = e.evaluate(calendar::from_ymd(2023, 5, 1));
+        EXPECT_EQ(r.inputs.read, 4u);
+        EXPECT_EQ(r.inputs.duplicates, 1u);
+        EXPECT_EQ(r.inputs.applied, 1u);
+        ASSERT_EQ(r.rejected.size(), 1u);
+        EXPECT_EQ(r.rejected[0].line, 12u);
+        EXPECT_EQ(io::to_json(r), expected) << threads << " threads";
+    }
 }
 
 }  // namespace

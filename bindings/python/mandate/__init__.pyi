@@ -3,7 +3,7 @@
 import datetime
 import os
 from decimal import Decimal
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, TypedDict, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypedDict, Union
 
 __version__: str
 
@@ -169,6 +169,8 @@ class Engine:
     def add_many(self, records: Iterable[Record], source: str = "") -> int: ...
     def add_jsonl(self, path: Union[str, os.PathLike[str]], source: Optional[str] = None) -> int: ...
     def add_csv(self, path: Union[str, os.PathLike[str]], type: Optional[str] = None, source: Optional[str] = None) -> int: ...
+    # JSON records that are lines of a file read elsewhere, record i numbered lines[i].
+    def add_lines(self, records: Sequence[Union[bytes, str]], source: str, lines: Sequence[int]) -> int: ...
     # A record the host could not read, counted as rejected with `reason` (a non-empty str).
     def add_unreadable(self, reason: str, source: str = "", line: int = 0) -> None: ...
     # event_id must be a str (bytes: TypeError), as in add({"retract": ...}).

@@ -45,10 +45,12 @@ import json
 import operator
 import os
 import time
+import warnings
 import zlib
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import mandate
+from mandate._mandate import _scan_jsonl
 
 __all__ = ["check", "PartitionError"]
 
@@ -134,12 +136,16 @@ def _blocks(files: Sequence[_File], block_bytes: int) -> List[tuple]:
     return out
 
 
+def _read(path: str, start: int, end: int) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(start)
+        return f.read(end - start)
+
+
 def _lines(path: str, start: int, end: int) -> List[bytes]:
     """The block's lines as an engine reads them: without the line end (one CR before the LF
     is part of it) and, at the start of the file, without a UTF-8 byte order mark."""
-    with open(path, "rb") as f:
-        f.seek(start)
-        data = f.read(end - start)
+    data = _read(path, start, end)
     if start == 0 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     lines = data.split(b"\n")
@@ -195,45 +201,53 @@ def _bucket_of(event_id: str, buckets: int) -> int:
     return zlib.crc32(event_id.encode("utf-8", "surrogatepass")) % buckets
 
 
-def _scan(block: tuple, source: str, name: str, buckets: int) -> Tuple[tuple, list, list]:
+def _scan(block: tuple, source: str, name: str, buckets: int) -> _Box:
     """Pass 1 over a block, parsing each record once. Returns what the client gathers: its line
-    count and its entity records (id, kind, parent, version). What stays on the worker: the
-    block's event and waiver ids and its retractions, in `buckets` lists by the id's hash, each
-    (id, unit, retraction?) in file order, for the tasks that find each id's first copy; and for
-    pass 2, a fact a record: (line, payload, reason, what, key, unit, texts), `what` "r" (a
-    retraction of `key`), "e" (an entity record of `key`), "i" (an event or waiver with id
-    `key`), "-" (no record); `payload` None for a JSON line (pass 2 reads the block again, not
-    holding it)."""
+    count and its entity records (id, kind, parent, version; kind and parent None unless text).
+    What stays on the worker: the block's event and waiver ids and its retractions, in `buckets`
+    lists by the id's hash, each (id, unit, retraction?) in file order, for the tasks that find
+    each id's first copy; and for pass 2, a fact a record: (line, payload, reason, what, key,
+    unit, texts), `what` "r" (a retraction of `key`), "e" (an entity record of `key`), "i" (an
+    event or waiver with id `key`), "-" (no record); `payload` None for a JSON line (pass 2
+    reads the block again, not holding it). A JSON Lines block is scanned in C++ (simdjson), a
+    CSV file's rows here: the two agree (tests/bindings/test_dask.py)."""
+    index, path, start, end, csv, _ = block
+    if not csv:
+        count, entities, facts, ids = _scan_jsonl(_read(path, start, end), start == 0, buckets, sorted(SKIP_KEYS))
+        return _Box(((count, entities), facts, ids))
     count, items = _items(block, source, name)
-    csv = block[4]
+    return _Box(_scan_items(count, items, buckets, True))
+
+
+def _scan_items(count: int, items: list, buckets: int, keep: bool) -> tuple:
+    """_scan's work on records parsed here (`items` as _items gives them); `keep`: the facts
+    hold each payload."""
     entities, facts = [], []
     ids: List[list] = [[] for _ in range(buckets)]
+    text = lambda v: v if isinstance(v, str) else None
     for n, payload, r, reason in items:
-        kept = payload if csv else None
+        kept = payload if keep else None
         if r is None:
             facts.append((n, kept, reason, "-", None, None, ()))
         elif "retract" in r:
-            target = r["retract"]
-            if isinstance(target, str):
+            target = text(r["retract"])
+            if target is not None:
                 ids[_bucket_of(target, buckets)].append((target, None, True))
-            facts.append((n, kept, reason, "r", target if isinstance(target, str) else None, None, ()))
+            facts.append((n, kept, reason, "r", target, None, ()))
         elif "entity" in r:
-            entity = r["entity"]
-            if isinstance(entity, str):
+            entity = text(r["entity"])
+            if entity is not None:
                 version = r.get("version", 0)
-                entities.append((entity, r.get("kind"), r.get("parent"),
+                entities.append((entity, text(r.get("kind")), text(r.get("parent")),
                                  version if isinstance(version, int) and not isinstance(version, bool) else 0))
-            facts.append((n, kept, reason, "e", entity if isinstance(entity, str) else None, None, ()))
+            facts.append((n, kept, reason, "e", entity, None, ()))
         else:
-            key = r.get("waiver" if "waiver" in r else "id")
-            unit = r.get("unit")
-            unit = unit if isinstance(unit, str) else None
-            if isinstance(key, str):
+            key = text(r.get("waiver" if "waiver" in r else "id"))
+            unit = text(r.get("unit"))
+            if key is not None:
                 ids[_bucket_of(key, buckets)].append((key, unit, False))
-            else:
-                key = None
             facts.append((n, kept, reason, "i", key, unit, _texts(r)))
-    return _Box(((count, entities), facts, ids))
+    return (count, entities), facts, ids
 
 
 def _first_copies(routes: "_Routes", *lists: _Box) -> _Box:
@@ -293,6 +307,7 @@ class _Routing:
                     standing[entity] = (kind, parent, version)
                 self.versions.setdefault(entity, []).append((kind, parent))
         self.standing = standing
+        self._memo: Dict[str, str] = {}
         self.moving = {entity for entity, versions in self.versions.items()
                        if len({self._placed(entity, kind, parent) for kind, parent in versions} - {REST}) > 1}
 
@@ -327,6 +342,7 @@ class _Routing:
             above = self.standing.get(parent) if isinstance(parent, str) else None
             if allowed and above is not None and above[0] not in allowed:
                 contested.add(entity)
+        self._memo = {}  # the standing versions changed
         self.home: Dict[str, str] = {}
         for entity in self.standing:
             self.home[entity] = self._place(entity)
@@ -364,17 +380,26 @@ class _Routing:
     def _place(self, entity: Optional[str]) -> str:
         """The outermost unit of the partition kind at or above `entity` (a kind without
         `within` may lie under a unit of its own kind: the outer one reads the inner one's
-        units), or REST."""
+        units), or REST. Remembered for every unit on the way up (settle() forgets them)."""
         if self.level is None:
             return REST
-        seen, found = set(), REST
-        while isinstance(entity, str) and entity in self.standing and entity not in seen:
-            kind, parent, _ = self.standing[entity]
-            if kind == self.level:
-                found = entity
+        chain, seen = [], set()
+        while isinstance(entity, str) and entity in self.standing and entity not in seen and entity not in self._memo:
+            chain.append(entity)
             seen.add(entity)
-            entity = parent
-        return found
+            entity = self.standing[entity][1]
+        if isinstance(entity, str) and entity in seen:
+            # Parents in a cycle: the engine resolves none of its units, nor any under them.
+            # They go to the rest together (split, each would miss a parent instead).
+            for unit in chain:
+                self._memo[unit] = REST
+            return REST
+        above = self._memo.get(entity, REST) if isinstance(entity, str) else REST
+        for unit in reversed(chain):
+            if above == REST and self.standing[unit][0] == self.level:
+                above = unit
+            self._memo[unit] = above
+        return above
 
     def partitions(self) -> List[str]:
         parts = {REST}
@@ -410,6 +435,15 @@ def _crossings(texts: tuple, part: str, routing: _Routes) -> set:
 
 def _identity(x):
     return x
+
+
+def _held(client, value) -> Any:
+    """A future of `value` for many tasks: a task that returns it rather than scattered data,
+    so that should a worker die, Dask makes it again, and with it what depends on it. Dask
+    warns of a large object in the graph, and would have it scattered: that is the point."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Large object of size", category=UserWarning)
+        return client.submit(_identity, value, pure=False)
 
 
 def _summary_of(scanned: _Box) -> _Box:
@@ -485,23 +519,40 @@ def _engine(source: str, name: str, files: Sequence[str], pieces: Iterable[_Box]
     records = sorted((r for piece in pieces for r in piece.value), key=lambda r: (r[0], r[1], r[3]))
     own = {(r[0], r[1]) for r in records if not r[3]}
     plan = _compiled(source, name)
-    engine, ghosts = mandate.Engine(plan), mandate.Engine(plan)
+    # One parsing thread: a worker is a process a core (--nthreads 1).
+    engine, ghosts = mandate.Engine(plan, threads=1), mandate.Engine(plan, threads=1)
     shadows = set()
+    run: List[Any] = []  # consecutive records of one file, added at once
+    numbers: List[int] = []
+    run_file = -1
+
+    def flush() -> None:
+        if run:
+            engine.add_lines(run, files[run_file], numbers)
+            run.clear()
+            numbers.clear()
+
     for index, line, payload, shadow, reason in records:
         if shadow:
             if (index, line) in own or (files[index], line) in shadows:
                 continue
             shadows.add((files[index], line))
             ghosts.add(payload, source=files[index], line=line)
+        if index != run_file:
+            flush()
+            run_file = index
         if reason is not None:
+            flush()
             engine.add_unreadable(reason, source=files[index], line=line)
         else:
-            engine.add(payload, source=files[index], line=line)
+            run.append(payload)
+            numbers.append(line)
+    flush()
     return engine, ghosts, shadows, len(own)
 
 
 def _latest(source: str, name: str, files: Sequence[str], part: str, kill: Optional[Tuple[str, str]],
-            *pieces: list) -> Optional[str]:
+            *pieces: _Box) -> _Box:
     """Phase 1 without an as-of date: the partition's latest event date."""
     _maybe_die(part, kill)
     date = _engine(source, name, files, pieces)[0].latest_event_date
@@ -509,13 +560,13 @@ def _latest(source: str, name: str, files: Sequence[str], part: str, kill: Optio
 
 
 def _evaluate(source: str, name: str, files: Sequence[str], part: str, as_of: str,
-              kill: Optional[Tuple[str, str]], *pieces: list) -> Tuple[str, int, set, list]:
-    """One group's report as of `as_of`, as JSON text; how many records it read; the shadows;
-    the shadows' ignored fields."""
+              kill: Optional[Tuple[str, str]], members: List[str], routes: _Routes, *pieces: _Box) -> _Box:
+    """One group's part of the report as of `as_of` (_partial); how many records it read."""
     _maybe_die(part, kill)
     engine, ghosts, shadows, own = _engine(source, name, files, pieces)
     ignored = ghosts.report(as_of)["ignored_fields"] if shadows else []
-    return _Box((engine.report_json(as_of), own, shadows, ignored))
+    plan = _compiled(source, name)
+    return _Box((_partial(plan, engine.report_json(as_of), set(members), routes.home, shadows, ignored), own))
 
 
 def _maybe_die(part: str, kill: Optional[Tuple[str, str]]) -> None:
@@ -569,79 +620,90 @@ def _list_text(key: str, items: List[str], last: bool = False) -> str:
     return f'  "{key}": [\n' + ",\n".join("    " + item for item in items) + f"\n  ]{comma}"
 
 
-def _merge(plan: "mandate.Plan", routing: _Routing, reports: Dict[str, Tuple[List[str], str, set, list]]) -> str:
-    """One report of the groups' reports: each group's rows of its own units, the rest summed,
-    its shadows taken out of the counts (and their ignored fields, counted at home)."""
+def _partial(plan: "mandate.Plan", text: str, members: set, home: Dict[str, str], shadow_set: set,
+             shadow_ignored: list) -> dict:
+    """A group's report (its JSON text) as its part of the merged one, worked out on its
+    worker: the rows of its own units, each with the key one engine orders it by; its counts
+    less its shadows; its ignored fields less the shadows' (counted at home)."""
     rule_order = {name: i for i, name in enumerate(plan.obligations)}
     outcome_order = {name: i for i, name in enumerate(plan.outcomes)}
-    results, outcomes, rejected, unresolved, waivers = [], [], [], [], []
-    ignored: Dict[Tuple[str, str, str], int] = {}
-    inputs: Dict[str, int] = {}
-    header, title = None, None
+    r = _split_report(text)
+    lists = r["lists"]
+    mine = lambda unit: unit is None or home.get(unit, REST) in members
+    out: Dict[str, Any] = {"header": r["header"], "title": r["title"], "results": [], "outcomes": [],
+                           "rejected": [], "unresolved": [], "waivers": [], "ignored": {}}
+    for item in lists.get("results", []):
+        row = json.loads(item)
+        if mine(row["unit"]):
+            key = (rule_order[row["obligation"]], row["unit"] or "", row["period"]["from"], row["period"]["to"])
+            out["results"].append((key, item))
+    for item in lists.get("outcomes", []):
+        row = json.loads(item)
+        if mine(row["unit"]):
+            key = (outcome_order[row["outcome"]], row["unit"] or "", row["period"]["from"], row["period"]["to"])
+            out["outcomes"].append((key, item))
+    dropped = 0
+    for item in lists.get("rejected", []):
+        row = json.loads(item)
+        if (row["source"], row["line"]) in shadow_set:
+            dropped += 1
+            continue
+        out["rejected"].append(((row["source"].encode("utf-8"), row["line"], row["reason"].encode("utf-8")), item))
+    ignored = out["ignored"]
+
     def ignore(row: dict, sign: int) -> None:
         kind = "kind" in row
         key = ("kind" if kind else "type", row["kind" if kind else "type"], row["field"])
         ignored[key] = ignored.get(key, 0) + sign * row["records"]
 
-    for members, text, shadow_set, shadow_ignored in reports.values():
-        r = _split_report(text)
-        header, title = header or r["header"], title or r["title"]
-        lists = r["lists"]
-        members = set(members)
-        mine = lambda unit: unit is None or routing.home.get(unit, REST) in members
-        for item in lists.get("results", []):
-            row = json.loads(item)
-            if mine(row["unit"]):
-                key = (rule_order[row["obligation"]], row["unit"] or "", row["period"]["from"], row["period"]["to"])
-                results.append((key, item))
-        for item in lists.get("outcomes", []):
-            row = json.loads(item)
-            if mine(row["unit"]):
-                key = (outcome_order[row["outcome"]], row["unit"] or "", row["period"]["from"], row["period"]["to"])
-                outcomes.append((key, item))
-        dropped = 0
-        for item in lists.get("rejected", []):
-            row = json.loads(item)
-            if (row["source"], row["line"]) in shadow_set:
-                dropped += 1
-                continue
-            rejected.append(((row["source"], row["line"], row["reason"]), item))
-        for item in lists.get("ignored_fields", []):
-            ignore(json.loads(item), 1)
-        for row in shadow_ignored:
-            ignore(row, -1)
-        for item in lists.get("unresolved_entities", []):
-            row = json.loads(item)
-            if routing.home.get(row["entity"], REST) in members:
-                unresolved.append((row["entity"].encode("utf-8"), item))
-        for item in lists.get("unapplied_waivers", []):
-            row = json.loads(item)
-            waivers.append((row["waiver"].encode("utf-8"), item))
-        n_shadows = len(shadow_set)
-        counts = dict(r["inputs"])
-        counts["read"] -= n_shadows
-        counts["entities"] -= n_shadows - dropped
-        counts["rejected"] -= dropped
-        for k, v in counts.items():
+    for item in lists.get("ignored_fields", []):
+        ignore(json.loads(item), 1)
+    for row in shadow_ignored:
+        ignore(row, -1)
+    for item in lists.get("unresolved_entities", []):
+        row = json.loads(item)
+        if home.get(row["entity"], REST) in members:
+            out["unresolved"].append((row["entity"].encode("utf-8"), item))
+    for item in lists.get("unapplied_waivers", []):
+        row = json.loads(item)
+        out["waivers"].append((row["waiver"].encode("utf-8"), item))
+    n_shadows = len(shadow_set)
+    counts = dict(r["inputs"])
+    counts["read"] -= n_shadows
+    counts["entities"] -= n_shadows - dropped
+    counts["rejected"] -= dropped
+    out["inputs"] = counts
+    return out
+
+
+def _merge(partials: List[dict]) -> str:
+    """One report of the groups' parts: their rows in one engine's order, their counts summed."""
+    header, title = partials[0]["header"], partials[0]["title"]
+    lists: Dict[str, list] = {k: [] for k in ("results", "outcomes", "rejected", "unresolved", "waivers")}
+    ignored: Dict[Tuple[str, str, str], int] = {}
+    inputs: Dict[str, int] = {}
+    for part in partials:
+        for k in lists:
+            lists[k].extend(part[k])
+        for key, count in part["ignored"].items():
+            ignored[key] = ignored.get(key, 0) + count
+        for k, v in part["inputs"].items():
             inputs[k] = inputs.get(k, 0) + v
-    results.sort(key=lambda x: x[0])
-    outcomes.sort(key=lambda x: x[0])
-    rejected.sort(key=lambda x: tuple(s.encode("utf-8") if isinstance(s, str) else s for s in x[0]))
-    unresolved.sort(key=lambda x: x[0])
-    waivers.sort(key=lambda x: x[0])
+    for items in lists.values():
+        items.sort(key=lambda x: x[0])  # each part's rows are in order already: runs to merge
     ignored_items = []
     for (which, name, field), count in sorted(ignored.items(), key=lambda kv: (kv[0][1].encode(), kv[0][2].encode())):
         if count == 0:
             continue
         ignored_items.append(json.dumps({which: name, "field": field, "records": count}, ensure_ascii=False))
     out = ["{"] + header
-    out.append(_list_text("results", [x[1] for x in results]))
-    out.append(_list_text("outcomes", [x[1] for x in outcomes]))
+    out.append(_list_text("results", [x[1] for x in lists["results"]]))
+    out.append(_list_text("outcomes", [x[1] for x in lists["outcomes"]]))
     out.append('  "inputs": {' + ", ".join(f'"{k}": {v}' for k, v in inputs.items()) + "},")
-    out.append(_list_text("rejected", [x[1] for x in rejected]))
+    out.append(_list_text("rejected", [x[1] for x in lists["rejected"]]))
     out.append(_list_text("ignored_fields", ignored_items))
-    out.append(_list_text("unresolved_entities", [x[1] for x in unresolved]))
-    out.append(_list_text("unapplied_waivers", [x[1] for x in waivers]))
+    out.append(_list_text("unresolved_entities", [x[1] for x in lists["unresolved"]]))
+    out.append(_list_text("unapplied_waivers", [x[1] for x in lists["waivers"]]))
     if title is not None:
         out.append(title)
     out.append("}")
@@ -696,17 +758,18 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
     buckets = max(1, min(n, 4 * len(workers)))
     scanned = client.map(_scan, blocks, [source] * n, [name] * n, [buckets] * n, pure=False)
     scans = [b.value for b in client.gather(client.map(_summary_of, scanned, pure=False))]
+    clock.append(("pass 1", time.perf_counter()))
     routing = _Routing(plan, level, scans)
     # The units that move between partitions: their records, judged as an engine judges them.
     moving = [i for i, scan in enumerate(scans) if any(e[0] in routing.moving for e in scan[1])]
     checked = client.gather(client.map(_check_entities, [blocks[i] for i in moving], [source] * len(moving),
                                        [name] * len(moving), [routing.moving] * len(moving), pure=False))
     routing.settle([r for part in checked for r in part.value])
-    clock.append(("pass 1", time.perf_counter()))
+    clock.append(("placing units", time.perf_counter()))
     # Each id's first copy, found by a task a bucket over the ids of every block in file order:
     # the client gets only the ids whose copies or retractions must not follow their own unit.
     routes = _Routes(routing.home, routing.shadow_to, {})
-    routes_future = client.submit(_identity, routes, pure=False)
+    routes_future = _held(client, routes)
     bucket_lists = [client.map(_bucket, scanned, [b] * n, pure=False) for b in range(buckets)]
     for exceptions in client.gather([client.submit(_first_copies, routes_future, *lists, pure=False)
                                      for lists in bucket_lists]):
@@ -730,9 +793,7 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
         first_lines.append(0 if block[4] else line.get(index, 1))  # a CSV row is numbered by its line already
         line[index] = line.get(index, 1) + scan[0]
     # Pass 2: each block split by partition; the pieces stay on the workers.
-    # A task that returns the routing, not scattered data: should a worker die, Dask can make
-    # it again, and with it the pieces it held.
-    routes_future = client.submit(_identity, routes, pure=False)
+    routes_future = _held(client, routes)
     routed = client.map(_route, blocks, first_lines, [routes_future] * n, scanned, pure=False)
     summaries = [b.value for b in client.gather(client.map(_sizes, routed, pure=False))]
     clock.append(("pass 2", time.perf_counter()))
@@ -765,8 +826,8 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
                   for r, (s, _) in zip(routed, summaries) for p in members if p in s]
               for g, members in groups.items()}
 
-    def run(function, *args):
-        futures = {g: client.submit(function, source, name, files, g, *args, *pieces[g], pure=False) for g in groups}
+    def run(function, args):
+        futures = {g: client.submit(function, source, name, files, g, *args(g), *pieces[g], pure=False) for g in groups}
         out = {}
         for g, f in futures.items():
             try:
@@ -777,14 +838,14 @@ def check(plan: "mandate.Plan", *, registry: Sequence[FileSpec] = (), events: Se
         return out
 
     if as_of is None:
-        dates = [d for d in run(_latest, _kill_once).values() if d]
+        dates = [d for d in run(_latest, lambda g: (_kill_once,)).values() if d]
         if not dates:
             raise ValueError("no event dates: give as_of")
         as_of = max(dates)
     as_of = str(as_of)
-    evaluated = run(_evaluate, as_of, _kill_once)
+    evaluated = run(_evaluate, lambda g: (as_of, _kill_once, groups[g], routes_future))
     clock.append(("evaluation", time.perf_counter()))
-    merged = _merge(plan, routing, {g: (groups[g], evaluated[g][0], evaluated[g][2], evaluated[g][3]) for g in groups})
+    merged = _merge([evaluated[g][0] for g in sorted(groups)])
     clock.append(("merge", time.perf_counter()))
     if _stats is not None:
         _stats["records"] = {g: evaluated[g][1] for g in groups}

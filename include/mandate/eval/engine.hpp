@@ -112,6 +112,12 @@ public:
     // the number of records read.
     std::uint64_t add_jsonl(std::istream& in, std::string_view source);
     std::uint64_t add_jsonl(std::istream& in, std::string_view source, const jsonl_options& options);
+    // Adds `count` JSON records held in memory, the i-th numbered lines[i] in `source`: parsed
+    // in blocks on engine_options::threads threads as add_jsonl parses a stream, and judged as
+    // add() judges each (a host that routes lines of files between engines, mandate.dask).
+    // Returns `count`.
+    std::uint64_t add_lines(const std::string_view* records, const std::uint64_t* lines, std::size_t count,
+                            std::string_view source);
     // The most bytes add_jsonl has read of a stream past the position it gives a checkpoint:
     // the reader's window (a block of input and the longest record).
     std::uint64_t jsonl_read_ahead() const;

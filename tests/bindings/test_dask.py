@@ -190,6 +190,77 @@ class DaskTest(unittest.TestCase):
         self.assertEqual(got, engine.report_json("2023-12-31"))
 
 
+class ScanTest(unittest.TestCase):
+    """Pass 1 scans JSON Lines in C++ (simdjson) and CSV rows in Python: the two agree on what
+    each record is, its id, unit and the texts that may name units, and bucket ids alike."""
+
+    LINES = [
+        b'\xef\xbb\xbf{"entity": "t1", "kind": "town"}',  # the byte order mark starts the file
+        b'{"entity": "v1", "kind": "village", "parent": "t1", "version": 2}\r',
+        b'',
+        b'  \t ',
+        b'{"entity": "v2", "kind": 7, "parent": ["t1"], "version": 1.0}',
+        b'{"entity": "v3", "kind": "village", "parent": "t1", "version": true}',
+        b'{"entity": 5, "kind": "village"}',
+        b'{"id": "e1", "type": "visit", "time": "2023-04-01", "unit": "v1", "households": ["h1", 3, "h2"], '
+        b'"note": "v2", "nested": {"x": "v3"}, "people": 3}',
+        b'{"id": 12, "unit": "v1"}',
+        b'{"id": "e2", "unit": 4, "venue": "\u8001\u9547"}',
+        b'{"waiver": "w1", "obligation": "monthly", "unit": "v2", "period": "2023-04-01", "reason": "v3"}',
+        b'{"retract": "e1"}',
+        b'{"retract": 9}',
+        b'{"retract": "e2", "entity": "v9"}',
+        b'[1, 2]',
+        b'"text"',
+        b'{"id": "cut", ',
+        b'{"id": "bad", "unit": "\xff"}',
+        b'{"id": "deep", "unit": "v1", "x": ' + b'[' * 40 + b']' * 40 + b'}',
+    ]
+
+    def test_the_cpp_and_python_scans_agree(self):
+        data = b"\n".join(self.LINES) + b"\n"
+        with tempfile.TemporaryDirectory() as d:
+            path = write(d, "lines.jsonl", data)
+            block = (0, path, 0, len(data), False, None)
+            count, items = mandate.dask._items(block, "", "")
+            (py_count, py_entities), py_facts, py_ids = mandate.dask._scan_items(count, items, 3, False)
+        cpp_count, cpp_entities, cpp_facts, cpp_ids = mandate.dask._scan_jsonl(data, True, 3,
+                                                                                sorted(mandate.dask.SKIP_KEYS))
+        self.assertEqual(cpp_count, len(self.LINES))
+        self.assertEqual(py_count, cpp_count)
+        self.assertEqual(py_entities, cpp_entities)
+        # The texts are a set of candidates: their order differs.
+        norm = lambda facts: [f[:6] + (sorted(f[6]),) for f in facts]
+        self.assertEqual(norm(py_facts), norm(cpp_facts))
+        self.assertEqual(py_ids, cpp_ids)
+        # Worked out by hand: entities t1 (version 0), v1 (2), v2 (kind and parent not text,
+        # version 1.0 not whole: 0), v3 (version true: 0); entity 5 is none.
+        self.assertEqual(cpp_entities, [("t1", "town", None, 0), ("v1", "village", "t1", 2), ("v2", None, None, 0),
+                                        ("v3", "village", "t1", 0)])
+        what = {f[0]: (f[3], f[4], f[5]) for f in cpp_facts}
+        self.assertEqual(sorted(what), [0, 1] + list(range(4, 19)))  # lines 2 and 3 are blank
+        self.assertEqual(what[7], ("i", "e1", "v1"))
+        self.assertEqual(sorted(next(f[6] for f in cpp_facts if f[0] == 7)), ["h1", "h2", "v1", "v2"])
+        self.assertEqual(what[8], ("i", None, "v1"))
+        self.assertEqual(what[9], ("i", "e2", None))
+        self.assertEqual(what[10], ("i", "w1", "v2"))
+        self.assertEqual([what[n] for n in (11, 12, 13)], [("r", "e1", None), ("r", None, None), ("r", "e2", None)])
+        self.assertEqual([what[n][0] for n in (14, 15, 16, 17)], ["-", "-", "-", "-"])
+        self.assertEqual(what[18], ("i", "deep", "v1"))
+        # Every id and retraction in its bucket, in file order.
+        self.assertEqual(sorted((x for b in cpp_ids for x in b), key=repr),
+                         sorted([("e1", "v1", False), ("e2", None, False), ("w1", "v2", False), ("e1", None, True),
+                                 ("e2", None, True), ("deep", "v1", False)], key=repr))
+        for b, ids in enumerate(cpp_ids):
+            for event_id, _, _ in ids:
+                self.assertEqual(mandate.dask._bucket_of(event_id, 3), b)
+
+    def test_a_key_given_twice_counts_first_in_cpp(self):
+        # Python's json keeps the last; the engine rejects the record wherever it goes.
+        _, _, facts, _ = mandate.dask._scan_jsonl(b'{"id": "a", "unit": "v1", "unit": "v2"}', True, 1, [])
+        self.assertEqual(facts[0][5], "v1")
+
+
 VILLAGE_PLAN = """plan p { timezone "+08:00" }
 phase c "c" from 2023-04-01 to 2023-06-30
 kind town "镇"

@@ -95,7 +95,22 @@ class Sample:
         self.files = [self.registry] + self.events
 
 
-class DaskTest(unittest.TestCase):
+class ClusterTest(unittest.TestCase):
+    """A LocalCluster of two worker processes for the class's tests, and its temporary directory."""
+
+    @classmethod
+    def start_cluster(cls):
+        cls.cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        cls.client = Client(cls.cluster)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+        cls.cluster.close()
+        cls.tmp.cleanup()
+
+
+class DaskTest(ClusterTest):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
@@ -106,14 +121,7 @@ class DaskTest(unittest.TestCase):
         for f in cls.sample.files:
             engine.add_jsonl(f)
         cls.engine = engine
-        cls.cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-        cls.client = Client(cls.cluster)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.client.close()
-        cls.cluster.close()
-        cls.tmp.cleanup()
+        cls.start_cluster()
 
     def check(self, **options):
         return mandate.dask.check(self.plan, registry=[self.sample.registry], events=self.sample.events,
@@ -297,7 +305,7 @@ def one_engine(plan, files, as_of):
     return engine.report_json(as_of)
 
 
-class HandMadeTest(unittest.TestCase):
+class HandMadeTest(ClusterTest):
     """Small records written by hand, for what the generated towns do not hold: a plan split
     at the village, below the towns (sent to each village's engine as shadows); CSV files; a
     unit that moves cleanly and one whose highest version is in conflict; a line that is not
@@ -335,14 +343,7 @@ class HandMadeTest(unittest.TestCase):
         # Activities as CSV: one good row, one with a time that is none, one cut short.
         cls.activity = write(d, "activity.csv", b"id,time,unit,venue\n"
                              b"e8,2023-05-08,V4,square\ne10,someday,V1,square\ne9,2023-05-03,V1,\"unclosed\n")
-        cls.cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-        cls.client = Client(cls.cluster)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.client.close()
-        cls.cluster.close()
-        cls.tmp.cleanup()
+        cls.start_cluster()
 
     def test_split_at_the_village_with_csv_moves_and_shadows(self):
         plan = mandate.compile(VILLAGE_PLAN, "village.mandate")

@@ -42,7 +42,6 @@ CSV files are read as UTF-8 (the command line's --encoding has no counterpart he
 """
 import datetime
 import json
-import operator
 import os
 import time
 import warnings
@@ -400,11 +399,6 @@ class _Routing:
                 above = unit
             self._memo[unit] = above
         return above
-
-    def partitions(self) -> List[str]:
-        parts = {REST}
-        parts.update(p for p in self.home.values())
-        return sorted(parts)
 
 
 class _Routes:

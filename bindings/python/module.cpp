@@ -1027,13 +1027,16 @@ PYBIND11_MODULE(_mandate, m) {
                 if (py::len(lines) != n)
                     throw py::value_error("add_lines() has " + std::to_string(n) + " records and " +
                                           std::to_string(py::len(lines)) + " line numbers");
-                // Held while the engine reads them: bytes as they are, str as UTF-8.
+                // Held while the engine reads them: each item (a sequence may make a new object
+                // each time it is indexed), bytes as they are, str as UTF-8.
+                std::vector<py::object> held(n);
                 std::vector<std::string_view> views(n);
                 std::vector<std::uint64_t> numbers(n);
                 std::vector<std::string> texts;
                 texts.reserve(n);
                 for (std::size_t i = 0; i < n; ++i) {
-                    py::handle r = records[i];
+                    held[i] = records[i];
+                    py::handle r = held[i];
                     if (py::isinstance<py::bytes>(r)) {
                         char* data = nullptr;
                         Py_ssize_t size = 0;

@@ -395,6 +395,20 @@ class AddTest(unittest.TestCase):
         self.assertEqual((report["inputs"]["read"], report["inputs"]["duplicates"], report["inputs"]["rejected"]),
                          (4 + 3, 1, 1))
         self.assertEqual([(r["source"], r["line"]) for r in report["rejected"]], [("routed.jsonl", 6)])
+        # A sequence that makes a new object each time it is indexed: each is held while read.
+        class Made:
+            def __len__(self):
+                return 2
+
+            def __getitem__(self, i):
+                if i >= 2:
+                    raise IndexError(i)
+                return ('{"id": "m%d", "type": "activity", "time": "2023-04-0%d", "unit": "v1", "venue": "hall"}'
+                        % (i, i + 4)).encode()
+        self.assertEqual(by_lines.add_lines(Made(), "made.jsonl", [1, 2]), 2)
+        self.assertEqual(by_lines.report("2023-05-31")["inputs"]["applied"], 3)  # a1, m0, m1
+        by_lines = registered()
+        self.assertEqual(by_lines.add_lines(records, "routed.jsonl", [2, 5, 6]), 3)
         with self.assertRaises(TypeError):
             by_lines.add_lines([activity, {"id": "a3"}], "routed.jsonl", [7, 8])
         with self.assertRaises(ValueError):
